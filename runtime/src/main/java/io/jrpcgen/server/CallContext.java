@@ -1,0 +1,114 @@
+package io.jrpcgen.server;
+
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.AuthSys;
+import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.rpc.OpaqueAuth;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * What a server knows about the call being served: its header, the caller's credentials and
+ * address, and the transport it came by. Handlers get it as a parameter; code deeper down can ask
+ * for {@link #current()}.
+ */
+public final class CallContext {
+  /** The transport a call arrived by. */
+  public enum Transport {
+    TCP,
+    UDP
+  }
+
+  private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
+
+  private final CallHeader header;
+  private final AuthSys authSys;
+  private final InetSocketAddress remoteAddress;
+  private final Transport transport;
+
+  CallContext(CallHeader header, AuthSys authSys, InetSocketAddress remoteAddress,
+      Transport transport) {
+    this.header = header;
+    this.authSys = authSys;
+    this.remoteAddress = remoteAddress;
+    this.transport = transport;
+  }
+
+  /**
+   * The call the current thread is serving.
+   *
+   * @throws IllegalStateException outside a procedure handler
+   */
+  public static CallContext current() {
+    CallContext context = CURRENT.get();
+    if (context == null) {
+      throw new IllegalStateException("not inside an RPC procedure handler");
+    }
+    return context;
+  }
+
+  static void enter(CallContext context) {
+    CURRENT.set(context);
+  }
+
+  static void leave() {
+    CURRENT.remove();
+  }
+
+  /** The transaction id. */
+  public int xid() {
+    return header.xid();
+  }
+
+  /** The program number called. */
+  public int program() {
+    return header.program();
+  }
+
+  /** The program version called. */
+  public int version() {
+    return header.version();
+  }
+
+  /** The procedure number called. */
+  public int procedure() {
+    return header.procedure();
+  }
+
+  /** The credential as sent, whatever its flavor ({@code AUTH_SHORT} ones pass through). */
+  public OpaqueAuth credential() {
+    return header.credential();
+  }
+
+  /** The verifier as sent. */
+  public OpaqueAuth verifier() {
+    return header.verifier();
+  }
+
+  /** The caller's {@code AUTH_SYS} credentials, if it sent some. */
+  public Optional<AuthSys> authSys() {
+    return Optional.ofNullable(authSys);
+  }
+
+  /** Whether the caller sent credentials of {@code flavor}. */
+  public boolean hasFlavor(AuthFlavor flavor) {
+    return header.credential().is(flavor);
+  }
+
+  /** The caller's address. */
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** The transport the call came by. */
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public String toString() {
+    return "CallContext[xid=" + Integer.toUnsignedString(xid()) + ", program="
+        + Integer.toUnsignedString(program()) + ", version=" + version() + ", procedure="
+        + procedure() + ", from=" + remoteAddress + "/" + transport + "]";
+  }
+}

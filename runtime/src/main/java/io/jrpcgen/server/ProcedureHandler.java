@@ -1,0 +1,16 @@
+package io.jrpcgen.server;
+
+/**
+ * The implementation of one procedure: decoded arguments in, results out.
+ *
+ * <p>Throwing {@link io.jrpcgen.rpc.RpcAuthException} denies the call with its {@code auth_stat};
+ * any other exception becomes a {@code SYSTEM_ERR} reply and is logged.
+ *
+ * @param <A> the argument type
+ * @param <R> the result type
+ */
+@FunctionalInterface
+public interface ProcedureHandler<A, R> {
+  /** Runs the procedure for the call described by {@code call}. */
+  R handle(CallContext call, A args);
+}

@@ -1,0 +1,81 @@
+package io.jrpcgen.server;
+
+import java.util.Arrays;
+import java.util.TreeMap;
+
+/**
+ * The dispatch table of one version of one program: what {@link RpcServer} serves. Generated
+ * binders build one from an implementation of the version's interface.
+ */
+public final class ProgramDefinition {
+  private final int program;
+  private final int version;
+  private final Procedure<?, ?>[] table;
+
+  private ProgramDefinition(int program, int version,
+      TreeMap<Integer, Procedure<?, ?>> procedures) {
+    this.program = program;
+    this.version = version;
+    int max = procedures.isEmpty() ? -1 : procedures.lastKey();
+    this.table = new Procedure<?, ?>[max + 1];
+    procedures.forEach((number, procedure) -> table[number] = procedure);
+  }
+
+  /** Starts the table of {@code program} version {@code version}. */
+  public static Builder builder(int program, int version) {
+    return new Builder(program, version);
+  }
+
+  /** The program number. */
+  public int program() {
+    return program;
+  }
+
+  /** The version number. */
+  public int version() {
+    return version;
+  }
+
+  /** The procedure with {@code number}, or null if there is none. */
+  public Procedure<?, ?> procedure(int number) {
+    return number >= 0 && number < table.length ? table[number] : null;
+  }
+
+  @Override
+  public String toString() {
+    return "ProgramDefinition[program=" + Integer.toUnsignedString(program) + ", version="
+        + Integer.toUnsignedString(version) + ", procedures="
+        + Arrays.stream(table).filter(p -> p != null).map(Procedure::name).toList() + "]";
+  }
+
+  /** Collects the procedures of a program version. */
+  public static final class Builder {
+    // Procedure numbers index an array; beyond this a table would be mostly holes.
+    private static final int MAX_PROCEDURE = 65_535;
+
+    private final int program;
+    private final int version;
+    private final TreeMap<Integer, Procedure<?, ?>> procedures = new TreeMap<>();
+
+    private Builder(int program, int version) {
+      this.program = program;
+      this.version = version;
+    }
+
+    /** Adds a procedure; its number must be new to this table. */
+    public Builder procedure(Procedure<?, ?> procedure) {
+      if (procedure.number() > MAX_PROCEDURE) {
+        throw new IllegalArgumentException("procedure number > 65535: " + procedure.number());
+      }
+      if (procedures.putIfAbsent(procedure.number(), procedure) != null) {
+        throw new IllegalArgumentException("duplicate procedure number " + procedure.number());
+      }
+      return this;
+    }
+
+    /** The finished table. */
+    public ProgramDefinition build() {
+      return new ProgramDefinition(program, version, procedures);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.jrpcgen.transport;
+
+import java.time.Duration;
+
+/**
+ * How a client channel uses its socket. Immutable; the {@code with} methods return copies.
+ *
+ * @param connectTimeout how long opening a TCP connection may take
+ * @param keepAlive whether TCP connections use SO_KEEPALIVE, to notice a peer that died silently
+ * @param maxRecordSize the largest reply record or datagram accepted
+ * @param maxFragmentSize the largest fragment a TCP record is sent in
+ */
+public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
+    int maxFragmentSize) {
+  /** 25 s to connect, no keep-alive, 64 MiB records, records sent as a single fragment. */
+  public static final ChannelOptions DEFAULTS =
+      new ChannelOptions(Duration.ofSeconds(25), false, 64 << 20, RecordMarking.MAX_FRAGMENT);
+
+  public ChannelOptions {
+    if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout <= 0: " + connectTimeout);
+    }
+    if (maxRecordSize <= 0) {
+      throw new IllegalArgumentException("maxRecordSize <= 0: " + maxRecordSize);
+    }
+    if (maxFragmentSize <= 0) {
+      throw new IllegalArgumentException("maxFragmentSize <= 0: " + maxFragmentSize);
+    }
+  }
+
+  /** A copy with another connect timeout. */
+  public ChannelOptions withConnectTimeout(Duration connectTimeout) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+  }
+
+  /** A copy with SO_KEEPALIVE on or off. */
+  public ChannelOptions withKeepAlive(boolean keepAlive) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+  }
+
+  /** A copy with another maximum record size. */
+  public ChannelOptions withMaxRecordSize(int maxRecordSize) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+  }
+
+  /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
+  public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+  }
+}

@@ -1,0 +1,27 @@
+package io.jrpcgen.transport;
+
+import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.xdr.XdrDecoder;
+
+/**
+ * One received RPC message: a TCP record or a UDP datagram. The array belongs to this message
+ * alone, so values decoded from it may keep viewing it.
+ *
+ * @param bytes the array holding the message from offset 0
+ * @param length the message's length in bytes
+ */
+public record Message(byte[] bytes, int length) {
+  /** A decoder over the message. */
+  public XdrDecoder decoder() {
+    return new XdrDecoder(bytes, 0, length);
+  }
+
+  /** The transaction id (the first word), or empty if the message is shorter than that. */
+  boolean hasXid() {
+    return length >= 4;
+  }
+
+  int xid() {
+    return Bytes.getInt(bytes, 0);
+  }
+}

@@ -1,0 +1,76 @@
+package io.jrpcgen.transport;
+
+import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Record marking for RPC over TCP (RFC 5531 §11): a record is sent as one or more fragments,
+ * each preceded by a 4-byte big-endian header.
+ *
+ * <pre>
+ *  bit 31     bits 30..0
+ * +------+---------------------------+--------------------------+
+ * | last |  fragment length (bytes)  |  fragment bytes ...      |
+ * +------+---------------------------+--------------------------+
+ * </pre>
+ *
+ * Writers reserve the header in front of the encoded message ({@link #begin}) and patch it when
+ * the message is complete ({@link #write}), so that each record leaves in one write.
+ */
+public final class RecordMarking {
+  /** The size of a fragment header. */
+  public static final int HEADER_SIZE = 4;
+  /** The largest fragment the header can describe. */
+  public static final int MAX_FRAGMENT = 0x7fff_ffff;
+
+  static final int LAST_FRAGMENT = 0x8000_0000;
+
+  private RecordMarking() {}
+
+  /** Starts a record in {@code out} by reserving its header. */
+  public static void begin(XdrEncoder out) {
+    out.reset();
+    out.skip(HEADER_SIZE);
+  }
+
+  /**
+   * Writes the record encoded in {@code record} since {@link #begin}, as fragments of at most
+   * {@code maxFragment} bytes, in a single write.
+   */
+  public static void write(OutputStream out, XdrEncoder record, int maxFragment)
+      throws IOException {
+    byte[] framed = frame(record, maxFragment);
+    out.write(framed, 0, framed == record.array() ? record.position() : framed.length);
+  }
+
+  /**
+   * Patches the header of the record in {@code record} and returns the bytes to send: the
+   * encoder's own array when the record fits one fragment, else a new array with a header in
+   * front of every fragment.
+   */
+  static byte[] frame(XdrEncoder record, int maxFragment) {
+    if (maxFragment <= 0) {
+      throw new IllegalArgumentException("maxFragment <= 0: " + maxFragment);
+    }
+    int payload = record.position() - HEADER_SIZE;
+    if (payload <= maxFragment) {
+      record.putInt(0, LAST_FRAGMENT | payload);
+      return record.array();
+    }
+    int fragments = (payload + maxFragment - 1) / maxFragment;
+    byte[] framed = new byte[payload + fragments * HEADER_SIZE];
+    int src = HEADER_SIZE;
+    int dst = 0;
+    for (int left = payload; left > 0; ) {
+      int n = Math.min(left, maxFragment);
+      left -= n;
+      Bytes.putInt(framed, dst, (left == 0 ? LAST_FRAGMENT : 0) | n);
+      System.arraycopy(record.array(), src, framed, dst + HEADER_SIZE, n);
+      src += n;
+      dst += HEADER_SIZE + n;
+    }
+    return framed;
+  }
+}

@@ -1,0 +1,139 @@
+package io.jrpcgen.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+
+/**
+ * Reads marked records (see {@link RecordMarking}) from a stream, reassembling fragments.
+ *
+ * <p>A record larger than the maximum is refused with {@link RecordTooLongException}; a stream
+ * that ends inside a record gives {@link CorruptRecordException}; one that ends between records
+ * gives {@link PeerClosedException}. Memory grows with the bytes that actually arrive, never with
+ * what a header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing.
+ *
+ * <p>A read that times out ({@link SocketTimeoutException}) leaves the reader where it was, and
+ * the next call resumes the same record. Not thread-safe.
+ */
+public final class RecordReader {
+  private static final int BUFFER_SIZE = 64 * 1024;
+
+  private final InputStream in;
+  private final int maxRecordSize;
+  private final byte[] buf = new byte[BUFFER_SIZE];
+  private int bufPos;
+  private int bufLimit;
+
+  // The record being reassembled; all of it survives a timeout.
+  private byte[] record;
+  private int recordLength;
+  private int headerBytes;
+  private int header;
+  private int fragmentLeft = -1;
+  private boolean lastFragment;
+
+  /** A reader of records of at most {@code maxRecordSize} bytes from {@code in}. */
+  public RecordReader(InputStream in, int maxRecordSize) {
+    if (maxRecordSize <= 0) {
+      throw new IllegalArgumentException("maxRecordSize <= 0: " + maxRecordSize);
+    }
+    this.in = in;
+    this.maxRecordSize = maxRecordSize;
+  }
+
+  /** Whether bytes of a next record are already buffered, so a read would not block. */
+  public boolean hasBufferedBytes() {
+    return bufPos < bufLimit;
+  }
+
+  /** Reads the next whole record. */
+  public Message read() throws IOException {
+    while (true) {
+      if (fragmentLeft < 0) {
+        readHeader();
+      }
+      while (fragmentLeft > 0) {
+        readFragmentBytes();
+      }
+      fragmentLeft = -1;
+      if (lastFragment) {
+        Message message = new Message(record == null ? new byte[0] : record, recordLength);
+        record = null;
+        recordLength = 0;
+        return message;
+      }
+    }
+  }
+
+  private void readHeader() throws IOException {
+    while (headerBytes < RecordMarking.HEADER_SIZE) {
+      if (bufPos == bufLimit) {
+        fill();
+      }
+      header = (header << 8) | (buf[bufPos++] & 0xff);
+      headerBytes++;
+    }
+    headerBytes = 0;
+    lastFragment = (header & RecordMarking.LAST_FRAGMENT) != 0;
+    int length = header & RecordMarking.MAX_FRAGMENT;
+    if ((long) recordLength + length > maxRecordSize) {
+      throw new RecordTooLongException("record of at least " + ((long) recordLength + length)
+          + " bytes exceeds the maximum of " + maxRecordSize);
+    }
+    fragmentLeft = length;
+  }
+
+  private void readFragmentBytes() throws IOException {
+    int buffered = bufLimit - bufPos;
+    if (buffered > 0) {
+      int n = Math.min(buffered, fragmentLeft);
+      reserve(n);
+      System.arraycopy(buf, bufPos, record, recordLength, n);
+      bufPos += n;
+      advance(n);
+    } else if (fragmentLeft >= BUFFER_SIZE) {
+      // Large fragment: read straight into the record, skipping the buffer's copy.
+      reserve(Math.min(fragmentLeft, BUFFER_SIZE));
+      int n = in.read(record, recordLength, Math.min(fragmentLeft, record.length - recordLength));
+      if (n < 0) {
+        throw truncated();
+      }
+      advance(n);
+    } else {
+      fill();
+    }
+  }
+
+  private void advance(int n) {
+    recordLength += n;
+    fragmentLeft -= n;
+  }
+
+  /** Makes room for {@code n} more bytes, growing geometrically up to the fragment's end. */
+  private void reserve(int n) {
+    int needed = recordLength + n;
+    if (record == null) {
+      record = new byte[Math.max(needed, Math.min(fragmentLeft, BUFFER_SIZE))];
+    } else if (record.length < needed) {
+      int target = recordLength + fragmentLeft;
+      int grown = (int) Math.min(Math.max((long) record.length * 2, needed), target);
+      record = Arrays.copyOf(record, grown);
+    }
+  }
+
+  private void fill() throws IOException {
+    int n = in.read(buf, 0, buf.length);
+    if (n < 0) {
+      boolean atBoundary = headerBytes == 0 && recordLength == 0 && fragmentLeft < 0;
+      throw atBoundary ? new PeerClosedException() : truncated();
+    }
+    bufPos = 0;
+    bufLimit = n;
+  }
+
+  private CorruptRecordException truncated() {
+    return new CorruptRecordException("stream ended inside a record after "
+        + (recordLength + headerBytes) + " bytes");
+  }
+}

@@ -1,0 +1,259 @@
+package io.jrpcgen.transport;
+
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * A TCP channel: one connection, opened when the channel is created and reused by every call, as
+ * rpcgen clients do. Concurrent calls are pipelined on it. If the connection fails (reset by a
+ * rebooted server, closed by the server) the failing calls report it and the next call opens a
+ * new connection; a call is never re-sent behind the caller's back.
+ */
+public final class TcpChannel extends AbstractChannel {
+  // Batched calls are flushed once this much is buffered, as libtirpc does when its buffer fills.
+  private static final int BATCH_FLUSH_SIZE = 64 * 1024;
+
+  private final Object connectLock = new Object();
+  private volatile Connection connection;
+  private volatile boolean closed;
+
+  private TcpChannel(InetSocketAddress server, ChannelOptions options) {
+    super(server, options);
+  }
+
+  /**
+   * Connects to {@code server}.
+   *
+   * @throws io.jrpcgen.rpc.RpcConnectionException if the connection cannot be opened
+   */
+  public static TcpChannel connect(InetSocketAddress server, ChannelOptions options) {
+    TcpChannel channel = new TcpChannel(server, options);
+    channel.connection(System.nanoTime() + options.connectTimeout().toNanos());
+    return channel;
+  }
+
+  @Override
+  public <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    int xid = newXid();
+    XdrEncoder request =
+        encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args);
+    Connection c = connection(deadline);
+    ReplyDispatcher.Waiter waiter = null;
+    try {
+      waiter = c.dispatcher.register(xid);
+      c.send(request);
+    } catch (IOException e) {
+      if (waiter != null) {
+        c.dispatcher.cancel(xid, waiter);
+      }
+      throw c.fail(RpcStatus.CANT_SEND, e);
+    } finally {
+      releaseEncoder(request);
+    }
+    Message reply;
+    try {
+      reply = c.dispatcher.await(waiter, deadline);
+    } catch (IOException e) {
+      throw c.fail(RpcStatus.CANT_RECV, e);
+    }
+    if (reply == null) {
+      c.dispatcher.cancel(xid, waiter);
+      throw new RpcTimeoutException(serverName, callOptions.timeout());
+    }
+    return decodeReply(xid, reply, resultCodec);
+  }
+
+  @Override
+  public <A> void callBatched(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args) {
+    XdrEncoder request =
+        encodeCall(true, newXid(), program, version, procedure, callOptions, argsCodec, args);
+    Connection c = connection(System.nanoTime() + callOptions.timeout().toNanos());
+    try {
+      c.buffer(request);
+    } catch (IOException e) {
+      throw c.fail(RpcStatus.CANT_SEND, e);
+    } finally {
+      releaseEncoder(request);
+    }
+  }
+
+  @Override
+  public void flush() {
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.flush();
+      } catch (IOException e) {
+        throw c.fail(RpcStatus.CANT_SEND, e);
+      }
+    }
+  }
+
+  /** The local address of the current connection, or null if none is open. */
+  public InetSocketAddress localAddress() {
+    Connection c = connection;
+    return c == null ? null : (InetSocketAddress) c.socket.getLocalSocketAddress();
+  }
+
+  @Override
+  public void close() {
+    synchronized (connectLock) {
+      closed = true;
+      Connection c = connection;
+      connection = null;
+      if (c != null) {
+        c.closeQuietly();
+      }
+    }
+  }
+
+  private Connection connection(long deadline) {
+    Connection c = connection;
+    if (c != null) {
+      return c;
+    }
+    synchronized (connectLock) {
+      if (closed) {
+        throw new IllegalStateException("channel to " + serverName + " is closed");
+      }
+      c = connection;
+      if (c == null) {
+        c = open(deadline);
+        connection = c;
+      }
+      return c;
+    }
+  }
+
+  private Connection open(long deadline) {
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setKeepAlive(options.keepAlive());
+      long millis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      socket.connect(server, (int) Math.min(millis, options.connectTimeout().toMillis()));
+      return new Connection(socket);
+    } catch (SocketTimeoutException e) {
+      closeQuietly(socket);
+      throw new RpcTimeoutException(serverName, options.connectTimeout());
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw connectionError(RpcStatus.CANT_SEND, e);
+    }
+  }
+
+  /** A socket timeout for a wait of {@code nanos}: rounded up, at least 1 ms (0 means never). */
+  static int toMillis(long nanos) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (nanos + 999_999) / 1_000_000));
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Nothing more to do for a socket we are abandoning.
+    }
+  }
+
+  /** One TCP connection with its reader state and pending calls. */
+  private final class Connection {
+    final Socket socket;
+    final OutputStream out;
+    final RecordReader reader;
+    final ReplyDispatcher dispatcher;
+    private final Object writeLock = new Object();
+    private final ByteArrayOutputStream batch = new ByteArrayOutputStream();
+    private int soTimeoutMillis = -1;
+
+    Connection(Socket socket) throws IOException {
+      this.socket = socket;
+      this.out = socket.getOutputStream();
+      this.reader = new RecordReader(socket.getInputStream(), options.maxRecordSize());
+      this.dispatcher = new ReplyDispatcher(this::receive, true);
+    }
+
+    /** Called only by the dispatcher's current reader. */
+    private Message receive(long timeoutNanos) throws IOException {
+      int millis = toMillis(timeoutNanos);
+      if (millis != soTimeoutMillis) {
+        socket.setSoTimeout(millis);
+        soTimeoutMillis = millis;
+      }
+      try {
+        return reader.read();
+      } catch (SocketTimeoutException e) {
+        return null;
+      }
+    }
+
+    void send(XdrEncoder request) throws IOException {
+      byte[] framed = RecordMarking.frame(request, options.maxFragmentSize());
+      int length = framed == request.array() ? request.position() : framed.length;
+      synchronized (writeLock) {
+        if (batch.size() > 0) {
+          // The batch and this call leave together, in one write.
+          batch.write(framed, 0, length);
+          flushBatch();
+        } else {
+          out.write(framed, 0, length);
+        }
+      }
+    }
+
+    void buffer(XdrEncoder request) throws IOException {
+      byte[] framed = RecordMarking.frame(request, options.maxFragmentSize());
+      synchronized (writeLock) {
+        batch.write(framed, 0, framed == request.array() ? request.position() : framed.length);
+        if (batch.size() >= BATCH_FLUSH_SIZE) {
+          flushBatch();
+        }
+      }
+    }
+
+    void flush() throws IOException {
+      synchronized (writeLock) {
+        if (batch.size() > 0) {
+          flushBatch();
+        }
+      }
+    }
+
+    private void flushBatch() throws IOException {
+      try {
+        batch.writeTo(out);
+      } finally {
+        batch.reset();
+      }
+    }
+
+    /** Retires this connection after {@code e}: its calls fail, the next call reconnects. */
+    RpcException fail(RpcStatus status, IOException e) {
+      dispatcher.failAll(e);
+      synchronized (connectLock) {
+        if (connection == this) {
+          connection = null;
+        }
+      }
+      closeQuietly();
+      return connectionError(status, e);
+    }
+
+    void closeQuietly() {
+      dispatcher.failAll(new IOException("channel closed"));
+      TcpChannel.closeQuietly(socket);
+    }
+  }
+}

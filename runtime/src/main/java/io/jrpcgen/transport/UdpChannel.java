@@ -1,0 +1,149 @@
+package io.jrpcgen.transport;
+
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+
+/**
+ * A UDP channel: a connected datagram socket. A call resends its datagram, with the same XID, each
+ * time the retry interval passes without a reply, until the call's deadline (libtirpc's
+ * {@code clnt_dg} behaviour); replies are matched by XID and stale ones dropped.
+ */
+public final class UdpChannel extends AbstractChannel {
+  private static final int MAX_DATAGRAM = 65_507;
+
+  private final DatagramSocket socket;
+  private final ReplyDispatcher dispatcher;
+  // Used only by the dispatcher's current reader.
+  private final DatagramPacket packet;
+  private int soTimeoutMillis = -1;
+
+  private UdpChannel(InetSocketAddress server, ChannelOptions options, DatagramSocket socket) {
+    super(server, options);
+    this.socket = socket;
+    this.dispatcher = new ReplyDispatcher(this::receive, false);
+    int size = Math.min(MAX_DATAGRAM, options.maxRecordSize());
+    this.packet = new DatagramPacket(new byte[size], size);
+  }
+
+  /** Opens a UDP socket connected to {@code server}. */
+  public static UdpChannel open(InetSocketAddress server, ChannelOptions options) {
+    try {
+      DatagramSocket socket = new DatagramSocket();
+      try {
+        socket.connect(server);
+      } catch (IOException | RuntimeException e) {
+        socket.close();
+        throw e;
+      }
+      return new UdpChannel(server, options, socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a UDP socket to " + server, e);
+    }
+  }
+
+  @Override
+  public <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    long start = System.nanoTime();
+    long deadline = start + callOptions.timeout().toNanos();
+    long retry = callOptions.retryInterval().toNanos();
+    int xid = newXid();
+    XdrEncoder request =
+        encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args);
+    try {
+      ReplyDispatcher.Waiter waiter;
+      try {
+        waiter = dispatcher.register(xid);
+      } catch (IOException e) {
+        throw connectionError(RpcStatus.CANT_SEND, e);
+      }
+      long nextSend = start;
+      while (true) {
+        long now = System.nanoTime();
+        if (now - deadline >= 0) {
+          dispatcher.cancel(xid, waiter);
+          throw new RpcTimeoutException(serverName, callOptions.timeout());
+        }
+        if (now - nextSend >= 0) {
+          send(xid, waiter, request);
+          nextSend = now + retry;
+        }
+        Message reply;
+        try {
+          reply = dispatcher.await(waiter, deadline - nextSend > 0 ? nextSend : deadline);
+        } catch (IOException e) {
+          throw connectionError(RpcStatus.CANT_RECV, e);
+        }
+        if (reply != null) {
+          return decodeReply(xid, reply, resultCodec);
+        }
+      }
+    } finally {
+      releaseEncoder(request);
+    }
+  }
+
+  @Override
+  public <A> void callBatched(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args) {
+    XdrEncoder request =
+        encodeCall(false, newXid(), program, version, procedure, callOptions, argsCodec, args);
+    try {
+      socket.send(new DatagramPacket(request.array(), request.position()));
+    } catch (IOException e) {
+      throw connectionError(RpcStatus.CANT_SEND, e);
+    } finally {
+      releaseEncoder(request);
+    }
+  }
+
+  /** Datagrams are never held back, so there is nothing to flush. */
+  @Override
+  public void flush() {}
+
+  /** The local address of the socket. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) socket.getLocalSocketAddress();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+    dispatcher.failAll(new IOException("channel closed"));
+  }
+
+  private void send(int xid, ReplyDispatcher.Waiter waiter, XdrEncoder request) {
+    try {
+      socket.send(new DatagramPacket(request.array(), request.position()));
+    } catch (IOException e) {
+      dispatcher.cancel(xid, waiter);
+      throw connectionError(RpcStatus.CANT_SEND, e);
+    }
+  }
+
+  private Message receive(long timeoutNanos) throws IOException {
+    int millis = TcpChannel.toMillis(timeoutNanos);
+    if (millis != soTimeoutMillis) {
+      socket.setSoTimeout(millis);
+      soTimeoutMillis = millis;
+    }
+    try {
+      packet.setLength(packet.getData().length);
+      socket.receive(packet);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+    // Each message gets its own array so that decoded opaques may view it.
+    return new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
+  }
+}

@@ -1,0 +1,97 @@
+package io.jrpcgen.xdr;
+
+/**
+ * Encodes and decodes one Java type as XDR; generated types expose theirs as {@code CODEC}.
+ *
+ * @param <T> the Java type
+ */
+public interface XdrCodec<T> {
+  /** The bound of a variable-length item declared without one ({@code <>}). */
+  int UNBOUNDED = Integer.MAX_VALUE;
+
+  /** {@code int}, and {@code unsigned int} as its bit pattern. */
+  XdrCodec<Integer> INT = of(XdrEncoder::writeInt, XdrDecoder::readInt);
+  /** {@code hyper}, and {@code unsigned hyper} as its bit pattern. */
+  XdrCodec<Long> HYPER = of(XdrEncoder::writeHyper, XdrDecoder::readHyper, 8);
+  /** {@code float}. */
+  XdrCodec<Float> FLOAT = of(XdrEncoder::writeFloat, XdrDecoder::readFloat);
+  /** {@code double}. */
+  XdrCodec<Double> DOUBLE = of(XdrEncoder::writeDouble, XdrDecoder::readDouble, 8);
+  /** {@code bool}. */
+  XdrCodec<Boolean> BOOL = of(XdrEncoder::writeBoolean, XdrDecoder::readBoolean);
+  /** {@code quadruple}. */
+  XdrCodec<Quadruple> QUADRUPLE =
+      of(XdrEncoder::writeQuadruple, XdrDecoder::readQuadruple, Quadruple.SIZE);
+  /** {@code void}: nothing on the wire. */
+  XdrCodec<Void> VOID = of((out, v) -> { }, in -> null, 0);
+
+  /** Writes {@code value}. */
+  void encode(XdrEncoder out, T value);
+
+  /** Reads one value. */
+  T decode(XdrDecoder in);
+
+  /**
+   * The fewest bytes one value takes on the wire. Decoders use it to refuse an array count that
+   * the bytes left cannot hold before allocating anything.
+   */
+  default int minEncodedSize() {
+    return 4;
+  }
+
+  /** {@code string<maxLength>}. */
+  static XdrCodec<String> string(int maxLength) {
+    return of((out, v) -> out.writeString(v, maxLength), in -> in.readString(maxLength));
+  }
+
+  /** {@code opaque<maxLength>}. */
+  static XdrCodec<Opaque> opaque(int maxLength) {
+    return of((out, v) -> out.writeVariableOpaque(v, maxLength),
+        in -> in.readVariableOpaque(maxLength));
+  }
+
+  /** {@code opaque[length]}. */
+  static XdrCodec<Opaque> fixedOpaque(int length) {
+    return of((out, v) -> out.writeFixedOpaque(v, length), in -> in.readFixedOpaque(length),
+        XdrEncoder.padded(length));
+  }
+
+  /** A codec from a writer and a reader, at least four bytes on the wire. */
+  static <T> XdrCodec<T> of(Writer<T> writer, Reader<T> reader) {
+    return of(writer, reader, 4);
+  }
+
+  /** A codec from a writer and a reader, at least {@code minEncodedSize} bytes on the wire. */
+  static <T> XdrCodec<T> of(Writer<T> writer, Reader<T> reader, int minEncodedSize) {
+    return new XdrCodec<>() {
+      @Override
+      public void encode(XdrEncoder out, T value) {
+        writer.write(out, value);
+      }
+
+      @Override
+      public T decode(XdrDecoder in) {
+        return reader.read(in);
+      }
+
+      @Override
+      public int minEncodedSize() {
+        return minEncodedSize;
+      }
+    };
+  }
+
+  /** The encoding half of a codec. */
+  @FunctionalInterface
+  interface Writer<T> {
+    /** Writes {@code value}. */
+    void write(XdrEncoder out, T value);
+  }
+
+  /** The decoding half of a codec. */
+  @FunctionalInterface
+  interface Reader<T> {
+    /** Reads one value. */
+    T read(XdrDecoder in);
+  }
+}

@@ -1,0 +1,230 @@
+package io.jrpcgen.xdr;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes XDR (RFC 4506) into a growable byte array: big-endian, every item padded with zero bytes
+ * to a multiple of four. Bounds declared in the {@code .x} file are checked before anything is
+ * written, so a value that breaks one never reaches the wire.
+ *
+ * <p>An encoder is reusable ({@link #reset()}) and not thread-safe.
+ */
+public final class XdrEncoder {
+  private byte[] buf;
+  private int pos;
+
+  /** An encoder with a small initial buffer. */
+  public XdrEncoder() {
+    this(256);
+  }
+
+  /** An encoder whose buffer starts with {@code initialCapacity} bytes. */
+  public XdrEncoder(int initialCapacity) {
+    if (initialCapacity < 0) {
+      throw new IllegalArgumentException("initialCapacity < 0: " + initialCapacity);
+    }
+    buf = new byte[initialCapacity];
+  }
+
+  /** The size of an item of {@code length} bytes once padded to a multiple of four. */
+  public static int padded(int length) {
+    return (length + 3) & ~3;
+  }
+
+  /** Forgets everything written, keeping the buffer. */
+  public void reset() {
+    pos = 0;
+  }
+
+  /** Bytes written so far. */
+  public int position() {
+    return pos;
+  }
+
+  /** The internal buffer; bytes {@code [0, position())} are the encoding. */
+  public byte[] array() {
+    return buf;
+  }
+
+  /** The buffer's current capacity. */
+  public int capacity() {
+    return buf.length;
+  }
+
+  /** A copy of the bytes written. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, pos);
+  }
+
+  /** Drops everything written after {@code position}, to write it differently. */
+  public void truncate(int position) {
+    if (position < 0 || position > pos) {
+      throw new IndexOutOfBoundsException("truncate to " + position + ", position " + pos);
+    }
+    pos = position;
+  }
+
+  /** Advances past {@code n} bytes, to be filled later with {@link #putInt}. */
+  public void skip(int n) {
+    ensure(n);
+    pos += n;
+  }
+
+  /** Overwrites four bytes at {@code position} with {@code value}. */
+  public void putInt(int position, int value) {
+    if (position < 0 || position + 4 > pos) {
+      throw new IndexOutOfBoundsException("putInt at " + position + ", position " + pos);
+    }
+    setInt(buf, position, value);
+  }
+
+  /** {@code int}, and {@code unsigned int}, {@code enum} values as their bit pattern. */
+  public void writeInt(int value) {
+    ensure(4);
+    setInt(buf, pos, value);
+    pos += 4;
+  }
+
+  /** {@code hyper}, and {@code unsigned hyper} as its bit pattern. */
+  public void writeHyper(long value) {
+    ensure(8);
+    Bytes.LONG.set(buf, pos, value);
+    pos += 8;
+  }
+
+  /** {@code float}, IEEE 754 single precision. */
+  public void writeFloat(float value) {
+    writeInt(Float.floatToRawIntBits(value));
+  }
+
+  /** {@code double}, IEEE 754 double precision. */
+  public void writeDouble(double value) {
+    writeHyper(Double.doubleToRawLongBits(value));
+  }
+
+  /** {@code bool}: 1 or 0. */
+  public void writeBoolean(boolean value) {
+    writeInt(value ? 1 : 0);
+  }
+
+  /** An {@code enum} constant. */
+  public void writeEnum(XdrEnum value) {
+    writeInt(nonNull(value, "enum").value());
+  }
+
+  /** {@code quadruple}: its 16 bytes. */
+  public void writeQuadruple(Quadruple value) {
+    writeRaw(nonNull(value, "quadruple").bytes(), 0, Quadruple.SIZE);
+  }
+
+  /** {@code opaque[length]}: exactly {@code length} bytes, padded. */
+  public void writeFixedOpaque(Opaque value, int length) {
+    nonNull(value, "opaque");
+    if (value.length() != length) {
+      throw new XdrException(
+          "fixed opaque needs exactly " + length + " bytes, got " + value.length());
+    }
+    writePadded(value);
+  }
+
+  /** {@code opaque<maxLength>}: a length, the bytes, padding. */
+  public void writeVariableOpaque(Opaque value, int maxLength) {
+    nonNull(value, "opaque");
+    checkBound("opaque", value.length(), maxLength);
+    writeInt(value.length());
+    writePadded(value);
+  }
+
+  /**
+   * {@code string<maxLength>}: the UTF-8 bytes with their length; the bound counts bytes, as C
+   * peers do.
+   */
+  public void writeString(String value, int maxLength) {
+    byte[] bytes = nonNull(value, "string").getBytes(StandardCharsets.UTF_8);
+    checkBound("string", bytes.length, maxLength);
+    writeInt(bytes.length);
+    writeRaw(bytes, 0, bytes.length);
+  }
+
+  /** {@code T[length]}: exactly {@code length} elements, no count on the wire. */
+  public <T> void writeFixedArray(List<T> values, int length, XdrCodec<T> codec) {
+    nonNull(values, "array");
+    if (values.size() != length) {
+      throw new XdrException(
+          "fixed array needs exactly " + length + " elements, got " + values.size());
+    }
+    for (T value : values) {
+      codec.encode(this, value);
+    }
+  }
+
+  /** {@code T<maxLength>}: a count, then the elements. */
+  public <T> void writeVariableArray(List<T> values, int maxLength, XdrCodec<T> codec) {
+    nonNull(values, "array");
+    checkBound("array", values.size(), maxLength);
+    writeInt(values.size());
+    for (T value : values) {
+      codec.encode(this, value);
+    }
+  }
+
+  /** {@code T *}: a present flag, then the value when it is not null. */
+  public <T> void writeOptional(T value, XdrCodec<T> codec) {
+    writeBoolean(value != null);
+    if (value != null) {
+      codec.encode(this, value);
+    }
+  }
+
+  /** Bytes exactly as given, padded with zeros to a multiple of four. */
+  public void writeRaw(byte[] bytes, int offset, int length) {
+    int total = padded(length);
+    ensure(total);
+    System.arraycopy(bytes, offset, buf, pos, length);
+    Arrays.fill(buf, pos + length, pos + total, (byte) 0);
+    pos += total;
+  }
+
+  private void writePadded(Opaque value) {
+    int length = value.length();
+    int total = padded(length);
+    ensure(total);
+    value.copyTo(buf, pos);
+    Arrays.fill(buf, pos + length, pos + total, (byte) 0);
+    pos += total;
+  }
+
+  private static void checkBound(String what, int length, int maxLength) {
+    if (length > maxLength) {
+      throw new XdrException(
+          what + " of " + length + (what.equals("array") ? " elements" : " bytes")
+              + " exceeds its bound of " + maxLength);
+    }
+  }
+
+  private static <T> T nonNull(T value, String what) {
+    if (value == null) {
+      throw new XdrException("cannot encode null " + what);
+    }
+    return value;
+  }
+
+  private void ensure(int n) {
+    if (buf.length - pos < n) {
+      long wanted = Math.max((long) pos + n, 2L * buf.length);
+      if (wanted > Integer.MAX_VALUE - 8) {
+        if ((long) pos + n > Integer.MAX_VALUE - 8) {
+          throw new XdrException("encoding exceeds the largest Java array");
+        }
+        wanted = Integer.MAX_VALUE - 8;
+      }
+      buf = Arrays.copyOf(buf, (int) wanted);
+    }
+  }
+
+  static void setInt(byte[] b, int at, int v) {
+    Bytes.INT.set(b, at, v);
+  }
+}

@@ -108,6 +108,16 @@ public final class TcpChannel extends AbstractChannel {
     return c == null ? null : (InetSocketAddress) c.socket.getLocalSocketAddress();
   }
 
+  /** Whether the current connection has SO_KEEPALIVE on. */
+  public boolean keepAlive() {
+    Connection c = connection;
+    try {
+      return c != null && c.socket.getKeepAlive();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     synchronized (connectLock) {

@@ -1,0 +1,209 @@
+package io.jrpcgen.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcConnectionException;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The UDP client: retransmission with the same XID, stale replies, deadlines, sharing. */
+@Timeout(30)
+class UdpClientTest {
+  private static final InetAddress LOOPBACK = Square.LOOPBACK;
+
+  private static RpcClient client(int port) {
+    return RpcClient.create(RpcChannel.udp(new InetSocketAddress(LOOPBACK, port)),
+        Square.PROGRAM, Square.VERSION);
+  }
+
+  @Test
+  void callsAnswerOverUdp() {
+    try (RpcServer server = RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK)
+            .udp(0).start();
+        RpcClient client = client(server.udpPort())) {
+      assertThat(Square.square(client, 5)).isEqualTo(25);
+      client.ping();
+      assertThat(Square.square(client, 11)).isEqualTo(121);
+    }
+  }
+
+  @Test
+  void lostRequestIsResentWithTheSameXid() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
+      server.setSoTimeout(5_000);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try (RpcClient client = client(server.getLocalPort())
+          .withRetryInterval(Duration.ofMillis(200)).withTimeout(Duration.ofSeconds(5))) {
+        Future<Integer> result = pool.submit(() -> Square.square(client, 9));
+        List<Integer> xids = new ArrayList<>();
+        DatagramPacket first = receive(server);
+        xids.add(readCall(first).xid()); // dropped, as a lossy network would
+        DatagramPacket second = receive(server);
+        XdrDecoder in = new XdrDecoder(second.getData(), 0, second.getLength());
+        CallHeader call = RawRpc.readSquareCall(in);
+        xids.add(call.xid());
+        reply(server, second, RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, in.readInt()));
+
+        assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(81);
+        assertThat(xids).hasSize(2).containsOnly(client.lastXid());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void staleAndForeignRepliesAreDropped() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
+      server.setSoTimeout(5_000);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try (RpcClient client = client(server.getLocalPort())) {
+        Future<Integer> result = pool.submit(() -> Square.square(client, 4));
+        DatagramPacket request = receive(server);
+        XdrDecoder in = new XdrDecoder(request.getData(), 0, request.getLength());
+        CallHeader call = RawRpc.readSquareCall(in);
+        int n = in.readInt();
+        reply(server, request, RawRpc.squareReply(call.xid() - 1, OpaqueAuth.NONE, 1000));
+        reply(server, request, new XdrEncoder()); // an empty datagram
+        reply(server, request, RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, n));
+        assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(16);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void silentServerTimesOutAfterRetrying() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK);
+        RpcClient client = client(server.getLocalPort()).withTimeout(Duration.ofMillis(700))
+            .withRetryInterval(Duration.ofMillis(200))) {
+      server.setSoTimeout(2_000);
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> Square.square(client, 1))
+          .isInstanceOf(RpcTimeoutException.class).hasMessage("127.0.0.1: RPC: Timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(700)).isLessThan(Duration.ofSeconds(3));
+      int sends = 0;
+      int xid = client.lastXid();
+      try {
+        while (true) {
+          assertThat(readCall(receive(server)).xid()).isEqualTo(xid);
+          sends++;
+        }
+      } catch (java.net.SocketTimeoutException drained) {
+        // All datagrams the client sent have been read.
+      }
+      assertThat(sends).isBetween(3, 5);
+    }
+  }
+
+  @Test
+  void shortHandVerifierIsPassedThroughToTheNextCall() throws Exception {
+    Opaque handle = Opaque.fromHex("0000cafe");
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
+      server.setSoTimeout(5_000);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try (RpcClient client = client(server.getLocalPort())) {
+        OpaqueAuth shortVerifier = new OpaqueAuth(AuthFlavor.AUTH_SHORT.value(), handle);
+        Future<RpcReply<Square.Out>> first = pool.submit(() ->
+            client.callForReply(1, Square.In.CODEC, new Square.In(3), Square.Out.CODEC));
+        DatagramPacket request = receive(server);
+        CallHeader call = readCall(request);
+        reply(server, request, RawRpc.squareReply(call.xid(), shortVerifier, 3));
+        RpcReply<Square.Out> reply = first.get(5, TimeUnit.SECONDS);
+        assertThat(reply.value().res1()).isEqualTo(9);
+        assertThat(reply.verifier()).isEqualTo(shortVerifier);
+
+        RpcClient shortHand = client.withCredential(OpaqueAuth.shortHand(reply.verifier().body()));
+        Future<Integer> second = pool.submit(() -> Square.square(shortHand, 2));
+        request = receive(server);
+        call = readCall(request);
+        assertThat(call.credential()).isEqualTo(OpaqueAuth.shortHand(handle));
+        reply(server, request, RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, 2));
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(4);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void nobodyListeningIsConnectionRefused() throws Exception {
+    int port;
+    try (DatagramSocket s = new DatagramSocket(0, LOOPBACK)) {
+      port = s.getLocalPort();
+    }
+    try (RpcClient client = client(port).withRetryInterval(Duration.ofMillis(100))
+        .withTimeout(Duration.ofSeconds(2))) {
+      assertThatThrownBy(() -> Square.square(client, 1))
+          .isInstanceOf(RpcConnectionException.class)
+          .hasMessage("127.0.0.1: RPC: Unable to receive; errno = Connection refused");
+    }
+  }
+
+  @Test
+  void threadsShareOneUdpClient() throws Exception {
+    try (RpcServer server = RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK)
+            .udp(0).start();
+        RpcClient client = client(server.udpPort())) {
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+          int thread = t;
+          results.add(pool.submit(() -> {
+            int wrong = 0;
+            for (int i = 0; i < 200; i++) {
+              int n = thread * 1000 + i;
+              if (Square.square(client, n) != n * n) {
+                wrong++;
+              }
+            }
+            return wrong;
+          }));
+        }
+        for (Future<Integer> r : results) {
+          assertThat(r.get(20, TimeUnit.SECONDS)).isZero();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static DatagramPacket receive(DatagramSocket socket) throws java.io.IOException {
+    DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
+    socket.receive(p);
+    return p;
+  }
+
+  private static CallHeader readCall(DatagramPacket p) {
+    return RawRpc.readSquareCall(new XdrDecoder(p.getData(), 0, p.getLength()));
+  }
+
+  private static void reply(DatagramSocket server, DatagramPacket to, XdrEncoder reply)
+      throws java.io.IOException {
+    server.send(new DatagramPacket(reply.array(), reply.position(), to.getSocketAddress()));
+  }
+}

@@ -56,6 +56,24 @@ public interface XdrCodec<T> {
         XdrEncoder.padded(length));
   }
 
+  /** {@code T[length]} of this codec's type. */
+  static <T> XdrCodec<java.util.List<T>> fixedArray(XdrCodec<T> element, int length) {
+    return of((out, v) -> out.writeFixedArray(v, length, element),
+        in -> in.readFixedArray(length, element),
+        (int) Math.min(Integer.MAX_VALUE, (long) length * element.minEncodedSize()));
+  }
+
+  /** {@code T<maxLength>} of this codec's type. */
+  static <T> XdrCodec<java.util.List<T>> array(XdrCodec<T> element, int maxLength) {
+    return of((out, v) -> out.writeVariableArray(v, maxLength, element),
+        in -> in.readVariableArray(maxLength, element));
+  }
+
+  /** {@code T *}: null when absent. */
+  static <T> XdrCodec<T> optional(XdrCodec<T> element) {
+    return of((out, v) -> out.writeOptional(v, element), in -> in.readOptional(element));
+  }
+
   /** A codec from a writer and a reader, at least four bytes on the wire. */
   static <T> XdrCodec<T> of(Writer<T> writer, Reader<T> reader) {
     return of(writer, reader, 4);

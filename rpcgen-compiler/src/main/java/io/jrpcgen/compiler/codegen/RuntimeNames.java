@@ -1,0 +1,25 @@
+package io.jrpcgen.compiler.codegen;
+
+import com.palantir.javapoet.ClassName;
+
+/** The runtime classes generated code refers to. */
+final class RuntimeNames {
+  static final ClassName XDR_CODEC = ClassName.get("io.jrpcgen.xdr", "XdrCodec");
+  static final ClassName XDR_ENCODER = ClassName.get("io.jrpcgen.xdr", "XdrEncoder");
+  static final ClassName XDR_DECODER = ClassName.get("io.jrpcgen.xdr", "XdrDecoder");
+  static final ClassName XDR_ENUM = ClassName.get("io.jrpcgen.xdr", "XdrEnum");
+  static final ClassName XDR_EXCEPTION = ClassName.get("io.jrpcgen.xdr", "XdrException");
+  static final ClassName OPAQUE = ClassName.get("io.jrpcgen.xdr", "Opaque");
+  static final ClassName QUADRUPLE = ClassName.get("io.jrpcgen.xdr", "Quadruple");
+  static final ClassName CALL_OPTIONS = ClassName.get("io.jrpcgen.rpc", "CallOptions");
+  static final ClassName RPC_CHANNEL = ClassName.get("io.jrpcgen.transport", "RpcChannel");
+  static final ClassName RPC_CLIENT = ClassName.get("io.jrpcgen.transport", "RpcClient");
+  static final ClassName PROGRAM_DEFINITION =
+      ClassName.get("io.jrpcgen.server", "ProgramDefinition");
+  static final ClassName PROCEDURE = ClassName.get("io.jrpcgen.server", "Procedure");
+  static final ClassName DURATION = ClassName.get("java.time", "Duration");
+  static final ClassName LIST = ClassName.get("java.util", "List");
+  static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+
+  private RuntimeNames() {}
+}

@@ -1,0 +1,153 @@
+package io.jrpcgen.compiler.codegen;
+
+import static io.jrpcgen.compiler.codegen.RuntimeNames.LIST;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.OPAQUE;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.QUADRUPLE;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import io.jrpcgen.compiler.model.NamedType;
+import io.jrpcgen.compiler.model.XdrType;
+
+/** Java types, codec expressions and encode/decode code for resolved XDR types. */
+final class TypeMapper {
+  private final String packageName;
+
+  TypeMapper(String packageName) {
+    this.packageName = packageName;
+  }
+
+  ClassName className(NamedType type) {
+    return ClassName.get(packageName, type.javaName());
+  }
+
+  /** The Java type of a value; primitives unboxed. */
+  TypeName javaType(XdrType t) {
+    if (t instanceof XdrType.Primitive p) {
+      return switch (p.kind()) {
+        case INT, UNSIGNED_INT -> TypeName.INT;
+        case HYPER, UNSIGNED_HYPER -> TypeName.LONG;
+        case FLOAT -> TypeName.FLOAT;
+        case DOUBLE -> TypeName.DOUBLE;
+        case BOOL -> TypeName.BOOLEAN;
+        case QUADRUPLE -> QUADRUPLE;
+      };
+    } else if (t instanceof XdrType.Opaque) {
+      return OPAQUE;
+    } else if (t instanceof XdrType.Text) {
+      return ClassName.get(String.class);
+    } else if (t instanceof XdrType.Array a) {
+      return ParameterizedTypeName.get(LIST, javaType(a.element()).box());
+    } else if (t instanceof XdrType.Optional o) {
+      return javaType(o.element()).box();
+    } else if (t instanceof XdrType.Ref r) {
+      return className(r.target());
+    } else if (t instanceof XdrType.External e) {
+      return ClassName.bestGuess(e.javaClass());
+    }
+    return ClassName.get(Void.class);
+  }
+
+  /** An expression for the codec of {@code t}. */
+  CodeBlock codec(XdrType t) {
+    if (t instanceof XdrType.Primitive p) {
+      String name = switch (p.kind()) {
+        case INT, UNSIGNED_INT -> "INT";
+        case HYPER, UNSIGNED_HYPER -> "HYPER";
+        case FLOAT -> "FLOAT";
+        case DOUBLE -> "DOUBLE";
+        case BOOL -> "BOOL";
+        case QUADRUPLE -> "QUADRUPLE";
+      };
+      return CodeBlock.of("$T.$L", XDR_CODEC, name);
+    } else if (t instanceof XdrType.Opaque o) {
+      return CodeBlock.of("$T.$L($L)", XDR_CODEC, o.fixed() ? "fixedOpaque" : "opaque",
+          bound(o.size()));
+    } else if (t instanceof XdrType.Text s) {
+      return CodeBlock.of("$T.string($L)", XDR_CODEC, bound(s.bound()));
+    } else if (t instanceof XdrType.Array a) {
+      return CodeBlock.of("$T.$L($L, $L)", XDR_CODEC, a.fixed() ? "fixedArray" : "array",
+          codec(a.element()), bound(a.size()));
+    } else if (t instanceof XdrType.Optional o) {
+      return CodeBlock.of("$T.optional($L)", XDR_CODEC, codec(o.element()));
+    } else if (t instanceof XdrType.Void) {
+      return CodeBlock.of("$T.VOID", XDR_CODEC);
+    }
+    return CodeBlock.of("$T.CODEC", javaType(t));
+  }
+
+  /** A statement writing {@code value} (an expression of {@code t}'s Java type) to {@code out}. */
+  CodeBlock encode(XdrType t, CodeBlock value) {
+    if (t instanceof XdrType.Primitive p) {
+      String method = switch (p.kind()) {
+        case INT, UNSIGNED_INT -> "writeInt";
+        case HYPER, UNSIGNED_HYPER -> "writeHyper";
+        case FLOAT -> "writeFloat";
+        case DOUBLE -> "writeDouble";
+        case BOOL -> "writeBoolean";
+        case QUADRUPLE -> "writeQuadruple";
+      };
+      return CodeBlock.of("out.$L($L);\n", method, value);
+    } else if (t instanceof XdrType.Opaque o) {
+      return CodeBlock.of("out.$L($L, $L);\n",
+          o.fixed() ? "writeFixedOpaque" : "writeVariableOpaque", value, bound(o.size()));
+    } else if (t instanceof XdrType.Text s) {
+      return CodeBlock.of("out.writeString($L, $L);\n", value, bound(s.bound()));
+    } else if (t instanceof XdrType.Array a) {
+      return CodeBlock.of("out.$L($L, $L, $L);\n",
+          a.fixed() ? "writeFixedArray" : "writeVariableArray", value, bound(a.size()),
+          codec(a.element()));
+    } else if (t instanceof XdrType.Optional o) {
+      return CodeBlock.of("out.writeOptional($L, $L);\n", value, codec(o.element()));
+    } else if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum) {
+      return CodeBlock.of("out.writeEnum($L);\n", value);
+    } else if (t instanceof XdrType.Void) {
+      return CodeBlock.of("");
+    }
+    return CodeBlock.of("$T.CODEC.encode(out, $L);\n", javaType(t), value);
+  }
+
+  /** An expression reading a value of {@code t} from {@code in}. */
+  CodeBlock decode(XdrType t) {
+    if (t instanceof XdrType.Primitive p) {
+      String method = switch (p.kind()) {
+        case INT, UNSIGNED_INT -> "readInt";
+        case HYPER, UNSIGNED_HYPER -> "readHyper";
+        case FLOAT -> "readFloat";
+        case DOUBLE -> "readDouble";
+        case BOOL -> "readBoolean";
+        case QUADRUPLE -> "readQuadruple";
+      };
+      return CodeBlock.of("in.$L()", method);
+    } else if (t instanceof XdrType.Opaque o) {
+      return CodeBlock.of("in.$L($L)", o.fixed() ? "readFixedOpaque" : "readVariableOpaque",
+          bound(o.size()));
+    } else if (t instanceof XdrType.Text s) {
+      return CodeBlock.of("in.readString($L)", bound(s.bound()));
+    } else if (t instanceof XdrType.Array a) {
+      return CodeBlock.of("in.$L($L, $L)", a.fixed() ? "readFixedArray" : "readVariableArray",
+          bound(a.size()), codec(a.element()));
+    } else if (t instanceof XdrType.Optional o) {
+      return CodeBlock.of("in.readOptional($L)", codec(o.element()));
+    } else if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum) {
+      return CodeBlock.of("$T.fromValue(in.readInt())", javaType(t));
+    } else if (t instanceof XdrType.Void) {
+      return CodeBlock.of("null");
+    }
+    return CodeBlock.of("$T.CODEC.decode(in)", javaType(t));
+  }
+
+  /** A bound as source: a number, or {@code XdrCodec.UNBOUNDED} for {@code <>}. */
+  CodeBlock bound(int size) {
+    return size == XdrType.UNBOUNDED ? CodeBlock.of("$T.UNBOUNDED", XDR_CODEC)
+        : CodeBlock.of("$L", size);
+  }
+
+  /** The Java literal for a discriminant or enum value of type {@code t}. */
+  static String intLiteral(long value) {
+    return Integer.toString((int) value);
+  }
+}

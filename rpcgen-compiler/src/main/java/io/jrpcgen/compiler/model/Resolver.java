@@ -1,0 +1,722 @@
+package io.jrpcgen.compiler.model;
+
+import io.jrpcgen.compiler.ast.BuiltinType;
+import io.jrpcgen.compiler.ast.Declaration;
+import io.jrpcgen.compiler.ast.Definition;
+import io.jrpcgen.compiler.ast.EnumMember;
+import io.jrpcgen.compiler.ast.Expr;
+import io.jrpcgen.compiler.ast.Specification;
+import io.jrpcgen.compiler.ast.TypeSpec;
+import io.jrpcgen.compiler.ast.UnionBody;
+import io.jrpcgen.compiler.diag.Diagnostics;
+import io.jrpcgen.compiler.diag.SourcePos;
+import io.jrpcgen.compiler.naming.JavaNames;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The linker: checks a parsed file and resolves it into a {@link Schema}. One global namespace,
+ * as in C; constants evaluated on demand in dependency order; typedefs resolved to what they
+ * name. Every problem is reported to the {@link Diagnostics} and resolution goes on, so that one
+ * run shows them all.
+ */
+public final class Resolver {
+  private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+  private static final BigInteger UINT_MAX = BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger ULONG_MAX =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+  /** Type names C (stdint, rpc/types.h) or libtirpc define, as rpcgen's output sees them. */
+  private static final Map<String, XdrType> KNOWN_TYPES = Map.ofEntries(
+      Map.entry("int8_t", primitive(XdrType.Primitive.Kind.INT)),
+      Map.entry("int16_t", primitive(XdrType.Primitive.Kind.INT)),
+      Map.entry("int32_t", primitive(XdrType.Primitive.Kind.INT)),
+      Map.entry("uint8_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("uint16_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("uint32_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_int8_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_int16_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_int32_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_char", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_short", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_int", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("u_long", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("int64_t", primitive(XdrType.Primitive.Kind.HYPER)),
+      Map.entry("quad_t", primitive(XdrType.Primitive.Kind.HYPER)),
+      Map.entry("longlong_t", primitive(XdrType.Primitive.Kind.HYPER)),
+      Map.entry("uint64_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+      Map.entry("u_int64_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+      Map.entry("u_quad_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+      Map.entry("u_longlong_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+      Map.entry("bool_t", primitive(XdrType.Primitive.Kind.BOOL)),
+      Map.entry("netobj", new XdrType.Opaque(false, 1024)));
+
+  /** Constants C defines that {@code .x} files use as case labels. */
+  private static final Map<String, BigInteger> KNOWN_CONSTANTS =
+      Map.of("TRUE", BigInteger.ONE, "FALSE", BigInteger.ZERO);
+
+  private final Diagnostics diagnostics;
+  private final ResolveOptions options;
+
+  // The global namespace: every const, type, typedef, enumerator and program by .x name.
+  private final Map<String, SourcePos> symbols = new HashMap<>();
+  private final Map<String, Definition.Const> constDefs = new HashMap<>();
+  private final Map<String, EnumMember> enumMembers = new HashMap<>();
+  private final Map<EnumMember, EnumMember> previousMember = new HashMap<>();
+  private final Map<String, Definition.Typedef> typedefDefs = new HashMap<>();
+  private final Map<String, NamedType> namedTypes = new HashMap<>();
+  private final Map<NamedType, Runnable> completions = new LinkedHashMap<>();
+
+  private final Map<Object, BigInteger> values = new HashMap<>();
+  private final Set<Object> evaluating = new HashSet<>();
+  private final Map<String, XdrType> typedefTypes = new HashMap<>();
+  private final Set<String> resolvingTypedefs = new HashSet<>();
+  private final List<NamedType> types = new ArrayList<>();
+
+  private Resolver(Diagnostics diagnostics, ResolveOptions options) {
+    this.diagnostics = diagnostics;
+    this.options = options;
+  }
+
+  /** Resolves {@code spec}; returns null if there were errors (all of them reported). */
+  public static Schema resolve(Specification spec, ResolveOptions options,
+      Diagnostics diagnostics) {
+    int before = diagnostics.errorCount();
+    Schema schema = new Resolver(diagnostics, options).run(spec);
+    return diagnostics.errorCount() > before ? null : schema;
+  }
+
+  private Schema run(Specification spec) {
+    for (Definition d : spec.definitions()) {
+      declare(d);
+    }
+    List<Schema.Constant> constants = new ArrayList<>();
+    List<Schema.Typedef> typedefs = new ArrayList<>();
+    List<Schema.Program> programs = new ArrayList<>();
+    for (Definition d : spec.definitions()) {
+      if (d instanceof Definition.Const c) {
+        constants.add(constant(c));
+      } else if (d instanceof Definition.Typedef t) {
+        XdrType type = typedefType(t.name(), t.pos());
+        if (!(type instanceof XdrType.Ref r && r.target().name().equals(t.name()))) {
+          typedefs.add(new Schema.Typedef(t.name(), JavaNames.constantName(t.name()), type,
+              t.pos()));
+        }
+      } else if (d instanceof Definition.Program p) {
+        programs.add(program(p));
+      }
+    }
+    // Complete named types, including inline ones discovered while completing.
+    while (!completions.isEmpty()) {
+      complete(completions.keySet().iterator().next());
+    }
+    checkFinite();
+    checkProgramNumbers(programs);
+    checkJavaTypeNames(typedefs, programs);
+    return new Schema(spec.file(), constants, List.copyOf(types), typedefs, programs);
+  }
+
+  // ---- declaring names -------------------------------------------------------------------
+
+  private void declare(Definition d) {
+    define(d.name(), d.pos());
+    if (d instanceof Definition.Const c) {
+      constDefs.put(c.name(), c);
+    } else if (d instanceof Definition.Enum e) {
+      NamedType.Enum type = new NamedType.Enum(e.name(), JavaNames.typeName(e.name()), e.pos());
+      register(type, () -> completeEnum(type, e.members()));
+      declareMembers(e.members());
+    } else if (d instanceof Definition.Struct s) {
+      NamedType.Struct type =
+          new NamedType.Struct(s.name(), JavaNames.typeName(s.name()), s.pos());
+      register(type, () -> completeStruct(type, s.members()));
+    } else if (d instanceof Definition.Union u) {
+      NamedType.Union type = new NamedType.Union(u.name(), JavaNames.typeName(u.name()), u.pos());
+      register(type, () -> completeUnion(type, u.body()));
+    } else if (d instanceof Definition.Typedef t) {
+      typedefDefs.put(t.name(), t);
+      TypeSpec spec = t.declaration().type();
+      if (t.declaration().shape() == Declaration.Shape.SINGLE) {
+        // typedef struct {...} name; and friends name an inline type: it takes the name.
+        declareInline(spec, t.name());
+      }
+    }
+  }
+
+  private void define(String name, SourcePos pos) {
+    SourcePos first = symbols.putIfAbsent(name, pos);
+    if (first != null) {
+      diagnostics.error(pos, "'" + name + "' is already defined at " + first);
+    }
+  }
+
+  private void declareMembers(List<EnumMember> members) {
+    EnumMember previous = null;
+    for (EnumMember m : members) {
+      define(m.name(), m.pos());
+      enumMembers.put(m.name(), m);
+      previousMember.put(m, previous);
+      previous = m;
+    }
+  }
+
+  private void register(NamedType type, Runnable completion) {
+    namedTypes.put(type.name(), type);
+    types.add(type);
+    completions.put(type, completion);
+  }
+
+  /** Declares an inline struct/union/enum under {@code name}; returns it, or null if none. */
+  private NamedType declareInline(TypeSpec spec, String name) {
+    String javaName = JavaNames.typeName(name);
+    if (spec instanceof TypeSpec.InlineStruct s) {
+      NamedType.Struct type = new NamedType.Struct(name, javaName, s.pos());
+      register(type, () -> completeStruct(type, s.members()));
+      return type;
+    } else if (spec instanceof TypeSpec.InlineUnion u) {
+      NamedType.Union type = new NamedType.Union(name, javaName, u.pos());
+      register(type, () -> completeUnion(type, u.body()));
+      return type;
+    } else if (spec instanceof TypeSpec.InlineEnum e) {
+      NamedType.Enum type = new NamedType.Enum(name, javaName, e.pos());
+      register(type, () -> completeEnum(type, e.members()));
+      declareMembers(e.members());
+      return type;
+    }
+    return null;
+  }
+
+  // ---- constants ------------------------------------------------------------------------
+
+  private Schema.Constant constant(Definition.Const c) {
+    if (c.value() instanceof Expr.Text t) {
+      return new Schema.Constant(c.name(), c.pos(), 0, t.value());
+    }
+    BigInteger v = value(c.value());
+    long bits = 0;
+    if (v != null) {
+      if (v.compareTo(LONG_MIN) < 0 || v.compareTo(ULONG_MAX) > 0) {
+        diagnostics.error(c.value().pos(), "value " + v + " of constant '" + c.name()
+            + "' is out of range for a 64-bit integer");
+      } else {
+        bits = v.longValue();
+      }
+    }
+    return new Schema.Constant(c.name(), c.pos(), bits, null);
+  }
+
+  /** The value of an expression, or null (after reporting) if it has none. */
+  private BigInteger value(Expr e) {
+    if (e instanceof Expr.Number n) {
+      return n.value();
+    } else if (e instanceof Expr.Text t) {
+      diagnostics.error(t.pos(), "a string cannot be used as a number");
+      return null;
+    }
+    Expr.Name ref = (Expr.Name) e;
+    return named(ref.name(), ref.pos());
+  }
+
+  private BigInteger named(String name, SourcePos usedAt) {
+    Object key;
+    Definition.Const c = constDefs.get(name);
+    EnumMember m = enumMembers.get(name);
+    if (c != null) {
+      key = c;
+    } else if (m != null) {
+      key = m;
+    } else if (KNOWN_CONSTANTS.containsKey(name)) {
+      return KNOWN_CONSTANTS.get(name);
+    } else {
+      diagnostics.error(usedAt, "undefined constant '" + name + "'");
+      return null;
+    }
+    if (values.containsKey(key)) {
+      return values.get(key);
+    }
+    if (!evaluating.add(key)) {
+      diagnostics.error(usedAt, "constant '" + name + "' is defined in terms of itself");
+      values.put(key, null);
+      return null;
+    }
+    BigInteger v;
+    if (c != null) {
+      if (c.value() instanceof Expr.Text) {
+        diagnostics.error(usedAt, "'" + name + "' is a string constant, not a number");
+        v = null;
+      } else {
+        v = value(c.value());
+      }
+    } else if (m.value() != null) {
+      v = value(m.value());
+    } else {
+      // rpcgen counts on from the previous enumerator, from 0.
+      EnumMember previous = previousMember.get(m);
+      BigInteger p = previous == null ? BigInteger.valueOf(-1) : named(previous.name(), usedAt);
+      v = p == null ? null : p.add(BigInteger.ONE);
+    }
+    evaluating.remove(key);
+    values.put(key, v);
+    return v;
+  }
+
+  /** A value that must fit {@code [min, max]}; reports and returns null if not. */
+  private BigInteger ranged(Expr e, BigInteger min, BigInteger max, String what) {
+    BigInteger v = value(e);
+    if (v != null && (v.compareTo(min) < 0 || v.compareTo(max) > 0)) {
+      diagnostics.error(e.pos(), "value " + v + " is out of range for " + what);
+      return null;
+    }
+    return v;
+  }
+
+  private int int32(Expr e, String what) {
+    BigInteger v = ranged(e, INT_MIN, BigInteger.valueOf(Integer.MAX_VALUE), what);
+    return v == null ? 0 : v.intValue();
+  }
+
+  private int uint32(Expr e, String what) {
+    BigInteger v = ranged(e, BigInteger.ZERO, UINT_MAX, what);
+    return v == null ? 0 : v.intValue();
+  }
+
+  /** An array size or bound; bounds past what Java can hold mean "unbounded". */
+  private int bound(Expr e, boolean fixed) {
+    if (e == null) {
+      return XdrType.UNBOUNDED;
+    }
+    BigInteger v = value(e);
+    if (v == null) {
+      return 0;
+    }
+    if (v.signum() < 0) {
+      diagnostics.error(e.pos(), "array size must not be negative: " + v);
+      return 0;
+    }
+    if (v.compareTo(UINT_MAX) > 0 || fixed && v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) >= 0) {
+      diagnostics.error(e.pos(), "value " + v + " is out of range for an array size");
+      return 0;
+    }
+    return v.min(BigInteger.valueOf(XdrType.UNBOUNDED)).intValue();
+  }
+
+  // ---- types ----------------------------------------------------------------------------
+
+  private void completeEnum(NamedType.Enum type, List<EnumMember> members) {
+    Map<Integer, String> seen = new HashMap<>();
+    for (EnumMember m : members) {
+      BigInteger v = named(m.name(), m.pos());
+      if (v != null && (v.compareTo(INT_MIN) < 0 || v.compareTo(UINT_MAX) > 0)) {
+        diagnostics.error(m.value() != null ? m.value().pos() : m.pos(),
+            "value " + v + " is out of range for an enum value");
+        v = null;
+      }
+      int value = v == null ? 0 : v.intValue();
+      String other = seen.putIfAbsent(value, m.name());
+      if (other != null && v != null) {
+        diagnostics.error(m.pos(), "enum '" + type.name() + "' gives '" + m.name()
+            + "' the value " + v + " of '" + other + "'");
+      }
+      type.add(new NamedType.Constant(m.name(), value, m.pos()));
+    }
+  }
+
+  private void completeStruct(NamedType.Struct type, List<Declaration> members) {
+    Map<String, String> javaNames = new HashMap<>();
+    for (Declaration d : members) {
+      if (d.shape() == Declaration.Shape.VOID) {
+        continue;
+      }
+      NamedType.Field f = field(d, type.name());
+      checkMemberName(javaNames, d.name(), f.javaName(), d.pos());
+      type.add(f);
+    }
+  }
+
+  private void completeUnion(NamedType.Union type, UnionBody body) {
+    NamedType.Field discriminant = field(body.discriminant(), type.name());
+    type.discriminant(discriminant);
+    NamedType.Enum enumType = null;
+    boolean bool = false;
+    XdrType dt = discriminant.type();
+    if (dt instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum e) {
+      enumType = e;
+    } else if (dt instanceof XdrType.Primitive p && p.kind() == XdrType.Primitive.Kind.BOOL) {
+      bool = true;
+    } else if (!(dt instanceof XdrType.Primitive p
+        && (p.kind() == XdrType.Primitive.Kind.INT
+            || p.kind() == XdrType.Primitive.Kind.UNSIGNED_INT))) {
+      diagnostics.error(body.discriminant().pos(), "union discriminant must be int, unsigned int,"
+          + " enum or bool, not " + describe(dt));
+    }
+    Map<Long, SourcePos> seen = new HashMap<>();
+    Set<String> armNames = new HashSet<>();
+    for (UnionBody.Arm arm : body.arms()) {
+      List<NamedType.CaseValue> caseValues = new ArrayList<>();
+      for (Expr label : arm.labels()) {
+        NamedType.CaseValue cv = caseValue(label, enumType, bool);
+        if (cv == null) {
+          continue;
+        }
+        if (seen.putIfAbsent(cv.value(), label.pos()) != null) {
+          diagnostics.error(label.pos(), "duplicate case value " + describeCase(cv)
+              + " in union '" + type.name() + "'");
+        }
+        caseValues.add(cv);
+      }
+      type.add(arm(type, arm.declaration(), caseValues, arm.pos(), armNames));
+    }
+    if (body.defaultArm() != null) {
+      type.add(arm(type, body.defaultArm(), List.of(), body.defaultArm().pos(), armNames));
+    }
+  }
+
+  /** Fills in a declared type if that has not happened yet. */
+  private void complete(NamedType type) {
+    Runnable completion = completions.remove(type);
+    if (completion != null) {
+      completion.run();
+    }
+  }
+
+  private NamedType.CaseValue caseValue(Expr label, NamedType.Enum enumType, boolean bool) {
+    BigInteger v = value(label);
+    if (v == null) {
+      return null;
+    }
+    String constant = label instanceof Expr.Name n ? n.name() : null;
+    if (enumType != null) {
+      complete(enumType);
+      boolean member = enumType.constants().stream()
+          .anyMatch(c -> BigInteger.valueOf(c.value()).equals(v)
+              || Integer.toUnsignedLong(c.value()) == v.longValue());
+      if (!member) {
+        diagnostics.error(label.pos(), "case value " + v + " is not a value of enum '"
+            + enumType.name() + "'");
+        return null;
+      }
+    } else if (bool && v.compareTo(BigInteger.ONE) > 0 || v.signum() < 0 && bool) {
+      diagnostics.error(label.pos(), "case value " + v + " is not a bool (TRUE or FALSE)");
+      return null;
+    } else if (v.compareTo(INT_MIN) < 0 || v.compareTo(UINT_MAX) > 0) {
+      diagnostics.error(label.pos(), "value " + v + " is out of range for a case value");
+      return null;
+    }
+    return new NamedType.CaseValue(v.intValue(), constant, label.pos());
+  }
+
+  private NamedType.Arm arm(NamedType.Union union, Declaration d,
+      List<NamedType.CaseValue> values, SourcePos pos, Set<String> used) {
+    NamedType.Field field =
+        d.shape() == Declaration.Shape.VOID ? null : field(d, union.name());
+    String base;
+    if (values.isEmpty()) {
+      base = "Default";
+    } else if (field != null) {
+      base = JavaNames.typeName(field.name());
+    } else if (values.get(0).constant() != null) {
+      base = JavaNames.typeName(values.get(0).constant());
+    } else {
+      base = "Case" + (values.get(0).value() < 0 ? "Minus" + -values.get(0).value()
+          : Long.toString(values.get(0).value()));
+    }
+    // A nested type may not share its enclosing type's name; arms may repeat a field name.
+    String name = base.equals(union.javaName()) ? base + "Arm" : base;
+    for (int i = 2; !used.add(name); i++) {
+      name = base + i;
+    }
+    return new NamedType.Arm(values, field, name, pos);
+  }
+
+  private NamedType.Field field(Declaration d, String owner) {
+    return new NamedType.Field(d.name(), JavaNames.memberName(d.name()),
+        declarationType(d, owner + "_" + d.name()), d.pos());
+  }
+
+  /** The type of a declaration; inline types are named {@code inlineName}. */
+  private XdrType declarationType(Declaration d, String inlineName) {
+    TypeSpec spec = d.type();
+    if (d.shape() == Declaration.Shape.VOID) {
+      return new XdrType.Void();
+    }
+    if (spec instanceof TypeSpec.Builtin b
+        && (b.type() == BuiltinType.OPAQUE || b.type() == BuiltinType.STRING)) {
+      boolean opaque = b.type() == BuiltinType.OPAQUE;
+      switch (d.shape()) {
+        case FIXED_ARRAY:
+          if (opaque) {
+            return new XdrType.Opaque(true, bound(d.bound(), true));
+          }
+          diagnostics.error(d.pos(), "string '" + d.name() + "' must be declared string "
+              + d.name() + "<N> or string " + d.name() + "<>");
+          return new XdrType.Text(XdrType.UNBOUNDED);
+        case VARIABLE_ARRAY:
+          int bound = bound(d.bound(), false);
+          return opaque ? new XdrType.Opaque(false, bound) : new XdrType.Text(bound);
+        default:
+          diagnostics.error(d.pos(), "'" + d.name() + "' must be declared " + b.type().name()
+              .toLowerCase(java.util.Locale.ROOT) + " " + d.name() + "[N], <N> or <>");
+          return opaque ? new XdrType.Opaque(false, XdrType.UNBOUNDED)
+              : new XdrType.Text(XdrType.UNBOUNDED);
+      }
+    }
+    XdrType element = typeSpec(spec, inlineName);
+    return switch (d.shape()) {
+      case SINGLE -> element;
+      case FIXED_ARRAY -> new XdrType.Array(element, true, bound(d.bound(), true));
+      case VARIABLE_ARRAY -> new XdrType.Array(element, false, bound(d.bound(), false));
+      case OPTIONAL -> new XdrType.Optional(element);
+      case VOID -> new XdrType.Void();
+    };
+  }
+
+  private XdrType typeSpec(TypeSpec spec, String inlineName) {
+    if (spec instanceof TypeSpec.Builtin b) {
+      return switch (b.type()) {
+        case INT -> primitive(XdrType.Primitive.Kind.INT);
+        case UNSIGNED_INT -> primitive(XdrType.Primitive.Kind.UNSIGNED_INT);
+        case HYPER -> primitive(XdrType.Primitive.Kind.HYPER);
+        case UNSIGNED_HYPER -> primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER);
+        case FLOAT -> primitive(XdrType.Primitive.Kind.FLOAT);
+        case DOUBLE -> primitive(XdrType.Primitive.Kind.DOUBLE);
+        case QUADRUPLE -> primitive(XdrType.Primitive.Kind.QUADRUPLE);
+        case BOOL -> primitive(XdrType.Primitive.Kind.BOOL);
+        case OPAQUE -> new XdrType.Opaque(false, XdrType.UNBOUNDED);
+        case STRING -> new XdrType.Text(XdrType.UNBOUNDED);
+        case VOID -> new XdrType.Void();
+      };
+    } else if (spec instanceof TypeSpec.Named n) {
+      return named(n);
+    }
+    NamedType inline = namedTypes.get(inlineName);
+    if (inline == null || !inline.pos().equals(spec.pos())) {
+      inline = declareInline(spec, uniqueInlineName(inlineName));
+    }
+    return new XdrType.Ref(inline);
+  }
+
+  private String uniqueInlineName(String base) {
+    String name = base;
+    for (int i = 2; namedTypes.containsKey(name) || symbols.containsKey(name); i++) {
+      name = base + i;
+    }
+    return name;
+  }
+
+  private XdrType named(TypeSpec.Named n) {
+    NamedType type = namedTypes.get(n.name());
+    if (type != null) {
+      checkKeyword(n, type);
+      return new XdrType.Ref(type);
+    }
+    if (typedefDefs.containsKey(n.name())) {
+      return typedefType(n.name(), n.pos());
+    }
+    String external = options.externalTypes().get(n.name());
+    if (external != null) {
+      return new XdrType.External(n.name(), external);
+    }
+    XdrType known = KNOWN_TYPES.get(n.name());
+    if (known != null) {
+      return known;
+    }
+    diagnostics.error(n.pos(), "undefined type '" + n.name() + "'");
+    return primitive(XdrType.Primitive.Kind.INT);
+  }
+
+  private void checkKeyword(TypeSpec.Named n, NamedType type) {
+    TypeSpec.Keyword expected = type instanceof NamedType.Struct ? TypeSpec.Keyword.STRUCT
+        : type instanceof NamedType.Union ? TypeSpec.Keyword.UNION : TypeSpec.Keyword.ENUM;
+    if (n.keyword() != TypeSpec.Keyword.NONE && n.keyword() != expected) {
+      diagnostics.error(n.pos(), "'" + n.name() + "' is " + expected.name()
+          .toLowerCase(java.util.Locale.ROOT) + ", not " + n.keyword().name()
+          .toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private XdrType typedefType(String name, SourcePos usedAt) {
+    XdrType done = typedefTypes.get(name);
+    if (done != null) {
+      return done;
+    }
+    if (!resolvingTypedefs.add(name)) {
+      diagnostics.error(usedAt, "typedef '" + name + "' is defined in terms of itself");
+      return primitive(XdrType.Primitive.Kind.INT);
+    }
+    Definition.Typedef t = typedefDefs.get(name);
+    XdrType type = declarationType(t.declaration(), name);
+    resolvingTypedefs.remove(name);
+    typedefTypes.put(name, type);
+    return type;
+  }
+
+  /** Reports types whose every value would contain another value of the same type. */
+  private void checkFinite() {
+    Set<NamedType> finite = new HashSet<>();
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (NamedType t : types) {
+        if (!finite.contains(t) && isFinite(t, finite)) {
+          finite.add(t);
+          changed = true;
+        }
+      }
+    }
+    for (NamedType t : types) {
+      if (!finite.contains(t)) {
+        String kind = t instanceof NamedType.Struct ? "struct" : "union";
+        diagnostics.error(t.pos(), kind + " '" + t.name() + "' contains itself without '*',"
+            + " so its values would be infinitely large");
+      }
+    }
+  }
+
+  private static boolean isFinite(NamedType t, Set<NamedType> finite) {
+    if (t instanceof NamedType.Struct s) {
+      return s.fields().stream().allMatch(f -> isFinite(f.type(), finite));
+    } else if (t instanceof NamedType.Union u) {
+      return u.arms().isEmpty()
+          || u.arms().stream().anyMatch(a -> a.field() == null || isFinite(a.field().type(), finite));
+    }
+    return true;
+  }
+
+  private static boolean isFinite(XdrType t, Set<NamedType> finite) {
+    if (t instanceof XdrType.Ref r) {
+      return finite.contains(r.target());
+    } else if (t instanceof XdrType.Array a && a.fixed() && a.size() > 0) {
+      return isFinite(a.element(), finite);
+    }
+    return true;
+  }
+
+  // ---- programs -------------------------------------------------------------------------
+
+  private Schema.Program program(Definition.Program p) {
+    List<Schema.Version> versions = new ArrayList<>();
+    Map<Integer, String> numbers = new HashMap<>();
+    Map<String, String> javaNames = new HashMap<>();
+    for (Definition.Version v : p.versions()) {
+      int number = uint32(v.number(), "a version number");
+      String other = numbers.putIfAbsent(number, v.name());
+      if (other != null) {
+        diagnostics.error(v.number().pos(), "duplicate version number "
+            + Integer.toUnsignedString(number) + " in program '" + p.name() + "' (also '"
+            + other + "')");
+      }
+      String javaName = JavaNames.typeName(v.name());
+      checkMemberName(javaNames, v.name(), javaName, v.pos());
+      versions.add(new Schema.Version(v.name(), javaName, number, procedures(v), v.pos()));
+    }
+    return new Schema.Program(p.name(), JavaNames.typeName(p.name()),
+        uint32(p.number(), "a program number"), versions, p.pos());
+  }
+
+  private List<Schema.Procedure> procedures(Definition.Version v) {
+    List<Schema.Procedure> procedures = new ArrayList<>();
+    Map<Integer, String> numbers = new HashMap<>();
+    Map<String, String> javaNames = new HashMap<>();
+    for (Definition.Procedure p : v.procedures()) {
+      int number = uint32(p.number(), "a procedure number");
+      String other = numbers.putIfAbsent(number, p.name());
+      if (other != null) {
+        diagnostics.error(p.number().pos(), "duplicate procedure number "
+            + Integer.toUnsignedString(number) + " in version '" + v.name() + "' (also '"
+            + other + "')");
+      }
+      String javaName = JavaNames.memberName(p.name());
+      checkMemberName(javaNames, p.name(), javaName, p.pos());
+      List<Schema.Parameter> parameters = new ArrayList<>();
+      Map<String, String> parameterNames = new HashMap<>();
+      for (int i = 0; i < p.parameters().size(); i++) {
+        Definition.Parameter param = p.parameters().get(i);
+        XdrType type = typeSpec(param.type(), p.name() + "_arg" + (i + 1));
+        if (type instanceof XdrType.Void) {
+          if (p.parameters().size() > 1) {
+            diagnostics.error(param.pos(), "void must be the only parameter");
+          }
+          continue;
+        }
+        String name = param.name() != null ? param.name()
+            : p.parameters().size() == 1 ? "arg" : "arg" + (i + 1);
+        String paramJavaName = JavaNames.memberName(name);
+        checkMemberName(parameterNames, name, paramJavaName, param.pos());
+        parameters.add(new Schema.Parameter(paramJavaName, type));
+      }
+      procedures.add(new Schema.Procedure(p.name(), javaName, number, parameters,
+          typeSpec(p.result(), p.name() + "_result"), p.pos()));
+    }
+    return procedures;
+  }
+
+  private void checkProgramNumbers(List<Schema.Program> programs) {
+    Map<Integer, String> numbers = new HashMap<>();
+    for (Schema.Program p : programs) {
+      String other = numbers.putIfAbsent(p.number(), p.name());
+      if (other != null) {
+        diagnostics.error(p.pos(), "duplicate program number "
+            + Integer.toUnsignedString(p.number()) + " (also '" + other + "')");
+      }
+    }
+  }
+
+  // ---- Java names -----------------------------------------------------------------------
+
+  private void checkMemberName(Map<String, String> seen, String name, String javaName,
+      SourcePos pos) {
+    String other = seen.putIfAbsent(javaName, name);
+    if (other != null && !other.equals(name)) {
+      diagnostics.error(pos, "'" + other + "' and '" + name + "' both map to the Java name '"
+          + javaName + "'");
+    }
+  }
+
+  private void checkJavaTypeNames(List<Schema.Typedef> typedefs, List<Schema.Program> programs) {
+    Map<String, String> seen = new HashMap<>();
+    for (String reserved : options.typeNames()) {
+      seen.put(reserved, "(generated class " + reserved + ")");
+    }
+    for (NamedType t : types) {
+      checkTypeName(seen, t.name(), t.javaName(), t.pos());
+    }
+    for (Schema.Program p : programs) {
+      checkTypeName(seen, p.name(), p.javaName(), p.pos());
+    }
+  }
+
+  private void checkTypeName(Map<String, String> seen, String name, String javaName,
+      SourcePos pos) {
+    // Case-insensitive: the classes must also be distinct files on macOS and Windows.
+    String other = seen.putIfAbsent(javaName.toLowerCase(java.util.Locale.ROOT), name);
+    if (other != null && !other.equals(name)) {
+      diagnostics.error(pos, "'" + other + "' and '" + name + "' both map to the Java name '"
+          + javaName + "'");
+    }
+  }
+
+  private static String describe(XdrType t) {
+    if (t instanceof XdrType.Primitive p) {
+      return p.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    } else if (t instanceof XdrType.Ref r) {
+      return (r.target() instanceof NamedType.Struct ? "struct " : "union ") + r.target().name();
+    }
+    return t.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String describeCase(NamedType.CaseValue cv) {
+    return cv.constant() != null ? cv.constant() + " (" + cv.value() + ")"
+        : Long.toString(cv.value());
+  }
+
+  private static XdrType primitive(XdrType.Primitive.Kind kind) {
+    return new XdrType.Primitive(kind);
+  }
+}

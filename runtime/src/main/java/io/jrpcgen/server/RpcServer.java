@@ -263,8 +263,9 @@ public final class RpcServer implements AutoCloseable {
             } else {
               out.truncate(recordStart);
             }
-            // While more calls wait in the buffer, their replies go out in one write.
-            if (!reader.hasBufferedBytes() || out.position() >= COALESCE_LIMIT) {
+            // While more whole calls wait in the buffer, their replies go out in one write; a
+            // part of a call must not hold back replies, as its rest may wait for them.
+            if (!reader.hasBufferedRecord() || out.position() >= COALESCE_LIMIT) {
               output.write(out.array(), 0, out.position());
               out.reset();
             }

@@ -154,8 +154,10 @@ final class CallDispatcher {
     A args;
     try {
       args = procedure.argsCodec().decode(in);
-    } catch (XdrException e) {
-      LOG.log(Level.DEBUG, () -> "garbage arguments in " + call + ": " + e.getMessage());
+    } catch (XdrException | StackOverflowError e) {
+      // Codecs of self-referencing types recurse: nesting deep enough overflows the stack, which
+      // would otherwise kill the thread (for UDP, the only one).
+      LOG.log(Level.DEBUG, () -> "garbage arguments in " + call + ": " + e);
       RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.GARBAGE_ARGS);
       return true;
     }

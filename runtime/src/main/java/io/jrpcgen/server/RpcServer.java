@@ -253,6 +253,8 @@ public final class RpcServer implements AutoCloseable {
           busy.lock();
           try {
             if (closing) {
+              // Replies held back for coalescing belong to calls that ran: they still go out.
+              output.write(out.array(), 0, out.position());
               break;
             }
             int recordStart = out.position();
@@ -263,8 +265,10 @@ public final class RpcServer implements AutoCloseable {
             } else {
               out.truncate(recordStart);
             }
-            // While more calls wait in the buffer, their replies go out in one write.
-            if (!reader.hasBufferedBytes() || out.position() >= COALESCE_LIMIT) {
+            // While more whole calls wait in the buffer, their replies go out in one write; a
+            // part of a call must not hold back replies, as its rest may wait for them, and
+            // neither may close(), which closes the socket once this call is done.
+            if (closing || !reader.hasBufferedRecord() || out.position() >= COALESCE_LIMIT) {
               output.write(out.array(), 0, out.position());
               out.reset();
             }

@@ -1,5 +1,6 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.xdr.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -45,6 +46,27 @@ public final class RecordReader {
   /** Whether bytes of a next record are already buffered, so a read would not block. */
   public boolean hasBufferedBytes() {
     return bufPos < bufLimit;
+  }
+
+  /**
+   * Whether a whole next record is already buffered, so that {@link #read()} would return it
+   * without blocking. Asked between records.
+   */
+  public boolean hasBufferedRecord() {
+    int at = bufPos;
+    while (bufLimit - at >= RecordMarking.HEADER_SIZE) {
+      int fragmentHeader = Bytes.getInt(buf, at);
+      long end = (long) at + RecordMarking.HEADER_SIZE
+          + (fragmentHeader & RecordMarking.MAX_FRAGMENT);
+      if (end > bufLimit) {
+        return false;
+      }
+      if ((fragmentHeader & RecordMarking.LAST_FRAGMENT) != 0) {
+        return true;
+      }
+      at = (int) end;
+    }
+    return false;
   }
 
   /** Reads the next whole record. */

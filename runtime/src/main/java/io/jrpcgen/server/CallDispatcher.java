@@ -168,10 +168,8 @@ final class CallDispatcher {
     } catch (RpcAuthException e) {
       RpcMessages.writeAuthError(out, call.xid(), e.authStat());
       return procedure.replies();
-    } catch (RuntimeException | Error e) {
-      if (e instanceof VirtualMachineError vme) {
-        throw vme;
-      }
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // Whatever one call does wrong is that call's SYSTEM_ERR, never the server's death.
       LOG.log(Level.WARNING, "procedure " + procedure.name() + " failed in " + call, e);
       RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR);
       return procedure.replies();
@@ -185,9 +183,9 @@ final class CallDispatcher {
     try {
       RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
       procedure.resultCodec().encode(out, result);
-    } catch (XdrException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       LOG.log(Level.WARNING, "procedure " + procedure.name() + " returned a result that cannot"
-          + " be encoded in " + call + ": " + e.getMessage());
+          + " be encoded in " + call + ": " + e);
       out.truncate(start);
       RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR);
     }

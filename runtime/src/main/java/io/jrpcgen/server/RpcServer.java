@@ -155,10 +155,13 @@ public final class RpcServer implements AutoCloseable {
       try {
         socket = tcp.accept();
       } catch (IOException e) {
-        if (!closing) {
-          LOG.log(Level.ERROR, "TCP accept failed; no more connections are taken", e);
+        if (closing || tcp.isClosed()) {
+          return;
         }
-        return;
+        // Transient (out of file descriptors, a connection aborted before accept): pause, go on.
+        LOG.log(Level.WARNING, "TCP accept failed: " + e);
+        pause();
+        continue;
       }
       try {
         socket.setTcpNoDelay(true);
@@ -186,10 +189,12 @@ public final class RpcServer implements AutoCloseable {
         packet.setLength(buffer.length);
         udp.receive(packet);
       } catch (IOException e) {
-        if (!closing) {
-          LOG.log(Level.ERROR, "UDP receive failed; no more datagrams are taken", e);
+        if (closing || udp.isClosed()) {
+          return;
         }
-        return;
+        LOG.log(Level.WARNING, "UDP receive failed: " + e);
+        pause();
+        continue;
       }
       udpBusy.lock();
       try {
@@ -208,6 +213,14 @@ public final class RpcServer implements AutoCloseable {
       } finally {
         udpBusy.unlock();
       }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -403,7 +416,8 @@ public final class RpcServer implements AutoCloseable {
           tcp = tcpPort >= 0 ? openTcp(tcpPort) : null;
           try {
             int port = samePort && tcp != null ? tcp.getLocalPort() : udpPort;
-            udp = udpPort >= 0 ? new DatagramSocket(new InetSocketAddress(bindAddress, port)) : null;
+            udp = udpPort >= 0
+                ? new DatagramSocket(new InetSocketAddress(bindAddress, port)) : null;
             break;
           } catch (BindException e) {
             // The free TCP port's twin may be taken on UDP: try another pair.

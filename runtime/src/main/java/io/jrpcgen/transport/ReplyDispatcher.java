@@ -97,7 +97,7 @@ final class ReplyDispatcher {
     return waiter.reply;
   }
 
-  /** Fails every pending call, and for a permanent failure every later one, with {@code failure}. */
+  /** Fails every pending call, and for a permanent failure every later one, too. */
   void failAll(IOException failure) {
     if (failuresArePermanent) {
       broken = failure;

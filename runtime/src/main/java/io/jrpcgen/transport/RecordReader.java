@@ -32,7 +32,8 @@ public final class RecordReader {
   private int headerBytes;
   private int header;
   private int fragmentLeft = -1;
-  private boolean lastFragment;
+  // True between records (the previous one, if any, ended); false once a non-last header is read.
+  private boolean lastFragment = true;
 
   /** A reader of records of at most {@code maxRecordSize} bytes from {@code in}. */
   public RecordReader(InputStream in, int maxRecordSize) {
@@ -147,7 +148,8 @@ public final class RecordReader {
   private void fill() throws IOException {
     int n = in.read(buf, 0, buf.length);
     if (n < 0) {
-      boolean atBoundary = headerBytes == 0 && recordLength == 0 && fragmentLeft < 0;
+      boolean atBoundary =
+          headerBytes == 0 && recordLength == 0 && fragmentLeft < 0 && lastFragment;
       throw atBoundary ? new PeerClosedException() : truncated();
     }
     bufPos = 0;

@@ -184,7 +184,8 @@ public final class XdrDecoder {
   }
 
   private void requirePadded(int length) {
-    require(XdrEncoder.padded(length));
+    // In long arithmetic: padding a length near 2^31 would overflow an int to a negative size.
+    require((length + 3L) & ~3L);
   }
 
   private void skipPadded(int length) {
@@ -198,7 +199,7 @@ public final class XdrDecoder {
     pos = paddedEnd;
   }
 
-  private void require(int n) {
+  private void require(long n) {
     if (limit - pos < n) {
       throw new XdrException("truncated: " + n + " bytes needed at offset " + pos + ", "
           + (limit - pos) + " left");

@@ -24,6 +24,9 @@ public record AuthSys(int stamp, String machineName, int uid, int gid, List<Inte
     if (machineName == null) {
       throw new IllegalArgumentException("machineName is null");
     }
+    if (gids == null) {
+      throw new IllegalArgumentException("gids is null");
+    }
     gids = List.copyOf(gids);
     if (gids.size() > MAX_GIDS) {
       throw new IllegalArgumentException("more than 16 gids: " + gids.size());

@@ -23,7 +23,20 @@ public interface XdrCodec<T> {
   XdrCodec<Quadruple> QUADRUPLE =
       of(XdrEncoder::writeQuadruple, XdrDecoder::readQuadruple, Quadruple.SIZE);
   /** {@code void}: nothing on the wire. */
-  XdrCodec<Void> VOID = of((out, v) -> { }, in -> null, 0);
+  XdrCodec<Void> VOID = new XdrCodec<>() {
+    @Override
+    public void encode(XdrEncoder out, Void value) {}
+
+    @Override
+    public Void decode(XdrDecoder in) {
+      return null;
+    }
+
+    @Override
+    public int minEncodedSize() {
+      return 0;
+    }
+  };
 
   /** Writes {@code value}. */
   void encode(XdrEncoder out, T value);
@@ -53,7 +66,7 @@ public interface XdrCodec<T> {
   /** {@code opaque[length]}. */
   static XdrCodec<Opaque> fixedOpaque(int length) {
     return of((out, v) -> out.writeFixedOpaque(v, length), in -> in.readFixedOpaque(length),
-        XdrEncoder.padded(length));
+        (int) Math.min(Integer.MAX_VALUE, (length + 3L) & ~3L));
   }
 
   /** {@code T[length]} of this codec's type. */
@@ -71,7 +84,17 @@ public interface XdrCodec<T> {
 
   /** {@code T *}: null when absent. */
   static <T> XdrCodec<T> optional(XdrCodec<T> element) {
-    return of((out, v) -> out.writeOptional(v, element), in -> in.readOptional(element));
+    return new XdrCodec<>() {
+      @Override
+      public void encode(XdrEncoder out, T value) {
+        out.writeOptional(value, element);
+      }
+
+      @Override
+      public T decode(XdrDecoder in) {
+        return in.readOptional(element);
+      }
+    };
   }
 
   /** A codec from a writer and a reader, at least four bytes on the wire. */
@@ -79,11 +102,17 @@ public interface XdrCodec<T> {
     return of(writer, reader, 4);
   }
 
-  /** A codec from a writer and a reader, at least {@code minEncodedSize} bytes on the wire. */
+  /**
+   * A codec from a writer and a reader, at least {@code minEncodedSize} bytes on the wire. It
+   * refuses to encode null (use {@link #optional} for values that may be absent).
+   */
   static <T> XdrCodec<T> of(Writer<T> writer, Reader<T> reader, int minEncodedSize) {
     return new XdrCodec<>() {
       @Override
       public void encode(XdrEncoder out, T value) {
+        if (value == null) {
+          throw new XdrException("cannot encode null");
+        }
         writer.write(out, value);
       }
 

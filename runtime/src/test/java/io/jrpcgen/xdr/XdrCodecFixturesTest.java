@@ -67,10 +67,6 @@ class XdrCodecFixturesTest {
         in -> in.readVariableArray(max, element));
   }
 
-  private static <T> XdrCodec<T> optional(XdrCodec<T> element) {
-    return XdrCodec.of((out, v) -> out.writeOptional(v, element), in -> in.readOptional(element));
-  }
-
   static Stream<Arguments> fixtures() {
     return Stream.of(
         fixture("int 0", XdrCodec.INT, 0, "00000000"),
@@ -150,9 +146,9 @@ class XdrCodecFixturesTest {
             "00000003 00000000 00000003 78797a00 00000002 c3a90000"),
         fixture("hyper<2>", variableArray(2, XdrCodec.HYPER), List.of(-2L),
             "00000001 fffffffffffffffe"),
-        fixture("int * absent", optional(XdrCodec.INT), null, "00000000"),
-        fixture("int * present", optional(XdrCodec.INT), 5, "00000001 00000005"),
-        fixture("string<8> * present", optional(XdrCodec.string(8)), "ab",
+        fixture("int * absent", XdrCodec.optional(XdrCodec.INT), null, "00000000"),
+        fixture("int * present", XdrCodec.optional(XdrCodec.INT), 5, "00000001 00000005"),
+        fixture("string<8> * present", XdrCodec.optional(XdrCodec.string(8)), "ab",
             "00000001 00000002 61620000"),
         fixture("void", XdrCodec.VOID, null, ""));
   }

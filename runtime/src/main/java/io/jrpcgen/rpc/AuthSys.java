@@ -20,6 +20,9 @@ public record AuthSys(int stamp, String machineName, int uid, int gid, List<Inte
   private static final int MAX_MACHINE_NAME = 255;
   private static final int MAX_GIDS = 16;
 
+  /** Encodes and decodes {@code authsys_parms}; generated code uses it for that type. */
+  public static final XdrCodec<AuthSys> CODEC = XdrCodec.of(AuthSys::encode, AuthSys::decode, 20);
+
   public AuthSys {
     if (machineName == null) {
       throw new IllegalArgumentException("machineName is null");
@@ -36,11 +39,7 @@ public record AuthSys(int stamp, String machineName, int uid, int gid, List<Inte
   /** These credentials as the {@code opaque_auth} a call carries. */
   public OpaqueAuth toOpaqueAuth() {
     XdrEncoder out = new XdrEncoder(64);
-    out.writeInt(stamp);
-    out.writeString(machineName, MAX_MACHINE_NAME);
-    out.writeInt(uid);
-    out.writeInt(gid);
-    out.writeVariableArray(gids, MAX_GIDS, XdrCodec.INT);
+    encode(out, this);
     return new OpaqueAuth(AuthFlavor.AUTH_SYS.value(), Opaque.copyOf(out.toByteArray()));
   }
 
@@ -56,9 +55,21 @@ public record AuthSys(int stamp, String machineName, int uid, int gid, List<Inte
     }
     byte[] body = credential.body().toByteArray();
     XdrDecoder in = new XdrDecoder(body);
-    AuthSys parsed = new AuthSys(in.readInt(), in.readString(MAX_MACHINE_NAME), in.readInt(),
-        in.readInt(), in.readVariableArray(MAX_GIDS, XdrCodec.INT));
+    AuthSys parsed = decode(in);
     in.requireEnd();
     return parsed;
+  }
+
+  private static void encode(XdrEncoder out, AuthSys value) {
+    out.writeInt(value.stamp);
+    out.writeString(value.machineName, MAX_MACHINE_NAME);
+    out.writeInt(value.uid);
+    out.writeInt(value.gid);
+    out.writeVariableArray(value.gids, MAX_GIDS, XdrCodec.INT);
+  }
+
+  private static AuthSys decode(XdrDecoder in) {
+    return new AuthSys(in.readInt(), in.readString(MAX_MACHINE_NAME), in.readInt(),
+        in.readInt(), in.readVariableArray(MAX_GIDS, XdrCodec.INT));
   }
 }

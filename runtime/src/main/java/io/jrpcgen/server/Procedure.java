@@ -34,12 +34,22 @@ public record Procedure<A, R>(int number, String name, XdrCodec<A> argsCodec,
     return new Procedure<>(number, name, argsCodec, resultCodec, handler, true);
   }
 
+  /** A procedure that replies with no results ({@code void}). */
+  public static <A> Procedure<A, Void> ofVoid(int number, String name, XdrCodec<A> argsCodec,
+      BiConsumer<CallContext, A> handler) {
+    return new Procedure<>(number, name, argsCodec, XdrCodec.VOID, discardResult(handler), true);
+  }
+
   /** A procedure that never replies, for calls sent batched (RFC 5531 §8). */
   public static <A> Procedure<A, Void> oneWay(int number, String name, XdrCodec<A> argsCodec,
       BiConsumer<CallContext, A> handler) {
-    return new Procedure<>(number, name, argsCodec, XdrCodec.VOID, (call, args) -> {
+    return new Procedure<>(number, name, argsCodec, XdrCodec.VOID, discardResult(handler), false);
+  }
+
+  private static <A> ProcedureHandler<A, Void> discardResult(BiConsumer<CallContext, A> handler) {
+    return (call, args) -> {
       handler.accept(call, args);
       return null;
-    }, false);
+    };
   }
 }

@@ -7,7 +7,7 @@ import io.jrpcgen.compiler.diag.SourcePos;
  * {@code opaque} and {@code string} come as {@link TypeSpec.Builtin} with an array shape:
  * {@code opaque x[4]} is FIXED_ARRAY with bound 4, {@code string s<>} VARIABLE_ARRAY with no bound.
  *
- * @param pos where the declaration starts
+ * @param pos where its name is; for {@code void}, where the keyword is
  * @param name the declared name; null for {@code void}
  * @param type the element type
  * @param shape scalar, array, optional or void

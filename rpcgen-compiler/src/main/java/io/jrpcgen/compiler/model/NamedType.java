@@ -67,18 +67,16 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
     }
 
     /**
-     * The member through which values chain into a list (a {@code T *} of this struct's own
-     * type, the last such member), or null: encoded and decoded in a loop, not recursively.
+     * The last member when it chains values into a list (a {@code T *} of this very struct), or
+     * null. Such lists are encoded and decoded in a loop, so their length never costs stack.
      */
     public Field listTail() {
-      for (int i = fields.size() - 1; i >= 0; i--) {
-        Field f = fields.get(i);
-        if (f.type() instanceof XdrType.Optional o && o.element() instanceof XdrType.Ref r
-            && r.target() == this) {
-          return f;
-        }
+      if (fields.isEmpty()) {
+        return null;
       }
-      return null;
+      Field last = fields.get(fields.size() - 1);
+      return last.type() instanceof XdrType.Optional o && o.element() instanceof XdrType.Ref r
+          && r.target() == this ? last : null;
     }
 
     @Override

@@ -56,11 +56,36 @@ public final class Resolver {
       Map.entry("u_quad_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
       Map.entry("u_longlong_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
       Map.entry("bool_t", primitive(XdrType.Primitive.Kind.BOOL)),
-      Map.entry("netobj", new XdrType.Opaque(false, 1024)));
+      // rpc/types.h: libtirpc's names for the numbers of rpcbind's protocol (rpcb_prot.x).
+      Map.entry("rpcprog_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("rpcvers_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("rpcproc_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("rpcprot_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("rpcport_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+      Map.entry("netobj", new XdrType.Opaque(false, 1024)),
+      // rpc/auth.h: xdr_des_block is 8 opaque bytes (key_prot.x).
+      Map.entry("des_block", new XdrType.Opaque(true, 8)),
+      // RFC 5531's AUTH_SYS body, which NFSv4.1 callbacks carry: the runtime's record.
+      Map.entry("authsys_parms", new XdrType.External("authsys_parms", "io.jrpcgen.rpc.AuthSys")),
+      // libtirpc's transport address, which rpcb_prot.x leaves to C.
+      Map.entry("netbuf", new XdrType.External("netbuf", "io.jrpcgen.rpc.Netbuf")));
 
   /** Constants C defines that {@code .x} files use as case labels. */
-  private static final Map<String, BigInteger> KNOWN_CONSTANTS =
-      Map.of("TRUE", BigInteger.ONE, "FALSE", BigInteger.ZERO);
+  private static final Map<String, BigInteger> KNOWN_CONSTANTS = Map.ofEntries(
+      Map.entry("TRUE", BigInteger.ONE),
+      Map.entry("FALSE", BigInteger.ZERO),
+      // rpc/auth.h: authentication flavors (NFSv4's secinfo unions switch on RPCSEC_GSS).
+      Map.entry("AUTH_NONE", BigInteger.ZERO),
+      Map.entry("AUTH_NULL", BigInteger.ZERO),
+      Map.entry("AUTH_SYS", BigInteger.ONE),
+      Map.entry("AUTH_UNIX", BigInteger.ONE),
+      Map.entry("AUTH_SHORT", BigInteger.TWO),
+      Map.entry("AUTH_DH", BigInteger.valueOf(3)),
+      Map.entry("AUTH_DES", BigInteger.valueOf(3)),
+      Map.entry("AUTH_KERB", BigInteger.valueOf(4)),
+      Map.entry("RPCSEC_GSS", BigInteger.valueOf(6)),
+      // rpc/auth.h: the longest network name (key_prot.x).
+      Map.entry("MAXNETNAMELEN", BigInteger.valueOf(255)));
 
   private final Diagnostics diagnostics;
   private final ResolveOptions options;
@@ -68,6 +93,9 @@ public final class Resolver {
   // The global namespace: every const, type, typedef, enumerator and program by .x name.
   private final Map<String, SourcePos> symbols = new HashMap<>();
   private final Map<String, Definition.Const> constDefs = new HashMap<>();
+  private final Map<String, Definition.Const> cDefines = new HashMap<>();
+  // rpcgen #defines program, version and procedure names, so constants may use them.
+  private final Map<String, Expr> numberNames = new HashMap<>();
   private final Map<String, EnumMember> enumMembers = new HashMap<>();
   private final Map<EnumMember, EnumMember> previousMember = new HashMap<>();
   private final Map<String, Definition.Typedef> typedefDefs = new HashMap<>();
@@ -94,6 +122,9 @@ public final class Resolver {
   }
 
   private Schema run(Specification spec) {
+    for (Definition.Const c : spec.cDefines()) {
+      cDefines.put(c.name(), c);
+    }
     for (Definition d : spec.definitions()) {
       declare(d);
     }
@@ -103,7 +134,7 @@ public final class Resolver {
     for (Definition d : spec.definitions()) {
       if (d instanceof Definition.Const c) {
         constants.add(constant(c));
-      } else if (d instanceof Definition.Typedef t) {
+      } else if (d instanceof Definition.Typedef t && !isCTagAlias(t)) {
         XdrType type = typedefType(t.name(), t.pos());
         if (!(type instanceof XdrType.Ref r && r.target().name().equals(t.name()))) {
           typedefs.add(new Schema.Typedef(t.name(), JavaNames.constantName(t.name()), type,
@@ -126,6 +157,9 @@ public final class Resolver {
   // ---- declaring names -------------------------------------------------------------------
 
   private void declare(Definition d) {
+    if (d instanceof Definition.Typedef t && isCTagAlias(t)) {
+      return;
+    }
     define(d.name(), d.pos());
     if (d instanceof Definition.Const c) {
       constDefs.put(c.name(), c);
@@ -140,6 +174,14 @@ public final class Resolver {
     } else if (d instanceof Definition.Union u) {
       NamedType.Union type = new NamedType.Union(u.name(), JavaNames.typeName(u.name()), u.pos());
       register(type, () -> completeUnion(type, u.body()));
+    } else if (d instanceof Definition.Program p) {
+      numberNames.putIfAbsent(p.name(), p.number());
+      for (Definition.Version v : p.versions()) {
+        numberNames.putIfAbsent(v.name(), v.number());
+        for (Definition.Procedure proc : v.procedures()) {
+          numberNames.putIfAbsent(proc.name(), proc.number());
+        }
+      }
     } else if (d instanceof Definition.Typedef t) {
       typedefDefs.put(t.name(), t);
       TypeSpec spec = t.declaration().type();
@@ -148,6 +190,16 @@ public final class Resolver {
         declareInline(spec, t.name());
       }
     }
+  }
+
+  /**
+   * {@code typedef struct x x;}: C's way to use a tag without its keyword, which the .x
+   * namespace already allows; it defines nothing new.
+   */
+  private static boolean isCTagAlias(Definition.Typedef t) {
+    return t.declaration().shape() == Declaration.Shape.SINGLE
+        && t.declaration().type() instanceof TypeSpec.Named n
+        && n.keyword() != TypeSpec.Keyword.NONE && n.name().equals(t.name());
   }
 
   private void define(String name, SourcePos pos) {
@@ -232,6 +284,17 @@ public final class Resolver {
       key = c;
     } else if (m != null) {
       key = m;
+    } else if (cDefines.containsKey(name)) {
+      return ((Expr.Number) cDefines.get(name).value()).value();
+    } else if (numberNames.containsKey(name)) {
+      Expr number = numberNames.get(name);
+      if (!evaluating.add(number)) {
+        diagnostics.error(usedAt, "constant '" + name + "' is defined in terms of itself");
+        return null;
+      }
+      BigInteger v = value(number);
+      evaluating.remove(number);
+      return v;
     } else if (KNOWN_CONSTANTS.containsKey(name)) {
       return KNOWN_CONSTANTS.get(name);
     } else {
@@ -300,7 +363,8 @@ public final class Resolver {
       diagnostics.error(e.pos(), "array size must not be negative: " + v);
       return 0;
     }
-    if (v.compareTo(UINT_MAX) > 0 || fixed && v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) >= 0) {
+    if (v.compareTo(UINT_MAX) > 0
+        || fixed && v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) >= 0) {
       diagnostics.error(e.pos(), "value " + v + " is out of range for an array size");
       return 0;
     }
@@ -310,7 +374,6 @@ public final class Resolver {
   // ---- types ----------------------------------------------------------------------------
 
   private void completeEnum(NamedType.Enum type, List<EnumMember> members) {
-    Map<Integer, String> seen = new HashMap<>();
     for (EnumMember m : members) {
       BigInteger v = named(m.name(), m.pos());
       if (v != null && (v.compareTo(INT_MIN) < 0 || v.compareTo(UINT_MAX) > 0)) {
@@ -318,13 +381,8 @@ public final class Resolver {
             "value " + v + " is out of range for an enum value");
         v = null;
       }
-      int value = v == null ? 0 : v.intValue();
-      String other = seen.putIfAbsent(value, m.name());
-      if (other != null && v != null) {
-        diagnostics.error(m.pos(), "enum '" + type.name() + "' gives '" + m.name()
-            + "' the value " + v + " of '" + other + "'");
-      }
-      type.add(new NamedType.Constant(m.name(), value, m.pos()));
+      // Two names for one value are legal in C and XDR (nis_object.x has them).
+      type.add(new NamedType.Constant(m.name(), v == null ? 0 : v.intValue(), m.pos()));
     }
   }
 
@@ -353,8 +411,8 @@ public final class Resolver {
     } else if (!(dt instanceof XdrType.Primitive p
         && (p.kind() == XdrType.Primitive.Kind.INT
             || p.kind() == XdrType.Primitive.Kind.UNSIGNED_INT))) {
-      diagnostics.error(body.discriminant().pos(), "union discriminant must be int, unsigned int,"
-          + " enum or bool, not " + describe(dt));
+      diagnostics.error(body.discriminant().type().pos(),
+          "union discriminant must be int, unsigned int, enum or bool, not " + describe(dt));
     }
     Map<Long, SourcePos> seen = new HashMap<>();
     Set<String> armNames = new HashSet<>();
@@ -584,7 +642,8 @@ public final class Resolver {
       return s.fields().stream().allMatch(f -> isFinite(f.type(), finite));
     } else if (t instanceof NamedType.Union u) {
       return u.arms().isEmpty()
-          || u.arms().stream().anyMatch(a -> a.field() == null || isFinite(a.field().type(), finite));
+          || u.arms().stream()
+              .anyMatch(a -> a.field() == null || isFinite(a.field().type(), finite));
     }
     return true;
   }

@@ -8,9 +8,9 @@ import java.util.Set;
 /**
  * Turns {@code .x} identifiers into Java names: types UpperCamel ({@code square_in} →
  * {@code SquareIn}), members lowerCamel ({@code SQUAREPROC} → {@code squareproc}); Java keywords
- * and literals get a trailing {@code _}. Words break at underscores, at lower-to-upper changes and
- * between letters and digits, and all-capital words are lowered: {@code READDIR3args} →
- * {@code Readdir3Args}.
+ * and literals get a trailing {@code _}. Words break at underscores and other punctuation, at
+ * lower-to-upper changes and between letters and digits, and all-capital words are lowered:
+ * {@code READDIR3args} → {@code Readdir3Args}.
  */
 public final class JavaNames {
   private static final Set<String> RESERVED = Set.of(
@@ -70,7 +70,7 @@ public final class JavaNames {
     StringBuilder cur = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c == '_' || c == '$') {
+      if (!Character.isLetterOrDigit(c)) {
         flush(words, cur);
         continue;
       }

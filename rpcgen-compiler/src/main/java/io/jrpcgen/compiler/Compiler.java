@@ -1,0 +1,101 @@
+package io.jrpcgen.compiler;
+
+import com.palantir.javapoet.JavaFile;
+import io.jrpcgen.compiler.codegen.GenerateOptions;
+import io.jrpcgen.compiler.codegen.JavaGenerator;
+import io.jrpcgen.compiler.diag.Diagnostics;
+import io.jrpcgen.compiler.model.ResolveOptions;
+import io.jrpcgen.compiler.model.Resolver;
+import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.naming.JavaNames;
+import io.jrpcgen.compiler.parse.ParseOptions;
+import io.jrpcgen.compiler.parse.ParseResult;
+import io.jrpcgen.compiler.parse.XdrParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The compiler: {@code .x} files in, Java files out. Each file is preprocessed, parsed, resolved
+ * and generated; if any file has an error, nothing is written. Files whose content did not change
+ * are not rewritten, so builds stay incremental. Reentrant: no static state.
+ */
+public final class Compiler {
+  private Compiler() {}
+
+  /** Compiles and writes what changed. */
+  public static CompileResult compile(CompilerOptions options) {
+    CompileResult result = generate(options);
+    if (!result.success()) {
+      return result;
+    }
+    List<Path> written = new ArrayList<>();
+    try {
+      for (Map.Entry<Path, String> file : result.files().entrySet()) {
+        Path target = options.outputDir().resolve(file.getKey());
+        byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
+        if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target),
+            content)) {
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        Files.write(target, content);
+        written.add(target);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + options.outputDir(), e);
+    }
+    return new CompileResult(result.diagnostics(), result.sourceLines(), result.files(),
+        written);
+  }
+
+  /** Compiles in memory: the files it would write, by path relative to the output directory. */
+  public static CompileResult generate(CompilerOptions options) {
+    Diagnostics diagnostics = new Diagnostics();
+    Map<String, List<String>> sourceLines = new LinkedHashMap<>();
+    Map<Path, String> files = new LinkedHashMap<>();
+    ParseOptions parseOptions = new ParseOptions(options.includeDirs(), options.defines());
+    for (Path source : options.sources()) {
+      ParseResult parsed = XdrParser.parse(source, parseOptions, diagnostics);
+      sourceLines.putAll(parsed.sourceLines());
+      if (parsed.specification() == null) {
+        continue;
+      }
+      String file = parsed.specification().file();
+      Schema schema = Resolver.resolve(parsed.specification(),
+          new ResolveOptions(options.externalTypes(), List.of(
+              JavaGenerator.constantsClassName(file), JavaGenerator.typedefsClassName(file))),
+          diagnostics);
+      if (schema == null) {
+        continue;
+      }
+      String pkg = options.packageName() != null ? options.packageName() : packageFor(source);
+      for (JavaFile f : JavaGenerator.generate(schema,
+          new GenerateOptions(pkg, options.emit(), options.defaultTimeout()))) {
+        Path path = Path.of(f.packageName().replace('.', '/'), f.typeSpec().name() + ".java");
+        files.put(path, f.toString());
+      }
+    }
+    return new CompileResult(diagnostics.list(), sourceLines,
+        diagnostics.hasErrors() ? Map.of() : files, List.of());
+  }
+
+  /** The default package of a file: its base name, lower case, as a Java identifier. */
+  static String packageFor(Path source) {
+    String name = source.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String base = (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9_]", "_");
+    if (base.isEmpty() || Character.isDigit(base.charAt(0))) {
+      base = "_" + base;
+    }
+    return JavaNames.isReserved(base) ? base + "_" : base;
+  }
+}

@@ -1,0 +1,116 @@
+package io.jrpcgen.compiler;
+
+import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything one compilation needs: what the CLI's flags and the Maven plugin's parameters map to.
+ * Build with {@link #builder()}.
+ *
+ * @param sources the {@code .x} files
+ * @param outputDir the root under which package directories are written
+ * @param packageName the package of the generated code; null: each file's base name
+ * @param defines preprocessor symbols ({@code -D})
+ * @param includeDirs where {@code #include} looks after the including file's directory
+ * @param emit what to generate besides types
+ * @param defaultTimeout the timeout generated clients start with
+ * @param externalTypes types a file uses without defining, mapped to Java classes with a CODEC
+ */
+public record CompilerOptions(List<Path> sources, Path outputDir, String packageName,
+    Map<String, String> defines, List<Path> includeDirs, Set<Emit> emit, Duration defaultTimeout,
+    Map<String, String> externalTypes) {
+
+  /** rpcgen's stubs wait 25 s. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
+
+  public CompilerOptions {
+    sources = List.copyOf(sources);
+    defines = Map.copyOf(defines);
+    includeDirs = List.copyOf(includeDirs);
+    emit = Set.copyOf(emit);
+    externalTypes = Map.copyOf(externalTypes);
+    if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+      throw new IllegalArgumentException("defaultTimeout <= 0: " + defaultTimeout);
+    }
+  }
+
+  /** Starts options with the defaults: output in ".", client and server emitted, 25 s. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects options. */
+  public static final class Builder {
+    private final List<Path> sources = new ArrayList<>();
+    private Path outputDir = Path.of(".");
+    private String packageName;
+    private final Map<String, String> defines = new LinkedHashMap<>();
+    private final List<Path> includeDirs = new ArrayList<>();
+    private Set<Emit> emit = EnumSet.allOf(Emit.class);
+    private Duration defaultTimeout = DEFAULT_TIMEOUT;
+    private final Map<String, String> externalTypes = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Adds a {@code .x} file to compile. */
+    public Builder source(Path source) {
+      sources.add(source);
+      return this;
+    }
+
+    /** Sets the output root directory. */
+    public Builder outputDir(Path dir) {
+      this.outputDir = dir;
+      return this;
+    }
+
+    /** Sets the package of the generated code. */
+    public Builder packageName(String packageName) {
+      this.packageName = packageName;
+      return this;
+    }
+
+    /** Defines a preprocessor symbol. */
+    public Builder define(String name, String value) {
+      defines.put(name, value);
+      return this;
+    }
+
+    /** Adds an include directory. */
+    public Builder includeDir(Path dir) {
+      includeDirs.add(dir);
+      return this;
+    }
+
+    /** Chooses what to generate. */
+    public Builder emit(Set<Emit> emit) {
+      this.emit = EnumSet.copyOf(emit);
+      return this;
+    }
+
+    /** Sets the timeout generated clients start with. */
+    public Builder defaultTimeout(Duration timeout) {
+      this.defaultTimeout = timeout;
+      return this;
+    }
+
+    /** Maps a type the file uses but does not define to a Java class with a CODEC. */
+    public Builder externalType(String xdrName, String javaClass) {
+      externalTypes.put(xdrName, javaClass);
+      return this;
+    }
+
+    /** The options. */
+    public CompilerOptions build() {
+      return new CompilerOptions(sources, outputDir, packageName, defines, includeDirs, emit,
+          defaultTimeout, externalTypes);
+    }
+  }
+}

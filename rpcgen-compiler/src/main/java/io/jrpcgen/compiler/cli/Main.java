@@ -1,0 +1,159 @@
+package io.jrpcgen.compiler.cli;
+
+import io.jrpcgen.compiler.CompileResult;
+import io.jrpcgen.compiler.Compiler;
+import io.jrpcgen.compiler.CompilerOptions;
+import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
+import io.jrpcgen.compiler.diag.Diagnostic;
+import io.jrpcgen.compiler.diag.DiagnosticRenderer;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code jrpcgen} command: arguments to {@link CompilerOptions}, the compiler, diagnostics to
+ * stderr. Exit codes: 0 success, 1 errors in the input, 2 bad usage.
+ */
+@Command(name = "jrpcgen", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
+    description = "Compiles ONC RPC interface files (.x) to Java: types, client stubs and server"
+        + " binders for the jrpcgen runtime.")
+public final class Main implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE.x", arity = "1..*", description = "the files to compile")
+  private List<Path> files;
+
+  @Option(names = "-d", paramLabel = "DIR", description = "output root directory (default: .)")
+  private Path outputDir = Path.of(".");
+
+  @Option(names = "-p", paramLabel = "PACKAGE",
+      description = "package of the generated code (default: the file's base name)")
+  private String packageName;
+
+  @Option(names = "-D", paramLabel = "NAME[=VALUE]", description = "define a preprocessor symbol")
+  private List<String> defines = List.of();
+
+  @Option(names = "-I", paramLabel = "DIR", description = "search DIR for #include files")
+  private List<Path> includeDirs = List.of();
+
+  @Option(names = "--emit", split = ",", paramLabel = "WHAT",
+      description = "what to generate besides types: client, server, or types for types only"
+          + " (default: client,server)")
+  private Set<String> emit = Set.of("client", "server");
+
+  @Option(names = "--default-timeout", paramLabel = "SECONDS",
+      description = "timeout generated clients start with (default: 25)")
+  private BigDecimal defaultTimeout = BigDecimal.valueOf(25);
+
+  @Option(names = {"-T", "--extern-type"}, paramLabel = "NAME=CLASS",
+      description = "map a type the file uses but does not define to a Java class with a CODEC")
+  private Map<String, String> externalTypes = new LinkedHashMap<>();
+
+  /** The exit code of a compiler bug, distinct from 1 (bad input) and 2 (bad usage). */
+  static final int INTERNAL_ERROR = 3;
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command with the given streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      if (e instanceof java.io.UncheckedIOException io) {
+        err.println("jrpcgen: " + io.getMessage() + ": " + io.getCause().getMessage());
+        return 1;
+      }
+      // A bug of ours, not the input's: one line that a report can quote, no stack trace.
+      StackTraceElement[] where = e.getStackTrace();
+      err.println("jrpcgen: internal error: " + e
+          + (where.length > 0 ? " at " + where[0] : "") + "; please report it with the .x file");
+      return INTERNAL_ERROR;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    CompilerOptions options;
+    try {
+      options = options();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    CompileResult result = Compiler.compile(options);
+    PrintWriter err = spec.commandLine().getErr();
+    int errors = 0;
+    int warnings = 0;
+    for (Diagnostic d : result.diagnostics()) {
+      err.println(DiagnosticRenderer.render(d, result.sourceLines()));
+      if (d.severity() == Diagnostic.Severity.ERROR) {
+        errors++;
+      } else {
+        warnings++;
+      }
+    }
+    if (errors + warnings > 0) {
+      err.println(count(errors, "error") + (warnings > 0 ? ", " + count(warnings, "warning") : ""));
+    }
+    err.flush();
+    return result.success() ? 0 : 1;
+  }
+
+  private CompilerOptions options() {
+    CompilerOptions.Builder b = CompilerOptions.builder().outputDir(outputDir)
+        .packageName(packageName)
+        .defaultTimeout(Duration.ofNanos(defaultTimeout.movePointRight(9).longValueExact()));
+    files.forEach(b::source);
+    includeDirs.forEach(b::includeDir);
+    for (String d : defines) {
+      int eq = d.indexOf('=');
+      b.define(eq < 0 ? d : d.substring(0, eq), eq < 0 ? "1" : d.substring(eq + 1));
+    }
+    Set<Emit> parts = EnumSet.noneOf(Emit.class);
+    for (String e : emit) {
+      switch (e) {
+        case "types" -> parts.add(Emit.TYPES);
+        case "client" -> parts.add(Emit.CLIENT);
+        case "server" -> parts.add(Emit.SERVER);
+        default -> throw new IllegalArgumentException(
+            "--emit takes types, client or server, not '" + e + "'");
+      }
+    }
+    parts.add(Emit.TYPES);
+    b.emit(parts);
+    externalTypes.forEach(b::externalType);
+    if (packageName != null && !packageName.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
+      throw new IllegalArgumentException("not a Java package name: '" + packageName + "'");
+    }
+    return b.build();
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"jrpcgen " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

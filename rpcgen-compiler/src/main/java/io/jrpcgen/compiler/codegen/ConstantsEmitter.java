@@ -1,0 +1,64 @@
+package io.jrpcgen.compiler.codegen;
+
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.naming.JavaNames;
+import javax.lang.model.element.Modifier;
+
+/** The per-file classes for constants and for typedef codecs. */
+final class ConstantsEmitter {
+  private final TypeMapper types;
+
+  ConstantsEmitter(TypeMapper types) {
+    this.types = types;
+  }
+
+  TypeSpec constants(ClassName name, Schema schema) {
+    TypeSpec.Builder type = utilityClass(name,
+        "The constants of " + Docs.fileName(schema.file()) + ".\n");
+    for (Schema.Constant c : schema.constants()) {
+      FieldSpec.Builder field;
+      String javaName = JavaNames.constantName(c.name());
+      if (c.text() != null) {
+        field = FieldSpec.builder(String.class, javaName).initializer("$S", c.text());
+      } else if (c.fitsInt()) {
+        field = FieldSpec.builder(TypeName.INT, javaName).initializer("$L", c.value());
+      } else {
+        field = FieldSpec.builder(TypeName.LONG, javaName).initializer("$LL", c.value());
+      }
+      type.addField(field.addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc(Docs.cite("const " + c.name(), c.pos()))
+          .build());
+    }
+    return type.build();
+  }
+
+  TypeSpec typedefs(ClassName name, Schema schema) {
+    TypeSpec.Builder type = utilityClass(name,
+        "Codecs for the typedefs of " + Docs.fileName(schema.file())
+            + ", which Java has no aliases for.\n");
+    for (Schema.Typedef t : schema.typedefs()) {
+      type.addField(FieldSpec.builder(
+              ParameterizedTypeName.get(XDR_CODEC, types.javaType(t.type()).box()),
+              t.javaName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc(Docs.cite("typedef " + t.name(), t.pos()))
+          .initializer(types.codec(t.type()))
+          .build());
+    }
+    return type.build();
+  }
+
+  private static TypeSpec.Builder utilityClass(ClassName name, String javadoc) {
+    return TypeSpec.classBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addJavadoc(javadoc)
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+  }
+}

@@ -1,0 +1,291 @@
+package io.jrpcgen.compiler.codegen;
+
+import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_OPTIONS;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.DURATION;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CHANNEL;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CLIENT;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
+import io.jrpcgen.compiler.model.NamedType;
+import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.model.XdrType;
+import io.jrpcgen.compiler.naming.JavaNames;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * A program as one outer class holding, per version, the interface to implement, an immutable
+ * client stub and a binder that turns an implementation into a dispatch table.
+ */
+final class ProgramEmitter {
+  private final TypeMapper types;
+  private final StructEmitter structs;
+  private final GenerateOptions options;
+  private final Set<String> packageTypeNames;
+  private Set<String> typeNames;
+
+  ProgramEmitter(TypeMapper types, StructEmitter structs, GenerateOptions options,
+      Set<String> packageTypeNames) {
+    this.types = types;
+    this.structs = structs;
+    this.options = options;
+    this.packageTypeNames = packageTypeNames;
+  }
+
+  /**
+   * The Java name of a program, version or procedure number: its .x spelling, unless a type in
+   * scope has that name. A field would hide the type in expressions such as {@code V1.CODEC}, so
+   * then the constant takes a suffix ({@code V1_VERSION}).
+   */
+  private String numberName(String xdrName, String suffix) {
+    String name = JavaNames.constantName(xdrName);
+    return typeNames.contains(name) ? name + "_" + suffix : name;
+  }
+
+  TypeSpec emit(Schema.Program program, String packageName) {
+    ClassName outer = ClassName.get(packageName, program.javaName());
+    typeNames = new HashSet<>(packageTypeNames);
+    for (Schema.Version v : program.versions()) {
+      typeNames.add(v.javaName());
+      typeNames.add(v.javaName() + "Client");
+      v.procedures().forEach(p -> typeNames.add(argumentsName(p)));
+    }
+    TypeSpec.Builder type = TypeSpec.classBuilder(outer)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addJavadoc(Docs.cite("program " + program.name(), program.pos()))
+        .addField(intConstant(numberName(program.name(), "PROGRAM"), program.number(),
+            "The program number."))
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    for (Schema.Version v : program.versions()) {
+      type.addField(intConstant(numberName(v.name(), "VERSION"), v.number(),
+          "The number of version {@code " + v.name() + "}."));
+    }
+    if (options.emit().contains(Emit.CLIENT)) {
+      type.addField(FieldSpec.builder(DURATION, "DEFAULT_TIMEOUT", Modifier.PUBLIC,
+              Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("How long a call of a new client waits for its reply.\n")
+          .initializer("$T.ofMillis($L)", DURATION, options.defaultTimeout().toMillis())
+          .build());
+    }
+    for (Schema.Version v : program.versions()) {
+      for (Schema.Procedure p : v.procedures()) {
+        if (p.parameters().size() > 1) {
+          type.addType(argumentsRecord(outer, p));
+        }
+      }
+      type.addType(versionInterface(outer, program, v));
+      if (options.emit().contains(Emit.CLIENT)) {
+        type.addType(client(outer, program, v));
+      }
+      if (options.emit().contains(Emit.SERVER)) {
+        type.addMethod(binder(outer, program, v));
+      }
+    }
+    return type.build();
+  }
+
+  private TypeSpec argumentsRecord(ClassName outer, Schema.Procedure p) {
+    List<NamedType.Field> fields = new ArrayList<>();
+    for (Schema.Parameter param : p.parameters()) {
+      fields.add(new NamedType.Field(param.javaName(), param.javaName(), param.type(), p.pos()));
+    }
+    long minSize = p.parameters().stream().mapToLong(a -> a.type().minEncodedSize()).sum();
+    return structs.recordWithCodec(outer.nestedClass(argumentsName(p)), fields, null,
+        "The arguments of {@code " + p.name() + "}, sent one after another.\n", minSize)
+        .addModifiers(Modifier.STATIC)
+        .build();
+  }
+
+  private TypeSpec versionInterface(ClassName outer, Schema.Program program, Schema.Version v) {
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(v.javaName())
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Version {@code $L} of {@code $L}:\nwhat a server implements and a client"
+            + " calls.\n", v.name(), program.name());
+    for (Schema.Procedure p : v.procedures()) {
+      type.addField(intConstant(numberName(p.name(), "PROCEDURE"), p.number(),
+          "The number of procedure {@code " + p.name() + "}."));
+    }
+    for (Schema.Procedure p : v.procedures()) {
+      MethodSpec.Builder m = MethodSpec.methodBuilder(p.javaName())
+          .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+          .addJavadoc(Docs.cite(signature(p), p.pos()))
+          .returns(resultType(p));
+      for (Schema.Parameter param : p.parameters()) {
+        m.addParameter(types.javaType(param.type()), param.javaName());
+      }
+      type.addMethod(m.build());
+    }
+    return type.build();
+  }
+
+  private TypeSpec client(ClassName outer, Schema.Program program, Schema.Version v) {
+    ClassName iface = outer.nestedClass(v.javaName());
+    ClassName self = outer.nestedClass(v.javaName() + "Client");
+    TypeSpec.Builder type = TypeSpec.classBuilder(self)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(iface)
+        .addSuperinterface(AutoCloseable.class)
+        .addJavadoc("A client of version {@code $L}: immutable and thread-safe; the {@code with}"
+            + " methods\nreturn configured copies that share the channel.\n", v.name())
+        .addField(RPC_CLIENT, "client", Modifier.PRIVATE, Modifier.FINAL)
+        .addMethod(MethodSpec.constructorBuilder()
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(RPC_CLIENT, "client")
+            .addStatement("this.client = client")
+            .build())
+        .addMethod(MethodSpec.methodBuilder("create")
+            .addJavadoc("A client over {@code channel} whose calls wait {@link #DEFAULT_TIMEOUT}."
+                + "\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addParameter(RPC_CHANNEL, "channel")
+            .returns(self)
+            .addStatement("return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
+                + ".withTimeout(DEFAULT_TIMEOUT)))", self, RPC_CLIENT,
+                numberName(program.name(), "PROGRAM"), numberName(v.name(), "VERSION"),
+                CALL_OPTIONS)
+            .build())
+        .addMethod(copy(self, "withTimeout", DURATION, "timeout",
+            "A copy whose calls wait at most {@code timeout} ({@code CLSET_TIMEOUT})."))
+        .addMethod(copy(self, "withRetryInterval", DURATION, "retryInterval",
+            "A copy whose UDP calls resend after {@code retryInterval}."))
+        .addMethod(copy(self, "withOptions", CALL_OPTIONS, "options",
+            "A copy with other call options (credentials, timeouts)."))
+        .addMethod(MethodSpec.methodBuilder("rpcClient")
+            .addJavadoc("The underlying client, for {@code clnt_control}-style reads: timeout,"
+                + " retry\ninterval, server address, last XID.\n")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(RPC_CLIENT)
+            .addStatement("return client")
+            .build());
+    for (Schema.Procedure p : v.procedures()) {
+      MethodSpec.Builder m = MethodSpec.methodBuilder(p.javaName())
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(resultType(p));
+      for (Schema.Parameter param : p.parameters()) {
+        m.addParameter(types.javaType(param.type()), param.javaName());
+      }
+      CodeBlock call = CodeBlock.of("client.call($T.$N,$W$L,$W$L)", iface,
+          numberName(p.name(), "PROCEDURE"), argumentsCodecAndValue(outer, p),
+          types.codec(p.result()));
+      if (p.result() instanceof XdrType.Void) {
+        m.addStatement("$L", call);
+      } else {
+        m.addStatement("return $L", call);
+      }
+      type.addMethod(m.build());
+    }
+    type.addMethod(MethodSpec.methodBuilder("close")
+        .addJavadoc("Closes the channel.\n")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addStatement("client.close()")
+        .build());
+    return type.build();
+  }
+
+  private MethodSpec binder(ClassName outer, Schema.Program program, Schema.Version v) {
+    ClassName iface = outer.nestedClass(v.javaName());
+    CodeBlock.Builder table = CodeBlock.builder()
+        .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
+            numberName(program.name(), "PROGRAM"), numberName(v.name(), "VERSION"));
+    for (Schema.Procedure p : v.procedures()) {
+      if (p.result() instanceof XdrType.Void) {
+        table.add("\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))", PROCEDURE, iface,
+            numberName(p.name(), "PROCEDURE"), p.name(), argumentsCodec(outer, p),
+            handler(p));
+      } else {
+        table.add("\n.procedure($T.of($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
+            numberName(p.name(), "PROCEDURE"), p.name(), argumentsCodec(outer, p),
+            types.codec(p.result()), handler(p));
+      }
+    }
+    table.add("\n.build();\n$<$<");
+    return MethodSpec.methodBuilder("bind" + v.javaName())
+        .addJavadoc("The dispatch table that serves version {@code $L} with {@code impl}, for"
+            + "\n{@code RpcServer.builder().program(...)}.\n", v.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(iface, "impl")
+        .returns(PROGRAM_DEFINITION)
+        .addCode(table.build())
+        .build();
+  }
+
+  /** The lambda that unpacks decoded arguments into a call of the implementation. */
+  private CodeBlock handler(Schema.Procedure p) {
+    List<CodeBlock> args = new ArrayList<>();
+    if (p.parameters().size() == 1) {
+      args.add(CodeBlock.of("args"));
+    } else {
+      for (Schema.Parameter param : p.parameters()) {
+        args.add(CodeBlock.of("args.$N()", param.javaName()));
+      }
+    }
+    return CodeBlock.of("(call, args) -> impl.$N($L)", p.javaName(),
+        CodeBlock.join(args, ",$W"));
+  }
+
+  private CodeBlock argumentsCodec(ClassName outer, Schema.Procedure p) {
+    return switch (p.parameters().size()) {
+      case 0 -> CodeBlock.of("$T.VOID", XDR_CODEC);
+      case 1 -> types.codec(p.parameters().get(0).type());
+      default -> CodeBlock.of("$T.CODEC", outer.nestedClass(argumentsName(p)));
+    };
+  }
+
+  private CodeBlock argumentsCodecAndValue(ClassName outer, Schema.Procedure p) {
+    return switch (p.parameters().size()) {
+      case 0 -> CodeBlock.of("$T.VOID,$Wnull", XDR_CODEC);
+      case 1 -> CodeBlock.of("$L,$W$N", types.codec(p.parameters().get(0).type()),
+          p.parameters().get(0).javaName());
+      default -> CodeBlock.of("$T.CODEC,$Wnew $T($L)", outer.nestedClass(argumentsName(p)),
+          outer.nestedClass(argumentsName(p)), CodeBlock.join(p.parameters().stream()
+              .map(a -> CodeBlock.of("$N", a.javaName())).toList(), ",$W"));
+    };
+  }
+
+  private static String argumentsName(Schema.Procedure p) {
+    return JavaNames.typeName(p.name()) + "Args";
+  }
+
+  private TypeName resultType(Schema.Procedure p) {
+    return p.result() instanceof XdrType.Void ? TypeName.VOID : types.javaType(p.result());
+  }
+
+  private static String signature(Schema.Procedure p) {
+    return p.name() + " = " + Integer.toUnsignedString(p.number());
+  }
+
+  private static MethodSpec copy(ClassName self, String name, TypeName type, String param,
+      String javadoc) {
+    return MethodSpec.methodBuilder(name)
+        .addJavadoc(javadoc + "\n")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(type, param)
+        .returns(self)
+        .addStatement("return new $T(client.$N($N))", self, name, param)
+        .build();
+  }
+
+  private static FieldSpec intConstant(String name, int value, String javadoc) {
+    String literal = Integer.compareUnsigned(value, 0xffff) > 0
+        ? "0x" + Integer.toHexString(value) : Integer.toString(value);
+    return FieldSpec.builder(TypeName.INT, name, Modifier.PUBLIC,
+            Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(javadoc + "\n")
+        .initializer("$L", literal)
+        .build();
+  }
+}

@@ -1,0 +1,260 @@
+package io.jrpcgen.compiler.codegen;
+
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_DECODER;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_ENCODER;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_EXCEPTION;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.jrpcgen.compiler.model.NamedType;
+import io.jrpcgen.compiler.model.XdrType;
+import io.jrpcgen.compiler.naming.JavaNames;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * A discriminated union as a sealed interface with one record per arm. The discriminant is always
+ * readable: an arm with one case value returns it, an arm with several (or the default arm) keeps
+ * it as a component and checks it.
+ */
+final class UnionEmitter {
+  private final TypeMapper types;
+
+  UnionEmitter(TypeMapper types) {
+    this.types = types;
+  }
+
+  TypeSpec emit(NamedType.Union union) {
+    ClassName name = types.className(union);
+    NamedType.Field disc = union.discriminant();
+    TypeName discType = types.javaType(disc.type());
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(name.simpleName())
+        .addModifiers(Modifier.PUBLIC, Modifier.SEALED)
+        .addJavadoc(Docs.cite("union " + union.name(), union.pos()))
+        .addField(StructEmitter.codecField(name, union.minEncodedSize()))
+        .addMethod(MethodSpec.methodBuilder(disc.javaName())
+            .addJavadoc("The discriminant, {@code $L}.\n", disc.name())
+            .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+            .returns(discType)
+            .build());
+    MethodSpec.Builder encode = MethodSpec.methodBuilder("encode")
+        .addJavadoc("Writes {@code value} as XDR.\n")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(XDR_ENCODER, "out")
+        .addParameter(name, "value")
+        .addCode(types.encode(disc.type(), CodeBlock.of("value.$N()", disc.javaName())));
+    boolean first = true;
+    for (NamedType.Arm arm : union.arms()) {
+      ClassName armName = name.nestedClass(arm.javaName());
+      type.addType(armRecord(union, arm, name, armName, discType));
+      if (arm.field() != null) {
+        if (first) {
+          encode.beginControlFlow("if (value instanceof $T arm)", armName);
+        } else {
+          encode.nextControlFlow("else if (value instanceof $T arm)", armName);
+        }
+        encode.addCode(types.encode(arm.field().type(),
+            CodeBlock.of("arm.$N()", arm.field().javaName())));
+        first = false;
+      }
+    }
+    if (!first) {
+      encode.endControlFlow();
+    }
+    type.addMethod(encode.build());
+    type.addMethod(decode(union, name, discType));
+    return type.build();
+  }
+
+  private TypeSpec armRecord(NamedType.Union union, NamedType.Arm arm, ClassName unionName,
+      ClassName armName, TypeName discType) {
+    NamedType.Field disc = union.discriminant();
+    boolean keepsDiscriminant = arm.values().size() != 1;
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    if (keepsDiscriminant) {
+      constructor.addParameter(discType, disc.javaName());
+    }
+    if (arm.field() != null) {
+      constructor.addParameter(types.javaType(arm.field().type()), arm.field().javaName());
+    }
+    TypeSpec.Builder record = TypeSpec.recordBuilder(arm.javaName())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addSuperinterface(unionName)
+        .addJavadoc(armDoc(union, arm))
+        .recordConstructor(constructor.build());
+    if (!keepsDiscriminant) {
+      record.addMethod(MethodSpec.methodBuilder(disc.javaName())
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(discType)
+          .addStatement("return $L", literal(union, arm.values().get(0)))
+          .build());
+    } else if (!isBool(disc.type()) || arm.isDefault()) {
+      record.addMethod(MethodSpec.compactConstructorBuilder()
+          .addModifiers(Modifier.PUBLIC)
+          .addCode(check(union, arm))
+          .build());
+    }
+    return record.build();
+  }
+
+  /** The compact constructor's check that the kept discriminant selects this arm. */
+  private CodeBlock check(NamedType.Union union, NamedType.Arm arm) {
+    String d = union.discriminant().javaName();
+    List<NamedType.CaseValue> values = arm.isDefault() ? explicitValues(union) : arm.values();
+    List<String> tests = new ArrayList<>();
+    for (NamedType.CaseValue v : values) {
+      tests.add(d + (arm.isDefault() ? " == " : " != ") + literal(union, v));
+    }
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (isEnum(union.discriminant().type())) {
+      code.beginControlFlow("if ($N == null)", d)
+          .addStatement("throw new $T($S)", IllegalArgumentException.class, d + " is null")
+          .endControlFlow();
+    }
+    if (tests.isEmpty()) {
+      return code.build();
+    }
+    String message = arm.isDefault() ? d + " has an arm of its own: " : d + " is not a case of "
+        + arm.javaName() + ": ";
+    return code.beginControlFlow("if ($L)", String.join(arm.isDefault() ? " || " : " && ", tests))
+        .addStatement("throw new $T($S + $N)", IllegalArgumentException.class, message, d)
+        .endControlFlow()
+        .build();
+  }
+
+  private MethodSpec decode(NamedType.Union union, ClassName name, TypeName discType) {
+    NamedType.Field disc = union.discriminant();
+    MethodSpec.Builder m = MethodSpec.methodBuilder("decode")
+        .addJavadoc("Reads a value from XDR.\n")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(XDR_DECODER, "in")
+        .returns(name)
+        .addStatement("$T $N = $L", discType, disc.javaName(), types.decode(disc.type()));
+    NamedType.Arm defaultArm = null;
+    if (isBool(disc.type())) {
+      for (NamedType.Arm arm : union.arms()) {
+        if (arm.isDefault()) {
+          defaultArm = arm;
+          continue;
+        }
+        List<String> tests = new ArrayList<>();
+        for (NamedType.CaseValue v : arm.values()) {
+          tests.add(v.value() != 0 ? disc.javaName() : "!" + disc.javaName());
+        }
+        m.beginControlFlow("if ($L)", String.join(" || ", tests))
+            .addStatement("return $L", construct(union, arm, name))
+            .endControlFlow();
+      }
+      return m.addCode(fallback(union, defaultArm, name)).build();
+    }
+    m.addCode("return switch ($N) {\n$>", disc.javaName());
+    for (NamedType.Arm arm : union.arms()) {
+      if (arm.isDefault()) {
+        defaultArm = arm;
+        continue;
+      }
+      List<String> labels = new ArrayList<>();
+      for (NamedType.CaseValue v : arm.values()) {
+        labels.add(label(union, v));
+      }
+      m.addCode("case $L -> $L;\n", String.join(", ", labels), construct(union, arm, name));
+    }
+    if (defaultArm != null) {
+      m.addCode("default -> $L;\n", construct(union, defaultArm, name));
+    } else if (!coversEnum(union)) {
+      m.addCode("default -> throw new $T($S + $N);\n", XDR_EXCEPTION,
+          "union " + union.name() + " has no arm for " + disc.name() + " ", disc.javaName());
+    }
+    return m.addCode("$<};\n").build();
+  }
+
+  private CodeBlock fallback(NamedType.Union union, NamedType.Arm defaultArm, ClassName name) {
+    if (defaultArm != null) {
+      return CodeBlock.of("return $L;\n", construct(union, defaultArm, name));
+    }
+    String disc = union.discriminant().javaName();
+    return CodeBlock.of("throw new $T($S + $N);\n", XDR_EXCEPTION,
+        "union " + union.name() + " has no arm for " + union.discriminant().name() + " ", disc);
+  }
+
+  private CodeBlock construct(NamedType.Union union, NamedType.Arm arm, ClassName name) {
+    List<CodeBlock> args = new ArrayList<>();
+    if (arm.values().size() != 1) {
+      args.add(CodeBlock.of("$N", union.discriminant().javaName()));
+    }
+    if (arm.field() != null) {
+      args.add(types.decode(arm.field().type()));
+    }
+    return CodeBlock.of("new $T($L)", name.nestedClass(arm.javaName()),
+        CodeBlock.join(args, ", "));
+  }
+
+  private static boolean coversEnum(NamedType.Union union) {
+    if (!(union.discriminant().type() instanceof XdrType.Ref r
+        && r.target() instanceof NamedType.Enum e)) {
+      return false;
+    }
+    // A switch expression naming every constant of the enum is exhaustive: no default needed.
+    return explicitValues(union).size() == e.constants().size();
+  }
+
+  private static List<NamedType.CaseValue> explicitValues(NamedType.Union union) {
+    List<NamedType.CaseValue> all = new ArrayList<>();
+    for (NamedType.Arm a : union.arms()) {
+      all.addAll(a.values());
+    }
+    return all;
+  }
+
+  /** A case value as a switch label: an enum constant's simple name, else an int. */
+  private static String label(NamedType.Union union, NamedType.CaseValue v) {
+    if (union.discriminant().type() instanceof XdrType.Ref r
+        && r.target() instanceof NamedType.Enum e) {
+      return enumConstant(e, v);
+    }
+    return TypeMapper.intLiteral(v.value());
+  }
+
+  /** A case value as an expression of the discriminant's type. */
+  private String literal(NamedType.Union union, NamedType.CaseValue v) {
+    XdrType t = union.discriminant().type();
+    if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum e) {
+      return types.className(e).simpleName() + "." + enumConstant(e, v);
+    } else if (isBool(t)) {
+      return v.value() != 0 ? "true" : "false";
+    }
+    return TypeMapper.intLiteral(v.value());
+  }
+
+  private static String enumConstant(NamedType.Enum e, NamedType.CaseValue v) {
+    for (NamedType.Constant c : e.constants()) {
+      if (c.value() == (int) v.value()) {
+        return JavaNames.constantName(c.name());
+      }
+    }
+    throw new IllegalStateException("resolver let through case " + v + " of enum " + e.name());
+  }
+
+  private static String armDoc(NamedType.Union union, NamedType.Arm arm) {
+    String cases = arm.isDefault() ? "default" : "case " + String.join(", ",
+        arm.values().stream().map(v -> v.constant() != null ? v.constant()
+            : Long.toString(v.value())).toList());
+    String what = arm.field() == null ? "void" : arm.field().name();
+    return "The arm {@code " + cases + ": " + what + "} of {@code union " + union.name()
+        + "}.\n";
+  }
+
+  private static boolean isBool(XdrType t) {
+    return t instanceof XdrType.Primitive p && p.kind() == XdrType.Primitive.Kind.BOOL;
+  }
+
+  private static boolean isEnum(XdrType t) {
+    return t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum;
+  }
+}

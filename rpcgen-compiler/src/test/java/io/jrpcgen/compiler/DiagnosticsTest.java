@@ -1,0 +1,117 @@
+package io.jrpcgen.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.compiler.diag.Diagnostic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per diagnostic, each asserting its exact text; nothing is generated on error. */
+class DiagnosticsTest {
+  @TempDir
+  Path dir;
+
+  private CompileResult compile(String source) throws IOException {
+    Path file = dir.resolve("t.x");
+    Files.writeString(file, source);
+    return Compiler.generate(CompilerOptions.builder().source(file).packageName("t").build());
+  }
+
+  private List<String> errors(String source) throws IOException {
+    CompileResult result = compile(source);
+    assertThat(result.files()).as("nothing is generated when there are errors").isEmpty();
+    return result.diagnostics().stream().map(Diagnostic::toString)
+        .map(d -> d.replace(dir.resolve("t.x").toString(), "t.x")).toList();
+  }
+
+  @Test
+  void undefinedType() throws IOException {
+    assertThat(errors("struct square_in { long arg1; };\n"
+        + "program P { version V { square_out SQUAREPROC(square_inn) = 1; } = 1; } = 1;\n"))
+        .containsExactly(
+            "t.x:2:25: error: undefined type 'square_out'",
+            "t.x:2:47: error: undefined type 'square_inn'");
+  }
+
+  @Test
+  void duplicateName() throws IOException {
+    assertThat(errors("const A = 1;\nstruct A { int x; };\n"))
+        .containsExactly("t.x:2:1: error: 'A' is already defined at t.x:1:1");
+  }
+
+  @Test
+  void duplicateCaseValue() throws IOException {
+    assertThat(errors("const ONE = 1;\n"
+        + "union u switch (int d) { case 1: int a; case ONE: void; };\n"))
+        .containsExactly("t.x:2:46: error: duplicate case value ONE (1) in union 'u'");
+  }
+
+  @Test
+  void duplicateProcedureNumber() throws IOException {
+    assertThat(errors("program P { version V {\n  void A(void) = 1;\n  void B(void) = 1;\n"
+        + "} = 1; } = 1;\n"))
+        .containsExactly(
+            "t.x:3:18: error: duplicate procedure number 1 in version 'V' (also 'A')");
+  }
+
+  @Test
+  void recursiveStructWithoutPointer() throws IOException {
+    assertThat(errors("struct node { int v; node next; };\n")).containsExactly(
+        "t.x:1:1: error: struct 'node' contains itself without '*', so its values would be"
+            + " infinitely large");
+  }
+
+  @Test
+  void recursionThroughAUnionArmIsFine() throws IOException {
+    CompileResult result = compile(
+        "union op switch (int d) { case 0: void; case 1: struct n *next; };\n"
+            + "struct n { op o; };\n");
+    assertThat(result.diagnostics()).isEmpty();
+    assertThat(result.files()).isNotEmpty();
+  }
+
+  @Test
+  void badDiscriminantType() throws IOException {
+    assertThat(errors("union u switch (hyper d) { case 1: int a; };\n")).containsExactly(
+        "t.x:1:17: error: union discriminant must be int, unsigned int, enum or bool, not hyper");
+  }
+
+  @Test
+  void constantOutOfRange() throws IOException {
+    assertThat(errors("enum e { A = 4294967296 };\nstruct s { int x<-1>; };\n"))
+        .containsExactly(
+            "t.x:1:14: error: value 4294967296 is out of range for an enum value",
+            "t.x:2:18: error: array size must not be negative: -1");
+  }
+
+  @Test
+  void undefinedConstant() throws IOException {
+    assertThat(errors("struct s { int x<MAX>; };\n"))
+        .containsExactly("t.x:1:18: error: undefined constant 'MAX'");
+  }
+
+  @Test
+  void javaNameCollision() throws IOException {
+    assertThat(errors("struct foo_bar { int x; };\nstruct fooBar { int y; };\n"))
+        .containsExactly("t.x:2:1: error: 'foo_bar' and 'fooBar' both map to the Java name"
+            + " 'FooBar'");
+    assertThat(errors("struct s { int file_name; int fileName; };\n"))
+        .containsExactly("t.x:1:31: error: 'file_name' and 'fileName' both map to the Java"
+            + " name 'fileName'");
+  }
+
+  @Test
+  void caseValueOutsideTheEnum() throws IOException {
+    assertThat(errors("enum e { A = 1 };\nunion u switch (e d) { case 2: void; };\n"))
+        .containsExactly("t.x:2:29: error: case value 2 is not a value of enum 'e'");
+  }
+
+  @Test
+  void everyErrorIsReportedInOneRun() throws IOException {
+    assertThat(errors("struct a { b x; c y; };\nstruct a { int z; };\n")).hasSize(3);
+  }
+}

@@ -1,0 +1,75 @@
+package io.jrpcgen.compiler;
+
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/** Compiles generated sources with javac in this JVM, against the runtime, for the tests. */
+public final class InProcessJavac {
+  private InProcessJavac() {}
+
+  /** Compiles {@code sources} (path → content) into {@code outputDir}; returns javac's errors. */
+  public static List<String> compile(Map<Path, String> sources, Path outputDir) {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    List<JavaFileObject> units = new ArrayList<>();
+    sources.forEach((path, content) -> units.add(new Source(path, content)));
+    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
+        null)) {
+      Files.createDirectories(outputDir);
+      List<String> options = List.of("--release", "17", "-proc:none", "-Xlint:all", "-Werror",
+          "-classpath", runtimeClasspath(), "-d", outputDir.toString());
+      StringWriter out = new StringWriter();
+      javac.getTask(out, files, diagnostics, options, null, units).call();
+      List<String> errors = new ArrayList<>();
+      for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+        if (d.getKind() == Diagnostic.Kind.ERROR || d.getKind() == Diagnostic.Kind.WARNING
+            || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING) {
+          errors.add((d.getSource() == null ? "" : d.getSource().getName()) + ":"
+              + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT));
+        }
+      }
+      return errors;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String runtimeClasspath() {
+    try {
+      return Path.of(XdrCodec.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class Source extends SimpleJavaFileObject {
+    private final String content;
+
+    Source(Path path, String content) {
+      super(Path.of("/generated").resolve(path).toUri(), Kind.SOURCE);
+      this.content = content;
+    }
+
+    @Override
+    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+      return content;
+    }
+  }
+}

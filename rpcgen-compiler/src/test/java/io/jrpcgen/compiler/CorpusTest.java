@@ -57,6 +57,8 @@ class CorpusTest {
     assertThat(result.diagnostics()).as(file).isEmpty();
     assertThat(result.files()).isNotEmpty();
     assertThat(InProcessJavac.compile(result.files(), classes)).as(file).isEmpty();
+    result.files().forEach((path, text) -> text.lines().forEach(line ->
+        assertThat(line.length()).as(path + ": " + line).isLessThanOrEqualTo(100)));
   }
 
   /**

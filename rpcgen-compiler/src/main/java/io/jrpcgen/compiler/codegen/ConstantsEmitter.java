@@ -49,7 +49,7 @@ final class ConstantsEmitter {
               ParameterizedTypeName.get(XDR_CODEC, types.javaType(t.type()).box()),
               t.javaName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc(Docs.cite("typedef " + t.name(), t.pos()))
-          .initializer(types.codec(t.type()))
+          .initializer("$Z$L", types.codec(t.type()))
           .build());
     }
     return type.build();

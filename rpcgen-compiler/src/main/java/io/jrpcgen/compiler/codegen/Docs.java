@@ -7,9 +7,14 @@ import java.nio.file.Path;
 final class Docs {
   private Docs() {}
 
+  /** Past this, a citation takes two lines so that nested Javadoc stays within 100 columns. */
+  private static final int ONE_LINE = 70;
+
   /** {@code "{@code struct square_in} from square.x line 1."} */
   static String cite(String construct, SourcePos pos) {
-    return "{@code " + construct + "} from " + fileName(pos.file()) + " line " + pos.line() + ".\n";
+    String code = "{@code " + construct + "}";
+    String from = "from " + fileName(pos.file()) + " line " + pos.line() + ".\n";
+    return code + (code.length() + from.length() > ONE_LINE ? "\n" : " ") + from;
   }
 
   static String fileName(String file) {

@@ -137,8 +137,8 @@ final class ProgramEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(iface)
         .addSuperinterface(AutoCloseable.class)
-        .addJavadoc("A client of version {@code $L}: immutable and thread-safe; the {@code with}"
-            + " methods\nreturn configured copies that share the channel.\n", v.name())
+        .addJavadoc("A client of version {@code $L}:\nimmutable and thread-safe; the {@code with}"
+            + " methods return configured copies that share\nthe channel.\n", v.name())
         .addField(RPC_CLIENT, "client", Modifier.PRIVATE, Modifier.FINAL)
         .addMethod(MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)

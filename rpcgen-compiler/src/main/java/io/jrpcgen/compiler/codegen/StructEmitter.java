@@ -56,8 +56,8 @@ final class StructEmitter {
     return FieldSpec.builder(ParameterizedTypeName.get(XDR_CODEC, name), "CODEC",
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Encodes and decodes this type as XDR.\n")
-        .initializer(minSize == 4 ? "$T.of($T::encode,$W$T::decode)"
-            : "$T.of($T::encode,$W$T::decode,$W" + minSize + ")", XDR_CODEC, name, name)
+        .initializer(minSize == 4 ? "$Z$T.of($T::encode,$W$T::decode)"
+            : "$Z$T.of($T::encode,$W$T::decode,$W" + minSize + ")", XDR_CODEC, name, name)
         .build();
   }
 
@@ -136,7 +136,7 @@ final class StructEmitter {
         .addStatement("$T node = nodes.get(i)", name);
     CodeBlock.Builder args = CodeBlock.builder();
     for (NamedType.Field f : values) {
-      args.add("node.$N(), ", f.javaName());
+      args.add("node.$N(),$W", f.javaName());
     }
     return m.addStatement("list = new $T($Llist)", name, args.build())
         .endControlFlow()

@@ -69,7 +69,7 @@ final class TypeMapper {
     } else if (t instanceof XdrType.Text s) {
       return CodeBlock.of("$T.string($L)", XDR_CODEC, bound(s.bound()));
     } else if (t instanceof XdrType.Array a) {
-      return CodeBlock.of("$T.$L($L, $L)", XDR_CODEC, a.fixed() ? "fixedArray" : "array",
+      return CodeBlock.of("$T.$L($L,$W$L)", XDR_CODEC, a.fixed() ? "fixedArray" : "array",
           codec(a.element()), bound(a.size()));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("$T.optional($L)", XDR_CODEC, codec(o.element()));
@@ -92,22 +92,22 @@ final class TypeMapper {
       };
       return CodeBlock.of("out.$L($L);\n", method, value);
     } else if (t instanceof XdrType.Opaque o) {
-      return CodeBlock.of("out.$L($L, $L);\n",
+      return CodeBlock.of("out.$L($L,$W$L);\n",
           o.fixed() ? "writeFixedOpaque" : "writeVariableOpaque", value, bound(o.size()));
     } else if (t instanceof XdrType.Text s) {
-      return CodeBlock.of("out.writeString($L, $L);\n", value, bound(s.bound()));
+      return CodeBlock.of("out.writeString($L,$W$L);\n", value, bound(s.bound()));
     } else if (t instanceof XdrType.Array a) {
-      return CodeBlock.of("out.$L($L, $L, $L);\n",
+      return CodeBlock.of("out.$L($L,$W$L,$W$L);\n",
           a.fixed() ? "writeFixedArray" : "writeVariableArray", value, bound(a.size()),
           codec(a.element()));
     } else if (t instanceof XdrType.Optional o) {
-      return CodeBlock.of("out.writeOptional($L, $L);\n", value, codec(o.element()));
+      return CodeBlock.of("out.writeOptional($L,$W$L);\n", value, codec(o.element()));
     } else if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum) {
       return CodeBlock.of("out.writeEnum($L);\n", value);
     } else if (t instanceof XdrType.Void) {
       return CodeBlock.of("");
     }
-    return CodeBlock.of("$T.CODEC.encode(out, $L);\n", javaType(t), value);
+    return CodeBlock.of("$T.CODEC.encode(out,$W$L);\n", javaType(t), value);
   }
 
   /** An expression reading a value of {@code t} from {@code in}. */
@@ -128,7 +128,7 @@ final class TypeMapper {
     } else if (t instanceof XdrType.Text s) {
       return CodeBlock.of("in.readString($L)", bound(s.bound()));
     } else if (t instanceof XdrType.Array a) {
-      return CodeBlock.of("in.$L($L, $L)", a.fixed() ? "readFixedArray" : "readVariableArray",
+      return CodeBlock.of("in.$L($L,$W$L)", a.fixed() ? "readFixedArray" : "readVariableArray",
           bound(a.size()), codec(a.element()));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("in.readOptional($L)", codec(o.element()));

@@ -122,7 +122,9 @@ final class UnionEmitter {
     }
     String message = arm.isDefault() ? d + " has an arm of its own: " : d + " is not a case of "
         + arm.javaName() + ": ";
-    return code.beginControlFlow("if ($L)", String.join(arm.isDefault() ? " || " : " && ", tests))
+    return code.beginControlFlow("if ($L)",
+            CodeBlock.join(tests.stream().map(t -> CodeBlock.of("$L", t)).toList(),
+                arm.isDefault() ? " ||$W" : " &&$W"))
         .addStatement("throw new $T($S + $N)", IllegalArgumentException.class, message, d)
         .endControlFlow()
         .build();
@@ -147,7 +149,8 @@ final class UnionEmitter {
         for (NamedType.CaseValue v : arm.values()) {
           tests.add(v.value() != 0 ? disc.javaName() : "!" + disc.javaName());
         }
-        m.beginControlFlow("if ($L)", String.join(" || ", tests))
+        m.beginControlFlow("if ($L)",
+                CodeBlock.join(tests.stream().map(t -> CodeBlock.of("$L", t)).toList(), " ||$W"))
             .addStatement("return $L", construct(union, arm, name))
             .endControlFlow();
       }
@@ -168,7 +171,7 @@ final class UnionEmitter {
     if (defaultArm != null) {
       m.addCode("default -> $L;\n", construct(union, defaultArm, name));
     } else if (!coversEnum(union)) {
-      m.addCode("default -> throw new $T($S + $N);\n", XDR_EXCEPTION,
+      m.addCode("default -> throw new $T($S$W+ $N);\n", XDR_EXCEPTION,
           "union " + union.name() + " has no arm for " + disc.name() + " ", disc.javaName());
     }
     return m.addCode("$<};\n").build();
@@ -179,7 +182,7 @@ final class UnionEmitter {
       return CodeBlock.of("return $L;\n", construct(union, defaultArm, name));
     }
     String disc = union.discriminant().javaName();
-    return CodeBlock.of("throw new $T($S + $N);\n", XDR_EXCEPTION,
+    return CodeBlock.of("throw new $T($S$W+ $N);\n", XDR_EXCEPTION,
         "union " + union.name() + " has no arm for " + union.discriminant().name() + " ", disc);
   }
 
@@ -191,8 +194,8 @@ final class UnionEmitter {
     if (arm.field() != null) {
       args.add(types.decode(arm.field().type()));
     }
-    return CodeBlock.of("new $T($L)", name.nestedClass(arm.javaName()),
-        CodeBlock.join(args, ", "));
+    return CodeBlock.of("new $T($Z$L)", name.nestedClass(arm.javaName()),
+        CodeBlock.join(args, ",$W"));
   }
 
   private static boolean coversEnum(NamedType.Union union) {
@@ -246,7 +249,7 @@ final class UnionEmitter {
         arm.values().stream().map(v -> v.constant() != null ? v.constant()
             : Long.toString(v.value())).toList());
     String what = arm.field() == null ? "void" : arm.field().name();
-    return "The arm {@code " + cases + ": " + what + "} of {@code union " + union.name()
+    return "The arm {@code " + cases + ": " + what + "}\nof {@code union " + union.name()
         + "}.\n";
   }
 

@@ -114,4 +114,65 @@ class DiagnosticsTest {
   void everyErrorIsReportedInOneRun() throws IOException {
     assertThat(errors("struct a { b x; c y; };\nstruct a { int z; };\n")).hasSize(3);
   }
+
+  @Test
+  void syntaxError() throws IOException {
+    assertThat(errors("struct s { int x; }\nconst A = 1;\n")).containsExactly(
+        "t.x:2:1: error: syntax error: unexpected 'const', expecting ';'");
+    assertThat(errors("struct s {\n  int x\n  int y;\n};\n")).containsExactly(
+        "t.x:3:3: error: syntax error: unexpected 'int', expecting ';'");
+  }
+
+  @Test
+  void syntaxErrorAtTheEndOfTheFile() throws IOException {
+    assertThat(errors("struct s { int x;")).containsExactly(
+        "t.x:1:18: error: syntax error: unexpected end of file");
+  }
+
+  @Test
+  void unexpectedCharacter() throws IOException {
+    assertThat(errors("const A = @1;\n"))
+        .containsExactly("t.x:1:11: error: unexpected character '@'");
+  }
+
+  @Test
+  void unterminatedComment() throws IOException {
+    assertThat(errors("const A = 1;\n/* never closed\nconst B = 2;\n"))
+        .containsExactly("t.x:2:1: error: unterminated comment");
+  }
+
+  @Test
+  void missingInclude() throws IOException {
+    assertThat(errors("const A = 1;\n#include \"nothere.x\"\n"))
+        .containsExactly("t.x:2:1: error: cannot find include file 'nothere.x'");
+  }
+
+  @Test
+  void unbalancedConditionals() throws IOException {
+    assertThat(errors("#ifdef X\nconst A = 1;\n"))
+        .containsExactly("t.x:1:1: error: unterminated #ifdef");
+    assertThat(errors("#endif\nconst A = 1;\n"))
+        .containsExactly("t.x:1:1: error: #endif without #if");
+  }
+
+  @Test
+  void unknownDirective() throws IOException {
+    assertThat(errors("#foo bar\nconst A = 1;\n"))
+        .containsExactly("t.x:1:1: error: unknown directive '#foo'");
+  }
+
+  @Test
+  void invalidNumber() throws IOException {
+    assertThat(errors("const A = 09;\nconst B = 0xg;\n")).containsExactly(
+        "t.x:1:11: error: invalid number '09'", "t.x:2:11: error: invalid number '0xg'");
+  }
+
+  @Test
+  void unreadableFile() {
+    CompileResult result = Compiler.generate(CompilerOptions.builder()
+        .source(dir.resolve("missing.x")).packageName("t").build());
+    assertThat(result.diagnostics()).extracting(Diagnostic::toString).containsExactly(
+        dir.resolve("missing.x") + ":1:1: error: cannot read " + dir.resolve("missing.x")
+            + ": no such file");
+  }
 }

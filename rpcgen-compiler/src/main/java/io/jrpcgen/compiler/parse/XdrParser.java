@@ -32,8 +32,9 @@ public final class XdrParser {
 
   private XdrParser() {}
 
-  /** Parses {@code file}; the specification is null if the file has syntax errors. */
+  /** Parses {@code file}; the specification is null if the file or what it includes has errors. */
   public static ParseResult parse(Path file, ParseOptions options, Diagnostics diagnostics) {
+    int before = diagnostics.errorCount();
     Preprocessor.Result pre = Preprocessor.run(file, options, diagnostics);
     if (pre.lines() == null) {
       return new ParseResult(null, pre.sourceLines());
@@ -44,7 +45,6 @@ public final class XdrParser {
       text.append(line.text()).append('\n');
     }
     PositionMap positions = new PositionMap(lines, file.toString());
-    int before = diagnostics.errorCount();
     SyntaxErrors errors = new SyntaxErrors(positions, diagnostics);
     XdrSyntaxLexer lexer = new XdrSyntaxLexer(CharStreams.fromString(text.toString()));
     lexer.removeErrorListeners();

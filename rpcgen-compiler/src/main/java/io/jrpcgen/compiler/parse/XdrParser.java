@@ -27,6 +27,12 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * then the syntax tree. Every problem becomes a diagnostic with its {@code file:line:col}.
  */
 public final class XdrParser {
+  /**
+   * After a syntax error, this many tokens must go by before another is reported, as in yacc:
+   * errors closer than that are echoes of the first one's recovery.
+   */
+  private static final int TOKENS_BETWEEN_ERRORS = 3;
+
   /** Past this many, listing the expected tokens does not help the reader. */
   private static final int MAX_EXPECTED_SHOWN = 5;
 
@@ -115,6 +121,7 @@ public final class XdrParser {
   private static final class SyntaxErrors extends BaseErrorListener {
     private final PositionMap positions;
     private final Diagnostics diagnostics;
+    private int lastErrorToken = -TOKENS_BETWEEN_ERRORS - 1;
 
     SyntaxErrors(PositionMap positions, Diagnostics diagnostics) {
       this.positions = positions;
@@ -136,6 +143,10 @@ public final class XdrParser {
         diagnostics.error(pos, "syntax error");
         return;
       }
+      if (token.getTokenIndex() - lastErrorToken <= TOKENS_BETWEEN_ERRORS) {
+        return;
+      }
+      lastErrorToken = token.getTokenIndex();
       if (token.getType() == Token.EOF) {
         pos = positions.at(Integer.MAX_VALUE, 0);
       }

@@ -1,9 +1,7 @@
 package io.jrpcgen.samples.square;
 
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.samples.square.SquareProtocol.SquareIn;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -30,13 +28,11 @@ public final class SquareClient {
         protocol = args[i];
       }
     }
-    try (RpcChannel channel = protocol.equals("udp") ? RpcChannel.udp(server)
-        : RpcChannel.tcp(server)) {
-      RpcClient client = SquareProtocol.client(channel);
-      if (timeout != null) {
-        client = client.withTimeout(timeout);
-      }
-      System.out.println("result: " + SquareProtocol.squareproc(client, new SquareIn(n)).res1());
+    try (SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
+        protocol.equals("udp") ? RpcChannel.udp(server) : RpcChannel.tcp(server))) {
+      SquareProg.SquareVersClient configured =
+          timeout == null ? client : client.withTimeout(timeout);
+      System.out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
     } catch (RpcException e) {
       System.err.println(e.getMessage());
       System.exit(1);

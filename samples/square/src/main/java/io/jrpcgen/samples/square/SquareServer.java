@@ -14,9 +14,9 @@ public final class SquareServer {
   /** Starts a server on {@code port} (0: any free port) whose replies wait {@code sleep}. */
   public static RpcServer start(int port, Duration sleep) {
     return RpcServer.builder()
-        .program(SquareProtocol.program(n -> {
+        .program(SquareProg.bindSquareVers(in -> {
           pause(sleep);
-          return n * n;
+          return new SquareOut(in.arg1() * in.arg1());
         }))
         .port(port)
         .start();

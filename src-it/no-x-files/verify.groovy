@@ -1,0 +1,3 @@
+// Logged, did nothing, did not fail.
+assert new File(basedir, 'build.log').text =~ /jrpcgen: no \.x files in \S+; nothing to generate/
+assert !new File(basedir, 'target/generated-sources/jrpcgen').exists()

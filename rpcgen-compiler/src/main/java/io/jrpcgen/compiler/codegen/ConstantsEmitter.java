@@ -20,6 +20,21 @@ final class ConstantsEmitter {
     this.types = types;
   }
 
+  /**
+   * The number as the .x wrote it when Java reads it the same (hex, octal), else decimal; past
+   * {@code Long.MAX_VALUE}, its 64-bit pattern in hex.
+   */
+  private static String literal(Schema.Constant c) {
+    String written = c.literal();
+    boolean hexOrOctal = written != null
+        && written.replaceFirst("^-", "").matches("0[0-7]+|0[xX]\\p{XDigit}+");
+    if (hexOrOctal) {
+      return written;
+    }
+    return c.number().bitLength() < Long.SIZE ? c.number().toString()
+        : "0x" + Long.toHexString(c.number().longValue());
+  }
+
   TypeSpec constants(ClassName name, Schema schema) {
     TypeSpec.Builder type = utilityClass(name,
         "The constants of " + Docs.fileName(schema.file()) + ".\n");
@@ -29,9 +44,9 @@ final class ConstantsEmitter {
       if (c.text() != null) {
         field = FieldSpec.builder(String.class, javaName).initializer("$S", c.text());
       } else if (c.fitsInt()) {
-        field = FieldSpec.builder(TypeName.INT, javaName).initializer("$L", c.value());
+        field = FieldSpec.builder(TypeName.INT, javaName).initializer("$L", literal(c));
       } else {
-        field = FieldSpec.builder(TypeName.LONG, javaName).initializer("$LL", c.value());
+        field = FieldSpec.builder(TypeName.LONG, javaName).initializer("$LL", literal(c));
       }
       type.addField(field.addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc(Docs.cite("const " + c.name(), c.pos()))

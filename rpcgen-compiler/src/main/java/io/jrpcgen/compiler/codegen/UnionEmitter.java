@@ -138,24 +138,10 @@ final class UnionEmitter {
         .addParameter(XDR_DECODER, "in")
         .returns(name)
         .addStatement("$T $N = $L", discType, disc.javaName(), types.decode(disc.type()));
-    NamedType.Arm defaultArm = null;
     if (isBool(disc.type())) {
-      for (NamedType.Arm arm : union.arms()) {
-        if (arm.isDefault()) {
-          defaultArm = arm;
-          continue;
-        }
-        List<String> tests = new ArrayList<>();
-        for (NamedType.CaseValue v : arm.values()) {
-          tests.add(v.value() != 0 ? disc.javaName() : "!" + disc.javaName());
-        }
-        m.beginControlFlow("if ($L)",
-                CodeBlock.join(tests.stream().map(t -> CodeBlock.of("$L", t)).toList(), " ||$W"))
-            .addStatement("return $L", construct(union, arm, name))
-            .endControlFlow();
-      }
-      return m.addCode(fallback(union, defaultArm, name)).build();
+      return m.addCode(decodeBool(union, name)).build();
     }
+    NamedType.Arm defaultArm = null;
     m.addCode("return switch ($N) {\n$>", disc.javaName());
     for (NamedType.Arm arm : union.arms()) {
       if (arm.isDefault()) {
@@ -175,6 +161,40 @@ final class UnionEmitter {
           "union " + union.name() + " has no arm for " + disc.name() + " ", disc.javaName());
     }
     return m.addCode("$<};\n").build();
+  }
+
+  /** A bool discriminant picks one of two arms: a conditional, or a check and an error. */
+  private CodeBlock decodeBool(NamedType.Union union, ClassName name) {
+    String d = union.discriminant().javaName();
+    NamedType.Arm whenTrue = boolArm(union, true);
+    NamedType.Arm whenFalse = boolArm(union, false);
+    if (whenTrue == whenFalse) {
+      return whenTrue == null ? fallback(union, null, name)
+          : CodeBlock.of("return $L;\n", construct(union, whenTrue, name));
+    } else if (whenTrue != null && whenFalse != null) {
+      return CodeBlock.of("return $N$W? $L$W: $L;\n", d, construct(union, whenTrue, name),
+          construct(union, whenFalse, name));
+    }
+    NamedType.Arm only = whenTrue != null ? whenTrue : whenFalse;
+    return CodeBlock.builder()
+        .beginControlFlow("if ($L$N)", whenTrue != null ? "" : "!", d)
+        .addStatement("return $L", construct(union, only, name))
+        .endControlFlow()
+        .add(fallback(union, null, name))
+        .build();
+  }
+
+  /** The arm that {@code value} selects, the default arm if none does, or null. */
+  private static NamedType.Arm boolArm(NamedType.Union union, boolean value) {
+    NamedType.Arm defaultArm = null;
+    for (NamedType.Arm arm : union.arms()) {
+      if (arm.isDefault()) {
+        defaultArm = arm;
+      } else if (arm.values().stream().anyMatch(v -> (v.value() != 0) == value)) {
+        return arm;
+      }
+    }
+    return defaultArm;
   }
 
   private CodeBlock fallback(NamedType.Union union, NamedType.Arm defaultArm, ClassName name) {

@@ -249,19 +249,16 @@ public final class Resolver {
 
   private Schema.Constant constant(Definition.Const c) {
     if (c.value() instanceof Expr.Text t) {
-      return new Schema.Constant(c.name(), c.pos(), 0, t.value());
+      return new Schema.Constant(c.name(), c.pos(), null, t.value(), null);
     }
     BigInteger v = value(c.value());
-    long bits = 0;
-    if (v != null) {
-      if (v.compareTo(LONG_MIN) < 0 || v.compareTo(ULONG_MAX) > 0) {
-        diagnostics.error(c.value().pos(), "value " + v + " of constant '" + c.name()
-            + "' is out of range for a 64-bit integer");
-      } else {
-        bits = v.longValue();
-      }
+    if (v != null && (v.compareTo(LONG_MIN) < 0 || v.compareTo(ULONG_MAX) > 0)) {
+      diagnostics.error(c.value().pos(), "value " + v + " of constant '" + c.name()
+          + "' is out of range for a 64-bit integer");
+      v = null;
     }
-    return new Schema.Constant(c.name(), c.pos(), bits, null);
+    return new Schema.Constant(c.name(), c.pos(), v == null ? BigInteger.ZERO : v, null,
+        c.value() instanceof Expr.Number n ? n.text() : null);
   }
 
   /** The value of an expression, or null (after reporting) if it has none. */

@@ -1,6 +1,7 @@
 package io.jrpcgen.compiler.model;
 
 import io.jrpcgen.compiler.diag.SourcePos;
+import java.math.BigInteger;
 import java.util.List;
 
 /**
@@ -15,11 +16,21 @@ import java.util.List;
 public record Schema(String file, List<Constant> constants, List<NamedType> types,
     List<Typedef> typedefs, List<Program> programs) {
 
-  /** A constant: a number (as a long bit pattern) or, as rpcgen allows, a string. */
-  public record Constant(String name, SourcePos pos, long value, String text) {
-    /** Whether the value fits a Java int (signed). */
+  /**
+   * A constant: a number (as a long bit pattern) or, as rpcgen allows, a string.
+   *
+   * @param name its .x name
+   * @param pos where it is defined
+   * @param number its number, from {@code Long.MIN_VALUE} to 2<sup>64</sup>-1; null for a string
+   * @param text its string, or null for a number
+   * @param literal the number as written when it is a literal ({@code 0x400}, {@code 0755}),
+   *     or null
+   */
+  public record Constant(String name, SourcePos pos, BigInteger number, String text,
+      String literal) {
+    /** Whether the number fits a Java int (signed). */
     public boolean fitsInt() {
-      return text == null && value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
+      return number != null && number.bitLength() < Integer.SIZE;
     }
   }
 

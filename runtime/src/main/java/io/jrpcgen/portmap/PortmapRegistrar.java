@@ -267,7 +267,8 @@ public final class PortmapRegistrar implements Registrar {
 
   private RpcException failure(String what, Throwable cause) {
     String detail = cause == null ? what : what + ": " + cause.getMessage();
-    return new RpcException(RpcStatus.PMAP_FAILURE, portmapper.getHostString(), detail, cause);
+    return new RpcException(RpcStatus.PMAP_FAILURE, portmapper.getAddress().getHostAddress(),
+        detail, cause);
   }
 
   private static void closeQuietly(EmbeddedPortmapper portmapper) {

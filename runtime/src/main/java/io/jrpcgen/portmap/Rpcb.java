@@ -22,7 +22,7 @@ import java.util.List;
  * @param owner who registered it; rpcbind replaces what a caller claims
  */
 public record Rpcb(int program, int version, String netid, String address, String owner) {
-  /** The codec of one entry. The strings are unbounded, as in the RFC (the bytes left bound them). */
+  /** The codec of one entry; the strings are unbounded, as in the RFC: bytes left bound them. */
   public static final XdrCodec<Rpcb> CODEC = XdrCodec.of(
       (out, r) -> {
         out.writeInt(r.program);

@@ -349,7 +349,8 @@ class EmbeddedPortmapperTest {
     // A classic portmapper: PMAP version 2 only, so the registrar falls back to it.
     Registry registry = new Registry(64);
     PortmapService service =
-        new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(1)), Duration.ofSeconds(1));
+        new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(1)),
+            Duration.ofSeconds(1));
     RpcServer classic = RpcServer.builder().bindAddress(LOOPBACK).port(0)
         .program(service.definitions().get(0)).start();
     closeAfter.add(classic);

@@ -33,7 +33,8 @@ class PortmapServiceTest {
 
   private final Registry registry = new Registry(16);
   private final PortmapService service =
-      new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(2)), Duration.ofSeconds(1));
+      new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(2)),
+          Duration.ofSeconds(1));
 
   @Test
   void onlyLoopbackCallersMaySetAndUnset() {

@@ -29,8 +29,10 @@ final class CallDispatcher {
   private record Versions(Map<Integer, ProgramDefinition> byVersion, int low, int high) {}
 
   private final Map<Integer, Versions> programs = new HashMap<>();
+  private final List<ProgramDefinition> definitions;
 
   CallDispatcher(List<ProgramDefinition> definitions) {
+    this.definitions = List.copyOf(definitions);
     Map<Integer, Map<Integer, ProgramDefinition>> grouped = new HashMap<>();
     for (ProgramDefinition d : definitions) {
       var versions = grouped.computeIfAbsent(d.program(), p -> new HashMap<>());
@@ -44,6 +46,11 @@ final class CallDispatcher {
       int high = versions.keySet().stream().max(Integer::compareUnsigned).orElseThrow();
       programs.put(program, new Versions(Map.copyOf(versions), low, high));
     });
+  }
+
+  /** The program versions served, in the order they were added. */
+  List<ProgramDefinition> definitions() {
+    return definitions;
   }
 
   /**
@@ -168,6 +175,9 @@ final class CallDispatcher {
     } catch (RpcAuthException e) {
       RpcMessages.writeAuthError(out, call.xid(), e.authStat());
       return procedure.replies();
+    } catch (NoReplyException e) {
+      LOG.log(Level.DEBUG, () -> "no reply to " + call + ": " + e.getMessage());
+      return false;
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       // Whatever one call does wrong is that call's SYSTEM_ERR, never the server's death.
       LOG.log(Level.WARNING, "procedure " + procedure.name() + " failed in " + call, e);

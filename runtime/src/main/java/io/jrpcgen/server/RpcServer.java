@@ -47,6 +47,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * stops half-way through a record; records larger than the maximum close the connection. UDP
  * requests are served in order by one thread, optionally through a duplicate request cache.
  * {@link #close()} stops accepting and lets calls in progress finish.
+ *
+ * <p>With a {@link Builder#registrar registrar}, such as
+ * {@code io.jrpcgen.portmap.PortmapRegistrar}, the server registers every program version and
+ * transport it serves once it is serving, and unregisters them first thing in {@link #close()}.
  */
 public final class RpcServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
@@ -64,6 +68,7 @@ public final class RpcServer implements AutoCloseable {
   private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
   private final ReentrantLock udpBusy = new ReentrantLock();
   private final List<Thread> threads = new ArrayList<>();
+  private volatile Registrar.Registration registration;
   private volatile boolean closing;
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
@@ -96,19 +101,34 @@ public final class RpcServer implements AutoCloseable {
     return tcp != null ? tcp.getInetAddress() : udp.getLocalAddress();
   }
 
+  /** The program versions served. */
+  public List<ProgramDefinition> programs() {
+    return dispatcher.definitions();
+  }
+
   /** The number of open TCP connections. */
   public int connectionCount() {
     return connections.size();
   }
 
   /**
-   * Stops accepting calls, waits up to the close grace period for calls in progress to reply,
-   * then closes every socket.
+   * Unregisters the server if it registered, stops accepting calls, waits up to the close grace
+   * period for calls in progress to reply, then closes every socket.
    */
   @Override
   public void close() {
     if (closing) {
       return;
+    }
+    // Withdrawn while still serving, so that nobody is sent to a server that has gone.
+    Registrar.Registration r = registration;
+    registration = null;
+    if (r != null) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot unregister: " + e);
+      }
     }
     closing = true;
     closeQuietly(tcp);
@@ -323,6 +343,7 @@ public final class RpcServer implements AutoCloseable {
     private Duration closeGrace = Duration.ofSeconds(5);
     private int maxRecordSize = 16 << 20;
     private int cacheEntries;
+    private Registrar registrar;
 
     private Builder() {}
 
@@ -398,9 +419,22 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Binds the sockets and starts serving.
+     * Registers the server with {@code registrar} once it serves, and unregisters it on
+     * {@link RpcServer#close()}; none by default.
+     */
+    public Builder registrar(Registrar registrar) {
+      if (registrar == null) {
+        throw new IllegalArgumentException("registrar is null");
+      }
+      this.registrar = registrar;
+      return this;
+    }
+
+    /**
+     * Binds the sockets, starts serving and registers with the registrar, if any.
      *
      * @throws UncheckedIOException if a socket cannot be bound
+     * @throws RuntimeException whatever the registrar throws; the server is closed then
      */
     public RpcServer start() {
       if (programs.isEmpty()) {
@@ -429,6 +463,14 @@ public final class RpcServer implements AutoCloseable {
         }
         RpcServer server = new RpcServer(this, tcp, udp);
         server.start();
+        if (registrar != null) {
+          try {
+            server.registration = registrar.register(server);
+          } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+          }
+        }
         return server;
       } catch (IOException e) {
         closeQuietly(tcp);

@@ -10,24 +10,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
-/** Builds the C square server and client with rpcgen, gcc and libtirpc, and runs them. */
+/**
+ * Builds the C square peers with rpcgen, gcc and libtirpc, and runs them: a server and a client
+ * that need no rpcbind ({@link #build}), and ones that do ({@link #buildRpcbindPeers}).
+ */
 final class CPeers {
   private static final String TIRPC_INCLUDE = "/usr/include/tirpc";
   private static final List<String> SOURCES = List.of("square.x", "square_server_main.c",
       "square_server_impl.c", "square_client_main.c");
+  private static final List<String> RPCBIND_SOURCES = List.of("square.x",
+      "square_registered_main.c", "square_server_impl.c", "square_create_client_main.c",
+      "square_broadcast_main.c");
+  // rpcinfo and rpcbind live in sbin, which a non-root PATH may lack.
+  private static final List<String> SBIN = List.of("/usr/sbin", "/sbin");
   private static final long BUILD_TIMEOUT_SECONDS = 60;
   private static final long CLIENT_TIMEOUT_SECONDS = 30;
   private static final long START_TIMEOUT_SECONDS = 10;
   // A C server the JVM could not kill (a crashed test run) exits by itself after this.
   private static final int SERVER_LIFETIME_SECONDS = 600;
   private static final Pattern PORTS = Pattern.compile("tcp=(\\d+) udp=(\\d+)\n");
-  private static volatile boolean warned;
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
   private final Path dir;
   private final AtomicInteger runs = new AtomicInteger();
@@ -42,14 +52,7 @@ final class CPeers {
    */
   static CPeers build(Path dir) throws IOException, InterruptedException {
     assumeToolsPresent();
-    for (String name : SOURCES) {
-      try (InputStream in = CPeers.class.getResourceAsStream("/interop/" + name)) {
-        if (in == null) {
-          fail("test resource /interop/" + name + " is missing");
-        }
-        Files.copy(in, dir.resolve(name));
-      }
-    }
+    copySources(dir, SOURCES);
     CPeers peers = new CPeers(dir);
     // One output per rpcgen run: header, XDR routines, client stubs, server dispatch (no main).
     peers.runTool("rpcgen", "-h", "-o", "square.h", "square.x");
@@ -61,6 +64,83 @@ final class CPeers {
     peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-o", "square_client", "square_client_main.c",
         "square_clnt.c", "square_xdr.c", "-ltirpc");
     return peers;
+  }
+
+  /**
+   * Generates the stubs and compiles, in {@code dir}, the peers that go through rpcbind: the
+   * server with rpcgen's own {@code main} (which registers with rpcbind), a client that uses
+   * {@code clnt_create}, and one that uses {@code clnt_broadcast}. Skips the calling tests when a
+   * tool is missing.
+   */
+  static CPeers buildRpcbindPeers(Path dir) throws IOException, InterruptedException {
+    assumeToolsPresent("rpcinfo");
+    copySources(dir, RPCBIND_SOURCES);
+    CPeers peers = new CPeers(dir);
+    peers.runTool("rpcgen", "-h", "-o", "square.h", "square.x");
+    peers.runTool("rpcgen", "-c", "-o", "square_xdr.c", "square.x");
+    peers.runTool("rpcgen", "-l", "-o", "square_clnt.c", "square.x");
+    // A server skeleton with main, for UDP and TCP, as plain "rpcgen square.x" writes it.
+    peers.runTool("rpcgen", "-s", "udp", "-s", "tcp", "-o", "square_svc.c", "square.x");
+    peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-Dmain=square_rpcgen_main", "-c", "-o",
+        "square_svc.o", "square_svc.c");
+    peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-o", "square_registered_server",
+        "square_registered_main.c", "square_svc.o", "square_server_impl.c", "square_xdr.c",
+        "-ltirpc");
+    peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-o", "square_create_client",
+        "square_create_client_main.c", "square_clnt.c", "square_xdr.c", "-ltirpc");
+    peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-o", "square_broadcast",
+        "square_broadcast_main.c", "square_xdr.c", "-ltirpc");
+    return peers;
+  }
+
+  private static void copySources(Path dir, List<String> names) throws IOException {
+    for (String name : names) {
+      try (InputStream in = CPeers.class.getResourceAsStream("/interop/" + name)) {
+        if (in == null) {
+          fail("test resource /interop/" + name + " is missing");
+        }
+        Files.copy(in, dir.resolve(name));
+      }
+    }
+  }
+
+  /** Runs the clnt_create client with {@code args} ({@code host tcp|udp n [version]}). */
+  ProcessRun runCreateClient(String... args) throws IOException, InterruptedException {
+    return runBuilt("square_create_client", args);
+  }
+
+  /** Runs the clnt_broadcast client with {@code n}. */
+  ProcessRun runBroadcast(int n) throws IOException, InterruptedException {
+    return runBuilt("square_broadcast", Integer.toString(n));
+  }
+
+  /** Runs {@code rpcinfo} with {@code args}. */
+  ProcessRun rpcinfo(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(findTool("rpcinfo").toString());
+    command.addAll(List.of(args));
+    return run(command, CLIENT_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * Starts rpcgen's server, which registers itself with rpcbind on ports of its choosing; ask the
+   * portmapper for them.
+   */
+  CServer startRegisteredServer() throws IOException {
+    Process process = command(List.of(dir.resolve("square_registered_server").toString(),
+        Integer.toString(SERVER_LIFETIME_SECONDS)))
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("square_registered_server.out").toFile())
+        .start();
+    return new CServer(process);
+  }
+
+  private ProcessRun runBuilt(String program, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(dir.resolve(program).toString());
+    command.addAll(List.of(args));
+    return run(command, CLIENT_TIMEOUT_SECONDS);
   }
 
   /** Runs the C client with {@code args} ({@code host port tcp|udp n [version [proc]]}). */
@@ -139,11 +219,19 @@ final class CPeers {
     return builder;
   }
 
-  /** Why the peers cannot be built on this machine, or null if every tool is present. */
-  static String missingTools() {
+  /**
+   * Why the peers cannot be built on this machine, or null if every tool is present: gcc,
+   * rpcgen, the libtirpc headers, and {@code extraTools} (looked for in sbin, too).
+   */
+  static String missingTools(String... extraTools) {
     List<String> missing = new ArrayList<>();
     for (String tool : List.of("gcc", "rpcgen")) {
       if (!onPath(tool)) {
+        missing.add(tool);
+      }
+    }
+    for (String tool : extraTools) {
+      if (findTool(tool) == null) {
         missing.add(tool);
       }
     }
@@ -153,22 +241,42 @@ final class CPeers {
     }
     return missing.isEmpty() ? null
         : "SKIPPED: C interop tests: " + String.join(", ", missing)
-            + " missing; .ci/run installs gcc rpcsvc-proto libtirpc-dev";
+            + " missing; .ci/run installs gcc rpcsvc-proto libtirpc-dev rpcbind";
   }
 
   /** Skips the calling test, loudly, when a tool is missing. */
-  static void assumeToolsPresent() {
-    String message = missingTools();
+  static void assumeToolsPresent(String... extraTools) {
+    String message = missingTools(extraTools);
     if (message != null) {
-      // Printed once per run, since every test of the class comes here.
-      if (!warned) {
-        warned = true;
-        System.err.println("!".repeat(message.length()));
-        System.err.println(message);
-        System.err.println("!".repeat(message.length()));
-      }
-      Assumptions.assumeTrue(false, message);
+      skipLoudly(message);
     }
+  }
+
+  /** Skips the calling test with {@code message}, printed once per message to stderr. */
+  static void skipLoudly(String message) {
+    // Printed once per run, since every test of a class comes here.
+    if (WARNED.add(message)) {
+      System.err.println("!".repeat(Math.min(message.length(), 100)));
+      System.err.println(message);
+      System.err.println("!".repeat(Math.min(message.length(), 100)));
+    }
+    Assumptions.abort(message);
+  }
+
+  /** The executable {@code tool} on the PATH or in sbin, or null. */
+  static Path findTool(String tool) {
+    List<String> dirs = new ArrayList<>();
+    String path = System.getenv("PATH");
+    if (path != null) {
+      dirs.addAll(List.of(path.split(File.pathSeparator)));
+    }
+    dirs.addAll(SBIN);
+    for (String entry : dirs) {
+      if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, tool))) {
+        return Path.of(entry, tool);
+      }
+    }
+    return null;
   }
 
   private static boolean onPath(String tool) {
@@ -208,6 +316,11 @@ final class CPeers {
     /** The server's port for {@code transport} ("tcp" or "udp"). */
     int port(String transport) {
       return transport.equals("tcp") ? tcpPort : udpPort;
+    }
+
+    /** The process id, for logs. */
+    long pid() {
+      return process.pid();
     }
 
     /** Whether the process is still running: a crash in the C server would show here. */

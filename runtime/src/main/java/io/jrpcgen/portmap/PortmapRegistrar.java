@@ -1,0 +1,392 @@
+package io.jrpcgen.portmap;
+
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.server.ProgramDefinition;
+import io.jrpcgen.server.Registrar;
+import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.transport.ChannelOptions;
+import io.jrpcgen.transport.RpcClient;
+import io.jrpcgen.transport.TcpChannel;
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Registers an {@link RpcServer} with the portmapper, as an rpcgen server's {@code main} does with
+ * {@code pmap_unset} and {@code svc_register}: every program version, on each transport, replacing
+ * a stale registration of the same program version; and unregisters on close.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder().program(definition).port(0)
+ *     .registrar(PortmapRegistrar.local())      // or PortmapRegistrar.local().orEmbedded()
+ *     .start();
+ * }</pre>
+ *
+ * <p>How it talks to the portmapper: to the local one (127.0.0.1 port 111) first over rpcbind's
+ * local socket {@code /run/rpcbind.sock}, as libtirpc does, so that rpcbind records the real owner
+ * and lets root replace a stale registration another root server left; otherwise over TCP, with
+ * rpcbind version 3 (network ids {@code tcp}, {@code udp}, and {@code tcp6}, {@code udp6} for a
+ * dual-stack wildcard socket, with universal addresses), falling back to PMAP version 2 (ports
+ * only, IPv4) when the portmapper has no version 3. rpcbind accepts SET and UNSET only from the
+ * local host: over TCP or UDP from a loopback address (any port, any user, owner then
+ * {@code unknown}), or over its local socket; from elsewhere it answers {@code AUTH_TOOWEAK}.
+ *
+ * <p>{@link #orEmbedded()} starts an {@link EmbeddedPortmapper} on the portmapper's port when
+ * nothing answers there; it lives until this server closes, and with it go the registrations other
+ * servers made with it.
+ */
+public final class PortmapRegistrar implements Registrar {
+  private static final System.Logger LOG = System.getLogger(PortmapRegistrar.class.getName());
+  private static final List<Path> RPCBIND_SOCKETS =
+      List.of(Path.of("/run/rpcbind.sock"), Path.of("/var/run/rpcbind.sock"));
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final InetSocketAddress portmapper;
+  private final boolean embed;
+  private final InetAddress embedBindAddress;
+  private final Duration timeout;
+
+  private PortmapRegistrar(InetSocketAddress portmapper, boolean embed,
+      InetAddress embedBindAddress, Duration timeout) {
+    this.portmapper = portmapper;
+    this.embed = embed;
+    this.embedBindAddress = embedBindAddress;
+    this.timeout = timeout;
+  }
+
+  /** Registers with the portmapper of this host: 127.0.0.1, port 111. */
+  public static PortmapRegistrar local() {
+    return at(new InetSocketAddress(InetAddress.getLoopbackAddress(), PortmapProtocol.PORT));
+  }
+
+  /** Registers with the portmapper at {@code portmapper}, which must be on this host. */
+  public static PortmapRegistrar at(InetSocketAddress portmapper) {
+    if (portmapper == null || portmapper.isUnresolved()) {
+      throw new IllegalArgumentException("portmapper address unresolved: " + portmapper);
+    }
+    return new PortmapRegistrar(portmapper, false, null, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * A copy that, when no portmapper answers, starts an embedded one on the portmapper's port on
+   * every interface, and registers with it.
+   */
+  public PortmapRegistrar orEmbedded() {
+    return new PortmapRegistrar(portmapper, true, null, timeout);
+  }
+
+  /** A copy that, when no portmapper answers, starts one bound to {@code bindAddress}. */
+  public PortmapRegistrar orEmbedded(InetAddress bindAddress) {
+    return new PortmapRegistrar(portmapper, true, bindAddress, timeout);
+  }
+
+  /** A copy whose calls to the portmapper time out after {@code timeout} (default 10 s). */
+  public PortmapRegistrar withTimeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout <= 0: " + timeout);
+    }
+    return new PortmapRegistrar(portmapper, embed, embedBindAddress, timeout);
+  }
+
+  /** The portmapper this registers with. */
+  public InetSocketAddress portmapper() {
+    return portmapper;
+  }
+
+  /**
+   * Registers every program version of {@code server} on each of its transports.
+   *
+   * @throws RpcException with {@link RpcStatus#PMAP_FAILURE} if no portmapper answers (and none
+   *     may be embedded) or one refuses a registration
+   */
+  @Override
+  public Registration register(RpcServer server) {
+    List<Entry> entries = entries(server);
+    EmbeddedPortmapper started = null;
+    Directory directory;
+    try {
+      directory = open(true);
+    } catch (RpcException e) {
+      if (!embed) {
+        throw failure("no portmapper answers", e);
+      }
+      started = startEmbedded();
+      try {
+        directory = open(false);
+      } catch (RpcException again) {
+        closeQuietly(started);
+        throw failure("no portmapper answers, not even an embedded one", again);
+      }
+    }
+    try {
+      for (Entry stale : distinctVersions(entries)) {
+        directory.unset(stale.program(), stale.version(), "");
+      }
+      for (Entry e : entries) {
+        if (!directory.set(e)) {
+          throw failure("unable to register (" + e.describe() + ")", null);
+        }
+      }
+    } catch (RuntimeException e) {
+      unsetQuietly(directory, entries);
+      directory.close();
+      closeQuietly(started);
+      throw e instanceof RpcException r && r.status() == RpcStatus.PMAP_FAILURE ? r
+          : failure("registration failed", e);
+    }
+    directory.close();
+    String where = directory.describe();
+    LOG.log(Level.DEBUG, () -> "registered " + entries + " with " + where);
+    EmbeddedPortmapper embedded = started;
+    return () -> unregister(entries, embedded);
+  }
+
+  private void unregister(List<Entry> entries, EmbeddedPortmapper embedded) {
+    try {
+      Directory directory = open(embedded == null);
+      try {
+        unsetQuietly(directory, entries);
+      } finally {
+        directory.close();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot unregister from the portmapper at " + portmapper + ": " + e);
+    } finally {
+      closeQuietly(embedded);
+    }
+  }
+
+  private EmbeddedPortmapper startEmbedded() {
+    try {
+      return EmbeddedPortmapper.builder().port(portmapper.getPort())
+          .bindAddress(embedBindAddress).start();
+    } catch (UncheckedIOException e) {
+      // Another server may have started one in the meantime: registering with it will tell.
+      LOG.log(Level.INFO, "cannot start an embedded portmapper on port " + portmapper.getPort()
+          + ": " + e.getCause());
+      return null;
+    }
+  }
+
+  /** What to register: each program version on each transport and address family served. */
+  private static List<Entry> entries(RpcServer server) {
+    InetAddress bound = server.bindAddress();
+    boolean wildcard = bound.isAnyLocalAddress();
+    boolean dualStack = wildcard && IpAddresses.wildcardIsDualStack();
+    List<Entry> entries = new ArrayList<>();
+    for (ProgramDefinition d : server.programs()) {
+      for (boolean tcp : new boolean[] {true, false}) {
+        int port = tcp ? server.tcpPort() : server.udpPort();
+        if (port <= 0) {
+          continue;
+        }
+        if (!wildcard) {
+          entries.add(new Entry(d.program(), d.version(),
+              PortmapProtocol.netid(tcp, !IpAddresses.isIpv4(bound)),
+              new UniversalAddress(bound, port)));
+          continue;
+        }
+        entries.add(new Entry(d.program(), d.version(), PortmapProtocol.netid(tcp, false),
+            new UniversalAddress(IpAddresses.ipv4Wildcard(), port)));
+        if (dualStack) {
+          entries.add(new Entry(d.program(), d.version(), PortmapProtocol.netid(tcp, true),
+              new UniversalAddress(IpAddresses.ipv6Wildcard(), port)));
+        }
+      }
+    }
+    return entries;
+  }
+
+  private static List<Entry> distinctVersions(List<Entry> entries) {
+    Set<List<Integer>> seen = new LinkedHashSet<>();
+    List<Entry> distinct = new ArrayList<>();
+    for (Entry e : entries) {
+      if (seen.add(List.of(e.program(), e.version()))) {
+        distinct.add(e);
+      }
+    }
+    return distinct;
+  }
+
+  private static void unsetQuietly(Directory directory, List<Entry> entries) {
+    for (Entry e : entries) {
+      try {
+        directory.unset(e.program(), e.version(), e.netid());
+      } catch (RuntimeException ex) {
+        LOG.log(Level.WARNING, "cannot unregister (" + e.describe() + "): " + ex);
+      }
+    }
+  }
+
+  /**
+   * Connects to the portmapper: over rpcbind's local socket if {@code tryLocalSocket} and this is
+   * the local portmapper, else over TCP with rpcbind version 3, or PMAP version 2 if it has no 3.
+   */
+  private Directory open(boolean tryLocalSocket) {
+    if (tryLocalSocket && portmapper.getAddress().isLoopbackAddress()
+        && portmapper.getPort() == PortmapProtocol.PORT) {
+      for (Path socket : RPCBIND_SOCKETS) {
+        if (Files.exists(socket)) {
+          try {
+            return new RpcbindDirectory(UnixStreamCaller.connect(socket, timeout),
+                socket.toString());
+          } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "rpcbind socket " + socket + " does not answer: " + e);
+          }
+        }
+      }
+    }
+    CallOptions options = CallOptions.DEFAULTS.withTimeout(timeout);
+    TcpChannel channel =
+        TcpChannel.connect(portmapper, ChannelOptions.DEFAULTS.withConnectTimeout(timeout));
+    RpcbindClient rpcbind =
+        RpcbindClient.create(channel, PortmapProtocol.RPCB_VERSION_3, options);
+    try {
+      rpcbind.ping();
+      return new RpcbindDirectory(rpcbind);
+    } catch (RpcException e) {
+      if (e.status() == RpcStatus.PROG_VERS_MISMATCH || e.status() == RpcStatus.PROG_UNAVAIL) {
+        return new PmapDirectory(PortmapperClient.create(channel, options));
+      }
+      channel.close();
+      throw e;
+    }
+  }
+
+  private RpcException failure(String what, Throwable cause) {
+    String detail = cause == null ? what : what + ": " + cause.getMessage();
+    return new RpcException(RpcStatus.PMAP_FAILURE, portmapper.getAddress().getHostAddress(),
+        detail, cause);
+  }
+
+  private static void closeQuietly(EmbeddedPortmapper portmapper) {
+    if (portmapper != null) {
+      portmapper.close();
+    }
+  }
+
+  /** One registration: a program version on a network id at an address. */
+  private record Entry(int program, int version, String netid, UniversalAddress address) {
+    String describe() {
+      return Integer.toUnsignedString(program) + ", " + Integer.toUnsignedString(version) + ", "
+          + netid;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + describe() + ", " + address + ")";
+    }
+  }
+
+  /** A portmapper as this class uses it, whatever the protocol version. */
+  private interface Directory {
+    boolean set(Entry e);
+
+    /** Removes a program version's registration for {@code netid}, or all if it is empty. */
+    boolean unset(int program, int version, String netid);
+
+    String describe();
+
+    void close();
+  }
+
+  /** rpcbind version 3, over TCP or the local socket. */
+  private static final class RpcbindDirectory implements Directory {
+    private final RpcbindClient tcp;
+    private final UnixStreamCaller local;
+    private final String name;
+    private final String owner = System.getProperty("user.name", "");
+
+    RpcbindDirectory(RpcbindClient tcp) {
+      this.tcp = tcp;
+      this.local = null;
+      this.name = "rpcbind at " + tcp.rpcClient().serverAddress();
+    }
+
+    RpcbindDirectory(UnixStreamCaller local, String path) {
+      this.tcp = null;
+      this.local = local;
+      this.name = "rpcbind at " + path;
+    }
+
+    @Override
+    public boolean set(Entry e) {
+      return call(PortmapProtocol.PROC_SET,
+          new Rpcb(e.program(), e.version(), e.netid(), e.address().toString(), owner));
+    }
+
+    @Override
+    public boolean unset(int program, int version, String netid) {
+      return call(PortmapProtocol.PROC_UNSET, new Rpcb(program, version, netid, "", owner));
+    }
+
+    private boolean call(int procedure, Rpcb args) {
+      if (local != null) {
+        return local.call(PortmapProtocol.PROGRAM, PortmapProtocol.RPCB_VERSION_3, procedure,
+            Rpcb.CODEC, args, XdrCodec.BOOL);
+      }
+      RpcClient client = tcp.rpcClient();
+      return client.call(procedure, Rpcb.CODEC, args, XdrCodec.BOOL);
+    }
+
+    @Override
+    public String describe() {
+      return name;
+    }
+
+    @Override
+    public void close() {
+      if (local != null) {
+        local.close();
+      } else {
+        tcp.close();
+      }
+    }
+  }
+
+  /** PMAP version 2: IPv4 ports only; UNSET covers every protocol. */
+  private static final class PmapDirectory implements Directory {
+    private final PortmapperClient client;
+
+    PmapDirectory(PortmapperClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public boolean set(Entry e) {
+      int protocol = PortmapProtocol.protocolOf(e.netid());
+      if (protocol == 0) {
+        // tcp6 and udp6 have no PMAP mapping; the IPv4 entry of the same socket has one.
+        return true;
+      }
+      return client.set(new Mapping(e.program(), e.version(), protocol, e.address().port()));
+    }
+
+    @Override
+    public boolean unset(int program, int version, String netid) {
+      return client.unset(program, version);
+    }
+
+    @Override
+    public String describe() {
+      return "portmapper at " + client.rpcClient().serverAddress();
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+}

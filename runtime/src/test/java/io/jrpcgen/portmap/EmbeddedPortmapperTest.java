@@ -1,0 +1,413 @@
+package io.jrpcgen.portmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcMismatchException;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import io.jrpcgen.server.Procedure;
+import io.jrpcgen.server.ProgramDefinition;
+import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.transport.RpcChannel;
+import io.jrpcgen.transport.RpcClient;
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The embedded portmapper on 127.0.0.1 and an ephemeral port, with Java servers and clients. */
+class EmbeddedPortmapperTest {
+  static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  static final int PROG = 0x2000_0a01;
+  static final int SQUARE = 1;
+  static final Duration WAIT = Duration.ofSeconds(5);
+  static final CallOptions SHORT = CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(3))
+      .withRetryInterval(Duration.ofMillis(500));
+
+  private EmbeddedPortmapper portmapper;
+  private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+  @BeforeEach
+  void startPortmapper() {
+    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).start();
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (AutoCloseable c : closeAfter) {
+      c.close();
+    }
+    portmapper.close();
+  }
+
+  /** Program {@code program} version {@code version}: procedure 1 squares an int. */
+  static ProgramDefinition square(int program, int version) {
+    return ProgramDefinition.builder(program, version)
+        .procedure(Procedure.of(SQUARE, "SQUARE", XdrCodec.INT, XdrCodec.INT, (c, n) -> n * n))
+        .build();
+  }
+
+  private RpcServer registeredServer(ProgramDefinition... programs) {
+    RpcServer.Builder b = RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .registrar(PortmapRegistrar.at(portmapper.localAddress()));
+    for (ProgramDefinition p : programs) {
+      b.program(p);
+    }
+    RpcServer server = b.start();
+    closeAfter.add(server);
+    return server;
+  }
+
+  private PortmapperClient pmap(boolean tcp) {
+    RpcChannel channel = tcp ? RpcChannel.tcp(portmapper.localAddress())
+        : RpcChannel.udp(portmapper.localAddress());
+    PortmapperClient client = PortmapperClient.create(channel, SHORT);
+    closeAfter.add(client);
+    return client;
+  }
+
+  private RpcbindClient rpcbind(boolean tcp, int version) {
+    RpcChannel channel = tcp ? RpcChannel.tcp(portmapper.localAddress())
+        : RpcChannel.udp(portmapper.localAddress());
+    RpcbindClient client = RpcbindClient.create(channel, version, SHORT);
+    closeAfter.add(client);
+    return client;
+  }
+
+  private RpcClientFactory factory() {
+    return RpcClientFactory.DEFAULT.withPortmapperPort(portmapper.port())
+        .withLookupTimeout(Duration.ofSeconds(3)).withCallOptions(SHORT);
+  }
+
+  @Test
+  void listsItselfAsRpcbindDoes() {
+    int port = portmapper.port();
+    assertThat(pmap(true).dump()).containsExactly(
+        new Mapping(100_000, 4, 6, port), new Mapping(100_000, 4, 17, port),
+        new Mapping(100_000, 3, 6, port), new Mapping(100_000, 3, 17, port),
+        new Mapping(100_000, 2, 6, port), new Mapping(100_000, 2, 17, port));
+    String uaddr = "127.0.0.1." + (port >> 8) + "." + (port & 255);
+    assertThat(rpcbind(false, 4).dump()).contains(
+        new Rpcb(100_000, 4, "tcp", uaddr, "superuser"),
+        new Rpcb(100_000, 2, "udp", uaddr, "superuser"));
+    assertThat(pmap(false).getPort(100_000, 2, PortmapProtocol.IPPROTO_UDP)).isEqualTo(port);
+    Instant time = rpcbind(true, 3).getTime();
+    assertThat(time).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
+  }
+
+  @Test
+  void aServerRegistersEveryVersionAndTransportAndUnregistersOnClose() {
+    RpcServer server = registeredServer(square(PROG, 1), square(PROG, 3));
+    int port = server.tcpPort();
+    String uaddr = "127.0.0.1." + (port >> 8) + "." + (port & 255);
+    assertThat(pmap(true).dump()).contains(new Mapping(PROG, 1, 6, port),
+        new Mapping(PROG, 1, 17, port), new Mapping(PROG, 3, 6, port),
+        new Mapping(PROG, 3, 17, port));
+    String owner = System.getProperty("user.name");
+    assertThat(rpcbind(true, 4).dump()).contains(new Rpcb(PROG, 1, "tcp", uaddr, owner),
+        new Rpcb(PROG, 3, "udp", uaddr, owner));
+    assertThat(pmap(false).getPort(PROG, 3, PortmapProtocol.IPPROTO_UDP)).isEqualTo(port);
+    assertThat(rpcbind(false, 3).getAddr(PROG, 1, "udp")).isEqualTo(uaddr);
+    assertThat(rpcbind(true, 4).getVersAddr(PROG, 3, "tcp")).isEqualTo(uaddr);
+    assertThat(rpcbind(true, 4).getVersAddr(PROG, 2, "tcp")).isEmpty();
+
+    server.close();
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isZero();
+    assertThat(portmapper.registrations()).noneMatch(r -> r.program() == PROG);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "udp"})
+  void theClientFactoryFindsAServerAsClntCreateDoes(String protocol) {
+    RpcServer server = registeredServer(square(PROG, 1), square(PROG, 2));
+    try (RpcClient client = factory().client("127.0.0.1", PROG, 2, protocol)) {
+      assertThat(client.call(SQUARE, XdrCodec.INT, 7, XdrCodec.INT)).isEqualTo(49);
+      assertThat(client.serverAddress()).isEqualTo(new InetSocketAddress(LOOPBACK,
+          protocol.equals("tcp") ? server.tcpPort() : server.udpPort()));
+    }
+    assertThat(factory().lookup("127.0.0.1", PROG, 1, protocol).getPort())
+        .isEqualTo(server.tcpPort());
+
+    assertThatThrownBy(() -> factory().client("127.0.0.1", PROG, 7, protocol))
+        .isInstanceOfSatisfying(RpcMismatchException.class, e -> {
+          assertThat(e.status()).isEqualTo(RpcStatus.PROG_VERS_MISMATCH);
+          assertThat(e.low()).isEqualTo(1);
+          assertThat(e.high()).isEqualTo(2);
+        })
+        .hasMessage("127.0.0.1: RPC: Program/version mismatch; low version = 1, high version = 2");
+    // Without the check, as libtirpc's clnt_create: the first call tells.
+    try (RpcClient lazy =
+        factory().withVersionCheck(false).client("127.0.0.1", PROG, 7, protocol)) {
+      assertThatThrownBy(() -> lazy.call(SQUARE, XdrCodec.INT, 7, XdrCodec.INT))
+          .isInstanceOf(RpcMismatchException.class)
+          .hasMessageEndingWith("RPC: Program/version mismatch; low version = 1, high version = 2");
+    }
+    assertThatThrownBy(() -> factory().client("127.0.0.1", PROG + 1, 1, protocol))
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.PROG_NOT_REGISTERED))
+        .hasMessage("127.0.0.1: RPC: Program not registered");
+  }
+
+  @Test
+  void theClientFactoryReportsWhatClntCreateReports() throws IOException {
+    assertThatThrownBy(() -> factory().client("127.0.0.1", PROG, 1, "sctp"))
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.UNKNOWN_PROTO))
+        .hasMessage("127.0.0.1: RPC: Unknown protocol");
+    assertThatThrownBy(() -> factory().client("no-such-host.invalid", PROG, 1, "tcp"))
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.UNKNOWN_HOST))
+        .hasMessage("no-such-host.invalid: RPC: Unknown host");
+    int nobody = freePort();
+    for (String protocol : List.of("tcp", "udp")) {
+      assertThatThrownBy(() -> RpcClientFactory.DEFAULT.withPortmapperPort(nobody)
+          .withLookupTimeout(Duration.ofSeconds(2)).client("127.0.0.1", PROG, 1, protocol))
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageStartingWith("127.0.0.1: RPC: Port mapper failure; RPC: Unable to ");
+    }
+  }
+
+  @Test
+  void aStaleRegistrationOfTheSameProgramIsReplaced() throws IOException {
+    int dead = freePort();
+    assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, dead))).isTrue();
+    assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, dead))).isTrue();
+    RpcServer server = registeredServer(square(PROG, 1));
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+        .isEqualTo(server.tcpPort());
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP))
+        .isEqualTo(server.udpPort());
+  }
+
+  @Test
+  void registrationsOfServersThatAreGoneAreDropped() throws IOException {
+    portmapper.close();
+    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
+        .probeInterval(Duration.ofMillis(100)).probeTimeout(Duration.ofMillis(300)).start();
+    RpcServer live = registeredServer(square(PROG, 1));
+    int dead = freePort();
+    assertThat(pmap(true).set(new Mapping(PROG, 2, PortmapProtocol.IPPROTO_TCP, dead))).isTrue();
+    assertThat(rpcbind(true, 3).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.0." + 9, ""))).isTrue();
+    // Port 9 (discard) has no RPC server here: the UDP probe gets no answer or a refusal.
+    await(() -> portmapper.registrations().stream()
+            .noneMatch(r -> r.program() == PROG && r.version() == 2),
+        "the periodic probe drops the dead registrations");
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+        .isEqualTo(live.tcpPort());
+    assertThat(portmapper.registrations()).filteredOn(r -> r.program() == PROG).hasSize(2);
+  }
+
+  @Test
+  void callItForwardsOverUdpAndReportsWhere() {
+    RpcServer server = registeredServer(square(PROG, 1));
+    PortmapperClient.CallItReply<Integer> reply =
+        pmap(false).callIt(PROG, 1, SQUARE, XdrCodec.INT, 12, XdrCodec.INT);
+    assertThat(reply).isEqualTo(new PortmapperClient.CallItReply<>(server.udpPort(), 144));
+    String uaddr = "127.0.0.1." + (server.udpPort() >> 8) + "." + (server.udpPort() & 255);
+    for (int version : new int[] {3, 4}) {
+      assertThat(rpcbind(false, version).callIt(PROG, 1, SQUARE, XdrCodec.INT, -3, XdrCodec.INT))
+          .isEqualTo(new RpcbindClient.CallItReply<>(uaddr, 9));
+    }
+  }
+
+  @Test
+  void callItSaysNothingWhenItCannotForward() {
+    registeredServer(square(PROG, 1));
+    PortmapperClient udp = pmap(false).withTimeout(Duration.ofMillis(300));
+    // Not registered, no such version, no such procedure, garbage arguments: no reply at all.
+    assertThatThrownBy(() -> udp.callIt(PROG + 1, 1, SQUARE, XdrCodec.INT, 1, XdrCodec.INT))
+        .isInstanceOf(RpcTimeoutException.class);
+    assertThatThrownBy(() -> udp.callIt(PROG, 2, SQUARE, XdrCodec.INT, 1, XdrCodec.INT))
+        .isInstanceOf(RpcTimeoutException.class);
+    assertThatThrownBy(() -> udp.callIt(PROG, 1, 9, XdrCodec.INT, 1, XdrCodec.INT))
+        .isInstanceOf(RpcTimeoutException.class);
+    assertThatThrownBy(() -> udp.callIt(PROG, 1, SQUARE, XdrCodec.VOID, null, XdrCodec.INT))
+        .isInstanceOf(RpcTimeoutException.class);
+    // Only over UDP.
+    assertThatThrownBy(() -> pmap(true).withTimeout(Duration.ofMillis(300))
+        .callIt(PROG, 1, SQUARE, XdrCodec.INT, 1, XdrCodec.INT))
+        .isInstanceOf(RpcTimeoutException.class);
+    // And the portmapper still serves.
+    assertThat(udp.callIt(PROG, 1, SQUARE, XdrCodec.INT, 5, XdrCodec.INT).value()).isEqualTo(25);
+  }
+
+  @Test
+  void broadcastCollectsEveryServersReply() {
+    RpcServer first = registeredServer(square(PROG, 1));
+    EmbeddedPortmapper other = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).start();
+    closeAfter.add(other);
+    RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
+        .registrar(PortmapRegistrar.at(other.localAddress())).start();
+    closeAfter.add(0, second);
+    // A portmapper without the program stays silent.
+    EmbeddedPortmapper empty = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).start();
+    closeAfter.add(empty);
+
+    BroadcastCall broadcast = BroadcastCall.to(List.of(portmapper.localAddress(),
+        other.localAddress(), empty.localAddress())).withTimeLimit(Duration.ofMillis(1500));
+    List<BroadcastCall.Reply<Integer>> replies =
+        broadcast.call(PROG, 1, SQUARE, XdrCodec.INT, 6, XdrCodec.INT);
+    assertThat(replies).containsExactlyInAnyOrder(
+        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, first.udpPort()), 36),
+        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, second.udpPort()), 36));
+
+    // The handler may stop it at the first reply.
+    List<BroadcastCall.Reply<Integer>> firstOnly = new ArrayList<>();
+    broadcast.withTimeLimit(Duration.ofSeconds(5)).call(PROG, 1, SQUARE, XdrCodec.INT, 2,
+        XdrCodec.INT, reply -> firstOnly.add(reply));
+    assertThat(firstOnly).hasSize(1);
+    assertThat(firstOnly.get(0).value()).isEqualTo(4);
+  }
+
+  @Test
+  void broadcastReachesAWildcardPortmapperThroughTheLoopbackBroadcastAddress() throws Exception {
+    EmbeddedPortmapper wildcard = EmbeddedPortmapper.builder().port(0).start();
+    closeAfter.add(wildcard);
+    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
+        .registrar(PortmapRegistrar.at(wildcard.localAddress())).start();
+    closeAfter.add(0, server);
+    InetAddress loopbackBroadcast = InetAddress.getByName("127.255.255.255");
+    List<BroadcastCall.Reply<Integer>> replies =
+        BroadcastCall.to(List.of(new InetSocketAddress(loopbackBroadcast, wildcard.port())))
+            .withTimeLimit(Duration.ofMillis(1500))
+            .call(PROG, 1, SQUARE, XdrCodec.INT, 3, XdrCodec.INT);
+    assertThat(replies).containsExactly(
+        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, server.udpPort()), 9));
+  }
+
+  @Test
+  void setFromAnotherHostIsRefused() {
+    InetAddress own = nonLoopbackIpv4();
+    Assumptions.assumeTrue(own != null, "this host has no IPv4 address but loopback");
+    EmbeddedPortmapper wildcard = EmbeddedPortmapper.builder().port(0).start();
+    closeAfter.add(wildcard);
+    // A call to this host's own address comes from that address, which is not loopback.
+    try (PortmapperClient remote = PortmapperClient.create(
+        RpcChannel.udp(new InetSocketAddress(own, wildcard.port())), SHORT)) {
+      assertThatThrownBy(() -> remote.set(new Mapping(PROG, 1, 6, 2000)))
+          .isInstanceOfSatisfying(RpcAuthException.class,
+              e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK))
+          .hasMessageEndingWith("RPC: Authentication error; why = Client credential too weak");
+      assertThatThrownBy(() -> remote.unset(100_000, 2)).isInstanceOf(RpcAuthException.class);
+      assertThat(remote.getPort(100_000, 2, 17)).isEqualTo(wildcard.port());
+    }
+    assertThat(wildcard.registrations()).noneMatch(r -> r.program() == PROG);
+  }
+
+  @Test
+  void aServerEmbedsAPortmapperWhenNoneAnswers() throws IOException {
+    int port = freePort();
+    InetSocketAddress where = new InetSocketAddress(LOOPBACK, port);
+    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(square(PROG, 1)).registrar(PortmapRegistrar.at(where).orEmbedded(LOOPBACK))
+        .start();
+    try (PortmapperClient client = PortmapperClient.create(RpcChannel.tcp(where), SHORT)) {
+      assertThat(client.getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+          .isEqualTo(server.tcpPort());
+    }
+    server.close();
+    // The embedded portmapper went with the server.
+    assertThatThrownBy(() -> new Socket(LOOPBACK, port).close()).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void withoutAPortmapperRegistrationFailsAndTheServerCloses() throws IOException {
+    InetSocketAddress nobody = new InetSocketAddress(LOOPBACK, freePort());
+    assertThatThrownBy(() -> RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(square(PROG, 1)).registrar(PortmapRegistrar.at(nobody)).start())
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+        .hasMessageStartingWith("127.0.0.1: RPC: Port mapper failure; no portmapper answers: ");
+  }
+
+  @Test
+  void aPortmapperWithoutRpcbindVersionsGetsPmapRegistrations() {
+    // A classic portmapper: PMAP version 2 only, so the registrar falls back to it.
+    Registry registry = new Registry(64);
+    PortmapService service =
+        new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(1)),
+            Duration.ofSeconds(1));
+    RpcServer classic = RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(service.definitions().get(0)).start();
+    closeAfter.add(classic);
+    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(square(PROG, 1))
+        .registrar(PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, classic.tcpPort())))
+        .start();
+    assertThat(service.pmapDump()).containsExactly(new Mapping(PROG, 1, 6, server.tcpPort()),
+        new Mapping(PROG, 1, 17, server.udpPort()));
+    server.close();
+    assertThat(service.pmapDump()).isEmpty();
+  }
+
+  static InetAddress nonLoopbackIpv4() {
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+            return a;
+          }
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** A port that was free for TCP and UDP a moment ago. */
+  static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, LOOPBACK)) {
+        try (DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), LOOPBACK)) {
+          return udp.getLocalPort();
+        } catch (IOException e) {
+          // Taken on UDP: try another.
+        }
+      }
+    }
+    throw new IOException("no port free for both TCP and UDP");
+  }
+
+  static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("not within " + WAIT.toSeconds() + " s: " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted");
+      }
+    }
+  }
+}

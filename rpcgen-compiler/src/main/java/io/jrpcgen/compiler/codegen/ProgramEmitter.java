@@ -6,6 +6,8 @@ import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CHANNEL;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CLIENT;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CLIENT_FACTORY;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_EXCEPTION;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
 
 import com.palantir.javapoet.ClassName;
@@ -155,6 +157,29 @@ final class ProgramEmitter {
                 + ".withTimeout(DEFAULT_TIMEOUT)))", self, RPC_CLIENT,
                 numberName(program.name(), "PROGRAM"), numberName(v.name(), "VERSION"),
                 CALL_OPTIONS)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("create")
+            .addJavadoc("A client of the server that {@code host}'s portmapper names, as rpcgen's"
+                + "\n{@code clnt_create(host, prog, vers, protocol)}: {@code protocol} is"
+                + " {@code \"tcp\"} or\n{@code \"udp\"}.\n\n@throws $T if the program"
+                + " is not registered there or lacks this version\n", RPC_EXCEPTION)
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addParameter(String.class, "host")
+            .addParameter(String.class, "protocol")
+            .returns(self)
+            .addStatement("return create($T.DEFAULT, host, protocol)", RPC_CLIENT_FACTORY)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("create")
+            .addJavadoc("As {@link #create(String, String)}, asking with {@code factory}'s"
+                + " portmapper port and\noptions.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addParameter(RPC_CLIENT_FACTORY, "factory")
+            .addParameter(String.class, "host")
+            .addParameter(String.class, "protocol")
+            .returns(self)
+            .addStatement("return new $T(factory.client(host,$W$N,$W$N,$Wprotocol)"
+                + ".withTimeout(DEFAULT_TIMEOUT))", self, numberName(program.name(), "PROGRAM"),
+                numberName(v.name(), "VERSION"))
             .build())
         .addMethod(copy(self, "withTimeout", DURATION, "timeout",
             "A copy whose calls wait at most {@code timeout} ({@code CLSET_TIMEOUT})."))

@@ -1,41 +1,65 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.portmap.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.transport.RpcChannel;
-import java.net.InetSocketAddress;
+import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The square client: {@code square-client HOST PORT N [tcp|udp] [--timeout SECONDS]}. Prints
- * {@code result: N*N}, or the {@code clnt_sperror}-style message and exits 1.
+ * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS]
+ * [--portmapper-port N]}. Finds the server through HOST's portmapper, as {@code clnt_create}
+ * does, and prints {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message
+ * and exits 1.
  */
 public final class SquareClient {
+  private static final String USAGE =
+      "usage: square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port N]";
+
   private SquareClient() {}
 
   public static void main(String[] args) {
-    if (args.length < 3) {
-      System.err.println("usage: square-client HOST PORT N [tcp|udp] [--timeout SECONDS]");
-      System.exit(2);
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the client; returns the exit code: 0 done, 1 the call failed, 2 bad usage. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length < 2) {
+      err.println(USAGE);
+      return 2;
     }
-    InetSocketAddress server = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
-    int n = Integer.parseInt(args[2]);
+    String host = args[0];
+    int n;
     String protocol = "tcp";
     Duration timeout = null;
-    for (int i = 3; i < args.length; i++) {
-      if (args[i].equals("--timeout") && i + 1 < args.length) {
-        timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
-      } else {
-        protocol = args[i];
+    RpcClientFactory factory = RpcClientFactory.DEFAULT;
+    try {
+      n = Integer.parseInt(args[1]);
+      for (int i = 2; i < args.length; i++) {
+        switch (args[i]) {
+          case "tcp", "udp" -> protocol = args[i];
+          case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+          case "--portmapper-port" ->
+              factory = factory.withPortmapperPort(Integer.parseInt(args[++i]));
+          default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+        }
       }
+    } catch (RuntimeException e) {
+      err.println("square-client: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
     }
-    try (SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
-        protocol.equals("udp") ? RpcChannel.udp(server) : RpcChannel.tcp(server))) {
+    // clnt_create: ask HOST's portmapper where SQUARE_PROG version SQUARE_VERS listens.
+    try (SquareProg.SquareVersClient client =
+        SquareProg.SquareVersClient.create(factory, host, protocol)) {
+      // Calls wait 25 s unless told otherwise: withTimeout is a configured copy, per client
+      // (kept, as here) or per call (client.withTimeout(t).squareproc(in)).
       SquareProg.SquareVersClient configured =
           timeout == null ? client : client.withTimeout(timeout);
-      System.out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
+      out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
+      return 0;
     } catch (RpcException e) {
-      System.err.println(e.getMessage());
-      System.exit(1);
+      err.println(e.getMessage());
+      return 1;
     }
   }
 }

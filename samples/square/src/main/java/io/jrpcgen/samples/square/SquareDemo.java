@@ -1,5 +1,7 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.portmap.EmbeddedPortmapper;
+import io.jrpcgen.portmap.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
@@ -8,20 +10,25 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The square program end to end in one process: a server on a free loopback port, then a client
- * over TCP and over UDP, the {@code clnt_control} reads, and a timeout against a slow server.
+ * The square program end to end in one process, with nothing to install: an embedded portmapper
+ * on a free port, the server registered with it, a client that finds the server through it
+ * ({@code clnt_create}) over TCP and over UDP, the {@code clnt_control} reads, and a timeout
+ * against a slow server.
  */
 public final class SquareDemo {
   private SquareDemo() {}
 
   public static void main(String[] args) {
-    try (RpcServer server = SquareServer.start(0, Duration.ZERO)) {
-      InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.tcpPort());
-      System.out.println("square server on 127.0.0.1, tcp and udp port " + server.tcpPort());
+    try (EmbeddedPortmapper portmapper = EmbeddedPortmapper.start(0);
+        RpcServer server = SquareServer.start(0, Duration.ZERO, portmapper.localAddress())) {
+      System.out.println("portmapper on 127.0.0.1 port " + portmapper.port()
+          + "; square server registered on tcp and udp port " + server.tcpPort());
+      RpcClientFactory factory = RpcClientFactory.DEFAULT.withPortmapperPort(portmapper.port());
 
-      // One TCP connection, opened here, carries every call until close().
+      // clnt_create(host, SQUARE_PROG, SQUARE_VERS, "tcp"): one TCP connection, opened here,
+      // carries every call until close().
       try (SquareProg.SquareVersClient tcp =
-          SquareProg.SquareVersClient.create(RpcChannel.tcp(address))) {
+          SquareProg.SquareVersClient.create(factory, "127.0.0.1", "tcp")) {
         RpcClient control = tcp.rpcClient();
         System.out.println("tcp: timeout " + control.timeout().toSeconds() + " s, retry "
             + control.retryInterval().toSeconds() + " s (clnt_control CLGET_TIMEOUT/RETRY)");
@@ -30,22 +37,27 @@ public final class SquareDemo {
           System.out.println("tcp: square(" + n + ") -> result: " + result
               + " (xid " + Integer.toUnsignedString(control.lastXid(), 16) + ")");
         }
+        // CLSET_TIMEOUT for one call: a configured copy; the client itself keeps 25 s.
+        int quick = tcp.withTimeout(Duration.ofSeconds(2)).squareproc(new SquareIn(3)).res1();
+        System.out.println("tcp: square(3) with a 2 s timeout -> result: " + quick);
       }
       try (SquareProg.SquareVersClient udp =
-          SquareProg.SquareVersClient.create(RpcChannel.udp(address))) {
+          SquareProg.SquareVersClient.create(factory, "127.0.0.1", "udp")) {
         int result = udp.squareproc(new SquareIn(7)).res1();
-        System.out.println("udp: square(7) -> result: " + result);
+        System.out.println("udp: square(7) -> result: " + result + " (retry every "
+            + udp.rpcClient().retryInterval().toSeconds() + " s until the timeout)");
       }
-    }
 
-    // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s.
-    try (RpcServer slow = SquareServer.start(0, Duration.ofSeconds(3));
-        SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
-            RpcChannel.tcp(new InetSocketAddress("127.0.0.1", slow.tcpPort())))) {
-      client.withTimeout(Duration.ofSeconds(1)).squareproc(new SquareIn(5));
-      System.out.println("slow server answered within 1 s: unexpected");
-    } catch (RpcException e) {
-      System.out.println("slow server, 1 s timeout: " + e.getMessage());
+      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s.
+      try (RpcServer slow = SquareServer.start(0, Duration.ofSeconds(3),
+              portmapper.localAddress());
+          SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
+              RpcChannel.tcp(new InetSocketAddress("127.0.0.1", slow.tcpPort())))) {
+        client.withTimeout(Duration.ofSeconds(1)).squareproc(new SquareIn(5));
+        System.out.println("slow server answered within 1 s: unexpected");
+      } catch (RpcException e) {
+        System.out.println("slow server, 1 s timeout: " + e.getMessage());
+      }
     }
   }
 }

@@ -1,39 +1,44 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.server.RpcServer;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The square server: {@code square-server [--port N] [--sleep SECONDS]}. Serves TCP and UDP on
- * one port; {@code --sleep} delays every reply, for the book's timeout experiment.
+ * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]}.
+ * Serves TCP and UDP on one port and registers with the host's portmapper, as an rpcgen server's
+ * {@code main} does; where no portmapper answers, it starts an embedded one. {@code --sleep}
+ * delays every reply, for the book's timeout experiment.
  */
 public final class SquareServer {
   private SquareServer() {}
 
-  /** Starts a server on {@code port} (0: any free port) whose replies wait {@code sleep}. */
-  public static RpcServer start(int port, Duration sleep) {
+  /**
+   * Starts a server on {@code port} (0: any free port) whose replies wait {@code sleep}, and
+   * registers it with the portmapper at {@code portmapper}, or an embedded one there.
+   */
+  public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper) {
+    SquareProg.SquareVers square = in -> {
+      pause(sleep);
+      return new SquareOut(in.arg1() * in.arg1());
+    };
     return RpcServer.builder()
-        .program(SquareProg.bindSquareVers(in -> {
-          pause(sleep);
-          return new SquareOut(in.arg1() * in.arg1());
-        }))
+        .program(SquareProg.bindSquareVers(square))
         .port(port)
+        .registrar(PortmapRegistrar.at(portmapper).orEmbedded())
         .start();
   }
 
   public static void main(String[] args) throws InterruptedException {
-    int port = 0;
-    Duration sleep = Duration.ZERO;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--port" -> port = Integer.parseInt(value(args, ++i));
-        case "--sleep" -> sleep = Duration.ofSeconds(Long.parseLong(value(args, ++i)));
-        default -> usage("unknown argument: " + args[i]);
-      }
-    }
-    RpcServer server = start(port, sleep);
-    System.out.println("square server: tcp and udp port " + server.tcpPort());
+    Options options = Options.parse(args, System.err);
+    RpcServer server = start(options.port, options.sleep,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort));
+    System.out.println("square server: tcp and udp port " + server.tcpPort()
+        + ", registered with the portmapper on port " + options.portmapperPort);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     new CountDownLatch(1).await();
   }
@@ -48,16 +53,36 @@ public final class SquareServer {
     }
   }
 
-  private static String value(String[] args, int i) {
-    if (i >= args.length) {
-      usage(args[i - 1] + " needs a value");
-    }
-    return args[i];
-  }
+  /** The command line. */
+  private static final class Options {
+    int port;
+    Duration sleep = Duration.ZERO;
+    int portmapperPort = 111;
 
-  private static void usage(String problem) {
-    System.err.println("square-server: " + problem);
-    System.err.println("usage: square-server [--port N] [--sleep SECONDS]");
-    System.exit(2);
+    static Options parse(String[] args, PrintStream err) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--port" -> o.port = Integer.parseInt(value(args, ++i, err));
+          case "--sleep" -> o.sleep = Duration.ofSeconds(Long.parseLong(value(args, ++i, err)));
+          case "--portmapper-port" -> o.portmapperPort = Integer.parseInt(value(args, ++i, err));
+          default -> usage("unknown argument: " + args[i], err);
+        }
+      }
+      return o;
+    }
+
+    private static String value(String[] args, int i, PrintStream err) {
+      if (i >= args.length) {
+        usage(args[i - 1] + " needs a value", err);
+      }
+      return args[i];
+    }
+
+    private static void usage(String problem, PrintStream err) {
+      err.println("square-server: " + problem);
+      err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]");
+      System.exit(2);
+    }
   }
 }

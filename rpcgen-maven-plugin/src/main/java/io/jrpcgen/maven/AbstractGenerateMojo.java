@@ -64,8 +64,9 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
   /**
    * Types the files use but do not define (from a C header, or another {@code .x} compiled on its
-   * own), mapped to the Java class, with a static {@code CODEC}, that stands for each:
-   * {@code <nis_object>corpus.nis.NisObject</nis_object>}.
+   * own), mapped to the Java class, with a static {@code CODEC}, that stands for each: one
+   * element per type, named after it, whose text is the class (element {@code nis_object}, text
+   * {@code com.example.nis.NisObject}).
    */
   @Parameter
   private Map<String, String> externalTypes = Map.of();

@@ -68,6 +68,7 @@ public final class RpcServer implements AutoCloseable {
   private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
   private final ReentrantLock udpBusy = new ReentrantLock();
   private final List<Thread> threads = new ArrayList<>();
+  private Thread watchdog;
   private volatile Registrar.Registration registration;
   private volatile boolean closing;
 
@@ -132,6 +133,9 @@ public final class RpcServer implements AutoCloseable {
     }
     closing = true;
     closeQuietly(tcp);
+    if (watchdog != null) {
+      watchdog.interrupt();
+    }
     long deadline = System.nanoTime() + closeGrace.toNanos();
     if (udp != null) {
       boolean idle = lockUntil(udpBusy, deadline);
@@ -156,6 +160,8 @@ public final class RpcServer implements AutoCloseable {
   private void start() {
     if (tcp != null) {
       threads.add(startPlatform("jrpcgen-tcp-accept-" + tcp.getLocalPort(), this::acceptLoop));
+      watchdog = startPlatform("jrpcgen-tcp-watchdog-" + tcp.getLocalPort(), this::watchdogLoop);
+      threads.add(watchdog);
     }
     if (udp != null) {
       threads.add(startPlatform("jrpcgen-udp-" + udp.getLocalPort(), this::udpLoop));
@@ -196,6 +202,26 @@ public final class RpcServer implements AutoCloseable {
         LOG.log(Level.WARNING, "cannot serve connection from " + socket.getRemoteSocketAddress(),
             e);
         closeQuietly(socket);
+      }
+    }
+  }
+
+  /**
+   * Closes connections whose peer has not taken a reply for the idle timeout: a blocking write
+   * has no timeout of its own, and a peer that sends calls but never reads would otherwise hold
+   * its connection's thread for ever.
+   */
+  private void watchdogLoop() {
+    long period = Math.max(10, Math.min(1000, idleTimeout.toMillis() / 4));
+    while (!closing) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (TcpConnection c : connections) {
+        c.closeIfStuckWriting(now, idleTimeout.toNanos());
       }
     }
   }
@@ -270,6 +296,8 @@ public final class RpcServer implements AutoCloseable {
     private final InetSocketAddress remote;
     // Held while a call is being served, so that close() lets it finish.
     private final ReentrantLock busy = new ReentrantLock();
+    // When the write in progress began (System.nanoTime), or 0 when none is.
+    private volatile long writingSince;
 
     TcpConnection(Socket socket) {
       this.socket = socket;
@@ -287,7 +315,7 @@ public final class RpcServer implements AutoCloseable {
           try {
             if (closing) {
               // Replies held back for coalescing belong to calls that ran: they still go out.
-              output.write(out.array(), 0, out.position());
+              write(output, out);
               break;
             }
             int recordStart = out.position();
@@ -302,7 +330,7 @@ public final class RpcServer implements AutoCloseable {
             // part of a call must not hold back replies, as its rest may wait for them, and
             // neither may close(), which closes the socket once this call is done.
             if (closing || !reader.hasBufferedRecord() || out.position() >= COALESCE_LIMIT) {
-              output.write(out.array(), 0, out.position());
+              write(output, out);
               out.reset();
             }
           } finally {
@@ -319,6 +347,24 @@ public final class RpcServer implements AutoCloseable {
         }
       } finally {
         connections.remove(this);
+        closeQuietly(socket);
+      }
+    }
+
+    private void write(OutputStream output, XdrEncoder out) throws IOException {
+      writingSince = System.nanoTime() | 1;
+      try {
+        output.write(out.array(), 0, out.position());
+      } finally {
+        writingSince = 0;
+      }
+    }
+
+    void closeIfStuckWriting(long now, long limit) {
+      long since = writingSince;
+      if (since != 0 && now - since > limit) {
+        LOG.log(Level.DEBUG, () -> "closing connection from " + remote
+            + ": it has not read its replies for " + idleTimeout);
         closeQuietly(socket);
       }
     }

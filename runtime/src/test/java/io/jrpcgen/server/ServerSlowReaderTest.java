@@ -1,0 +1,76 @@
+package io.jrpcgen.server;
+
+import static io.jrpcgen.server.RawWire.call;
+import static io.jrpcgen.server.RawWire.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.transport.RpcChannel;
+import io.jrpcgen.transport.RpcClient;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A peer that sends calls but never reads the replies does not hold a server thread for ever. */
+class ServerSlowReaderTest {
+  private static final int PROGRAM = 0x2000_4321;
+  private static final int BIG = 1;
+  private static final int REPLY_SIZE = 1 << 20;
+
+  @Test
+  void aPeerThatNeverReadsIsClosedAfterTheIdleTimeout() throws Exception {
+    ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
+        .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
+            (call, size) -> Opaque.copyOf(new byte[size])))
+        .build();
+    try (RpcServer server = RpcServer.builder().program(program)
+        .bindAddress(RawWire.LOOPBACK).tcp(0).idleTimeout(Duration.ofMillis(300)).start();
+        Socket greedy = new Socket()) {
+      greedy.setReceiveBufferSize(4096);
+      greedy.connect(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort()), 3_000);
+      // Twenty 1 MiB replies: far more than the two sockets' buffers hold.
+      ByteArrayOutputStream calls = new ByteArrayOutputStream();
+      for (int i = 0; i < 20; i++) {
+        calls.writeBytes(
+            record(call(0x7000 + i, PROGRAM, 1, BIG, out -> out.writeInt(REPLY_SIZE))));
+      }
+      OutputStream toServer = greedy.getOutputStream();
+      toServer.write(calls.toByteArray());
+      toServer.flush();
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(server.connectionCount()).as("the stuck connection was closed").isZero();
+
+      try (RpcClient client = RpcClient.create(RpcChannel.tcp(
+          new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
+        assertThat(client.call(BIG, XdrCodec.INT, 3, XdrCodec.opaque(XdrCodec.UNBOUNDED)))
+            .isEqualTo(Opaque.copyOf(new byte[3]));
+      }
+    }
+  }
+
+  @Test
+  void aSlowButSteadyReaderIsNotCutOff() throws IOException {
+    ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
+        .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
+            (call, size) -> Opaque.copyOf(new byte[size])))
+        .build();
+    try (RpcServer server = RpcServer.builder().program(program)
+        .bindAddress(RawWire.LOOPBACK).tcp(0).idleTimeout(Duration.ofSeconds(2)).start();
+        RpcClient client = RpcClient.create(RpcChannel.tcp(
+            new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(client.call(BIG, XdrCodec.INT, REPLY_SIZE, XdrCodec.opaque(XdrCodec.UNBOUNDED))
+            .length()).isEqualTo(REPLY_SIZE);
+      }
+    }
+  }
+}

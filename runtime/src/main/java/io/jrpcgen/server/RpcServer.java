@@ -191,7 +191,6 @@ public final class RpcServer implements AutoCloseable {
       }
       try {
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
         TcpConnection c = new TcpConnection(socket);
         connections.add(c);
         if (closing) {
@@ -306,10 +305,14 @@ public final class RpcServer implements AutoCloseable {
 
     void serve() {
       try {
-        RecordReader reader = new RecordReader(socket.getInputStream(), maxRecordSize);
+        DeadlineInputStream input = new DeadlineInputStream(socket);
+        RecordReader reader = new RecordReader(input, maxRecordSize);
         OutputStream output = socket.getOutputStream();
         XdrEncoder out = new XdrEncoder(1024);
         while (!closing) {
+          // The wait for a call and the call itself share the idle timeout: a peer cannot keep
+          // the connection by sending a byte now and then.
+          input.deadline(System.nanoTime() + idleTimeout.toNanos());
           Message request = reader.read();
           busy.lock();
           try {

@@ -16,8 +16,8 @@ import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A peer that sends calls but never reads the replies does not hold a server thread for ever. */
-class ServerSlowReaderTest {
+/** Slow peers, whether they never read or trickle a call, do not hold a server thread for ever. */
+class ServerSlowPeerTest {
   private static final int PROGRAM = 0x2000_4321;
   private static final int BIG = 1;
   private static final int REPLY_SIZE = 1 << 20;
@@ -42,11 +42,8 @@ class ServerSlowReaderTest {
       OutputStream toServer = greedy.getOutputStream();
       toServer.write(calls.toByteArray());
       toServer.flush();
-
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      awaitConnections(server, 1);
+      awaitConnections(server, 0);
       assertThat(server.connectionCount()).as("the stuck connection was closed").isZero();
 
       try (RpcClient client = RpcClient.create(RpcChannel.tcp(
@@ -71,6 +68,38 @@ class ServerSlowReaderTest {
         assertThat(client.call(BIG, XdrCodec.INT, REPLY_SIZE, XdrCodec.opaque(XdrCodec.UNBOUNDED))
             .length()).isEqualTo(REPLY_SIZE);
       }
+    }
+  }
+
+  @Test
+  void aPeerTricklingACallIsClosedAfterTheIdleTimeout() throws Exception {
+    try (RpcServer server = new TestProgram().server().bindAddress(RawWire.LOOPBACK).tcp(0)
+        .idleTimeout(Duration.ofMillis(600)).start();
+        Socket trickler = RawWire.connect(server)) {
+      // A record of 100 bytes, announced, then sent a byte at a time, each well within 600 ms.
+      OutputStream toServer = trickler.getOutputStream();
+      toServer.write(new byte[] {(byte) 0x80, 0, 0, 100});
+      awaitConnections(server, 1);
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      try {
+        for (int i = 0; i < 100 && server.connectionCount() > 0
+            && System.nanoTime() < deadline; i++) {
+          Thread.sleep(150);
+          toServer.write(0);
+        }
+      } catch (IOException e) {
+        // The server closed the connection under the writes: what the test waits for.
+      }
+      awaitConnections(server, 0);
+      assertThat(server.connectionCount()).as("the trickling connection was closed").isZero();
+    }
+  }
+
+  /** Waits, up to 5 s, for the server to hold {@code n} connections. */
+  private static void awaitConnections(RpcServer server, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (server.connectionCount() != n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
   }
 }

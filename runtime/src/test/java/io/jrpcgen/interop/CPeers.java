@@ -2,38 +2,25 @@ package io.jrpcgen.interop;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import io.jrpcgen.interop.NativeTools.CServer;
+import io.jrpcgen.interop.NativeTools.ProcessRun;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /** Builds the C square server and client with rpcgen, gcc and libtirpc, and runs them. */
 final class CPeers {
-  private static final String TIRPC_INCLUDE = "/usr/include/tirpc";
   private static final List<String> SOURCES = List.of("square.x", "square_server_main.c",
       "square_server_impl.c", "square_client_main.c");
-  private static final long BUILD_TIMEOUT_SECONDS = 60;
   private static final long CLIENT_TIMEOUT_SECONDS = 30;
-  private static final long START_TIMEOUT_SECONDS = 10;
-  // A C server the JVM could not kill (a crashed test run) exits by itself after this.
-  private static final int SERVER_LIFETIME_SECONDS = 600;
-  private static final Pattern PORTS = Pattern.compile("tcp=(\\d+) udp=(\\d+)\n");
-  private static volatile boolean warned;
 
-  private final Path dir;
-  private final AtomicInteger runs = new AtomicInteger();
+  private final NativeTools tools;
 
-  private CPeers(Path dir) {
-    this.dir = dir;
+  private CPeers(NativeTools tools) {
+    this.tools = tools;
   }
 
   /**
@@ -41,7 +28,7 @@ final class CPeers {
    * tool is missing.
    */
   static CPeers build(Path dir) throws IOException, InterruptedException {
-    assumeToolsPresent();
+    NativeTools.assumeToolsPresent();
     for (String name : SOURCES) {
       try (InputStream in = CPeers.class.getResourceAsStream("/interop/" + name)) {
         if (in == null) {
@@ -50,179 +37,28 @@ final class CPeers {
         Files.copy(in, dir.resolve(name));
       }
     }
-    CPeers peers = new CPeers(dir);
+    NativeTools tools = new NativeTools(dir);
     // One output per rpcgen run: header, XDR routines, client stubs, server dispatch (no main).
-    peers.runTool("rpcgen", "-h", "-o", "square.h", "square.x");
-    peers.runTool("rpcgen", "-c", "-o", "square_xdr.c", "square.x");
-    peers.runTool("rpcgen", "-l", "-o", "square_clnt.c", "square.x");
-    peers.runTool("rpcgen", "-m", "-o", "square_svc.c", "square.x");
-    peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-o", "square_server", "square_server_main.c",
-        "square_server_impl.c", "square_svc.c", "square_xdr.c", "-ltirpc");
-    peers.runTool("gcc", "-I" + TIRPC_INCLUDE, "-o", "square_client", "square_client_main.c",
-        "square_clnt.c", "square_xdr.c", "-ltirpc");
-    return peers;
+    tools.tool("rpcgen", "-h", "-o", "square.h", "square.x");
+    tools.tool("rpcgen", "-c", "-o", "square_xdr.c", "square.x");
+    tools.tool("rpcgen", "-l", "-o", "square_clnt.c", "square.x");
+    tools.tool("rpcgen", "-m", "-o", "square_svc.c", "square.x");
+    tools.gcc("square_server", "square_server_main.c", "square_server_impl.c", "square_svc.c",
+        "square_xdr.c");
+    tools.gcc("square_client", "square_client_main.c", "square_clnt.c", "square_xdr.c");
+    return new CPeers(tools);
   }
 
   /** Runs the C client with {@code args} ({@code host port tcp|udp n [version [proc]]}). */
   ProcessRun runClient(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(dir.resolve("square_client").toString());
+    command.add("./square_client");
     command.addAll(List.of(args));
-    return run(command, CLIENT_TIMEOUT_SECONDS);
+    return tools.run(CLIENT_TIMEOUT_SECONDS, command.toArray(new String[0]));
   }
 
   /** Starts the C server and waits for the ports it prints. */
   CServer startServer() throws IOException, InterruptedException {
-    Path out = dir.resolve("square_server.out");
-    Path err = dir.resolve("square_server.err");
-    Process process = command(List.of(dir.resolve("square_server").toString(),
-        Integer.toString(SERVER_LIFETIME_SECONDS)))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
-    CServer server = new CServer(process);
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
-      while (true) {
-        Matcher m = PORTS.matcher(Files.readString(out));
-        if (m.lookingAt()) {
-          server.tcpPort = Integer.parseInt(m.group(1));
-          server.udpPort = Integer.parseInt(m.group(2));
-          return server;
-        }
-        if (!process.isAlive() || System.nanoTime() - deadline > 0) {
-          fail("the C server printed no ports within " + START_TIMEOUT_SECONDS + " s (alive: "
-              + process.isAlive() + ")\nstdout: " + Files.readString(out) + "\nstderr: "
-              + Files.readString(err));
-        }
-        Thread.sleep(20);
-      }
-    } catch (Throwable e) {
-      server.close();
-      throw e;
-    }
-  }
-
-  private void runTool(String... command) throws IOException, InterruptedException {
-    ProcessRun result = run(List.of(command), BUILD_TIMEOUT_SECONDS);
-    if (result.exitCode() != 0) {
-      fail(String.join(" ", command) + " exited with " + result.exitCode() + ":\n"
-          + result.output());
-    }
-  }
-
-  /** Runs {@code command} to completion, its output (stdout and stderr) going to a file. */
-  private ProcessRun run(List<String> command, long timeoutSeconds)
-      throws IOException, InterruptedException {
-    Path log = dir.resolve("run-" + runs.incrementAndGet() + ".log");
-    Process process = command(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    try {
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        fail(String.join(" ", command) + " did not finish within " + timeoutSeconds
-            + " s; output so far:\n" + Files.readString(log));
-      }
-    } finally {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-    return new ProcessRun(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  private ProcessBuilder command(List<String> command) {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    // Untranslated messages from gcc and the C library.
-    builder.environment().put("LC_ALL", "C");
-    return builder;
-  }
-
-  /** Why the peers cannot be built on this machine, or null if every tool is present. */
-  static String missingTools() {
-    List<String> missing = new ArrayList<>();
-    for (String tool : List.of("gcc", "rpcgen")) {
-      if (!onPath(tool)) {
-        missing.add(tool);
-      }
-    }
-    Path header = Path.of(TIRPC_INCLUDE, "rpc", "rpc.h");
-    if (!Files.isRegularFile(header)) {
-      missing.add(header.toString());
-    }
-    return missing.isEmpty() ? null
-        : "SKIPPED: C interop tests: " + String.join(", ", missing)
-            + " missing; .ci/run installs gcc rpcsvc-proto libtirpc-dev";
-  }
-
-  /** Skips the calling test, loudly, when a tool is missing. */
-  static void assumeToolsPresent() {
-    String message = missingTools();
-    if (message != null) {
-      // Printed once per run, since every test of the class comes here.
-      if (!warned) {
-        warned = true;
-        System.err.println("!".repeat(message.length()));
-        System.err.println(message);
-        System.err.println("!".repeat(message.length()));
-      }
-      Assumptions.assumeTrue(false, message);
-    }
-  }
-
-  private static boolean onPath(String tool) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String entry : path.split(File.pathSeparator)) {
-      if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** How a process ended: its exit code and everything it printed. */
-  record ProcessRun(int exitCode, String output) {}
-
-  /** A running C server; closing it kills the process. */
-  static final class CServer implements AutoCloseable {
-    private final Process process;
-    private int tcpPort;
-    private int udpPort;
-
-    private CServer(Process process) {
-      this.process = process;
-    }
-
-    int tcpPort() {
-      return tcpPort;
-    }
-
-    int udpPort() {
-      return udpPort;
-    }
-
-    /** The server's port for {@code transport} ("tcp" or "udp"). */
-    int port(String transport) {
-      return transport.equals("tcp") ? tcpPort : udpPort;
-    }
-
-    /** Whether the process is still running: a crash in the C server would show here. */
-    boolean isAlive() {
-      return process.isAlive();
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return tools.startServer("square_server");
   }
 }

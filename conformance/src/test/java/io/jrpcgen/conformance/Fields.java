@@ -33,6 +33,11 @@ final class Fields {
     return out;
   }
 
+  /** {@code lines} as a C peer prints them for a case: each after the case's name. */
+  static List<String> prefixed(String caseName, List<String> lines) {
+    return lines.stream().map(line -> caseName + " " + line).toList();
+  }
+
   private static void dump(String path, Object v, List<String> out) {
     if (v == null) {
       out.add(path + "=null");

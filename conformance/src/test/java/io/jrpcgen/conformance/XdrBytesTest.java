@@ -94,7 +94,7 @@ class XdrBytesTest {
     }
     ProcessRun run = peers.decode(c.name(), hex);
     assertThat(run.exitCode()).as(run.output()).isZero();
-    assertThat(run.lines()).isEqualTo(prefixed(c.name(), Fields.lines(c.args())));
+    assertThat(run.lines()).isEqualTo(Fields.prefixed(c.name(), Fields.lines(c.args())));
   }
 
   // libtirpc decodes leniently where RFC 4506 is strict; jrpcgen follows the RFC. Each test shows
@@ -137,9 +137,5 @@ class XdrBytesTest {
 
   private static byte[] encode(String name) {
     return cases().filter(c -> c.name().equals(name)).findFirst().orElseThrow().encodedArgs();
-  }
-
-  static List<String> prefixed(String caseName, List<String> lines) {
-    return lines.stream().map(line -> caseName + " " + line).toList();
   }
 }

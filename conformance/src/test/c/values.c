@@ -9,29 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
 #include "values.h"
 
 #define PATH_MAX_LEN 256
 #define LONG_LIST 10000
 
 static const char *current_case;
-
-/* Floats by bit pattern, so that NaN, infinities, -0 and subnormals are exact. */
-static float
-f32(uint32_t bits)
-{
-  float f;
-  memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-static double
-f64(uint64_t bits)
-{
-  double d;
-  memcpy(&d, &bits, sizeof d);
-  return d;
-}
 
 /* ---- printers: "<case> <path>=<value>", the format Fields.java produces ---- */
 

@@ -15,9 +15,9 @@ import java.util.List;
  */
 final class ConformancePeers {
   static final String HOST = "127.0.0.1";
-  private static final Path SOURCES = Path.of("src/test");
-  private static final List<String> C_FILES = List.of("values.h", "values.c", "server_main.c",
-      "server_impl.c", "client_main.c", "xdr_dump.c");
+  static final Path SOURCES = Path.of("src/test");
+  private static final List<String> C_FILES = List.of("bits.h", "values.h", "values.c",
+      "server_main.c", "server_impl.c", "client_main.c", "xdr_dump.c");
   private static final long RUN_TIMEOUT_SECONDS = 30;
 
   private final NativeTools tools;

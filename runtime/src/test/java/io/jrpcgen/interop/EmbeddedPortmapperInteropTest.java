@@ -10,7 +10,7 @@ import static io.jrpcgen.interop.RpcbindInteropTest.registeredJavaServer;
 import static io.jrpcgen.interop.RpcbindInteropTest.squareVia;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.interop.CPeers.ProcessRun;
+import io.jrpcgen.interop.NativeTools.ProcessRun;
 import io.jrpcgen.portmap.BroadcastCall;
 import io.jrpcgen.portmap.EmbeddedPortmapper;
 import io.jrpcgen.server.RpcServer;
@@ -43,7 +43,7 @@ class EmbeddedPortmapperInteropTest {
 
   @BeforeAll
   static void buildPeersAndStartPortmapper() throws Exception {
-    if (CPeers.missingTools("rpcinfo") != null) {
+    if (NativeTools.missingTools("rpcinfo") != null) {
       return;
     }
     peers = CPeers.buildRpcbindPeers(dir);
@@ -64,9 +64,9 @@ class EmbeddedPortmapperInteropTest {
 
   @BeforeEach
   void requirePortmapper() {
-    CPeers.assumeToolsPresent("rpcinfo");
+    NativeTools.assumeToolsPresent("rpcinfo");
     if (skipped != null) {
-      CPeers.skipLoudly(skipped);
+      NativeTools.skipLoudly(skipped);
     }
   }
 
@@ -112,7 +112,7 @@ class EmbeddedPortmapperInteropTest {
 
   @Test
   void anRpcgenServerRegistersAndIsForgottenWhenItDies() throws Exception {
-    try (CPeers.CServer cServer = peers.startRegisteredServer()) {
+    try (NativeTools.CServer cServer = peers.startRegisteredServer()) {
       // libtirpc finds no rpcbind socket and registers over loopback TCP/UDP instead.
       await(() -> getPort(true) * getPort(false), "the C server registers");
       assertThat(squareVia("tcp", 4)).isEqualTo(16);

@@ -61,9 +61,9 @@ final class PortmapperOn111 {
         System.err.println("rpcbind tests: using the portmapper already on port 111");
         return new Rpcbind(null);
       }
-      Path rpcbind = CPeers.findTool("rpcbind");
+      Path rpcbind = NativeTools.findTool("rpcbind");
       if (rpcbind == null) {
-        CPeers.skipLoudly("SKIPPED: rpcbind tests: rpcbind is not installed"
+        NativeTools.skipLoudly("SKIPPED: rpcbind tests: rpcbind is not installed"
             + " (.ci/run installs it: apt-get install rpcbind)");
       }
       Path log = dir.resolve("rpcbind.log");
@@ -75,7 +75,7 @@ final class PortmapperOn111 {
       while (!answers()) {
         if (!process.isAlive() || System.nanoTime() - deadline > 0) {
           started.close();
-          CPeers.skipLoudly("SKIPPED: rpcbind tests: rpcbind -f did not start (it needs root)"
+          NativeTools.skipLoudly("SKIPPED: rpcbind tests: rpcbind -f did not start (it needs root)"
               + "; its output: " + Files.readString(log).strip());
         }
         Thread.sleep(50);

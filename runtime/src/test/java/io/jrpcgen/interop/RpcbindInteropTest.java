@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.jrpcgen.interop.CPeers.ProcessRun;
+import io.jrpcgen.interop.NativeTools.ProcessRun;
 import io.jrpcgen.portmap.PortmapProtocol;
 import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.portmap.PortmapperClient;
@@ -50,7 +50,7 @@ class RpcbindInteropTest {
 
   @BeforeAll
   static void buildPeersAndStartRpcbind() throws Exception {
-    if (CPeers.missingTools("rpcinfo", "rpcbind") == null) {
+    if (NativeTools.missingTools("rpcinfo", "rpcbind") == null) {
       peers = CPeers.buildRpcbindPeers(dir);
       rpcbind = PortmapperOn111.Rpcbind.useOrStart(dir);
     }
@@ -58,7 +58,7 @@ class RpcbindInteropTest {
 
   @BeforeEach
   void requirePeers() {
-    CPeers.assumeToolsPresent("rpcinfo", "rpcbind");
+    NativeTools.assumeToolsPresent("rpcinfo", "rpcbind");
   }
 
   @AfterAll
@@ -156,7 +156,7 @@ class RpcbindInteropTest {
   @Test
   void javaClntCreateFindsAnRpcgenServerAndAJavaServerReplacesItsStaleRegistration()
       throws Exception {
-    try (CPeers.CServer cServer = peers.startRegisteredServer()) {
+    try (NativeTools.CServer cServer = peers.startRegisteredServer()) {
       await(() -> getPort(true) * getPort(false), "the C server registers with rpcbind");
       assertThat(squareVia("tcp", 5)).isEqualTo(25);
       assertThat(squareVia("udp", -7)).isEqualTo(49);

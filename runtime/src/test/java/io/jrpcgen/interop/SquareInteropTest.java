@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.jrpcgen.interop.CPeers.ProcessRun;
+import io.jrpcgen.interop.NativeTools.CServer;
+import io.jrpcgen.interop.NativeTools.ProcessRun;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
@@ -72,12 +73,12 @@ class SquareInteropTest {
   @TempDir
   static Path dir;
   private static CPeers peers;
-  private static CPeers.CServer cServer;
+  private static CServer cServer;
 
   @BeforeAll
   static void buildAndStartCServer() throws Exception {
     // Without the tools every test skips itself, so that each one shows as skipped.
-    if (CPeers.missingTools() == null) {
+    if (NativeTools.missingTools() == null) {
       peers = CPeers.build(dir);
       cServer = peers.startServer();
     }
@@ -85,7 +86,7 @@ class SquareInteropTest {
 
   @BeforeEach
   void requireCPeers() {
-    CPeers.assumeToolsPresent();
+    NativeTools.assumeToolsPresent();
   }
 
   @AfterAll

@@ -79,7 +79,8 @@ final class CorpusFiller {
         e.constants().forEach(c -> constants.put(c.name(), (long) c.value()));
       }
     }
-    schema.constants().forEach(c -> constants.put(c.name(), c.value()));
+    schema.constants().stream().filter(c -> c.number() != null)
+        .forEach(c -> constants.put(c.name(), c.number().longValue()));
     spec.cDefines().forEach(c -> {
       if (c.value() instanceof Expr.Number n) {
         constants.put(c.name(), n.value().longValue());

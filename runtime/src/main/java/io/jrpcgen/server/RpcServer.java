@@ -375,6 +375,8 @@ public final class RpcServer implements AutoCloseable {
     void close(long deadline) {
       boolean idle = lockUntil(busy, deadline);
       closeQuietly(socket);
+      // Gone as soon as its socket is: the thread's own removal may come a little later.
+      connections.remove(this);
       if (idle) {
         busy.unlock();
       }

@@ -289,8 +289,15 @@ final class ProgramEmitter {
     return p.result() instanceof XdrType.Void ? TypeName.VOID : types.javaType(p.result());
   }
 
+  /** The procedure as the .x declares it, typedefs resolved: {@code int ADD(int, int) = 5}. */
   private static String signature(Schema.Procedure p) {
-    return p.name() + " = " + Integer.toUnsignedString(p.number());
+    List<String> parameters = new ArrayList<>();
+    for (Schema.Parameter param : p.parameters()) {
+      parameters.add(Docs.xdr(param.type()));
+    }
+    return Docs.xdr(p.result()) + " " + p.name() + "("
+        + (parameters.isEmpty() ? "void" : String.join(", ", parameters)) + ") = "
+        + Integer.toUnsignedString(p.number());
   }
 
   private static MethodSpec copy(ClassName self, String name, TypeName type, String param,

@@ -113,13 +113,13 @@ public final class Report {
   /** Which rows are furthest behind libtirpc and the limit. */
   private String summary() {
     StringBuilder out = new StringBuilder();
-    worst("Java/Java vs C/C", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.C_C)).ifPresent(
-        s -> out.append("furthest behind libtirpc: ").append(s).append('\n'));
-    worst("Java->C vs C/C (clients)", r -> ratio(r, Pairing.JAVA_C, Pairing.C_C)).ifPresent(
-        s -> out.append("  client side: ").append(s).append('\n'));
-    worst("C->Java vs C/C (servers)", r -> ratio(r, Pairing.C_JAVA, Pairing.C_C)).ifPresent(
-        s -> out.append("  server side: ").append(s).append('\n'));
-    worst("Java/Java vs limit", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.LIMIT)).ifPresent(
+    worst("Java/Java / C/C", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.C_C)).ifPresent(
+        s -> out.append("furthest behind libtirpc (lowest ratio): ").append(s).append('\n'));
+    worst("Java->C / C/C", r -> ratio(r, Pairing.JAVA_C, Pairing.C_C)).ifPresent(
+        s -> out.append("  jrpcgen's client vs libtirpc's: ").append(s).append('\n'));
+    worst("C->Java / C/C", r -> ratio(r, Pairing.C_JAVA, Pairing.C_C)).ifPresent(
+        s -> out.append("  jrpcgen's server vs libtirpc's: ").append(s).append('\n'));
+    worst("Java/Java / limit", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.LIMIT)).ifPresent(
         s -> out.append("furthest behind the limit: ").append(s).append('\n'));
     return out.toString();
   }

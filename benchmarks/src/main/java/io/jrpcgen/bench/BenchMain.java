@@ -16,6 +16,7 @@ import io.jrpcgen.bench.report.CodecResult;
 import io.jrpcgen.bench.report.Report;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -38,6 +39,9 @@ import java.util.stream.Stream;
  * it starts is stopped before it exits.
  */
 public final class BenchMain {
+  private static final List<String> SERVER_JVM_OPTIONS =
+      List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -130,11 +134,18 @@ public final class BenchMain {
       BenchOptions options) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xms512m", "-Xmx512m"));
-    command.addAll(options.serverJvmArgs());
+    // A fixed, pre-touched heap: on a VM the first touch of a heap page is a costly fault that
+    // would be charged to whichever call allocates there first.
+    command.addAll(serverJvmOptions(options));
     command.addAll(List.of("-cp", absoluteClassPath(),
         ServerMain.class.getName(), name, Integer.toString(ServerProcess.LIFETIME_SECONDS)));
     return ServerProcess.start(name, processes, command);
+  }
+
+  private static List<String> serverJvmOptions(BenchOptions options) {
+    List<String> all = new ArrayList<>(SERVER_JVM_OPTIONS);
+    all.addAll(options.serverJvmArgs());
+    return all;
   }
 
   /** This JVM's class path with absolute entries: the servers run in the scratch directory. */
@@ -148,13 +159,16 @@ public final class BenchMain {
     return String.format(Locale.ROOT, "jrpcgen benchmarks, %s, %s%n"
             + "machine: %d cores, %s, %s %s; %s%n"
             + "settings: %s mode; %d runs per cell of %d ms after %d ms warm-up; "
-            + "loopback 127.0.0.1",
+            + "loopback 127.0.0.1%n"
+            + "JVM options: clients %s, servers %s",
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
             .replaceAll("\\.\\d+", ""),
         "java " + System.getProperty("java.runtime.version"),
         Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("os.name"),
         System.getProperty("os.version"), System.getProperty("java.vm.name"), o.mode(), o.runs(),
-        o.timing().measure().toMillis(), o.timing().warmup().toMillis());
+        o.timing().measure().toMillis(), o.timing().warmup().toMillis(),
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
+        String.join(" ", serverJvmOptions(o)));
   }
 
   private static String cpuModel() {

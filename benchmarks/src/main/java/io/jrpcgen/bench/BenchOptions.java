@@ -33,7 +33,7 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
   static final String USAGE = """
       usage: java -jar benchmarks/target/benchmarks.jar [options]
         --quick             a short run (3 runs of 0.3 s per cell; about 3 minutes)
-        --full              the default: 5 runs of 2 s per cell (about 25 minutes)
+        --full              the default: 5 runs of 2 s per cell (about 27 minutes)
         --runs N            samples per cell (the table shows medians)
         --warmup-ms N       unmeasured calls before each sample
         --measure-ms N      each sample's measured interval

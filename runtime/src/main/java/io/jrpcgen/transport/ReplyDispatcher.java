@@ -18,6 +18,11 @@ final class ReplyDispatcher {
   /** Reads the next message, or returns null if none arrives within the wait. */
   interface Receiver {
     Message receive(long timeoutNanos) throws IOException;
+
+    /** Whether a whole message is already buffered, so that receive would not block. */
+    default boolean hasBuffered() {
+      return false;
+    }
   }
 
   /** A caller's pending call. */
@@ -117,10 +122,20 @@ final class ReplyDispatcher {
 
   private void readUntilDone(Waiter self, long deadlineNanos) {
     try {
-      while (!self.done()) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return;
+      while (true) {
+        long left;
+        if (self.done()) {
+          // Replies that arrived with ours go to their callers now, not after a hand-over.
+          if (!receiver.hasBuffered()) {
+            return;
+          }
+          // Buffered: the receive returns at once, whatever the wait.
+          left = Math.max(1, deadlineNanos - System.nanoTime());
+        } else {
+          left = deadlineNanos - System.nanoTime();
+          if (left <= 0) {
+            return;
+          }
         }
         Message message = receiver.receive(left);
         if (message != null && message.hasXid()) {

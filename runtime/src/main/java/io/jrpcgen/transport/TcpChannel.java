@@ -6,12 +6,13 @@ import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrEncoder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP channel: one connection, opened when the channel is created and reused by every call, as
@@ -22,6 +23,8 @@ import java.net.SocketTimeoutException;
 public final class TcpChannel extends AbstractChannel {
   // Batched calls are flushed once this much is buffered, as libtirpc does when its buffer fills.
   private static final int BATCH_FLUSH_SIZE = 64 * 1024;
+  private static final int PENDING_INITIAL = 4 * 1024;
+  private static final int KEEP_PENDING_BELOW = 1 << 20;
 
   private final Object connectLock = new Object();
   private volatile Connection connection;
@@ -66,7 +69,8 @@ public final class TcpChannel extends AbstractChannel {
     try {
       reply = c.dispatcher.await(waiter, deadline);
     } catch (IOException e) {
-      throw c.fail(RpcStatus.CANT_RECV, e);
+      // Another thread's write may have carried this call's record: its failure is this call's.
+      throw c.fail(c.sendFailed ? RpcStatus.CANT_SEND : RpcStatus.CANT_RECV, e);
     }
     if (reply == null) {
       c.dispatcher.cancel(xid, waiter);
@@ -178,21 +182,46 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
-  /** One TCP connection with its reader state and pending calls. */
+  /**
+   * One TCP connection with its reader state and pending calls.
+   *
+   * <p>Writes are combined: a caller that finds the connection free writes its record at once; one
+   * that finds another thread writing appends its record to {@code pending} and goes on to wait
+   * for its reply, and the writing thread sends everything appended in its next write. Under load
+   * many records thus leave in one system call; a lone caller writes its own, without a copy.
+   * Batched calls wait in {@code pending} too, until the next call or {@link #flush()}.
+   */
   private final class Connection {
     final Socket socket;
     final OutputStream out;
     final RecordReader reader;
     final ReplyDispatcher dispatcher;
-    private final Object writeLock = new Object();
-    private final ByteArrayOutputStream batch = new ByteArrayOutputStream();
+    // Set before the calls are failed when a write failed, so that they report CANT_SEND.
+    volatile boolean sendFailed;
+    private final ReentrantLock writing = new ReentrantLock();
+    private final Object pendingLock = new Object();
+    // Records appended for the next write; guarded by pendingLock.
+    private byte[] pending = new byte[PENDING_INITIAL];
+    private int pendingLength;
+    // The array the last write sent from, reused as the next pending one; guarded by writing.
+    private byte[] spare = new byte[PENDING_INITIAL];
     private int soTimeoutMillis = -1;
 
     Connection(Socket socket) throws IOException {
       this.socket = socket;
       this.out = socket.getOutputStream();
       this.reader = new RecordReader(socket.getInputStream(), options.maxRecordSize());
-      this.dispatcher = new ReplyDispatcher(this::receive, true);
+      this.dispatcher = new ReplyDispatcher(new ReplyDispatcher.Receiver() {
+        @Override
+        public Message receive(long timeoutNanos) throws IOException {
+          return Connection.this.receive(timeoutNanos);
+        }
+
+        @Override
+        public boolean hasBuffered() {
+          return reader.hasBufferedRecord();
+        }
+      }, true);
     }
 
     /** Called only by the dispatcher's current reader. */
@@ -209,48 +238,118 @@ public final class TcpChannel extends AbstractChannel {
       }
     }
 
+    /** Sends a call's record: now, or with the write of the thread that is writing. */
     void send(XdrEncoder request) throws IOException {
       byte[] framed = RecordMarking.frame(request, options.maxFragmentSize());
       int length = framed == request.array() ? request.position() : framed.length;
-      synchronized (writeLock) {
-        if (batch.size() > 0) {
-          // The batch and this call leave together, in one write.
-          batch.write(framed, 0, length);
-          flushBatch();
-        } else {
-          out.write(framed, 0, length);
+      if (writing.tryLock()) {
+        try {
+          // Batched calls and records appended meanwhile leave with this one, in one write.
+          if (!appendIfPending(framed, length)) {
+            out.write(framed, 0, length);
+          }
+          writePending();
+        } finally {
+          writing.unlock();
         }
+      } else {
+        append(framed, length);
       }
+      writeLeftovers();
     }
 
+    /** Holds a batched call's record until the next call or flush. */
     void buffer(XdrEncoder request) throws IOException {
       byte[] framed = RecordMarking.frame(request, options.maxFragmentSize());
-      synchronized (writeLock) {
-        batch.write(framed, 0, framed == request.array() ? request.position() : framed.length);
-        if (batch.size() >= BATCH_FLUSH_SIZE) {
-          flushBatch();
-        }
+      append(framed, framed == request.array() ? request.position() : framed.length);
+      if (pendingBytes() >= BATCH_FLUSH_SIZE) {
+        flush();
       }
     }
 
     void flush() throws IOException {
-      synchronized (writeLock) {
-        if (batch.size() > 0) {
-          flushBatch();
+      writing.lock();
+      try {
+        writePending();
+      } finally {
+        writing.unlock();
+      }
+      writeLeftovers();
+    }
+
+    /**
+     * Writes what was appended after the last writer's last look. Every thread checks after it
+     * unlocks, so a record appended while the lock was held is never left behind.
+     */
+    private void writeLeftovers() throws IOException {
+      while (pendingBytes() > 0 && writing.tryLock()) {
+        try {
+          writePending();
+        } finally {
+          writing.unlock();
         }
       }
     }
 
-    private void flushBatch() throws IOException {
-      try {
-        batch.writeTo(out);
-      } finally {
-        batch.reset();
+    /** Writes pending records until there are none; the caller holds {@code writing}. */
+    private void writePending() throws IOException {
+      while (true) {
+        byte[] chunk;
+        int length;
+        synchronized (pendingLock) {
+          if (pendingLength == 0) {
+            return;
+          }
+          chunk = pending;
+          length = pendingLength;
+          pending = spare;
+          pendingLength = 0;
+        }
+        // A huge batch's array is not kept for ever.
+        spare = chunk.length > KEEP_PENDING_BELOW ? new byte[PENDING_INITIAL] : chunk;
+        out.write(chunk, 0, length);
       }
+    }
+
+    private int pendingBytes() {
+      synchronized (pendingLock) {
+        return pendingLength;
+      }
+    }
+
+    private void append(byte[] record, int length) {
+      synchronized (pendingLock) {
+        appendLocked(record, length);
+      }
+    }
+
+    private boolean appendIfPending(byte[] record, int length) {
+      synchronized (pendingLock) {
+        if (pendingLength == 0) {
+          return false;
+        }
+        appendLocked(record, length);
+        return true;
+      }
+    }
+
+    private void appendLocked(byte[] record, int length) {
+      if (pending.length - pendingLength < length) {
+        long wanted = Math.max((long) pendingLength + length, 2L * pending.length);
+        if (wanted > Integer.MAX_VALUE - 8) {
+          throw new IllegalStateException("records pending to " + serverName + " exceed 2 GiB");
+        }
+        pending = Arrays.copyOf(pending, (int) wanted);
+      }
+      System.arraycopy(record, 0, pending, pendingLength, length);
+      pendingLength += length;
     }
 
     /** Retires this connection after {@code e}: its calls fail, the next call reconnects. */
     RpcException fail(RpcStatus status, IOException e) {
+      if (status == RpcStatus.CANT_SEND) {
+        sendFailed = true;
+      }
       dispatcher.failAll(e);
       synchronized (connectLock) {
         if (connection == this) {

@@ -142,10 +142,41 @@ public final class XdrEncoder {
    * peers do.
    */
   public void writeString(String value, int maxLength) {
-    byte[] bytes = nonNull(value, "string").getBytes(StandardCharsets.UTF_8);
+    nonNull(value, "string");
+    if (value.length() <= maxLength && writeAscii(value)) {
+      return;
+    }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     checkBound("string", bytes.length, maxLength);
     writeInt(bytes.length);
     writeRaw(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Writes {@code value} if it is all ASCII, which is its own UTF-8: straight into the buffer,
+   * without the byte array {@code getBytes} would make. Returns false, having written nothing,
+   * for any other string.
+   */
+  private boolean writeAscii(String value) {
+    int length = value.length();
+    int total = padded(length);
+    ensure(4 + total);
+    int at = pos + 4;
+    byte[] b = buf;
+    int bits = 0;
+    // No branch in the loop: the check is once, at the end.
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      bits |= c;
+      b[at + i] = (byte) c;
+    }
+    if (bits >= 0x80) {
+      return false;
+    }
+    Arrays.fill(buf, at + length, at + total, (byte) 0);
+    setInt(buf, pos, length);
+    pos = at + total;
+    return true;
   }
 
   /** {@code T[length]}: exactly {@code length} elements, no count on the wire. */

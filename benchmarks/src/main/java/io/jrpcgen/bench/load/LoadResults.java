@@ -1,0 +1,91 @@
+package io.jrpcgen.bench.load;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every sample of a load run, by row and column, with the medians the table shows. */
+public final class LoadResults {
+  /** A cell's figures: medians over its runs. */
+  public record Cell(int runs, double rate, double minRate, double maxRate, double p50Micros,
+      double p99Micros, long errors) {}
+
+  private final List<Workload> rows;
+  private final List<Pairing> columns;
+  private final Map<Workload, Map<Pairing, List<Sample>>> samples = new LinkedHashMap<>();
+  private final Map<Workload, Map<Pairing, String>> failures = new LinkedHashMap<>();
+
+  /** Results of {@code rows} × {@code columns}, none recorded yet. */
+  public LoadResults(List<Workload> rows, List<Pairing> columns) {
+    this.rows = List.copyOf(rows);
+    this.columns = List.copyOf(columns);
+  }
+
+  public List<Workload> rows() {
+    return rows;
+  }
+
+  public List<Pairing> columns() {
+    return columns;
+  }
+
+  /** Records one sample of a cell. */
+  public synchronized void add(Workload row, Pairing column, Sample sample) {
+    samples.computeIfAbsent(row, r -> new LinkedHashMap<>())
+        .computeIfAbsent(column, c -> new ArrayList<>()).add(sample);
+  }
+
+  /** Records that a run of a cell failed. */
+  public synchronized void fail(Workload row, Pairing column, String why) {
+    failures.computeIfAbsent(row, r -> new LinkedHashMap<>()).put(column, why);
+  }
+
+  /** Why a run of the cell failed, if one did. */
+  public synchronized Optional<String> failure(Workload row, Pairing column) {
+    return Optional.ofNullable(failures.getOrDefault(row, Map.of()).get(column));
+  }
+
+  /**
+   * The cell's medians; the limit column of a shared-connection row is its own-connection
+   * twin's, since plain sockets have nothing to share.
+   */
+  public synchronized Optional<Cell> cell(Workload row, Pairing column) {
+    Workload source = column == Pairing.LIMIT ? ownTwin(row) : row;
+    List<Sample> list = samples.getOrDefault(source, Map.of()).getOrDefault(column, List.of());
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    double[] rates = list.stream().mapToDouble(s -> rate(source, s)).toArray();
+    return Optional.of(new Cell(list.size(), median(rates),
+        Arrays.stream(rates).min().orElse(0), Arrays.stream(rates).max().orElse(0),
+        median(list.stream().mapToDouble(s -> s.p50Nanos() / 1e3).toArray()),
+        median(list.stream().mapToDouble(s -> s.p99Nanos() / 1e3).toArray()),
+        list.stream().mapToLong(Sample::errors).sum()));
+  }
+
+  /** The row's physical limit, in the row's unit, if it was measured. */
+  public Optional<Double> limit(Workload row) {
+    return cell(row, Pairing.LIMIT).map(Cell::rate);
+  }
+
+  /** Calls per second, or MB/s (10^6 payload bytes) for the rows that move bytes. */
+  static double rate(Workload row, Sample s) {
+    double calls = s.callsPerSecond();
+    return row.reportsBytes() ? calls * row.payload() / 1e6 : calls;
+  }
+
+  private static Workload ownTwin(Workload row) {
+    return new Workload(row.kind(), row.transport(), row.threads(), Workload.Sharing.OWN,
+        row.payload());
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}

@@ -60,7 +60,7 @@ final class LoadRun {
               row.name(), column.label());
           try {
             Sample s = sample(row, column, timing);
-            results.add(row, column, s);
+            results.add(row, column, run, s);
             log.println(label + describe(row, s));
           } catch (Exception e) {
             String why = e.getClass().getSimpleName() + ": " + e.getMessage();

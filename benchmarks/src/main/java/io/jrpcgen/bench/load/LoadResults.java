@@ -15,7 +15,9 @@ public final class LoadResults {
 
   private final List<Workload> rows;
   private final List<Pairing> columns;
-  private final Map<Workload, Map<Pairing, List<Sample>>> samples = new LinkedHashMap<>();
+  // Samples by run number, so that two cells can be compared run by run.
+  private final Map<Workload, Map<Pairing, Map<Integer, Sample>>> samples =
+      new LinkedHashMap<>();
   private final Map<Workload, Map<Pairing, String>> failures = new LinkedHashMap<>();
 
   /** Results of {@code rows} × {@code columns}, none recorded yet. */
@@ -32,10 +34,10 @@ public final class LoadResults {
     return columns;
   }
 
-  /** Records one sample of a cell. */
-  public synchronized void add(Workload row, Pairing column, Sample sample) {
+  /** Records the sample of a cell in run {@code run}. */
+  public synchronized void add(Workload row, Pairing column, int run, Sample sample) {
     samples.computeIfAbsent(row, r -> new LinkedHashMap<>())
-        .computeIfAbsent(column, c -> new ArrayList<>()).add(sample);
+        .computeIfAbsent(column, c -> new LinkedHashMap<>()).put(run, sample);
   }
 
   /** Records that a run of a cell failed. */
@@ -53,8 +55,8 @@ public final class LoadResults {
    * twin's, since plain sockets have nothing to share.
    */
   public synchronized Optional<Cell> cell(Workload row, Pairing column) {
-    Workload source = column == Pairing.LIMIT ? ownTwin(row) : row;
-    List<Sample> list = samples.getOrDefault(source, Map.of()).getOrDefault(column, List.of());
+    Workload source = source(row, column);
+    List<Sample> list = List.copyOf(runs(source, column).values());
     if (list.isEmpty()) {
       return Optional.empty();
     }
@@ -66,9 +68,35 @@ public final class LoadResults {
         list.stream().mapToLong(Sample::errors).sum()));
   }
 
-  /** The row's physical limit, in the row's unit, if it was measured. */
-  public Optional<Double> limit(Workload row) {
-    return cell(row, Pairing.LIMIT).map(Cell::rate);
+  /**
+   * The median, over the runs that measured both, of {@code a}'s rate over {@code b}'s in the
+   * same run. The cells of a row run back to back, so this ratio holds when the machine's speed
+   * changes between runs (on a VM the loopback's round trip can jump several-fold), where a ratio
+   * of medians would not.
+   */
+  public synchronized Optional<Double> ratio(Workload row, Pairing a, Pairing b) {
+    Workload sourceA = source(row, a);
+    Workload sourceB = source(row, b);
+    Map<Integer, Sample> runsA = runs(sourceA, a);
+    Map<Integer, Sample> runsB = runs(sourceB, b);
+    List<Double> ratios = new ArrayList<>();
+    for (Map.Entry<Integer, Sample> e : runsA.entrySet()) {
+      Sample other = runsB.get(e.getKey());
+      if (other != null && other.callsPerSecond() > 0) {
+        ratios.add(rate(sourceA, e.getValue()) / rate(sourceB, other));
+      }
+    }
+    return ratios.isEmpty() ? Optional.empty()
+        : Optional.of(median(ratios.stream().mapToDouble(Double::doubleValue).toArray()));
+  }
+
+  private Map<Integer, Sample> runs(Workload row, Pairing column) {
+    return samples.getOrDefault(row, Map.of()).getOrDefault(column, Map.of());
+  }
+
+  /** A shared-connection row's limit is its own-connection twin's. */
+  private static Workload source(Workload row, Pairing column) {
+    return column == Pairing.LIMIT ? ownTwin(row) : row;
   }
 
   /** Calls per second, or MB/s (10^6 payload bytes) for the rows that move bytes. */

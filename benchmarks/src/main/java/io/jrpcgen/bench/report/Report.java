@@ -83,13 +83,13 @@ public final class Report {
       List<String> rates = new ArrayList<>(List.of(row.name(),
           row.reportsBytes() ? "MB/s" : "calls/s"));
       List<String> latencies = new ArrayList<>(List.of("", LATENCY));
-      Optional<Double> limit = load.limit(row);
       for (Pairing column : load.columns()) {
         Optional<LoadResults.Cell> cell = load.cell(row, column);
+        Optional<Double> fraction = column == Pairing.LIMIT ? Optional.empty()
+            : load.ratio(row, column, Pairing.LIMIT);
         String failed = load.failure(row, column).isPresent() ? "!" : "";
         rates.add(cell.map(c -> formatRate(row, c.rate())
-            + (column == Pairing.LIMIT || limit.isEmpty() ? ""
-                : String.format(Locale.ROOT, " %3.0f%%", 100 * c.rate() / limit.get())))
+            + fraction.map(f -> String.format(Locale.ROOT, " %3.0f%%", 100 * f)).orElse(""))
             .orElse(failed.isEmpty() ? "-" : "failed") + (cell.isPresent() ? failed : ""));
         latencies.add(cell.map(c -> formatMicros(c.p50Micros()) + "/"
             + formatMicros(c.p99Micros())).orElse(""));
@@ -104,10 +104,13 @@ public final class Report {
 
   private String legend() {
     return """
-        Medians of the runs. A percentage is the fraction of the row's limit: plain blocking
-        sockets moving the same bytes (a shared-connection row's limit is its own-connection
-        twin's). MB/s counts payload bytes (10^6) one way. Java = jrpcgen, C = rpcgen + libtirpc;
-        oncrpc4j and Remote Tea call their own servers. "!": some runs failed (see the log).""";
+        Medians of the runs. A percentage is the fraction of the row's limit (plain blocking
+        sockets moving the same bytes; a shared-connection row's limit is its own-connection
+        twin's), the median of the runs' fractions: each run's cells of a row are measured back
+        to back, so the fraction holds when the machine's speed changes between runs. Ratios
+        below are medians of per-run ratios too. MB/s counts payload bytes (10^6) one way.
+        Java = jrpcgen, C = rpcgen + libtirpc; oncrpc4j and Remote Tea call their own servers.
+        "!": some runs failed (see the log).""";
   }
 
   /** Which rows are furthest behind libtirpc and the limit. */
@@ -143,10 +146,7 @@ public final class Report {
     if (!load.columns().contains(a) || !load.columns().contains(b)) {
       return Optional.empty();
     }
-    Optional<LoadResults.Cell> x = load.cell(row, a);
-    Optional<LoadResults.Cell> y = load.cell(row, b);
-    return x.isPresent() && y.isPresent() && y.get().rate() > 0
-        ? Optional.of(x.get().rate() / y.get().rate()) : Optional.empty();
+    return load.ratio(row, a, b);
   }
 
   private String loadCsv() {
@@ -154,9 +154,9 @@ public final class Report {
         + "pairing,client,server,runs,unit,median,min,max,fraction_of_limit,p50_us,p99_us,"
         + "errors,failure\n");
     for (Workload row : load.rows()) {
-      Optional<Double> limit = load.limit(row);
       for (Pairing column : load.columns()) {
         Optional<LoadResults.Cell> cell = load.cell(row, column);
+        Optional<Double> fraction = load.ratio(row, column, Pairing.LIMIT);
         Optional<String> failure = load.failure(row, column);
         if (cell.isEmpty() && failure.isEmpty()) {
           continue;
@@ -169,7 +169,7 @@ public final class Report {
           LoadResults.Cell c = cell.get();
           fields.addAll(List.of(Integer.toString(c.runs()),
               row.reportsBytes() ? "MB/s" : "calls/s", num(c.rate()), num(c.minRate()),
-              num(c.maxRate()), limit.map(l -> num(c.rate() / l)).orElse(""),
+              num(c.maxRate()), fraction.map(Report::num).orElse(""),
               num(c.p50Micros()), num(c.p99Micros()), Long.toString(c.errors())));
         } else {
           fields.addAll(List.of("0", "", "", "", "", "", "", "", ""));

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import org.assertj.core.api.AbstractStringAssert;
+import org.assertj.core.presentation.Representation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class XdrStringBytesTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final int UNBOUNDED = XdrCodec.UNBOUNDED;
+
 
   /** {@code bytes} as a string on the wire, decoded. */
   private static String decode(byte[] bytes) {
@@ -73,19 +76,25 @@ class XdrStringBytesTest {
     return out.flip().toString();
   }
 
-  /** {@code s} with each char outside printable ASCII as a Java escape: readable failures. */
-  private static String show(String s) {
-    StringBuilder out = new StringBuilder();
+  /** Strings in failures with each char outside printable ASCII as a Java escape. */
+  private static final Representation ESCAPED = value -> {
+    if (!(value instanceof String s)) {
+      return String.valueOf(value);
+    }
+    StringBuilder out = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04X", (int) c));
     }
-    return out.toString();
+    return out.append('"').toString();
+  };
+
+  private static AbstractStringAssert<?> assertString(String actual) {
+    return assertThat(actual).withRepresentation(ESCAPED);
   }
 
   private static void assertRoundTrips(byte[] bytes) {
     String decoded = decode(bytes);
-    assertThat(show(decoded)).as("decoded %s", HEX.formatHex(bytes))
-        .isEqualTo(show(expected(bytes)));
+    assertString(decoded).as("decoded %s", HEX.formatHex(bytes)).isEqualTo(expected(bytes));
     assertThat(encode(decoded, UNBOUNDED)).as("encoded %s", HEX.formatHex(bytes))
         .isEqualTo(bytes);
   }
@@ -182,7 +191,7 @@ class XdrStringBytesTest {
       """)
   void decodesEachByteThatIsNotUtf8AsALoneSurrogate(String what, String bytes, String escaped) {
     String value = unescape(escaped);
-    assertThat(show(decode(hex(bytes)))).isEqualTo(show(value));
+    assertString(decode(hex(bytes))).isEqualTo(value);
     assertThat(HEX.formatHex(encode(value, UNBOUNDED))).isEqualTo(bytes.replace(" ", ""));
   }
 
@@ -206,7 +215,7 @@ class XdrStringBytesTest {
     byte[] bytes = new byte[255];
     Arrays.fill(bytes, (byte) 0xe9);
     String value = decode(bytes);
-    assertThat(show(value)).isEqualTo("\\uDCE9".repeat(255));
+    assertString(value).isEqualTo("\uDCE9".repeat(255));
     assertThat(encode(value, 255)).isEqualTo(bytes);
   }
 
@@ -232,7 +241,7 @@ class XdrStringBytesTest {
   @Test
   void decodingBoundCountsBytesAtExactlyNAndNPlusOne() {
     XdrDecoder atBound = new XdrDecoder(hex("0000000c" + "e9".repeat(12)));
-    assertThat(show(atBound.readString(12))).isEqualTo("\\uDCE9".repeat(12));
+    assertString(atBound.readString(12)).isEqualTo("\uDCE9".repeat(12));
     XdrDecoder over = new XdrDecoder(hex("0000000d" + "e9".repeat(13) + "000000"));
     assertThatThrownBy(() -> over.readString(12))
         .isInstanceOf(XdrException.class)
@@ -257,6 +266,19 @@ class XdrStringBytesTest {
     assertThatThrownBy(() -> encode("ab\uD800c", UNBOUNDED))
         .hasMessage("cannot encode string: unpaired surrogate U+D800 at index 2"
             + " (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)");
+  }
+
+  @Test
+  void paddingIsZerosWhereTheReusedBufferHeldOtherBytes() {
+    XdrEncoder out = new XdrEncoder(16);
+    byte[] ones = new byte[16];
+    Arrays.fill(ones, (byte) 0xff);
+    out.writeRaw(ones, 0, ones.length);
+    out.reset();
+    out.writeString("\uDCE9", 8);
+    out.writeString("\u00e9", 8);
+    assertThat(HEX.formatHex(out.toByteArray())).isEqualTo("00000001 e9000000 00000002 c3a90000"
+        .replace(" ", ""));
   }
 
   @Test

@@ -37,7 +37,8 @@ public final class XdrStrings {
    */
   public static int byteLength(String value) {
     int length = value.length();
-    int bytes = length;
+    // Up to three bytes per char: past 715,827,882 chars an int could overflow.
+    long bytes = length;
     for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
       if (c >= 0x80) {
@@ -53,7 +54,10 @@ public final class XdrStrings {
         }
       }
     }
-    return bytes;
+    if (bytes > Integer.MAX_VALUE) {
+      throw new XdrException("string of " + bytes + " bytes exceeds the largest Java array");
+    }
+    return (int) bytes;
   }
 
   /**

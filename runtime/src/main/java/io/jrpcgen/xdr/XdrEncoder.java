@@ -146,9 +146,13 @@ public final class XdrEncoder {
    */
   public void writeString(String value, int maxLength) {
     nonNull(value, "string");
-    if (value.length() <= maxLength && writeAscii(value)) {
-      return;
+    if (value.length() > maxLength || !writeAscii(value)) {
+      writeEncoded(value, maxLength);
     }
+  }
+
+  /** Writes any string, in two passes: its exact length and bound check first, then its bytes. */
+  private void writeEncoded(String value, int maxLength) {
     int length = XdrStrings.byteLength(value);
     checkBound("string", length, maxLength);
     int total = padded(length);

@@ -4,6 +4,7 @@
  * "<case> <path>=<value>" line per field, or "<case> error=<clnt_sperror text>".
  * Two extra cases send what the .x bounds forbid, with wider XDR routines than rpcgen's:
  * "over_name" a 13-byte cf_name, "over_array" an arrays whose some<3> has 4 points.
+ * "file_name" lists a name (FILE_NAME) and looks it up (IS_FILE_NAME), as a file client would.
  */
 
 #include <arpa/inet.h>
@@ -85,6 +86,33 @@ call(const char *name, const struct cf_case *c, xdrproc_t xdr_args, void *args, 
   return stat == RPC_SUCCESS;
 }
 
+/* Calls FILE_NAME, prints the name, sends it back with IS_FILE_NAME and prints the answer. */
+static int
+list_then_look_up(const char *name, const char *host)
+{
+  CLIENT *clnt = client_for(CONFORMANCE_V1, host);
+  cf_name listed = NULL;
+  bool_t found = FALSE;
+  char line[512];
+  enum clnt_stat stat;
+
+  stat = clnt_call(clnt, FILE_NAME, (xdrproc_t) xdr_void, NULL, (xdrproc_t) xdr_cf_name,
+                   (char *) &listed, call_timeout);
+  if (stat == RPC_SUCCESS) {
+    cf_print(name, cf_find("name_full"), &listed);
+    stat = clnt_call(clnt, IS_FILE_NAME, (xdrproc_t) xdr_cf_name, (char *) &listed,
+                     (xdrproc_t) xdr_bool, (char *) &found, call_timeout);
+    clnt_freeres(clnt, (xdrproc_t) xdr_cf_name, (char *) &listed);
+  }
+  if (stat != RPC_SUCCESS) {
+    snprintf(line, sizeof line, "error=%s", clnt_sperror(clnt, host));
+  } else {
+    snprintf(line, sizeof line, "found=%s", found ? "true" : "false");
+  }
+  cf_print_line(name, line);
+  return stat == RPC_SUCCESS;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -122,6 +150,10 @@ main(int argc, char **argv)
       too_many.some.some_val = four;
       failed |= !call(name, cf_find("arrays_empty"), (xdrproc_t) xdr_arrays_unbounded,
                       &too_many, argv[1]);
+      continue;
+    }
+    if (strcmp(name, "file_name") == 0) {
+      failed |= !list_then_look_up(name, argv[1]);
       continue;
     }
     c = cf_find(name);

@@ -4,6 +4,8 @@
  * which the dispatcher frees only after the reply is sent.
  */
 
+#include <string.h>
+
 #include "conformance.h"
 
 #define ECHO(type, fn) \
@@ -28,6 +30,27 @@ ECHO(choice, echo_choice_2_svc)
 ECHO(maybe, echo_maybe_2_svc)
 ECHO(status, echo_status_2_svc)
 ECHO(volume, echo_volume_2_svc)
+
+/* "caf\xe9": ISO-8859-1, as a C file server may list a name; JavaClientCServerTest has it too. */
+static char file_name[] = "caf\xe9";
+
+cf_name *
+file_name_1_svc(struct svc_req *req)
+{
+  static cf_name result;
+  (void) req;
+  result = file_name;
+  return &result;
+}
+
+bool_t *
+is_file_name_1_svc(cf_name name, struct svc_req *req)
+{
+  static bool_t result;
+  (void) req;
+  result = strcmp(name, file_name) == 0;
+  return &result;
+}
 
 void *
 ping_1_svc(struct svc_req *req)

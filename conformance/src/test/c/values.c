@@ -67,10 +67,20 @@ pr_bool(const char *path, bool_t b)
   printf("%s %s=%s\n", current_case, path, b ? "true" : "false");
 }
 
+/* Quoted, each byte that is not printable ASCII (and '"', '\\') as \\xNN: any bytes print. */
 static void
 pr_string(const char *path, const char *s)
 {
-  printf("%s %s=\"%s\"\n", current_case, path, s);
+  const unsigned char *b;
+  printf("%s %s=\"", current_case, path);
+  for (b = (const unsigned char *) s; *b != '\0'; b++) {
+    if (*b >= 0x20 && *b < 0x7f && *b != '"' && *b != '\\') {
+      putchar(*b);
+    } else {
+      printf("\\x%02x", *b);
+    }
+  }
+  printf("\"\n");
 }
 
 static void
@@ -521,6 +531,27 @@ fill_strings_odd(void *v)
                      "the quick brown fox jumps over the lazy dog.";
 }
 
+/* Every byte from 0x01 to 0xff, then UTF-8 and what looks like it but is not. */
+static char every_byte[255 + 32];
+
+static void
+fill_strings_bytes(void *v)
+{
+  strings *s = v;
+  int i;
+  for (i = 1; i < 256; i++) {
+    every_byte[i - 1] = (char) i;
+  }
+  strcpy(every_byte + 255,
+         "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"   /* U+00E9 U+20AC U+1F600 */
+         "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80"   /* overlong '/', a surrogate, > U+10FFFF */
+         "\xe2\x82");                              /* truncated */
+  s->name = (char *) "caf\xe9";                   /* ISO-8859-1 */
+  /* Twelve bytes that are not UTF-8: at the bound. */
+  s->label = (char *) "\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9";
+  s->text = every_byte;
+}
+
 static point some_points[CF_MAXITEMS] = { { 10, -10 }, { 0, 0 }, { INT32_MAX, INT32_MIN } };
 static int some_ints[] = { 0, -1, INT32_MAX, INT32_MIN };
 static color some_hues[CF_MAXITEMS] = { RED, BLACK, WHITE };
@@ -667,6 +698,12 @@ static void
 fill_name_full(void *v)
 {
   *(cf_name *) v = (char *) "abcdefghijkl";
+}
+
+static void
+fill_name_bytes(void *v)
+{
+  *(cf_name *) v = (char *) "\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9";
 }
 
 static void
@@ -852,6 +889,7 @@ const struct cf_case cf_cases[] = {
   V1("strings_empty", fill_strings_empty, ECHO_STRINGS, strings, strings, print_strings, 1),
   V1("strings_full", fill_strings_full, ECHO_STRINGS, strings, strings, print_strings, 1),
   V1("strings_odd", fill_strings_odd, ECHO_STRINGS, strings, strings, print_strings, 1),
+  V1("strings_bytes", fill_strings_bytes, ECHO_STRINGS, strings, strings, print_strings, 1),
   V1("arrays_full", fill_arrays_full, ECHO_ARRAYS, arrays, arrays, print_arrays, 1),
   V1("arrays_empty", fill_arrays_empty, ECHO_ARRAYS, arrays, arrays, print_arrays, 1),
   V1("outer", fill_outer, ECHO_OUTER, outer, outer, print_outer, 1),
@@ -869,6 +907,7 @@ const struct cf_case cf_cases[] = {
   V1("triple", fill_triple, ECHO_TRIPLE, echo_triple_1_argument, triple, print_triple, 1),
   V1("name_full", fill_name_full, ECHO_NAME, cf_name, cf_name, print_name, 1),
   V1("name_empty", fill_name_empty, ECHO_NAME, cf_name, cf_name, print_name, 1),
+  V1("name_bytes", fill_name_bytes, ECHO_NAME, cf_name, cf_name, print_name, 1),
   V2("choice_red", fill_choice_red, ECHO_CHOICE, choice, choice, print_choice),
   V2("choice_green", fill_choice_green, ECHO_CHOICE, choice, choice, print_choice),
   V2("choice_blue", fill_choice_blue, ECHO_CHOICE, choice, choice, print_choice),

@@ -127,6 +127,15 @@ class CClientJavaServerTest {
     assertThat(RECORDER.received()).hasSize(2);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "udp"})
+  void aNameThatIsNotUtf8GoesBackWithItsBytes(String transport) throws Exception {
+    // The C client lists a name ("caf\xe9", ISO-8859-1) and looks it up with the bytes it got.
+    ProcessRun run = peers.client(transport, port(transport), List.of("file_name"));
+    assertThat(run.lines()).containsExactly("file_name r=\"caf\\xe9\"", "file_name found=true");
+    assertThat(run.exitCode()).isZero();
+  }
+
   private static int port(String transport) {
     return transport.equals("tcp") ? server.tcpPort() : server.udpPort();
   }
@@ -208,6 +217,18 @@ class CClientJavaServerTest {
     @Override
     public String echoName(String arg) {
       return echo1(ECHO_NAME, arg);
+    }
+
+    /** As server_impl.c's. */
+    @Override
+    public String fileName() {
+      return record(1, FILE_NAME, null, ConformanceValues.LATIN1_NAME);
+    }
+
+    /** As server_impl.c's: equal strings have equal bytes, as decoding loses nothing. */
+    @Override
+    public boolean isFileName(String name) {
+      return record(1, IS_FILE_NAME, name, name.equals(ConformanceValues.LATIN1_NAME));
     }
 
     @Override

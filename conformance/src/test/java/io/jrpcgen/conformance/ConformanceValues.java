@@ -64,6 +64,18 @@ final class ConformanceValues {
       "The quick brown fox jumps over the lazy dog, twice: "
           + "the quick brown fox jumps over the lazy dog.");
 
+  /**
+   * "caf\xe9", ISO-8859-1 as a C file server may list a name (server_impl.c's FILE_NAME): the
+   * byte 0xe9 is not UTF-8 and decodes to U+DCE9.
+   */
+  static final String LATIN1_NAME = "caf\uDCE9";
+  /**
+   * values.c's strings_bytes: bytes that are not UTF-8, which decode to U+DC80..U+DCFF (one per
+   * byte) and encode back to themselves; twelve 0xe9 fill the bound.
+   */
+  static final Strings STRINGS_BYTES =
+      new Strings(LATIN1_NAME, "\uDCE9".repeat(12), everyByteAndSomeUtf8());
+
   static final Arrays ARRAYS_FULL = new Arrays(
       List.of(new Point(1, 2), new Point(-3, MIN)),
       List.of(new Point(10, -10), new Point(0, 0), new Point(MAX, MIN)),
@@ -115,6 +127,8 @@ final class ConformanceValues {
         ConformanceV1::echoStrings);
     echo1(cases, "strings_odd", ConformanceV1.ECHO_STRINGS, Strings.CODEC, STRINGS_ODD,
         ConformanceV1::echoStrings);
+    echo1(cases, "strings_bytes", ConformanceV1.ECHO_STRINGS, Strings.CODEC, STRINGS_BYTES,
+        ConformanceV1::echoStrings);
     echo1(cases, "arrays_full", ConformanceV1.ECHO_ARRAYS, Arrays.CODEC, ARRAYS_FULL,
         ConformanceV1::echoArrays);
     echo1(cases, "arrays_empty", ConformanceV1.ECHO_ARRAYS, Arrays.CODEC, ARRAYS_EMPTY,
@@ -146,6 +160,8 @@ final class ConformanceValues {
         "abcdefghijkl", ConformanceV1::echoName);
     echo1(cases, "name_empty", ConformanceV1.ECHO_NAME, ConformanceTypedefs.cf_name, "",
         ConformanceV1::echoName);
+    echo1(cases, "name_bytes", ConformanceV1.ECHO_NAME, ConformanceTypedefs.cf_name,
+        "\uDCE9".repeat(12), ConformanceV1::echoName);
 
     echo2(cases, "choice_red", ConformanceV2.ECHO_CHOICE, Choice.CODEC, new Choice.Red(MIN),
         ConformanceV2::echoChoice);
@@ -193,6 +209,24 @@ final class ConformanceValues {
       list = new Entry(i - n / 2, "e" + i, list);
     }
     return list;
+  }
+
+  /** values.c's every_byte: 0x01 to 0xff, then UTF-8 and what looks like it but is not. */
+  private static String everyByteAndSomeUtf8() {
+    StringBuilder s = new StringBuilder();
+    for (int b = 0x01; b < 0x80; b++) {
+      s.append((char) b);
+    }
+    // In this order no byte from 0x80 up starts a valid sequence: each stands for itself.
+    for (int b = 0x80; b <= 0xff; b++) {
+      s.append((char) (0xdc00 | b));
+    }
+    return s.append("\u00e9\u20ac\uD83D\uDE00")
+        .append("\uDCC0\uDCAF") // an overlong '/'
+        .append("\uDCED\uDCA0\uDC80") // a surrogate, which UTF-8 cannot hold
+        .append("\uDCF4\uDC90\uDC80\uDC80") // above U+10FFFF
+        .append("\uDCE2\uDC82") // a three-byte form cut short
+        .toString();
   }
 
   private static Opaque hex(String hex) {

@@ -2,6 +2,7 @@ package io.jrpcgen.conformance;
 
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrEnum;
+import io.jrpcgen.xdr.XdrStrings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -15,10 +16,11 @@ import java.util.List;
  *
  * <p>Numbers print as the hex of their wire bits ({@code int} and enums 8 digits, {@code hyper} 16,
  * floats their raw IEEE bits, so NaN and -0.0 compare exactly), booleans as {@code true}/{@code
- * false}, strings quoted, opaques as {@code #hex}, absent optionals as {@code null}. An array
- * prints its length as {@code <path>#=n}, then its elements as {@code <path>[i]}; a linked list
- * (a record whose last component is its own type) prints like an array of its nodes. A union arm
- * prints its discriminant first, then its value.
+ * false}, strings quoted with each byte that is not printable ASCII as {@code \xNN}, opaques as
+ * {@code #hex}, absent optionals as {@code null}. An array prints its length as {@code <path>#=n},
+ * then its elements as {@code <path>[i]}; a linked list (a record whose last component is its own
+ * type) prints like an array of its nodes. A union arm prints its discriminant first, then its
+ * value.
  */
 final class Fields {
   /** The path of the value itself. */
@@ -54,7 +56,7 @@ final class Fields {
     } else if (v instanceof XdrEnum e) {
       out.add(path + "=" + hex(e.value()));
     } else if (v instanceof String s) {
-      out.add(path + "=\"" + s + "\"");
+      out.add(path + "=" + quoted(XdrStrings.toBytes(s)));
     } else if (v instanceof Opaque o) {
       out.add(path + "=#" + o.toHex());
     } else if (v instanceof List<?> list) {
@@ -125,6 +127,19 @@ final class Fields {
     } catch (IllegalAccessException | InvocationTargetException e) {
       throw new IllegalStateException("cannot read " + accessor, e);
     }
+  }
+
+  /** As values.c prints a string: quoted, bytes other than printable ASCII as {@code \xNN}. */
+  private static String quoted(byte[] bytes) {
+    StringBuilder s = new StringBuilder("\"");
+    for (byte b : bytes) {
+      if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
+        s.append((char) b);
+      } else {
+        s.append(String.format("\\x%02x", b & 0xff));
+      }
+    }
+    return s.append('"').toString();
   }
 
   private static String hex(int v) {

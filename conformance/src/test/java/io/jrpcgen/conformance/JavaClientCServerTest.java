@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * jrpcgen's generated clients call the rpcgen + libtirpc echo server, over TCP and UDP, for every
@@ -89,6 +90,16 @@ class JavaClientCServerTest {
       assertThat(Fields.lines(result)).isEqualTo(c.resultLines());
     }
     assertThat(cServer.isAlive()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "udp"})
+  void aNameThatIsNotUtf8GoesBackWithItsBytes(String transport) {
+    // As a client of a file server: a name as listed ("caf\xe9", ISO-8859-1), then looked up.
+    ConformanceV1Client v1 = (transport.equals("tcp") ? tcp : udp).v1();
+    String name = v1.fileName();
+    assertThat(Fields.lines(name)).containsExactly("r=\"caf\\xe9\"");
+    assertThat(v1.isFileName(name)).as("the C server compared the bytes it got").isTrue();
   }
 
   private static InetSocketAddress address(int port) {

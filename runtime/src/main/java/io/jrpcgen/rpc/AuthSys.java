@@ -11,7 +11,8 @@ import java.util.List;
  * ({@code authsys_parms}, RFC 5531 Appendix A).
  *
  * @param stamp an arbitrary id the caller may use to tell its credentials apart
- * @param machineName the caller's host name, at most 255 bytes
+ * @param machineName the caller's host name, at most 255 bytes; bytes that are not UTF-8 come
+ *     through unchanged (see {@link io.jrpcgen.xdr.XdrStrings})
  * @param uid the caller's effective user id
  * @param gid the caller's effective group id
  * @param gids supplementary group ids, at most 16

@@ -1,6 +1,5 @@
 package io.jrpcgen.xdr;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -111,11 +110,15 @@ public final class XdrDecoder {
     return readPadded(readLength("opaque", maxLength, 1));
   }
 
-  /** {@code string<maxLength>}, decoded as UTF-8; the bound counts bytes. */
+  /**
+   * {@code string<maxLength>}: any bytes, decoded losslessly ({@link XdrStrings}: UTF-8, and each
+   * other byte 0x80..0xFF as U+DC80..U+DCFF), so that encoding the string gives them back; the
+   * bound counts bytes.
+   */
   public String readString(int maxLength) {
     int length = readLength("string", maxLength, 1);
     requirePadded(length);
-    String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+    String s = XdrStrings.fromBytes(buf, pos, length);
     skipPadded(length);
     return s;
   }

@@ -1,6 +1,5 @@
 package io.jrpcgen.xdr;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -138,18 +137,30 @@ public final class XdrEncoder {
   }
 
   /**
-   * {@code string<maxLength>}: the UTF-8 bytes with their length; the bound counts bytes, as C
-   * peers do.
+   * {@code string<maxLength>}: the bytes {@code value} stands for ({@link XdrStrings}: UTF-8, and
+   * U+DC80..U+DCFF as the bytes 0x80..0xFF) with their length; the bound counts bytes, as C peers
+   * do.
+   *
+   * @throws XdrException if the bytes exceed the bound or {@code value} stands for no bytes; then
+   *     nothing is written
    */
   public void writeString(String value, int maxLength) {
     nonNull(value, "string");
-    if (value.length() <= maxLength && writeAscii(value)) {
-      return;
+    if (value.length() > maxLength || !writeAscii(value)) {
+      writeEncoded(value, maxLength);
     }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    checkBound("string", bytes.length, maxLength);
-    writeInt(bytes.length);
-    writeRaw(bytes, 0, bytes.length);
+  }
+
+  /** Writes any string, in two passes: its exact length and bound check first, then its bytes. */
+  private void writeEncoded(String value, int maxLength) {
+    int length = XdrStrings.byteLength(value);
+    checkBound("string", length, maxLength);
+    int total = padded(length);
+    ensure(4 + total);
+    setInt(buf, pos, length);
+    XdrStrings.encode(value, buf, pos + 4);
+    Arrays.fill(buf, pos + 4 + length, pos + 4 + total, (byte) 0);
+    pos += 4 + total;
   }
 
   /**

@@ -56,6 +56,15 @@ class AuthSysTest {
   }
 
   @Test
+  void machineNameOfAnyBytesComesBackUnchanged() {
+    // A C client's host name "caf\xe9" (ISO-8859-1, not UTF-8): 63 61 66 e9.
+    String body = "00000001 00000004 636166e9 00000000 00000000 00000000";
+    AuthSys sys = AuthSys.fromOpaqueAuth(sys(body));
+    assertThat(sys.machineName()).isEqualTo("caf\uDCE9");
+    assertThat(sys.toOpaqueAuth().body().toHex()).isEqualTo(body.replace(" ", ""));
+  }
+
+  @Test
   void moreThanSixteenGidsAreRefused() {
     List<Integer> gids = IntStream.range(0, 17).boxed().toList();
     assertThatThrownBy(() -> new AuthSys(0, "h", 0, 0, gids))

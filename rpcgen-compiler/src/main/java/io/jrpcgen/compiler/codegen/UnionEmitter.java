@@ -109,9 +109,9 @@ final class UnionEmitter {
   private CodeBlock check(NamedType.Union union, NamedType.Arm arm) {
     String d = names.field(union.discriminant());
     List<NamedType.CaseValue> values = arm.isDefault() ? explicitValues(union) : arm.values();
-    List<String> tests = new ArrayList<>();
+    List<CodeBlock> tests = new ArrayList<>();
     for (NamedType.CaseValue v : values) {
-      tests.add(d + (arm.isDefault() ? " == " : " != ") + literal(union, v));
+      tests.add(CodeBlock.of("$N$L$L", d, arm.isDefault() ? " == " : " != ", literal(union, v)));
     }
     CodeBlock.Builder code = CodeBlock.builder();
     if (isEnum(union.discriminant().type())) {
@@ -125,8 +125,7 @@ final class UnionEmitter {
     String message = arm.isDefault() ? d + " has an arm of its own: " : d + " is not a case of "
         + names.arm(arm) + ": ";
     return code.beginControlFlow("if ($L)",
-            CodeBlock.join(tests.stream().map(t -> CodeBlock.of("$L", t)).toList(),
-                arm.isDefault() ? " ||$W" : " &&$W"))
+            CodeBlock.join(tests, arm.isDefault() ? " ||$W" : " &&$W"))
         .addStatement("throw new $T($S$W+ $N)", IllegalArgumentException.class, message, d)
         .endControlFlow()
         .build();
@@ -247,14 +246,15 @@ final class UnionEmitter {
   }
 
   /** A case value as an expression of the discriminant's type. */
-  private String literal(NamedType.Union union, NamedType.CaseValue v) {
+  private CodeBlock literal(NamedType.Union union, NamedType.CaseValue v) {
     XdrType t = union.discriminant().type();
     if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum e) {
-      return types.className(e).simpleName() + "." + enumConstant(e, v);
+      // $T: an arm may be named like the enum (case KIND:), and would hide it by its simple name.
+      return CodeBlock.of("$T.$N", types.className(e), enumConstant(e, v));
     } else if (isBool(t)) {
-      return v.value() != 0 ? "true" : "false";
+      return CodeBlock.of("$L", v.value() != 0);
     }
-    return TypeMapper.intLiteral(v.value());
+    return CodeBlock.of("$L", TypeMapper.intLiteral(v.value()));
   }
 
   private String enumConstant(NamedType.Enum e, NamedType.CaseValue v) {

@@ -191,8 +191,12 @@ public final class Naming {
       NameScope procedureNumbers = new NameScope(diagnostics, false, Set.of());
       NameScope methods = new NameScope(diagnostics, false, PROCEDURE_RESERVED);
       for (Schema.Procedure proc : v.procedures()) {
-        names.putNumberConstant(proc, numberConstant(procedureNumbers, nested, proc.name(),
-            "PROCEDURE", proc.pos()));
+        // A client reads its program's and version's numbers by simple name, where the
+        // interface's constants would hide them.
+        String number = JavaNames.constantName(proc.name());
+        names.putNumberConstant(proc, fields.isTaken(number)
+            ? procedureNumbers.claim(number + "_PROCEDURE", proc.name(), proc.pos())
+            : numberConstant(procedureNumbers, nested, proc.name(), "PROCEDURE", proc.pos()));
         names.put(proc, methods.claim(JavaNames.memberName(proc.name()), proc.name(),
             proc.pos()));
         fields(proc.parameters(), PARAMETER_RESERVED);

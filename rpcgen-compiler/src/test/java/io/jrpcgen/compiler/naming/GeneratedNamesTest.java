@@ -165,6 +165,23 @@ class GeneratedNamesTest {
     assertThat(decode(set, "00000000")).isEqualTo(unset);
   }
 
+  /** The client reads the program number by its simple name: a procedure's must not hide it. */
+  @Test
+  void aProcedureNamedLikeItsProgramKeepsTheProgramNumberVisible() throws Exception {
+    ClassLoader loader = compile("t.x", "program SAME { version V { int SAME(void) = 1; } = 1; }"
+        + " = 0x20000003;\n");
+    assertThat(loader.loadClass("t.Same").getField("SAME").get(null)).isEqualTo(0x20000003);
+    assertThat(loader.loadClass("t.Same$V").getField("SAME_PROCEDURE").get(null)).isEqualTo(1);
+  }
+
+  @Test
+  void anArmNamedLikeTheEnumOfItsDiscriminantCompiles() throws Exception {
+    ClassLoader loader = compile("t.x", "enum kind { KIND = 1, OTHER = 2 };\n"
+        + "union u switch (kind k) { case KIND: void; case OTHER: int x; };\n");
+    Object kind = loader.loadClass("t.U$Kind").getConstructor().newInstance();
+    assertThat(hex(loader.loadClass("t.U"), kind)).isEqualTo("00000001");
+  }
+
   @Test
   void typedefCodecsHaveConstantCaseNames() throws Exception {
     ClassLoader loader = compile("t.x", "typedef opaque nfs_fh4<128>;\ntypedef int countT;\n");

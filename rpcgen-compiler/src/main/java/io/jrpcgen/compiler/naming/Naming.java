@@ -29,7 +29,7 @@ public final class Naming {
   /** Members a record component may not be named (JLS 8.10.1). */
   private static final Set<String> RECORD_RESERVED = Set.of("clone", "finalize", "getClass",
       "hashCode", "notify", "notifyAll", "toString", "wait");
-  /** What a union's interface has besides its discriminant: {@code decode} reads it into a local. */
+  /** {@code decode} reads a discriminant into a local beside its parameter {@code in}. */
   private static final Set<String> DISCRIMINANT_RESERVED = union(RECORD_RESERVED, Set.of("in"));
   /** Every enum has these fields. */
   private static final Set<String> ENUM_RESERVED = Set.of("CODEC", "value");

@@ -83,6 +83,18 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aDiscriminantMappedWithTNamesTheClass() throws IOException {
+    Path file = dir.resolve("t.x");
+    Files.writeString(file, "enum kind { A = 1 };\nunion u switch (kind k) { case A: void; };\n");
+    CompileResult result = Compiler.generate(CompilerOptions.builder().source(file)
+        .packageName("t").externalType("kind", "com.example.Kind").build());
+    assertThat(result.diagnostics()).extracting(Diagnostic::toString)
+        .map(d -> d.replace(file.toString(), "t.x")).containsExactly(
+            "t.x:2:17: error: union discriminant must be int, unsigned int, enum or bool, not"
+                + " kind (mapped to com.example.Kind)");
+  }
+
+  @Test
   void constantOutOfRange() throws IOException {
     assertThat(errors("enum e { A = 4294967296 };\nstruct s { int x<-1>; };\n"))
         .containsExactly(

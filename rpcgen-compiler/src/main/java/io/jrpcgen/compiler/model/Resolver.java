@@ -759,6 +759,8 @@ public final class Resolver {
       return p.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     } else if (t instanceof XdrType.Ref r) {
       return (r.target() instanceof NamedType.Struct ? "struct " : "union ") + r.target().name();
+    } else if (t instanceof XdrType.External e) {
+      return e.name() + " (mapped to " + e.javaClass() + ")";
     }
     return t.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }

@@ -191,6 +191,13 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aTypeNamedLikeAGeneratedClass() throws IOException {
+    assertThat(errors("const A = 1;\nstruct t_constants { int x; };\n"))
+        .containsExactly("t.x:2:1: error: the constants class of t.x and 't_constants' both map"
+            + " to the Java name 'TConstants'");
+  }
+
+  @Test
   void typedefCodecNamesThatCollide() throws IOException {
     assertThat(errors("typedef int count_t;\ntypedef int countT;\n"))
         .containsExactly("t.x:2:1: error: 'count_t' and 'countT' both map to the Java name"

@@ -16,18 +16,9 @@ public final class JavaGenerator {
   /** The Java files for {@code schema}, with the names the naming pass gave it. */
   public static List<JavaFile> generate(Schema schema, Names names, GenerateOptions options) {
     String pkg = options.packageName();
-    List<String> typeNames = new ArrayList<>();
-    if (!schema.constants().isEmpty()) {
-      typeNames.add(names.constantsClass());
-    }
-    if (!schema.typedefs().isEmpty()) {
-      typeNames.add(names.typedefsClass());
-    }
-    schema.types().forEach(t -> typeNames.add(names.type(t)));
-    schema.programs().forEach(p -> typeNames.add(names.program(p)));
     // A class of the package named like a class the code refers to from elsewhere (String,
     // Override, List, Opaque) would hide it: both are then written qualified.
-    TypeMapper types = new TypeMapper(pkg, names, typeNames.stream()
+    TypeMapper types = new TypeMapper(pkg, names, names.topLevelTypes().stream()
         .filter(RuntimeNames::hidesAReferencedClass).toArray(String[]::new));
     StructEmitter structs = new StructEmitter(types);
     List<TypeSpec> specs = new ArrayList<>();

@@ -2,8 +2,11 @@ package io.jrpcgen.compiler.naming;
 
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.Schema;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Java names of one schema's generated code, each assigned once by {@link Naming}: what the
@@ -14,12 +17,17 @@ public final class Names {
   private final Map<Object, String> numberConstants = new IdentityHashMap<>();
   private final Map<Object, String> clients = new IdentityHashMap<>();
   private final Map<Object, String> arguments = new IdentityHashMap<>();
+  private final Set<String> topLevelTypes = new TreeSet<>();
   private final String constantsClass;
   private final String typedefsClass;
 
   Names(String constantsClass, String typedefsClass) {
     this.constantsClass = constantsClass;
     this.typedefsClass = typedefsClass;
+  }
+
+  void putTopLevelType(String name) {
+    topLevelTypes.add(name);
   }
 
   void put(Object modelObject, String name) {
@@ -44,6 +52,11 @@ public final class Names {
       throw new IllegalArgumentException("no Java name was assigned to " + key);
     }
     return name;
+  }
+
+  /** The simple names of every class the schema generates in its package, sorted. */
+  public Set<String> topLevelTypes() {
+    return Collections.unmodifiableSet(topLevelTypes);
   }
 
   /** The per-file constants class, e.g. {@code NfsProtConstants} for nfs_prot.x. */

@@ -8,7 +8,6 @@ import io.jrpcgen.compiler.model.XdrType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +40,6 @@ public final class Naming {
 
   private final Schema schema;
   private final Diagnostics diagnostics;
-  private final Set<String> topLevelTypes = new HashSet<>();
   private Names names;
 
   private Naming(Schema schema, Diagnostics diagnostics) {
@@ -63,21 +61,21 @@ public final class Naming {
     NameScope types = new NameScope(diagnostics, true, Set.of());
     if (!schema.constants().isEmpty()) {
       types.claimGenerated(names.constantsClass(), "the constants class of " + file);
-      topLevelTypes.add(names.constantsClass());
+      names.putTopLevelType(names.constantsClass());
     }
     if (!schema.typedefs().isEmpty()) {
       types.claimGenerated(names.typedefsClass(), "the typedefs class of " + file);
-      topLevelTypes.add(names.typedefsClass());
+      names.putTopLevelType(names.typedefsClass());
     }
     for (NamedType t : schema.types()) {
       String name = types.claim(JavaNames.typeName(t.name()), t.name(), t.pos());
       names.put(t, name);
-      topLevelTypes.add(name);
+      names.putTopLevelType(name);
     }
     for (Schema.Program p : schema.programs()) {
       String name = types.claim(JavaNames.typeName(p.name()), p.name(), p.pos());
       names.put(p, name);
-      topLevelTypes.add(name);
+      names.putTopLevelType(name);
     }
     for (NamedType t : schema.types()) {
       if (t instanceof NamedType.Struct s) {
@@ -212,7 +210,7 @@ public final class Naming {
   private String numberConstant(NameScope fields, NameScope nestedTypes, String xdrName,
       String suffix, SourcePos pos) {
     String name = JavaNames.constantName(xdrName);
-    boolean hides = topLevelTypes.contains(name) || nestedTypes.isTaken(name)
+    boolean hides = names.topLevelTypes().contains(name) || nestedTypes.isTaken(name)
         || fields.isTaken(name);
     return fields.claim(hides ? name + "_" + suffix : name, xdrName, pos);
   }

@@ -164,10 +164,11 @@ public final class Resolver {
     if (d instanceof Definition.Const c) {
       constDefs.put(c.name(), c);
     } else if (d instanceof Definition.Enum e) {
-      NamedType.Enum type = new NamedType.Enum(e.name(), e.pos());
       if (!external) {
+        NamedType.Enum type = new NamedType.Enum(e.name(), e.pos());
         register(type, () -> completeEnum(type, e.members()));
       }
+      // Mapped or not, its enumerators are constants of the file.
       declareMembers(e.members());
     } else if (d instanceof Definition.Struct s && !external) {
       NamedType.Struct type = new NamedType.Struct(s.name(), s.pos());
@@ -396,7 +397,7 @@ public final class Resolver {
     }
   }
 
-  /** Reports a name defined twice in one scope of its own (members, procedures). */
+  /** Reports a name defined twice in a scope of its own: a struct's, a program's, a version's. */
   private void unique(Map<String, SourcePos> scope, String what, String name, SourcePos pos) {
     SourcePos first = scope.putIfAbsent(name, pos);
     if (first != null) {

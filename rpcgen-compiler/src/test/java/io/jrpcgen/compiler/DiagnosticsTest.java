@@ -136,6 +136,14 @@ class DiagnosticsTest {
   }
 
   @Test
+  void duplicateVersionAndParameterNames() throws IOException {
+    assertThat(errors("program P {\n  version V { int ADD(int a, int a) = 1; } = 1;\n"
+        + "  version V { void X(void) = 1; } = 2;\n} = 1;\n"))
+        .containsExactly("t.x:2:30: error: parameter 'a' is already defined at t.x:2:23",
+            "t.x:3:3: error: version 'V' is already defined at t.x:2:3");
+  }
+
+  @Test
   void packageThatIsNotAJavaName() {
     assertThatThrownBy(() -> CompilerOptions.builder().packageName("com.example.class"))
         .isInstanceOf(IllegalArgumentException.class)

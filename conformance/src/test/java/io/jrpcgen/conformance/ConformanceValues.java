@@ -92,7 +92,7 @@ final class ConformanceValues {
       hex("00ff00"), new Inner(new Point(MAX, MIN), Color.WHITE, ""));
 
   static final Optionals OPTIONALS_PRESENT =
-      new Optionals(new Point(5, 6), Color.BLUE, new Maybe.Value(Long.MIN_VALUE), 7);
+      new Optionals(new Point(5, 6), Color.BLUE, new Maybe.True(Long.MIN_VALUE), 7);
   static final Optionals OPTIONALS_ABSENT = new Optionals(null, null, null, -7);
   static final Optionals OPTIONALS_MIXED =
       new Optionals(null, Color.WHITE, new Maybe.False(), 0);
@@ -149,16 +149,16 @@ final class ConformanceValues {
         default -> LONG_LIST;
       };
       Entry list = list(n);
-      cases.add(new Case<>(name, 1, ConformanceV1.ECHO_LIST, ConformanceTypedefs.cf_list, list,
+      cases.add(new Case<>(name, 1, ConformanceV1.ECHO_LIST, ConformanceTypedefs.CF_LIST, list,
           list, n < LONG_LIST, (v1, v2) -> v1.echoList(list)));
     }
     EchoTripleArgs triple = new EchoTripleArgs(MIN, "héllo", new Point(MAX, -1));
     cases.add(new Case<>("triple", 1, ConformanceV1.ECHO_TRIPLE, EchoTripleArgs.CODEC, triple,
         new Triple(triple.arg1(), triple.arg2(), triple.arg3()), true,
         (v1, v2) -> v1.echoTriple(triple.arg1(), triple.arg2(), triple.arg3())));
-    echo1(cases, "name_full", ConformanceV1.ECHO_NAME, ConformanceTypedefs.cf_name,
+    echo1(cases, "name_full", ConformanceV1.ECHO_NAME, ConformanceTypedefs.CF_NAME,
         "abcdefghijkl", ConformanceV1::echoName);
-    echo1(cases, "name_empty", ConformanceV1.ECHO_NAME, ConformanceTypedefs.cf_name, "",
+    echo1(cases, "name_empty", ConformanceV1.ECHO_NAME, ConformanceTypedefs.CF_NAME, "",
         ConformanceV1::echoName);
     echo1(cases, "name_bytes", ConformanceV1.ECHO_NAME, ConformanceTypedefs.cf_name,
         "\uDCE9".repeat(12), ConformanceV1::echoName);
@@ -174,16 +174,16 @@ final class ConformanceValues {
     echo2(cases, "choice_white", ConformanceV2.ECHO_CHOICE, Choice.CODEC,
         new Choice.Default(Color.WHITE, new Point(MAX, MIN)), ConformanceV2::echoChoice);
     echo2(cases, "maybe_true", ConformanceV2.ECHO_MAYBE, Maybe.CODEC,
-        new Maybe.Value(Long.MAX_VALUE), ConformanceV2::echoMaybe);
+        new Maybe.True(Long.MAX_VALUE), ConformanceV2::echoMaybe);
     echo2(cases, "maybe_false", ConformanceV2.ECHO_MAYBE, Maybe.CODEC, new Maybe.False(),
         ConformanceV2::echoMaybe);
-    echo2(cases, "status_ok", ConformanceV2.ECHO_STATUS, Status.CODEC, new Status.Ok(OPAQUES_A),
+    echo2(cases, "status_ok", ConformanceV2.ECHO_STATUS, Status.CODEC, new Status.Case0(OPAQUES_A),
         ConformanceV2::echoStatus);
     echo2(cases, "status_one", ConformanceV2.ECHO_STATUS, Status.CODEC,
-        new Status.Data(1, hex("01")), ConformanceV2::echoStatus);
+        new Status.Case1Or2(1, hex("01")), ConformanceV2::echoStatus);
     echo2(cases, "status_two", ConformanceV2.ECHO_STATUS, Status.CODEC,
-        new Status.Data(2, hex("fffefdfcfbfaf9")), ConformanceV2::echoStatus);
-    echo2(cases, "status_top", ConformanceV2.ECHO_STATUS, Status.CODEC, new Status.Why("why"),
+        new Status.Case1Or2(2, hex("fffefdfcfbfaf9")), ConformanceV2::echoStatus);
+    echo2(cases, "status_top", ConformanceV2.ECHO_STATUS, Status.CODEC, new Status.Case4294967295("why"),
         ConformanceV2::echoStatus);
     echo2(cases, "status_default", ConformanceV2.ECHO_STATUS, Status.CODEC,
         new Status.Default(7), ConformanceV2::echoStatus);
@@ -192,7 +192,7 @@ final class ConformanceValues {
     echo2(cases, "volume_silent", ConformanceV2.ECHO_VOLUME, Volume.CODEC,
         new Volume.CaseMinus1(), ConformanceV2::echoVolume);
     echo2(cases, "volume_quiet", ConformanceV2.ECHO_VOLUME, Volume.CODEC,
-        new Volume.Quiet(STRINGS_ODD), ConformanceV2::echoVolume);
+        new Volume.Case0(STRINGS_ODD), ConformanceV2::echoVolume);
     echo2(cases, "volume_loud", ConformanceV2.ECHO_VOLUME, Volume.CODEC,
         new Volume.Default(5, 1.5), ConformanceV2::echoVolume);
     echo2(cases, "volume_min", ConformanceV2.ECHO_VOLUME, Volume.CODEC,

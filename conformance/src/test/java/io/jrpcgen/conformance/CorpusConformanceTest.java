@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jrpcgen.compiler.CompileResult;
 import io.jrpcgen.compiler.Compiler;
 import io.jrpcgen.compiler.CompilerOptions;
-import io.jrpcgen.compiler.codegen.JavaGenerator;
 import io.jrpcgen.compiler.diag.Diagnostics;
 import io.jrpcgen.compiler.model.ResolveOptions;
 import io.jrpcgen.compiler.model.Resolver;
 import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.naming.Names;
+import io.jrpcgen.compiler.naming.Naming;
 import io.jrpcgen.compiler.parse.ParseOptions;
 import io.jrpcgen.compiler.parse.ParseResult;
 import io.jrpcgen.compiler.parse.XdrParser;
@@ -117,12 +118,12 @@ class CorpusConformanceTest {
     Diagnostics diagnostics = new Diagnostics();
     ParseResult parsed = XdrParser.parse(work.resolve(base + ".x"),
         new ParseOptions(List.of(), Map.of()), diagnostics);
-    Schema schema = Resolver.resolve(parsed.specification(), new ResolveOptions(Map.of(),
-        List.of(JavaGenerator.constantsClassName(parsed.specification().file()),
-            JavaGenerator.typedefsClassName(parsed.specification().file()))), diagnostics);
+    Schema schema = Resolver.resolve(parsed.specification(), new ResolveOptions(Map.of()),
+        diagnostics);
+    Names names = Naming.assign(schema, diagnostics);
     assertThat(diagnostics.list()).isEmpty();
-    CorpusFiller filler = new CorpusFiller(parsed.specification(), schema, parsed.sourceLines(),
-        javaPackage, loader);
+    CorpusFiller filler = new CorpusFiller(parsed.specification(), schema, names,
+        parsed.sourceLines(), javaPackage, loader);
 
     List<String> structs = CorpusFiller.structNames(parsed.specification());
     Map<String, String> javaHex = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import io.jrpcgen.compiler.ast.Specification;
 import io.jrpcgen.compiler.ast.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.naming.Names;
 import io.jrpcgen.xdr.Opaque;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -61,8 +62,8 @@ final class CorpusFiller {
   private final ClassLoader loader;
   private int seed;
 
-  CorpusFiller(Specification spec, Schema schema, Map<String, List<String>> sourceLines,
-      String javaPackage, ClassLoader loader) {
+  CorpusFiller(Specification spec, Schema schema, Names names,
+      Map<String, List<String>> sourceLines, String javaPackage, ClassLoader loader) {
     for (Definition d : spec.definitions()) {
       if (d instanceof Definition.Typedef t) {
         typedefs.put(t.name(), t.declaration());
@@ -73,7 +74,7 @@ final class CorpusFiller {
       }
     }
     for (NamedType t : schema.types()) {
-      javaNames.put(t.name(), t.javaName());
+      javaNames.put(t.name(), names.type(t));
       if (t instanceof NamedType.Enum e) {
         enums.put(e.name(), e);
         e.constants().forEach(c -> constants.put(c.name(), (long) c.value()));

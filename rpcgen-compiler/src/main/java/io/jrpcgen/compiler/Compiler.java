@@ -8,6 +8,8 @@ import io.jrpcgen.compiler.model.ResolveOptions;
 import io.jrpcgen.compiler.model.Resolver;
 import io.jrpcgen.compiler.model.Schema;
 import io.jrpcgen.compiler.naming.JavaNames;
+import io.jrpcgen.compiler.naming.Names;
+import io.jrpcgen.compiler.naming.Naming;
 import io.jrpcgen.compiler.parse.ParseOptions;
 import io.jrpcgen.compiler.parse.ParseResult;
 import io.jrpcgen.compiler.parse.XdrParser;
@@ -71,16 +73,14 @@ public final class Compiler {
       if (parsed.specification() == null) {
         continue;
       }
-      String file = parsed.specification().file();
       Schema schema = Resolver.resolve(parsed.specification(),
-          new ResolveOptions(options.externalTypes(), List.of(
-              JavaGenerator.constantsClassName(file), JavaGenerator.typedefsClassName(file))),
-          diagnostics);
-      if (schema == null) {
+          new ResolveOptions(options.externalTypes()), diagnostics);
+      Names names = schema == null ? null : Naming.assign(schema, diagnostics);
+      if (names == null) {
         continue;
       }
       String pkg = options.packageName() != null ? options.packageName() : packageFor(source);
-      for (JavaFile f : JavaGenerator.generate(schema,
+      for (JavaFile f : JavaGenerator.generate(schema, names,
           new GenerateOptions(pkg, options.emit(), options.defaultTimeout()))) {
         Path path = Path.of(f.packageName().replace('.', '/'), f.typeSpec().name() + ".java");
         // A wrap point ($Z) that wraps leaves the space before it at the end of the line.

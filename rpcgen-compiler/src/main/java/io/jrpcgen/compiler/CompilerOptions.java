@@ -1,5 +1,6 @@
 package io.jrpcgen.compiler;
 
+import com.palantir.javapoet.ClassName;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.lang.model.SourceVersion;
 
 /**
  * Everything one compilation needs: what the CLI's flags and the Maven plugin's parameters map to.
@@ -21,7 +23,8 @@ import java.util.Set;
  * @param includeDirs where {@code #include} looks after the including file's directory
  * @param emit what to generate besides types
  * @param defaultTimeout the timeout generated clients start with
- * @param externalTypes types a file uses without defining, mapped to Java classes with a CODEC
+ * @param externalTypes types mapped to Java classes with a CODEC: ones a file uses without
+ *     defining, or defines but should not get generated
  */
 public record CompilerOptions(List<Path> sources, Path outputDir, String packageName,
     Map<String, String> defines, List<Path> includeDirs, Set<Emit> emit, Duration defaultTimeout,
@@ -39,6 +42,48 @@ public record CompilerOptions(List<Path> sources, Path outputDir, String package
     if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
       throw new IllegalArgumentException("defaultTimeout <= 0: " + defaultTimeout);
     }
+    if (packageName != null) {
+      checkPackageName(packageName);
+    }
+    externalTypes.forEach(CompilerOptions::checkExternalType);
+  }
+
+  /** Rejects a package javac would not accept ("" is the unnamed package). */
+  private static void checkPackageName(String name) {
+    if (name.isEmpty()) {
+      return;
+    }
+    String problem = problem(name);
+    if (problem != null) {
+      throw new IllegalArgumentException("not a Java package name: '" + name + "'" + problem);
+    }
+  }
+
+  /** Rejects a class name that generated code could not refer to. */
+  private static void checkExternalType(String xdrName, String javaClass) {
+    String problem = problem(javaClass);
+    if (problem == null) {
+      try {
+        ClassName.bestGuess(javaClass);
+        return;
+      } catch (IllegalArgumentException e) {
+        problem = " (package.Class)";
+      }
+    }
+    throw new IllegalArgumentException("-T " + xdrName + "=" + javaClass
+        + ": not a Java class name" + problem);
+  }
+
+  /** Null if {@code name} is a qualified Java name, else why not (possibly ""). */
+  private static String problem(String name) {
+    for (String part : name.split("\\.", -1)) {
+      if (SourceVersion.isKeyword(part)) {
+        return " ('" + part + "' is a Java keyword)";
+      } else if (!SourceVersion.isIdentifier(part)) {
+        return "";
+      }
+    }
+    return null;
   }
 
   /** Starts options with the defaults: output in ".", client and server emitted, 25 s. */
@@ -71,8 +116,11 @@ public record CompilerOptions(List<Path> sources, Path outputDir, String package
       return this;
     }
 
-    /** Sets the package of the generated code. */
+    /** Sets the package of the generated code; rejects one that is not a Java name. */
     public Builder packageName(String packageName) {
+      if (packageName != null) {
+        checkPackageName(packageName);
+      }
       this.packageName = packageName;
       return this;
     }
@@ -101,8 +149,12 @@ public record CompilerOptions(List<Path> sources, Path outputDir, String package
       return this;
     }
 
-    /** Maps a type the file uses but does not define to a Java class with a CODEC. */
+    /**
+     * Maps a type to a Java class with a CODEC: one the file uses but does not define, or one it
+     * defines that should not be generated. Rejects a class name that is not a Java name.
+     */
     public Builder externalType(String xdrName, String javaClass) {
+      checkExternalType(xdrName, javaClass);
       externalTypes.put(xdrName, javaClass);
       return this;
     }

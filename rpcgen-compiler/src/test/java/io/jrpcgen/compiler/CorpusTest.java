@@ -70,8 +70,10 @@ class CorpusTest {
     CompileResult unmapped =
         Compiler.generate(options("debian/libnsl-dev/nis_callback.x").build());
     assertThat(unmapped.diagnostics()).isNotEmpty().extracting(Diagnostic::toString)
-        .allMatch(d -> d.endsWith("error: undefined type 'nis_object'")
-            || d.endsWith("error: undefined type 'nis_error'"));
+        .allMatch(d -> d.endsWith("error: undefined type 'nis_object' (map it to a Java class"
+            + " with -T nis_object=CLASS)")
+            || d.endsWith("error: undefined type 'nis_error' (map it to a Java class with"
+            + " -T nis_error=CLASS)"));
 
     CompileResult nis = Compiler.generate(CompilerOptions.builder()
         .source(CORPUS.resolve("debian/libnsl-dev/nis.x")).packageName("corpus.nis").build());

@@ -1,6 +1,7 @@
 package io.jrpcgen.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.compiler.diag.Diagnostic;
 import java.io.IOException;
@@ -33,8 +34,9 @@ class DiagnosticsTest {
     assertThat(errors("struct square_in { long arg1; };\n"
         + "program P { version V { square_out SQUAREPROC(square_inn) = 1; } = 1; } = 1;\n"))
         .containsExactly(
-            "t.x:2:25: error: undefined type 'square_out'",
-            "t.x:2:47: error: undefined type 'square_inn'");
+            "t.x:2:25: error: undefined type 'square_out' (map it to a Java class with"
+                + " -T square_out=CLASS)",
+            "t.x:2:47: error: undefined type 'square_inn'; did you mean 'square_in'?");
   }
 
   @Test
@@ -81,6 +83,18 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aDiscriminantMappedWithTNamesTheClass() throws IOException {
+    Path file = dir.resolve("t.x");
+    Files.writeString(file, "enum kind { A = 1 };\nunion u switch (kind k) { case A: void; };\n");
+    CompileResult result = Compiler.generate(CompilerOptions.builder().source(file)
+        .packageName("t").externalType("kind", "com.example.Kind").build());
+    assertThat(result.diagnostics()).extracting(Diagnostic::toString)
+        .map(d -> d.replace(file.toString(), "t.x")).containsExactly(
+            "t.x:2:17: error: union discriminant must be int, unsigned int, enum or bool, not"
+                + " kind (mapped to com.example.Kind)");
+  }
+
+  @Test
   void constantOutOfRange() throws IOException {
     assertThat(errors("enum e { A = 4294967296 };\nstruct s { int x<-1>; };\n"))
         .containsExactly(
@@ -91,7 +105,111 @@ class DiagnosticsTest {
   @Test
   void undefinedConstant() throws IOException {
     assertThat(errors("struct s { int x<MAX>; };\n"))
-        .containsExactly("t.x:1:18: error: undefined constant 'MAX'");
+        .containsExactly("t.x:1:18: error: undefined constant 'MAX' (define it with"
+            + " -D MAX=VALUE)");
+  }
+
+  @Test
+  void misspeltConstantSuggestsTheNearestOne() throws IOException {
+    assertThat(errors("const MAXNAME = 8;\nstruct s { int x<MAXNAM>; };\n"))
+        .containsExactly("t.x:2:18: error: undefined constant 'MAXNAM'; did you mean"
+            + " 'MAXNAME'?");
+  }
+
+  @Test
+  void misspeltTypeSuggestsTheNearestOne() throws IOException {
+    assertThat(errors("struct point { int x; };\nstruct s { pointt p; };\n"))
+        .containsExactly("t.x:2:12: error: undefined type 'pointt'; did you mean 'point'?");
+  }
+
+  @Test
+  void duplicateMember() throws IOException {
+    assertThat(errors("struct s { int x; int x; };\n"))
+        .containsExactly("t.x:1:23: error: member 'x' is already defined at t.x:1:16");
+  }
+
+  @Test
+  void duplicateProcedureName() throws IOException {
+    assertThat(errors("program P { version V {\n  void A(void) = 1;\n  void A(void) = 2;\n"
+        + "} = 1; } = 1;\n"))
+        .containsExactly("t.x:3:8: error: procedure 'A' is already defined at t.x:2:8");
+  }
+
+  @Test
+  void duplicateVersionAndParameterNames() throws IOException {
+    assertThat(errors("program P {\n  version V { int ADD(int a, int a) = 1; } = 1;\n"
+        + "  version V { void X(void) = 1; } = 2;\n} = 1;\n"))
+        .containsExactly("t.x:2:30: error: parameter 'a' is already defined at t.x:2:23",
+            "t.x:3:3: error: version 'V' is already defined at t.x:2:3");
+  }
+
+  @Test
+  void packageThatIsNotAJavaName() {
+    assertThatThrownBy(() -> CompilerOptions.builder().packageName("com.example.class"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a Java package name: 'com.example.class' ('class' is a Java keyword)");
+    assertThatThrownBy(() -> CompilerOptions.builder().packageName("com.1x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a Java package name: 'com.1x'");
+  }
+
+  @Test
+  void externalTypeThatIsNotAJavaClassName() {
+    assertThatThrownBy(() -> CompilerOptions.builder().externalType("fh", "com.example.new.Fh"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("-T fh=com.example.new.Fh: not a Java class name ('new' is a Java keyword)");
+  }
+
+  @Test
+  void structKeywordForAUnionIsAcceptedAsRpcgenDoes() throws IOException {
+    CompileResult result = compile("union u switch (int d) { case 1: int a; default: void; };\n"
+        + "struct s { struct u x; };\n");
+    assertThat(result.diagnostics()).isEmpty();
+    assertThat(result.files()).containsKey(Path.of("t/S.java"));
+  }
+
+  @Test
+  void noDefinitionsLeftWarnsWithTheLikelyCause() throws IOException {
+    CompileResult result = compile("/* as db_item_c.x */\n#ifdef USINGC\nconst A = 1;\n"
+        + "#endif\n");
+    assertThat(result.success()).isTrue();
+    assertThat(result.files()).isEmpty();
+    assertThat(result.diagnostics()).extracting(Diagnostic::toString)
+        .map(d -> d.replace(dir.resolve("t.x").toString(), "t.x"))
+        .containsExactly("t.x:1:1: warning: no definitions in t.x; are they inside"
+            + " #ifdef USINGC?");
+    assertThat(compile("/* nothing */\n").diagnostics()).extracting(Diagnostic::toString)
+        .map(d -> d.replace(dir.resolve("t.x").toString(), "t.x"))
+        .containsExactly("t.x:1:1: warning: no definitions in t.x");
+  }
+
+  @Test
+  void armNamesThatCollide() throws IOException {
+    assertThat(errors("enum k { A_B = 1, AB = 2 };\n"
+        + "union u switch (k d) { case A_B: void; case AB: void; };\n"))
+        .containsExactly("t.x:2:45: error: 'A_B' and 'AB' both map to the Java name 'Ab'");
+  }
+
+  @Test
+  void nestedProgramNamesThatCollide() throws IOException {
+    assertThat(errors("program P { version V { void X(void) = 1; } = 1;\n"
+        + "  version V_CLIENT { void Y(void) = 1; } = 2; } = 1;\n"))
+        .containsExactly("t.x:2:3: error: 'V' and 'V_CLIENT' both map to the Java name"
+            + " 'VClient'");
+  }
+
+  @Test
+  void aTypeNamedLikeAGeneratedClass() throws IOException {
+    assertThat(errors("const A = 1;\nstruct t_constants { int x; };\n"))
+        .containsExactly("t.x:2:1: error: the constants class of t.x and 't_constants' both map"
+            + " to the Java name 'TConstants'");
+  }
+
+  @Test
+  void typedefCodecNamesThatCollide() throws IOException {
+    assertThat(errors("typedef int count_t;\ntypedef int countT;\n"))
+        .containsExactly("t.x:2:1: error: 'count_t' and 'countT' both map to the Java name"
+            + " 'COUNT_T'");
   }
 
   @Test

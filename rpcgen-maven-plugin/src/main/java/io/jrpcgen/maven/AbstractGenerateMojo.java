@@ -181,12 +181,16 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       throws MojoExecutionException {
     CompilerOptions.Builder b = CompilerOptions.builder().outputDir(outputDir);
     sources.forEach(b::source);
-    if (packageName != null && !packageName.isBlank()) {
-      b.packageName(packageName.strip());
-    }
     defines.forEach((name, value) -> b.define(name, value == null ? "1" : value));
     includeDirectories.forEach(d -> b.includeDir(d.toPath()));
-    externalTypes.forEach(b::externalType);
+    try {
+      if (packageName != null && !packageName.isBlank()) {
+        b.packageName(packageName.strip());
+      }
+      externalTypes.forEach(b::externalType);
+    } catch (IllegalArgumentException e) {
+      throw new MojoExecutionException("jrpcgen: " + e.getMessage(), e);
+    }
     Set<Emit> parts = EnumSet.of(Emit.TYPES);
     for (String e : emit) {
       try {

@@ -101,4 +101,17 @@ class IncrementalGenerationTest {
     assertThat(out).doesNotExist();
     assertThat(state).doesNotExist();
   }
+
+  /** Once an internal error (not a valid name: 1KvConstants) for the plugin as for the CLI. */
+  @Test
+  void aFileNameThatIsNoJavaIdentifierGivesValidNames() throws IOException {
+    source = dir.resolve("1kv.x");
+    Files.writeString(source, "const MAX = 1;\n");
+    CompilerOptions options = CompilerOptions.builder().source(source)
+        .outputDir(dir.resolve("out")).build();
+    IncrementalGeneration.Outcome outcome =
+        new IncrementalGeneration(options, "c1", dir.resolve("state/1kv.state")).run();
+    assertThat(outcome.result().success()).isTrue();
+    assertThat(dir.resolve("out/_1kv/_1KvConstants.java")).isRegularFile();
+  }
 }

@@ -9,15 +9,17 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.Schema;
-import io.jrpcgen.compiler.naming.JavaNames;
+import io.jrpcgen.compiler.naming.Names;
 import javax.lang.model.element.Modifier;
 
 /** The per-file classes for constants and for typedef codecs. */
 final class ConstantsEmitter {
   private final TypeMapper types;
+  private final Names names;
 
   ConstantsEmitter(TypeMapper types) {
     this.types = types;
+    this.names = types.names();
   }
 
   /**
@@ -40,7 +42,7 @@ final class ConstantsEmitter {
         "The constants of " + Docs.fileName(schema.file()) + ".\n");
     for (Schema.Constant c : schema.constants()) {
       FieldSpec.Builder field;
-      String javaName = JavaNames.constantName(c.name());
+      String javaName = names.constant(c);
       if (c.text() != null) {
         field = FieldSpec.builder(String.class, javaName).initializer("$S", c.text());
       } else if (c.fitsInt()) {
@@ -62,7 +64,7 @@ final class ConstantsEmitter {
     for (Schema.Typedef t : schema.typedefs()) {
       type.addField(FieldSpec.builder(
               ParameterizedTypeName.get(XDR_CODEC, types.javaType(t.type()).box()),
-              t.javaName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+              names.typedef(t), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc(Docs.cite("typedef " + t.name(), t.pos()))
           .initializer("$Z$L", types.codec(t.type()))
           .build());
@@ -70,8 +72,8 @@ final class ConstantsEmitter {
     return type.build();
   }
 
-  private static TypeSpec.Builder utilityClass(ClassName name, String javadoc) {
-    return TypeSpec.classBuilder(name)
+  private TypeSpec.Builder utilityClass(ClassName name, String javadoc) {
+    return types.qualifying(TypeSpec.classBuilder(name))
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc(javadoc)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());

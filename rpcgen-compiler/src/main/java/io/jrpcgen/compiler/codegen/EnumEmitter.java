@@ -13,7 +13,6 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
-import io.jrpcgen.compiler.naming.JavaNames;
 import java.util.HashSet;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
@@ -28,14 +27,14 @@ final class EnumEmitter {
 
   TypeSpec emit(NamedType.Enum e) {
     ClassName name = types.className(e);
-    TypeSpec.Builder type = TypeSpec.enumBuilder(name.simpleName())
+    TypeSpec.Builder type = types.qualifying(TypeSpec.enumBuilder(name.simpleName()))
         .addModifiers(Modifier.PUBLIC)
         .addSuperinterface(XDR_ENUM)
         .addJavadoc(Docs.cite("enum " + e.name(), e.pos()));
     CodeBlock.Builder cases = CodeBlock.builder();
     Set<Integer> values = new HashSet<>();
     for (NamedType.Constant c : e.constants()) {
-      String constant = JavaNames.constantName(c.name());
+      String constant = types.names().enumConstant(c);
       type.addEnumConstant(constant,
           TypeSpec.anonymousClassBuilder("$L", TypeMapper.intLiteral(c.value())).build());
       // Of two names for one value, decoding gives the first.

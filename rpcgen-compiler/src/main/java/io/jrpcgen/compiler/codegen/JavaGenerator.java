@@ -5,40 +5,29 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.Schema;
-import io.jrpcgen.compiler.naming.JavaNames;
+import io.jrpcgen.compiler.naming.Names;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** Generates the Java files of a resolved schema: deterministic, one emitter per construct. */
 public final class JavaGenerator {
   private JavaGenerator() {}
 
-  /** The per-file constants class name, e.g. {@code NfsProtConstants} for nfs_prot.x. */
-  public static String constantsClassName(String file) {
-    return baseName(file) + "Constants";
-  }
-
-  /** The per-file typedef codecs class name, e.g. {@code NfsProtTypedefs}. */
-  public static String typedefsClassName(String file) {
-    return baseName(file) + "Typedefs";
-  }
-
-  /** The Java files for {@code schema}. */
-  public static List<JavaFile> generate(Schema schema, GenerateOptions options) {
+  /** The Java files for {@code schema}, with the names the naming pass gave it. */
+  public static List<JavaFile> generate(Schema schema, Names names, GenerateOptions options) {
     String pkg = options.packageName();
-    TypeMapper types = new TypeMapper(pkg);
+    // A class of the package named like a class the code refers to from elsewhere (String,
+    // Override, List, Opaque) would hide it: both are then written qualified.
+    TypeMapper types = new TypeMapper(pkg, names, names.topLevelTypes().stream()
+        .filter(RuntimeNames::hidesAReferencedClass).toArray(String[]::new));
     StructEmitter structs = new StructEmitter(types);
     List<TypeSpec> specs = new ArrayList<>();
     ConstantsEmitter constants = new ConstantsEmitter(types);
     if (!schema.constants().isEmpty()) {
-      specs.add(constants.constants(ClassName.get(pkg, constantsClassName(schema.file())),
-          schema));
+      specs.add(constants.constants(ClassName.get(pkg, names.constantsClass()), schema));
     }
     if (!schema.typedefs().isEmpty()) {
-      specs.add(constants.typedefs(ClassName.get(pkg, typedefsClassName(schema.file())),
-          schema));
+      specs.add(constants.typedefs(ClassName.get(pkg, names.typedefsClass()), schema));
     }
     EnumEmitter enums = new EnumEmitter(types);
     UnionEmitter unions = new UnionEmitter(types);
@@ -51,10 +40,7 @@ public final class JavaGenerator {
         specs.add(enums.emit(e));
       }
     }
-    Set<String> typeNames = new HashSet<>();
-    specs.forEach(t -> typeNames.add(t.name()));
-    schema.programs().forEach(p -> typeNames.add(p.javaName()));
-    ProgramEmitter programs = new ProgramEmitter(types, structs, options, typeNames);
+    ProgramEmitter programs = new ProgramEmitter(types, structs, options);
     for (Schema.Program p : schema.programs()) {
       specs.add(programs.emit(p, pkg));
     }
@@ -69,11 +55,5 @@ public final class JavaGenerator {
           .build());
     }
     return files;
-  }
-
-  private static String baseName(String file) {
-    String name = Docs.fileName(file);
-    int dot = name.lastIndexOf('.');
-    return JavaNames.typeName(dot > 0 ? name.substring(0, dot) : name);
   }
 }

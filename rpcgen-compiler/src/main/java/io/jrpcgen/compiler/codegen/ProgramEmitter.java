@@ -20,11 +20,9 @@ import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.Schema;
 import io.jrpcgen.compiler.model.XdrType;
-import io.jrpcgen.compiler.naming.JavaNames;
+import io.jrpcgen.compiler.naming.Names;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -33,45 +31,27 @@ import javax.lang.model.element.Modifier;
  */
 final class ProgramEmitter {
   private final TypeMapper types;
+  private final Names names;
   private final StructEmitter structs;
   private final GenerateOptions options;
-  private final Set<String> packageTypeNames;
-  private Set<String> typeNames;
 
-  ProgramEmitter(TypeMapper types, StructEmitter structs, GenerateOptions options,
-      Set<String> packageTypeNames) {
+  ProgramEmitter(TypeMapper types, StructEmitter structs, GenerateOptions options) {
     this.types = types;
+    this.names = types.names();
     this.structs = structs;
     this.options = options;
-    this.packageTypeNames = packageTypeNames;
-  }
-
-  /**
-   * The Java name of a program, version or procedure number: its .x spelling, unless a type in
-   * scope has that name. A field would hide the type in expressions such as {@code V1.CODEC}, so
-   * then the constant takes a suffix ({@code V1_VERSION}).
-   */
-  private String numberName(String xdrName, String suffix) {
-    String name = JavaNames.constantName(xdrName);
-    return typeNames.contains(name) ? name + "_" + suffix : name;
   }
 
   TypeSpec emit(Schema.Program program, String packageName) {
-    ClassName outer = ClassName.get(packageName, program.javaName());
-    typeNames = new HashSet<>(packageTypeNames);
-    for (Schema.Version v : program.versions()) {
-      typeNames.add(v.javaName());
-      typeNames.add(v.javaName() + "Client");
-      v.procedures().forEach(p -> typeNames.add(argumentsName(p)));
-    }
-    TypeSpec.Builder type = TypeSpec.classBuilder(outer)
+    ClassName outer = ClassName.get(packageName, names.program(program));
+    TypeSpec.Builder type = types.qualifying(TypeSpec.classBuilder(outer))
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc(Docs.cite("program " + program.name(), program.pos()))
-        .addField(intConstant(numberName(program.name(), "PROGRAM"), program.number(),
+        .addField(intConstant(names.number(program), program.number(),
             "The program number."))
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (Schema.Version v : program.versions()) {
-      type.addField(intConstant(numberName(v.name(), "VERSION"), v.number(),
+      type.addField(intConstant(names.number(v), v.number(),
           "The number of version {@code " + v.name() + "}."));
     }
     if (options.emit().contains(Emit.CLIENT)) {
@@ -99,33 +79,29 @@ final class ProgramEmitter {
   }
 
   private TypeSpec argumentsRecord(ClassName outer, Schema.Procedure p) {
-    List<NamedType.Field> fields = new ArrayList<>();
-    for (Schema.Parameter param : p.parameters()) {
-      fields.add(new NamedType.Field(param.javaName(), param.javaName(), param.type(), p.pos()));
-    }
     long minSize = p.parameters().stream().mapToLong(a -> a.type().minEncodedSize()).sum();
-    return structs.recordWithCodec(outer.nestedClass(argumentsName(p)), fields, null,
+    return structs.recordWithCodec(outer.nestedClass(names.arguments(p)), p.parameters(), null,
         "The arguments of {@code " + p.name() + "}, sent one after another.\n", minSize)
         .addModifiers(Modifier.STATIC)
         .build();
   }
 
   private TypeSpec versionInterface(ClassName outer, Schema.Program program, Schema.Version v) {
-    TypeSpec.Builder type = TypeSpec.interfaceBuilder(v.javaName())
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.version(v))
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("Version {@code $L} of {@code $L}:\nwhat a server implements and a client"
             + " calls.\n", v.name(), program.name());
     for (Schema.Procedure p : v.procedures()) {
-      type.addField(intConstant(numberName(p.name(), "PROCEDURE"), p.number(),
+      type.addField(intConstant(names.number(p), p.number(),
           "The number of procedure {@code " + p.name() + "}."));
     }
     for (Schema.Procedure p : v.procedures()) {
-      MethodSpec.Builder m = MethodSpec.methodBuilder(p.javaName())
+      MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
           .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
           .addJavadoc(Docs.cite(signature(p), p.pos()))
           .returns(resultType(p));
-      for (Schema.Parameter param : p.parameters()) {
-        m.addParameter(types.javaType(param.type()), param.javaName());
+      for (NamedType.Field param : p.parameters()) {
+        m.addParameter(types.javaType(param.type()), names.field(param));
       }
       type.addMethod(m.build());
     }
@@ -133,8 +109,8 @@ final class ProgramEmitter {
   }
 
   private TypeSpec client(ClassName outer, Schema.Program program, Schema.Version v) {
-    ClassName iface = outer.nestedClass(v.javaName());
-    ClassName self = outer.nestedClass(v.javaName() + "Client");
+    ClassName iface = outer.nestedClass(names.version(v));
+    ClassName self = outer.nestedClass(names.client(v));
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(iface)
@@ -155,7 +131,7 @@ final class ProgramEmitter {
             .returns(self)
             .addStatement("return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
                 + ".withTimeout(DEFAULT_TIMEOUT)))", self, RPC_CLIENT,
-                numberName(program.name(), "PROGRAM"), numberName(v.name(), "VERSION"),
+                names.number(program), names.number(v),
                 CALL_OPTIONS)
             .build())
         .addMethod(MethodSpec.methodBuilder("create")
@@ -178,8 +154,8 @@ final class ProgramEmitter {
             .addParameter(String.class, "protocol")
             .returns(self)
             .addStatement("return new $T(factory.client(host,$W$N,$W$N,$Wprotocol)"
-                + ".withTimeout(DEFAULT_TIMEOUT))", self, numberName(program.name(), "PROGRAM"),
-                numberName(v.name(), "VERSION"))
+                + ".withTimeout(DEFAULT_TIMEOUT))", self, names.number(program),
+                names.number(v))
             .build())
         .addMethod(copy(self, "withTimeout", DURATION, "timeout",
             "A copy whose calls wait at most {@code timeout} ({@code CLSET_TIMEOUT})."))
@@ -195,15 +171,15 @@ final class ProgramEmitter {
             .addStatement("return client")
             .build());
     for (Schema.Procedure p : v.procedures()) {
-      MethodSpec.Builder m = MethodSpec.methodBuilder(p.javaName())
+      MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
           .addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC)
           .returns(resultType(p));
-      for (Schema.Parameter param : p.parameters()) {
-        m.addParameter(types.javaType(param.type()), param.javaName());
+      for (NamedType.Field param : p.parameters()) {
+        m.addParameter(types.javaType(param.type()), names.field(param));
       }
       CodeBlock call = CodeBlock.of("client.call($T.$N,$W$L,$W$L)", iface,
-          numberName(p.name(), "PROCEDURE"), argumentsCodecAndValue(outer, p),
+          names.number(p), argumentsCodecAndValue(outer, p),
           types.codec(p.result()));
       if (p.result() instanceof XdrType.Void) {
         m.addStatement("$L", call);
@@ -222,23 +198,23 @@ final class ProgramEmitter {
   }
 
   private MethodSpec binder(ClassName outer, Schema.Program program, Schema.Version v) {
-    ClassName iface = outer.nestedClass(v.javaName());
+    ClassName iface = outer.nestedClass(names.version(v));
     CodeBlock.Builder table = CodeBlock.builder()
         .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
-            numberName(program.name(), "PROGRAM"), numberName(v.name(), "VERSION"));
+            names.number(program), names.number(v));
     for (Schema.Procedure p : v.procedures()) {
       if (p.result() instanceof XdrType.Void) {
         table.add("\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))", PROCEDURE, iface,
-            numberName(p.name(), "PROCEDURE"), p.name(), argumentsCodec(outer, p),
+            names.number(p), p.name(), argumentsCodec(outer, p),
             handler(p));
       } else {
         table.add("\n.procedure($T.of($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
-            numberName(p.name(), "PROCEDURE"), p.name(), argumentsCodec(outer, p),
+            names.number(p), p.name(), argumentsCodec(outer, p),
             types.codec(p.result()), handler(p));
       }
     }
     table.add("\n.build();\n$<$<");
-    return MethodSpec.methodBuilder("bind" + v.javaName())
+    return MethodSpec.methodBuilder(names.binder(v))
         .addJavadoc("The dispatch table that serves version {@code $L} with {@code impl}, for"
             + "\n{@code RpcServer.builder().program(...)}.\n", v.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -254,11 +230,11 @@ final class ProgramEmitter {
     if (p.parameters().size() == 1) {
       args.add(CodeBlock.of("args"));
     } else {
-      for (Schema.Parameter param : p.parameters()) {
-        args.add(CodeBlock.of("args.$N()", param.javaName()));
+      for (NamedType.Field param : p.parameters()) {
+        args.add(CodeBlock.of("args.$N()", names.field(param)));
       }
     }
-    return CodeBlock.of("(call, args) -> impl.$N($L)", p.javaName(),
+    return CodeBlock.of("(call, args) -> impl.$N($L)", names.procedure(p),
         CodeBlock.join(args, ",$W"));
   }
 
@@ -266,7 +242,7 @@ final class ProgramEmitter {
     return switch (p.parameters().size()) {
       case 0 -> CodeBlock.of("$T.VOID", XDR_CODEC);
       case 1 -> types.codec(p.parameters().get(0).type());
-      default -> CodeBlock.of("$T.CODEC", outer.nestedClass(argumentsName(p)));
+      default -> CodeBlock.of("$T.CODEC", outer.nestedClass(names.arguments(p)));
     };
   }
 
@@ -274,15 +250,11 @@ final class ProgramEmitter {
     return switch (p.parameters().size()) {
       case 0 -> CodeBlock.of("$T.VOID,$Wnull", XDR_CODEC);
       case 1 -> CodeBlock.of("$L,$W$N", types.codec(p.parameters().get(0).type()),
-          p.parameters().get(0).javaName());
-      default -> CodeBlock.of("$T.CODEC,$Wnew $T($L)", outer.nestedClass(argumentsName(p)),
-          outer.nestedClass(argumentsName(p)), CodeBlock.join(p.parameters().stream()
-              .map(a -> CodeBlock.of("$N", a.javaName())).toList(), ",$W"));
+          names.field(p.parameters().get(0)));
+      default -> CodeBlock.of("$T.CODEC,$Wnew $T($L)", outer.nestedClass(names.arguments(p)),
+          outer.nestedClass(names.arguments(p)), CodeBlock.join(p.parameters().stream()
+              .map(a -> CodeBlock.of("$N", names.field(a))).toList(), ",$W"));
     };
-  }
-
-  private static String argumentsName(Schema.Procedure p) {
-    return JavaNames.typeName(p.name()) + "Args";
   }
 
   private TypeName resultType(Schema.Procedure p) {
@@ -292,7 +264,7 @@ final class ProgramEmitter {
   /** The procedure as the .x declares it, typedefs resolved: {@code int ADD(int, int) = 5}. */
   private static String signature(Schema.Procedure p) {
     List<String> parameters = new ArrayList<>();
-    for (Schema.Parameter param : p.parameters()) {
+    for (NamedType.Field param : p.parameters()) {
       parameters.add(Docs.xdr(param.type()));
     }
     return Docs.xdr(p.result()) + " " + p.name() + "("

@@ -1,6 +1,8 @@
 package io.jrpcgen.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
+import java.lang.reflect.Field;
+import java.util.Set;
 
 /** The runtime classes generated code refers to. */
 final class RuntimeNames {
@@ -25,4 +27,35 @@ final class RuntimeNames {
   static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
 
   private RuntimeNames() {}
+
+  /**
+   * The classes of {@code java.lang} generated code refers to, or may: every file sees them
+   * without an import, so a class of the generated package with one of these names hides them.
+   */
+  private static final Set<String> JAVA_LANG = Set.of("AutoCloseable", "Boolean", "Byte",
+      "Character", "CharSequence", "Class", "Comparable", "Deprecated", "Double", "Exception",
+      "Float", "IllegalArgumentException", "IllegalStateException", "IndexOutOfBoundsException",
+      "Integer", "Iterable", "Long", "Math", "NullPointerException", "Number", "Object",
+      "Override", "RuntimeException", "SafeVarargs", "Short", "String", "StringBuilder",
+      "SuppressWarnings", "System", "UnsupportedOperationException", "Void");
+
+  /**
+   * Whether a class of the generated package named {@code simpleName} would hide a class the
+   * generated code refers to: one of the constants above or of {@link #JAVA_LANG}.
+   */
+  static boolean hidesAReferencedClass(String simpleName) {
+    if (JAVA_LANG.contains(simpleName)) {
+      return true;
+    }
+    for (Field f : RuntimeNames.class.getDeclaredFields()) {
+      try {
+        if (f.get(null) instanceof ClassName c && c.simpleName().equals(simpleName)) {
+          return true;
+        }
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return false;
+  }
 }

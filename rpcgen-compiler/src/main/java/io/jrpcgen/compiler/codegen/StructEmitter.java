@@ -14,15 +14,18 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
+import io.jrpcgen.compiler.naming.Names;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /** A struct as a record with a {@code CODEC}, and a linked list's codec as a loop. */
 final class StructEmitter {
   private final TypeMapper types;
+  private final Names names;
 
   StructEmitter(TypeMapper types) {
     this.types = types;
+    this.names = types.names();
   }
 
   TypeSpec emit(NamedType.Struct struct) {
@@ -40,9 +43,9 @@ final class StructEmitter {
       NamedType.Field listTail, String javadoc, long minSize) {
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
     for (NamedType.Field f : fields) {
-      constructor.addParameter(types.javaType(f.type()), f.javaName());
+      constructor.addParameter(types.javaType(f.type()), names.field(f));
     }
-    TypeSpec.Builder record = TypeSpec.recordBuilder(name.simpleName())
+    TypeSpec.Builder record = types.qualifying(TypeSpec.recordBuilder(name.simpleName()))
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc(javadoc)
         .recordConstructor(constructor.build())
@@ -80,7 +83,7 @@ final class StructEmitter {
   private MethodSpec encode(ClassName name, List<NamedType.Field> fields) {
     MethodSpec.Builder m = encodeMethod(name);
     for (NamedType.Field f : fields) {
-      m.addCode(types.encode(f.type(), CodeBlock.of("value.$N()", f.javaName())));
+      m.addCode(types.encode(f.type(), CodeBlock.of("value.$N()", names.field(f))));
     }
     return m.build();
   }
@@ -113,11 +116,11 @@ final class StructEmitter {
     MethodSpec.Builder m = encodeMethod(name)
         .addComment("A linked list: written in a loop, so its length never costs stack.")
         .beginControlFlow("for ($T node = value; node != null; node = node.$N())", name,
-            tail.javaName());
+            names.field(tail));
     for (NamedType.Field f : fields.subList(0, fields.size() - 1)) {
-      m.addCode(types.encode(f.type(), CodeBlock.of("node.$N()", f.javaName())));
+      m.addCode(types.encode(f.type(), CodeBlock.of("node.$N()", names.field(f))));
     }
-    m.addStatement("out.writeBoolean(node.$N() != null)", tail.javaName());
+    m.addStatement("out.writeBoolean(node.$N() != null)", names.field(tail));
     return m.endControlFlow().build();
   }
 
@@ -136,7 +139,7 @@ final class StructEmitter {
         .addStatement("$T node = nodes.get(i)", name);
     CodeBlock.Builder args = CodeBlock.builder();
     for (NamedType.Field f : values) {
-      args.add("node.$N(),$W", f.javaName());
+      args.add("node.$N(),$W", names.field(f));
     }
     return m.addStatement("list = new $T($Llist)", name, args.build())
         .endControlFlow()

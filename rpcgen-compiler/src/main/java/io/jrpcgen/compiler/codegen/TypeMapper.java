@@ -9,19 +9,36 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.XdrType;
+import io.jrpcgen.compiler.naming.Names;
 
 /** Java types, codec expressions and encode/decode code for resolved XDR types. */
 final class TypeMapper {
   private final String packageName;
+  private final Names names;
+  private final String[] hiding;
 
-  TypeMapper(String packageName) {
+  /** {@code hiding}: generated classes named like classes the generated code refers to. */
+  TypeMapper(String packageName, Names names, String... hiding) {
     this.packageName = packageName;
+    this.names = names;
+    this.hiding = hiding.clone();
+  }
+
+  /** A top-level type's builder, told to qualify the names that generated classes hide. */
+  TypeSpec.Builder qualifying(TypeSpec.Builder topLevel) {
+    return topLevel.alwaysQualify(hiding);
+  }
+
+  /** The Java names the naming pass assigned. */
+  Names names() {
+    return names;
   }
 
   ClassName className(NamedType type) {
-    return ClassName.get(packageName, type.javaName());
+    return ClassName.get(packageName, names.type(type));
   }
 
   /** The Java type of a value; primitives unboxed. */

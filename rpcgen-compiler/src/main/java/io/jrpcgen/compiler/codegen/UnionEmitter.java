@@ -12,7 +12,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.XdrType;
-import io.jrpcgen.compiler.naming.JavaNames;
+import io.jrpcgen.compiler.naming.Names;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -24,20 +24,22 @@ import javax.lang.model.element.Modifier;
  */
 final class UnionEmitter {
   private final TypeMapper types;
+  private final Names names;
 
   UnionEmitter(TypeMapper types) {
     this.types = types;
+    this.names = types.names();
   }
 
   TypeSpec emit(NamedType.Union union) {
     ClassName name = types.className(union);
     NamedType.Field disc = union.discriminant();
     TypeName discType = types.javaType(disc.type());
-    TypeSpec.Builder type = TypeSpec.interfaceBuilder(name.simpleName())
+    TypeSpec.Builder type = types.qualifying(TypeSpec.interfaceBuilder(name.simpleName()))
         .addModifiers(Modifier.PUBLIC, Modifier.SEALED)
         .addJavadoc(Docs.cite("union " + union.name(), union.pos()))
         .addField(StructEmitter.codecField(name, union.minEncodedSize()))
-        .addMethod(MethodSpec.methodBuilder(disc.javaName())
+        .addMethod(MethodSpec.methodBuilder(names.field(disc))
             .addJavadoc("The discriminant, {@code $L}.\n", disc.name())
             .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
             .returns(discType)
@@ -47,10 +49,10 @@ final class UnionEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(XDR_ENCODER, "out")
         .addParameter(name, "value")
-        .addCode(types.encode(disc.type(), CodeBlock.of("value.$N()", disc.javaName())));
+        .addCode(types.encode(disc.type(), CodeBlock.of("value.$N()", names.field(disc))));
     boolean first = true;
     for (NamedType.Arm arm : union.arms()) {
-      ClassName armName = name.nestedClass(arm.javaName());
+      ClassName armName = name.nestedClass(names.arm(arm));
       type.addType(armRecord(union, arm, name, armName, discType));
       if (arm.field() != null) {
         if (first) {
@@ -59,7 +61,7 @@ final class UnionEmitter {
           encode.nextControlFlow("else if (value instanceof $T arm)", armName);
         }
         encode.addCode(types.encode(arm.field().type(),
-            CodeBlock.of("arm.$N()", arm.field().javaName())));
+            CodeBlock.of("arm.$N()", names.field(arm.field()))));
         first = false;
       }
     }
@@ -77,18 +79,18 @@ final class UnionEmitter {
     boolean keepsDiscriminant = arm.values().size() != 1;
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
     if (keepsDiscriminant) {
-      constructor.addParameter(discType, disc.javaName());
+      constructor.addParameter(discType, names.field(disc));
     }
     if (arm.field() != null) {
-      constructor.addParameter(types.javaType(arm.field().type()), arm.field().javaName());
+      constructor.addParameter(types.javaType(arm.field().type()), names.field(arm.field()));
     }
-    TypeSpec.Builder record = TypeSpec.recordBuilder(arm.javaName())
+    TypeSpec.Builder record = TypeSpec.recordBuilder(names.arm(arm))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addSuperinterface(unionName)
         .addJavadoc(armDoc(union, arm))
         .recordConstructor(constructor.build());
     if (!keepsDiscriminant) {
-      record.addMethod(MethodSpec.methodBuilder(disc.javaName())
+      record.addMethod(MethodSpec.methodBuilder(names.field(disc))
           .addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC)
           .returns(discType)
@@ -105,11 +107,11 @@ final class UnionEmitter {
 
   /** The compact constructor's check that the kept discriminant selects this arm. */
   private CodeBlock check(NamedType.Union union, NamedType.Arm arm) {
-    String d = union.discriminant().javaName();
+    String d = names.field(union.discriminant());
     List<NamedType.CaseValue> values = arm.isDefault() ? explicitValues(union) : arm.values();
-    List<String> tests = new ArrayList<>();
+    List<CodeBlock> tests = new ArrayList<>();
     for (NamedType.CaseValue v : values) {
-      tests.add(d + (arm.isDefault() ? " == " : " != ") + literal(union, v));
+      tests.add(CodeBlock.of("$N$L$L", d, arm.isDefault() ? " == " : " != ", literal(union, v)));
     }
     CodeBlock.Builder code = CodeBlock.builder();
     if (isEnum(union.discriminant().type())) {
@@ -121,11 +123,10 @@ final class UnionEmitter {
       return code.build();
     }
     String message = arm.isDefault() ? d + " has an arm of its own: " : d + " is not a case of "
-        + arm.javaName() + ": ";
+        + names.arm(arm) + ": ";
     return code.beginControlFlow("if ($L)",
-            CodeBlock.join(tests.stream().map(t -> CodeBlock.of("$L", t)).toList(),
-                arm.isDefault() ? " ||$W" : " &&$W"))
-        .addStatement("throw new $T($S + $N)", IllegalArgumentException.class, message, d)
+            CodeBlock.join(tests, arm.isDefault() ? " ||$W" : " &&$W"))
+        .addStatement("throw new $T($S$W+ $N)", IllegalArgumentException.class, message, d)
         .endControlFlow()
         .build();
   }
@@ -137,12 +138,12 @@ final class UnionEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(XDR_DECODER, "in")
         .returns(name)
-        .addStatement("$T $N = $L", discType, disc.javaName(), types.decode(disc.type()));
+        .addStatement("$T $N = $L", discType, names.field(disc), types.decode(disc.type()));
     if (isBool(disc.type())) {
       return m.addCode(decodeBool(union, name)).build();
     }
     NamedType.Arm defaultArm = null;
-    m.addCode("return switch ($N) {\n$>", disc.javaName());
+    m.addCode("return switch ($N) {\n$>", names.field(disc));
     for (NamedType.Arm arm : union.arms()) {
       if (arm.isDefault()) {
         defaultArm = arm;
@@ -158,14 +159,14 @@ final class UnionEmitter {
       m.addCode("default -> $L;\n", construct(union, defaultArm, name));
     } else if (!coversEnum(union)) {
       m.addCode("default -> throw new $T($S$W+ $N);\n", XDR_EXCEPTION,
-          "union " + union.name() + " has no arm for " + disc.name() + " ", disc.javaName());
+          "union " + union.name() + " has no arm for " + disc.name() + " ", names.field(disc));
     }
     return m.addCode("$<};\n").build();
   }
 
   /** A bool discriminant picks one of two arms: a conditional, or a check and an error. */
   private CodeBlock decodeBool(NamedType.Union union, ClassName name) {
-    String d = union.discriminant().javaName();
+    String d = names.field(union.discriminant());
     NamedType.Arm whenTrue = boolArm(union, true);
     NamedType.Arm whenFalse = boolArm(union, false);
     if (whenTrue == whenFalse) {
@@ -201,7 +202,7 @@ final class UnionEmitter {
     if (defaultArm != null) {
       return CodeBlock.of("return $L;\n", construct(union, defaultArm, name));
     }
-    String disc = union.discriminant().javaName();
+    String disc = names.field(union.discriminant());
     return CodeBlock.of("throw new $T($S$W+ $N);\n", XDR_EXCEPTION,
         "union " + union.name() + " has no arm for " + union.discriminant().name() + " ", disc);
   }
@@ -209,12 +210,12 @@ final class UnionEmitter {
   private CodeBlock construct(NamedType.Union union, NamedType.Arm arm, ClassName name) {
     List<CodeBlock> args = new ArrayList<>();
     if (arm.values().size() != 1) {
-      args.add(CodeBlock.of("$N", union.discriminant().javaName()));
+      args.add(CodeBlock.of("$N", names.field(union.discriminant())));
     }
     if (arm.field() != null) {
       args.add(types.decode(arm.field().type()));
     }
-    return CodeBlock.of("new $T($Z$L)", name.nestedClass(arm.javaName()),
+    return CodeBlock.of("new $T($Z$L)", name.nestedClass(names.arm(arm)),
         CodeBlock.join(args, ",$W"));
   }
 
@@ -236,7 +237,7 @@ final class UnionEmitter {
   }
 
   /** A case value as a switch label: an enum constant's simple name, else an int. */
-  private static String label(NamedType.Union union, NamedType.CaseValue v) {
+  private String label(NamedType.Union union, NamedType.CaseValue v) {
     if (union.discriminant().type() instanceof XdrType.Ref r
         && r.target() instanceof NamedType.Enum e) {
       return enumConstant(e, v);
@@ -245,20 +246,21 @@ final class UnionEmitter {
   }
 
   /** A case value as an expression of the discriminant's type. */
-  private String literal(NamedType.Union union, NamedType.CaseValue v) {
+  private CodeBlock literal(NamedType.Union union, NamedType.CaseValue v) {
     XdrType t = union.discriminant().type();
     if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum e) {
-      return types.className(e).simpleName() + "." + enumConstant(e, v);
+      // $T: an arm may be named like the enum (case KIND:), and would hide it by its simple name.
+      return CodeBlock.of("$T.$N", types.className(e), enumConstant(e, v));
     } else if (isBool(t)) {
-      return v.value() != 0 ? "true" : "false";
+      return CodeBlock.of("$L", v.value() != 0);
     }
-    return TypeMapper.intLiteral(v.value());
+    return CodeBlock.of("$L", TypeMapper.intLiteral(v.value()));
   }
 
-  private static String enumConstant(NamedType.Enum e, NamedType.CaseValue v) {
+  private String enumConstant(NamedType.Enum e, NamedType.CaseValue v) {
     for (NamedType.Constant c : e.constants()) {
       if (c.value() == (int) v.value()) {
-        return JavaNames.constantName(c.name());
+        return names.enumConstant(c);
       }
     }
     throw new IllegalStateException("resolver let through case " + v + " of enum " + e.name());

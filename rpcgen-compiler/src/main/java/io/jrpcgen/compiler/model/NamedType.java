@@ -10,24 +10,17 @@ import java.util.List;
  */
 public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union, NamedType.Enum {
   private final String name;
-  private final String javaName;
   private final SourcePos pos;
   private long minEncodedSize = -1;
 
-  NamedType(String name, String javaName, SourcePos pos) {
+  NamedType(String name, SourcePos pos) {
     this.name = name;
-    this.javaName = javaName;
     this.pos = pos;
   }
 
   /** The name in the {@code .x} file (synthesized for anonymous inline types). */
   public String name() {
     return name;
-  }
-
-  /** The Java simple name. */
-  public String javaName() {
-    return javaName;
   }
 
   /** Where it is defined. */
@@ -46,15 +39,18 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
 
   abstract long computeMinSize();
 
-  /** A member of a struct, a union arm's value, or a union's discriminant. */
-  public record Field(String name, String javaName, XdrType type, SourcePos pos) {}
+  /**
+   * A member of a struct, a union arm's value, a union's discriminant, or a procedure's
+   * parameter. Records compare by value, so the naming pass keys its names by identity.
+   */
+  public record Field(String name, XdrType type, SourcePos pos) {}
 
   /** A struct: a record. */
   public static final class Struct extends NamedType {
     private final List<Field> fields = new ArrayList<>();
 
-    Struct(String name, String javaName, SourcePos pos) {
-      super(name, javaName, pos);
+    Struct(String name, SourcePos pos) {
+      super(name, pos);
     }
 
     /** The members in order. */
@@ -89,7 +85,7 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
   public record CaseValue(long value, String constant, SourcePos pos) {}
 
   /** One arm of a union: its case values (empty for default) and its field (null: void). */
-  public record Arm(List<CaseValue> values, Field field, String javaName, SourcePos pos) {
+  public record Arm(List<CaseValue> values, Field field, SourcePos pos) {
     /** Whether this is the {@code default} arm. */
     public boolean isDefault() {
       return values.isEmpty();
@@ -101,8 +97,8 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
     private Field discriminant;
     private final List<Arm> arms = new ArrayList<>();
 
-    Union(String name, String javaName, SourcePos pos) {
-      super(name, javaName, pos);
+    Union(String name, SourcePos pos) {
+      super(name, pos);
     }
 
     /** The discriminant. */
@@ -140,8 +136,8 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
   public static final class Enum extends NamedType {
     private final List<Constant> constants = new ArrayList<>();
 
-    Enum(String name, String javaName, SourcePos pos) {
-      super(name, javaName, pos);
+    Enum(String name, SourcePos pos) {
+      super(name, pos);
     }
 
     /** The enumerators in order. */

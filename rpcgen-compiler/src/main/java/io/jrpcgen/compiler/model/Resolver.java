@@ -10,7 +10,6 @@ import io.jrpcgen.compiler.ast.TypeSpec;
 import io.jrpcgen.compiler.ast.UnionBody;
 import io.jrpcgen.compiler.diag.Diagnostics;
 import io.jrpcgen.compiler.diag.SourcePos;
-import io.jrpcgen.compiler.naming.JavaNames;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -134,11 +133,11 @@ public final class Resolver {
     for (Definition d : spec.definitions()) {
       if (d instanceof Definition.Const c) {
         constants.add(constant(c));
-      } else if (d instanceof Definition.Typedef t && !isCTagAlias(t)) {
+      } else if (d instanceof Definition.Typedef t && !isCTagAlias(t)
+          && !options.externalTypes().containsKey(t.name())) {
         XdrType type = typedefType(t.name(), t.pos());
         if (!(type instanceof XdrType.Ref r && r.target().name().equals(t.name()))) {
-          typedefs.add(new Schema.Typedef(t.name(), JavaNames.constantName(t.name()), type,
-              t.pos()));
+          typedefs.add(new Schema.Typedef(t.name(), type, t.pos()));
         }
       } else if (d instanceof Definition.Program p) {
         programs.add(program(p));
@@ -150,7 +149,6 @@ public final class Resolver {
     }
     checkFinite();
     checkProgramNumbers(programs);
-    checkJavaTypeNames(typedefs, programs);
     return new Schema(spec.file(), constants, List.copyOf(types), typedefs, programs);
   }
 
@@ -161,18 +159,22 @@ public final class Resolver {
       return;
     }
     define(d.name(), d.pos());
+    // A type mapped with -T is the user's class: its definition here is not generated.
+    boolean external = options.externalTypes().containsKey(d.name());
     if (d instanceof Definition.Const c) {
       constDefs.put(c.name(), c);
     } else if (d instanceof Definition.Enum e) {
-      NamedType.Enum type = new NamedType.Enum(e.name(), JavaNames.typeName(e.name()), e.pos());
-      register(type, () -> completeEnum(type, e.members()));
+      if (!external) {
+        NamedType.Enum type = new NamedType.Enum(e.name(), e.pos());
+        register(type, () -> completeEnum(type, e.members()));
+      }
+      // Mapped or not, its enumerators are constants of the file.
       declareMembers(e.members());
-    } else if (d instanceof Definition.Struct s) {
-      NamedType.Struct type =
-          new NamedType.Struct(s.name(), JavaNames.typeName(s.name()), s.pos());
+    } else if (d instanceof Definition.Struct s && !external) {
+      NamedType.Struct type = new NamedType.Struct(s.name(), s.pos());
       register(type, () -> completeStruct(type, s.members()));
-    } else if (d instanceof Definition.Union u) {
-      NamedType.Union type = new NamedType.Union(u.name(), JavaNames.typeName(u.name()), u.pos());
+    } else if (d instanceof Definition.Union u && !external) {
+      NamedType.Union type = new NamedType.Union(u.name(), u.pos());
       register(type, () -> completeUnion(type, u.body()));
     } else if (d instanceof Definition.Program p) {
       numberNames.putIfAbsent(p.name(), p.number());
@@ -182,7 +184,7 @@ public final class Resolver {
           numberNames.putIfAbsent(proc.name(), proc.number());
         }
       }
-    } else if (d instanceof Definition.Typedef t) {
+    } else if (d instanceof Definition.Typedef t && !external) {
       typedefDefs.put(t.name(), t);
       TypeSpec spec = t.declaration().type();
       if (t.declaration().shape() == Declaration.Shape.SINGLE) {
@@ -227,17 +229,16 @@ public final class Resolver {
 
   /** Declares an inline struct/union/enum under {@code name}; returns it, or null if none. */
   private NamedType declareInline(TypeSpec spec, String name) {
-    String javaName = JavaNames.typeName(name);
     if (spec instanceof TypeSpec.InlineStruct s) {
-      NamedType.Struct type = new NamedType.Struct(name, javaName, s.pos());
+      NamedType.Struct type = new NamedType.Struct(name, s.pos());
       register(type, () -> completeStruct(type, s.members()));
       return type;
     } else if (spec instanceof TypeSpec.InlineUnion u) {
-      NamedType.Union type = new NamedType.Union(name, javaName, u.pos());
+      NamedType.Union type = new NamedType.Union(name, u.pos());
       register(type, () -> completeUnion(type, u.body()));
       return type;
     } else if (spec instanceof TypeSpec.InlineEnum e) {
-      NamedType.Enum type = new NamedType.Enum(name, javaName, e.pos());
+      NamedType.Enum type = new NamedType.Enum(name, e.pos());
       register(type, () -> completeEnum(type, e.members()));
       declareMembers(e.members());
       return type;
@@ -295,7 +296,9 @@ public final class Resolver {
     } else if (KNOWN_CONSTANTS.containsKey(name)) {
       return KNOWN_CONSTANTS.get(name);
     } else {
-      diagnostics.error(usedAt, "undefined constant '" + name + "'");
+      diagnostics.error(usedAt, "undefined constant '" + name + "'" + hint(name,
+          "define it with -D " + name + "=VALUE", constDefs.keySet(), enumMembers.keySet(),
+          cDefines.keySet(), numberNames.keySet(), KNOWN_CONSTANTS.keySet()));
       return null;
     }
     if (values.containsKey(key)) {
@@ -384,14 +387,21 @@ public final class Resolver {
   }
 
   private void completeStruct(NamedType.Struct type, List<Declaration> members) {
-    Map<String, String> javaNames = new HashMap<>();
+    Map<String, SourcePos> names = new HashMap<>();
     for (Declaration d : members) {
       if (d.shape() == Declaration.Shape.VOID) {
         continue;
       }
-      NamedType.Field f = field(d, type.name());
-      checkMemberName(javaNames, d.name(), f.javaName(), d.pos());
-      type.add(f);
+      unique(names, "member", d.name(), d.pos());
+      type.add(field(d, type.name()));
+    }
+  }
+
+  /** Reports a name defined twice in a scope of its own: a struct's, a program's, a version's. */
+  private void unique(Map<String, SourcePos> scope, String what, String name, SourcePos pos) {
+    SourcePos first = scope.putIfAbsent(name, pos);
+    if (first != null) {
+      diagnostics.error(pos, what + " '" + name + "' is already defined at " + first);
     }
   }
 
@@ -412,7 +422,6 @@ public final class Resolver {
           "union discriminant must be int, unsigned int, enum or bool, not " + describe(dt));
     }
     Map<Long, SourcePos> seen = new HashMap<>();
-    Set<String> armNames = new HashSet<>();
     for (UnionBody.Arm arm : body.arms()) {
       List<NamedType.CaseValue> caseValues = new ArrayList<>();
       for (Expr label : arm.labels()) {
@@ -426,11 +435,25 @@ public final class Resolver {
         }
         caseValues.add(cv);
       }
-      type.add(arm(type, arm.declaration(), caseValues, arm.pos(), armNames));
+      type.add(arm(type, arm.declaration(), caseValues, arm.pos()));
     }
     if (body.defaultArm() != null) {
-      type.add(arm(type, body.defaultArm(), List.of(), body.defaultArm().pos(), armNames));
+      SourcePos pos = body.defaultArm().pos();
+      type.add(arm(type, body.defaultArm(), bool ? remainingBool(seen.keySet(), pos) : List.of(),
+          pos));
     }
+  }
+
+  /**
+   * A bool's default arm that is left one value stands for that value, as if the .x had said
+   * {@code case FALSE:} (or {@code TRUE}); else it stays the default arm.
+   */
+  private static List<NamedType.CaseValue> remainingBool(Set<Long> seen, SourcePos pos) {
+    if (seen.size() != 1) {
+      return List.of();
+    }
+    long value = seen.contains(0L) ? 1 : 0;
+    return List.of(new NamedType.CaseValue(value, value == 1 ? "TRUE" : "FALSE", pos));
   }
 
   /** Fills in a declared type if that has not happened yet. */
@@ -468,31 +491,14 @@ public final class Resolver {
   }
 
   private NamedType.Arm arm(NamedType.Union union, Declaration d,
-      List<NamedType.CaseValue> values, SourcePos pos, Set<String> used) {
+      List<NamedType.CaseValue> values, SourcePos pos) {
     NamedType.Field field =
         d.shape() == Declaration.Shape.VOID ? null : field(d, union.name());
-    String base;
-    if (values.isEmpty()) {
-      base = "Default";
-    } else if (field != null) {
-      base = JavaNames.typeName(field.name());
-    } else if (values.get(0).constant() != null) {
-      base = JavaNames.typeName(values.get(0).constant());
-    } else {
-      base = "Case" + (values.get(0).value() < 0 ? "Minus" + -values.get(0).value()
-          : Long.toString(values.get(0).value()));
-    }
-    // A nested type may not share its enclosing type's name; arms may repeat a field name.
-    String name = base.equals(union.javaName()) ? base + "Arm" : base;
-    for (int i = 2; !used.add(name); i++) {
-      name = base + i;
-    }
-    return new NamedType.Arm(values, field, name, pos);
+    return new NamedType.Arm(values, field, pos);
   }
 
   private NamedType.Field field(Declaration d, String owner) {
-    return new NamedType.Field(d.name(), JavaNames.memberName(d.name()),
-        declarationType(d, owner + "_" + d.name()), d.pos());
+    return new NamedType.Field(d.name(), declarationType(d, owner + "_" + d.name()), d.pos());
   }
 
   /** The type of a declaration; inline types are named {@code inlineName}. */
@@ -582,14 +588,19 @@ public final class Resolver {
     if (known != null) {
       return known;
     }
-    diagnostics.error(n.pos(), "undefined type '" + n.name() + "'");
+    diagnostics.error(n.pos(), "undefined type '" + n.name() + "'" + hint(n.name(),
+        "map it to a Java class with -T " + n.name() + "=CLASS", namedTypes.keySet(),
+        typedefDefs.keySet(), KNOWN_TYPES.keySet()));
     return primitive(XdrType.Primitive.Kind.INT);
   }
 
   private void checkKeyword(TypeSpec.Named n, NamedType type) {
     TypeSpec.Keyword expected = type instanceof NamedType.Struct ? TypeSpec.Keyword.STRUCT
         : type instanceof NamedType.Union ? TypeSpec.Keyword.UNION : TypeSpec.Keyword.ENUM;
-    if (n.keyword() != TypeSpec.Keyword.NONE && n.keyword() != expected) {
+    // rpcgen and gcc take "struct u" for a union u (ypxfrd.x has one): the tag is what counts.
+    boolean structForUnion =
+        n.keyword() == TypeSpec.Keyword.STRUCT && expected == TypeSpec.Keyword.UNION;
+    if (n.keyword() != TypeSpec.Keyword.NONE && n.keyword() != expected && !structForUnion) {
       diagnostics.error(n.pos(), "'" + n.name() + "' is " + expected.name()
           .toLowerCase(java.util.Locale.ROOT) + ", not " + n.keyword().name()
           .toLowerCase(java.util.Locale.ROOT));
@@ -659,7 +670,7 @@ public final class Resolver {
   private Schema.Program program(Definition.Program p) {
     List<Schema.Version> versions = new ArrayList<>();
     Map<Integer, String> numbers = new HashMap<>();
-    Map<String, String> javaNames = new HashMap<>();
+    Map<String, SourcePos> names = new HashMap<>();
     for (Definition.Version v : p.versions()) {
       int number = uint32(v.number(), "a version number");
       String other = numbers.putIfAbsent(number, v.name());
@@ -668,18 +679,17 @@ public final class Resolver {
             + Integer.toUnsignedString(number) + " in program '" + p.name() + "' (also '"
             + other + "')");
       }
-      String javaName = JavaNames.typeName(v.name());
-      checkMemberName(javaNames, v.name(), javaName, v.pos());
-      versions.add(new Schema.Version(v.name(), javaName, number, procedures(v), v.pos()));
+      unique(names, "version", v.name(), v.pos());
+      versions.add(new Schema.Version(v.name(), number, procedures(v), v.pos()));
     }
-    return new Schema.Program(p.name(), JavaNames.typeName(p.name()),
-        uint32(p.number(), "a program number"), versions, p.pos());
+    return new Schema.Program(p.name(), uint32(p.number(), "a program number"), versions,
+        p.pos());
   }
 
   private List<Schema.Procedure> procedures(Definition.Version v) {
     List<Schema.Procedure> procedures = new ArrayList<>();
     Map<Integer, String> numbers = new HashMap<>();
-    Map<String, String> javaNames = new HashMap<>();
+    Map<String, SourcePos> names = new HashMap<>();
     for (Definition.Procedure p : v.procedures()) {
       int number = uint32(p.number(), "a procedure number");
       String other = numbers.putIfAbsent(number, p.name());
@@ -688,10 +698,9 @@ public final class Resolver {
             + Integer.toUnsignedString(number) + " in version '" + v.name() + "' (also '"
             + other + "')");
       }
-      String javaName = JavaNames.memberName(p.name());
-      checkMemberName(javaNames, p.name(), javaName, p.pos());
-      List<Schema.Parameter> parameters = new ArrayList<>();
-      Map<String, String> parameterNames = new HashMap<>();
+      unique(names, "procedure", p.name(), p.pos());
+      List<NamedType.Field> parameters = new ArrayList<>();
+      Map<String, SourcePos> parameterNames = new HashMap<>();
       for (int i = 0; i < p.parameters().size(); i++) {
         Definition.Parameter param = p.parameters().get(i);
         XdrType type = typeSpec(param.type(), p.name() + "_arg" + (i + 1));
@@ -703,11 +712,10 @@ public final class Resolver {
         }
         String name = param.name() != null ? param.name()
             : p.parameters().size() == 1 ? "arg" : "arg" + (i + 1);
-        String paramJavaName = JavaNames.memberName(name);
-        checkMemberName(parameterNames, name, paramJavaName, param.pos());
-        parameters.add(new Schema.Parameter(paramJavaName, type));
+        unique(parameterNames, "parameter", name, param.pos());
+        parameters.add(new NamedType.Field(name, type, param.pos()));
       }
-      procedures.add(new Schema.Procedure(p.name(), javaName, number, parameters,
+      procedures.add(new Schema.Procedure(p.name(), number, parameters,
           typeSpec(p.result(), p.name() + "_result"), p.pos()));
     }
     return procedures;
@@ -724,38 +732,27 @@ public final class Resolver {
     }
   }
 
-  // ---- Java names -----------------------------------------------------------------------
+  // ---- hints ---------------------------------------------------------------------------
 
-  private void checkMemberName(Map<String, String> seen, String name, String javaName,
-      SourcePos pos) {
-    String other = seen.putIfAbsent(javaName, name);
-    if (other != null && !other.equals(name)) {
-      diagnostics.error(pos, "'" + other + "' and '" + name + "' both map to the Java name '"
-          + javaName + "'");
+  /**
+   * What to add to an "undefined" error: the nearest defined name when one is a likely
+   * misspelling, else how to supply the name from outside the file.
+   */
+  @SafeVarargs
+  private static String hint(String name, String howToSupply, Set<String>... defined) {
+    String nearest = null;
+    int best = Integer.MAX_VALUE;
+    for (Set<String> names : defined) {
+      for (String candidate : names) {
+        int d = Spelling.distance(name, candidate);
+        if (d < best || d == best && candidate.compareTo(nearest) < 0) {
+          nearest = candidate;
+          best = d;
+        }
+      }
     }
-  }
-
-  private void checkJavaTypeNames(List<Schema.Typedef> typedefs, List<Schema.Program> programs) {
-    Map<String, String> seen = new HashMap<>();
-    for (String reserved : options.typeNames()) {
-      seen.put(reserved, "(generated class " + reserved + ")");
-    }
-    for (NamedType t : types) {
-      checkTypeName(seen, t.name(), t.javaName(), t.pos());
-    }
-    for (Schema.Program p : programs) {
-      checkTypeName(seen, p.name(), p.javaName(), p.pos());
-    }
-  }
-
-  private void checkTypeName(Map<String, String> seen, String name, String javaName,
-      SourcePos pos) {
-    // Case-insensitive: the classes must also be distinct files on macOS and Windows.
-    String other = seen.putIfAbsent(javaName.toLowerCase(java.util.Locale.ROOT), name);
-    if (other != null && !other.equals(name)) {
-      diagnostics.error(pos, "'" + other + "' and '" + name + "' both map to the Java name '"
-          + javaName + "'");
-    }
+    return nearest != null && Spelling.isLikelyMisspelling(name, best)
+        ? "; did you mean '" + nearest + "'?" : " (" + howToSupply + ")";
   }
 
   private static String describe(XdrType t) {
@@ -763,6 +760,8 @@ public final class Resolver {
       return p.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     } else if (t instanceof XdrType.Ref r) {
       return (r.target() instanceof NamedType.Struct ? "struct " : "union ") + r.target().name();
+    } else if (t instanceof XdrType.External e) {
+      return e.name() + " (mapped to " + e.javaClass() + ")";
     }
     return t.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }

@@ -35,20 +35,18 @@ public record Schema(String file, List<Constant> constants, List<NamedType> type
   }
 
   /** A typedef kept as a named codec, e.g. {@code typedef opaque nfs_fh4<128>}. */
-  public record Typedef(String name, String javaName, XdrType type, SourcePos pos) {}
+  public record Typedef(String name, XdrType type, SourcePos pos) {}
 
   /** A program with its versions. */
-  public record Program(String name, String javaName, int number, List<Version> versions,
-      SourcePos pos) {}
+  public record Program(String name, int number, List<Version> versions, SourcePos pos) {}
 
   /** A program version with its procedures. */
-  public record Version(String name, String javaName, int number, List<Procedure> procedures,
-      SourcePos pos) {}
+  public record Version(String name, int number, List<Procedure> procedures, SourcePos pos) {}
 
-  /** A procedure: its parameters (none for void) and result. */
-  public record Procedure(String name, String javaName, int number, List<Parameter> parameters,
+  /**
+   * A procedure: its parameters (none for void) and result. A parameter without a name in the
+   * .x is named as rpcgen's C names it: {@code arg} alone, else {@code arg1}, {@code arg2}...
+   */
+  public record Procedure(String name, int number, List<NamedType.Field> parameters,
       XdrType result, SourcePos pos) {}
-
-  /** A procedure parameter. */
-  public record Parameter(String javaName, XdrType type) {}
 }

@@ -7,10 +7,11 @@ import java.util.Set;
 
 /**
  * Turns {@code .x} identifiers into Java names: types UpperCamel ({@code square_in} →
- * {@code SquareIn}), members lowerCamel ({@code SQUAREPROC} → {@code squareproc}); Java keywords
- * and literals get a trailing {@code _}. Words break at underscores and other punctuation, at
- * lower-to-upper changes and between letters and digits, and all-capital words are lowered:
- * {@code READDIR3args} → {@code Readdir3Args}.
+ * {@code SquareIn}), members lowerCamel ({@code SQUAREPROC} → {@code squareproc}), typedef codecs
+ * constant case ({@code nfs_fh4} → {@code NFS_FH4}); Java keywords and literals get a trailing
+ * {@code _}, and a name that would start with a digit a leading one. Words break at underscores
+ * and other punctuation, at lower-to-upper changes and between letters and digits, and
+ * all-capital words are lowered: {@code READDIR3args} → {@code Readdir3Args}.
  */
 public final class JavaNames {
   private static final Set<String> RESERVED = Set.of(
@@ -30,7 +31,14 @@ public final class JavaNames {
     for (String word : words(name)) {
       sb.append(capitalize(word));
     }
-    return escape(sb.isEmpty() ? "X" : sb.toString());
+    return escape(sb.isEmpty() ? "X" : digitSafe(sb));
+  }
+
+  /** {@code words} capitalized and joined, as a part of a type name: {@code Or2}, {@code Fifo}. */
+  static String capitalized(List<String> words) {
+    StringBuilder sb = new StringBuilder();
+    words.forEach(w -> sb.append(capitalize(w)));
+    return sb.toString();
   }
 
   /** The lowerCamel member name for {@code name}. */
@@ -39,10 +47,18 @@ public final class JavaNames {
     for (String word : words(name)) {
       sb.append(sb.isEmpty() ? word.toLowerCase(Locale.ROOT) : capitalize(word));
     }
-    if (sb.isEmpty() || Character.isDigit(sb.charAt(0))) {
-      sb.insert(0, '_');
+    return escape(sb.isEmpty() ? "_" : digitSafe(sb));
+  }
+
+  /** The constant-case name for {@code name}: {@code nfs_fh4} → {@code NFS_FH4}. */
+  public static String constantCaseName(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String word : words(name)) {
+      // Digits stay with the word before them: nfs_fh4 is NFS_FH4, not NFS_FH_4.
+      boolean digits = Character.isDigit(word.charAt(0));
+      sb.append(sb.isEmpty() || digits ? "" : "_").append(word.toUpperCase(Locale.ROOT));
     }
-    return escape(sb.toString());
+    return sb.isEmpty() ? "_" : digitSafe(sb);
   }
 
   /** {@code name} as is, with a trailing {@code _} if Java reserves it: for constants. */
@@ -55,6 +71,10 @@ public final class JavaNames {
     return RESERVED.contains(word);
   }
 
+  private static String digitSafe(StringBuilder sb) {
+    return Character.isDigit(sb.charAt(0)) ? "_" + sb : sb.toString();
+  }
+
   private static String escape(String name) {
     return RESERVED.contains(name) ? name + "_" : name;
   }
@@ -65,7 +85,7 @@ public final class JavaNames {
   }
 
   /** Splits at underscores, lower→upper changes, and letter↔digit changes. */
-  static List<String> words(String name) {
+  public static List<String> words(String name) {
     List<String> words = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {

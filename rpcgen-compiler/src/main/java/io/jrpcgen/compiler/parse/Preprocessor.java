@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +35,12 @@ final class Preprocessor {
   /** A {@code %#define NAME value} line: C's constant, which .x definitions may use. */
   record CDefine(SourcePos pos, String name, String value) {}
 
-  /** The output lines, the {@code %#define} lines, and every file's lines for diagnostics. */
-  record Result(List<Line> lines, List<CDefine> cDefines, Map<String, List<String>> sourceLines) {}
+  /**
+   * The output lines, the {@code %#define} lines, every file's lines for diagnostics, and the
+   * first conditional that left out lines with text ({@code #ifdef USINGC}), or null.
+   */
+  record Result(List<Line> lines, List<CDefine> cDefines, Map<String, List<String>> sourceLines,
+      String firstSkippedBy) {}
 
   private static final Pattern C_DEFINE =
       Pattern.compile("%\\s*#\\s*define\\s+([A-Za-z_][A-Za-z0-9_]*)(?:\\s+(.*))?");
@@ -50,6 +55,7 @@ final class Preprocessor {
   private final List<CDefine> cDefines = new ArrayList<>();
   private final Map<String, List<String>> sourceLines = new LinkedHashMap<>();
   private int depth;
+  private String firstSkippedBy;
 
   private Preprocessor(ParseOptions options, Diagnostics diagnostics) {
     this.options = options;
@@ -63,26 +69,34 @@ final class Preprocessor {
   static Result run(Path file, ParseOptions options, Diagnostics diagnostics) {
     Preprocessor p = new Preprocessor(options, diagnostics);
     if (!p.include(file, null)) {
-      return new Result(null, p.cDefines, p.sourceLines);
+      return new Result(null, p.cDefines, p.sourceLines, p.firstSkippedBy);
     }
-    return new Result(p.out, p.cDefines, p.sourceLines);
+    return new Result(p.out, p.cDefines, p.sourceLines, p.firstSkippedBy);
   }
 
   /** An open {@code #if}: whether this branch is live, and whether one already was. */
   private static final class Conditional {
     final SourcePos pos;
     final String directive;
+    final String argument;
     final boolean outerActive;
     boolean active;
     boolean taken;
     boolean sawElse;
 
-    Conditional(SourcePos pos, String directive, boolean outerActive, boolean condition) {
+    Conditional(SourcePos pos, String directive, String argument, boolean outerActive,
+        boolean condition) {
       this.pos = pos;
       this.directive = directive;
+      this.argument = argument;
       this.outerActive = outerActive;
       this.active = outerActive && condition;
       this.taken = condition;
+    }
+
+    /** The directive as written, {@code #ifdef USINGC}, or its {@code #else}. */
+    String describe() {
+      return (sawElse ? "the #else of #" : "#") + directive + " " + argument;
     }
   }
 
@@ -132,6 +146,15 @@ final class Preprocessor {
         continue;
       }
       String text = stripComments(line, comment, name, i + 1);
+      if (!active && firstSkippedBy == null && !text.isBlank()) {
+        // The outermost branch not taken is the one to name.
+        Iterator<Conditional> outermostFirst = conditionals.descendingIterator();
+        Conditional c = outermostFirst.next();
+        while (c.active) {
+          c = outermostFirst.next();
+        }
+        firstSkippedBy = c.describe();
+      }
       if (endsWithBackslash(text)) {
         text = text.substring(0, text.length() - 1);
       }
@@ -169,10 +192,12 @@ final class Preprocessor {
       case "ifdef", "ifndef" -> {
         String macro = macroName(argument, name, pos, active);
         boolean defined = macro != null && macros.containsKey(macro);
-        stack.push(new Conditional(pos, name, active, defined == name.equals("ifdef")));
+        stack.push(new Conditional(pos, name, argument, active,
+            defined == name.equals("ifdef")));
       }
       case "if" ->
-          stack.push(new Conditional(pos, name, active, active && evaluate(argument, pos)));
+          stack.push(new Conditional(pos, name, argument, active,
+              active && evaluate(argument, pos)));
       case "elif" -> {
         Conditional c = branch(stack, name, pos);
         if (c != null) {

@@ -64,6 +64,11 @@ public final class XdrParser {
     }
     Specification spec = new AstBuilder(positions, diagnostics).specification(tree,
         cDefines(pre.cDefines()));
+    if (spec.definitions().isEmpty()) {
+      diagnostics.warning(new SourcePos(file.toString(), 1, 1), "no definitions in "
+          + file.getFileName() + (pre.firstSkippedBy() == null ? ""
+              : "; are they inside " + pre.firstSkippedBy() + "?"));
+    }
     return new ParseResult(diagnostics.errorCount() > before ? null : spec, pre.sourceLines());
   }
 

@@ -62,10 +62,12 @@ class MainTest {
     Run r = run("-d", out.toString(), "-p", "p", x.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).isEqualTo(
-        x + ":2:2: error: undefined type 'square_inn'\n"
+        x + ":2:2: error: undefined type 'square_inn' (map it to a Java class with"
+            + " -T square_inn=CLASS)\n"
             + "\tsquare_inn a;\n"
             + "\t^\n"
-            + x + ":3:2: error: undefined type 'other'\n"
+            + x + ":3:2: error: undefined type 'other' (map it to a Java class with"
+            + " -T other=CLASS)\n"
             + "\tother b;\n"
             + "\t^\n"
             + "2 errors\n");

@@ -19,6 +19,7 @@ class JavaNamesTest {
       "x, X",
       "record, Record",
       "_private, Private",
+      "1kv, _1Kv",
   })
   void typeNames(String xdr, String java) {
     assertThat(JavaNames.typeName(xdr)).isEqualTo(java);
@@ -45,5 +46,12 @@ class JavaNamesTest {
   @CsvSource({"NFS3_OK, NFS3_OK", "MAXNAME, MAXNAME", "null, null_", "int, int_"})
   void constantNamesKeepTheirSpelling(String xdr, String java) {
     assertThat(JavaNames.constantName(xdr)).isEqualTo(java);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"nfs_fh4, NFS_FH4", "count_t, COUNT_T", "countT, COUNT_T", "handle, HANDLE",
+      "READDIR3args, READDIR3_ARGS", "_1x, _1_X"})
+  void typedefCodecsTakeConstantCase(String xdr, String java) {
+    assertThat(JavaNames.constantCaseName(xdr)).isEqualTo(java);
   }
 }

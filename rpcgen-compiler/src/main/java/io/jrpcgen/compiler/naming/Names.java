@@ -1,0 +1,146 @@
+package io.jrpcgen.compiler.naming;
+
+import io.jrpcgen.compiler.model.NamedType;
+import io.jrpcgen.compiler.model.Schema;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Java names of one schema's generated code, each assigned once by {@link Naming}: what the
+ * emitters read instead of deriving names themselves. Keyed by model object identity.
+ */
+public final class Names {
+  private final Map<Object, String> names = new IdentityHashMap<>();
+  private final Map<Object, String> numberConstants = new IdentityHashMap<>();
+  private final Map<Object, String> clients = new IdentityHashMap<>();
+  private final Map<Object, String> arguments = new IdentityHashMap<>();
+  private final Set<String> topLevelTypes = new TreeSet<>();
+  private final String constantsClass;
+  private final String typedefsClass;
+
+  Names(String constantsClass, String typedefsClass) {
+    this.constantsClass = constantsClass;
+    this.typedefsClass = typedefsClass;
+  }
+
+  void putTopLevelType(String name) {
+    topLevelTypes.add(name);
+  }
+
+  void put(Object modelObject, String name) {
+    names.put(modelObject, name);
+  }
+
+  void putNumberConstant(Object programVersionOrProcedure, String name) {
+    numberConstants.put(programVersionOrProcedure, name);
+  }
+
+  void putClient(Schema.Version version, String name) {
+    clients.put(version, name);
+  }
+
+  void putArguments(Schema.Procedure procedure, String name) {
+    arguments.put(procedure, name);
+  }
+
+  private String get(Map<Object, String> map, Object key) {
+    String name = map.get(key);
+    if (name == null) {
+      throw new IllegalArgumentException("no Java name was assigned to " + key);
+    }
+    return name;
+  }
+
+  /** The simple names of every class the schema generates in its package, sorted. */
+  public Set<String> topLevelTypes() {
+    return Collections.unmodifiableSet(topLevelTypes);
+  }
+
+  /** The per-file constants class, e.g. {@code NfsProtConstants} for nfs_prot.x. */
+  public String constantsClass() {
+    return constantsClass;
+  }
+
+  /** The per-file typedef codecs class, e.g. {@code NfsProtTypedefs}. */
+  public String typedefsClass() {
+    return typedefsClass;
+  }
+
+  /** The simple name of a struct's record, a union's interface or an enum. */
+  public String type(NamedType type) {
+    return get(names, type);
+  }
+
+  /** A record component: a struct member, an arm's value, a discriminant or a parameter. */
+  public String field(NamedType.Field field) {
+    return get(names, field);
+  }
+
+  /** The simple name of an arm's record, nested in its union. */
+  public String arm(NamedType.Arm arm) {
+    return get(names, arm);
+  }
+
+  /** An enumerator as a Java enum constant. */
+  public String enumConstant(NamedType.Constant constant) {
+    return get(names, constant);
+  }
+
+  /** A constant's field in the constants class. */
+  public String constant(Schema.Constant constant) {
+    return get(names, constant);
+  }
+
+  /** A typedef's codec field in the typedefs class, in constant case. */
+  public String typedef(Schema.Typedef typedef) {
+    return get(names, typedef);
+  }
+
+  /** A program's outer class. */
+  public String program(Schema.Program program) {
+    return get(names, program);
+  }
+
+  /** A version's interface, nested in its program's class. */
+  public String version(Schema.Version version) {
+    return get(names, version);
+  }
+
+  /** A version's client class, nested in its program's class. */
+  public String client(Schema.Version version) {
+    return get(clients, version);
+  }
+
+  /** The static method that binds an implementation of a version. */
+  public String binder(Schema.Version version) {
+    return "bind" + version(version);
+  }
+
+  /** A procedure's method in its version's interface and client. */
+  public String procedure(Schema.Procedure procedure) {
+    return get(names, procedure);
+  }
+
+  /** The record of a multi-argument procedure's arguments, nested in its program's class. */
+  public String arguments(Schema.Procedure procedure) {
+    return get(arguments, procedure);
+  }
+
+  /** The constant holding a program's number, in its class. */
+  public String number(Schema.Program program) {
+    return get(numberConstants, program);
+  }
+
+  /** The constant holding a version's number, in its program's class. */
+  public String number(Schema.Version version) {
+    return get(numberConstants, version);
+  }
+
+  /** The constant holding a procedure's number, in its version's interface. */
+  public String number(Schema.Procedure procedure) {
+    return get(numberConstants, procedure);
+  }
+}

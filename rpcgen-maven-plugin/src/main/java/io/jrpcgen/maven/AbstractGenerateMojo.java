@@ -2,8 +2,6 @@ package io.jrpcgen.maven;
 
 import io.jrpcgen.compiler.CompilerOptions;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
-import io.jrpcgen.compiler.diag.Diagnostic;
-import io.jrpcgen.compiler.diag.DiagnosticRenderer;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -27,7 +25,6 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.sonatype.plexus.build.incremental.BuildContext;
-import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 
 /**
  * What the main and the test goal share: the source files, the compiler's options, the
@@ -227,31 +224,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
   private void report(IncrementalGeneration.Outcome outcome, List<Path> sources)
       throws MojoFailureException {
-    // The IDE's markers: cleared on the files compiled, set where each problem is.
-    boolean markers = !(buildContext instanceof DefaultBuildContext);
-    if (markers) {
-      outcome.result().sourceLines().keySet()
-          .forEach(file -> buildContext.removeMessages(new File(file)));
-    }
-    int errors = 0;
-    for (Diagnostic d : outcome.result().diagnostics()) {
-      boolean error = d.severity() == Diagnostic.Severity.ERROR;
-      for (String line : DiagnosticRenderer.render(d, outcome.result().sourceLines())
-          .split("\n")) {
-        if (error) {
-          getLog().error(line);
-        } else {
-          getLog().warn(line);
-        }
-      }
-      // Maven's own context would log each one again, in a form of its own.
-      if (markers) {
-        buildContext.addMessage(new File(d.pos().file()), d.pos().line(), d.pos().column(),
-            d.message(), error ? BuildContext.SEVERITY_ERROR : BuildContext.SEVERITY_WARNING,
-            null);
-      }
-      errors += error ? 1 : 0;
-    }
+    int errors = CompilerMessages.publish(outcome.result(), getLog(), buildContext);
     if (errors > 0) {
       throw new MojoFailureException("jrpcgen: " + errors + (errors == 1 ? " error" : " errors")
           + " in .x files; nothing generated");

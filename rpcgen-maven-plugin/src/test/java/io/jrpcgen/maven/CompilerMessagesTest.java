@@ -63,6 +63,25 @@ class CompilerMessagesTest {
   }
 
   @Test
+  void aWarningIsLoggedAndMarkedAsOne() throws IOException {
+    Path file = dir.resolve("warn.x");
+    Files.writeString(file, "#warning not finished\nconst N = 4;\n");
+    CompileResult result = Compiler.generate(
+        CompilerOptions.builder().source(file).packageName("p").build());
+
+    assertThat(CompilerMessages.publish(result, recording(Log.class),
+        recording(BuildContext.class))).isZero();
+
+    assertThat(calls).containsExactly(
+        "removeMessages [" + file + "]",
+        "warn [" + file + ":1:1: warning: #warning not finished]",
+        "warn [#warning not finished]",
+        "warn [^]",
+        "addMessage [" + file + ", 1, 1, #warning not finished, "
+            + BuildContext.SEVERITY_WARNING + ", null]");
+  }
+
+  @Test
   void mavensOwnContextOnlyLogs() throws IOException {
     CompileResult result = compileBadFile();
     assertThat(CompilerMessages.publish(result, recording(Log.class), new DefaultBuildContext()))

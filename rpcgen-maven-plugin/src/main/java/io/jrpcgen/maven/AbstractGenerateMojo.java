@@ -122,7 +122,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   abstract List<Resource> resources(MavenProject project);
 
   /** The class path the generated code compiles against: the main or the test one. */
-  abstract List<String> classpath(MavenProject project) throws DependencyResolutionRequiredException;
+  abstract List<String> classpath(MavenProject project)
+      throws DependencyResolutionRequiredException;
 
   /** This goal's own output on that class path, which is not a dependency. */
   abstract String ownOutputDirectory(MavenProject project);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,41 @@ class DependencyXFilesTest {
     assertThat(DependencyXFiles.copy(List.of(jar("c.jar", Map.of("C.class", "c"))), target))
         .isEmpty();
     assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void aFileLargerThanAnyInterfaceDefinitionIsRefused() throws IOException {
+    int max = (int) DependencyXFiles.MAX_FILE_BYTES;
+    Path jar = dir.resolve("big.jar");
+    try (OutputStream out = Files.newOutputStream(jar);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("edge.x"));
+      zip.write(new byte[max]);
+      zip.closeEntry();
+    }
+    assertThat(DependencyXFiles.copy(List.of(jar), dir.resolve("include")))
+        .containsExactly("edge.x");
+    try (OutputStream out = Files.newOutputStream(jar);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("big.x"));
+      zip.write(new byte[max + 1]);
+      zip.closeEntry();
+    }
+    assertThatThrownBy(() -> DependencyXFiles.copy(List.of(jar), dir.resolve("include")))
+        .isInstanceOf(IOException.class).hasMessageContaining("big.x is larger than " + max);
+
+    // A directory's file: sparse, so that the test writes next to nothing.
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    try (RandomAccessFile file = new RandomAccessFile(classes.resolve("edge.x").toFile(), "rw")) {
+      file.setLength(max);
+    }
+    assertThat(DependencyXFiles.copy(List.of(classes), dir.resolve("include2")))
+        .containsExactly("edge.x");
+    try (RandomAccessFile file = new RandomAccessFile(classes.resolve("big.x").toFile(), "rw")) {
+      file.setLength(max + 1L);
+    }
+    assertThatThrownBy(() -> DependencyXFiles.copy(List.of(classes), dir.resolve("include2")))
+        .isInstanceOf(IOException.class).hasMessageContaining("big.x is larger than " + max);
   }
 
   @Test

@@ -57,6 +57,12 @@ class DistributionTest {
         .contains("public static final int SQUARE_PROG = 0x31230000;");
     assertThat(run(List.of(command.toString(), "--version"), work).output())
         .isEqualTo("jrpcgen " + System.getProperty("jrpcgen.version") + "\n");
+
+    // Linked from a directory on the PATH, it still finds its jar.
+    Path link = Files.createDirectory(dir.resolve("usr-local-bin")).resolve("jrpcgen");
+    Files.createSymbolicLink(link, command);
+    assertThat(run(List.of(link.toString(), "--version"), work).output())
+        .isEqualTo("jrpcgen " + System.getProperty("jrpcgen.version") + "\n");
   }
 
   private static boolean onPath(String program) {

@@ -160,7 +160,7 @@ final class ConformanceValues {
         "abcdefghijkl", ConformanceV1::echoName);
     echo1(cases, "name_empty", ConformanceV1.ECHO_NAME, ConformanceTypedefs.CF_NAME, "",
         ConformanceV1::echoName);
-    echo1(cases, "name_bytes", ConformanceV1.ECHO_NAME, ConformanceTypedefs.cf_name,
+    echo1(cases, "name_bytes", ConformanceV1.ECHO_NAME, ConformanceTypedefs.CF_NAME,
         "\uDCE9".repeat(12), ConformanceV1::echoName);
 
     echo2(cases, "choice_red", ConformanceV2.ECHO_CHOICE, Choice.CODEC, new Choice.Red(MIN),

@@ -2,10 +2,9 @@ package io.jrpcgen.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.compiler.cli.Main;
+import io.jrpcgen.compiler.diag.Diagnostic;
+import io.jrpcgen.compiler.diag.DiagnosticRenderer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,17 +57,14 @@ class MutationTest {
         String mutant = mutate(source, tokens, random);
         Path file = dir.resolve("m" + i + ".x");
         Files.writeString(file, mutant, java.nio.charset.StandardCharsets.ISO_8859_1);
-        StringWriter err = new StringWriter();
         // Javac checks the names seed's output: it needs a directory of its own.
         Path out = javacEach ? dir.resolve("names-out" + i) : dir.resolve("out");
-        int code = Main.run(new String[] {"-d", out.toString(), "-p", "m",
-            file.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
-        String stderr = err.toString();
-        assertThat(code).as("exit code for a mutant of %s:%n%s", seed, stderr).isIn(0, 1);
-        assertThat(stderr).as("mutant of %s", seed)
-            .doesNotContain("Exception", "\tat ", "Error:");
-        if (code == 1) {
-          assertThat(stderr).as("mutant of %s", seed).contains(": error: ");
+        // A throw fails the test: every mutant ends in output or in diagnostics.
+        CompileResult result = Compiler.compile(CompilerOptions.builder()
+            .outputDir(out).packageName("m").source(file).build());
+        String rendered = render(result);
+        if (!result.success()) {
+          assertThat(rendered).as("mutant of %s", seed).contains(": error: ");
           rejected++;
         } else {
           compiled++;
@@ -92,17 +88,38 @@ class MutationTest {
     Path x = dir.resolve(file);
     Files.writeString(x, source);
     Path out = dir.resolve("out");
-    List<String> args = new ArrayList<>(List.of("-d", out.toString()));
-    args.addAll(options);
-    args.add(x.toString());
-    StringWriter err = new StringWriter();
-    int code = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter()),
-        new PrintWriter(err));
-    assertThat(code).as(err.toString()).isIn(0, 1, 2);
-    assertThat(err.toString()).doesNotContain("internal error", "Exception", "\tat ");
-    if (code == 0) {
-      assertJavacAccepts(out, dir.resolve("classes"), source);
+    CompilerOptions.Builder builder = CompilerOptions.builder().outputDir(out).source(x);
+    try {
+      for (int i = 0; i < options.size(); i += 2) {
+        String value = options.get(i + 1);
+        switch (options.get(i)) {
+          case "-p" -> builder.packageName(value);
+          case "-T" -> builder.externalType(value.substring(0, value.indexOf('=')),
+              value.substring(value.indexOf('=') + 1));
+          default -> throw new AssertionError(options.get(i));
+        }
+      }
+    } catch (IllegalArgumentException badUsage) {
+      // The CLI's exit 2 and the plugin's configuration error: a message, never a trace.
+      assertThat(badUsage).hasMessageNotContaining("internal error");
+      return;
     }
+    CompileResult result = Compiler.compile(builder.build());
+    String rendered = render(result);
+    assertThat(rendered).doesNotContain("internal error", "Exception", "\tat ");
+    if (result.success()) {
+      assertJavacAccepts(out, dir.resolve("classes"), source);
+    } else {
+      assertThat(rendered).contains(": error: ");
+    }
+  }
+
+  private static String render(CompileResult result) {
+    StringBuilder rendered = new StringBuilder();
+    for (Diagnostic d : result.diagnostics()) {
+      rendered.append(DiagnosticRenderer.render(d, result.sourceLines())).append('\n');
+    }
+    return rendered.toString();
   }
 
   static Stream<Arguments> onceInternalErrorsOrBadJava() {

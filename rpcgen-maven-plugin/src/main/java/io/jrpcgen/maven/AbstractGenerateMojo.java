@@ -2,39 +2,63 @@ package io.jrpcgen.maven;
 
 import io.jrpcgen.compiler.CompilerOptions;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
-import io.jrpcgen.compiler.diag.Diagnostic;
-import io.jrpcgen.compiler.diag.DiagnosticRenderer;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
+import org.sonatype.plexus.build.incremental.BuildContext;
 
-/** What the main and the test goal share: the compiler's options and incremental generation. */
+/**
+ * What the main and the test goal share: the source files, the compiler's options, the
+ * dependencies' {@code .x} files, incremental generation and the IDE's build context.
+ */
 abstract class AbstractGenerateMojo extends AbstractMojo {
-  /** Patterns of the {@code .x} files to compile, relative to the source directory. */
+  /**
+   * Ant patterns of the {@code .x} files to compile, relative to the source directory, as in
+   * every Maven plugin: {@code sub/**}{@code /*.x} takes {@code sub/a.x} and
+   * {@code sub/deep/b.x}.
+   */
   @Parameter(defaultValue = "**/*.x")
-  private Set<String> includes;
+  private List<String> includes;
 
-  /** Patterns of files to leave out, relative to the source directory. */
+  /** Ant patterns of files to leave out, relative to the source directory. */
   @Parameter
-  private Set<String> excludes = Set.of();
+  private List<String> excludes = List.of();
+
+  /**
+   * Whether the {@code .x} files of the dependencies (their jars, or the output directories of
+   * modules of the same build) are searched by {@code #include}, after
+   * {@code includeDirectories}. They are copied, with their paths in the jar, to
+   * {@code target/jrpcgen/dependencies/GOAL}.
+   */
+  @Parameter(property = "jrpcgen.includeDependencies", defaultValue = "true")
+  private boolean includeDependencies;
+
+  /**
+   * Whether the compiled {@code .x} files become resources (main or test), so that the jar
+   * carries them, with their paths under the source directory, for projects that depend on it
+   * and {@code #include} them.
+   */
+  @Parameter(property = "jrpcgen.attachXSources", defaultValue = "true")
+  private boolean attachXSources;
 
   /**
    * The package of the generated code. By default each file gets its own, named after it
@@ -81,6 +105,10 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
   private MojoExecution execution;
 
+  /** The IDE's view of the build (m2e), or Maven's own, which sees every file as changed. */
+  @Component
+  private BuildContext buildContext;
+
   /** Where the {@code .x} files are. */
   abstract File sourceDirectory();
 
@@ -90,6 +118,16 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   /** Adds the output directory to the project's compile or test-compile sources. */
   abstract void addSourceRoot(MavenProject project, String directory);
 
+  /** The project's main or test resources, the list itself. */
+  abstract List<Resource> resources(MavenProject project);
+
+  /** The class path the generated code compiles against: the main or the test one. */
+  abstract List<String> classpath(MavenProject project)
+      throws DependencyResolutionRequiredException;
+
+  /** This goal's own output on that class path, which is not a dependency. */
+  abstract String ownOutputDirectory(MavenProject project);
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -97,13 +135,29 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       return;
     }
     Path sourceDir = sourceDirectory().toPath();
-    List<Path> sources = sources(sourceDir);
+    List<Path> sources = XSources.scan(buildContext, sourceDir, includes, excludes);
     if (sources.isEmpty()) {
-      getLog().info("jrpcgen: no .x files in " + sourceDir + "; nothing to generate");
+      getLog().info(Files.isDirectory(sourceDir)
+          ? "jrpcgen: no file in " + sourceDir + " matches includes " + includes
+              + (excludes.isEmpty() ? "" : " and not excludes " + excludes)
+              + "; nothing to generate"
+          : "jrpcgen: no .x files: " + sourceDir + " does not exist; nothing to generate");
       return;
     }
+    if (attachXSources) {
+      attach(sourceDir);
+    }
     Path outputDir = outputDirectory().toPath();
-    CompilerOptions options = options(sources, outputDir);
+    addSourceRoot(project, outputDir.toString());
+    if (buildContext.isIncremental() && !hasDelta(sourceDir)) {
+      return;
+    }
+    List<Path> includeDirs = new ArrayList<>();
+    includeDirectories.forEach(d -> includeDirs.add(d.toPath()));
+    if (includeDependencies) {
+      dependencyIncludeDir().ifPresent(includeDirs::add);
+    }
+    CompilerOptions options = options(sources, includeDirs, outputDir);
     // One state per output directory: executions that produce the same files share it.
     Path stateFile = Path.of(project.getBuild().getDirectory(), "jrpcgen", execution.getGoal()
         + "-" + Integer.toHexString(outputDir.toAbsolutePath().normalize().hashCode()) + ".state");
@@ -113,76 +167,80 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     } catch (IOException | RuntimeException e) {
       throw new MojoExecutionException("jrpcgen: " + e.getMessage(), e);
     }
-    addSourceRoot(project, outputDir.toString());
     if (outcome.upToDate()) {
       getLog().info("jrpcgen: " + outcome.unchanged() + " Java files from " + sources.size()
           + " .x files are up to date");
       return;
     }
-    report(outcome, sources.size());
+    report(outcome, sources);
+    buildContext.refresh(outputDir.toFile());
   }
 
-  private void report(IncrementalGeneration.Outcome outcome, int sourceCount)
-      throws MojoFailureException {
-    int errors = 0;
-    for (Diagnostic d : outcome.result().diagnostics()) {
-      for (String line : DiagnosticRenderer.render(d, outcome.result().sourceLines())
-          .split("\n")) {
-        if (d.severity() == Diagnostic.Severity.ERROR) {
-          getLog().error(line);
-        } else {
-          getLog().warn(line);
+  /** Whether the IDE saw a change to the sources or to what they may include. */
+  private boolean hasDelta(Path sourceDir) {
+    if (buildContext.hasDelta(sourceDir.toFile())) {
+      return true;
+    }
+    return includeDirectories.stream().anyMatch(buildContext::hasDelta);
+  }
+
+  /** The source directory as a resource: the jar carries the compiled .x files. */
+  private void attach(Path sourceDir) {
+    String directory = sourceDir.toString();
+    List<Resource> resources = resources(project);
+    if (resources.stream().anyMatch(r -> directory.equals(r.getDirectory()))) {
+      return;
+    }
+    Resource resource = new Resource();
+    resource.setDirectory(directory);
+    resource.setIncludes(new ArrayList<>(includes));
+    resource.setExcludes(new ArrayList<>(excludes));
+    resources.add(resource);
+  }
+
+  /** Copies the dependencies' .x files to one directory; empty if they have none. */
+  private Optional<Path> dependencyIncludeDir() throws MojoExecutionException {
+    Path target = Path.of(project.getBuild().getDirectory(), "jrpcgen", "dependencies",
+        execution.getGoal());
+    List<Path> classpath = new ArrayList<>();
+    Path own = Path.of(ownOutputDirectory(project)).toAbsolutePath().normalize();
+    try {
+      for (String element : classpath(project)) {
+        Path path = Path.of(element).toAbsolutePath().normalize();
+        if (!path.equals(own)) {
+          classpath.add(path);
         }
       }
-      errors += d.severity() == Diagnostic.Severity.ERROR ? 1 : 0;
+      List<String> copied = DependencyXFiles.copy(classpath, target);
+      if (copied.isEmpty()) {
+        return Optional.empty();
+      }
+      getLog().debug("jrpcgen: .x files of the dependencies, in " + target + ": " + copied);
+      return Optional.of(target);
+    } catch (DependencyResolutionRequiredException | IOException e) {
+      throw new MojoExecutionException("jrpcgen: cannot read the dependencies' .x files: "
+          + e.getMessage(), e);
     }
+  }
+
+  private void report(IncrementalGeneration.Outcome outcome, List<Path> sources)
+      throws MojoFailureException {
+    int errors = CompilerMessages.publish(outcome.result(), getLog(), buildContext);
     if (errors > 0) {
       throw new MojoFailureException("jrpcgen: " + errors + (errors == 1 ? " error" : " errors")
           + " in .x files; nothing generated");
     }
-    getLog().info("jrpcgen: compiled " + sourceCount + " .x files: " + outcome.written()
+    getLog().info("jrpcgen: compiled " + sources.size() + " .x files: " + outcome.written()
         + " Java files written, " + outcome.unchanged() + " unchanged, "
         + outcome.removed().size() + " removed");
   }
 
-  private List<Path> sources(Path dir) throws MojoExecutionException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<PathMatcher> in = matchers(includes);
-    List<PathMatcher> out = matchers(excludes);
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile)
-          .filter(f -> matches(in, dir.relativize(f)) && !matches(out, dir.relativize(f)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new MojoExecutionException("jrpcgen: cannot list " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static List<PathMatcher> matchers(Set<String> patterns) {
-    List<PathMatcher> matchers = new ArrayList<>();
-    for (String pattern : patterns) {
-      matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-      // Ant's **/ also matches no directory at all; Java's glob needs one.
-      if (pattern.startsWith("**/")) {
-        matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3)));
-      }
-    }
-    return matchers;
-  }
-
-  private static boolean matches(List<PathMatcher> matchers, Path relative) {
-    return matchers.stream().anyMatch(m -> m.matches(relative));
-  }
-
-  private CompilerOptions options(List<Path> sources, Path outputDir)
+  private CompilerOptions options(List<Path> sources, List<Path> includeDirs, Path outputDir)
       throws MojoExecutionException {
     CompilerOptions.Builder b = CompilerOptions.builder().outputDir(outputDir);
     sources.forEach(b::source);
     defines.forEach((name, value) -> b.define(name, value == null ? "1" : value));
-    includeDirectories.forEach(d -> b.includeDir(d.toPath()));
+    includeDirs.forEach(b::includeDir);
     try {
       if (packageName != null && !packageName.isBlank()) {
         b.packageName(packageName.strip());

@@ -1,9 +1,13 @@
 package io.jrpcgen.maven;
 
 import java.io.File;
+import java.util.List;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.model.Resource;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 /**
@@ -11,7 +15,8 @@ import org.apache.maven.project.MavenProject;
  * {@code target/generated-sources/jrpcgen}, which becomes a compile source root. Unchanged input
  * and configuration regenerate nothing; outputs no longer produced are removed.
  */
-@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true,
+    requiresDependencyResolution = ResolutionScope.COMPILE)
 public final class GenerateMojo extends AbstractGenerateMojo {
   /** Where the {@code .x} files are. */
   @Parameter(defaultValue = "${project.basedir}/src/main/x")
@@ -29,6 +34,21 @@ public final class GenerateMojo extends AbstractGenerateMojo {
   @Override
   File outputDirectory() {
     return outputDirectory;
+  }
+
+  @Override
+  List<Resource> resources(MavenProject project) {
+    return project.getResources();
+  }
+
+  @Override
+  List<String> classpath(MavenProject project) throws DependencyResolutionRequiredException {
+    return project.getCompileClasspathElements();
+  }
+
+  @Override
+  String ownOutputDirectory(MavenProject project) {
+    return project.getBuild().getOutputDirectory();
   }
 
   @Override

@@ -1,9 +1,13 @@
 package io.jrpcgen.maven;
 
 import java.io.File;
+import java.util.List;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.model.Resource;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 /**
@@ -12,7 +16,8 @@ import org.apache.maven.project.MavenProject;
  * that only tests speak.
  */
 @Mojo(name = "generate-test", defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES,
-    threadSafe = true)
+    threadSafe = true,
+    requiresDependencyResolution = ResolutionScope.TEST)
 public final class GenerateTestMojo extends AbstractGenerateMojo {
   /** Where the {@code .x} files are. */
   @Parameter(defaultValue = "${project.basedir}/src/test/x")
@@ -30,6 +35,21 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
   @Override
   File outputDirectory() {
     return outputDirectory;
+  }
+
+  @Override
+  List<Resource> resources(MavenProject project) {
+    return project.getTestResources();
+  }
+
+  @Override
+  List<String> classpath(MavenProject project) throws DependencyResolutionRequiredException {
+    return project.getTestClasspathElements();
+  }
+
+  @Override
+  String ownOutputDirectory(MavenProject project) {
+    return project.getBuild().getTestOutputDirectory();
   }
 
   @Override

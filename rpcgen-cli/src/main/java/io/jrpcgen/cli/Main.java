@@ -1,4 +1,4 @@
-package io.jrpcgen.compiler.cli;
+package io.jrpcgen.cli;
 
 import io.jrpcgen.compiler.CompileResult;
 import io.jrpcgen.compiler.Compiler;
@@ -6,14 +6,14 @@ import io.jrpcgen.compiler.CompilerOptions;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
 import io.jrpcgen.compiler.diag.Diagnostic;
 import io.jrpcgen.compiler.diag.DiagnosticRenderer;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -25,8 +25,7 @@ import picocli.CommandLine.Parameters;
  * The {@code jrpcgen} command: arguments to {@link CompilerOptions}, the compiler, diagnostics to
  * stderr. Exit codes: 0 success, 1 errors in the input, 2 bad usage.
  */
-@Command(name = "jrpcgen", mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class, sortOptions = false,
+@Command(name = "jrpcgen", versionProvider = Main.Version.class, sortOptions = false,
     description = "Compiles ONC RPC interface files (.x) to Java: types, client stubs and server"
         + " binders for the jrpcgen runtime.")
 public final class Main implements Callable<Integer> {
@@ -57,7 +56,14 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = {"-T", "--extern-type"}, paramLabel = "NAME=CLASS",
       description = "map a type the file uses but does not define to a Java class with a CODEC")
-  private Map<String, String> externalTypes = new LinkedHashMap<>();
+  private List<String> externalTypes = List.of();
+
+  // Not -h: that is rpcgen's "header only", which gets its own answer (RpcgenFlags).
+  @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+  private boolean help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "print the version")
+  private boolean version;
 
   /** The exit code of a compiler bug, distinct from 1 (bad input) and 2 (bad usage). */
   static final int INTERNAL_ERROR = 3;
@@ -71,9 +77,20 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command with the given streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    RpcgenFlags.Answer rpcgen = RpcgenFlags.answer(args);
+    if (rpcgen.refusal() != null) {
+      err.println("jrpcgen: " + rpcgen.refusal());
+      return 2;
+    }
+    rpcgen.notes().forEach(note -> err.println("jrpcgen: note: " + note));
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setParameterExceptionHandler((e, ignored) -> {
+      // One line, not a usage dump: what was wrong, and where the options are listed.
+      err.println("jrpcgen: " + e.getMessage() + " (jrpcgen --help lists the options)");
+      return 2;
+    });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
       if (e instanceof java.io.UncheckedIOException io) {
         err.println("jrpcgen: " + io.getMessage() + ": " + io.getCause().getMessage());
@@ -85,7 +102,7 @@ public final class Main implements Callable<Integer> {
           + (where.length > 0 ? " at " + where[0] : "") + "; please report it with the .x file");
       return INTERNAL_ERROR;
     });
-    return cli.execute(args);
+    return cli.execute(RpcgenFlags.withoutAlwaysOn(args));
   }
 
   @Override
@@ -137,7 +154,14 @@ public final class Main implements Callable<Integer> {
     }
     parts.add(Emit.TYPES);
     b.emit(parts);
-    externalTypes.forEach(b::externalType);
+    for (String mapping : externalTypes) {
+      int eq = mapping.indexOf('=');
+      if (eq <= 0 || eq == mapping.length() - 1) {
+        throw new IllegalArgumentException("-T/--extern-type takes NAME=CLASS (an .x type, a Java"
+            + " class with a CODEC), not '" + mapping + "'");
+      }
+      b.externalType(mapping.substring(0, eq), mapping.substring(eq + 1));
+    }
     if (packageName != null && !packageName.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
       throw new IllegalArgumentException("not a Java package name: '" + packageName + "'");
     }
@@ -148,12 +172,18 @@ public final class Main implements Callable<Integer> {
     return n + " " + what + (n == 1 ? "" : "s");
   }
 
-  /** The version from the jar's manifest. */
+  /** The version Maven wrote into {@code jrpcgen-cli.properties} when it built the jar. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"jrpcgen " + (v == null ? "(development build)" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("jrpcgen-cli.properties")) {
+        if (in == null) {
+          throw new java.io.FileNotFoundException("jrpcgen-cli.properties is not in the jar");
+        }
+        properties.load(in);
+      }
+      return new String[] {"jrpcgen " + properties.getProperty("version")};
     }
   }
 }

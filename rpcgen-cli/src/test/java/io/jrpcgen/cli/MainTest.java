@@ -1,4 +1,4 @@
-package io.jrpcgen.compiler.cli;
+package io.jrpcgen.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +79,10 @@ class MainTest {
   void usageErrorsExitTwo() throws IOException {
     Path x = write("ok.x", "const A = 1;\n");
     assertThat(run().code()).isEqualTo(2);
-    assertThat(run("--no-such-flag", x.toString()).code()).isEqualTo(2);
+    Run unknown = run("--no-such-flag", x.toString());
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo(
+        "jrpcgen: Unknown option: '--no-such-flag' (jrpcgen --help lists the options)\n");
     assertThat(run("--emit", "everything", x.toString()).err())
         .contains("--emit takes types, client or server, not 'everything'");
     assertThat(run("--default-timeout", "0", x.toString()).code()).isEqualTo(2);
@@ -98,9 +102,68 @@ class MainTest {
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("Usage: jrpcgen", "-d=DIR", "-p=PACKAGE", "-D=NAME[=VALUE]",
         "-I=DIR", "--emit=WHAT", "--default-timeout=SECONDS");
+  }
+
+  @Test
+  void versionPrintsTheBuildsVersion() {
     Run version = run("--version");
     assertThat(version.code()).isZero();
-    assertThat(version.out()).startsWith("jrpcgen ");
+    assertThat(version.out()).matches("jrpcgen \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+  }
+
+  @Test
+  void rpcgensHeaderAndStubFlagsPointToEmit() throws IOException {
+    Path x = write("square.x", "const A = 1;\n");
+    for (String[] flag : new String[][] {{"-c", "types"}, {"-h", "types"}, {"-l", "client"},
+        {"-m", "server"}}) {
+      Run r = run(flag[0], x.toString());
+      assertThat(r.code()).as(flag[0]).isEqualTo(2);
+      assertThat(r.out()).as(flag[0]).isEmpty();
+      assertThat(r.err()).as(flag[0]).isEqualTo("jrpcgen: " + flag[0]
+          + ": Java has no header/stub split (each type carries its CODEC); use --emit "
+          + flag[1] + "\n");
+    }
+  }
+
+  @Test
+  void everyOtherRpcgenFlagGetsOneLine() throws IOException {
+    Path x = write("square.x", "const A = 1;\n");
+    for (String flag : List.of("-a", "-b", "-o", "-s", "-Sc", "-Ss", "-Sm", "-K", "-i", "-Y",
+        "-L")) {
+      Run r = run(flag, "arg", x.toString());
+      assertThat(r.code()).as(flag).isEqualTo(2);
+      assertThat(r.out()).as(flag).isEmpty();
+      assertThat(r.err()).as(flag).startsWith("jrpcgen: " + flag + ": ").endsWith("\n")
+          .doesNotContain("Usage").hasLineCount(1);
+    }
+    assertThat(run("-K", "30", x.toString()).err()).contains("RpcServer.close()");
+    assertThat(run("-o", "square.h", x.toString()).err()).contains("-d DIR");
+  }
+
+  @Test
+  void alwaysOnRpcgenFlagsAreNotedAndTheRunGoesOn() throws IOException {
+    Path x = write("square.x", "const A = 1;\n");
+    Path out = dir.resolve("out");
+    Run r = run("-N", "-M", "-C", "-d", out.toString(), x.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).isEqualTo("jrpcgen: note: -N is always on: a procedure with several"
+        + " arguments takes several parameters\n"
+        + "jrpcgen: note: -M is always on: generated clients and servers are thread-safe\n"
+        + "jrpcgen: note: -C is always on: the generated code is Java, the only dialect\n");
+    assertThat(out.resolve("square/SquareConstants.java")).exists();
+  }
+
+  @Test
+  void externTypeWithoutEqualsSaysWhatItTakes() throws IOException {
+    Path x = write("nis.x", "struct s { nis_object o; };\n");
+    Run r = run("-T", "nis_object", x.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("jrpcgen: -T/--extern-type takes NAME=CLASS (an .x type, a Java"
+        + " class with a CODEC), not 'nis_object' (jrpcgen --help lists the options)\n");
+    Run ok = run("-d", dir.resolve("out").toString(), "--extern-type",
+        "nis_object=com.example.NisObject", x.toString());
+    assertThat(ok.err()).isEmpty();
+    assertThat(ok.code()).isZero();
   }
 
   @Test

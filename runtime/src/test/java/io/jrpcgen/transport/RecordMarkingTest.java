@@ -171,6 +171,17 @@ class RecordMarkingTest {
   void recordOfExactlyMaxFragmentIsOneFragment() throws IOException {
     byte[] payload = payload(16);
     assertThat(written(payload, 16)).isEqualTo("80000010" + HEX.formatHex(payload));
+    XdrEncoder record = record(payload);
+    assertThat(RecordMarking.frame(record, 16)).as("sent as it is").isSameAs(record);
+  }
+
+  @Test
+  void fragmentsAreCopiedOnceIntoAnArrayOfTheirSize() {
+    XdrEncoder framed = RecordMarking.frame(record(payload(1000)), 7);
+    int size = 1000 + 143 * RecordMarking.HEADER_SIZE;
+    assertThat(framed.position()).isEqualTo(size);
+    // Room for the last fragment's padding, which is written and then dropped; no regrowth.
+    assertThat(framed.capacity()).isEqualTo(size + 3);
   }
 
   /** A begun record holding a large opaque by reference between two ints. */

@@ -275,4 +275,45 @@ class XdrEncoderReferenceTest {
     assertThat(written(out)).isEqualTo(e.toByteArray());
     assertThat(out.toByteArray()).isEqualTo(e.toByteArray());
   }
+
+  /** Two references with ints around them: 7, len, first, 9, len, second. */
+  private static XdrEncoder twoReferences(byte[] first, byte[] second) {
+    XdrEncoder out = encoded(Opaque.copyOf(first));
+    out.writeVariableOpaque(Opaque.copyOf(second), Integer.MAX_VALUE);
+    return out;
+  }
+
+  @Test
+  void truncateAtTheEndOfTheSecondReferenceKeepsBoth() throws IOException {
+    byte[] first = bytes(LARGE, 1);
+    byte[] second = bytes(LARGE + 4, 2);
+    XdrEncoder out = twoReferences(first, second);
+    byte[] whole = out.toByteArray();
+    out.truncate(whole.length);
+    assertThat(out.position()).isEqualTo(whole.length);
+    out.writeInt(5);
+    out.truncate(whole.length);
+    assertThat(out.isContiguous()).isFalse();
+    assertThat(written(out)).isEqualTo(whole);
+    int betweenThem = expected(first).length;
+    out.truncate(betweenThem);
+    assertThat(out.isContiguous()).isFalse();
+    assertThat(written(out)).isEqualTo(expected(first));
+  }
+
+  @Test
+  void arrayOfAContiguousEncodingIsTheBufferItself() {
+    XdrEncoder out = new XdrEncoder(64);
+    out.writeInt(1);
+    assertThat(out.array()).isSameAs(out.array());
+    assertThat(out.capacity()).isEqualTo(64);
+  }
+
+  @Test
+  void skipGrowsTheBufferForTheBytesItPassesOver() {
+    XdrEncoder out = new XdrEncoder(0);
+    out.skip(8);
+    out.putInt(4, 1);
+    assertThat(out.toByteArray()).containsExactly(0, 0, 0, 0, 0, 0, 0, 1);
+  }
 }

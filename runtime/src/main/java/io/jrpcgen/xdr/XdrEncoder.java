@@ -18,8 +18,12 @@ import java.util.List;
  * <p>An encoder is reusable ({@link #reset()}) and not thread-safe.
  */
 public final class XdrEncoder {
-  /** The smallest opaque held by reference instead of copied. */
-  public static final int REFERENCE_THRESHOLD = 16 * 1024;
+  /**
+   * The smallest opaque held by reference instead of copied. On a stream socket the bytes before
+   * a reference leave in a write of their own; below this size copying costs less than that
+   * write (a JDK socket stream writes at most 128 KiB per system call anyway).
+   */
+  public static final int REFERENCE_THRESHOLD = 128 * 1024;
 
   private static final Opaque[] NO_REFERENCES = new Opaque[0];
 

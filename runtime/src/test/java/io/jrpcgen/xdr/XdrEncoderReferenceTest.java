@@ -38,6 +38,12 @@ class XdrEncoderReferenceTest {
     return e;
   }
 
+  private static byte[] word(int value) {
+    byte[] b = new byte[4];
+    Bytes.putInt(b, 0, value);
+    return b;
+  }
+
   private static XdrEncoder encoded(Opaque payload) {
     XdrEncoder out = new XdrEncoder(64);
     out.writeInt(7);
@@ -157,7 +163,7 @@ class XdrEncoderReferenceTest {
     Bytes.putInt(head, 0, 70);
     Bytes.putInt(head, afterFirst, 90);
     e.write(head);
-    e.write(new byte[] {0, 0, 0x40, 0});
+    e.write(word(LARGE));
     e.write(payload);
     e.write(new byte[] {0, 0, 0, 110});
     assertThat(written(out)).isEqualTo(e.toByteArray());
@@ -212,7 +218,11 @@ class XdrEncoderReferenceTest {
     assertThat(out.isContiguous()).isTrue();
     assertThat(out.position()).isEqualTo(8);
     out.writeInt(5);
-    assertThat(written(out)).isEqualTo(new byte[] {0, 0, 0, 7, 0, 0, 64, 0, 0, 0, 0, 5});
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    e.write(word(7));
+    e.write(word(LARGE));
+    e.write(word(5));
+    assertThat(written(out)).isEqualTo(e.toByteArray());
   }
 
   @Test

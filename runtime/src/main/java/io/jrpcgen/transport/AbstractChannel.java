@@ -76,6 +76,9 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   static void releaseEncoder(XdrEncoder out) {
     if (out.capacity() > KEEP_ENCODER_BELOW) {
       ENCODER.remove();
+    } else {
+      // Forgets the large opaques it referenced: they are the caller's, not the thread's.
+      out.reset();
     }
   }
 

@@ -17,6 +17,7 @@ import io.jrpcgen.xdr.XdrEncoder;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -147,6 +148,30 @@ class TcpSendPathTest {
       assertThat(server.connectionCount()).isEqualTo(1);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSentCallDoesNotKeepItsLargeOpaqueAlive() throws Exception {
+    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+        .procedure(Procedure.of(ECHO, "LENGTH", BLOB, XdrCodec.INT, (call, v) -> v.length()))
+        .build();
+    try (RpcServer server =
+            RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
+        RpcClient client = RpcClient.create(
+            RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
+            Square.PROGRAM, Square.VERSION)) {
+      Opaque payload = Opaque.copyOf(new byte[XdrEncoder.REFERENCE_THRESHOLD * 2]);
+      WeakReference<Opaque> sent = new WeakReference<>(payload);
+      assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT))
+          .isEqualTo(XdrEncoder.REFERENCE_THRESHOLD * 2);
+      payload = null;
+      // The thread's encoder stays for its next call; the opaque it held by reference must not.
+      for (int i = 0; i < 20 && sent.get() != null; i++) {
+        System.gc();
+        Thread.sleep(10);
+      }
+      assertThat(sent.get()).isNull();
     }
   }
 }

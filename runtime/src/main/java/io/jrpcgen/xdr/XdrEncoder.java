@@ -299,9 +299,7 @@ public final class XdrEncoder {
       referenced = Arrays.copyOf(referenced, grown);
       referencedAt = Arrays.copyOf(referencedAt, grown);
     }
-    if ((long) position() + value.length() > Integer.MAX_VALUE - 8) {
-      throw new XdrException("encoding exceeds the largest Java array");
-    }
+    requireRoom(value.length());
     referenced[references] = value;
     referencedAt[references] = pos;
     references++;
@@ -371,15 +369,25 @@ public final class XdrEncoder {
   }
 
   private void ensure(int n) {
+    // The second test holds only when references and buffer together near 2 GiB: then a write
+    // that fits the buffer may still take the encoding past the largest array.
+    if (buf.length - pos < n || referencedBytes > Integer.MAX_VALUE - 8 - buf.length) {
+      grow(n);
+    }
+  }
+
+  private void grow(int n) {
+    requireRoom(n);
     if (buf.length - pos < n) {
       long wanted = Math.max((long) pos + n, 2L * buf.length);
-      if (wanted > Integer.MAX_VALUE - 8) {
-        if ((long) position() + n > Integer.MAX_VALUE - 8) {
-          throw new XdrException("encoding exceeds the largest Java array");
-        }
-        wanted = Integer.MAX_VALUE - 8;
-      }
-      buf = Arrays.copyOf(buf, (int) wanted);
+      buf = Arrays.copyOf(buf, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+    }
+  }
+
+  /** Fails unless {@code n} more bytes keep the encoding within the largest Java array. */
+  private void requireRoom(int n) {
+    if ((long) position() + n > Integer.MAX_VALUE - 8) {
+      throw new XdrException("encoding exceeds the largest Java array");
     }
   }
 

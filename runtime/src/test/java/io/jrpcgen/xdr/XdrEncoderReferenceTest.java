@@ -326,4 +326,13 @@ class XdrEncoderReferenceTest {
     out.putInt(4, 1);
     assertThat(out.toByteArray()).containsExactly(0, 0, 0, 0, 0, 0, 0, 1);
   }
+
+  @Test
+  void truncateToZeroForgetsEverything() throws IOException {
+    XdrEncoder out = encoded(Opaque.copyOf(bytes(LARGE, 3)));
+    out.truncate(0);
+    assertThat(out.position()).isZero();
+    assertThat(out.isContiguous()).isTrue();
+    assertThat(written(out)).isEmpty();
+  }
 }

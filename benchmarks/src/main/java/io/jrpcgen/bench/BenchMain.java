@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 
 /**
  * The benchmark command: {@code java -jar benchmarks/target/benchmarks.jar [--quick]}. Builds the
@@ -41,6 +45,7 @@ import java.util.stream.Stream;
 public final class BenchMain {
   private static final List<String> SERVER_JVM_OPTIONS =
       List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+  private static final Duration PROFILE_PERIOD = Duration.ofMillis(1);
 
   private BenchMain() {}
 
@@ -66,7 +71,7 @@ public final class BenchMain {
       System.out.println("codec benchmarks (JMH, -prof gc; log: " + log + ") ...");
       codec = CodecSuite.run(options.codec(), log);
     }
-    LoadResults load = options.load() ? runLoad(options) : null;
+    LoadResults load = options.load() ? profiled(options) : null;
 
     Report report = new Report(header, load, codec);
     System.out.println();
@@ -74,6 +79,32 @@ public final class BenchMain {
     for (Path written : report.write(options.out())) {
       System.out.println("wrote " + written);
     }
+  }
+
+  /** The load run, recorded with JFR when {@code --profile} asks for it. */
+  private static LoadResults profiled(BenchOptions options) throws IOException {
+    if (options.profile() == null) {
+      return runLoad(options);
+    }
+    Files.createDirectories(options.profile());
+    LoadResults results;
+    try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
+      // A sample a millisecond: the default 10 ms finds few Java frames in an I/O-bound run.
+      recording.enable("jdk.ExecutionSample").withPeriod(PROFILE_PERIOD);
+      recording.start();
+      results = runLoad(options);
+      recording.stop();
+      recording.dump(options.profile().resolve("client.jfr"));
+    } catch (ParseException e) {
+      throw new IOException("the JDK's JFR configuration 'profile' does not parse", e);
+    }
+    // The servers wrote theirs when runLoad stopped them.
+    try (Stream<Path> files = Files.list(options.profile())) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jfr")).sorted().toList()) {
+        ProfileSummary.print(file, System.out);
+      }
+    }
+    return results;
   }
 
   private static LoadResults runLoad(BenchOptions options) throws IOException {
@@ -137,6 +168,12 @@ public final class BenchMain {
     // A fixed, pre-touched heap: on a VM the first touch of a heap page is a costly fault that
     // would be charged to whichever call allocates there first.
     command.addAll(serverJvmOptions(options));
+    if (options.profile() != null) {
+      // Written when the benchmark stops the server (SIGTERM runs the JVM's exit hooks).
+      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,"
+          + "jdk.ExecutionSample#period=" + PROFILE_PERIOD.toMillis() + "ms,filename="
+          + options.profile().resolve("server-" + name + ".jfr"));
+    }
     command.addAll(List.of("-cp", absoluteClassPath(),
         ServerMain.class.getName(), name, Integer.toString(ServerProcess.LIFETIME_SECONDS)));
     return ServerProcess.start(name, processes, command);

@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  * @param out where the CSV and Markdown files go
  * @param serverJvmArgs extra options of the Java server processes
  * @param keepTemp whether to keep the scratch directory (C builds, process output)
+ * @param profile where the JFR recordings of the load run go, or null for none
  */
 record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
     CodecSuite.Settings codec, boolean load, Pattern rows, List<Pairing> pairings, Path out,
-    List<String> serverJvmArgs, boolean keepTemp) {
+    List<String> serverJvmArgs, boolean keepTemp, Path profile) {
 
   static final String USAGE = """
       usage: java -jar benchmarks/target/benchmarks.jar [options]
@@ -46,6 +47,9 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
                             (default: benchmarks/target/results next to the jar)
         --server-jvm-args S extra JVM options of the Java servers (space-separated)
         --keep-temp         keep the scratch directory with the C build and process logs
+        --profile DIR       record the load run with JFR: DIR/client.jfr (the Java clients)
+                            and DIR/server-NAME.jfr (each Java server), and print where
+                            their CPU samples and allocations are
       """;
 
   static BenchOptions parse(String[] args, Path defaultOut) {
@@ -63,6 +67,7 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
     Path out = defaultOut;
     List<String> serverJvmArgs = List.of();
     boolean keepTemp = false;
+    Path profile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick", "--full" -> { }
@@ -82,6 +87,7 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
         case "--out" -> out = Path.of(value(args, ++i));
         case "--server-jvm-args" -> serverJvmArgs = List.of(value(args, ++i).trim().split("\\s+"));
         case "--keep-temp" -> keepTemp = true;
+        case "--profile" -> profile = Path.of(value(args, ++i)).toAbsolutePath();
         case "--help", "-h" -> throw new IllegalArgumentException("");
         default -> throw new IllegalArgumentException("unknown option: " + args[i]);
       }
@@ -89,7 +95,7 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
     return new BenchOptions(mode, runs,
         new Timing(Duration.ofMillis(warmup), Duration.ofMillis(measure)),
         Duration.ofMillis(jitWarmup), codec, load, rows, pairings, out, serverJvmArgs,
-        keepTemp);
+        keepTemp, profile);
   }
 
   private static String value(String[] args, int i) {

@@ -12,6 +12,9 @@ public enum AcceptStat implements XdrEnum {
   GARBAGE_ARGS(4),
   SYSTEM_ERR(5);
 
+  // values() copies its array on every call; replies are decoded on every call.
+  private static final AcceptStat[] BY_VALUE = values();
+
   private final int value;
 
   AcceptStat(int value) {
@@ -25,9 +28,9 @@ public enum AcceptStat implements XdrEnum {
 
   /** The constant with wire value {@code value}. */
   public static AcceptStat fromValue(int value) {
-    if (value < 0 || value >= values().length) {
+    if (value < 0 || value >= BY_VALUE.length) {
       throw new XdrException("unknown accept_stat " + value);
     }
-    return values()[value];
+    return BY_VALUE[value];
   }
 }

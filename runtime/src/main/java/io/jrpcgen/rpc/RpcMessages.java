@@ -31,14 +31,21 @@ public final class RpcMessages {
 
   /** Writes a call header; the arguments go after it. */
   public static void writeCall(XdrEncoder out, CallHeader call) {
-    out.writeInt(call.xid());
+    writeCall(out, call.xid(), call.program(), call.version(), call.procedure(),
+        call.credential(), call.verifier());
+  }
+
+  /** Writes a call header from its fields, for senders that make no {@link CallHeader}. */
+  public static void writeCall(XdrEncoder out, int xid, int program, int version, int procedure,
+      OpaqueAuth credential, OpaqueAuth verifier) {
+    out.writeInt(xid);
     out.writeInt(CALL);
     out.writeInt(RPC_VERSION);
-    out.writeInt(call.program());
-    out.writeInt(call.version());
-    out.writeInt(call.procedure());
-    call.credential().encode(out);
-    call.verifier().encode(out);
+    out.writeInt(program);
+    out.writeInt(version);
+    out.writeInt(procedure);
+    credential.encode(out);
+    verifier.encode(out);
   }
 
   /** Reads an {@code opaque_auth}, refusing a body over 400 bytes. */

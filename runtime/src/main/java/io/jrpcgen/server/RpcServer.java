@@ -4,7 +4,6 @@ import io.jrpcgen.transport.Message;
 import io.jrpcgen.transport.PeerClosedException;
 import io.jrpcgen.transport.RecordMarking;
 import io.jrpcgen.transport.RecordReader;
-import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -325,7 +324,7 @@ public final class RpcServer implements AutoCloseable {
             out.skip(RecordMarking.HEADER_SIZE);
             if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, out, null)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
-              Bytes.putInt(out.array(), recordStart, 0x8000_0000 | length);
+              out.putInt(recordStart, 0x8000_0000 | length);
             } else {
               out.truncate(recordStart);
             }
@@ -357,7 +356,8 @@ public final class RpcServer implements AutoCloseable {
     private void write(OutputStream output, XdrEncoder out) throws IOException {
       writingSince = System.nanoTime() | 1;
       try {
-        output.write(out.array(), 0, out.position());
+        // Large opaques in the replies leave from their own arrays, not copied into out's.
+        out.writeTo(output);
       } finally {
         writingSince = 0;
       }

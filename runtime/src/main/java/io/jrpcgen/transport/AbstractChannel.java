@@ -1,6 +1,5 @@
 package io.jrpcgen.transport;
 
-import io.jrpcgen.rpc.CallHeader;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.Reply;
 import io.jrpcgen.rpc.RpcConnectionException;
@@ -65,8 +64,8 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       out.reset();
     }
     try {
-      RpcMessages.writeCall(out, new CallHeader(xid, program, version, procedure,
-          options.credential(), options.verifier()));
+      RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
+          options.verifier());
       argsCodec.encode(out, args);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_ENCODE_ARGS, serverName, e.getMessage(), e);
@@ -77,6 +76,9 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   static void releaseEncoder(XdrEncoder out) {
     if (out.capacity() > KEEP_ENCODER_BELOW) {
       ENCODER.remove();
+    } else {
+      // Forgets the large opaques it referenced: they are the caller's, not the thread's.
+      out.reset();
     }
   }
 

@@ -1,6 +1,5 @@
 package io.jrpcgen.transport;
 
-import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,40 +36,42 @@ public final class RecordMarking {
 
   /**
    * Writes the record encoded in {@code record} since {@link #begin}, as fragments of at most
-   * {@code maxFragment} bytes, in a single write.
+   * {@code maxFragment} bytes; a record of one fragment leaves without a copy, large opaques
+   * from their own arrays ({@link XdrEncoder#writeTo}).
    */
   public static void write(OutputStream out, XdrEncoder record, int maxFragment)
       throws IOException {
-    byte[] framed = frame(record, maxFragment);
-    out.write(framed, 0, framed == record.array() ? record.position() : framed.length);
+    frame(record, maxFragment).writeTo(out);
   }
 
   /**
-   * Patches the header of the record in {@code record} and returns the bytes to send: the
-   * encoder's own array when the record fits one fragment, else a new array with a header in
+   * Patches the header of the record in {@code record} and returns the encoding to send:
+   * {@code record} itself when the record fits one fragment, else a new encoder with a header in
    * front of every fragment.
    */
-  static byte[] frame(XdrEncoder record, int maxFragment) {
+  static XdrEncoder frame(XdrEncoder record, int maxFragment) {
     if (maxFragment <= 0) {
       throw new IllegalArgumentException("maxFragment <= 0: " + maxFragment);
     }
     int payload = record.position() - HEADER_SIZE;
     if (payload <= maxFragment) {
       record.putInt(0, LAST_FRAGMENT | payload);
-      return record.array();
+      return record;
     }
     int fragments = (payload + maxFragment - 1) / maxFragment;
-    byte[] framed = new byte[payload + fragments * HEADER_SIZE];
+    XdrEncoder out = new XdrEncoder(
+        (int) Math.min(Integer.MAX_VALUE - 8, payload + (long) fragments * HEADER_SIZE + 3));
+    byte[] bytes = record.array();
     int src = HEADER_SIZE;
-    int dst = 0;
     for (int left = payload; left > 0; ) {
       int n = Math.min(left, maxFragment);
       left -= n;
-      Bytes.putInt(framed, dst, (left == 0 ? LAST_FRAGMENT : 0) | n);
-      System.arraycopy(record.array(), src, framed, dst + HEADER_SIZE, n);
+      out.writeInt((left == 0 ? LAST_FRAGMENT : 0) | n);
+      out.writeRaw(bytes, src, n);
+      // Fragments need not be word-aligned: the padding writeRaw adds is not part of the record.
+      out.truncate(out.position() - (XdrEncoder.padded(n) - n));
       src += n;
-      dst += HEADER_SIZE + n;
     }
-    return framed;
+    return out;
   }
 }

@@ -238,30 +238,41 @@ public final class TcpChannel extends AbstractChannel {
       }
     }
 
-    /** Sends a call's record: now, or with the write of the thread that is writing. */
+    /**
+     * Sends a call's record: now, or with the write of the thread that is writing. A record
+     * holding a large opaque by reference is always written by its own thread, from the opaque's
+     * array: appending it would copy the payload.
+     */
     void send(XdrEncoder request) throws IOException {
-      byte[] framed = RecordMarking.frame(request, options.maxFragmentSize());
-      int length = framed == request.array() ? request.position() : framed.length;
-      if (writing.tryLock()) {
+      XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
+      if (!framed.isContiguous()) {
+        writing.lock();
+        try {
+          writePending();
+          framed.writeTo(out);
+        } finally {
+          writing.unlock();
+        }
+      } else if (writing.tryLock()) {
         try {
           // Batched calls and records appended meanwhile leave with this one, in one write.
-          if (!appendIfPending(framed, length)) {
-            out.write(framed, 0, length);
+          if (!appendIfPending(framed.array(), framed.position())) {
+            out.write(framed.array(), 0, framed.position());
           }
           writePending();
         } finally {
           writing.unlock();
         }
       } else {
-        append(framed, length);
+        append(framed.array(), framed.position());
       }
       writeLeftovers();
     }
 
     /** Holds a batched call's record until the next call or flush. */
     void buffer(XdrEncoder request) throws IOException {
-      byte[] framed = RecordMarking.frame(request, options.maxFragmentSize());
-      append(framed, framed == request.array() ? request.position() : framed.length);
+      XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
+      append(framed.array(), framed.position());
       if (pendingBytes() >= BATCH_FLUSH_SIZE) {
         flush();
       }

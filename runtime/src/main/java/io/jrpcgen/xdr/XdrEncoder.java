@@ -1,5 +1,7 @@
 package io.jrpcgen.xdr;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,11 +10,30 @@ import java.util.List;
  * to a multiple of four. Bounds declared in the {@code .x} file are checked before anything is
  * written, so a value that breaks one never reaches the wire.
  *
+ * <p>Opaques of {@value #REFERENCE_THRESHOLD} bytes or more are not copied: the encoder keeps a
+ * reference to the (immutable) {@link Opaque} and {@link #writeTo} sends its bytes from where they
+ * are. {@link #array()} copies them in first, for callers that need one array.
+ *
  * <p>An encoder is reusable ({@link #reset()}) and not thread-safe.
  */
 public final class XdrEncoder {
+  /**
+   * The smallest opaque held by reference instead of copied. On a stream socket the bytes before
+   * a reference leave in a write of their own; below this size copying costs less than that
+   * write (a JDK socket stream writes at most 128 KiB per system call anyway).
+   */
+  public static final int REFERENCE_THRESHOLD = 128 * 1024;
+
+  private static final Opaque[] NO_REFERENCES = new Opaque[0];
+
+  // The encoding is buf[0, pos) with referenced opaque i inserted before buf[referencedAt[i]];
+  // the padding after a referenced opaque is in buf.
   private byte[] buf;
   private int pos;
+  private Opaque[] referenced = NO_REFERENCES;
+  private int[] referencedAt = new int[0];
+  private int references;
+  private int referencedBytes;
 
   /** An encoder with a small initial buffer. */
   public XdrEncoder() {
@@ -35,16 +56,44 @@ public final class XdrEncoder {
   /** Forgets everything written, keeping the buffer. */
   public void reset() {
     pos = 0;
+    dropReferencesFrom(0);
   }
 
   /** Bytes written so far. */
   public int position() {
-    return pos;
+    return pos + referencedBytes;
   }
 
-  /** The internal buffer; bytes {@code [0, position())} are the encoding. */
+  /**
+   * The internal buffer; bytes {@code [0, position())} are the encoding. Referenced opaques are
+   * first copied into it, so a sender that can gather should use {@link #writeTo} instead.
+   */
   public byte[] array() {
+    if (references > 0) {
+      buf = joined(Math.max(buf.length, position()));
+      pos = position();
+      dropReferencesFrom(0);
+    }
     return buf;
+  }
+
+  /** Whether {@link #array()} holds the encoding as it is, no opaque being held by reference. */
+  public boolean isContiguous() {
+    return references == 0;
+  }
+
+  /**
+   * Writes the encoding to {@code out}: the encoder's own bytes and each referenced opaque from
+   * its own array, in order, with no copy in between.
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    int from = 0;
+    for (int i = 0; i < references; i++) {
+      out.write(buf, from, referencedAt[i] - from);
+      referenced[i].writeTo(out);
+      from = referencedAt[i];
+    }
+    out.write(buf, from, pos - from);
   }
 
   /** The buffer's current capacity. */
@@ -54,15 +103,24 @@ public final class XdrEncoder {
 
   /** A copy of the bytes written. */
   public byte[] toByteArray() {
-    return Arrays.copyOf(buf, pos);
+    return joined(position());
   }
 
   /** Drops everything written after {@code position}, to write it differently. */
   public void truncate(int position) {
-    if (position < 0 || position > pos) {
-      throw new IndexOutOfBoundsException("truncate to " + position + ", position " + pos);
+    if (position < 0 || position > position()) {
+      throw new IndexOutOfBoundsException("truncate to " + position + ", position " + position());
     }
-    pos = position;
+    pos = physical(position, 0);
+    // References that end by the new end stay; one that straddled it was copied in.
+    int kept = 0;
+    int before = 0;
+    while (kept < references
+        && referencedAt[kept] + before + referenced[kept].length() <= position) {
+      before += referenced[kept].length();
+      kept++;
+    }
+    dropReferencesFrom(kept);
   }
 
   /** Advances past {@code n} bytes, to be filled later with {@link #putInt}. */
@@ -73,10 +131,11 @@ public final class XdrEncoder {
 
   /** Overwrites four bytes at {@code position} with {@code value}. */
   public void putInt(int position, int value) {
-    if (position < 0 || position + 4 > pos) {
-      throw new IndexOutOfBoundsException("putInt at " + position + ", position " + pos);
+    if (position < 0 || position + 4 > position()) {
+      throw new IndexOutOfBoundsException("putInt at " + position + ", position " + position());
     }
-    setInt(buf, position, value);
+    int at = physical(position, 4);
+    setInt(buf, at, value);
   }
 
   /** {@code int}, and {@code unsigned int}, {@code enum} values as their bit pattern. */
@@ -232,10 +291,77 @@ public final class XdrEncoder {
   private void writePadded(Opaque value) {
     int length = value.length();
     int total = padded(length);
+    if (length >= REFERENCE_THRESHOLD) {
+      reference(value);
+      ensure(total - length);
+      Arrays.fill(buf, pos, pos + total - length, (byte) 0);
+      pos += total - length;
+      return;
+    }
     ensure(total);
     value.copyTo(buf, pos);
     Arrays.fill(buf, pos + length, pos + total, (byte) 0);
     pos += total;
+  }
+
+  private void reference(Opaque value) {
+    if (references == referenced.length) {
+      int grown = Math.max(4, 2 * references);
+      referenced = Arrays.copyOf(referenced, grown);
+      referencedAt = Arrays.copyOf(referencedAt, grown);
+    }
+    requireRoom(value.length());
+    referenced[references] = value;
+    referencedAt[references] = pos;
+    references++;
+    referencedBytes += value.length();
+  }
+
+  /** Forgets references {@code from} and later, so that the encoder does not pin their arrays. */
+  private void dropReferencesFrom(int from) {
+    for (int i = from; i < references; i++) {
+      referencedBytes -= referenced[i].length();
+      referenced[i] = null;
+    }
+    references = Math.min(references, from);
+  }
+
+  /**
+   * The offset in {@code buf} of the encoding's byte {@code position}, whose next {@code width}
+   * bytes are about to be changed: a referenced opaque they would touch is copied in first, as
+   * the encoder never writes into an opaque it does not own.
+   */
+  private int physical(int position, int width) {
+    int before = 0;
+    for (int i = 0; i < references; i++) {
+      int start = referencedAt[i] + before;
+      if (position + width <= start) {
+        break;
+      }
+      if (position < start + referenced[i].length()) {
+        array();
+        return position;
+      }
+      before += referenced[i].length();
+    }
+    return position - before;
+  }
+
+  /** The encoding in a new array of {@code capacity} bytes, referenced opaques copied in. */
+  private byte[] joined(int capacity) {
+    byte[] out = new byte[capacity];
+    int from = 0;
+    int to = 0;
+    for (int i = 0; i < references; i++) {
+      int n = referencedAt[i] - from;
+      System.arraycopy(buf, from, out, to, n);
+      to += n;
+      referenced[i].copyTo(out, to);
+      to += referenced[i].length();
+      from = referencedAt[i];
+    }
+    System.arraycopy(buf, from, out, to, pos - from);
+    return out;
   }
 
   private static void checkBound(String what, int length, int maxLength) {
@@ -254,15 +380,25 @@ public final class XdrEncoder {
   }
 
   private void ensure(int n) {
+    // The second test holds only when references and buffer together near 2 GiB: then a write
+    // that fits the buffer may still take the encoding past the largest array.
+    if (buf.length - pos < n || referencedBytes > Integer.MAX_VALUE - 8 - buf.length) {
+      grow(n);
+    }
+  }
+
+  private void grow(int n) {
+    requireRoom(n);
     if (buf.length - pos < n) {
       long wanted = Math.max((long) pos + n, 2L * buf.length);
-      if (wanted > Integer.MAX_VALUE - 8) {
-        if ((long) pos + n > Integer.MAX_VALUE - 8) {
-          throw new XdrException("encoding exceeds the largest Java array");
-        }
-        wanted = Integer.MAX_VALUE - 8;
-      }
-      buf = Arrays.copyOf(buf, (int) wanted);
+      buf = Arrays.copyOf(buf, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+    }
+  }
+
+  /** Fails unless {@code n} more bytes keep the encoding within the largest Java array. */
+  private void requireRoom(int n) {
+    if ((long) position() + n > Integer.MAX_VALUE - 8) {
+      throw new XdrException("encoding exceeds the largest Java array");
     }
   }
 

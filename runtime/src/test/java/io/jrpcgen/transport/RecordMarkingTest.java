@@ -3,6 +3,7 @@ package io.jrpcgen.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.ByteArrayInputStream;
@@ -170,6 +171,49 @@ class RecordMarkingTest {
   void recordOfExactlyMaxFragmentIsOneFragment() throws IOException {
     byte[] payload = payload(16);
     assertThat(written(payload, 16)).isEqualTo("80000010" + HEX.formatHex(payload));
+    XdrEncoder record = record(payload);
+    assertThat(RecordMarking.frame(record, 16)).as("sent as it is").isSameAs(record);
+  }
+
+  @Test
+  void fragmentsAreCopiedOnceIntoAnArrayOfTheirSize() {
+    XdrEncoder framed = RecordMarking.frame(record(payload(1000)), 7);
+    int size = 1000 + 143 * RecordMarking.HEADER_SIZE;
+    assertThat(framed.position()).isEqualTo(size);
+    // Room for the last fragment's padding, which is written and then dropped; no regrowth.
+    assertThat(framed.capacity()).isEqualTo(size + 3);
+  }
+
+  /** A begun record holding a large opaque by reference between two ints. */
+  private static XdrEncoder recordWithReference(byte[] large) {
+    XdrEncoder out = new XdrEncoder(16);
+    RecordMarking.begin(out);
+    out.writeInt(1);
+    out.writeFixedOpaque(Opaque.copyOf(large), large.length);
+    out.writeInt(2);
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {5, 4096, RecordMarking.MAX_FRAGMENT})
+  void recordHoldingALargeOpaqueIsFramedAsItsContiguousCopy(int maxFragment)
+      throws IOException {
+    byte[] large = payload(XdrEncoder.REFERENCE_THRESHOLD + 8);
+    XdrEncoder record = recordWithReference(large);
+    assertThat(record.isContiguous()).isFalse();
+    byte[] contiguous = Arrays.copyOfRange(recordWithReference(large).toByteArray(), 4,
+        record.position());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RecordMarking.write(out, record, maxFragment);
+    assertThat(out.toByteArray()).isEqualTo(
+        bytes(written(contiguous, maxFragment)));
+  }
+
+  @Test
+  void recordOfOneFragmentIsSentFromTheEncoderItself() {
+    XdrEncoder record = recordWithReference(payload(XdrEncoder.REFERENCE_THRESHOLD));
+    assertThat(RecordMarking.frame(record, RecordMarking.MAX_FRAGMENT)).isSameAs(record);
+    assertThat(record.isContiguous()).as("the opaque is still not copied").isFalse();
   }
 
   @ParameterizedTest

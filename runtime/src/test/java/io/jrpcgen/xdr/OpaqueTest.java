@@ -138,4 +138,15 @@ class OpaqueTest {
     assertThat(in.readVariableOpaque(100))
         .hasToString("Opaque[" + "0f".repeat(64) + "... (70 bytes)]");
   }
+
+  @Test
+  void viewOfAMiddleSliceReadsHashesAndComparesOnlyItsOwnBytes() {
+    byte[] array = {9, 8, 1, 2, 3, 7, 6};
+    Opaque view = Opaque.view(array, 2, 3);
+    assertThat(view.byteAt(0)).isEqualTo((byte) 1);
+    assertThat(view.byteAt(2)).isEqualTo((byte) 3);
+    assertThat(view.hashCode()).isEqualTo(java.util.Arrays.hashCode(new byte[] {1, 2, 3}))
+        .isEqualTo(Opaque.fromHex("010203").hashCode());
+    assertThat(view).isEqualTo(Opaque.fromHex("010203"));
+  }
 }

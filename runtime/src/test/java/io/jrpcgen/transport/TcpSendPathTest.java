@@ -1,0 +1,177 @@
+package io.jrpcgen.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcMessages;
+import io.jrpcgen.server.Procedure;
+import io.jrpcgen.server.ProgramDefinition;
+import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The TCP client's send path for calls holding large opaques, which are written from the opaque's
+ * own array: the bytes on the wire are those of one contiguous record, also when the peer takes
+ * them a little at a time, and records of concurrent callers never interleave.
+ */
+@Timeout(60)
+class TcpSendPathTest {
+  private static final int ECHO = 4;
+  private static final XdrCodec<Opaque> BLOB = XdrCodec.opaque(XdrCodec.UNBOUNDED);
+
+  private static byte[] payload(int length, int seed) {
+    byte[] b = new byte[length];
+    for (int i = 0; i < length; i++) {
+      b[i] = (byte) (i * 17 + seed);
+    }
+    return b;
+  }
+
+  /** The call record as one contiguous encoding, header included. */
+  private static byte[] expectedRecord(int xid, byte[] data) {
+    XdrEncoder out = new XdrEncoder();
+    out.writeInt(0);
+    RpcMessages.writeCall(out, new CallHeader(xid, Square.PROGRAM, Square.VERSION, ECHO,
+        OpaqueAuth.NONE, OpaqueAuth.NONE));
+    out.writeInt(data.length);
+    out.writeRaw(data, 0, data.length);
+    out.putInt(0, 0x8000_0000 | (out.position() - 4));
+    return out.toByteArray();
+  }
+
+  /**
+   * Receives one call record into a small receive buffer, a few hundred bytes per read so that
+   * the client's writes block and resume many times, answers it with a void result and returns
+   * the record's bytes as they came, header included.
+   */
+  private static byte[] receiveSlowly(ServerSocket listener) throws IOException {
+    try (Socket s = listener.accept()) {
+      s.setSoTimeout(20_000);
+      InputStream in = s.getInputStream();
+      DataInputStream data = new DataInputStream(in);
+      int header = data.readInt();
+      byte[] record = new byte[4 + (header & 0x7fff_ffff)];
+      Bytes.putInt(record, 0, header);
+      for (int at = 4; at < record.length; ) {
+        int n = in.read(record, at, Math.min(701, record.length - at));
+        if (n < 0) {
+          throw new IOException("stream ended at " + at + " of " + record.length);
+        }
+        at += n;
+      }
+      XdrEncoder reply = new XdrEncoder();
+      RecordMarking.begin(reply);
+      RpcMessages.writeAccepted(reply, new XdrDecoder(record, 4, record.length - 4).readInt(),
+          OpaqueAuth.NONE, AcceptStat.SUCCESS);
+      RecordMarking.write(s.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
+      return record;
+    }
+  }
+
+  @Test
+  void largeCallTakenAFewBytesAtATimeIsTheContiguousRecord() throws Exception {
+    byte[] data = payload(3 << 20, 5);
+    ExecutorService peer = Executors.newSingleThreadExecutor();
+    try (ServerSocket listener = new ServerSocket()) {
+      listener.setReceiveBufferSize(4096);
+      listener.bind(new InetSocketAddress(Square.LOOPBACK, 0));
+      Future<byte[]> received = peer.submit(() -> receiveSlowly(listener));
+      try (TcpChannel channel = TcpChannel.connect(
+          new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort()),
+          ChannelOptions.DEFAULTS)) {
+        RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION);
+        client.call(ECHO, BLOB, Opaque.copyOf(data), XdrCodec.VOID);
+        byte[] record = received.get(30, TimeUnit.SECONDS);
+        assertThat(Arrays.equals(record, expectedRecord(channel.lastXid(), data))).isTrue();
+      }
+    } finally {
+      peer.shutdownNow();
+    }
+  }
+
+  @Test
+  void largeAndSmallCallsFromManyThreadsOnOneConnectionAllComeBackWhole() throws Exception {
+    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+        .procedure(Procedure.of(Square.SQUAREPROC, "SQUAREPROC", Square.In.CODEC,
+            Square.Out.CODEC, (call, in) -> new Square.Out(in.arg1() * in.arg1())))
+        .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (call, v) -> v))
+        .build();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try (RpcServer server =
+            RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
+        RpcClient client = RpcClient.create(
+            RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
+            Square.PROGRAM, Square.VERSION)) {
+      List<Future<Integer>> wrong = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        wrong.add(pool.submit(() -> {
+          int failures = 0;
+          for (int i = 0; i < 40; i++) {
+            if (thread % 2 == 0) {
+              Opaque sent = Opaque.copyOf(payload(XdrEncoder.REFERENCE_THRESHOLD * (1 + i % 5)
+                  + i % 4, thread * 100 + i));
+              failures += client.call(ECHO, BLOB, sent, BLOB).equals(sent) ? 0 : 1;
+            } else {
+              int n = thread * 1000 + i;
+              failures += Square.square(client, n) == n * n ? 0 : 1;
+            }
+          }
+          return failures;
+        }));
+      }
+      for (Future<Integer> w : wrong) {
+        assertThat(w.get(40, TimeUnit.SECONDS)).isZero();
+      }
+      assertThat(server.connectionCount()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSentCallDoesNotKeepItsLargeOpaqueAlive() throws Exception {
+    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+        .procedure(Procedure.of(ECHO, "LENGTH", BLOB, XdrCodec.INT, (call, v) -> v.length()))
+        .build();
+    try (RpcServer server =
+            RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
+        RpcClient client = RpcClient.create(
+            RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
+            Square.PROGRAM, Square.VERSION)) {
+      Opaque payload = Opaque.copyOf(new byte[XdrEncoder.REFERENCE_THRESHOLD * 2]);
+      WeakReference<Opaque> sent = new WeakReference<>(payload);
+      assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT))
+          .isEqualTo(XdrEncoder.REFERENCE_THRESHOLD * 2);
+      payload = null;
+      // The thread's encoder stays for its next call; the opaque it held by reference must not.
+      for (int i = 0; i < 20 && sent.get() != null; i++) {
+        System.gc();
+        Thread.sleep(10);
+      }
+      assertThat(sent.get()).isNull();
+    }
+  }
+}

@@ -11,18 +11,22 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class PortmapperMain {
   static final String USAGE = String.join("\n",
-      "usage: jrpcgen-portmap [--port N] [--bind ADDRESS]",
+      "usage: jrpcgen-portmap [--port N] [--bind ADDRESS] [--remote-calls]",
       "",
       "A portmapper (PMAP version 2, rpcbind versions 3 and 4) on TCP and UDP, in the",
-      "foreground until stopped. It forgets registrations whose server no longer answers.",
+      "foreground until stopped. It forgets registrations whose server is gone.",
       "",
       "  --port N          the port to serve on (default 111)",
       "  --bind ADDRESS    the local IP address to bind (default: every interface)",
+      "  -r, --remote-calls",
+      "                    forward CALLIT and BCAST to registered programs, as rpcbind -r",
+      "                    (default: off; broadcast RPC needs it, but a portmapper that",
+      "                    forwards anyone's calls is a UDP amplifier)",
       "  --help            print this text and exit",
       "");
 
   /** Parsed arguments; {@code bind} null for every interface. */
-  record Options(int port, InetAddress bind, boolean help) {}
+  record Options(int port, InetAddress bind, boolean remoteCalls, boolean help) {}
 
   /** A bad command line, with the message to print. */
   static final class UsageException extends Exception {
@@ -59,7 +63,7 @@ public final class PortmapperMain {
     EmbeddedPortmapper portmapper;
     try {
       portmapper = EmbeddedPortmapper.builder().port(options.port()).bindAddress(options.bind())
-          .start();
+          .remoteCalls(options.remoteCalls()).start();
     } catch (UncheckedIOException e) {
       err.println("jrpcgen-portmap: cannot serve on port " + options.port() + ": "
           + e.getCause().getMessage());
@@ -70,9 +74,9 @@ public final class PortmapperMain {
       portmapper.close();
       stopped.countDown();
     }, "jrpcgen-portmap-shutdown"));
-    out.println("jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on port " + portmapper.port()
-        + " (TCP and UDP)" + (options.bind() == null ? "" : " of " + options.bind()
-        .getHostAddress()));
+    out.println("jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on "
+        + portmapper.describeWhere() + " (TCP and UDP), remote calls "
+        + (options.remoteCalls() ? "on" : "off"));
     out.flush();
     try {
       stopped.await();
@@ -86,12 +90,14 @@ public final class PortmapperMain {
   static Options parse(String[] args) throws UsageException {
     int port = PortmapProtocol.PORT;
     InetAddress bind = null;
+    boolean remoteCalls = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> {
-          return new Options(port, bind, true);
+          return new Options(port, bind, remoteCalls, true);
         }
+        case "--remote-calls", "-r" -> remoteCalls = true;
         case "--port" -> port = parsePort(value(args, ++i, arg));
         case "--bind" -> bind = parseAddress(value(args, ++i, arg));
         default -> {
@@ -105,7 +111,7 @@ public final class PortmapperMain {
         }
       }
     }
-    return new Options(port, bind, false);
+    return new Options(port, bind, remoteCalls, false);
   }
 
   private static String value(String[] args, int i, String option) throws UsageException {

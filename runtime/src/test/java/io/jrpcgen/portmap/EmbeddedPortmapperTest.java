@@ -18,6 +18,7 @@ import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -30,7 +31,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,6 +210,235 @@ class EmbeddedPortmapperTest {
   }
 
   @Test
+  void aLiveRegistrationIsNotStolen() {
+    RpcServer first = registeredServer(square(PROG, 1));
+    assertThatThrownBy(() -> registeredServer(square(PROG, 1)))
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+        .hasMessageContaining("RPC: Port mapper failure; " + Integer.toUnsignedString(PROG)
+            + " version 1 over tcp is registered to a server that answers (127.0.0.1."
+            + (first.tcpPort() >> 8) + "." + (first.tcpPort() & 255) + ")")
+        .hasMessageContaining("replacingLive()");
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+        .isEqualTo(first.tcpPort());
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP))
+        .isEqualTo(first.udpPort());
+    // Another version of the program is no conflict.
+    RpcServer other = registeredServer(square(PROG, 2));
+    assertThat(pmap(true).getPort(PROG, 2, PortmapProtocol.IPPROTO_TCP))
+        .isEqualTo(other.tcpPort());
+  }
+
+  @Test
+  void aLiveRegistrationIsReplacedWhenAskedAndNotWithdrawnByTheServerItReplaced() {
+    RpcServer first = registeredServer(square(PROG, 1));
+    RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
+        .registrar(PortmapRegistrar.at(portmapper.localAddress()).replacingLive()).start();
+    closeAfter.add(0, second);
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+        .isEqualTo(second.tcpPort());
+    first.close();
+    // The first server's close() must not withdraw what is now the second's.
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+        .isEqualTo(second.tcpPort());
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP))
+        .isEqualTo(second.udpPort());
+  }
+
+  @Test
+  void aRegistrationWhoseServerIsBusyIsNotStolen() throws IOException {
+    try (DatagramSocket busy = new DatagramSocket(0, LOOPBACK)) {
+      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP,
+          busy.getLocalPort()))).isTrue();
+      assertThatThrownBy(() -> registeredServer(square(PROG, 1)))
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageContaining(" version 1 over udp is registered to a server that may be busy");
+      assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP))
+          .isEqualTo(busy.getLocalPort());
+      assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isZero();
+    }
+  }
+
+  @Test
+  void aBusyUdpServerKeepsItsRegistrationUntilItHasNotAnsweredForLong() throws IOException {
+    AtomicLong now = restartWithClock();
+    // A server in a long call: it reads nothing and answers nothing, NULLPROC included.
+    try (DatagramSocket busy = new DatagramSocket(0, LOOPBACK)) {
+      int port = busy.getLocalPort();
+      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, port)))
+          .isTrue();
+      for (int i = 0; i < 3; i++) {
+        assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP)).isEqualTo(port);
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+      }
+      assertThat(rpcbind(false, 3).getAddr(PROG, 1, "udp")).isNotEmpty();
+      now.addAndGet(Duration.ofMinutes(3).toNanos());
+      // Unanswered for more than five minutes, after several probes: given up.
+      assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP)).isZero();
+      assertThat(portmapper.registrations()).noneMatch(r -> r.program() == PROG);
+    }
+  }
+
+  @Test
+  void givingUpTakesSeveralUnansweredProbesInARowOverTheWholePeriod() throws Exception {
+    AtomicLong now = restartWithClock();
+    try (SwitchableUdpServer server = new SwitchableUdpServer()) {
+      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP,
+          server.port()))).isTrue();
+      assertThat(getUdpPort()).isEqualTo(server.port());
+      now.addAndGet(Duration.ofMinutes(4).toNanos());
+      assertThat(getUdpPort()).isEqualTo(server.port());
+      server.answering = true;
+      now.addAndGet(Duration.ofMinutes(2).toNanos());
+      // It answered: what went before no longer counts.
+      assertThat(getUdpPort()).isEqualTo(server.port());
+      server.answering = false;
+      now.addAndGet(Duration.ofMinutes(1).toNanos());
+      for (int i = 0; i < 3; i++) {
+        assertThat(getUdpPort()).isEqualTo(server.port());
+      }
+      now.addAndGet(Duration.ofMinutes(5).toNanos());
+      assertThat(getUdpPort()).isZero();
+    }
+  }
+
+  /**
+   * Replaces the portmapper with one that gives up on silent servers after 5 minutes of the
+   * returned clock, which only the test moves.
+   */
+  private AtomicLong restartWithClock() {
+    AtomicLong now = new AtomicLong();
+    portmapper.close();
+    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
+        .probeTimeout(Duration.ofMillis(200)).giveUpAfter(Duration.ofMinutes(5))
+        .clock(now::get).start();
+    return now;
+  }
+
+  private int getUdpPort() {
+    return pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP);
+  }
+
+  /** A UDP server of any program that answers every call while told to, and is busy else. */
+  static final class SwitchableUdpServer implements AutoCloseable {
+    private final DatagramSocket socket = new DatagramSocket(0, LOOPBACK);
+    private final Thread thread = new Thread(this::serve, "switchable-udp-server");
+    volatile boolean answering;
+
+    SwitchableUdpServer() throws IOException {
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    private void serve() {
+      byte[] buffer = new byte[1024];
+      while (!socket.isClosed()) {
+        try {
+          DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+          socket.receive(packet);
+          if (answering && packet.getLength() >= 4) {
+            // The call's XID, then MSG_ACCEPTED, AUTH_NONE, SUCCESS and no results.
+            byte[] reply = new byte[24];
+            System.arraycopy(buffer, 0, reply, 0, 4);
+            reply[7] = 1;
+            socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+          }
+        } catch (IOException e) {
+          // Closed: the loop ends.
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      socket.close();
+      thread.join(5_000);
+    }
+  }
+
+  @Test
+  void aUdpServerThatIsGoneIsDroppedAtOnce() throws IOException {
+    int gone;
+    try (DatagramSocket closed = new DatagramSocket(0, LOOPBACK)) {
+      gone = closed.getLocalPort();
+    }
+    assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, gone))).isTrue();
+    // ICMP port unreachable: a definite sign.
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP)).isZero();
+  }
+
+  @Test
+  void theImplicitPortmapperListensOnLoopbackOnlyAndSaysWhere() throws IOException {
+    InetAddress own = nonLoopbackIpv4();
+    Assumptions.assumeTrue(own != null, "this host has no IPv4 address but loopback");
+    int port = freePort();
+    List<LogRecord> logged = new ArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        synchronized (logged) {
+          logged.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("io.jrpcgen.portmap");
+    logger.addHandler(handler);
+    try (RpcServer server = RpcServer.builder().port(0).program(square(PROG, 1))
+        .registrar(PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, port)).orEmbedded())
+        .start()) {
+      assertThatThrownBy(() -> new Socket(own, port).close()).isInstanceOf(IOException.class);
+      try (PortmapperClient client = PortmapperClient.create(
+          RpcChannel.tcp(new InetSocketAddress(LOOPBACK, port)), SHORT)) {
+        assertThat(client.getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
+            .isEqualTo(server.tcpPort());
+      }
+    } finally {
+      logger.removeHandler(handler);
+    }
+    synchronized (logged) {
+      assertThat(logged).anySatisfy(r -> {
+        assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.INFO);
+        assertThat(r.getMessage()).contains("embedded portmapper", "127.0.0.1 port " + port);
+      });
+    }
+  }
+
+  @Test
+  void callItIsOffByDefault() {
+    AtomicInteger calls = new AtomicInteger();
+    registeredServer(ProgramDefinition.builder(PROG, 1)
+        .procedure(Procedure.of(SQUARE, "SQUARE", XdrCodec.INT, XdrCodec.INT, (c, n) -> {
+          calls.incrementAndGet();
+          return n * n;
+        }))
+        .build());
+    Duration brief = Duration.ofMillis(300);
+    // As rpcbind without -r: no reply at all, and nothing forwarded.
+    assertThatThrownBy(() -> pmap(false).withTimeout(brief)
+        .callIt(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
+        .isInstanceOf(RpcTimeoutException.class);
+    for (int version : new int[] {3, 4}) {
+      assertThatThrownBy(() -> rpcbind(false, version).withTimeout(brief)
+          .callIt(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
+          .isInstanceOf(RpcTimeoutException.class);
+    }
+    assertThat(BroadcastCall.to(List.of(portmapper.localAddress())).withTimeLimit(brief)
+        .call(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT)).isEmpty();
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void registrationsOfServersThatAreGoneAreDropped() throws IOException {
     portmapper.close();
     portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
@@ -221,8 +456,16 @@ class EmbeddedPortmapperTest {
     assertThat(portmapper.registrations()).filteredOn(r -> r.program() == PROG).hasSize(2);
   }
 
+  /** Replaces the portmapper with one that forwards remote calls, as rpcbind -r. */
+  private void withRemoteCalls() {
+    portmapper.close();
+    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).remoteCalls(true)
+        .start();
+  }
+
   @Test
   void callItForwardsOverUdpAndReportsWhere() {
+    withRemoteCalls();
     RpcServer server = registeredServer(square(PROG, 1));
     PortmapperClient.CallItReply<Integer> reply =
         pmap(false).callIt(PROG, 1, SQUARE, XdrCodec.INT, 12, XdrCodec.INT);
@@ -236,6 +479,7 @@ class EmbeddedPortmapperTest {
 
   @Test
   void callItSaysNothingWhenItCannotForward() {
+    withRemoteCalls();
     registeredServer(square(PROG, 1));
     PortmapperClient udp = pmap(false).withTimeout(Duration.ofMillis(300));
     // Not registered, no such version, no such procedure, garbage arguments: no reply at all.
@@ -257,14 +501,17 @@ class EmbeddedPortmapperTest {
 
   @Test
   void broadcastCollectsEveryServersReply() {
+    withRemoteCalls();
     RpcServer first = registeredServer(square(PROG, 1));
-    EmbeddedPortmapper other = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).start();
+    EmbeddedPortmapper other = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
+        .remoteCalls(true).start();
     closeAfter.add(other);
     RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
         .registrar(PortmapRegistrar.at(other.localAddress())).start();
     closeAfter.add(0, second);
     // A portmapper without the program stays silent.
-    EmbeddedPortmapper empty = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).start();
+    EmbeddedPortmapper empty = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
+        .remoteCalls(true).start();
     closeAfter.add(empty);
 
     BroadcastCall broadcast = BroadcastCall.to(List.of(portmapper.localAddress(),
@@ -285,7 +532,7 @@ class EmbeddedPortmapperTest {
 
   @Test
   void broadcastReachesAWildcardPortmapperThroughTheLoopbackBroadcastAddress() throws Exception {
-    EmbeddedPortmapper wildcard = EmbeddedPortmapper.builder().port(0).start();
+    EmbeddedPortmapper wildcard = EmbeddedPortmapper.builder().port(0).remoteCalls(true).start();
     closeAfter.add(wildcard);
     RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
         .registrar(PortmapRegistrar.at(wildcard.localAddress())).start();
@@ -349,8 +596,9 @@ class EmbeddedPortmapperTest {
     // A classic portmapper: PMAP version 2 only, so the registrar falls back to it.
     Registry registry = new Registry(64);
     PortmapService service =
-        new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(1)),
-            Duration.ofSeconds(1));
+        new PortmapService(registry, new LivenessPolicy(
+            new LivenessProbe(Duration.ofSeconds(1))::probe, Long.MAX_VALUE, System::nanoTime),
+            false, Duration.ofSeconds(1));
     RpcServer classic = RpcServer.builder().bindAddress(LOOPBACK).port(0)
         .program(service.definitions().get(0)).start();
     closeAfter.add(classic);

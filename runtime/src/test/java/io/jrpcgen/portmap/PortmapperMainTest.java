@@ -23,22 +23,30 @@ class PortmapperMainTest {
   @Test
   void defaultsToPort111OnEveryInterface() throws Exception {
     assertThat(PortmapperMain.parse(new String[0]))
-        .isEqualTo(new PortmapperMain.Options(111, null, false));
+        .isEqualTo(new PortmapperMain.Options(111, null, false, false));
   }
 
   @Test
   void takesAPortAndAnAddress() throws Exception {
     assertThat(PortmapperMain.parse(new String[] {"--port", "1111", "--bind", "127.0.0.1"}))
-        .isEqualTo(new PortmapperMain.Options(1111, InetAddress.getByName("127.0.0.1"), false));
+        .isEqualTo(new PortmapperMain.Options(1111, InetAddress.getByName("127.0.0.1"), false,
+            false));
     assertThat(PortmapperMain.parse(new String[] {"--port=0", "--bind=::1"}))
-        .isEqualTo(new PortmapperMain.Options(0, InetAddress.getByName("::1"), false));
+        .isEqualTo(new PortmapperMain.Options(0, InetAddress.getByName("::1"), false, false));
+  }
+
+  @Test
+  void remoteCallsAreOffUnlessAsked() throws Exception {
+    assertThat(PortmapperMain.parse(new String[0]).remoteCalls()).isFalse();
+    assertThat(PortmapperMain.parse(new String[] {"--remote-calls"}).remoteCalls()).isTrue();
+    assertThat(PortmapperMain.parse(new String[] {"-r", "--port", "0"}).remoteCalls()).isTrue();
   }
 
   @Test
   void helpPrintsUsage() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .startsWith("usage: jrpcgen-portmap [--port N] [--bind ADDRESS]\n")
+        .startsWith("usage: jrpcgen-portmap [--port N] [--bind ADDRESS] [--remote-calls]\n")
         .contains("--port N          the port to serve on (default 111)");
     assertThat(err.size()).isZero();
   }

@@ -225,9 +225,9 @@ public final class EmbeddedPortmapper implements AutoCloseable {
       long millis = probeInterval.toMillis();
       sweeper.scheduleWithFixedDelay(() -> portmapper.sweep(liveness), millis, millis,
           TimeUnit.MILLISECONDS);
-      LOG.log(Level.INFO, "portmapper serving PMAP 2 and rpcbind 3, 4 on "
-          + portmapper.describeWhere() + " (TCP and UDP), remote calls "
-          + (remoteCalls ? "on" : "off"));
+      String forwarding = remoteCalls ? "on" : "off";
+      LOG.log(Level.DEBUG, () -> "portmapper serving PMAP 2 and rpcbind 3, 4 on "
+          + portmapper.describeWhere() + " (TCP and UDP), remote calls " + forwarding);
       return portmapper;
     }
 

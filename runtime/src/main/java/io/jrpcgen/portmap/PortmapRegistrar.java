@@ -258,7 +258,9 @@ public final class PortmapRegistrar implements Registrar {
         for (Entry e : entries) {
           // Replaced meanwhile (replacingLive): the other server's registration stays.
           Rpcb current = find(present, e.program(), e.version(), e.netid());
-          if (current != null && isOurs(directory, current, entries) && directory.removedByUnset(e, present).stream().allMatch(r -> isOurs(directory, r, entries))) {
+          if (current != null && isOurs(directory, current, entries)
+              && directory.removedByUnset(e, present).stream()
+                  .allMatch(r -> isOurs(directory, r, entries))) {
             stillOurs.add(e);
           }
         }

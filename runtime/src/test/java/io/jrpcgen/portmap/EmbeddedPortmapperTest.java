@@ -612,6 +612,36 @@ class EmbeddedPortmapperTest {
     assertThat(service.pmapDump()).isEmpty();
   }
 
+  @Test
+  void aPmapOnlyPortmapperKeepsLiveRegistrationsToo() {
+    Registry registry = new Registry(64);
+    PortmapService service = new PortmapService(registry, new LivenessPolicy(
+        new LivenessProbe(Duration.ofSeconds(1))::probe, Long.MAX_VALUE, System::nanoTime),
+        false, Duration.ofSeconds(1));
+    RpcServer classic = RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(service.definitions().get(0)).start();
+    closeAfter.add(classic);
+    PortmapRegistrar registrar =
+        PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, classic.tcpPort()));
+    RpcServer first = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
+        .registrar(registrar).start();
+    closeAfter.add(first);
+    assertThatThrownBy(() -> RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(square(PROG, 1)).registrar(registrar).start())
+        .hasMessageContaining(
+            " version 1 over tcp is registered to a server that answers (0.0.0.0.");
+    RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0)
+        .program(square(PROG, 1)).registrar(registrar.replacingLive()).start();
+    closeAfter.add(0, second);
+    assertThat(service.pmapDump()).containsExactly(new Mapping(PROG, 1, 6, second.tcpPort()),
+        new Mapping(PROG, 1, 17, second.udpPort()));
+    first.close();
+    assertThat(service.pmapDump()).containsExactly(new Mapping(PROG, 1, 6, second.tcpPort()),
+        new Mapping(PROG, 1, 17, second.udpPort()));
+    second.close();
+    assertThat(service.pmapDump()).isEmpty();
+  }
+
   static InetAddress nonLoopbackIpv4() {
     try {
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {

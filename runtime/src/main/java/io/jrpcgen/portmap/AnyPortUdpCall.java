@@ -59,8 +59,7 @@ final class AnyPortUdpCall {
           socket.send(new DatagramPacket(request, request.length, server));
           nextSend = now + options.retryInterval().toNanos();
         }
-        long until = deadline - nextSend > 0 ? nextSend : deadline;
-        if (!receive(socket, packet, until - now)
+        if (!receive(socket, packet, Math.min(deadline, nextSend) - now)
             || !packet.getAddress().equals(server.getAddress())) {
           continue;
         }

@@ -196,11 +196,6 @@ final class PortmapService {
     return found == null ? "" : reachableAddress(found.address(), caller);
   }
 
-  /** The registrations in force. */
-  List<Rpcb> dump() {
-    return registry.all();
-  }
-
   /**
    * The registration that answers a query, after dropping those whose server is gone; null if
    * none is left.

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * {@code jrpcgen-portmap}: runs an {@link EmbeddedPortmapper} in the foreground until the process
@@ -40,14 +41,17 @@ public final class PortmapperMain {
   private PortmapperMain() {}
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    int code = run(args, System.out, System.err, Runtime.getRuntime()::addShutdownHook);
     if (code != 0) {
       System.exit(code);
     }
   }
 
-  /** Runs the command; returns only on errors or after --help. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /**
+   * Runs the command; returns on errors, after --help, or once the thread handed to
+   * {@code onShutdown} (the JVM's shutdown hook in {@link #main}) has stopped the portmapper.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err, Consumer<Thread> onShutdown) {
     Options options;
     try {
       options = parse(args);
@@ -70,14 +74,14 @@ public final class PortmapperMain {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      portmapper.close();
-      stopped.countDown();
-    }, "jrpcgen-portmap-shutdown"));
     out.println("jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on "
         + portmapper.describeWhere() + " (TCP and UDP), remote calls "
         + (options.remoteCalls() ? "on" : "off"));
     out.flush();
+    onShutdown.accept(new Thread(() -> {
+      portmapper.close();
+      stopped.countDown();
+    }, "jrpcgen-portmap-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -34,9 +34,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +122,91 @@ class EmbeddedPortmapperTest {
   }
 
   @Test
+  void itListsItselfForEachFamilyItServesAndSaysWhere() throws Exception {
+    assertThat(portmapper.describeWhere()).isEqualTo("127.0.0.1 port " + portmapper.port());
+    try (EmbeddedPortmapper wildcard = EmbeddedPortmapper.start(0)) {
+      int port = wildcard.port();
+      assertThat(wildcard.describeWhere()).isEqualTo("every interface, port " + port);
+      assertThat(wildcard.localAddress()).isEqualTo(new InetSocketAddress(LOOPBACK, port));
+      String low = "." + (port >> 8) + "." + (port & 255);
+      List<String> expected = new ArrayList<>();
+      for (int version = 4; version >= 2; version--) {
+        for (String netid : List.of("tcp", "udp")) {
+          if (version > 2 && IpAddresses.wildcardIsDualStack()) {
+            expected.add(version + " " + netid + "6 ::" + low);
+          }
+          expected.add(version + " " + netid + " 0.0.0.0" + low);
+        }
+      }
+      assertThat(wildcard.registrations()).extracting(r -> r.version() + " " + r.netid() + " "
+          + r.address()).containsExactlyElementsOf(expected);
+      assertThat(Thread.getAllStackTraces().keySet()).filteredOn(
+          t -> t.getName().equals("jrpcgen-portmap-probe-" + port))
+          .allMatch(Thread::isDaemon);
+    }
+    Assumptions.assumeTrue(RemoteCallReplyTest.ipv6Loopback(), "no IPv6 loopback");
+    try (EmbeddedPortmapper ipv6 = EmbeddedPortmapper.builder()
+        .bindAddress(IpAddresses.ipv6Loopback()).port(0).start()) {
+      assertThat(ipv6.registrations()).extracting(r -> r.version() + " " + r.netid())
+          .containsExactly("4 tcp6", "4 udp6", "3 tcp6", "3 udp6");
+    }
+  }
+
+  @Test
+  void portsAreChecked() {
+    assertThatThrownBy(() -> EmbeddedPortmapper.builder().port(-1))
+        .hasMessage("port out of range: -1");
+    assertThatThrownBy(() -> EmbeddedPortmapper.builder().port(65_536))
+        .hasMessage("port out of range: 65536");
+    EmbeddedPortmapper.builder().port(65_535).port(0);
+    for (Duration bad : new Duration[] {Duration.ZERO, null}) {
+      assertThatThrownBy(() -> EmbeddedPortmapper.builder().giveUpAfter(bad))
+          .hasMessage("giveUpAfter <= 0: " + bad);
+    }
+  }
+
+  @Test
+  void setAndUnsetOverTheWireSayWhatHappened() {
+    assertThat(pmap(false).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, 2000)))
+        .isTrue();
+    assertThat(pmap(false).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, 2001)))
+        .isFalse();
+    assertThat(pmap(false).unset(PROG, 1)).isTrue();
+    assertThat(pmap(false).unset(PROG, 1)).isFalse();
+    assertThat(rpcbind(false, 3).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.7.208", ""))).isTrue();
+    assertThat(rpcbind(false, 4).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.7.209", "")))
+        .isFalse();
+    assertThat(rpcbind(false, 4).unset(PROG, 2, "udp")).isTrue();
+    assertThat(rpcbind(false, 3).unset(PROG, 2, "udp")).isFalse();
+    // GETVERSADDR is version 4's.
+    assertThatThrownBy(() -> rpcbind(true, 3).rpcClient().call(PortmapProtocol.PROC_GETVERSADDR,
+        Rpcb.CODEC, Rpcb.query(PROG, 2, "udp"), XdrCodec.string(64)))
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.PROC_UNAVAIL));
+  }
+
+  @Test
+  void theClientsFactoriesGiveWorkingClientsUntilClosed() {
+    InetSocketAddress address = portmapper.localAddress();
+    for (PortmapperClient client : List.of(PortmapperClient.tcp(address),
+        PortmapperClient.udp(address).withOptions(SHORT),
+        PortmapperClient.create(RpcChannel.tcp(address)))) {
+      client.ping();
+      client.close();
+      assertThatThrownBy(client::ping).isInstanceOfAny(RpcException.class,
+          IllegalStateException.class);
+    }
+    for (RpcbindClient client : List.of(RpcbindClient.tcp(address, 4),
+        RpcbindClient.udp(address, 3).withOptions(SHORT),
+        RpcbindClient.create(RpcChannel.tcp(address), 4))) {
+      client.ping();
+      client.close();
+      assertThatThrownBy(client::ping).isInstanceOfAny(RpcException.class,
+          IllegalStateException.class);
+    }
+  }
+
+  @Test
   void aServerRegistersEveryVersionAndTransportAndUnregistersOnClose() {
     RpcServer server = registeredServer(square(PROG, 1), square(PROG, 3));
     int port = server.tcpPort();
@@ -141,8 +223,9 @@ class EmbeddedPortmapperTest {
     assertThat(rpcbind(true, 4).getVersAddr(PROG, 2, "tcp")).isEmpty();
 
     server.close();
-    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isZero();
+    // Unset by the server, not found gone by a probe.
     assertThat(portmapper.registrations()).noneMatch(r -> r.program() == PROG);
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isZero();
   }
 
   @ParameterizedTest
@@ -372,45 +455,26 @@ class EmbeddedPortmapperTest {
     assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP)).isZero();
   }
 
-  @Test
-  void theImplicitPortmapperListensOnLoopbackOnlyAndSaysWhere() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1", "0.0.0.0"})
+  void theImplicitPortmapperListensOnLoopbackOnlyAndSaysWhere(String registrarAddress)
+      throws IOException {
     InetAddress own = nonLoopbackIpv4();
     Assumptions.assumeTrue(own != null, "this host has no IPv4 address but loopback");
     int port = freePort();
-    List<LogRecord> logged = new ArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        synchronized (logged) {
-          logged.add(record);
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger logger = Logger.getLogger("io.jrpcgen.portmap");
-    logger.addHandler(handler);
-    try (RpcServer server = RpcServer.builder().port(0).program(square(PROG, 1))
-        .registrar(PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, port)).orEmbedded())
-        .start()) {
+    InetSocketAddress where = new InetSocketAddress(InetAddress.getByName(registrarAddress), port);
+    try (LogCapture log = new LogCapture();
+        RpcServer server = RpcServer.builder().port(0).program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(where).orEmbedded()).start()) {
       assertThatThrownBy(() -> new Socket(own, port).close()).isInstanceOf(IOException.class);
       try (PortmapperClient client = PortmapperClient.create(
           RpcChannel.tcp(new InetSocketAddress(LOOPBACK, port)), SHORT)) {
         assertThat(client.getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
             .isEqualTo(server.tcpPort());
       }
-    } finally {
-      logger.removeHandler(handler);
-    }
-    synchronized (logged) {
-      assertThat(logged).anySatisfy(r -> {
-        assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.INFO);
-        assertThat(r.getMessage()).contains("embedded portmapper", "127.0.0.1 port " + port);
-      });
+      assertThat(log.messages(java.util.logging.Level.INFO)).contains("no portmapper answers at "
+          + registrarAddress + " port " + port + ": started an embedded portmapper on 127.0.0.1"
+          + " port " + port + " for as long as this server runs");
     }
   }
 
@@ -474,6 +538,24 @@ class EmbeddedPortmapperTest {
     for (int version : new int[] {3, 4}) {
       assertThat(rpcbind(false, version).callIt(PROG, 1, SQUARE, XdrCodec.INT, -3, XdrCodec.INT))
           .isEqualTo(new RpcbindClient.CallItReply<>(uaddr, 9));
+    }
+  }
+
+  @Test
+  void callItOverIpv6ForwardsToTheIpv6Registration() {
+    Assumptions.assumeTrue(RemoteCallReplyTest.ipv6Loopback(), "no IPv6 loopback");
+    InetAddress ipv6 = IpAddresses.ipv6Loopback();
+    EmbeddedPortmapper v6 = EmbeddedPortmapper.builder().bindAddress(ipv6).port(0)
+        .remoteCalls(true).start();
+    closeAfter.add(v6);
+    RpcServer server = RpcServer.builder().bindAddress(ipv6).port(0).program(square(PROG, 1))
+        .registrar(PortmapRegistrar.at(v6.localAddress())).start();
+    closeAfter.add(0, server);
+    try (RpcbindClient client = RpcbindClient.create(RpcChannel.udp(v6.localAddress()), 4,
+        SHORT)) {
+      assertThat(client.callIt(PROG, 1, SQUARE, XdrCodec.INT, 11, XdrCodec.INT)).isEqualTo(
+          new RpcbindClient.CallItReply<>("::1." + (server.udpPort() >> 8) + "."
+              + (server.udpPort() & 255), 121));
     }
   }
 

@@ -82,6 +82,18 @@ class PortmapServiceTest {
   }
 
   @Test
+  void setTakesWhatIsAtTheLimits() {
+    assertThat(service.pmapSet(new Mapping(PROG, 1, 6, 65_535), LOCAL)).isTrue();
+    assertThat(service.pmapSet(new Mapping(PROG, 2, 6, 1), LOCAL)).isTrue();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 3, "n".repeat(32), "a".repeat(256),
+        "o".repeat(256)), LOCAL)).isTrue();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 4, "n".repeat(33), "a", ""), LOCAL)).isFalse();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 4, "n", "a", "o".repeat(257)), LOCAL)).isFalse();
+    assertThat(registry.all()).extracting(Rpcb::owner)
+        .containsExactly("unknown", "unknown", "o".repeat(256));
+  }
+
+  @Test
   void theRegistryIsBounded() {
     for (int v = 0; v < 16; v++) {
       assertThat(service.pmapSet(new Mapping(PROG, v, 17, 2000), LOCAL)).isTrue();

@@ -172,6 +172,61 @@ class RemoteCallReplyTest {
         new BroadcastCall.Reply<>(new InetSocketAddress(v6, 4242), 49));
   }
 
+  @Test
+  void withNobodyThereTheCallTimesOut() throws Exception {
+    int nobody = EmbeddedPortmapperTest.freePort();
+    try (RpcbindClient client = RpcbindClient.create(
+        RpcChannel.udp(new InetSocketAddress(LOOPBACK, nobody)), 4, BRIEF)) {
+      assertThatThrownBy(() -> client.callIt(PROG, 1, 1, XdrCodec.INT, 1, XdrCodec.INT))
+          .isInstanceOf(RpcTimeoutException.class);
+    }
+  }
+
+  @Test
+  void argumentsThatCannotBeEncodedFailBeforeSending() throws Exception {
+    XdrCodec<String> tooLong = XdrCodec.string(2);
+    try (PortmapperClient client = PortmapperClient.create(
+        RpcChannel.udp(new InetSocketAddress(LOOPBACK, 111)), BRIEF)) {
+      assertThatThrownBy(() -> client.callIt(PROG, 1, 1, tooLong, "long", XdrCodec.INT))
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.CANT_ENCODE_ARGS))
+          .hasMessageStartingWith("localhost: RPC: Can't encode arguments; ");
+    }
+    assertThatThrownBy(() -> BroadcastCall.to(List.of(new InetSocketAddress(LOOPBACK, 111)))
+        .call(PROG, 1, 1, tooLong, "long", XdrCodec.INT))
+        .isInstanceOfSatisfying(RpcException.class,
+            e -> assertThat(e.status()).isEqualTo(RpcStatus.CANT_ENCODE_ARGS));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 65_535, 65_536})
+  void aBroadcastReplyNeedsAPort(int port) throws Exception {
+    fake = new FakePortmapper(LOOPBACK, LOOPBACK, call -> success(call, out -> {
+      out.writeInt(port);
+      out.writeVariableOpaque(RawBytes.encode(XdrCodec.INT, 4), XdrCodec.UNBOUNDED);
+    }));
+    OpaqueAuth credential = new AuthSys(1, "b", 2, 3, List.of()).toOpaqueAuth();
+    BroadcastCall broadcast = BroadcastCall.to(List.of(fake.address()))
+        .withTimeLimit(Duration.ofMillis(800)).withCredential(credential);
+    assertThat(broadcast.targets()).containsExactly(fake.address());
+    List<BroadcastCall.Reply<Integer>> replies =
+        broadcast.call(PROG, 1, 1, XdrCodec.INT, 2, XdrCodec.INT);
+    assertThat(replies).hasSize(port == 65_535 ? 1 : 0);
+    assertThat(fake.calls.take().credential()).isEqualTo(credential);
+    assertThatThrownBy(() -> broadcast.withCredential(null))
+        .hasMessage("credential is null");
+  }
+
+  @Test
+  void toLocalNetworksSendsToPort111OfEachBroadcastAddress() {
+    BroadcastCall broadcast = BroadcastCall.toLocalNetworks();
+    assertThat(broadcast.targets()).isNotEmpty()
+        .allSatisfy(t -> assertThat(t.getPort()).isEqualTo(111));
+    // Real broadcast addresses need SO_BROADCAST: sending must not fail.
+    assertThat(broadcast.withTimeLimit(Duration.ofMillis(200))
+        .call(PROG, 1, 1, XdrCodec.INT, 2, XdrCodec.INT)).isEmpty();
+  }
+
   static boolean ipv6Loopback() {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(
         IpAddresses.ipv6Loopback(), 0))) {

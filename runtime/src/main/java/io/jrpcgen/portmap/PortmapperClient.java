@@ -116,13 +116,14 @@ public final class PortmapperClient implements AutoCloseable {
   /**
    * Has the portmapper call a procedure of a program registered with it over UDP
    * ({@code PMAPPROC_CALLIT}), as {@code pmap_rmtcall} does. A portmapper does not answer at all
-   * when that call fails, nor over TCP, nor when remote calls are off (rpcbind without
+   * when that call fails, nor when remote calls are off (rpcbind without
    * {@code -r}, jrpcgen's embedded portmapper by default), so a failure shows as a timeout. Over
    * UDP the reply is taken from any port of the portmapper's host, matched by XID: rpcbind answers
    * from the socket it forwarded the call with, not from port 111.
    *
    * @throws IllegalStateException if the portmapper's address is IPv6: PMAP is IPv4 only, and
-   *     rpcbind runs the procedure but never answers; use {@link RpcbindClient#callIt}
+   *     rpcbind runs the procedure but never answers (use {@link RpcbindClient#callIt}); or if
+   *     this client is over TCP, where rpcbind ignores CALLIT
    */
   public <A, R> CallItReply<R> callIt(int program, int version, int procedure,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {

@@ -13,15 +13,18 @@ final class RemoteCalls {
   private RemoteCalls() {}
 
   /**
-   * Calls CALLIT (BCAST in rpcbind version 4) and returns its reply. Over UDP the reply is taken
-   * from any port of the portmapper's host: rpcbind answers from the socket it forwarded with.
+   * Calls CALLIT (BCAST in rpcbind version 4) and returns its reply, taken from any port of the
+   * portmapper's host: rpcbind answers from the socket it forwarded with.
+   *
+   * @throws IllegalStateException over TCP, where rpcbind never answers CALLIT
    */
   static <T> T callIt(RpcClient client, RemoteCallArgs args, XdrCodec<T> replyCodec) {
-    if (client.channel() instanceof UdpChannel) {
-      return AnyPortUdpCall.call(client, PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, args,
-          replyCodec);
+    if (!(client.channel() instanceof UdpChannel)) {
+      throw new IllegalStateException("CALLIT is a UDP call (rpcbind ignores it over TCP): use a"
+          + " client over UDP for " + client.serverAddress().getHostString());
     }
-    return client.call(PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, args, replyCodec);
+    return AnyPortUdpCall.call(client, PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, args,
+        replyCodec);
   }
 
   static <A> Opaque encodeArgs(RpcClient client, XdrCodec<A> codec, A args) {

@@ -146,10 +146,12 @@ public final class RpcbindClient implements AutoCloseable {
   /**
    * Has rpcbind call a procedure of a program registered with it ({@code RPCBPROC_CALLIT},
    * {@code RPCBPROC_BCAST} in version 4), as {@code rpcb_rmtcall} does, over IPv4 or IPv6.
-   * rpcbind does not answer at all when that call fails, nor over TCP, nor when remote calls are
-   * off (rpcbind without {@code -r}, jrpcgen's embedded portmapper by default), so a failure
-   * shows as a timeout. Over UDP the reply is taken from any port of rpcbind's host, matched by
-   * XID: rpcbind answers from the socket it forwarded the call with, not from port 111.
+   * rpcbind does not answer at all when that call fails, nor when remote calls are off (rpcbind
+   * without {@code -r}, jrpcgen's embedded portmapper by default), so a failure shows as a
+   * timeout. The reply is taken from any port of rpcbind's host, matched by XID: rpcbind answers
+   * from the socket it forwarded the call with, not from port 111.
+   *
+   * @throws IllegalStateException if this client is over TCP, where rpcbind ignores CALLIT
    */
   public <A, R> CallItReply<R> callIt(int program, int version, int procedure,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {

@@ -573,9 +573,14 @@ class EmbeddedPortmapperTest {
         .isInstanceOf(RpcTimeoutException.class);
     assertThatThrownBy(() -> udp.callIt(PROG, 1, SQUARE, XdrCodec.VOID, null, XdrCodec.INT))
         .isInstanceOf(RpcTimeoutException.class);
-    // Only over UDP.
-    assertThatThrownBy(() -> pmap(true).withTimeout(Duration.ofMillis(300))
-        .callIt(PROG, 1, SQUARE, XdrCodec.INT, 1, XdrCodec.INT))
+    // Only over UDP: the client does not try TCP, and the portmapper would not answer.
+    assertThatThrownBy(() -> pmap(true).callIt(PROG, 1, SQUARE, XdrCodec.INT, 1, XdrCodec.INT))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("CALLIT is a UDP call (rpcbind ignores it over TCP): use a client over UDP"
+            + " for localhost");
+    assertThatThrownBy(() -> pmap(true).withTimeout(Duration.ofMillis(300)).rpcClient()
+        .call(PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, new RemoteCallArgs(PROG, 1,
+            SQUARE, RawBytes.encode(XdrCodec.INT, 1)), CallResult.CODEC))
         .isInstanceOf(RpcTimeoutException.class);
     // And the portmapper still serves.
     assertThat(udp.callIt(PROG, 1, SQUARE, XdrCodec.INT, 5, XdrCodec.INT).value()).isEqualTo(25);

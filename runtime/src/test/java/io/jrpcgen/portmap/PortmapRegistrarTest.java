@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.server.RpcServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,17 +109,60 @@ class PortmapRegistrarTest {
   @Test
   void overPmapAServerUnregistersOnlyWhenEverythingUnsetWouldRemoveIsItsOwn() {
     PortmapRegistrar registrar = portmapper(16, true);
+    // Another program's registration, which no UNSET of PROG may touch.
+    start(RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG + 1, 1))
+        .registrar(registrar));
     RpcServer tcpOnly = start(RpcServer.builder().bindAddress(LOOPBACK).tcp(0)
         .program(square(PROG, 1)).registrar(registrar));
     RpcServer udpOnly = start(RpcServer.builder().bindAddress(LOOPBACK).udp(0)
         .program(square(PROG, 1)).registrar(registrar));
-    assertThat(registry.all()).hasSize(2);
+    assertThat(registry.all()).hasSize(4);
     // PMAP's UNSET would take the other server's registration too: both stay, for a later
     // server to replace once its server is gone.
     tcpOnly.close();
-    assertThat(registry.all()).extracting(Rpcb::netid).containsExactly("tcp", "udp");
+    assertThat(registry.all()).filteredOn(r -> r.program() == PROG).extracting(Rpcb::netid)
+        .containsExactly("tcp", "udp");
     udpOnly.close();
-    assertThat(registry.all()).extracting(Rpcb::netid).containsExactly("tcp", "udp");
+    assertThat(registry.all()).filteredOn(r -> r.program() == PROG).extracting(Rpcb::netid)
+        .containsExactly("tcp", "udp");
+    // A server of PROG alone unregisters everything of it, and nothing of PROG + 1.
+    registry.unset(PROG, 1, List.of());
+    try (LogCapture log = new LogCapture()) {
+      start(RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
+          .registrar(registrar)).close();
+      assertThat(log.messages(Level.FINE)).anyMatch(m -> m.contains("] with portmapper at "));
+    }
+    assertThat(registry.all()).extracting(Rpcb::program).containsOnly(PROG + 1)
+        .hasSize(2);
+  }
+
+  @Test
+  void whenNoPortmapperAnswersAndNoneCanBeStartedStartFails() throws Exception {
+    // Something that is no portmapper holds the port: it closes every connection at once.
+    try (ServerSocket squatter = new ServerSocket(0, 50, LOOPBACK);
+        LogCapture log = new LogCapture()) {
+      Thread closer = new Thread(() -> {
+        while (!squatter.isClosed()) {
+          try {
+            squatter.accept().close();
+          } catch (IOException e) {
+            // Closed: the loop ends.
+          }
+        }
+      });
+      closer.setDaemon(true);
+      closer.start();
+      int port = squatter.getLocalPort();
+      PortmapRegistrar registrar = PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, port))
+          .withTimeout(Duration.ofSeconds(2)).orEmbedded();
+      assertThatThrownBy(() -> start(RpcServer.builder().bindAddress(LOOPBACK).port(0)
+          .program(square(PROG, 1)).registrar(registrar)))
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageContaining("no portmapper answers, not even an embedded one: ");
+      assertThat(log.messages(Level.INFO)).anyMatch(m -> m.startsWith(
+          "cannot start an embedded portmapper on port " + port + ": "));
+    }
   }
 
   @Test

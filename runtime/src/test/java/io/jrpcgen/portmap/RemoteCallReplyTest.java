@@ -21,10 +21,15 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
@@ -84,6 +89,29 @@ class RemoteCallReplyTest {
           .isEqualTo(new RpcbindClient.CallItReply<>("127.0.0.1.16.146", 9));
     }
     assertThat(fake.calls.take().version()).isEqualTo(version);
+  }
+
+  @Test
+  void aShortDatagramBeforeTheReplyDoesNotShortenIt() throws Exception {
+    fake = new FakePortmapper(LOOPBACK, LOOPBACK, call -> success(call, out -> {
+      out.writeString("127.0.0.1.16.146", XdrCodec.UNBOUNDED);
+      out.writeVariableOpaque(RawBytes.encode(XdrCodec.INT, 9), XdrCodec.UNBOUNDED);
+    }));
+    fake.junkFirst = true;
+    try (RpcbindClient client = RpcbindClient.create(RpcChannel.udp(fake.address()), 3, SHORT)) {
+      assertThat(client.callIt(PROG, 1, 1, XdrCodec.INT, 3, XdrCodec.INT).value()).isEqualTo(9);
+    }
+    fake.close();
+    fake = new FakePortmapper(LOOPBACK, LOOPBACK, call -> success(call, out -> {
+      out.writeInt(4242);
+      out.writeVariableOpaque(RawBytes.encode(XdrCodec.INT, 9), XdrCodec.UNBOUNDED);
+    }));
+    fake.junkFirst = true;
+    List<BroadcastCall.Reply<Integer>> replies = new ArrayList<>();
+    BroadcastCall.to(List.of(fake.address())).withTimeLimit(Duration.ofSeconds(5))
+        .call(PROG, 1, 1, XdrCodec.INT, 3, XdrCodec.INT, replies::add);
+    assertThat(replies).containsExactly(
+        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, 4242), 9));
   }
 
   @Test
@@ -218,12 +246,27 @@ class RemoteCallReplyTest {
   }
 
   @Test
-  void toLocalNetworksSendsToPort111OfEachBroadcastAddress() {
-    BroadcastCall broadcast = BroadcastCall.toLocalNetworks();
-    assertThat(broadcast.targets()).isNotEmpty()
-        .allSatisfy(t -> assertThat(t.getPort()).isEqualTo(111));
-    // Real broadcast addresses need SO_BROADCAST: sending must not fail.
-    assertThat(broadcast.withTimeLimit(Duration.ofMillis(200))
+  void toLocalNetworksSendsToPort111OfEachBroadcastAddressOfAnInterfaceThatIsUp()
+      throws Exception {
+    Set<InetSocketAddress> expected = new LinkedHashSet<>();
+    for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InterfaceAddress ia : nif.isUp() ? nif.getInterfaceAddresses()
+          : List.<InterfaceAddress>of()) {
+        if (ia.getBroadcast() != null) {
+          expected.add(new InetSocketAddress(ia.getBroadcast(), 111));
+        }
+      }
+    }
+    Assumptions.assumeFalse(expected.isEmpty(), "no interface with a broadcast address");
+    assertThat(BroadcastCall.toLocalNetworks().targets()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void theLimitedBroadcastAddressCanBeSentTo() throws Exception {
+    // It needs SO_BROADCAST; port 9 (discard), so that nothing there is called.
+    InetAddress limited = InetAddress.getByName("255.255.255.255");
+    assertThat(BroadcastCall.to(List.of(new InetSocketAddress(limited, 9)))
+        .withTimeLimit(Duration.ofMillis(200))
         .call(PROG, 1, 1, XdrCodec.INT, 2, XdrCodec.INT)).isEmpty();
   }
 
@@ -253,6 +296,8 @@ class RemoteCallReplyTest {
    */
   static final class FakePortmapper implements AutoCloseable {
     final BlockingQueue<CallHeader> calls = new LinkedBlockingQueue<>();
+    // A short datagram that is no reply, sent before each reply.
+    volatile boolean junkFirst;
     private final DatagramSocket front;
     private final DatagramSocket back;
     private final Function<CallHeader, byte[]> answer;
@@ -284,6 +329,9 @@ class RemoteCallReplyTest {
           CallHeader call = RpcMessages.readCallBody(xid, in);
           calls.add(call);
           byte[] reply = answer.apply(call);
+          if (junkFirst) {
+            back.send(new DatagramPacket(new byte[4], 4, packet.getSocketAddress()));
+          }
           back.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
         } catch (IOException | RuntimeException e) {
           // Closed, or a datagram that is no call: the loop decides.

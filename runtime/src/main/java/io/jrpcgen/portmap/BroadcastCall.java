@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,9 +32,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * Broadcast RPC over UDP, libtirpc's {@code clnt_broadcast}: sends one PMAPPROC_CALLIT to the
  * portmapper (port 111) of every host on the local networks, each of which forwards it to the
  * program if it has it registered and answers with the program's port and results, or stays
- * silent. Replies are collected, with the server's address, until the time limit; the call is
- * resent at growing intervals (1 s, 2 s, 4 s, ...) in the meantime, with the same XID, so a
- * server's procedure may run more than once. Each server is reported once. Immutable.
+ * silent. IPv6 targets (single hosts: IPv6 has no broadcast) get rpcbind version 4's
+ * RPCBPROC_BCAST instead, as from libtirpc's {@code rpc_broadcast}, since rpcbind runs a PMAP
+ * CALLIT that came over IPv6 but never answers it. Replies are taken from any port of a host
+ * (rpcbind answers from the socket it forwarded with) and collected, with the server's address,
+ * until the time limit; the call is resent at growing intervals (1 s, 2 s, 4 s, ...) in the
+ * meantime, with the same XID, so a server's procedure may run more than once. Each server is
+ * reported once. Only portmappers with remote calls on answer ({@code rpcbind -r},
+ * {@link EmbeddedPortmapper.Builder#remoteCalls}). Immutable.
  *
  * <pre>{@code
  * List<BroadcastCall.Reply<SquareOut>> replies = BroadcastCall.toLocalNetworks()
@@ -157,8 +161,12 @@ public final class BroadcastCall {
    */
   public <A, R> void call(int program, int version, int procedure, XdrCodec<A> argsCodec,
       A args, XdrCodec<R> resultCodec, ReplyHandler<R> handler) {
+    // One XID per protocol version, so that a reply says how to read it.
     int xid = ThreadLocalRandom.current().nextInt();
-    byte[] request = encodeCall(xid, program, version, procedure, argsCodec, args);
+    RemoteCallArgs remote = new RemoteCallArgs(program, version, procedure, encodeArgs(argsCodec,
+        args));
+    byte[] pmapRequest = encodeCall(xid, PortmapProtocol.PMAP_VERSION, remote);
+    byte[] bcastRequest = encodeCall(xid + 1, PortmapProtocol.RPCB_VERSION_4, remote);
     long start = System.nanoTime();
     long deadline = start + timeLimit.toNanos();
     Set<InetSocketAddress> seen = new HashSet<>();
@@ -174,19 +182,12 @@ public final class BroadcastCall {
           return;
         }
         if (now - nextSend >= 0) {
-          sendToAll(socket, request);
+          sendToAll(socket, pmapRequest, bcastRequest);
           nextSend = now + resend;
           resend *= 2;
         }
-        long wait = Math.min(deadline, nextSend) - now;
-        socket.setSoTimeout((int) Math.max(1, (wait + 999_999) / 1_000_000));
-        try {
-          packet.setLength(buffer.length);
-          socket.receive(packet);
-        } catch (SocketTimeoutException e) {
-          continue;
-        } catch (IOException e) {
-          // ICMP errors from some target (port unreachable) say nothing about the others.
+        // An ICMP error from some target (port unreachable) says nothing about the others.
+        if (!AnyPortUdpCall.receive(socket, packet, Math.min(deadline, nextSend) - now)) {
           continue;
         }
         Reply<R> reply = decodeReply(xid, packet, resultCodec);
@@ -199,25 +200,28 @@ public final class BroadcastCall {
     }
   }
 
-  private <A> byte[] encodeCall(int xid, int program, int version, int procedure,
-      XdrCodec<A> argsCodec, A args) {
+  private static <A> Opaque encodeArgs(XdrCodec<A> argsCodec, A args) {
     try {
-      Opaque encoded = RawBytes.encode(argsCodec, args);
-      XdrEncoder out = new XdrEncoder();
-      RpcMessages.writeCall(out, new CallHeader(xid, PortmapProtocol.PROGRAM,
-          PortmapProtocol.PMAP_VERSION, PortmapProtocol.PROC_CALLIT, credential,
-          OpaqueAuth.NONE));
-      RemoteCallArgs.CODEC.encode(out, new RemoteCallArgs(program, version, procedure, encoded));
-      return out.toByteArray();
+      return RawBytes.encode(argsCodec, args);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_ENCODE_ARGS, null, e.getMessage(), e);
     }
   }
 
-  private void sendToAll(DatagramSocket socket, byte[] request) {
+  /** PMAPPROC_CALLIT (version 2) or RPCBPROC_BCAST (version 4): the same procedure number. */
+  private byte[] encodeCall(int xid, int portmapVersion, RemoteCallArgs remote) {
+    XdrEncoder out = new XdrEncoder();
+    RpcMessages.writeCall(out, new CallHeader(xid, PortmapProtocol.PROGRAM, portmapVersion,
+        PortmapProtocol.PROC_CALLIT, credential, OpaqueAuth.NONE));
+    RemoteCallArgs.CODEC.encode(out, remote);
+    return out.toByteArray();
+  }
+
+  private void sendToAll(DatagramSocket socket, byte[] pmapRequest, byte[] bcastRequest) {
     IOException last = null;
     int sent = 0;
     for (InetSocketAddress target : targets) {
+      byte[] request = IpAddresses.isIpv4(target.getAddress()) ? pmapRequest : bcastRequest;
       try {
         socket.send(new DatagramPacket(request, request.length, target));
         sent++;
@@ -230,21 +234,35 @@ public final class BroadcastCall {
     }
   }
 
-  /** The reply in {@code packet} if it is a successful one to {@code xid}; null otherwise. */
+  /**
+   * The reply in {@code packet} if it is a successful one to the PMAP call ({@code xid}) or the
+   * rpcbind one ({@code xid + 1}); null otherwise.
+   */
   private static <R> Reply<R> decodeReply(int xid, DatagramPacket packet, XdrCodec<R> codec) {
     try {
       XdrDecoder in = new XdrDecoder(packet.getData(), 0, packet.getLength());
       io.jrpcgen.rpc.Reply header = RpcMessages.readReply(in);
-      if (header.xid() != xid || !(header instanceof io.jrpcgen.rpc.Reply.Success)) {
+      if (!(header instanceof io.jrpcgen.rpc.Reply.Success)
+          || header.xid() != xid && header.xid() != xid + 1) {
         return null;
       }
-      CallResult result = CallResult.CODEC.decode(in);
-      if (result.port() <= 0 || result.port() > 65_535) {
+      int port;
+      Opaque results;
+      if (header.xid() == xid) {
+        CallResult result = CallResult.CODEC.decode(in);
+        port = result.port();
+        results = result.result();
+      } else {
+        RemoteCallResult result = RemoteCallResult.CODEC.decode(in);
+        port = UniversalAddress.parse(result.address()).port();
+        results = result.result();
+      }
+      if (port <= 0 || port > 65_535) {
         return null;
       }
       // Decoded from a copy: the packet's buffer is reused for the next datagram.
-      R value = RawBytes.decode(codec, result.result());
-      return new Reply<>(new InetSocketAddress(packet.getAddress(), result.port()), value);
+      R value = RawBytes.decode(codec, results);
+      return new Reply<>(new InetSocketAddress(packet.getAddress(), port), value);
     } catch (XdrException | IllegalArgumentException e) {
       return null;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A portmapper in this JVM: PMAP version 2 and rpcbind versions 3 and 4 over TCP and UDP on one
@@ -24,11 +25,13 @@ import java.util.concurrent.TimeUnit;
  * <p>It behaves as rpcbind does where clients can tell (see {@code rpcinfo}), with these
  * differences: it forgets registrations whose server is gone, probing them every probe interval
  * and before answering GETPORT or GETADDR (TCP: a connection is accepted; UDP: NULLPROC is
- * answered); it does not implement UADDR2TADDR, TADDR2UADDR, INDIRECT, GETADDRLIST and GETSTAT
- * (PROC_UNAVAIL); it forwards CALLIT synchronously, so that UDP queries wait while a forwarded
- * call does (at most the forward timeout); and owners are whatever the registrant claims, or
- * {@code unknown}, since it cannot see the user behind a socket. As in rpcbind, only callers on a
- * loopback address may SET and UNSET.
+ * answered), at once on a refusal and after long silence only ({@link Builder#giveUpAfter}), so
+ * that a server busy in a long call keeps its registration; it does not implement UADDR2TADDR,
+ * TADDR2UADDR, INDIRECT, GETADDRLIST and GETSTAT (PROC_UNAVAIL); with remote calls on
+ * ({@link Builder#remoteCalls}, off by default as in rpcbind without {@code -r}) it forwards
+ * CALLIT synchronously, so that UDP queries wait while a forwarded call does (at most the forward
+ * timeout); and owners are whatever the registrant claims, or {@code unknown}, since it cannot see
+ * the user behind a socket. As in rpcbind, only callers on a loopback address may SET and UNSET.
  */
 public final class EmbeddedPortmapper implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EmbeddedPortmapper.class.getName());
@@ -106,13 +109,21 @@ public final class EmbeddedPortmapper implements AutoCloseable {
         new UniversalAddress(address, port()).toString(), "superuser"));
   }
 
-  private void sweep(LivenessProbe probe) {
-    for (Rpcb r : registry.registered()) {
-      if (!probe.isAlive(r) && registry.remove(r)) {
-        LOG.log(Level.INFO,
-            () -> "forgot " + PortmapService.describe(r) + ": its server does not answer");
+  private void sweep(LivenessPolicy liveness) {
+    List<Rpcb> registered = registry.registered();
+    liveness.retainOnly(registered);
+    for (Rpcb r : registered) {
+      if (liveness.isGone(r) && registry.remove(r)) {
+        LOG.log(Level.INFO, () -> "forgot " + PortmapService.describe(r) + ": its server is gone");
       }
     }
+  }
+
+  /** Where it listens: "127.0.0.1 port 111", or "every interface, port 111". */
+  String describeWhere() {
+    InetAddress bound = server.bindAddress();
+    return (bound.isAnyLocalAddress() ? "every interface," : bound.getHostAddress()) + " port "
+        + port();
   }
 
   /** Describes an embedded portmapper; {@link #start()} binds it. */
@@ -122,6 +133,9 @@ public final class EmbeddedPortmapper implements AutoCloseable {
     private Duration probeInterval = Duration.ofSeconds(30);
     private Duration probeTimeout = Duration.ofMillis(500);
     private Duration forwardTimeout = Duration.ofSeconds(2);
+    private Duration giveUpAfter = Duration.ofMinutes(5);
+    private boolean remoteCalls;
+    private LongSupplier nanoClock = System::nanoTime;
 
     private Builder() {}
 
@@ -159,14 +173,44 @@ public final class EmbeddedPortmapper implements AutoCloseable {
     }
 
     /**
+     * Whether CALLIT (and BCAST) are forwarded to the registered program (default false, as
+     * rpcbind without {@code -r}): a portmapper that forwards calls from anyone to anything
+     * registered is a UDP reflector and amplifier, but broadcast RPC ({@link BroadcastCall},
+     * {@code clnt_broadcast}) needs it. When off, such calls get no reply at all, as from
+     * rpcbind.
+     */
+    public Builder remoteCalls(boolean remoteCalls) {
+      this.remoteCalls = remoteCalls;
+      return this;
+    }
+
+    /**
+     * How long a registration whose server does not answer probes is kept (default 5 min): it is
+     * forgotten once that long has passed since the first of at least three unanswered probes in
+     * a row. A refusal (connection refused, ICMP port unreachable) forgets it at once.
+     */
+    public Builder giveUpAfter(Duration giveUpAfter) {
+      this.giveUpAfter = requirePositive("giveUpAfter", giveUpAfter);
+      return this;
+    }
+
+    /** The clock silences are timed with ({@link System#nanoTime()}); for tests. */
+    Builder clock(LongSupplier nanoClock) {
+      this.nanoClock = nanoClock;
+      return this;
+    }
+
+    /**
      * Binds TCP and UDP and starts serving.
      *
      * @throws java.io.UncheckedIOException if the port cannot be bound
      */
     public EmbeddedPortmapper start() {
       Registry registry = new Registry(MAX_REGISTRATIONS);
-      LivenessProbe probe = new LivenessProbe(probeTimeout);
-      PortmapService service = new PortmapService(registry, probe, forwardTimeout);
+      LivenessPolicy liveness = new LivenessPolicy(new LivenessProbe(probeTimeout)::probe,
+          giveUpAfter.toNanos(), nanoClock);
+      PortmapService service =
+          new PortmapService(registry, liveness, remoteCalls, forwardTimeout);
       RpcServer.Builder b = RpcServer.builder().bindAddress(bindAddress).port(port)
           .maxRecordSize(MAX_RECORD);
       service.definitions().forEach(b::program);
@@ -179,9 +223,11 @@ public final class EmbeddedPortmapper implements AutoCloseable {
       EmbeddedPortmapper portmapper = new EmbeddedPortmapper(server, registry, sweeper);
       portmapper.addOwnEntries();
       long millis = probeInterval.toMillis();
-      sweeper.scheduleWithFixedDelay(() -> portmapper.sweep(probe), millis, millis,
+      sweeper.scheduleWithFixedDelay(() -> portmapper.sweep(liveness), millis, millis,
           TimeUnit.MILLISECONDS);
-      LOG.log(Level.DEBUG, () -> "portmapper serving on port " + server.tcpPort());
+      String forwarding = remoteCalls ? "on" : "off";
+      LOG.log(Level.DEBUG, () -> "portmapper serving PMAP 2 and rpcbind 3, 4 on "
+          + portmapper.describeWhere() + " (TCP and UDP), remote calls " + forwarding);
       return portmapper;
     }
 

@@ -1,36 +1,55 @@
 package io.jrpcgen.portmap;
 
 import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.UdpChannel;
 import java.io.IOException;
-import java.net.InetAddress;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 
 /**
- * Tells whether the server behind a registration is still there: a TCP registration if its port
- * accepts a connection, a UDP one if it answers NULLPROC (any reply but PROG_UNAVAIL, which says
- * another program has the port now). Registrations it cannot probe (not IP) count as alive.
+ * Asks whether the server behind a registration is still there: a TCP registration by connecting
+ * to its port, a UDP one by calling its NULLPROC. Only a refusal (TCP RST, ICMP port unreachable)
+ * or a server saying it has no such program (PROG_UNAVAIL: another program has the port now)
+ * tells that it is gone; silence may be a server busy in a long call, and says nothing.
+ * Registrations it cannot probe (not IP) count as alive.
  */
 final class LivenessProbe {
+  /** What one probe tells. */
+  enum Verdict {
+    /** The server answered. */
+    ALIVE,
+    /** Definitely gone: refused, or another program has the port. */
+    GONE,
+    /** No answer in time: busy, or gone without a word; only repeated silence tells. */
+    NO_ANSWER
+  }
+
   private final Duration timeout;
 
   LivenessProbe(Duration timeout) {
     this.timeout = timeout;
   }
 
-  boolean isAlive(Rpcb rpcb) {
+  /** How long a probe waits for an answer. */
+  Duration timeout() {
+    return timeout;
+  }
+
+  Verdict probe(Rpcb rpcb) {
     InetSocketAddress target = target(rpcb.address());
     if (target == null) {
-      return true;
+      return Verdict.ALIVE;
     }
     return PortmapProtocol.isDatagram(rpcb.netid())
-        ? udpAlive(target, rpcb.program(), rpcb.version()) : tcpAlive(target);
+        ? probeUdp(target, rpcb.program(), rpcb.version()) : probeTcp(target);
   }
 
   /** Where to reach a registered address; a wildcard means this host. Null if not IP. */
@@ -45,28 +64,37 @@ final class LivenessProbe {
     return new InetSocketAddress(IpAddresses.loopbackLike(address.address()), address.port());
   }
 
-  private boolean tcpAlive(InetSocketAddress target) {
+  private Verdict probeTcp(InetSocketAddress target) {
     try (Socket socket = new Socket()) {
       socket.connect(target, (int) Math.max(1, timeout.toMillis()));
-      return true;
+      return Verdict.ALIVE;
+    } catch (ConnectException e) {
+      return Verdict.GONE;
     } catch (IOException e) {
-      return false;
+      // A full accept queue drops the SYN: a busy server looks like this too.
+      return Verdict.NO_ANSWER;
     }
   }
 
-  private boolean udpAlive(InetSocketAddress target, int program, int version) {
+  private Verdict probeUdp(InetSocketAddress target, int program, int version) {
     CallOptions options = CallOptions.DEFAULTS.withTimeout(timeout)
         .withRetryInterval(timeout.dividedBy(2).isZero() ? timeout : timeout.dividedBy(2));
+    // A connected socket, so that an ICMP port unreachable shows as a refusal.
     try (RpcClient client = RpcClient.create(
         UdpChannel.open(target, ChannelOptions.DEFAULTS), program, version, options)) {
       client.ping();
-      return true;
+      return Verdict.ALIVE;
+    } catch (RpcConnectionException e) {
+      return e.reason() == RpcConnectionException.Reason.REFUSED
+          ? Verdict.GONE : Verdict.NO_ANSWER;
     } catch (RpcException e) {
-      // Any answer but "no such program here" comes from a live server of the program.
-      return e.status() != RpcStatus.PROG_UNAVAIL && e.status() != RpcStatus.TIMED_OUT
-          && e.status() != RpcStatus.CANT_SEND && e.status() != RpcStatus.CANT_RECV;
-    } catch (RuntimeException e) {
-      return false;
+      if (e.status() == RpcStatus.PROG_UNAVAIL) {
+        return Verdict.GONE;
+      }
+      // Any other answer comes from a live server of the program.
+      return e.status() == RpcStatus.TIMED_OUT ? Verdict.NO_ANSWER : Verdict.ALIVE;
+    } catch (UncheckedIOException e) {
+      return Verdict.NO_ANSWER;
     }
   }
 }

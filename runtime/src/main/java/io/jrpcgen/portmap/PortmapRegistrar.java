@@ -19,14 +19,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Registers an {@link RpcServer} with the portmapper, as an rpcgen server's {@code main} does with
- * {@code pmap_unset} and {@code svc_register}: every program version, on each transport, replacing
- * a stale registration of the same program version; and unregisters on close.
+ * {@code pmap_unset} and {@code svc_register}: every program version, on each transport; and
+ * unregisters on close what is still its own.
+ *
+ * <p>A registration of the same program version and transport by another server is replaced
+ * only if that server is definitely gone (its port refuses: connection refused, ICMP port
+ * unreachable; or another program answers there). If it answers, or may be busy (no answer),
+ * {@code start()} fails with {@link RpcStatus#PMAP_FAILURE} and says which, as rpcbind refuses a
+ * SET of a taken mapping, unless {@link #replacingLive()} asks to take its place.
  *
  * <pre>{@code
  * RpcServer server = RpcServer.builder().program(definition).port(0)
@@ -43,8 +47,9 @@ import java.util.Set;
  * local host: over TCP or UDP from a loopback address (any port, any user, owner then
  * {@code unknown}), or over its local socket; from elsewhere it answers {@code AUTH_TOOWEAK}.
  *
- * <p>{@link #orEmbedded()} starts an {@link EmbeddedPortmapper} on the portmapper's port when
- * nothing answers there; it lives until this server closes, and with it go the registrations other
+ * <p>{@link #orEmbedded()} starts an {@link EmbeddedPortmapper} on the portmapper's port and
+ * address (loopback for {@link #local()}) when nothing answers there, remote calls off, and logs
+ * where at INFO; it lives until this server closes, and with it go the registrations other
  * servers made with it.
  */
 public final class PortmapRegistrar implements Registrar {
@@ -53,17 +58,23 @@ public final class PortmapRegistrar implements Registrar {
       List.of(Path.of("/run/rpcbind.sock"), Path.of("/var/run/rpcbind.sock"));
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  // Probing the server of a registration in the way: a refusal comes at once, silence is not
+  // worth waiting long for, since it does not let us replace the registration anyway.
+  private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
   private final InetSocketAddress portmapper;
   private final boolean embed;
   private final InetAddress embedBindAddress;
   private final Duration timeout;
+  private final boolean replaceLive;
 
   private PortmapRegistrar(InetSocketAddress portmapper, boolean embed,
-      InetAddress embedBindAddress, Duration timeout) {
+      InetAddress embedBindAddress, Duration timeout, boolean replaceLive) {
     this.portmapper = portmapper;
     this.embed = embed;
     this.embedBindAddress = embedBindAddress;
     this.timeout = timeout;
+    this.replaceLive = replaceLive;
   }
 
   /** Registers with the portmapper of this host: 127.0.0.1, port 111. */
@@ -76,20 +87,35 @@ public final class PortmapRegistrar implements Registrar {
     if (portmapper == null || portmapper.isUnresolved()) {
       throw new IllegalArgumentException("portmapper address unresolved: " + portmapper);
     }
-    return new PortmapRegistrar(portmapper, false, null, DEFAULT_TIMEOUT);
+    return new PortmapRegistrar(portmapper, false, null, DEFAULT_TIMEOUT, false);
   }
 
   /**
-   * A copy that, when no portmapper answers, starts an embedded one on the portmapper's port on
-   * every interface, and registers with it.
+   * A copy that, when no portmapper answers, starts an embedded one (remote calls off) on the
+   * portmapper's port and address: the loopback address for {@link #local()}, so that it serves
+   * this host only (or loopback, if the portmapper's address is the wildcard); and registers
+   * with it. It says where at INFO.
    */
   public PortmapRegistrar orEmbedded() {
-    return new PortmapRegistrar(portmapper, true, null, timeout);
+    return new PortmapRegistrar(portmapper, true, null, timeout, replaceLive);
   }
 
   /** A copy that, when no portmapper answers, starts one bound to {@code bindAddress}. */
   public PortmapRegistrar orEmbedded(InetAddress bindAddress) {
-    return new PortmapRegistrar(portmapper, true, bindAddress, timeout);
+    if (bindAddress == null) {
+      throw new IllegalArgumentException("bindAddress is null");
+    }
+    return new PortmapRegistrar(portmapper, true, bindAddress, timeout, replaceLive);
+  }
+
+  /**
+   * A copy that takes the place of another server's registration of the same program version
+   * and transport even while that server answers (by default only a registration whose server is
+   * definitely gone is replaced, and {@code start()} fails otherwise, as rpcbind refuses a SET of
+   * a taken mapping). The other server keeps running, unreachable through the portmapper.
+   */
+  public PortmapRegistrar replacingLive() {
+    return new PortmapRegistrar(portmapper, embed, embedBindAddress, timeout, true);
   }
 
   /** A copy whose calls to the portmapper time out after {@code timeout} (default 10 s). */
@@ -97,7 +123,7 @@ public final class PortmapRegistrar implements Registrar {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);
     }
-    return new PortmapRegistrar(portmapper, embed, embedBindAddress, timeout);
+    return new PortmapRegistrar(portmapper, embed, embedBindAddress, timeout, replaceLive);
   }
 
   /** The portmapper this registers with. */
@@ -109,7 +135,8 @@ public final class PortmapRegistrar implements Registrar {
    * Registers every program version of {@code server} on each of its transports.
    *
    * @throws RpcException with {@link RpcStatus#PMAP_FAILURE} if no portmapper answers (and none
-   *     may be embedded) or one refuses a registration
+   *     may be embedded), one refuses a registration, or another server that is not definitely
+   *     gone holds one (see {@link #replacingLive()})
    */
   @Override
   public Registration register(RpcServer server) {
@@ -130,17 +157,21 @@ public final class PortmapRegistrar implements Registrar {
         throw failure("no portmapper answers, not even an embedded one", again);
       }
     }
+    List<Entry> registered = new ArrayList<>();
     try {
-      for (Entry stale : distinctVersions(entries)) {
-        directory.unset(stale.program(), stale.version(), "");
+      List<Rpcb> present = directory.dump();
+      for (Entry e : inTheWay(directory, entries, present)) {
+        directory.unset(e);
       }
       for (Entry e : entries) {
         if (!directory.set(e)) {
-          throw failure("unable to register (" + e.describe() + ")", null);
+          throw failure("unable to register (" + e.describe() + "): another server registered"
+              + " it meanwhile, or the portmapper refused", null);
         }
+        registered.add(e);
       }
     } catch (RuntimeException e) {
-      unsetQuietly(directory, entries);
+      unsetQuietly(directory, registered);
       directory.close();
       closeQuietly(started);
       throw e instanceof RpcException r && r.status() == RpcStatus.PMAP_FAILURE ? r
@@ -153,11 +184,87 @@ public final class PortmapRegistrar implements Registrar {
     return () -> unregister(entries, embedded);
   }
 
+  /**
+   * Our entries whose program version and transport another registration holds; fails if
+   * unsetting one would remove a registration whose server is not definitely gone, unless told
+   * to replace live ones.
+   */
+  private List<Entry> inTheWay(Directory directory, List<Entry> entries, List<Rpcb> present) {
+    LivenessProbe probe = new LivenessProbe(
+        timeout.compareTo(MAX_PROBE_TIMEOUT) < 0 ? timeout : MAX_PROBE_TIMEOUT);
+    List<Entry> inTheWay = new ArrayList<>();
+    for (Entry e : entries) {
+      Rpcb holder = find(present, e.program(), e.version(), e.netid());
+      if (holder == null || isOurs(directory, holder, entries)) {
+        continue;
+      }
+      for (Rpcb removed : directory.removedByUnset(e, present)) {
+        if (!isOurs(directory, removed, entries)) {
+          requireReplaceable(removed, probe);
+        }
+      }
+      inTheWay.add(e);
+    }
+    return inTheWay;
+  }
+
+  private void requireReplaceable(Rpcb other, LivenessProbe probe) {
+    LivenessProbe.Verdict verdict = probe.probe(other);
+    String what = Integer.toUnsignedString(other.program()) + " version "
+        + Integer.toUnsignedString(other.version()) + " over " + other.netid();
+    if (verdict == LivenessProbe.Verdict.GONE) {
+      LOG.log(Level.INFO, () -> "replacing the registration of " + what + " ("
+          + other.address() + "): its server is gone");
+      return;
+    }
+    if (replaceLive) {
+      LOG.log(Level.WARNING, () -> "replacing the registration of " + what + " ("
+          + other.address() + ") although its server may still run, as asked");
+      return;
+    }
+    String state = verdict == LivenessProbe.Verdict.ALIVE ? "that answers"
+        : "that may be busy (no answer within " + probe.timeout().toMillis() + " ms)";
+    throw failure(what + " is registered to a server " + state + " (" + other.address()
+        + "); stop that server, or register with PortmapRegistrar.replacingLive() to take its"
+        + " place", null);
+  }
+
+  /** Whether {@code r} registers one of {@code entries}. */
+  private static boolean isOurs(Directory directory, Rpcb r, List<Entry> entries) {
+    for (Entry e : entries) {
+      if (e.program() == r.program() && e.version() == r.version() && e.netid().equals(r.netid())
+          && directory.sameAddress(r, e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Rpcb find(List<Rpcb> present, int program, int version, String netid) {
+    for (Rpcb r : present) {
+      if (r.program() == program && r.version() == version && r.netid().equals(netid)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
   private void unregister(List<Entry> entries, EmbeddedPortmapper embedded) {
     try {
       Directory directory = open(embedded == null);
       try {
-        unsetQuietly(directory, entries);
+        List<Rpcb> present = directory.dump();
+        List<Entry> stillOurs = new ArrayList<>();
+        for (Entry e : entries) {
+          // Replaced meanwhile (replacingLive): the other server's registration stays.
+          Rpcb current = find(present, e.program(), e.version(), e.netid());
+          if (current != null && isOurs(directory, current, entries)
+              && directory.removedByUnset(e, present).stream()
+                  .allMatch(r -> isOurs(directory, r, entries))) {
+            stillOurs.add(e);
+          }
+        }
+        unsetQuietly(directory, stillOurs);
       } finally {
         directory.close();
       }
@@ -169,9 +276,18 @@ public final class PortmapRegistrar implements Registrar {
   }
 
   private EmbeddedPortmapper startEmbedded() {
+    InetAddress bind = embedBindAddress;
+    if (bind == null) {
+      InetAddress address = portmapper.getAddress();
+      bind = address.isAnyLocalAddress() ? IpAddresses.loopbackLike(address) : address;
+    }
     try {
-      return EmbeddedPortmapper.builder().port(portmapper.getPort())
-          .bindAddress(embedBindAddress).start();
+      EmbeddedPortmapper started = EmbeddedPortmapper.builder().port(portmapper.getPort())
+          .bindAddress(bind).start();
+      LOG.log(Level.INFO, "no portmapper answers at " + portmapper.getAddress().getHostAddress()
+          + " port " + portmapper.getPort() + ": started an embedded portmapper on "
+          + started.describeWhere() + " for as long as this server runs");
+      return started;
     } catch (UncheckedIOException e) {
       // Another server may have started one in the meantime: registering with it will tell.
       LOG.log(Level.INFO, "cannot start an embedded portmapper on port " + portmapper.getPort()
@@ -209,21 +325,10 @@ public final class PortmapRegistrar implements Registrar {
     return entries;
   }
 
-  private static List<Entry> distinctVersions(List<Entry> entries) {
-    Set<List<Integer>> seen = new LinkedHashSet<>();
-    List<Entry> distinct = new ArrayList<>();
-    for (Entry e : entries) {
-      if (seen.add(List.of(e.program(), e.version()))) {
-        distinct.add(e);
-      }
-    }
-    return distinct;
-  }
-
   private static void unsetQuietly(Directory directory, List<Entry> entries) {
     for (Entry e : entries) {
       try {
-        directory.unset(e.program(), e.version(), e.netid());
+        directory.unset(e);
       } catch (RuntimeException ex) {
         LOG.log(Level.WARNING, "cannot unregister (" + e.describe() + "): " + ex);
       }
@@ -294,8 +399,19 @@ public final class PortmapRegistrar implements Registrar {
   private interface Directory {
     boolean set(Entry e);
 
-    /** Removes a program version's registration for {@code netid}, or all if it is empty. */
-    boolean unset(int program, int version, String netid);
+    /** Removes the registration of {@code e}'s program version and transport, and see below. */
+    boolean unset(Entry e);
+
+    /** What {@link #unset(Entry)} of {@code e} removes, of the registrations {@code present}. */
+    List<Rpcb> removedByUnset(Entry e, List<Rpcb> present);
+
+    /** Every registration. */
+    List<Rpcb> dump();
+
+    /** Whether {@code r}, as {@link #dump()} lists it, has the address of {@code e}. */
+    default boolean sameAddress(Rpcb r, Entry e) {
+      return r.address().equals(e.address().toString());
+    }
 
     String describe();
 
@@ -328,17 +444,33 @@ public final class PortmapRegistrar implements Registrar {
     }
 
     @Override
-    public boolean unset(int program, int version, String netid) {
-      return call(PortmapProtocol.PROC_UNSET, new Rpcb(program, version, netid, "", owner));
+    public boolean unset(Entry e) {
+      return call(PortmapProtocol.PROC_UNSET,
+          new Rpcb(e.program(), e.version(), e.netid(), "", owner));
+    }
+
+    @Override
+    public List<Rpcb> removedByUnset(Entry e, List<Rpcb> present) {
+      return present.stream().filter(r -> r.program() == e.program()
+          && r.version() == e.version() && r.netid().equals(e.netid())).toList();
+    }
+
+    @Override
+    public List<Rpcb> dump() {
+      return call(PortmapProtocol.PROC_DUMP, XdrCodec.VOID, null, Rpcb.LIST_CODEC);
     }
 
     private boolean call(int procedure, Rpcb args) {
+      return call(procedure, Rpcb.CODEC, args, XdrCodec.BOOL);
+    }
+
+    private <A, R> R call(int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
       if (local != null) {
         return local.call(PortmapProtocol.PROGRAM, PortmapProtocol.RPCB_VERSION_3, procedure,
-            Rpcb.CODEC, args, XdrCodec.BOOL);
+            argsCodec, args, resultCodec);
       }
       RpcClient client = tcp.rpcClient();
-      return client.call(procedure, Rpcb.CODEC, args, XdrCodec.BOOL);
+      return client.call(procedure, argsCodec, args, resultCodec);
     }
 
     @Override
@@ -375,8 +507,35 @@ public final class PortmapRegistrar implements Registrar {
     }
 
     @Override
-    public boolean unset(int program, int version, String netid) {
-      return client.unset(program, version);
+    public boolean unset(Entry e) {
+      return client.unset(e.program(), e.version());
+    }
+
+    /** PMAP's UNSET removes the program version over TCP and UDP alike. */
+    @Override
+    public List<Rpcb> removedByUnset(Entry e, List<Rpcb> present) {
+      return present.stream().filter(r -> r.program() == e.program()
+          && r.version() == e.version()).toList();
+    }
+
+    /** PMAP has ports only. */
+    @Override
+    public boolean sameAddress(Rpcb r, Entry e) {
+      return r.universalAddress().port() == e.address().port();
+    }
+
+    /** The mappings as rpcbind lists them: PMAP registers the wildcard IPv4 address. */
+    @Override
+    public List<Rpcb> dump() {
+      List<Rpcb> all = new ArrayList<>();
+      for (Mapping m : client.dump()) {
+        String netid = PortmapProtocol.netidOf(m.protocol());
+        if (netid != null) {
+          all.add(new Rpcb(m.program(), m.version(), netid,
+              new UniversalAddress(IpAddresses.ipv4Wildcard(), m.port()).toString(), ""));
+        }
+      }
+      return all;
     }
 
     @Override

@@ -38,10 +38,12 @@ import java.util.List;
  *   <li>GETPORT and GETADDR answer with the requested version or else another version of the
  *       program, for the network id of the transport the query came by (rpcbind ignores the
  *       query's {@code r_netid}); a wildcard address is answered as the address the caller can
- *       reach. A registration whose server does not answer a probe is dropped first.
- *   <li>CALLIT (and BCAST) forward over UDP to the registered UDP server and reply with its
- *       results; when anything fails, and over TCP, they send no reply at all, so that a
- *       broadcast hears only from servers that could serve it.
+ *       reach. A registration whose server a probe shows gone ({@link LivenessPolicy}) is dropped
+ *       first.
+ *   <li>CALLIT (and BCAST), when remote calls are on, forward over UDP to the registered UDP
+ *       server and reply with its results; when anything fails, over TCP, and when remote calls
+ *       are off (rpcbind without {@code -r}), they send no reply at all, so that a broadcast
+ *       hears only from servers that could serve it.
  * </ul>
  */
 final class PortmapService {
@@ -54,12 +56,15 @@ final class PortmapService {
   private static final String UNKNOWN_OWNER = "unknown";
 
   private final Registry registry;
-  private final LivenessProbe probe;
+  private final LivenessPolicy liveness;
+  private final boolean remoteCalls;
   private final Duration forwardTimeout;
 
-  PortmapService(Registry registry, LivenessProbe probe, Duration forwardTimeout) {
+  PortmapService(Registry registry, LivenessPolicy liveness, boolean remoteCalls,
+      Duration forwardTimeout) {
     this.registry = registry;
-    this.probe = probe;
+    this.liveness = liveness;
+    this.remoteCalls = remoteCalls;
     this.forwardTimeout = forwardTimeout;
   }
 
@@ -191,11 +196,6 @@ final class PortmapService {
     return found == null ? "" : reachableAddress(found.address(), caller);
   }
 
-  /** The registrations in force. */
-  List<Rpcb> dump() {
-    return registry.all();
-  }
-
   /**
    * The registration that answers a query, after dropping those whose server is gone; null if
    * none is left.
@@ -203,11 +203,12 @@ final class PortmapService {
   private Rpcb findLive(int program, int version, String netid, boolean exactVersion) {
     while (true) {
       Rpcb found = registry.find(program, version, netid, exactVersion);
-      if (found == null || found.program() == PortmapProtocol.PROGRAM || probe.isAlive(found)) {
+      if (found == null || found.program() == PortmapProtocol.PROGRAM
+          || !liveness.isGone(found)) {
         return found;
       }
       if (registry.remove(found)) {
-        LOG.log(Level.INFO, () -> "forgot " + describe(found) + ": its server does not answer");
+        LOG.log(Level.INFO, () -> "forgot " + describe(found) + ": its server is gone");
       }
     }
   }
@@ -227,6 +228,10 @@ final class PortmapService {
 
   Forwarded callIt(RemoteCallArgs args, boolean udp, InetSocketAddress caller,
       OpaqueAuth credential) {
+    if (!remoteCalls) {
+      // rpcbind without -r: no reply, nothing forwarded.
+      throw new NoReplyException("CALLIT: remote calls are off");
+    }
     if (!udp) {
       // Only over datagrams, as rpcbind: it is meant for broadcasts.
       throw new NoReplyException("CALLIT over TCP");

@@ -5,6 +5,7 @@ import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -114,13 +115,25 @@ public final class PortmapperClient implements AutoCloseable {
 
   /**
    * Has the portmapper call a procedure of a program registered with it over UDP
-   * ({@code PMAPPROC_CALLIT}). A portmapper does not answer at all when that call fails, so a
-   * failure shows as a timeout.
+   * ({@code PMAPPROC_CALLIT}), as {@code pmap_rmtcall} does. A portmapper does not answer at all
+   * when that call fails, nor when remote calls are off (rpcbind without
+   * {@code -r}, jrpcgen's embedded portmapper by default), so a failure shows as a timeout. Over
+   * UDP the reply is taken from any port of the portmapper's host, matched by XID: rpcbind answers
+   * from the socket it forwarded the call with, not from port 111.
+   *
+   * @throws IllegalStateException if the portmapper's address is IPv6: PMAP is IPv4 only, and
+   *     rpcbind runs the procedure but never answers (use {@link RpcbindClient#callIt}); or if
+   *     this client is over TCP, where rpcbind ignores CALLIT
    */
   public <A, R> CallItReply<R> callIt(int program, int version, int procedure,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    if (!(client.serverAddress().getAddress() instanceof Inet4Address)) {
+      throw new IllegalStateException("PMAP CALLIT is IPv4 only (rpcbind runs the procedure over"
+          + " IPv6 but never answers): use RpcbindClient version 3 or 4 for "
+          + client.serverAddress().getHostString());
+    }
     Opaque encoded = RemoteCalls.encodeArgs(client, argsCodec, args);
-    CallResult result = client.call(PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC,
+    CallResult result = RemoteCalls.callIt(client,
         new RemoteCallArgs(program, version, procedure, encoded), CallResult.CODEC);
     return new CallItReply<>(result.port(),
         RemoteCalls.decodeResult(client, resultCodec, result.result()));

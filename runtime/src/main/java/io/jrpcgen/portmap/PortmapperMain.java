@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * {@code jrpcgen-portmap}: runs an {@link EmbeddedPortmapper} in the foreground until the process
@@ -11,18 +12,22 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class PortmapperMain {
   static final String USAGE = String.join("\n",
-      "usage: jrpcgen-portmap [--port N] [--bind ADDRESS]",
+      "usage: jrpcgen-portmap [--port N] [--bind ADDRESS] [--remote-calls]",
       "",
       "A portmapper (PMAP version 2, rpcbind versions 3 and 4) on TCP and UDP, in the",
-      "foreground until stopped. It forgets registrations whose server no longer answers.",
+      "foreground until stopped. It forgets registrations whose server is gone.",
       "",
       "  --port N          the port to serve on (default 111)",
       "  --bind ADDRESS    the local IP address to bind (default: every interface)",
+      "  -r, --remote-calls",
+      "                    forward CALLIT and BCAST to registered programs, as rpcbind -r",
+      "                    (default: off; broadcast RPC needs it, but a portmapper that",
+      "                    forwards anyone's calls is a UDP amplifier)",
       "  --help            print this text and exit",
       "");
 
   /** Parsed arguments; {@code bind} null for every interface. */
-  record Options(int port, InetAddress bind, boolean help) {}
+  record Options(int port, InetAddress bind, boolean remoteCalls, boolean help) {}
 
   /** A bad command line, with the message to print. */
   static final class UsageException extends Exception {
@@ -36,14 +41,17 @@ public final class PortmapperMain {
   private PortmapperMain() {}
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    int code = run(args, System.out, System.err, Runtime.getRuntime()::addShutdownHook);
     if (code != 0) {
       System.exit(code);
     }
   }
 
-  /** Runs the command; returns only on errors or after --help. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /**
+   * Runs the command; returns on errors, after --help, or once the thread handed to
+   * {@code onShutdown} (the JVM's shutdown hook in {@link #main}) has stopped the portmapper.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err, Consumer<Thread> onShutdown) {
     Options options;
     try {
       options = parse(args);
@@ -59,21 +67,21 @@ public final class PortmapperMain {
     EmbeddedPortmapper portmapper;
     try {
       portmapper = EmbeddedPortmapper.builder().port(options.port()).bindAddress(options.bind())
-          .start();
+          .remoteCalls(options.remoteCalls()).start();
     } catch (UncheckedIOException e) {
       err.println("jrpcgen-portmap: cannot serve on port " + options.port() + ": "
           + e.getCause().getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    out.println("jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on "
+        + portmapper.describeWhere() + " (TCP and UDP), remote calls "
+        + (options.remoteCalls() ? "on" : "off"));
+    out.flush();
+    onShutdown.accept(new Thread(() -> {
       portmapper.close();
       stopped.countDown();
     }, "jrpcgen-portmap-shutdown"));
-    out.println("jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on port " + portmapper.port()
-        + " (TCP and UDP)" + (options.bind() == null ? "" : " of " + options.bind()
-        .getHostAddress()));
-    out.flush();
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -86,12 +94,14 @@ public final class PortmapperMain {
   static Options parse(String[] args) throws UsageException {
     int port = PortmapProtocol.PORT;
     InetAddress bind = null;
+    boolean remoteCalls = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--help", "-h" -> {
-          return new Options(port, bind, true);
+          return new Options(port, bind, remoteCalls, true);
         }
+        case "--remote-calls", "-r" -> remoteCalls = true;
         case "--port" -> port = parsePort(value(args, ++i, arg));
         case "--bind" -> bind = parseAddress(value(args, ++i, arg));
         default -> {
@@ -105,7 +115,7 @@ public final class PortmapperMain {
         }
       }
     }
-    return new Options(port, bind, false);
+    return new Options(port, bind, remoteCalls, false);
   }
 
   private static String value(String[] args, int i, String option) throws UsageException {

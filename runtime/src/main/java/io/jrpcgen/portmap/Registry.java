@@ -28,12 +28,20 @@ final class Registry {
     entries.put(key(rpcb), new Entry(rpcb, true));
   }
 
-  /** Adds {@code rpcb}; false if its program, version and network id are taken, or it is full. */
+  /**
+   * Adds {@code rpcb}; false if its program, version and network id are taken at another address,
+   * or it is full. Registering the same address again succeeds, as in rpcbind.
+   */
   synchronized boolean set(Rpcb rpcb) {
+    Entry present = entries.get(key(rpcb));
+    if (present != null) {
+      return present.rpcb().address().equals(rpcb.address());
+    }
     if (entries.size() >= maxEntries) {
       return false;
     }
-    return entries.putIfAbsent(key(rpcb), new Entry(rpcb, false)) == null;
+    entries.put(key(rpcb), new Entry(rpcb, false));
+    return true;
   }
 
   /**

@@ -109,7 +109,9 @@ public final class RpcbindClient implements AutoCloseable {
   /**
    * The universal address of a program over {@code netid} ({@code RPCBPROC_GETADDR}): that of
    * the version asked for, or else of another version of the program, so that a call to it
-   * reports the versions there are.
+   * reports the versions there are. The real rpcbind answers for the transport the query came
+   * by, whatever {@code netid} names: asked over TCP it gives the {@code tcp} address even for
+   * {@code "udp"}. To learn the UDP address, ask over UDP (or list them all with {@link #dump()}).
    *
    * @return the universal address, or the empty string if the program is not registered
    */
@@ -143,13 +145,18 @@ public final class RpcbindClient implements AutoCloseable {
 
   /**
    * Has rpcbind call a procedure of a program registered with it ({@code RPCBPROC_CALLIT},
-   * {@code RPCBPROC_BCAST} in version 4). rpcbind does not answer at all when that call fails,
-   * so a failure shows as a timeout.
+   * {@code RPCBPROC_BCAST} in version 4), as {@code rpcb_rmtcall} does, over IPv4 or IPv6.
+   * rpcbind does not answer at all when that call fails, nor when remote calls are off (rpcbind
+   * without {@code -r}, jrpcgen's embedded portmapper by default), so a failure shows as a
+   * timeout. The reply is taken from any port of rpcbind's host, matched by XID: rpcbind answers
+   * from the socket it forwarded the call with, not from port 111.
+   *
+   * @throws IllegalStateException if this client is over TCP, where rpcbind ignores CALLIT
    */
   public <A, R> CallItReply<R> callIt(int program, int version, int procedure,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     Opaque encoded = RemoteCalls.encodeArgs(client, argsCodec, args);
-    RemoteCallResult result = client.call(PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC,
+    RemoteCallResult result = RemoteCalls.callIt(client,
         new RemoteCallArgs(program, version, procedure, encoded), RemoteCallResult.CODEC);
     return new CallItReply<>(result.address(),
         RemoteCalls.decodeResult(client, resultCodec, result.result()));

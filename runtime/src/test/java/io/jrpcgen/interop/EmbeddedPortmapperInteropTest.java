@@ -53,8 +53,8 @@ class EmbeddedPortmapperInteropTest {
       return;
     }
     try {
-      // As rpcbind: every interface, so that broadcasts reach it.
-      portmapper = EmbeddedPortmapper.builder().port(111)
+      // As rpcbind -r: every interface, and remote calls, so that broadcasts reach it.
+      portmapper = EmbeddedPortmapper.builder().port(111).remoteCalls(true)
           .probeTimeout(Duration.ofMillis(500)).start();
     } catch (UncheckedIOException e) {
       skipped = "SKIPPED: embedded portmapper interop tests: cannot bind port 111 (not root?): "

@@ -1,9 +1,11 @@
 package io.jrpcgen.interop;
 
 import io.jrpcgen.portmap.PortmapperClient;
+import io.jrpcgen.portmap.RpcbindClient;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.RpcChannel;
+import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +25,13 @@ final class PortmapperOn111 {
   static final CallOptions SHORT = CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(3))
       .withRetryInterval(Duration.ofMillis(500));
   private static final long START_TIMEOUT_MILLIS = 10_000;
+  private static final int GETSTAT = 12;
+  // Whatever GETSTAT answers (rpcbind's statistics): read and ignored.
+  private static final XdrCodec<Void> ANY_RESULT = XdrCodec.of((out, v) -> { },
+      in -> {
+        in.readFixedOpaque(in.remaining());
+        return null;
+      }, 0);
 
   private PortmapperOn111() {}
 
@@ -31,6 +40,19 @@ final class PortmapperOn111 {
     try (PortmapperClient client = PortmapperClient.create(RpcChannel.tcp(ADDRESS),
         CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(2)))) {
       client.ping();
+      return true;
+    } catch (RpcException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether what answers on port 111 is rpcbind: it answers rpcbind version 4's GETSTAT, which
+   * jrpcgen's embedded portmapper (perhaps another test run's) does not have.
+   */
+  static boolean isRpcbind() {
+    try (RpcbindClient client = RpcbindClient.create(RpcChannel.tcp(ADDRESS), 4, SHORT)) {
+      client.rpcClient().call(GETSTAT, XdrCodec.VOID, null, ANY_RESULT);
       return true;
     } catch (RpcException e) {
       return false;
@@ -53,12 +75,18 @@ final class PortmapperOn111 {
 
     /**
      * Uses the rpcbind that answers on port 111, or starts {@code rpcbind -f} (in the
-     * foreground, no warm start: registrations of an earlier run are not brought back); skips the
-     * calling tests loudly if that cannot be done.
+     * foreground, no warm start: registrations of an earlier run are not brought back), with
+     * {@code -r} (remote calls) if {@code remoteCalls}; skips the calling tests loudly if that
+     * cannot be done, or if what answers on port 111 is not rpcbind.
      */
-    static Rpcbind useOrStart(Path dir) throws IOException, InterruptedException {
+    static Rpcbind useOrStart(Path dir, boolean remoteCalls)
+        throws IOException, InterruptedException {
       if (answers()) {
-        System.err.println("rpcbind tests: using the portmapper already on port 111");
+        if (!isRpcbind()) {
+          NativeTools.skipLoudly("SKIPPED: rpcbind tests: port 111 is taken by a portmapper"
+              + " that is not rpcbind (an embedded one of another run?)");
+        }
+        System.err.println("rpcbind tests: using the rpcbind already on port 111");
         return new Rpcbind(null);
       }
       Path rpcbind = NativeTools.findTool("rpcbind");
@@ -68,7 +96,9 @@ final class PortmapperOn111 {
       }
       Path log = dir.resolve("rpcbind.log");
       // -h 127.0.0.1 would be tidier, but rpcbind 1.2.6 crashes with it; it binds all.
-      Process process = new ProcessBuilder(List.of(rpcbind.toString(), "-f"))
+      List<String> command = remoteCalls ? List.of(rpcbind.toString(), "-f", "-r")
+          : List.of(rpcbind.toString(), "-f");
+      Process process = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       Rpcbind started = new Rpcbind(process);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);

@@ -5,24 +5,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.jrpcgen.interop.NativeTools.ProcessRun;
+import io.jrpcgen.portmap.BroadcastCall;
 import io.jrpcgen.portmap.PortmapProtocol;
 import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.portmap.PortmapperClient;
 import io.jrpcgen.portmap.RpcClientFactory;
+import io.jrpcgen.portmap.RpcbindClient;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcMismatchException;
 import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +59,7 @@ class RpcbindInteropTest {
   static void buildPeersAndStartRpcbind() throws Exception {
     if (NativeTools.missingTools("rpcinfo", "rpcbind") == null) {
       peers = CPeers.buildRpcbindPeers(dir);
-      rpcbind = PortmapperOn111.Rpcbind.useOrStart(dir);
+      rpcbind = PortmapperOn111.Rpcbind.useOrStart(dir, false);
     }
   }
 
@@ -167,6 +174,12 @@ class RpcbindInteropTest {
           .isInstanceOfSatisfying(RpcException.class,
               e -> assertThat(e.status()).isEqualTo(RpcStatus.PROG_NOT_REGISTERED))
           .hasMessage(HOST + ": RPC: Program not registered");
+      // It answers: a Java server of the same program version may not take its place.
+      assertThatThrownBy(RpcbindInteropTest::registeredJavaServer)
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageContaining(PROG_DECIMAL + " version 1 over ");
+      assertThat(squareVia("udp", 3)).isEqualTo(9);
       assertThat(cServer.isAlive()).isTrue();
     }
     // Killed, the C server could not unregister, and rpcbind never forgets on its own.
@@ -178,6 +191,60 @@ class RpcbindInteropTest {
       assertThat(squareVia("tcp", 9)).isEqualTo(81);
     }
     assertThat(getPort(true)).isZero();
+  }
+
+  @Test
+  void aLiveRegistrationIsNotStolenUnlessTheServerAsks() {
+    try (RpcServer first = registeredJavaServer()) {
+      assertThatThrownBy(RpcbindInteropTest::registeredJavaServer)
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageContaining(PROG_DECIMAL + " version 1 over tcp is registered to a server"
+              + " that answers (127.0.0.1." + (first.tcpPort() >> 8) + "."
+              + (first.tcpPort() & 255) + ")");
+      assertThat(getPort(true)).isEqualTo(first.tcpPort());
+      assertThat(getPort(false)).isEqualTo(first.udpPort());
+      try (RpcServer second = RpcServer.builder().program(square())
+          .bindAddress(InetAddress.getLoopbackAddress()).port(0)
+          .registrar(PortmapRegistrar.local().replacingLive()).start()) {
+        assertThat(getPort(true)).isEqualTo(second.tcpPort());
+        first.close();
+        // Closing, the first server leaves the second's registration alone.
+        assertThat(getPort(true)).isEqualTo(second.tcpPort());
+        assertThat(getPort(false)).isEqualTo(second.udpPort());
+        assertThat(squareVia("tcp", 6)).isEqualTo(36);
+      }
+    }
+    assertThat(getPort(true)).isZero();
+    assertThat(getPort(false)).isZero();
+  }
+
+  @Test
+  void withoutRemoteCallsRpcbindIgnoresCallit() {
+    Assumptions.assumeTrue(rpcbind.startedHere(),
+        "rpcbind was running already: whether it forwards remote calls is not known");
+    AtomicInteger calls = new AtomicInteger();
+    ProgramDefinition counted = ProgramDefinition.builder(SQUARE_PROG, 1)
+        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT,
+            (call, n) -> {
+              calls.incrementAndGet();
+              return n * n;
+            }))
+        .build();
+    try (RpcServer server = RpcServer.builder().program(counted)
+        .bindAddress(InetAddress.getLoopbackAddress()).port(0)
+        .registrar(PortmapRegistrar.local()).start()) {
+      // What the embedded portmapper does by default too: no reply, nothing forwarded.
+      assertThat(BroadcastCall.to(List.of(PortmapperOn111.ADDRESS))
+          .withTimeLimit(Duration.ofSeconds(2))
+          .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT)).isEmpty();
+      try (RpcbindClient client = RpcbindClient.create(RpcChannel.udp(PortmapperOn111.ADDRESS),
+          4, PortmapperOn111.SHORT.withTimeout(Duration.ofSeconds(1)))) {
+        assertThatThrownBy(() -> client.callIt(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 3,
+            XdrCodec.INT)).isInstanceOf(RpcTimeoutException.class);
+      }
+      assertThat(calls).hasValue(0);
+    }
   }
 
   static void await(IntSupplier nonZero, String what) throws InterruptedException {

@@ -33,8 +33,9 @@ class PortmapServiceTest {
 
   private final Registry registry = new Registry(16);
   private final PortmapService service =
-      new PortmapService(registry, new LivenessProbe(Duration.ofSeconds(2)),
-          Duration.ofSeconds(1));
+      new PortmapService(registry, new LivenessPolicy(
+          new LivenessProbe(Duration.ofSeconds(2))::probe, Long.MAX_VALUE, System::nanoTime),
+          true, Duration.ofSeconds(1));
 
   @Test
   void onlyLoopbackCallersMaySetAndUnset() {
@@ -69,6 +70,27 @@ class PortmapServiceTest {
     assertThat(service.rpcbSet(new Rpcb(PROG, 2, "tcp", "", ""), LOCAL)).isFalse();
     assertThat(service.rpcbSet(new Rpcb(PROG, 2, "tcp", "x".repeat(257), ""), LOCAL)).isFalse();
     assertThat(registry.registered()).hasSize(1);
+  }
+
+  @Test
+  void setOfWhatIsRegisteredAlreadySucceedsAsInRpcbind() {
+    assertThat(service.rpcbSet(new Rpcb(PROG, 1, "udp", "127.0.0.1.7.208", ""), LOCAL)).isTrue();
+    assertThat(service.pmapSet(new Mapping(PROG, 1, 17, 2000), LOCAL)).isFalse();
+    assertThat(service.pmapSet(new Mapping(PROG, 1, 17, 2000), LOCAL)).isFalse();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 1, "udp", "127.0.0.1.7.208", "x"), LOCAL)).isTrue();
+    assertThat(registry.registered()).hasSize(1);
+  }
+
+  @Test
+  void setTakesWhatIsAtTheLimits() {
+    assertThat(service.pmapSet(new Mapping(PROG, 1, 6, 65_535), LOCAL)).isTrue();
+    assertThat(service.pmapSet(new Mapping(PROG, 2, 6, 1), LOCAL)).isTrue();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 3, "n".repeat(32), "a".repeat(256),
+        "o".repeat(256)), LOCAL)).isTrue();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 4, "n".repeat(33), "a", ""), LOCAL)).isFalse();
+    assertThat(service.rpcbSet(new Rpcb(PROG, 4, "n", "a", "o".repeat(257)), LOCAL)).isFalse();
+    assertThat(registry.all()).extracting(Rpcb::owner)
+        .containsExactly("unknown", "unknown", "o".repeat(256));
   }
 
   @Test
@@ -184,6 +206,17 @@ class PortmapServiceTest {
     RemoteCallArgs set = new RemoteCallArgs(PortmapProtocol.PROGRAM, 2, 1, Opaque.EMPTY);
     assertThatThrownBy(() -> service.callIt(set, true, REMOTE, OpaqueAuth.NONE))
         .isInstanceOf(NoReplyException.class).hasMessage("CALLIT to the portmapper itself");
+  }
+
+  @Test
+  void callItIsSilentWhenRemoteCallsAreOff() {
+    PortmapService off = new PortmapService(registry, new LivenessPolicy(
+        rpcb -> LivenessProbe.Verdict.ALIVE, Long.MAX_VALUE, System::nanoTime), false,
+        Duration.ofSeconds(1));
+    off.rpcbSet(new Rpcb(PROG, 1, "udp", "127.0.0.1.7.208", ""), LOCAL);
+    RemoteCallArgs call = new RemoteCallArgs(PROG, 1, 1, Opaque.EMPTY);
+    assertThatThrownBy(() -> off.callIt(call, true, LOCAL, OpaqueAuth.NONE))
+        .isInstanceOf(NoReplyException.class).hasMessage("CALLIT: remote calls are off");
   }
 
   private static ServerSocket listener() throws IOException {

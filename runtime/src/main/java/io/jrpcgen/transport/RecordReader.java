@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.OptionalInt;
 
 /**
  * Reads marked records (see {@link RecordMarking}) from a stream, reassembling fragments.
@@ -74,6 +75,20 @@ public final class RecordReader {
       at = (int) end;
     }
     return false;
+  }
+
+  /**
+   * Whether part of a record has been read and the rest has not: a read timed out inside it. The
+   * next {@link #read()} resumes it.
+   */
+  public boolean inRecord() {
+    return !betweenRecords();
+  }
+
+  /** The first word of the record read in part (an RPC message's XID), once it has arrived. */
+  OptionalInt partialXid() {
+    return recordLength >= Integer.BYTES ? OptionalInt.of(Bytes.getInt(record, 0))
+        : OptionalInt.empty();
   }
 
   /** Reads the next whole record. */
@@ -159,12 +174,14 @@ public final class RecordReader {
   private void fill() throws IOException {
     int n = in.read(buf, 0, buf.length);
     if (n < 0) {
-      boolean atBoundary =
-          headerBytes == 0 && recordLength == 0 && fragmentLeft < 0 && lastFragment;
-      throw atBoundary ? new PeerClosedException() : truncated();
+      throw betweenRecords() ? new PeerClosedException() : truncated();
     }
     bufPos = 0;
     bufLimit = n;
+  }
+
+  private boolean betweenRecords() {
+    return headerBytes == 0 && recordLength == 0 && fragmentLeft < 0 && lastFragment;
   }
 
   private CorruptRecordException truncated() {

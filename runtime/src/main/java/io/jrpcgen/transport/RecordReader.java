@@ -154,10 +154,10 @@ public final class RecordReader {
   }
 
   /**
-   * Makes room for at least {@code n} more bytes, growing fourfold: a record is copied less than
-   * a third of its size again on the way, and its array stays within four times the bytes that
-   * arrived. Once the last fragment is known the array grows no further than the record's end,
-   * so that a record of one fragment gets an array of its exact size.
+   * Makes room for at least {@code n} more bytes, growing fourfold whatever the fragments: the
+   * copies on the way add up to less than 4/3 of the record, and its array stays within four
+   * times the bytes that arrived (or 1 KiB). Once the last fragment is known the array grows no
+   * further than the record's end, so that a record of one fragment gets an array of its size.
    */
   private void reserve(int n) {
     int needed = recordLength + n;

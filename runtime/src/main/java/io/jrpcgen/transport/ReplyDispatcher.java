@@ -132,10 +132,6 @@ final class ReplyDispatcher {
     }
   }
 
-  int pending() {
-    return waiters.size();
-  }
-
   /**
    * Reads, while no call is pending, whatever arrived since the last one, until
    * {@code deadlineNanos}; returns whether the peer ended the connection meanwhile (then the

@@ -62,14 +62,12 @@ public final class TcpChannel extends AbstractChannel {
     XdrEncoder request =
         encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args);
     Connection c = liveConnection(deadline);
-    ReplyDispatcher.Waiter waiter = null;
+    ReplyDispatcher.Waiter waiter;
     try {
       waiter = c.dispatcher.register(xid);
       c.send(request);
     } catch (IOException e) {
-      if (waiter != null) {
-        c.dispatcher.cancel(xid, waiter);
-      }
+      // Fails this call's waiter with every other one on the connection.
       throw c.fail(RpcStatus.CANT_SEND, e);
     } finally {
       releaseEncoder(request);

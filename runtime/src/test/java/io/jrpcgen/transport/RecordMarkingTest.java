@@ -370,6 +370,24 @@ class RecordMarkingTest {
   }
 
   @Test
+  void aRecordReadInPartTellsItsFirstWordOnceThatArrived() throws IOException {
+    // Timeouts inside the header, after 3 bytes of the record, and after 4.
+    ScriptedStream in =
+        new ScriptedStream(bytes("80000008 0000002a 01020304"), Integer.MAX_VALUE, 2, 7, 8);
+    RecordReader reader = new RecordReader(in, 64);
+    assertThat(reader.inRecord()).isFalse();
+    assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
+    assertThat(reader.inRecord()).isTrue();
+    assertThat(reader.partialXid()).isEmpty();
+    assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
+    assertThat(reader.partialXid()).isEmpty();
+    assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
+    assertThat(reader.partialXid()).hasValue(42);
+    assertThat(content(reader.read())).isEqualTo(bytes("0000002a 01020304"));
+    assertThat(reader.inRecord()).isFalse();
+  }
+
+  @Test
   void timeoutsInsideALargeFragmentResume() throws IOException {
     // The large record starts at byte 28; its fragments' headers are at 28, 70032 and 140036.
     Integer[] offsets = {28, 31, 32, 1000, 70_032, 70_034, 70_036, 150_000, 200_039};

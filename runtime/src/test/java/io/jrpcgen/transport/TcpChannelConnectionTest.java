@@ -12,7 +12,12 @@ import io.jrpcgen.transport.ScriptedTcpServer.Peer;
 import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +83,72 @@ class TcpChannelConnectionTest {
       assertThatThrownBy(() -> Square.square(client, 3))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("channel to 127.0.0.1 is closed");
+    }
+  }
+
+  @Test
+  void closingTheChannelFailsACallInProgress() throws Exception {
+    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
+          peer.readCall();
+          peer.awaitClose();
+        })) {
+      RpcClient client = client(server);
+      CompletableFuture<Object> pending = inAnotherThread(() -> Square.square(client, 2));
+      awaitCalls(server, 1);
+      client.close();
+      assertThat(pending.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(RpcConnectionException.class)
+          .extracting(e -> ((RpcException) e).getMessage())
+          .isEqualTo("127.0.0.1: RPC: Unable to receive; errno = channel closed");
+    }
+  }
+
+  @Test
+  void aTimedOutCallLeavesTheConnectionIdle() throws Exception {
+    CountDownLatch timedOut = new CountDownLatch(1);
+    try (ScriptedTcpServer server = new ScriptedTcpServer(
+            peer -> {
+              peer.readCall();
+              timedOut.await(20, TimeUnit.SECONDS);
+              peer.socket.close();
+            },
+            Peer::answerAll);
+        RpcClient client = client(server)) {
+      assertThatThrownBy(() -> Square.square(client.withTimeout(Duration.ofMillis(200)), 5))
+          .isInstanceOf(RpcTimeoutException.class);
+      timedOut.countDown();
+      Thread.sleep(300);
+      // The server closed a connection with no call pending: the next call goes out anew.
+      assertThat(Square.square(client, 7)).isEqualTo(49);
+    }
+  }
+
+  @Test
+  void aConnectionThatCannotBeOpenedInTimeIsATimeout() throws Exception {
+    // A listener whose accept queue is full: the kernel drops further SYNs.
+    try (ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK)) {
+      InetSocketAddress address = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
+      List<Socket> queued = new ArrayList<>();
+      try {
+        while (queued.size() < 16) {
+          Socket s = new Socket();
+          queued.add(s);
+          s.connect(address, 500);
+        }
+      } catch (SocketTimeoutException queueFull) {
+        // The queue is full.
+      }
+      try {
+        assertThat(queued.size()).as("the accept queue fills").isLessThan(16);
+        ChannelOptions quick = ChannelOptions.DEFAULTS.withConnectTimeout(Duration.ofMillis(300));
+        assertThatThrownBy(() -> TcpChannel.connect(address, quick))
+            .isInstanceOf(RpcTimeoutException.class)
+            .hasMessage("127.0.0.1: RPC: Timed out");
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
     }
   }
 
@@ -228,12 +299,16 @@ class TcpChannelConnectionTest {
   void aBatchedCallLargerThanTheBatchBufferLeavesWhole() throws Exception {
     try (ScriptedTcpServer server = new ScriptedTcpServer(Peer::answerAll);
         RpcClient client = client(server)) {
+      byte[] ones = new byte[20_000];
+      java.util.Arrays.fill(ones, (byte) 1);
       client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(1));
       client.callBatched(Square.SQUAREPROC, XdrCodec.opaque(XdrCodec.UNBOUNDED),
-          Opaque.copyOf(new byte[20_000]));
+          Opaque.copyOf(ones));
+      // This thread's encoder still holds the opaque's bytes past this short record's end.
+      client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2));
       assertThat(Square.square(client, 4)).isEqualTo(16);
       // The opaque's length is what the server reads as the square call's argument.
-      assertThat(server.argumentsByConnection).containsExactly(List.of(1, 20_000, 4));
+      assertThat(server.argumentsByConnection).containsExactly(List.of(1, 20_000, 2, 4));
     }
   }
 }

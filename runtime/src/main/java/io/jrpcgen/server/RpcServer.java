@@ -1,5 +1,6 @@
 package io.jrpcgen.server;
 
+import io.jrpcgen.transport.DeadlineInputStream;
 import io.jrpcgen.transport.Message;
 import io.jrpcgen.transport.PeerClosedException;
 import io.jrpcgen.transport.RecordMarking;

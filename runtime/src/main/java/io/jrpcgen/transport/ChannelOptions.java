@@ -12,9 +12,13 @@ import java.time.Duration;
  */
 public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
     int maxFragmentSize) {
-  /** 25 s to connect, no keep-alive, 64 MiB records, records sent as a single fragment. */
+  /**
+   * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB:
+   * the largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for
+   * the RPC and protocol headers around it. A reply's memory grows only as its bytes arrive.
+   */
   public static final ChannelOptions DEFAULTS =
-      new ChannelOptions(Duration.ofSeconds(25), false, 64 << 20, RecordMarking.MAX_FRAGMENT);
+      new ChannelOptions(Duration.ofSeconds(25), false, 65 << 20, RecordMarking.MAX_FRAGMENT);
 
   public ChannelOptions {
     if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {

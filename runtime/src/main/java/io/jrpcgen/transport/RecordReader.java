@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.OptionalInt;
 
 /**
  * Reads marked records (see {@link RecordMarking}) from a stream, reassembling fragments.
@@ -12,13 +13,17 @@ import java.util.Arrays;
  * <p>A record larger than the maximum is refused with {@link RecordTooLongException}; a stream
  * that ends inside a record gives {@link CorruptRecordException}; one that ends between records
  * gives {@link PeerClosedException}. Memory grows with the bytes that actually arrive, never with
- * what a header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing.
+ * what a header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing, and
+ * an idle reader holds only a small buffer for headers and short records. However a record is
+ * fragmented, reassembling it costs time and memory linear in its size.
  *
  * <p>A read that times out ({@link SocketTimeoutException}) leaves the reader where it was, and
  * the next call resumes the same record. Not thread-safe.
  */
 public final class RecordReader {
-  private static final int BUFFER_SIZE = 64 * 1024;
+  // Holds headers, short records and runs of short fragments; longer fragment bytes are read
+  // straight into the record, so an idle connection costs only this.
+  private static final int BUFFER_SIZE = 1024;
   private static final int GROWTH = 4;
 
   private final InputStream in;
@@ -27,7 +32,8 @@ public final class RecordReader {
   private int bufPos;
   private int bufLimit;
 
-  // The record being reassembled; all of it survives a timeout.
+  // The record being reassembled; all of it survives a timeout. Handed out whole in a Message
+  // and never touched again, so decoded values may keep viewing it.
   private byte[] record;
   private int recordLength;
   private int headerBytes;
@@ -69,6 +75,20 @@ public final class RecordReader {
       at = (int) end;
     }
     return false;
+  }
+
+  /**
+   * Whether part of a record has been read and the rest has not: a read timed out inside it. The
+   * next {@link #read()} resumes it.
+   */
+  public boolean inRecord() {
+    return !betweenRecords();
+  }
+
+  /** The first word of the record read in part (an RPC message's XID), once it has arrived. */
+  OptionalInt partialXid() {
+    return recordLength >= Integer.BYTES ? OptionalInt.of(Bytes.getInt(record, 0))
+        : OptionalInt.empty();
   }
 
   /** Reads the next whole record. */
@@ -117,8 +137,7 @@ public final class RecordReader {
       bufPos += n;
       advance(n);
     } else if (fragmentLeft >= BUFFER_SIZE) {
-      // Large fragment: read straight into the record, skipping the buffer's copy.
-      reserve(Math.min(fragmentLeft, BUFFER_SIZE));
+      reserve(1);
       int n = in.read(record, recordLength, Math.min(fragmentLeft, record.length - recordLength));
       if (n < 0) {
         throw truncated();
@@ -135,30 +154,34 @@ public final class RecordReader {
   }
 
   /**
-   * Makes room for {@code n} more bytes, growing fourfold up to the fragment's end: memory stays
-   * within four times what arrived, and a 1 MiB record is copied once on the way (64 KiB and
-   * 256 KiB), not four times as with doubling.
+   * Makes room for at least {@code n} more bytes, growing fourfold whatever the fragments: the
+   * copies on the way add up to less than 4/3 of the record, and its array stays within four
+   * times the bytes that arrived (or 1 KiB). Once the last fragment is known the array grows no
+   * further than the record's end, so that a record of one fragment gets an array of its size.
    */
   private void reserve(int n) {
     int needed = recordLength + n;
-    if (record == null) {
-      record = new byte[Math.max(needed, Math.min(fragmentLeft, BUFFER_SIZE))];
-    } else if (record.length < needed) {
-      int target = recordLength + fragmentLeft;
-      int grown = (int) Math.min(Math.max((long) record.length * GROWTH, needed), target);
-      record = Arrays.copyOf(record, grown);
+    int capacity = record == null ? 0 : record.length;
+    if (capacity >= needed) {
+      return;
     }
+    long end = lastFragment ? (long) recordLength + fragmentLeft : maxRecordSize;
+    long grown = Math.max(Math.max((long) recordLength * GROWTH, BUFFER_SIZE), needed);
+    int size = (int) Math.min(grown, end);
+    record = record == null ? new byte[size] : Arrays.copyOf(record, size);
   }
 
   private void fill() throws IOException {
     int n = in.read(buf, 0, buf.length);
     if (n < 0) {
-      boolean atBoundary =
-          headerBytes == 0 && recordLength == 0 && fragmentLeft < 0 && lastFragment;
-      throw atBoundary ? new PeerClosedException() : truncated();
+      throw betweenRecords() ? new PeerClosedException() : truncated();
     }
     bufPos = 0;
     bufLimit = n;
+  }
+
+  private boolean betweenRecords() {
+    return headerBytes == 0 && recordLength == 0 && fragmentLeft < 0 && lastFragment;
   }
 
   private CorruptRecordException truncated() {

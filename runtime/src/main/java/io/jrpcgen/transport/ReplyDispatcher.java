@@ -1,6 +1,8 @@
 package io.jrpcgen.transport;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,13 +17,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * (late answers to calls that timed out, duplicates) are dropped.
  */
 final class ReplyDispatcher {
-  /** Reads the next message, or returns null if none arrives within the wait. */
+  /** Reads messages. */
   interface Receiver {
-    Message receive(long timeoutNanos) throws IOException;
+    /**
+     * Reads the next message, or returns null if it has not arrived whole by
+     * {@code deadlineNanos} (a {@link System#nanoTime()} value).
+     */
+    Message receive(long deadlineNanos) throws IOException;
 
     /** Whether a whole message is already buffered, so that receive would not block. */
     default boolean hasBuffered() {
       return false;
+    }
+
+    /** Whether a message has arrived in part: a receive ended by its deadline inside it. */
+    default boolean inMessage() {
+      return false;
+    }
+
+    /** The XID of the message that arrived in part, once its first word has. */
+    default OptionalInt partialXid() {
+      return OptionalInt.empty();
     }
   }
 
@@ -116,28 +132,41 @@ final class ReplyDispatcher {
     }
   }
 
-  int pending() {
-    return waiters.size();
+  /**
+   * Reads, while no call is pending, whatever arrived since the last one, until
+   * {@code deadlineNanos}; returns whether the peer ended the connection meanwhile (then the
+   * dispatcher is broken). Returns false at once if a call is pending or anybody is reading.
+   */
+  boolean endedWhileIdle(long deadlineNanos) {
+    if (!waiters.isEmpty() || !reading.tryLock()) {
+      return false;
+    }
+    try {
+      // Nobody answers this waiter: the read goes on until the deadline or a failure.
+      readUntilDone(new Waiter(), deadlineNanos);
+    } finally {
+      reading.unlock();
+      handOver();
+    }
+    return broken != null;
   }
 
   private void readUntilDone(Waiter self, long deadlineNanos) {
     try {
       while (true) {
-        long left;
+        long deadline = deadlineNanos;
         if (self.done()) {
           // Replies that arrived with ours go to their callers now, not after a hand-over.
           if (!receiver.hasBuffered()) {
             return;
           }
           // Buffered: the receive returns at once, whatever the wait.
-          left = Math.max(1, deadlineNanos - System.nanoTime());
-        } else {
-          left = deadlineNanos - System.nanoTime();
-          if (left <= 0) {
-            return;
-          }
+          deadline = Math.max(deadlineNanos, System.nanoTime() + 1);
+        } else if (deadlineNanos - System.nanoTime() <= 0) {
+          abandonIfStalled(self);
+          return;
         }
-        Message message = receiver.receive(left);
+        Message message = receiver.receive(deadline);
         if (message != null && message.hasXid()) {
           Waiter w = waiters.remove(message.xid());
           if (w != null) {
@@ -150,6 +179,23 @@ final class ReplyDispatcher {
       }
     } catch (IOException e) {
       failAll(e);
+    }
+  }
+
+  /**
+   * Called when the reader's wait ended. A message left half-read is still awaited only if its
+   * caller waits on: read on under that caller's deadline. Otherwise the stream is stuck in a
+   * record nobody will take (a stalled or lying peer): fails the transport, so that TCP drops
+   * the connection and the next call opens a new one.
+   */
+  private void abandonIfStalled(Waiter self) throws SocketTimeoutException {
+    if (!receiver.inMessage()) {
+      return;
+    }
+    OptionalInt xid = receiver.partialXid();
+    Waiter owner = xid.isPresent() ? waiters.get(xid.getAsInt()) : null;
+    if (owner == null || owner == self) {
+      throw new SocketTimeoutException("reply record left half-read at a call's deadline");
     }
   }
 

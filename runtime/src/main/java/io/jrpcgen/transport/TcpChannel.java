@@ -12,19 +12,28 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP channel: one connection, opened when the channel is created and reused by every call, as
  * rpcgen clients do. Concurrent calls are pipelined on it. If the connection fails (reset by a
  * rebooted server, closed by the server) the failing calls report it and the next call opens a
- * new connection; a call is never re-sent behind the caller's back.
+ * new connection; a call is never re-sent behind the caller's back. A connection the server
+ * closed or reset while no call was pending is replaced before the next call is sent, since
+ * none of that call can have reached the server. A call's timeout bounds the whole wait for its
+ * reply, however the reply trickles in; a reply left half-read when the wait ends, with no call
+ * waiting for it any more, makes the channel drop the connection.
  */
 public final class TcpChannel extends AbstractChannel {
   // Batched calls are flushed once this much is buffered, as libtirpc does when its buffer fills.
   private static final int BATCH_FLUSH_SIZE = 64 * 1024;
   private static final int PENDING_INITIAL = 4 * 1024;
   private static final int KEEP_PENDING_BELOW = 1 << 20;
+  // Before a call on a connection idle this long, a look (of at most 1 ms, the shortest socket
+  // timeout) at whether the server closed or reset it meanwhile; calls closer together skip it.
+  private static final long CHECK_IDLE_AFTER_NANOS = 100_000_000;
+  private static final long IDLE_CHECK_NANOS = 1_000_000;
 
   private final Object connectLock = new Object();
   private volatile Connection connection;
@@ -52,15 +61,13 @@ public final class TcpChannel extends AbstractChannel {
     int xid = newXid();
     XdrEncoder request =
         encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args);
-    Connection c = connection(deadline);
-    ReplyDispatcher.Waiter waiter = null;
+    Connection c = liveConnection(deadline);
+    ReplyDispatcher.Waiter waiter;
     try {
       waiter = c.dispatcher.register(xid);
       c.send(request);
     } catch (IOException e) {
-      if (waiter != null) {
-        c.dispatcher.cancel(xid, waiter);
-      }
+      // Fails this call's waiter with every other one on the connection.
       throw c.fail(RpcStatus.CANT_SEND, e);
     } finally {
       releaseEncoder(request);
@@ -70,7 +77,14 @@ public final class TcpChannel extends AbstractChannel {
       reply = c.dispatcher.await(waiter, deadline);
     } catch (IOException e) {
       // Another thread's write may have carried this call's record: its failure is this call's.
-      throw c.fail(c.sendFailed ? RpcStatus.CANT_SEND : RpcStatus.CANT_RECV, e);
+      RpcException failure = c.fail(c.sendFailed ? RpcStatus.CANT_SEND : RpcStatus.CANT_RECV, e);
+      if (e instanceof SocketTimeoutException && System.nanoTime() - deadline >= 0) {
+        // This call's wait ended inside a reply nobody awaits: the connection is dropped.
+        throw new RpcTimeoutException(serverName, callOptions.timeout());
+      }
+      throw failure;
+    } finally {
+      c.lastCallEnded = System.nanoTime();
     }
     if (reply == null) {
       c.dispatcher.cancel(xid, waiter);
@@ -152,6 +166,21 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
+  /**
+   * The connection for a call: the current one, unless it has been idle a while and the server
+   * closed or reset it meanwhile; then, as nothing of this call was sent on it, a new one.
+   */
+  private Connection liveConnection(long deadline) {
+    Connection c = connection(deadline);
+    long now = System.nanoTime();
+    if (now - c.lastCallEnded >= CHECK_IDLE_AFTER_NANOS
+        && c.dispatcher.endedWhileIdle(now + IDLE_CHECK_NANOS)) {
+      c.retire();
+      c = connection(deadline);
+    }
+    return c;
+  }
+
   private Connection open(long deadline) {
     Socket socket = new Socket();
     try {
@@ -194,10 +223,13 @@ public final class TcpChannel extends AbstractChannel {
   private final class Connection {
     final Socket socket;
     final OutputStream out;
+    final DeadlineInputStream in;
     final RecordReader reader;
     final ReplyDispatcher dispatcher;
     // Set before the calls are failed when a write failed, so that they report CANT_SEND.
     volatile boolean sendFailed;
+    // When the last call's wait ended (System.nanoTime), or when the connection opened.
+    volatile long lastCallEnded = System.nanoTime();
     private final ReentrantLock writing = new ReentrantLock();
     private final Object pendingLock = new Object();
     // Records appended for the next write; guarded by pendingLock.
@@ -205,32 +237,38 @@ public final class TcpChannel extends AbstractChannel {
     private int pendingLength;
     // The array the last write sent from, reused as the next pending one; guarded by writing.
     private byte[] spare = new byte[PENDING_INITIAL];
-    private int soTimeoutMillis = -1;
 
     Connection(Socket socket) throws IOException {
       this.socket = socket;
       this.out = socket.getOutputStream();
-      this.reader = new RecordReader(socket.getInputStream(), options.maxRecordSize());
+      this.in = new DeadlineInputStream(socket);
+      this.reader = new RecordReader(in, options.maxRecordSize());
       this.dispatcher = new ReplyDispatcher(new ReplyDispatcher.Receiver() {
         @Override
-        public Message receive(long timeoutNanos) throws IOException {
-          return Connection.this.receive(timeoutNanos);
+        public Message receive(long deadlineNanos) throws IOException {
+          return Connection.this.receive(deadlineNanos);
         }
 
         @Override
         public boolean hasBuffered() {
           return reader.hasBufferedRecord();
         }
+
+        @Override
+        public boolean inMessage() {
+          return reader.inRecord();
+        }
+
+        @Override
+        public OptionalInt partialXid() {
+          return reader.partialXid();
+        }
       }, true);
     }
 
     /** Called only by the dispatcher's current reader. */
-    private Message receive(long timeoutNanos) throws IOException {
-      int millis = toMillis(timeoutNanos);
-      if (millis != soTimeoutMillis) {
-        socket.setSoTimeout(millis);
-        soTimeoutMillis = millis;
-      }
+    private Message receive(long deadlineNanos) throws IOException {
+      in.deadline(deadlineNanos);
       try {
         return reader.read();
       } catch (SocketTimeoutException e) {
@@ -362,13 +400,18 @@ public final class TcpChannel extends AbstractChannel {
         sendFailed = true;
       }
       dispatcher.failAll(e);
+      retire();
+      return connectionError(status, e);
+    }
+
+    /** Closes this connection and makes the next call open a new one. */
+    void retire() {
       synchronized (connectLock) {
         if (connection == this) {
           connection = null;
         }
       }
       closeQuietly();
-      return connectionError(status, e);
     }
 
     void closeQuietly() {

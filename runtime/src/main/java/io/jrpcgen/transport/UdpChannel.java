@@ -131,8 +131,9 @@ public final class UdpChannel extends AbstractChannel {
     }
   }
 
-  private Message receive(long timeoutNanos) throws IOException {
-    int millis = TcpChannel.toMillis(timeoutNanos);
+  private Message receive(long deadlineNanos) throws IOException {
+    // One datagram per receive: the dispatcher asks again, with what is left, after a stale one.
+    int millis = TcpChannel.toMillis(deadlineNanos - System.nanoTime());
     if (millis != soTimeoutMillis) {
       socket.setSoTimeout(millis);
       soTimeoutMillis = millis;

@@ -367,7 +367,7 @@ class RecordMarkingTest {
 
   // --- Awkward streams ---------------------------------------------------------------------
 
-  /** Two records, one of them larger than the reader's 64 KiB buffer, both split in fragments. */
+  /** Two records, one of them far larger than the reader's buffer, both split in fragments. */
   private static final byte[] SMALL = payload(12);
   private static final byte[] LARGE = payload(200_000);
   private static final byte[] STREAM = streamOf(3, SMALL, 70_000, LARGE);
@@ -411,6 +411,24 @@ class RecordMarkingTest {
     assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
     assertReadsTheStream(reader);
     assertThat(in.timeoutsThrown).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordReadInPartTellsItsFirstWordOnceThatArrived() throws IOException {
+    // Timeouts inside the header, after 3 bytes of the record, and after 4.
+    ScriptedStream in =
+        new ScriptedStream(bytes("80000008 0000002a 01020304"), Integer.MAX_VALUE, 2, 7, 8);
+    RecordReader reader = new RecordReader(in, 64);
+    assertThat(reader.inRecord()).isFalse();
+    assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
+    assertThat(reader.inRecord()).isTrue();
+    assertThat(reader.partialXid()).isEmpty();
+    assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
+    assertThat(reader.partialXid()).isEmpty();
+    assertThatThrownBy(reader::read).isInstanceOf(SocketTimeoutException.class);
+    assertThat(reader.partialXid()).hasValue(42);
+    assertThat(content(reader.read())).isEqualTo(bytes("0000002a 01020304"));
+    assertThat(reader.inRecord()).isFalse();
   }
 
   @Test

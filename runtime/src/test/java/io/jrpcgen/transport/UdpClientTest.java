@@ -94,6 +94,29 @@ class UdpClientTest {
   }
 
   @Test
+  void staleRepliesArrivingThroughoutDoNotStretchTheDeadline() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
+      server.setSoTimeout(5_000);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try (RpcClient client = client(server.getLocalPort()).withTimeout(Duration.ofSeconds(1))) {
+        Future<Integer> result = pool.submit(() -> Square.square(client, 4));
+        DatagramPacket request = receive(server);
+        CallHeader call = readCall(request);
+        // A stale reply every 100 ms, each receive returning well within its wait, for as long
+        // as the call lasts (at most 20 s, far past its deadline).
+        for (int i = 0; i < 200 && !result.isDone(); i++) {
+          reply(server, request, RawRpc.squareReply(call.xid() - 1, OpaqueAuth.NONE, 1));
+          Thread.sleep(100);
+        }
+        assertThat(result.isDone()).isTrue();
+        assertThatThrownBy(result::get).hasCauseInstanceOf(RpcTimeoutException.class);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void silentServerTimesOutAfterRetrying() throws Exception {
     try (DatagramSocket server = new DatagramSocket(0, LOOPBACK);
         RpcClient client = client(server.getLocalPort()).withTimeout(Duration.ofMillis(700))

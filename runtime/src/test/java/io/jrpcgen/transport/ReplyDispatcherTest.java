@@ -1,0 +1,305 @@
+package io.jrpcgen.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrpcgen.xdr.Bytes;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Leader/follower reply routing against a scripted receiver: who reads, who is woken, when. */
+@Timeout(60)
+class ReplyDispatcherTest {
+  private static final long LONG = TimeUnit.SECONDS.toNanos(60);
+
+  /** Hands out what a test puts in {@code arrivals}: messages, or failures to throw. */
+  private static class ScriptedReceiver implements ReplyDispatcher.Receiver {
+    final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
+    final AtomicInteger receives = new AtomicInteger();
+    // A permit each time a reader starts waiting, so that tests know somebody reads.
+    final Semaphore reading = new Semaphore(0);
+
+    @Override
+    public Message receive(long deadlineNanos) throws IOException {
+      receives.incrementAndGet();
+      reading.release();
+      Object next;
+      try {
+        next = arrivals.poll(Math.max(0, deadlineNanos - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      if (next instanceof IOException e) {
+        throw e;
+      }
+      return (Message) next;
+    }
+
+    void awaitReader() throws InterruptedException {
+      assertThat(reading.tryAcquire(20, TimeUnit.SECONDS)).as("somebody reads").isTrue();
+    }
+  }
+
+  /** A receiver caught inside a message when a wait ends, with that message's XID if known. */
+  private static final class StuckReceiver extends ScriptedReceiver {
+    private final OptionalInt xid;
+
+    StuckReceiver(OptionalInt xid) {
+      this.xid = xid;
+    }
+
+    @Override
+    public boolean inMessage() {
+      return true;
+    }
+
+    @Override
+    public OptionalInt partialXid() {
+      return xid;
+    }
+  }
+
+  private static Message reply(int xid) {
+    byte[] b = new byte[8];
+    Bytes.putInt(b, 0, xid);
+    return new Message(b, b.length);
+  }
+
+  private static long in(long nanos) {
+    return System.nanoTime() + nanos;
+  }
+
+  private static long millis(long n) {
+    return TimeUnit.MILLISECONDS.toNanos(n);
+  }
+
+  /** Registers {@code xid} and waits for its reply in another thread, until {@code wait}. */
+  private static CompletableFuture<Message> call(ReplyDispatcher d, int xid, long wait) {
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        result.complete(d.await(d.register(xid), in(wait)));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return result;
+  }
+
+  /**
+   * Calls 1 and 2 on a permanent transport read by {@code r}: call 1 reading, call 2 (given
+   * time to park) waiting behind it.
+   */
+  private static List<CompletableFuture<Message>> readerAndFollower(ScriptedReceiver r)
+      throws InterruptedException {
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    CompletableFuture<Message> first = call(d, 1, LONG);
+    r.awaitReader();
+    CompletableFuture<Message> second = call(d, 2, LONG);
+    Thread.sleep(200);
+    return List.of(first, second);
+  }
+
+  @Test
+  void aLoneCallerReadsItsOwnReply() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher.Waiter w = d.register(7);
+    r.arrivals.add(reply(7));
+    assertThat(d.await(w, in(LONG)).xid()).isEqualTo(7);
+  }
+
+  @Test
+  void staleRepliesAndMessagesWithoutAnXidAreDropped() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher.Waiter w = d.register(7);
+    r.arrivals.add(new Message(new byte[3], 3));
+    r.arrivals.add(reply(6));
+    r.arrivals.add(reply(7));
+    assertThat(d.await(w, in(LONG)).xid()).isEqualTo(7);
+  }
+
+  @Test
+  void aWaitWithNothingArrivingEndsEmptyAndKeepsTheWaiter() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher.Waiter w = d.register(7);
+    assertThat(d.await(w, in(millis(50)))).isNull();
+    assertThatThrownBy(() -> d.register(7)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("xid already pending: 7");
+    d.cancel(7, w);
+    assertThat(d.register(7)).isNotNull();
+  }
+
+  @Test
+  void theReaderHandsEachReplyToItsCaller() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    List<CompletableFuture<Message>> calls = readerAndFollower(r);
+    CompletableFuture<Message> first = calls.get(0);
+    CompletableFuture<Message> second = calls.get(1);
+    r.arrivals.add(reply(2));
+    assertThat(second.get(20, TimeUnit.SECONDS).xid()).isEqualTo(2);
+    r.arrivals.add(reply(1));
+    assertThat(first.get(20, TimeUnit.SECONDS).xid()).isEqualTo(1);
+  }
+
+  @Test
+  void aReaderDoneWithItsOwnReplyWakesAWaiterToReadOn() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    List<CompletableFuture<Message>> calls = readerAndFollower(r);
+    CompletableFuture<Message> first = calls.get(0);
+    CompletableFuture<Message> second = calls.get(1);
+    r.arrivals.add(reply(1));
+    assertThat(first.get(20, TimeUnit.SECONDS).xid()).isEqualTo(1);
+    // Only a reader that is woken sees this one.
+    r.awaitReader();
+    r.arrivals.add(reply(2));
+    assertThat(second.get(20, TimeUnit.SECONDS).xid()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailureReachesEveryWaiterAtOnce() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    List<CompletableFuture<Message>> calls = readerAndFollower(r);
+    IOException reset = new IOException("Connection reset");
+    r.arrivals.add(reset);
+    for (CompletableFuture<Message> f : calls) {
+      assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class).hasCause(reset);
+    }
+  }
+
+  @Test
+  void aDatagramFailureFailsOnlyTheCallsThenPending() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, false);
+    ReplyDispatcher.Waiter w = d.register(1);
+    IOException refused = new IOException("Connection refused");
+    r.arrivals.add(refused);
+    assertThatThrownBy(() -> d.await(w, in(LONG))).isSameAs(refused);
+    ReplyDispatcher.Waiter next = d.register(2);
+    r.arrivals.add(reply(2));
+    assertThat(d.await(next, in(LONG)).xid()).isEqualTo(2);
+  }
+
+  // --- A wait that ends inside a message ------------------------------------------------------
+
+  @Test
+  void aWaitEndingInsideAMessageOfUnknownXidFailsTheTransport() throws Exception {
+    ScriptedReceiver r = new StuckReceiver(OptionalInt.empty());
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher.Waiter w = d.register(1);
+    assertThatThrownBy(() -> d.await(w, in(millis(50))))
+        .isInstanceOf(SocketTimeoutException.class)
+        .hasMessage("reply record left half-read at a call's deadline");
+    assertThatThrownBy(() -> d.register(2)).isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void aReceiverThatCannotTellTheXidIsTakenAsStuckInNobodysMessage() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver() {
+      @Override
+      public boolean inMessage() {
+        return true;
+      }
+    }, true);
+    ReplyDispatcher.Waiter w = d.register(1);
+    assertThatThrownBy(() -> d.await(w, in(millis(50))))
+        .isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void aWaitEndingInsideItsOwnReplyFailsTheTransport() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new StuckReceiver(OptionalInt.of(1)), true);
+    ReplyDispatcher.Waiter w = d.register(1);
+    assertThatThrownBy(() -> d.await(w, in(millis(50))))
+        .isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void aWaitEndingInsideTheReplyOfAnotherWaitingCallLeavesItToThatCall() throws Exception {
+    StuckReceiver r = new StuckReceiver(OptionalInt.of(2));
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher.Waiter w = d.register(1);
+    CompletableFuture<Message> owner = call(d, 2, LONG);
+    assertThat(d.await(w, in(millis(100)))).isNull();
+    d.cancel(1, w);
+    r.arrivals.add(reply(2));
+    assertThat(owner.get(20, TimeUnit.SECONDS).xid()).isEqualTo(2);
+  }
+
+  @Test
+  void aWaitEndingBetweenMessagesKeepsTheTransport() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher.Waiter w = d.register(1);
+    assertThat(d.await(w, in(millis(50)))).isNull();
+    d.cancel(1, w);
+    ReplyDispatcher.Waiter next = d.register(2);
+    r.arrivals.add(reply(2));
+    assertThat(d.await(next, in(LONG)).xid()).isEqualTo(2);
+  }
+
+  // --- Looking at an idle transport -----------------------------------------------------------
+
+  @Test
+  void anIdleTransportThePeerEndedIsReported() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    r.arrivals.add(new PeerClosedException());
+    assertThat(d.endedWhileIdle(in(millis(10)))).isTrue();
+    assertThatThrownBy(() -> d.register(1)).isInstanceOf(PeerClosedException.class);
+  }
+
+  @Test
+  void anIdleTransportWithNothingOrALateReplyArrivingIsKept() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    r.arrivals.add(reply(9));
+    assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
+    assertThat(r.arrivals).isEmpty();
+    // Reading is free again, for another thread too.
+    CompletableFuture<Message> next = call(d, 1, LONG);
+    r.awaitReader();
+    r.arrivals.add(reply(1));
+    assertThat(next.get(20, TimeUnit.SECONDS).xid()).isEqualTo(1);
+  }
+
+  @Test
+  void aTransportWithACallPendingIsNotLookedAt() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    d.register(1);
+    r.arrivals.add(new PeerClosedException());
+    assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
+    assertThat(r.receives.get()).isZero();
+  }
+
+  @Test
+  void aTransportSomebodyReadsIsNotLookedAt() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    CompletableFuture<Boolean> looking =
+        CompletableFuture.supplyAsync(() -> d.endedWhileIdle(in(LONG)));
+    r.awaitReader();
+    assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
+    assertThat(r.receives.get()).isEqualTo(1);
+    r.arrivals.add(new PeerClosedException());
+    assertThat(looking.get(20, TimeUnit.SECONDS)).isTrue();
+  }
+}

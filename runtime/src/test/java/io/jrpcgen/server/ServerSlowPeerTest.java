@@ -23,13 +23,13 @@ class ServerSlowPeerTest {
   private static final int REPLY_SIZE = 1 << 20;
 
   @Test
-  void aPeerThatNeverReadsIsClosedAfterTheIdleTimeout() throws Exception {
+  void aPeerThatNeverReadsIsClosedAfterTheRecordTimeout() throws Exception {
     ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
         .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
             (call, size) -> Opaque.copyOf(new byte[size])))
         .build();
     try (RpcServer server = RpcServer.builder().program(program)
-        .bindAddress(RawWire.LOOPBACK).tcp(0).idleTimeout(Duration.ofMillis(300)).start();
+        .bindAddress(RawWire.LOOPBACK).tcp(0).recordTimeout(Duration.ofMillis(300)).start();
         Socket greedy = new Socket()) {
       greedy.setReceiveBufferSize(4096);
       greedy.connect(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort()), 3_000);
@@ -61,7 +61,7 @@ class ServerSlowPeerTest {
             (call, size) -> Opaque.copyOf(new byte[size])))
         .build();
     try (RpcServer server = RpcServer.builder().program(program)
-        .bindAddress(RawWire.LOOPBACK).tcp(0).idleTimeout(Duration.ofSeconds(2)).start();
+        .bindAddress(RawWire.LOOPBACK).tcp(0).recordTimeout(Duration.ofSeconds(2)).start();
         RpcClient client = RpcClient.create(RpcChannel.tcp(
             new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
       for (int i = 0; i < 5; i++) {
@@ -72,9 +72,9 @@ class ServerSlowPeerTest {
   }
 
   @Test
-  void aPeerTricklingACallIsClosedAfterTheIdleTimeout() throws Exception {
+  void aPeerTricklingACallIsClosedAfterTheRecordTimeout() throws Exception {
     try (RpcServer server = new TestProgram().server().bindAddress(RawWire.LOOPBACK).tcp(0)
-        .idleTimeout(Duration.ofMillis(600)).start();
+        .recordTimeout(Duration.ofMillis(600)).start();
         Socket trickler = RawWire.connect(server)) {
       // A record of 100 bytes, announced, then sent a byte at a time, each well within 600 ms.
       OutputStream toServer = trickler.getOutputStream();

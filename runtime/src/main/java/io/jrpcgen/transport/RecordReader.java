@@ -12,13 +12,17 @@ import java.util.Arrays;
  * <p>A record larger than the maximum is refused with {@link RecordTooLongException}; a stream
  * that ends inside a record gives {@link CorruptRecordException}; one that ends between records
  * gives {@link PeerClosedException}. Memory grows with the bytes that actually arrive, never with
- * what a header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing.
+ * what a header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing, and
+ * an idle reader holds only a small buffer for headers and short records. However a record is
+ * fragmented, reassembling it costs time and memory linear in its size.
  *
  * <p>A read that times out ({@link SocketTimeoutException}) leaves the reader where it was, and
  * the next call resumes the same record. Not thread-safe.
  */
 public final class RecordReader {
-  private static final int BUFFER_SIZE = 64 * 1024;
+  // Holds headers, short records and runs of short fragments; longer fragment bytes are read
+  // straight into the record, so an idle connection costs only this.
+  private static final int BUFFER_SIZE = 1024;
   private static final int GROWTH = 4;
 
   private final InputStream in;
@@ -27,7 +31,8 @@ public final class RecordReader {
   private int bufPos;
   private int bufLimit;
 
-  // The record being reassembled; all of it survives a timeout.
+  // The record being reassembled; all of it survives a timeout. Handed out whole in a Message
+  // and never touched again, so decoded values may keep viewing it.
   private byte[] record;
   private int recordLength;
   private int headerBytes;
@@ -117,8 +122,7 @@ public final class RecordReader {
       bufPos += n;
       advance(n);
     } else if (fragmentLeft >= BUFFER_SIZE) {
-      // Large fragment: read straight into the record, skipping the buffer's copy.
-      reserve(Math.min(fragmentLeft, BUFFER_SIZE));
+      reserve(1);
       int n = in.read(record, recordLength, Math.min(fragmentLeft, record.length - recordLength));
       if (n < 0) {
         throw truncated();
@@ -135,19 +139,21 @@ public final class RecordReader {
   }
 
   /**
-   * Makes room for {@code n} more bytes, growing fourfold up to the fragment's end: memory stays
-   * within four times what arrived, and a 1 MiB record is copied once on the way (64 KiB and
-   * 256 KiB), not four times as with doubling.
+   * Makes room for at least {@code n} more bytes, growing fourfold: a record is copied less than
+   * a third of its size again on the way, and its array stays within four times the bytes that
+   * arrived. Once the last fragment is known the array grows no further than the record's end,
+   * so that a record of one fragment gets an array of its exact size.
    */
   private void reserve(int n) {
     int needed = recordLength + n;
-    if (record == null) {
-      record = new byte[Math.max(needed, Math.min(fragmentLeft, BUFFER_SIZE))];
-    } else if (record.length < needed) {
-      int target = recordLength + fragmentLeft;
-      int grown = (int) Math.min(Math.max((long) record.length * GROWTH, needed), target);
-      record = Arrays.copyOf(record, grown);
+    int capacity = record == null ? 0 : record.length;
+    if (capacity >= needed) {
+      return;
     }
+    long end = lastFragment ? (long) recordLength + fragmentLeft : maxRecordSize;
+    long grown = Math.max(Math.max((long) recordLength * GROWTH, BUFFER_SIZE), needed);
+    int size = (int) Math.min(grown, end);
+    record = record == null ? new byte[size] : Arrays.copyOf(record, size);
   }
 
   private void fill() throws IOException {

@@ -323,7 +323,7 @@ class RecordMarkingTest {
 
   // --- Awkward streams ---------------------------------------------------------------------
 
-  /** Two records, one of them larger than the reader's 64 KiB buffer, both split in fragments. */
+  /** Two records, one of them far larger than the reader's buffer, both split in fragments. */
   private static final byte[] SMALL = payload(12);
   private static final byte[] LARGE = payload(200_000);
   private static final byte[] STREAM = streamOf(3, SMALL, 70_000, LARGE);

@@ -1,0 +1,164 @@
+package io.jrpcgen.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.xdr.Bytes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a {@link RecordReader} costs in heap: little while idle, and, however a record is
+ * fragmented, allocation linear in the bytes that arrive.
+ */
+class RecordReaderMemoryTest {
+  private static final int KIB = 1024;
+
+  /** Bytes allocated so far by the current thread (HotSpot's per-thread counter). */
+  private static final LongSupplier ALLOCATED = allocatedBytesCounter();
+
+  private static LongSupplier allocatedBytesCounter() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    threads.setThreadAllocatedMemoryEnabled(true);
+    return () -> threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  /** {@code payload} marked as fragments of {@code fragment} bytes each. */
+  private static byte[] fragmented(byte[] payload, int fragment) {
+    int fragments = (payload.length + fragment - 1) / fragment;
+    byte[] wire = new byte[payload.length + fragments * RecordMarking.HEADER_SIZE];
+    int dst = 0;
+    for (int src = 0; src < payload.length; src += fragment) {
+      int n = Math.min(fragment, payload.length - src);
+      boolean last = src + n == payload.length;
+      Bytes.putInt(wire, dst, (last ? RecordMarking.LAST_FRAGMENT : 0) | n);
+      System.arraycopy(payload, src, wire, dst + RecordMarking.HEADER_SIZE, n);
+      dst += RecordMarking.HEADER_SIZE + n;
+    }
+    return wire;
+  }
+
+  private static byte[] payload(int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) (i * 31 + 7);
+    }
+    return b;
+  }
+
+  @Test
+  void aNewReaderTakesNoReadBufferUpFront() {
+    InputStream in = InputStream.nullInputStream();
+    // The first reader also pays for loading the class.
+    assertThat(new RecordReader(in, 1 << 20)).isNotNull();
+    ALLOCATED.getAsLong();
+    long before = ALLOCATED.getAsLong();
+    RecordReader reader = new RecordReader(in, 1 << 20);
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(reader).isNotNull();
+    // An idle connection's reader: a small header buffer at most, not a 64 KiB one.
+    assertThat(allocated).isLessThanOrEqualTo(2 * KIB);
+  }
+
+  @Test
+  void readingASmallRecordAfterALargeOneTakesNoLargeBuffer() throws IOException {
+    byte[] large = payload(1 << 20);
+    byte[] small = payload(100);
+    byte[] first = fragmented(large, large.length);
+    byte[] second = fragmented(small, small.length);
+    RecordReader reader = new RecordReader(new TwoPartStream(first, second), 2 << 20);
+    assertThat(reader.read().length()).isEqualTo(large.length);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(small);
+    assertThat(allocated).isLessThanOrEqualTo(2 * KIB);
+  }
+
+  @Test
+  void aRecordInManyTinyFragmentsIsReassembledInLinearAllocation() throws IOException {
+    // 40,000 fragments of 4 bytes: growing only to each fragment's end copies the record
+    // once per fragment (gigabytes); linear reassembly allocates a small multiple of it.
+    byte[] record = payload(160_000);
+    byte[] wire = fragmented(record, 4);
+    RecordReader reader = new RecordReader(new ByteArrayInputStream(wire), 1 << 20);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(8L * record.length);
+  }
+
+  @Test
+  void aRecordInFragmentsArrivingOneAtATimeIsReassembledInLinearAllocation()
+      throws IOException {
+    // Fragments of 1000 bytes, each delivered by its own read, so that no read buffer
+    // ever holds more than one fragment.
+    byte[] record = payload(400_000);
+    byte[] wire = fragmented(record, 1000);
+    RecordReader reader = new RecordReader(new ChunkedStream(wire, 1004), 1 << 20);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(8L * record.length);
+  }
+
+  /** Serves at most {@code chunk} bytes per read. */
+  private static final class ChunkedStream extends InputStream {
+    private final byte[] data;
+    private final int chunk;
+    private int pos;
+
+    ChunkedStream(byte[] data, int chunk) {
+      this.data = data;
+      this.chunk = chunk;
+    }
+
+    @Override
+    public int read() {
+      return pos < data.length ? data[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (pos == data.length) {
+        return -1;
+      }
+      int n = Math.min(Math.min(len, chunk), data.length - pos);
+      System.arraycopy(data, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
+  /** Serves {@code first} and then, by a separate read, {@code second}. */
+  private static final class TwoPartStream extends InputStream {
+    private final ByteArrayInputStream first;
+    private final ByteArrayInputStream second;
+
+    TwoPartStream(byte[] first, byte[] second) {
+      this.first = new ByteArrayInputStream(first);
+      this.second = new ByteArrayInputStream(second);
+    }
+
+    @Override
+    public int read() {
+      int b = first.read();
+      return b >= 0 ? b : second.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      int n = first.read(b, off, len);
+      return n >= 0 ? n : second.read(b, off, len);
+    }
+  }
+}

@@ -9,6 +9,7 @@ import io.jrpcgen.rpc.Reply;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,10 +37,29 @@ class ServerIdlePolicyTest {
       nullCall(s, 1);
       // Half a record after a whole one, in one write: the half is buffered, not read later.
       byte[] whole = record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0));
-      byte[] both = RawWire.concat(whole, java.util.Arrays.copyOf(whole, 10));
+      byte[] both = RawWire.concat(whole, Arrays.copyOf(whole, 10));
       RawWire.send(s, both);
       RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(2, OpaqueAuth.NONE));
       assertThat(s.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void eachPipelinedRecordHasADeadlineOfItsOwn() throws Exception {
+    try (RpcServer server = prog.server().tcp(0).recordTimeout(Duration.ofSeconds(2)).start();
+        Socket s = RawWire.connect(server)) {
+      byte[] b = record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0));
+      byte[] c = record(call(3, TestProgram.PROGRAM, TestProgram.V2, 0));
+      // Each write ends one record and begins the next: 2.8 s in all, 1.4 s per record.
+      RawWire.send(s, RawWire.concat(record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)),
+          Arrays.copyOf(b, 10)));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
+      Thread.sleep(1_400);
+      RawWire.send(s, RawWire.concat(Arrays.copyOfRange(b, 10, b.length), Arrays.copyOf(c, 10)));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(2, OpaqueAuth.NONE));
+      Thread.sleep(1_400);
+      RawWire.send(s, Arrays.copyOfRange(c, 10, c.length));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(3, OpaqueAuth.NONE));
     }
   }
 

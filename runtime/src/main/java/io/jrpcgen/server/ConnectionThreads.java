@@ -35,13 +35,22 @@ final class ConnectionThreads {
     PLATFORM.execute(() -> {
       Thread current = Thread.currentThread();
       String idle = current.getName();
+      rename(current, name);
       try {
-        current.setName(name);
         task.run();
       } finally {
-        current.setName(idle);
+        rename(current, idle);
       }
     });
+  }
+
+  /** Names {@code t}, unless that fails for want of memory: the task must run all the same. */
+  private static void rename(Thread t, String name) {
+    try {
+      t.setName(name);
+    } catch (Throwable e) {
+      // The thread keeps the name it had.
+    }
   }
 
   private static Executor platformPool() {

@@ -77,6 +77,13 @@ public final class RpcServer implements AutoCloseable {
   private static final int HEAP_PER_CONNECTION = 32 * 1024;
   private static final long MIN_PAUSE_MS = 10;
   private static final long MAX_PAUSE_MS = 1_000;
+  // What failed, for backOff: made when the class is, while there is memory.
+  private static final String[] TROUBLES = {"cannot accept TCP connections on",
+      "TCP watchdog of", "UDP service on", "closing the connection from"};
+  private static final int ACCEPT = 0;
+  private static final int WATCHDOG = 1;
+  private static final int UDP_SERVICE = 2;
+  private static final int CONNECTION = 3;
 
   private final CallDispatcher dispatcher;
   private final Duration idleTimeout;
@@ -283,7 +290,7 @@ public final class RpcServer implements AutoCloseable {
         if (closing || tcp.isClosed()) {
           return;
         }
-        backOff("cannot accept TCP connections on", tcp, e, pauseMs);
+        backOff(ACCEPT, tcp, e, pauseMs);
         pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
       }
     }
@@ -291,12 +298,13 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Reports {@code e} (rate-limited) and pauses. Whatever fails here, the memory for the report
-   * included, is swallowed: the caller's loop must go on. Callers pass objects they hold rather
-   * than build a message, since that could fail for want of memory before the report is tried.
+   * included, is swallowed: the caller's loop must go on. Callers pass an index into
+   * {@link #TROUBLES} and objects they hold, not strings or enum constants: a string literal is
+   * allocated, and an enum initialized, when first used, which fails when the heap is full.
    */
-  private void backOff(String what, Object subject, Throwable e, long pauseMs) {
+  private void backOff(int trouble, Object subject, Throwable e, long pauseMs) {
     try {
-      troubles.warn(() -> what + " " + subject + ": " + e + "; going on");
+      troubles.warn(() -> TROUBLES[trouble] + " " + subject + ": " + e + "; going on");
     } catch (Throwable ignored) {
       // Not even the report could be made; the pause and the retry still can.
     }
@@ -344,7 +352,7 @@ public final class RpcServer implements AutoCloseable {
           c.closeIfStuckWriting(now, recordTimeout.toNanos());
         }
       } catch (Throwable e) {
-        backOff("TCP watchdog of", tcp, e, MIN_PAUSE_MS);
+        backOff(WATCHDOG, tcp, e, MIN_PAUSE_MS);
       }
     }
   }
@@ -362,7 +370,7 @@ public final class RpcServer implements AutoCloseable {
         if (closing || udp.isClosed()) {
           return;
         }
-        backOff("UDP service on", udp, e, MIN_PAUSE_MS);
+        backOff(UDP_SERVICE, udp, e, MIN_PAUSE_MS);
       }
     }
   }
@@ -514,7 +522,7 @@ public final class RpcServer implements AutoCloseable {
         }
       } catch (Throwable e) {
         // Out of memory, say: this connection ends, the others and the server go on.
-        backOff("closing the connection from", remote, e, 0);
+        backOff(CONNECTION, remote, e, 0);
       } finally {
         connections.remove(this);
         closeQuietly(socket);

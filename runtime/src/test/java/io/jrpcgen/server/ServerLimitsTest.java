@@ -33,7 +33,8 @@ class ServerLimitsTest {
       assertThat(server.maxConnections()).isEqualTo(2);
       RawWire.awaitTrue("two connections", () -> server.connectionCount() == 2);
       try (Socket c = RawWire.connect(server)) {
-        assertThat(RawWire.readOrTimeout(c.getInputStream())).as("the third, refused").isEqualTo(-1);
+        assertThat(RawWire.readOrTimeout(c.getInputStream())).as("the third, refused")
+            .isEqualTo(-1);
       }
       for (Socket s : List.of(a, b)) {
         s.getOutputStream().write(NULL_CALL);

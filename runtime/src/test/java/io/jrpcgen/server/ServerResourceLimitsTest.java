@@ -4,14 +4,11 @@ import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.Reply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,12 +72,6 @@ class ServerResourceLimitsTest {
       }
       assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
           .isTrue();
-      // The connections of clients that went away were closed, not left in CLOSE-WAIT.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (closeWait(child.tcpPort) > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
-      assertThat(closeWait(child.tcpPort)).as("connections in CLOSE-WAIT").isZero();
     }
   }
 
@@ -95,8 +86,8 @@ class ServerResourceLimitsTest {
         // The server keeps descriptors in reserve: the last ones are refused, not left queued.
         Socket last = open.get(open.size() - 1);
         last.setSoTimeout(10_000);
-        assertThat(RawWire.readOrTimeout(last.getInputStream())).as("closed by the server, stderr: %s",
-            child.stderr()).isEqualTo(-1);
+        assertThat(RawWire.readOrTimeout(last.getInputStream()))
+            .as("closed by the server, stderr: %s", child.stderr()).isEqualTo(-1);
         Socket first = open.get(0);
         first.setSoTimeout(10_000);
         first.getOutputStream().write(NULL_CALL);
@@ -109,19 +100,6 @@ class ServerResourceLimitsTest {
       }
       assertThat(child.stderr()).contains("WARNING").contains("refus");
     }
-  }
-
-  /** The server's connections on {@code port} in CLOSE-WAIT, by {@code ss} (iproute2). */
-  private static int closeWait(int port) throws IOException, InterruptedException {
-    Path ss = NativeTools.findTool("ss");
-    if (ss == null) {
-      NativeTools.skipLoudly("ss (iproute2) is not installed: CLOSE-WAIT not checked");
-    }
-    Process p = new ProcessBuilder(ss.toString(), "-Htn", "state", "close-wait", "sport", "= :"
-        + port).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    return (int) out.lines().filter(l -> !l.isBlank()).count();
   }
 
   private static Socket connect(InetSocketAddress address) throws IOException {

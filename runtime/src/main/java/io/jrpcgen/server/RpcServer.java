@@ -167,9 +167,9 @@ public final class RpcServer implements AutoCloseable {
     }
     try {
       shutDown();
+      LOG.log(Level.INFO, () -> "stopped serving " + ports);
     } finally {
       terminated.countDown();
-      LOG.log(Level.INFO, () -> "stopped serving " + ports);
     }
   }
 
@@ -334,7 +334,7 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Closes connections whose peer has not taken a reply for the idle timeout: a blocking write
+   * Closes connections whose peer has not taken a reply for the record timeout: a blocking write
    * has no timeout of its own, and a peer that sends calls but never reads would otherwise hold
    * its connection's thread for ever.
    */

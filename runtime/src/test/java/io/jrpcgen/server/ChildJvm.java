@@ -69,7 +69,10 @@ final class ChildJvm implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         ChildServer.class.getName()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // One malloc arena: an address-space limit (prlimit --as) counts what arenas reserve.
+    builder.environment().put("MALLOC_ARENA_MAX", "1");
+    Process process = builder.start();
     try {
       return new ChildJvm(process);
     } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {

@@ -82,6 +82,16 @@ class DeadlineInputStreamTest {
   }
 
   @Test
+  void aZeroByteStartsARecordAndAnEmptyReadDoesNot() throws IOException {
+    in.awaitRecord(0, SECOND);
+    assertThat(in.read(new byte[1], 0, 0)).isZero();
+    assertThat(in.betweenRecords()).isTrue();
+    peer.getOutputStream().write(0);
+    assertThat(in.read()).isZero();
+    assertThat(in.betweenRecords()).isFalse();
+  }
+
+  @Test
   void theEndOfTheStreamDoesNotStartARecord() throws IOException {
     in.awaitRecord(0, SECOND);
     peer.shutdownOutput();

@@ -23,7 +23,13 @@ class ServerIdlePolicyTest {
   void aHealthyIdleConnectionOutlivesTheRecordTimeout() throws Exception {
     try (RpcServer server = prog.server().tcp(0).recordTimeout(Duration.ofMillis(200)).start();
         Socket s = RawWire.connect(server)) {
-      nullCall(s, 1);
+      // In two parts, so that the record's deadline is armed for a read: the wait after it must
+      // be unbounded again.
+      byte[] first = record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
+      RawWire.send(s, Arrays.copyOf(first, 8));
+      Thread.sleep(50);
+      RawWire.send(s, Arrays.copyOfRange(first, 8, first.length));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
       Thread.sleep(1_000);
       assertThat(server.connectionCount()).isEqualTo(1);
       nullCall(s, 2);

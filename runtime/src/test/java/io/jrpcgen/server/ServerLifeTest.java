@@ -15,41 +15,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Waiting for a server, stopping it by signal, and what it logs (through JUL, the default). */
 class ServerLifeTest {
   private final TestProgram prog = new TestProgram();
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final Logger logger = Logger.getLogger(RpcServer.class.getName());
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  @BeforeEach
-  void captureLogs() {
-    logger.addHandler(capture);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    logger.removeHandler(capture);
-  }
+  @RegisterExtension
+  final CapturedLog log = new CapturedLog();
 
   @Test
   void awaitTerminationReturnsOnceClosed() throws Exception {
@@ -111,12 +85,12 @@ class ServerLifeTest {
   @Test
   void aProcedureThatThrowsIsAWarningAndACallIsNothingAtInfo() throws Exception {
     try (RpcServer server = prog.server().tcp(0).start(); Socket s = RawWire.connect(server)) {
-      logged.clear();
+      log.records.clear();
       RawWire.send(s, record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)));
       RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
       RawWire.send(s, record(call(2, TestProgram.PROGRAM, TestProgram.V2, TestProgram.FAIL)));
       RawWire.readRecord(s);
-      assertThat(logged).filteredOn(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+      assertThat(log.records).filteredOn(r -> r.getLevel().intValue() >= Level.INFO.intValue())
           .singleElement().satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
     }
   }
@@ -167,8 +141,8 @@ class ServerLifeTest {
 
   @Test
   void eachConnectionIsLoggedAtDebug() throws Exception {
-    Level before = logger.getLevel();
-    logger.setLevel(Level.ALL);
+    Level before = log.logger.getLevel();
+    log.logger.setLevel(Level.ALL);
     try (RpcServer server = prog.server().tcp(0).recordTimeout(Duration.ofMillis(300))
         .idleTimeout(Duration.ofMillis(300)).start()) {
       String peer;
@@ -191,7 +165,7 @@ class ServerLifeTest {
           "connection from " + peer + " closed by peer\n"));
       assertThat(messages(Level.FINE)).contains("connection from " + peer + " accepted\n");
     } finally {
-      logger.setLevel(before);
+      log.logger.setLevel(before);
     }
   }
 
@@ -249,10 +223,8 @@ class ServerLifeTest {
 
   private String messages(Level level) {
     StringBuilder all = new StringBuilder();
-    for (LogRecord r : logged) {
-      if (r.getLevel().equals(level)) {
-        all.append(r.getMessage()).append('\n');
-      }
+    for (String m : log.messages(level)) {
+      all.append(m).append('\n');
     }
     return all.toString();
   }

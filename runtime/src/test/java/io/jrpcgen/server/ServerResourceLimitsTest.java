@@ -76,6 +76,41 @@ class ServerResourceLimitsTest {
   }
 
   @Test
+  void aThreadThatCannotStartEndsNoAccepting() throws Exception {
+    // An address space of about 600 MB leaves room for a dozen 8 MiB thread stacks.
+    try (ChildJvm child = ChildJvm.start(List.of("--as=600000000"), List.of("-Xmx32m",
+        "-Xss8m", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=32m",
+        "-XX:+UseSerialGC"), "--max-connections", "100000")) {
+      List<Socket> flood = new ArrayList<>();
+      int answered = 0;
+      try {
+        for (int i = 0; i < 40; i++) {
+          Socket s = connect(child.tcp());
+          flood.add(s);
+          s.setSoTimeout(5_000);
+          s.getOutputStream().write(NULL_CALL);
+        }
+        for (Socket s : flood) {
+          try {
+            RawWire.readRecord(s);
+            answered++;
+          } catch (IOException e) {
+            // Its thread could not start: closed.
+          }
+        }
+      } finally {
+        for (Socket s : flood) {
+          s.close();
+        }
+      }
+      assertThat(child.stderr()).contains("unable to create native thread");
+      assertThat(answered).as("connections served within the limit").isPositive();
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+          .isTrue();
+    }
+  }
+
+  @Test
   void connectionsBeyondTheDefaultLimitAreClosedAtOnce() throws Exception {
     try (ChildJvm child = ChildJvm.start(List.of("--nofile=160"), List.of("-Xmx64m"))) {
       List<Socket> open = new ArrayList<>();

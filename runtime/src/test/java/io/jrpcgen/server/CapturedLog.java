@@ -15,15 +15,21 @@ final class CapturedLog extends Handler implements BeforeEachCallback, AfterEach
   final Logger logger = Logger.getLogger(RpcServer.class.getName());
   final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
+  private Level before;
+
+  /** Starts capturing, every level included (DEBUG is JUL's FINE). */
   @Override
   public void beforeEach(ExtensionContext context) {
     records.clear();
+    before = logger.getLevel();
+    logger.setLevel(Level.ALL);
     logger.addHandler(this);
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
     logger.removeHandler(this);
+    logger.setLevel(before);
   }
 
   @Override

@@ -141,8 +141,6 @@ class ServerLifeTest {
 
   @Test
   void eachConnectionIsLoggedAtDebug() throws Exception {
-    Level before = log.logger.getLevel();
-    log.logger.setLevel(Level.ALL);
     try (RpcServer server = prog.server().tcp(0).recordTimeout(Duration.ofMillis(300))
         .idleTimeout(Duration.ofMillis(300)).start()) {
       String peer;
@@ -164,8 +162,6 @@ class ServerLifeTest {
       RawWire.awaitTrue("the peer's close logged", () -> messages(Level.FINE).contains(
           "connection from " + peer + " closed by peer\n"));
       assertThat(messages(Level.FINE)).contains("connection from " + peer + " accepted\n");
-    } finally {
-      log.logger.setLevel(before);
     }
   }
 

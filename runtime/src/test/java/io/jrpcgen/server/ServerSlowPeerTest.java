@@ -14,10 +14,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Slow peers, whether they never read or trickle a call, do not hold a server thread for ever. */
 class ServerSlowPeerTest {
+  @RegisterExtension
+  final CapturedLog log = new CapturedLog();
+
   private static final int PROGRAM = 0x2000_4321;
   private static final int BIG = 1;
   private static final int REPLY_SIZE = 1 << 20;
@@ -45,12 +50,27 @@ class ServerSlowPeerTest {
       awaitConnections(server, 1);
       awaitConnections(server, 0);
       assertThat(server.connectionCount()).as("the stuck connection was closed").isZero();
+      assertThat(log.messages(Level.FINE)).contains("closing connection from /127.0.0.1:"
+          + greedy.getLocalPort() + ": it has not read its replies for PT0.3S");
 
       try (RpcClient client = RpcClient.create(RpcChannel.tcp(
           new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
         assertThat(client.call(BIG, XdrCodec.INT, 3, XdrCodec.opaque(XdrCodec.UNBOUNDED)))
             .isEqualTo(Opaque.copyOf(new byte[3]));
       }
+    }
+  }
+
+  @Test
+  void aConnectionClosedForARecordTooLongIsLoggedAtDebug() throws Exception {
+    try (RpcServer server = new TestProgram().server().tcp(0).maxRecordSize(100).start();
+        Socket s = RawWire.connect(server)) {
+      RawWire.send(s, new byte[] {(byte) 0x80, 0, 1, 0});
+      RawWire.assertClosedByServer(s);
+      RawWire.awaitTrue("the close logged", () -> log.messages(Level.FINE).contains(
+          "closing connection from /127.0.0.1:" + s.getLocalPort() + ": "
+              + "io.jrpcgen.transport.RecordTooLongException: record of at least 256 bytes"
+              + " exceeds the maximum of 100"));
     }
   }
 

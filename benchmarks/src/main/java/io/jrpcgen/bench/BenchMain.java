@@ -186,7 +186,7 @@ public final class BenchMain {
   }
 
   /** This JVM's class path with absolute entries: the servers run in the scratch directory. */
-  private static String absoluteClassPath() {
+  static String absoluteClassPath() {
     return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(entry -> Path.of(entry).toAbsolutePath().toString())
         .collect(Collectors.joining(File.pathSeparator));

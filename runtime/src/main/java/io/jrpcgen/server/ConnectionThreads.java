@@ -1,33 +1,65 @@
 package io.jrpcgen.server;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads for TCP connections: virtual threads when the JVM has them (Java 21+), else daemon
- * platform threads. Looked up reflectively because the runtime compiles for Java 17.
+ * platform threads that are kept for a while after their connection ends, so that the accept loop
+ * hands a new connection to a waiting thread instead of starting one. Looked up reflectively
+ * because the runtime compiles for Java 17.
  */
 final class ConnectionThreads {
   private static final ThreadFactory VIRTUAL = virtualThreadFactory();
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final Executor PLATFORM = VIRTUAL != null ? null : platformPool();
 
   private ConnectionThreads() {}
 
-  static boolean virtual() {
-    return VIRTUAL != null;
+  /**
+   * Runs {@code task} on a thread of its own named {@code name}.
+   *
+   * @throws OutOfMemoryError if no thread can be started (a process or memory limit)
+   */
+  static void start(String name, Runnable task) {
+    if (VIRTUAL != null) {
+      Thread t = VIRTUAL.newThread(task);
+      t.setName(name);
+      t.start();
+      return;
+    }
+    PLATFORM.execute(() -> {
+      Thread current = Thread.currentThread();
+      String idle = current.getName();
+      rename(current, name);
+      try {
+        task.run();
+      } finally {
+        rename(current, idle);
+      }
+    });
   }
 
-  static Thread start(String name, Runnable task) {
-    Thread t;
-    if (VIRTUAL != null) {
-      t = VIRTUAL.newThread(task);
+  /** Names {@code t}, unless that fails for want of memory: the task must run all the same. */
+  private static void rename(Thread t, String name) {
+    try {
       t.setName(name);
-    } else {
-      t = new Thread(task, name + "-" + COUNTER.incrementAndGet());
-      t.setDaemon(true);
+    } catch (Throwable e) {
+      // The thread keeps the name it had.
     }
-    t.start();
-    return t;
+  }
+
+  private static Executor platformPool() {
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), task -> {
+          Thread t = new Thread(task, "jrpcgen-tcp-" + COUNTER.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static ThreadFactory virtualThreadFactory() {

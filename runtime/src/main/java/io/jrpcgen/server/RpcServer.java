@@ -1,6 +1,6 @@
 package io.jrpcgen.server;
 
-import io.jrpcgen.transport.DeadlineInputStream;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.jrpcgen.transport.Message;
 import io.jrpcgen.transport.PeerClosedException;
 import io.jrpcgen.transport.RecordMarking;
@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -24,7 +25,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,42 +46,77 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The server answers NULLPROC itself and produces every error reply of RFC 5531:
  * RPC_MISMATCH, AUTH_ERROR, PROG_UNAVAIL, PROG_MISMATCH with the versions it has, PROC_UNAVAIL,
  * GARBAGE_ARGS, and SYSTEM_ERR for a handler that throws. Each TCP connection has its thread
- * (virtual on Java 21+) and is closed when idle longer than the idle timeout, including a peer that
- * stops half-way through a record; records larger than the maximum close the connection. UDP
- * requests are served in order by one thread, optionally through a duplicate request cache.
- * {@link #close()} stops accepting and lets calls in progress finish.
+ * (virtual on Java 21+) and stays open while its peer keeps it, however long it idles between
+ * calls, unless an {@link Builder#idleTimeout idle timeout} is asked for; a peer that stops
+ * half-way through a record, or stops taking its replies, is closed after the
+ * {@link Builder#recordTimeout record timeout}, and a record larger than the maximum closes the
+ * connection. Beyond {@link Builder#maxConnections maxConnections} a new connection is closed at
+ * once. UDP requests are served in order by one thread, optionally through a duplicate request
+ * cache. No failure, not even running out of memory, descriptors or threads, ends accepting: the
+ * server backs off and tries again. {@link #close()} stops accepting and lets calls in progress
+ * finish; {@link #awaitTermination()} waits for that, and {@link Builder#shutdownOnSignal()} makes
+ * SIGTERM close the server.
  *
  * <p>With a {@link Builder#registrar registrar}, such as
  * {@code io.jrpcgen.portmap.PortmapRegistrar}, the server registers every program version and
  * transport it serves once it is serving, and unregisters them first thing in {@link #close()}.
+ *
+ * <p>It logs through {@link System.Logger} as {@code io.jrpcgen.server.RpcServer}: at INFO what
+ * it serves, its registration and its shutdown; at WARNING refused connections, resource limits
+ * and procedures that throw; each connection at DEBUG; nothing per call at INFO.
  */
 public final class RpcServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
   private static final int MAX_DATAGRAM = 65_507;
   // Replies to pipelined calls are gathered while more calls are already buffered, up to this.
   private static final int COALESCE_LIMIT = 64 * 1024;
+  // Descriptors left to the rest of the process (files, the UDP socket, clients it makes).
+  private static final int RESERVED_DESCRIPTORS = 64;
+  // What the default connection limit allows each connection of the heap.
+  private static final int HEAP_PER_CONNECTION = 32 * 1024;
+  private static final long MIN_PAUSE_MS = 10;
+  private static final long MAX_PAUSE_MS = 1_000;
+  // What failed, for backOff: made when the class is, while there is memory.
+  private static final String[] TROUBLES = {"cannot accept TCP connections on",
+      "TCP watchdog of", "UDP service on", "closing the connection from"};
+  private static final int ACCEPT = 0;
+  private static final int WATCHDOG = 1;
+  private static final int UDP_SERVICE = 2;
+  private static final int CONNECTION = 3;
 
   private final CallDispatcher dispatcher;
   private final Duration idleTimeout;
+  private final Duration recordTimeout;
+  private final int maxConnections;
   private final int maxRecordSize;
   private final Duration closeGrace;
   private final ServerSocket tcp;
   private final DatagramSocket udp;
   private final DuplicateRequestCache cache;
+  // What the server listens on, for its log.
+  private final String ports;
   private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
   private final ReentrantLock udpBusy = new ReentrantLock();
   private final List<Thread> threads = new ArrayList<>();
+  private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+  private final RateLimitedLog troubles = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
+  private final AtomicBoolean closeStarted = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
   private Thread watchdog;
+  private Thread shutdownHook;
   private volatile Registrar.Registration registration;
   private volatile boolean closing;
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
     this.dispatcher = new CallDispatcher(b.programs);
     this.idleTimeout = b.idleTimeout;
+    this.recordTimeout = b.recordTimeout;
+    this.maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
     this.maxRecordSize = b.maxRecordSize;
     this.closeGrace = b.closeGrace;
     this.tcp = tcp;
     this.udp = udp;
+    this.ports = describePorts(tcp, udp);
     this.cache = b.cacheEntries > 0 ? new DuplicateRequestCache(b.cacheEntries) : null;
   }
 
@@ -107,6 +145,11 @@ public final class RpcServer implements AutoCloseable {
     return dispatcher.definitions();
   }
 
+  /** The most TCP connections served at once; beyond it a new one is closed at once. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** The number of open TCP connections. */
   public int connectionCount() {
     return connections.size();
@@ -118,8 +161,40 @@ public final class RpcServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closing) {
+    if (!closeStarted.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      shutDown();
+      LOG.log(Level.INFO, () -> "stopped serving " + ports);
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  /**
+   * Waits until the server has been {@link #close() closed} and its calls in progress are done,
+   * for example until SIGTERM with {@link Builder#shutdownOnSignal()}.
+   */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /** Waits up to {@code timeout} for {@link #awaitTermination()}; whether it terminated. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void shutDown() {
+    LOG.log(Level.INFO, () -> "shutting down " + ports + ": waiting up to "
+        + closeGrace + " for calls in progress");
+    Thread hook = shutdownHook;
+    if (hook != null && Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running or about to.
+      }
     }
     // Withdrawn while still serving, so that nobody is sent to a server that has gone.
     Registrar.Registration r = registration;
@@ -127,6 +202,7 @@ public final class RpcServer implements AutoCloseable {
     if (r != null) {
       try {
         r.close();
+        LOG.log(Level.INFO, "unregistered");
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "cannot unregister: " + e);
       }
@@ -157,7 +233,15 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
-  private void start() {
+  private void start(boolean onSignal) {
+    for (ProgramDefinition d : dispatcher.definitions()) {
+      LOG.log(Level.INFO, () -> "serving program " + Integer.toUnsignedString(d.program())
+          + " version " + Integer.toUnsignedString(d.version()) + " on " + ports);
+    }
+    if (onSignal) {
+      shutdownHook = new Thread(this::close, "jrpcgen-shutdown-" + ports);
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
     if (tcp != null) {
       threads.add(startPlatform("jrpcgen-tcp-accept-" + tcp.getLocalPort(), this::acceptLoop));
       watchdog = startPlatform("jrpcgen-tcp-watchdog-" + tcp.getLocalPort(), this::watchdogLoop);
@@ -168,6 +252,18 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
+  private static String describePorts(ServerSocket tcp, DatagramSocket udp) {
+    InetAddress address = tcp != null ? tcp.getInetAddress() : udp.getLocalAddress();
+    StringBuilder b = new StringBuilder().append(address.getHostAddress());
+    if (tcp != null) {
+      b.append(" tcp port ").append(tcp.getLocalPort());
+    }
+    if (udp != null) {
+      b.append(tcp != null ? "," : "").append(" udp port ").append(udp.getLocalPort());
+    }
+    return b.toString();
+  }
+
   private static Thread startPlatform(String name, Runnable task) {
     Thread t = new Thread(task, name);
     t.setDaemon(true);
@@ -175,52 +271,87 @@ public final class RpcServer implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Accepts connections until closed. Nothing ends it: out of descriptors (the connection waits
+   * in the backlog), of memory or of threads, it backs off, reports once in a while and tries
+   * again, while the connections already open go on being served.
+   */
   private void acceptLoop() {
+    long pauseMs = MIN_PAUSE_MS;
     while (!closing) {
-      Socket socket;
+      Socket socket = null;
       try {
         socket = tcp.accept();
-      } catch (IOException e) {
+        admit(socket);
+        pauseMs = MIN_PAUSE_MS;
+      } catch (Throwable e) {
+        closeQuietly(socket);
         if (closing || tcp.isClosed()) {
           return;
         }
-        // Transient (out of file descriptors, a connection aborted before accept): pause, go on.
-        LOG.log(Level.WARNING, "TCP accept failed: " + e);
-        pause();
-        continue;
-      }
-      try {
-        socket.setTcpNoDelay(true);
-        TcpConnection c = new TcpConnection(socket);
-        connections.add(c);
-        if (closing) {
-          c.close(System.nanoTime());
-        }
-        ConnectionThreads.start("jrpcgen-tcp-" + socket.getRemoteSocketAddress(), c::serve);
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot serve connection from " + socket.getRemoteSocketAddress(),
-            e);
-        closeQuietly(socket);
+        backOff(ACCEPT, tcp, e, pauseMs);
+        pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
       }
     }
   }
 
   /**
-   * Closes connections whose peer has not taken a reply for the idle timeout: a blocking write
+   * Reports {@code e} (rate-limited) and pauses. Whatever fails here, the memory for the report
+   * included, is swallowed: the caller's loop must go on. Callers pass an index into
+   * {@link #TROUBLES} and objects they hold, not strings or enum constants: a string literal is
+   * allocated, and an enum initialized, when first used, which fails when the heap is full.
+   */
+  private void backOff(int trouble, Object subject, Throwable e, long pauseMs) {
+    try {
+      troubles.warn(() -> TROUBLES[trouble] + " " + subject + ": " + e + "; going on");
+    } catch (Throwable ignored) {
+      // Not even the report could be made; the pause and the retry still can.
+    }
+    pause(pauseMs);
+  }
+
+  /** Serves {@code socket} on a thread of its own, or closes it at once beyond the limit. */
+  private void admit(Socket socket) {
+    if (connections.size() >= maxConnections) {
+      refusals.warn(() -> "refusing a TCP connection from " + socket.getRemoteSocketAddress()
+          + ": " + maxConnections + " connections are open, the limit (maxConnections)");
+      closeQuietly(socket);
+      return;
+    }
+    TcpConnection c = new TcpConnection(socket);
+    connections.add(c);
+    try {
+      // Slow work (socket options, buffers) is the connection's own, not the accept loop's.
+      ConnectionThreads.start("jrpcgen-tcp-" + c.remote, c::serve);
+    } catch (Throwable e) {
+      connections.remove(c);
+      throw e;
+    }
+    if (closing) {
+      c.close(System.nanoTime());
+    }
+  }
+
+  /**
+   * Closes connections whose peer has not taken a reply for the record timeout: a blocking write
    * has no timeout of its own, and a peer that sends calls but never reads would otherwise hold
    * its connection's thread for ever.
    */
   private void watchdogLoop() {
-    long period = Math.max(10, Math.min(1000, idleTimeout.toMillis() / 4));
+    long period = Math.max(10, Math.min(1000, recordTimeout.toMillis() / 4));
     while (!closing) {
       try {
         Thread.sleep(period);
       } catch (InterruptedException e) {
         return;
       }
-      long now = System.nanoTime();
-      for (TcpConnection c : connections) {
-        c.closeIfStuckWriting(now, idleTimeout.toNanos());
+      try {
+        long now = System.nanoTime();
+        for (TcpConnection c : connections) {
+          c.closeIfStuckWriting(now, recordTimeout.toNanos());
+        }
+      } catch (Throwable e) {
+        backOff(WATCHDOG, tcp, e, MIN_PAUSE_MS);
       }
     }
   }
@@ -233,37 +364,66 @@ public final class RpcServer implements AutoCloseable {
       try {
         packet.setLength(buffer.length);
         udp.receive(packet);
-      } catch (IOException e) {
+        serveDatagram(packet, out);
+      } catch (Throwable e) {
         if (closing || udp.isClosed()) {
           return;
         }
-        LOG.log(Level.WARNING, "UDP receive failed: " + e);
-        pause();
-        continue;
-      }
-      udpBusy.lock();
-      try {
-        if (closing) {
-          return;
-        }
-        InetSocketAddress remote = (InetSocketAddress) packet.getSocketAddress();
-        Message request =
-            new Message(Arrays.copyOf(buffer, packet.getLength()), packet.getLength());
-        out.reset();
-        if (dispatcher.dispatch(request, remote, CallContext.Transport.UDP, out, cache)) {
-          udp.send(new DatagramPacket(out.array(), out.position(), remote));
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "UDP call from " + packet.getSocketAddress() + " failed", e);
-      } finally {
-        udpBusy.unlock();
+        backOff(UDP_SERVICE, udp, e, MIN_PAUSE_MS);
       }
     }
   }
 
-  private static void pause() {
+  private void serveDatagram(DatagramPacket packet, XdrEncoder out) {
+    udpBusy.lock();
     try {
-      Thread.sleep(100);
+      if (closing) {
+        return;
+      }
+      InetSocketAddress remote = (InetSocketAddress) packet.getSocketAddress();
+      Message request =
+          new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
+      out.reset();
+      if (dispatcher.dispatch(request, remote, CallContext.Transport.UDP, out, cache)) {
+        udp.send(new DatagramPacket(out.array(), out.position(), remote));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "UDP call from " + packet.getSocketAddress() + " failed", e);
+    } finally {
+      udpBusy.unlock();
+    }
+  }
+
+  /**
+   * The default of {@link Builder#maxConnections}: what the descriptor limit leaves after a
+   * reserve, and no more than the heap allows {@value #HEAP_PER_CONNECTION} bytes each.
+   */
+  static int defaultMaxConnections() {
+    return maxConnections(descriptorLimit(), Runtime.getRuntime().maxMemory());
+  }
+
+  static int maxConnections(long descriptors, long heap) {
+    long byDescriptors = descriptors - Math.max(RESERVED_DESCRIPTORS, descriptors / 8);
+    long byHeap = heap / HEAP_PER_CONNECTION;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.min(byDescriptors, byHeap)));
+  }
+
+  /** The process's descriptor limit, or 1,024 (the usual soft limit) where it cannot be read. */
+  private static long descriptorLimit() {
+    try {
+      if (ManagementFactory.getOperatingSystemMXBean()
+          instanceof UnixOperatingSystemMXBean unix) {
+        return unix.getMaxFileDescriptorCount();
+      }
+    } catch (LinkageError | RuntimeException e) {
+      // jdk.management is absent from this runtime image.
+    }
+    return 1_024;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -284,7 +444,7 @@ public final class RpcServer implements AutoCloseable {
     }
     try {
       c.close();
-    } catch (Exception ignored) {
+    } catch (Throwable ignored) {
       // Closing is best effort: the socket is being abandoned.
     }
   }
@@ -304,15 +464,24 @@ public final class RpcServer implements AutoCloseable {
     }
 
     void serve() {
+      DeadlineInputStream input = null;
       try {
-        DeadlineInputStream input = new DeadlineInputStream(socket);
+        LOG.log(Level.DEBUG, () -> "connection from " + remote + " accepted");
+        socket.setTcpNoDelay(true);
+        input = new DeadlineInputStream(socket);
         RecordReader reader = new RecordReader(input, maxRecordSize);
         OutputStream output = socket.getOutputStream();
         XdrEncoder out = new XdrEncoder(1024);
         while (!closing) {
-          // The wait for a call and the call itself share the idle timeout: a peer cannot keep
-          // the connection by sending a byte now and then.
-          input.deadline(System.nanoTime() + idleTimeout.toNanos());
+          // A record shares one deadline from its first byte: a peer cannot keep the connection
+          // by sending a byte now and then. Between records it may idle as long as it likes,
+          // unless an idle timeout was asked for.
+          if (reader.hasBufferedBytes()) {
+            input.recordBegun(recordTimeout.toNanos());
+          } else {
+            input.awaitRecord(idleTimeout == null ? 0 : System.nanoTime() + idleTimeout.toNanos(),
+                recordTimeout.toNanos());
+          }
           Message request = reader.read();
           busy.lock();
           try {
@@ -341,13 +510,18 @@ public final class RpcServer implements AutoCloseable {
           }
         }
       } catch (SocketTimeoutException e) {
-        LOG.log(Level.DEBUG, () -> "closing idle connection from " + remote);
+        boolean idle = input.betweenRecords();
+        LOG.log(Level.DEBUG, () -> "closing connection from " + remote
+            + (idle ? ": idle for " + idleTimeout : ": record not received in " + recordTimeout));
       } catch (PeerClosedException e) {
         LOG.log(Level.DEBUG, () -> "connection from " + remote + " closed by peer");
       } catch (IOException e) {
         if (!closing) {
           LOG.log(Level.DEBUG, () -> "closing connection from " + remote + ": " + e);
         }
+      } catch (Throwable e) {
+        // Out of memory, say: this connection ends, the others and the server go on.
+        backOff(CONNECTION, remote, e, 0);
       } finally {
         connections.remove(this);
         closeQuietly(socket);
@@ -368,7 +542,7 @@ public final class RpcServer implements AutoCloseable {
       long since = writingSince;
       if (since != 0 && now - since > limit) {
         LOG.log(Level.DEBUG, () -> "closing connection from " + remote
-            + ": it has not read its replies for " + idleTimeout);
+            + ": it has not read its replies for " + recordTimeout);
         closeQuietly(socket);
       }
     }
@@ -391,7 +565,11 @@ public final class RpcServer implements AutoCloseable {
     private int tcpPort = -1;
     private int udpPort = -1;
     private boolean samePort;
-    private Duration idleTimeout = Duration.ofMinutes(2);
+    private Duration idleTimeout;
+    private Duration recordTimeout = Duration.ofMinutes(2);
+    private int maxConnections;
+    private int backlog = 4_096;
+    private boolean shutdownOnSignal;
     private Duration closeGrace = Duration.ofSeconds(5);
     private int maxRecordSize = 16 << 20;
     private int cacheEntries;
@@ -431,13 +609,64 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
-    /** Closes a TCP connection that sends nothing for this long (default 2 minutes). */
+    /**
+     * Closes a healthy TCP connection that has no call in progress for this long. Off by default,
+     * as in libtirpc: a C client keeps one connection from {@code clnt_create} to
+     * {@code clnt_destroy}, and dies of SIGPIPE on its next call if the server closed it.
+     */
     public Builder idleTimeout(Duration idleTimeout) {
-      if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-        throw new IllegalArgumentException("idleTimeout <= 0: " + idleTimeout);
-      }
-      this.idleTimeout = idleTimeout;
+      this.idleTimeout = positive("idleTimeout", idleTimeout);
       return this;
+    }
+
+    /**
+     * Closes a TCP connection whose call record has not arrived whole this long after its first
+     * byte, or whose peer has not taken a reply for this long (default 2 minutes).
+     */
+    public Builder recordTimeout(Duration recordTimeout) {
+      this.recordTimeout = positive("recordTimeout", recordTimeout);
+      return this;
+    }
+
+    /**
+     * The most TCP connections served at once; beyond it a new connection is closed at once,
+     * with a WARNING. The default keeps descriptors and heap in reserve: the descriptor limit
+     * less an eighth (at least 64), and no more than one connection per 32 KiB of heap.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("maxConnections <= 0: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * The TCP listen backlog: connections the kernel completes before the server accepts them
+     * (default 4,096; the kernel caps it at {@code net.core.somaxconn}).
+     */
+    public Builder backlog(int backlog) {
+      if (backlog <= 0) {
+        throw new IllegalArgumentException("backlog <= 0: " + backlog);
+      }
+      this.backlog = backlog;
+      return this;
+    }
+
+    /**
+     * Closes the server, as {@link RpcServer#close()} does, when the JVM shuts down: on SIGTERM
+     * or SIGINT, or when the last non-daemon thread ends. Off by default.
+     */
+    public Builder shutdownOnSignal() {
+      this.shutdownOnSignal = true;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " <= 0: " + d);
+      }
+      return d;
     }
 
     /** How long {@link RpcServer#close()} waits for calls in progress (default 5 s). */
@@ -514,10 +743,12 @@ public final class RpcServer implements AutoCloseable {
           }
         }
         RpcServer server = new RpcServer(this, tcp, udp);
-        server.start();
+        server.start(shutdownOnSignal);
         if (registrar != null) {
           try {
             server.registration = registrar.register(server);
+            LOG.log(Level.INFO, () -> "registered " + server.ports + " with "
+                + registrar);
           } catch (RuntimeException | Error e) {
             server.close();
             throw e;
@@ -535,7 +766,7 @@ public final class RpcServer implements AutoCloseable {
       ServerSocket socket = new ServerSocket();
       try {
         socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(bindAddress, port), 128);
+        socket.bind(new InetSocketAddress(bindAddress, port), backlog);
         return socket;
       } catch (IOException e) {
         socket.close();

@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
@@ -228,6 +229,18 @@ final class RawWire {
     }
     if (server.udpPort() > 0) {
       assertReply(udpExchange(server, nullCall), ok);
+    }
+  }
+
+  /** The first byte read, -1 at end of stream or reset, or -2 if none came in time. */
+  static int readOrTimeout(InputStream in) throws IOException {
+    try {
+      return in.read();
+    } catch (SocketTimeoutException e) {
+      return -2;
+    } catch (SocketException e) {
+      // Reset by the server: closed as well.
+      return -1;
     }
   }
 

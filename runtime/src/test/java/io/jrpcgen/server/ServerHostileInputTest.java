@@ -140,8 +140,9 @@ class ServerHostileInputTest {
   }
 
   @Test
-  void peerSilentInsideARecordIsClosedAfterTheIdleTimeout() throws IOException {
-    try (RpcServer server = prog.server().tcp(0).idleTimeout(Duration.ofMillis(300)).start()) {
+  void peersSilentInsideARecordOrIdleAreClosedAfterTheirTimeouts() throws IOException {
+    try (RpcServer server = prog.server().tcp(0).recordTimeout(Duration.ofMillis(300))
+        .idleTimeout(Duration.ofMillis(300)).start()) {
       try (Socket halfRecord = RawWire.connect(server); Socket silent = RawWire.connect(server)) {
         byte[] framed = record(echo(6, "half"));
         RawWire.send(halfRecord, Arrays.copyOf(framed, framed.length / 2));

@@ -14,22 +14,27 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Slow peers, whether they never read or trickle a call, do not hold a server thread for ever. */
 class ServerSlowPeerTest {
+  @RegisterExtension
+  final CapturedLog log = new CapturedLog();
+
   private static final int PROGRAM = 0x2000_4321;
   private static final int BIG = 1;
   private static final int REPLY_SIZE = 1 << 20;
 
   @Test
-  void aPeerThatNeverReadsIsClosedAfterTheIdleTimeout() throws Exception {
+  void aPeerThatNeverReadsIsClosedAfterTheRecordTimeout() throws Exception {
     ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
         .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
             (call, size) -> Opaque.copyOf(new byte[size])))
         .build();
     try (RpcServer server = RpcServer.builder().program(program)
-        .bindAddress(RawWire.LOOPBACK).tcp(0).idleTimeout(Duration.ofMillis(300)).start();
+        .bindAddress(RawWire.LOOPBACK).tcp(0).recordTimeout(Duration.ofMillis(300)).start();
         Socket greedy = new Socket()) {
       greedy.setReceiveBufferSize(4096);
       greedy.connect(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort()), 3_000);
@@ -45,6 +50,8 @@ class ServerSlowPeerTest {
       awaitConnections(server, 1);
       awaitConnections(server, 0);
       assertThat(server.connectionCount()).as("the stuck connection was closed").isZero();
+      assertThat(log.messages(Level.FINE)).contains("closing connection from /127.0.0.1:"
+          + greedy.getLocalPort() + ": it has not read its replies for PT0.3S");
 
       try (RpcClient client = RpcClient.create(RpcChannel.tcp(
           new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
@@ -55,13 +62,26 @@ class ServerSlowPeerTest {
   }
 
   @Test
+  void aConnectionClosedForARecordTooLongIsLoggedAtDebug() throws Exception {
+    try (RpcServer server = new TestProgram().server().tcp(0).maxRecordSize(100).start();
+        Socket s = RawWire.connect(server)) {
+      RawWire.send(s, new byte[] {(byte) 0x80, 0, 1, 0});
+      RawWire.assertClosedByServer(s);
+      RawWire.awaitTrue("the close logged", () -> log.messages(Level.FINE).contains(
+          "closing connection from /127.0.0.1:" + s.getLocalPort() + ": "
+              + "io.jrpcgen.transport.RecordTooLongException: record of at least 256 bytes"
+              + " exceeds the maximum of 100"));
+    }
+  }
+
+  @Test
   void aSlowButSteadyReaderIsNotCutOff() throws IOException {
     ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
         .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
             (call, size) -> Opaque.copyOf(new byte[size])))
         .build();
     try (RpcServer server = RpcServer.builder().program(program)
-        .bindAddress(RawWire.LOOPBACK).tcp(0).idleTimeout(Duration.ofSeconds(2)).start();
+        .bindAddress(RawWire.LOOPBACK).tcp(0).recordTimeout(Duration.ofSeconds(2)).start();
         RpcClient client = RpcClient.create(RpcChannel.tcp(
             new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
       for (int i = 0; i < 5; i++) {
@@ -72,9 +92,9 @@ class ServerSlowPeerTest {
   }
 
   @Test
-  void aPeerTricklingACallIsClosedAfterTheIdleTimeout() throws Exception {
+  void aPeerTricklingACallIsClosedAfterTheRecordTimeout() throws Exception {
     try (RpcServer server = new TestProgram().server().bindAddress(RawWire.LOOPBACK).tcp(0)
-        .idleTimeout(Duration.ofMillis(600)).start();
+        .recordTimeout(Duration.ofMillis(600)).start();
         Socket trickler = RawWire.connect(server)) {
       // A record of 100 bytes, announced, then sent a byte at a time, each well within 600 ms.
       OutputStream toServer = trickler.getOutputStream();

@@ -37,9 +37,9 @@ public final class SquareClient {
       for (int i = 2; i < args.length; i++) {
         switch (args[i]) {
           case "tcp", "udp" -> protocol = args[i];
-          case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+          case "--timeout" -> timeout = Duration.ofSeconds(seconds(value(args, ++i)));
           case "--portmapper-port" ->
-              factory = factory.withPortmapperPort(Integer.parseInt(args[++i]));
+              factory = factory.withPortmapperPort(Integer.parseInt(value(args, ++i)));
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
@@ -61,5 +61,25 @@ public final class SquareClient {
       err.println(e.getMessage());
       return 1;
     }
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** A timeout in whole seconds: a call cannot wait for no time at all. */
+  private static long seconds(String value) {
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds > 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below, as a number that is not positive.
+    }
+    throw new IllegalArgumentException("--timeout needs a positive number of seconds: " + value);
   }
 }

@@ -48,9 +48,9 @@ public final class SquareDemo {
             + udp.rpcClient().retryInterval().toSeconds() + " s until the timeout)");
       }
 
-      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s.
-      try (RpcServer slow = SquareServer.start(0, Duration.ofSeconds(3),
-              portmapper.localAddress());
+      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s. It is called
+      // by its port: registering it would take the live server's place, which is refused.
+      try (RpcServer slow = SquareServer.unregistered(0, Duration.ofSeconds(3)).start();
           SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
               RpcChannel.tcp(new InetSocketAddress("127.0.0.1", slow.tcpPort())))) {
         client.withTimeout(Duration.ofSeconds(1)).squareproc(new SquareIn(5));

@@ -6,13 +6,14 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]}.
- * Serves TCP and UDP on one port and registers with the host's portmapper, as an rpcgen server's
- * {@code main} does; where no portmapper answers, it starts an embedded one. {@code --sleep}
- * delays every reply, for the book's timeout experiment.
+ * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]
+ * [--idle-timeout SECONDS] [--max-connections N]}. Serves TCP and UDP on one port and registers
+ * with the host's portmapper, as an rpcgen server's {@code main} does; where no portmapper
+ * answers, it starts an embedded one. {@code --sleep} delays every reply, for the book's timeout
+ * experiment; {@code --idle-timeout} closes connections idle that long (by default they stay
+ * open, as libtirpc's do). It runs until SIGTERM or SIGINT, which unregister it.
  */
 public final class SquareServer {
   private SquareServer() {}
@@ -22,25 +23,38 @@ public final class SquareServer {
    * registers it with the portmapper at {@code portmapper}, or an embedded one there.
    */
   public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper) {
+    return builder(port, sleep, portmapper).start();
+  }
+
+  /** The server {@link #start} starts, to be configured further. */
+  static RpcServer.Builder builder(int port, Duration sleep, InetSocketAddress portmapper) {
+    return unregistered(port, sleep).registrar(PortmapRegistrar.at(portmapper).orEmbedded());
+  }
+
+  /** A square server on {@code port} whose replies wait {@code sleep}, known to no portmapper. */
+  static RpcServer.Builder unregistered(int port, Duration sleep) {
     SquareProg.SquareVers square = in -> {
       pause(sleep);
       return new SquareOut(in.arg1() * in.arg1());
     };
-    return RpcServer.builder()
-        .program(SquareProg.bindSquareVers(square))
-        .port(port)
-        .registrar(PortmapRegistrar.at(portmapper).orEmbedded())
-        .start();
+    return RpcServer.builder().program(SquareProg.bindSquareVers(square)).port(port);
   }
 
   public static void main(String[] args) throws InterruptedException {
     Options options = Options.parse(args, System.err);
-    RpcServer server = start(options.port, options.sleep,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort));
+    RpcServer.Builder builder = builder(options.port, options.sleep,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort))
+        .shutdownOnSignal();
+    if (options.idleTimeout != null) {
+      builder.idleTimeout(options.idleTimeout);
+    }
+    if (options.maxConnections > 0) {
+      builder.maxConnections(options.maxConnections);
+    }
+    RpcServer server = builder.start();
     System.out.println("square server: tcp and udp port " + server.tcpPort()
         + ", registered with the portmapper on port " + options.portmapperPort);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    new CountDownLatch(1).await();
+    server.awaitTermination();
   }
 
   private static void pause(Duration d) {
@@ -58,6 +72,8 @@ public final class SquareServer {
     int port;
     Duration sleep = Duration.ZERO;
     int portmapperPort = 111;
+    Duration idleTimeout;
+    int maxConnections;
 
     static Options parse(String[] args, PrintStream err) {
       Options o = new Options();
@@ -66,6 +82,10 @@ public final class SquareServer {
           case "--port" -> o.port = Integer.parseInt(value(args, ++i, err));
           case "--sleep" -> o.sleep = Duration.ofSeconds(Long.parseLong(value(args, ++i, err)));
           case "--portmapper-port" -> o.portmapperPort = Integer.parseInt(value(args, ++i, err));
+          case "--idle-timeout" ->
+              o.idleTimeout = Duration.ofSeconds(positive(args[i], value(args, ++i, err), err));
+          case "--max-connections" ->
+              o.maxConnections = (int) positive(args[i], value(args, ++i, err), err);
           default -> usage("unknown argument: " + args[i], err);
         }
       }
@@ -79,9 +99,23 @@ public final class SquareServer {
       return args[i];
     }
 
+    private static long positive(String option, String value, PrintStream err) {
+      try {
+        long n = Long.parseLong(value);
+        if (n > 0 && n <= Integer.MAX_VALUE) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // Reported below.
+      }
+      usage(option + " needs a positive number: " + value, err);
+      return 0;
+    }
+
     private static void usage(String problem, PrintStream err) {
       err.println("square-server: " + problem);
-      err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]");
+      err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
+          + " [--idle-timeout SECONDS] [--max-connections N]");
       System.exit(2);
     }
   }

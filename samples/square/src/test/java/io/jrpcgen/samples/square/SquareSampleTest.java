@@ -71,6 +71,29 @@ class SquareSampleTest {
     assertThat(client("127.0.0.1", "five")).isEqualTo(2);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "soon"})
+  void aTimeoutThatIsNotAPositiveNumberIsAUsageError(String timeout) {
+    assertThat(client("127.0.0.1", "5", "tcp", "--timeout", timeout)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("square-client: --timeout needs a positive number of seconds: " + timeout)
+        .contains("usage: square-client");
+  }
+
+  @Test
+  void anOptionWithoutItsValueIsAUsageError() {
+    assertThat(SquareClient.run(new String[] {"127.0.0.1", "5", "--timeout"},
+        new PrintStream(out), new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("square-client: --timeout needs a value");
+  }
+
+  @Test
+  void theServerLauncherBoundsTheHeap() throws Exception {
+    String launcher = java.nio.file.Files.readString(java.nio.file.Path.of("run-sample"));
+    assertThat(launcher).contains("-Xmx");
+  }
+
   @Test
   void theDemoRunsEndToEnd() {
     PrintStream original = System.out;

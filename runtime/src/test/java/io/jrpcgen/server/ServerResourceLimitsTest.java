@@ -1,0 +1,167 @@
+package io.jrpcgen.server;
+
+import static io.jrpcgen.server.RawWire.call;
+import static io.jrpcgen.server.RawWire.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.Reply;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server under process limits, each in a JVM of its own: out of descriptors, out of heap,
+ * and more clients than it may serve. Accepting must never stop for good.
+ */
+class ServerResourceLimitsTest {
+  private static final byte[] NULL_CALL =
+      record(call(0x5151, TestProgram.PROGRAM, TestProgram.V2, 0));
+
+  @Test
+  void acceptingComesBackWhenDescriptorsAreFreeAgain() throws Exception {
+    try (ChildJvm child = ChildJvm.start(List.of("--nofile=96"), List.of("-Xmx64m"),
+        "--max-connections", "100000")) {
+      assertThat(nullCall(child.tcp(), 10)).as("served before the limit").isTrue();
+      List<Socket> flood = new ArrayList<>();
+      try {
+        for (int i = 0; i < 150; i++) {
+          flood.add(connect(child.tcp()));
+        }
+        // Out of descriptors now: the accepts beyond fail until these close.
+        Thread.sleep(1_500);
+      } finally {
+        for (Socket s : flood) {
+          s.close();
+        }
+      }
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+          .isTrue();
+    }
+  }
+
+  @Test
+  void acceptingSurvivesAFullHeap() throws Exception {
+    try (ChildJvm child = ChildJvm.start(List.of(),
+        List.of("-Xmx24m", "-XX:+UseSerialGC"), "--hog", "--max-connections", "100000");
+        Socket hogger = connect(child.tcp())) {
+      // As on any server that has served: the JDK's socket classes are loaded and initialized
+      // (a class whose initializer runs out of memory stays unusable for good).
+      assertThat(nullCall(child.tcp(), 10)).as("served before the heap is full").isTrue();
+      hogger.getOutputStream().write(record(call(0x4040, ChildServer.HOG_PROGRAM, 1,
+          ChildServer.HOG, out -> out.writeInt(2_000))));
+      child.awaitLine("hogging");
+      Thread.sleep(300);
+      // Connections that arrive while the heap is full.
+      List<Socket> during = new ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          Socket s = connect(child.tcp());
+          during.add(s);
+          s.getOutputStream().write(NULL_CALL);
+        }
+        Thread.sleep(2_500);
+      } finally {
+        for (Socket s : during) {
+          s.close();
+        }
+      }
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+          .isTrue();
+    }
+  }
+
+  @Test
+  void aThreadThatCannotStartEndsNoAccepting() throws Exception {
+    // An address space of about 600 MB leaves room for a dozen 8 MiB thread stacks.
+    try (ChildJvm child = ChildJvm.start(List.of("--as=600000000"), List.of("-Xmx32m",
+        "-Xss8m", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=32m",
+        "-XX:+UseSerialGC"), "--max-connections", "100000")) {
+      List<Socket> flood = new ArrayList<>();
+      int answered = 0;
+      try {
+        for (int i = 0; i < 40; i++) {
+          Socket s = connect(child.tcp());
+          flood.add(s);
+          s.setSoTimeout(5_000);
+          s.getOutputStream().write(NULL_CALL);
+        }
+        for (Socket s : flood) {
+          try {
+            RawWire.readRecord(s);
+            answered++;
+          } catch (IOException e) {
+            // Its thread could not start: closed.
+          }
+        }
+      } finally {
+        for (Socket s : flood) {
+          s.close();
+        }
+      }
+      assertThat(child.stderr()).contains("unable to create native thread");
+      assertThat(answered).as("connections served within the limit").isPositive();
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+          .isTrue();
+    }
+  }
+
+  @Test
+  void connectionsBeyondTheDefaultLimitAreClosedAtOnce() throws Exception {
+    try (ChildJvm child = ChildJvm.start(List.of("--nofile=160"), List.of("-Xmx64m"))) {
+      List<Socket> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < 200; i++) {
+          open.add(connect(child.tcp()));
+        }
+        // The server keeps descriptors in reserve: the last ones are refused, not left queued.
+        Socket last = open.get(open.size() - 1);
+        last.setSoTimeout(10_000);
+        assertThat(RawWire.readOrTimeout(last.getInputStream()))
+            .as("closed by the server, stderr: %s", child.stderr()).isEqualTo(-1);
+        Socket first = open.get(0);
+        first.setSoTimeout(10_000);
+        first.getOutputStream().write(NULL_CALL);
+        RawWire.assertReply(RawWire.readRecord(first), new Reply.Success(0x5151,
+            OpaqueAuth.NONE));
+      } finally {
+        for (Socket s : open) {
+          s.close();
+        }
+      }
+      assertThat(child.stderr()).contains("WARNING").contains("refus");
+    }
+  }
+
+  private static Socket connect(InetSocketAddress address) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(address, 10_000);
+      return s;
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Whether a NULL call on a new connection is answered within {@code seconds}, retrying. */
+  private static boolean nullCall(InetSocketAddress address, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = connect(address)) {
+        s.setSoTimeout(2_000);
+        s.getOutputStream().write(NULL_CALL);
+        RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(0x5151, OpaqueAuth.NONE));
+        return true;
+      } catch (IOException e) {
+        Thread.sleep(200);
+      }
+    }
+    return false;
+  }
+}

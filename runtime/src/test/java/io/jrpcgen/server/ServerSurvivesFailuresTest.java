@@ -1,0 +1,179 @@
+package io.jrpcgen.server;
+
+import static io.jrpcgen.server.RawWire.call;
+import static io.jrpcgen.server.RawWire.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrpcgen.interop.NativeTools;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.Reply;
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Failures in this JVM that the server must outlive: an error no procedure catches, descriptors
+ * running out, sockets that cannot be bound; and what its threads and sockets are.
+ */
+class ServerSurvivesFailuresTest {
+  private static final int PROGRAM = 0x2000_5555;
+  private static final int OOM = 1;
+
+  private final TestProgram prog = new TestProgram();
+  @RegisterExtension
+  final CapturedLog log = new CapturedLog();
+
+  @Test
+  void anErrorOutsideTheProcedureClosesOnlyItsConnection() throws Exception {
+    // A result codec that runs out of memory: past the procedure, in the connection's own code.
+    XdrCodec<Integer> failing = XdrCodec.of((out, v) -> {
+      throw new OutOfMemoryError("no memory for the reply (expected by the test)");
+    }, in -> in.readInt());
+    ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
+        .procedure(Procedure.of(OOM, "OOM", XdrCodec.VOID, failing, (call, v) -> 1))
+        .build();
+    try (RpcServer server = prog.server().program(program).tcp(0).start();
+        Socket bystander = RawWire.connect(server); Socket victim = RawWire.connect(server)) {
+      RawWire.send(victim, record(call(1, PROGRAM, 1, OOM)));
+      RawWire.assertClosedByServer(victim);
+      RawWire.send(bystander, record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0)));
+      RawWire.assertReply(RawWire.readRecord(bystander), new Reply.Success(2, OpaqueAuth.NONE));
+      RawWire.assertServes(server);
+      assertThat(warnings()).containsExactly("closing the connection from /127.0.0.1:"
+          + victim.getLocalPort() + ": java.lang.OutOfMemoryError: no memory for the reply"
+          + " (expected by the test); going on");
+    }
+  }
+
+  @Test
+  void acceptingComesBackWhenThisProcessHasDescriptorsAgain() throws Exception {
+    Path prlimit = NativeTools.findTool("prlimit");
+    if (prlimit == null) {
+      NativeTools.skipLoudly("prlimit (util-linux) is not installed: test skipped");
+    }
+    String pid = Long.toString(ProcessHandle.current().pid());
+    try (RpcServer server = prog.server().tcp(0).maxConnections(100_000).start()) {
+      RawWire.assertServes(server);
+      List<Socket> flood = new ArrayList<>();
+      String[] soft = limits(prlimit, pid);
+      long open = countOpenDescriptors();
+      try {
+        // Room for a few connections only: the server's accepts run out of descriptors.
+        run(prlimit.toString(), "--pid", pid, "--nofile=" + (open + 24) + ":" + soft[1]);
+        for (int i = 0; i < 40; i++) {
+          try {
+            flood.add(RawWire.connect(server));
+          } catch (IOException e) {
+            break;
+          }
+        }
+        RawWire.awaitTrue("a failed accept reported", () -> warnings().stream()
+            .anyMatch(w -> w.startsWith("cannot accept TCP connections on")));
+      } finally {
+        for (Socket s : flood) {
+          s.close();
+        }
+        run(prlimit.toString(), "--pid", pid, "--nofile=" + soft[0] + ":" + soft[1]);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (true) {
+        try {
+          RawWire.assertServes(server);
+          break;
+        } catch (IOException e) {
+          assertThat(System.nanoTime()).as("served again within 20 s").isLessThan(deadline);
+          Thread.sleep(200);
+        }
+      }
+    }
+  }
+
+  @Test
+  void socketsThatCannotBeBoundAreAllReleased() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, RawWire.LOOPBACK)) {
+      port = probe.getLocalPort();
+    }
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(RawWire.LOOPBACK,
+        port))) {
+      assertThatThrownBy(() -> prog.server().tcp(port).udp(port).start())
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessage("cannot bind the server's sockets")
+          .hasCauseInstanceOf(BindException.class);
+    }
+    // The TCP listener bound before the UDP socket failed was closed again.
+    try (ServerSocket again = new ServerSocket(port, 1, RawWire.LOOPBACK);
+        RpcServer server = prog.server().tcp(0).start()) {
+      assertThatThrownBy(() -> prog.server().tcp(server.tcpPort()).start())
+          .isInstanceOf(UncheckedIOException.class);
+      assertThat(again.getLocalPort()).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void theServerHasThePortsAndAddressAskedForAndDaemonThreads() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, RawWire.LOOPBACK)) {
+      port = probe.getLocalPort();
+    }
+    try (RpcServer tcp = prog.server().tcp(port).start();
+        RpcServer udp = prog.server().udp(0).start()) {
+      assertThat(tcp.tcpPort()).isEqualTo(port);
+      assertThat(tcp.bindAddress()).isEqualTo(RawWire.LOOPBACK);
+      assertThat(udp.bindAddress()).isEqualTo(RawWire.LOOPBACK);
+      assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals(
+          "jrpcgen-tcp-accept-" + port) || t.getName().equals("jrpcgen-udp-" + udp.udpPort()))
+          .hasSize(2).allMatch(Thread::isDaemon);
+    }
+  }
+
+  @Test
+  void aSmallDatagramDoesNotShortenTheNextAndCallsWarnOfNothing() throws IOException {
+    try (RpcServer server = prog.server().udp(0).start(); DatagramSocket s = RawWire.udpSocket()) {
+      RawWire.send(s, server, call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
+      RawWire.assertReply(RawWire.receive(s), new Reply.Success(1, OpaqueAuth.NONE));
+      RawWire.send(s, server, call(2, TestProgram.PROGRAM, TestProgram.V2, TestProgram.ECHO,
+          out -> out.writeString("sixteen bytes!!!", TestProgram.ECHO_BOUND)));
+      assertThat(RawWire.results(RawWire.receive(s), 2).readString(TestProgram.ECHO_BOUND))
+          .isEqualTo("sixteen bytes!!!");
+      assertThat(warnings()).isEmpty();
+    }
+  }
+
+  private List<String> warnings() {
+    return log.messages(Level.WARNING);
+  }
+
+  /** This process's soft and hard descriptor limits, as prlimit prints them. */
+  private static String[] limits(Path prlimit, String pid) throws Exception {
+    return run(prlimit.toString(), "--pid", pid, "--nofile", "--noheadings", "--output",
+        "SOFT,HARD").trim().split("\\s+");
+  }
+
+  private static long countOpenDescriptors() throws IOException {
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
+    return out;
+  }
+}

@@ -48,7 +48,10 @@ public final class SquareDemo {
             + udp.rpcClient().retryInterval().toSeconds() + " s until the timeout)");
       }
 
-      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s.
+      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s. The slow
+      // server registers the same program: the first one leaves first, since a live
+      // registration is never taken over.
+      server.close();
       try (RpcServer slow = SquareServer.start(0, Duration.ofSeconds(3),
               portmapper.localAddress());
           SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(

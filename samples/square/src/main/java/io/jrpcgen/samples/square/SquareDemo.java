@@ -48,9 +48,12 @@ public final class SquareDemo {
             + udp.rpcClient().retryInterval().toSeconds() + " s until the timeout)");
       }
 
-      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s. It is called
-      // by its port: registering it would take the live server's place, which is refused.
-      try (RpcServer slow = SquareServer.unregistered(0, Duration.ofSeconds(3)).start();
+      // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s. The slow
+      // server registers the same program: the first one leaves first, since a live
+      // registration is never taken over.
+      server.close();
+      try (RpcServer slow = SquareServer.start(0, Duration.ofSeconds(3),
+              portmapper.localAddress());
           SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
               RpcChannel.tcp(new InetSocketAddress("127.0.0.1", slow.tcpPort())))) {
         client.withTimeout(Duration.ofSeconds(1)).squareproc(new SquareIn(5));

@@ -28,16 +28,14 @@ public final class SquareServer {
 
   /** The server {@link #start} starts, to be configured further. */
   static RpcServer.Builder builder(int port, Duration sleep, InetSocketAddress portmapper) {
-    return unregistered(port, sleep).registrar(PortmapRegistrar.at(portmapper).orEmbedded());
-  }
-
-  /** A square server on {@code port} whose replies wait {@code sleep}, known to no portmapper. */
-  static RpcServer.Builder unregistered(int port, Duration sleep) {
     SquareProg.SquareVers square = in -> {
       pause(sleep);
       return new SquareOut(in.arg1() * in.arg1());
     };
-    return RpcServer.builder().program(SquareProg.bindSquareVers(square)).port(port);
+    return RpcServer.builder()
+        .program(SquareProg.bindSquareVers(square))
+        .port(port)
+        .registrar(PortmapRegistrar.at(portmapper).orEmbedded());
   }
 
   public static void main(String[] args) throws InterruptedException {

@@ -10,10 +10,33 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Generates the Java files of a resolved schema: deterministic, one emitter per construct. */
 public final class JavaGenerator {
+  private static final Pattern TRAILING_SPACE = Pattern.compile("[ \t]+$", Pattern.MULTILINE);
+  private static final Pattern ONE_LINE_JAVADOC =
+      Pattern.compile("^( *)/\\*\\*\n *\\* ([^\n]*)\n *\\*/$", Pattern.MULTILINE);
+  private static final int MAX_COLUMNS = 100;
+
   private JavaGenerator() {}
+
+  /**
+   * The source of {@code file} as written: without the space a wrap point ($Z) that wraps leaves
+   * at the end of a line, and with a Javadoc of one line on one line, as people write it.
+   */
+  public static String toSource(JavaFile file) {
+    String source = TRAILING_SPACE.matcher(file.toString()).replaceAll("");
+    Matcher m = ONE_LINE_JAVADOC.matcher(source);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String oneLine = m.group(1) + "/** " + m.group(2) + " */";
+      m.appendReplacement(out, Matcher.quoteReplacement(
+          oneLine.length() <= MAX_COLUMNS ? oneLine : m.group()));
+    }
+    return m.appendTail(out).toString();
+  }
 
   /** The per-file constants class name, e.g. {@code NfsProtConstants} for nfs_prot.x. */
   public static String constantsClassName(String file) {
@@ -28,7 +51,11 @@ public final class JavaGenerator {
   /** The Java files for {@code schema}. */
   public static List<JavaFile> generate(Schema schema, GenerateOptions options) {
     String pkg = options.packageName();
-    TypeMapper types = new TypeMapper(pkg);
+    Set<String> intConstants = new HashSet<>();
+    schema.constants().stream().filter(Schema.Constant::fitsInt)
+        .forEach(c -> intConstants.add(c.name()));
+    TypeMapper types = new TypeMapper(pkg, ClassName.get(pkg,
+        constantsClassName(schema.file())), intConstants);
     StructEmitter structs = new StructEmitter(types);
     List<TypeSpec> specs = new ArrayList<>();
     ConstantsEmitter constants = new ConstantsEmitter(types);

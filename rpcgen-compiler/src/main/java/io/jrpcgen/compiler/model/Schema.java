@@ -37,17 +37,17 @@ public record Schema(String file, List<Constant> constants, List<NamedType> type
   /** A typedef kept as a named codec, e.g. {@code typedef opaque nfs_fh4<128>}. */
   public record Typedef(String name, String javaName, XdrType type, SourcePos pos) {}
 
-  /** A program with its versions. */
+  /** A program with its versions; {@code numberLiteral} is its number as written, or null. */
   public record Program(String name, String javaName, int number, List<Version> versions,
-      SourcePos pos) {}
+      SourcePos pos, String numberLiteral) {}
 
-  /** A program version with its procedures. */
+  /** A program version with its procedures; {@code numberLiteral} as for a program. */
   public record Version(String name, String javaName, int number, List<Procedure> procedures,
-      SourcePos pos) {}
+      SourcePos pos, String numberLiteral) {}
 
-  /** A procedure: its parameters (none for void) and result. */
+  /** A procedure: its parameters (none for void) and result; {@code numberLiteral} as above. */
   public record Procedure(String name, String javaName, int number, List<Parameter> parameters,
-      XdrType result, SourcePos pos) {}
+      XdrType result, SourcePos pos, String numberLiteral) {}
 
   /** A procedure parameter. */
   public record Parameter(String javaName, XdrType type) {}

@@ -165,10 +165,11 @@ final class StructEmitter {
     CodeBlock.Builder opening = CodeBlock.builder().add("s");
     String separator = name.simpleName() + "[";
     for (NamedType.Field f : values(fields)) {
-      opening.add(".append($S).append(n.$N())", separator + f.javaName() + "=", f.javaName());
+      opening.add("$Z.append($S)$Z.append(n.$N())", separator + f.javaName() + "=",
+          f.javaName());
       separator = ", ";
     }
-    opening.add(".append($S)", separator + tail(fields).javaName() + "=");
+    opening.add("$Z.append($S)", separator + tail(fields).javaName() + "=");
     return MethodSpec.methodBuilder("toString")
         .addJavadoc("This list as records print, up to {@code LinkedNodes.TO_STRING_NODES}"
             + " nodes.\n")
@@ -235,7 +236,7 @@ final class StructEmitter {
     }
     // A few arguments fill a line; more read best one per line. The statement indents them.
     boolean onePerLine = fields.size() > 2;
-    CodeBlock.Builder args = CodeBlock.builder().add(onePerLine ? "\n" : "");
+    CodeBlock.Builder args = CodeBlock.builder().add(onePerLine ? "\n" : "$Z");
     for (int i = 0; i < fields.size(); i++) {
       NamedType.Field f = fields.get(i);
       args.add(f == tail ? CodeBlock.of("null") : types.decode(f.type()));

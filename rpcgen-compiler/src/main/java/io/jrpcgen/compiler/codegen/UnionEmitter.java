@@ -24,9 +24,11 @@ import javax.lang.model.element.Modifier;
  */
 final class UnionEmitter {
   private final TypeMapper types;
+  private final ValueChecks checks;
 
   UnionEmitter(TypeMapper types) {
     this.types = types;
+    this.checks = new ValueChecks(types);
   }
 
   TypeSpec emit(NamedType.Union union) {
@@ -87,6 +89,7 @@ final class UnionEmitter {
         .addSuperinterface(unionName)
         .addJavadoc(armDoc(union, arm))
         .recordConstructor(constructor.build());
+    CodeBlock.Builder checked = CodeBlock.builder();
     if (!keepsDiscriminant) {
       record.addMethod(MethodSpec.methodBuilder(disc.javaName())
           .addAnnotation(Override.class)
@@ -95,9 +98,15 @@ final class UnionEmitter {
           .addStatement("return $L", literal(union, arm.values().get(0)))
           .build());
     } else if (!isBool(disc.type()) || arm.isDefault()) {
+      checked.add(check(union, arm));
+    }
+    if (arm.field() != null) {
+      checked.add(checks.statements(List.of(arm.field())));
+    }
+    if (!checked.isEmpty()) {
       record.addMethod(MethodSpec.compactConstructorBuilder()
           .addModifiers(Modifier.PUBLIC)
-          .addCode(check(union, arm))
+          .addCode(checked.build())
           .build());
     }
     return record.build();

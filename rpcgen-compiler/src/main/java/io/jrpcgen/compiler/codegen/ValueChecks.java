@@ -45,7 +45,7 @@ final class ValueChecks {
       Check check = check(f.type(), value, f.javaName(), names);
       switch (check.kind()) {
         case NONE -> { }
-        case NON_NULL -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, value,
+        case NON_NULL -> code.addStatement("$T.requireNonNull($L,$W$S)", Objects.class, value,
             f.javaName());
         case CHECKS -> code.addStatement("$L", check.expression());
         case REPLACES -> code.addStatement("$L = $L", value, check.expression());
@@ -59,11 +59,11 @@ final class ValueChecks {
       return p.kind() == XdrType.Primitive.Kind.QUADRUPLE ? nonNull() : none();
     } else if (t instanceof XdrType.Opaque o) {
       if (o.fixed()) {
-        return checks("$T.fixedOpaque($L, $L, $S)", XDR_CHECKS, value, types.bound(o),
+        return checks("$T.fixedOpaque($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(o),
             component);
       }
       return o.size() == XdrType.UNBOUNDED ? nonNull()
-          : checks("$T.opaque($L, $L, $S)", XDR_CHECKS, value, types.bound(o), component);
+          : checks("$T.opaque($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(o), component);
     } else if (t instanceof XdrType.Text s) {
       return s.bound() == XdrType.UNBOUNDED ? nonNull()
           : checks("$T.string($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(s), component);

@@ -104,9 +104,65 @@ class XdrChecksTest {
     assertThat(decoded.toArray()).isNotSameAs(decoded.toArray());
   }
 
+  /** A node of a linked list, as generated records are. */
+  private record Link(int value, Link next) {
+    static Link of(int... values) {
+      Link head = null;
+      for (int i = values.length - 1; i >= 0; i--) {
+        head = new Link(values[i], head);
+      }
+      return head;
+    }
+  }
+
+  private static boolean same(Link a, Link b) {
+    return LinkedNodes.equals(a, b, Link::next, (x, y) -> x.value() == y.value());
+  }
+
+  private static int hash(Link head) {
+    return LinkedNodes.hashCode(head, Link::next, Link::value);
+  }
+
+  private static String print(Link head) {
+    return LinkedNodes.toString(head, Link::next,
+        (s, n) -> s.append("Link[value=").append(n.value()).append(", next="));
+  }
+
+  @Test
+  void linkedNodesCompareNodeByNode() {
+    assertThat(same(Link.of(1, 2, 3), Link.of(1, 2, 3))).isTrue();
+    assertThat(same(Link.of(1, 2, 3), Link.of(1, 2, 4))).isFalse();
+    assertThat(same(Link.of(1, 2, 3), Link.of(1, 2))).isFalse();
+    assertThat(same(Link.of(1, 2), Link.of(1, 2, 3))).isFalse();
+    assertThat(same(Link.of(1), null)).isFalse();
+    assertThat(same(null, null)).isTrue();
+    Link tail = Link.of(2, 3);
+    assertThat(same(new Link(1, tail), new Link(1, tail))).isTrue();
+  }
+
+  @Test
+  void linkedNodesHashInOrder() {
+    assertThat(hash(Link.of(1, 2, 3))).isEqualTo(hash(Link.of(1, 2, 3)))
+        .isEqualTo((31 * 1 + 2) * 31 + 3);
+    assertThat(hash(Link.of(1, 2))).isNotEqualTo(hash(Link.of(2, 1)));
+    assertThat(hash(null)).isZero();
+  }
+
+  @Test
+  void linkedNodesPrintAsRecordsUpToALimit() {
+    assertThat(print(Link.of(1, 2))).isEqualTo("Link[value=1, next=Link[value=2, next=null]]");
+    assertThat(print(null)).isEqualTo("null");
+    int[] hundred = new int[LinkedNodes.TO_STRING_NODES];
+    assertThat(print(Link.of(hundred))).endsWith("next=null" + "]".repeat(100));
+    int[] more = new int[LinkedNodes.TO_STRING_NODES + 2];
+    assertThat(print(Link.of(more)))
+        .startsWith("Link[value=0, next=Link[value=0, next=")
+        .endsWith("Link[value=0, next=... 2 more" + "]".repeat(100))
+        .hasSize(100 * "Link[value=0, next=".length() + "... 2 more".length() + 100);
+  }
+
   @Test
   void linkedNodesViewAChainAsAList() {
-    record Link(int value, Link next) {}
     Link chain = new Link(1, new Link(2, new Link(3, null)));
     List<Link> list = LinkedNodes.asList(chain, Link::next);
     assertThat(list).hasSize(3);

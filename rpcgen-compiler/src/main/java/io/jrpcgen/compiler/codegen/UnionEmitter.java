@@ -1,6 +1,5 @@
 package io.jrpcgen.compiler.codegen;
 
-import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_DECODER;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_ENCODER;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_EXCEPTION;

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * name that Java or the generated code already uses in its scope gets a trailing {@code _}
  * ({@code hashCode_}, {@code CODEC_}, {@code withSize_} beside {@code size}); a program, version
  * or procedure number whose name a type in scope would hide gets {@code _PROGRAM},
- * {@code _VERSION} or {@code _PROCEDURE}. Two {@code .x} names that still map to one Java name are an error.
+ * {@code _VERSION} or {@code _PROCEDURE}. Two {@code .x} names that still map to one Java name
+ * are an error.
  */
 public final class Naming {
   /** Records with this many components or more get a {@code withX} method per component. */

@@ -3,10 +3,8 @@ package io.jrpcgen.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jrpcgen.conformance.gen.Arrays;
 import io.jrpcgen.conformance.gen.ConformanceProg.ConformanceV1;
 import io.jrpcgen.conformance.gen.ConformanceProg.ConformanceV1Client;
-import io.jrpcgen.conformance.gen.Opaques;
 import io.jrpcgen.conformance.gen.Point;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
@@ -32,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The generated client refuses to encode a value beyond its {@code .x} bound, with an error that
  * names the bound, and sends nothing: the first call a listening peer receives afterwards is the
  * next good one. (libtirpc's encoders refuse such values too, after writing part of the call.)
+ * Records refuse such values already when they are made, with the same message.
  */
 class JavaClientBoundsTest {
   private static final int RECEIVE_TIMEOUT_MILLIS = 5_000;
@@ -48,17 +47,22 @@ class JavaClientBoundsTest {
       // The bound counts bytes, as C does: seven two-byte characters are 14.
       assertRefused(() -> v1.echoName("ééééééé"),
           "string of 14 bytes exceeds its bound of 12");
+      // A record refuses such a value already when it is made, with the encoder's message.
       List<Point> four = List.of(new Point(1, 1), new Point(2, 2), new Point(3, 3),
           new Point(4, 4));
-      Arrays tooMany = new Arrays(ConformanceValues.ARRAYS_EMPTY.pair(), four, List.of(),
-          List.of(), ConformanceValues.ARRAYS_EMPTY.wide(), List.of());
-      assertRefused(() -> v1.echoArrays(tooMany),
-          "array of 4 elements exceeds its bound of 3");
-      Opaques a = ConformanceValues.OPAQUES_A;
-      Opaques tooLong = new Opaques(a.one(), a.two(), a.three(), a.four(), a.five(), a.var_(),
-          Opaque.fromHex("0102030405060708"), a.any());
-      assertRefused(() -> v1.echoOpaques(tooLong),
-          "opaque of 8 bytes exceeds its bound of 7");
+      assertThatThrownBy(() -> ConformanceValues.ARRAYS_EMPTY.withSome(four))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("some: array of 4 elements exceeds its bound of 3");
+      assertThatThrownBy(() -> ConformanceValues.ARRAYS_EMPTY.withNames(List.of("abcdefghijklm")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("names: string of 13 bytes exceeds its bound of 12");
+      assertThatThrownBy(() -> ConformanceValues.OPAQUES_A.withData(
+              Opaque.fromHex("0102030405060708")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("data: opaque of 8 bytes exceeds its bound of 7");
+      assertThatThrownBy(() -> v1.echoTriple(1, "abcdefghijklm", new Point(0, 0)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("arg2: string of 13 bytes exceeds its bound of 12");
 
       v1.rpcClient().callBatched(ConformanceV1.PING, XdrCodec.VOID, null);
       v1.rpcClient().flush();

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The compiler: {@code .x} files in, Java files out. Each file is preprocessed, parsed, resolved
@@ -31,8 +30,6 @@ import java.util.regex.Pattern;
  * are not rewritten, so builds stay incremental. Reentrant: no static state.
  */
 public final class Compiler {
-  private static final Pattern TRAILING_SPACE = Pattern.compile("[ \t]+$", Pattern.MULTILINE);
-
   private Compiler() {}
 
   /** Compiles and writes what changed. */
@@ -83,8 +80,7 @@ public final class Compiler {
       for (JavaFile f : JavaGenerator.generate(schema, names,
           new GenerateOptions(pkg, options.emit(), options.defaultTimeout()))) {
         Path path = Path.of(f.packageName().replace('.', '/'), f.typeSpec().name() + ".java");
-        // A wrap point ($Z) that wraps leaves the space before it at the end of the line.
-        files.put(path, TRAILING_SPACE.matcher(f.toString()).replaceAll(""));
+        files.put(path, JavaGenerator.toSource(f));
       }
     }
     return new CompileResult(diagnostics.list(), sourceLines,

@@ -1,7 +1,6 @@
 package io.jrpcgen.xdr;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -174,9 +173,7 @@ public final class XdrDecoder {
     for (int i = 0; i < count; i++) {
       items[i] = codec.decode(this);
     }
-    @SuppressWarnings("unchecked")
-    List<T> list = (List<T>) Collections.unmodifiableList(Arrays.asList(items));
-    return list;
+    return new ImmutableArrayList<>(items);
   }
 
   private Opaque readPadded(int length) {

@@ -180,17 +180,14 @@ public final class XdrEncoder {
   /** {@code opaque[length]}: exactly {@code length} bytes, padded. */
   public void writeFixedOpaque(Opaque value, int length) {
     nonNull(value, "opaque");
-    if (value.length() != length) {
-      throw new XdrException(
-          "fixed opaque needs exactly " + length + " bytes, got " + value.length());
-    }
+    failIf(XdrChecks.fixedOpaqueMismatch(value.length(), length));
     writePadded(value);
   }
 
   /** {@code opaque<maxLength>}: a length, the bytes, padding. */
   public void writeVariableOpaque(Opaque value, int maxLength) {
     nonNull(value, "opaque");
-    checkBound("opaque", value.length(), maxLength);
+    failIf(XdrChecks.exceeds("opaque", value.length(), maxLength));
     writeInt(value.length());
     writePadded(value);
   }
@@ -213,7 +210,7 @@ public final class XdrEncoder {
   /** Writes any string, in two passes: its exact length and bound check first, then its bytes. */
   private void writeEncoded(String value, int maxLength) {
     int length = XdrStrings.byteLength(value);
-    checkBound("string", length, maxLength);
+    failIf(XdrChecks.exceeds("string", length, maxLength));
     int total = padded(length);
     ensure(4 + total);
     setInt(buf, pos, length);
@@ -252,10 +249,7 @@ public final class XdrEncoder {
   /** {@code T[length]}: exactly {@code length} elements, no count on the wire. */
   public <T> void writeFixedArray(List<T> values, int length, XdrCodec<T> codec) {
     nonNull(values, "array");
-    if (values.size() != length) {
-      throw new XdrException(
-          "fixed array needs exactly " + length + " elements, got " + values.size());
-    }
+    failIf(XdrChecks.fixedArrayMismatch(values.size(), length));
     for (T value : values) {
       codec.encode(this, value);
     }
@@ -264,7 +258,7 @@ public final class XdrEncoder {
   /** {@code T<maxLength>}: a count, then the elements. */
   public <T> void writeVariableArray(List<T> values, int maxLength, XdrCodec<T> codec) {
     nonNull(values, "array");
-    checkBound("array", values.size(), maxLength);
+    failIf(XdrChecks.exceeds("array", values.size(), maxLength));
     writeInt(values.size());
     for (T value : values) {
       codec.encode(this, value);
@@ -364,11 +358,9 @@ public final class XdrEncoder {
     return out;
   }
 
-  private static void checkBound(String what, int length, int maxLength) {
-    if (length > maxLength) {
-      throw new XdrException(
-          what + " of " + length + (what.equals("array") ? " elements" : " bytes")
-              + " exceeds its bound of " + maxLength);
+  private static void failIf(String error) {
+    if (error != null) {
+      throw new XdrException(error);
     }
   }
 

@@ -28,13 +28,17 @@ final class ConstantsEmitter {
    */
   private static String literal(Schema.Constant c) {
     String written = c.literal();
-    boolean hexOrOctal = written != null
-        && written.replaceFirst("^-", "").matches("0[0-7]+|0[xX]\\p{XDigit}+");
-    if (hexOrOctal) {
+    if (isHexOrOctal(written)) {
       return written;
     }
     return c.number().bitLength() < Long.SIZE ? c.number().toString()
         : "0x" + Long.toHexString(c.number().longValue());
+  }
+
+  /** Whether the .x wrote a number (possibly null: not a literal) in hex or octal. */
+  static boolean isHexOrOctal(String written) {
+    return written != null
+        && written.replaceFirst("^-", "").matches("0[0-7]+|0[xX]\\p{XDigit}+");
   }
 
   TypeSpec constants(ClassName name, Schema schema) {

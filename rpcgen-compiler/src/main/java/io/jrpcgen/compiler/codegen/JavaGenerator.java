@@ -8,17 +8,45 @@ import io.jrpcgen.compiler.model.Schema;
 import io.jrpcgen.compiler.naming.Names;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Generates the Java files of a resolved schema: deterministic, one emitter per construct. */
 public final class JavaGenerator {
+  private static final Pattern TRAILING_SPACE = Pattern.compile("[ \t]+$", Pattern.MULTILINE);
+  private static final Pattern ONE_LINE_JAVADOC =
+      Pattern.compile("^( *)/\\*\\*\n *\\* ([^\n]*)\n *\\*/$", Pattern.MULTILINE);
+  private static final int MAX_COLUMNS = 100;
+
   private JavaGenerator() {}
+
+  /**
+   * The source of {@code file} as written: without the space a wrap point ($Z) that wraps leaves
+   * at the end of a line, and with a Javadoc of one line on one line, as people write it.
+   */
+  public static String toSource(JavaFile file) {
+    String source = TRAILING_SPACE.matcher(file.toString()).replaceAll("");
+    Matcher m = ONE_LINE_JAVADOC.matcher(source);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String oneLine = m.group(1) + "/** " + m.group(2) + " */";
+      m.appendReplacement(out, Matcher.quoteReplacement(
+          oneLine.length() <= MAX_COLUMNS ? oneLine : m.group()));
+    }
+    return m.appendTail(out).toString();
+  }
 
   /** The Java files for {@code schema}, with the names the naming pass gave it. */
   public static List<JavaFile> generate(Schema schema, Names names, GenerateOptions options) {
     String pkg = options.packageName();
+    Map<String, Schema.Constant> intConstants = schema.constants().stream()
+        .filter(Schema.Constant::fitsInt)
+        .collect(Collectors.toMap(Schema.Constant::name, c -> c, (a, b) -> a));
     // A class of the package named like a class the code refers to from elsewhere (String,
     // Override, List, Opaque) would hide it: both are then written qualified.
-    TypeMapper types = new TypeMapper(pkg, names, names.topLevelTypes().stream()
+    TypeMapper types = new TypeMapper(pkg, names, intConstants, names.topLevelTypes().stream()
         .filter(RuntimeNames::hidesAReferencedClass).toArray(String[]::new));
     StructEmitter structs = new StructEmitter(types);
     List<TypeSpec> specs = new ArrayList<>();

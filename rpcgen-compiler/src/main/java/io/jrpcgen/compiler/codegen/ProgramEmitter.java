@@ -48,17 +48,17 @@ final class ProgramEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc(Docs.cite("program " + program.name(), program.pos()))
         .addField(intConstant(names.number(program), program.number(),
-            "The program number."))
+            program.numberLiteral(), "The program number."))
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (Schema.Version v : program.versions()) {
-      type.addField(intConstant(names.number(v), v.number(),
+      type.addField(intConstant(names.number(v), v.number(), v.numberLiteral(),
           "The number of version {@code " + v.name() + "}."));
     }
     if (options.emit().contains(Emit.CLIENT)) {
       type.addField(FieldSpec.builder(DURATION, "DEFAULT_TIMEOUT", Modifier.PUBLIC,
               Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("How long a call of a new client waits for its reply.\n")
-          .initializer("$T.ofMillis($L)", DURATION, options.defaultTimeout().toMillis())
+          .initializer(duration(options.defaultTimeout()))
           .build());
     }
     for (Schema.Version v : program.versions()) {
@@ -92,7 +92,7 @@ final class ProgramEmitter {
         .addJavadoc("Version {@code $L} of {@code $L}:\nwhat a server implements and a client"
             + " calls.\n", v.name(), program.name());
     for (Schema.Procedure p : v.procedures()) {
-      type.addField(intConstant(names.number(p), p.number(),
+      type.addField(intConstant(names.number(p), p.number(), p.numberLiteral(),
           "The number of procedure {@code " + p.name() + "}."));
     }
     for (Schema.Procedure p : v.procedures()) {
@@ -283,9 +283,19 @@ final class ProgramEmitter {
         .build();
   }
 
-  private static FieldSpec intConstant(String name, int value, String javadoc) {
-    String literal = Integer.compareUnsigned(value, 0xffff) > 0
-        ? "0x" + Integer.toHexString(value) : Integer.toString(value);
+  /** {@code Duration.ofSeconds(25)}, or {@code ofMillis} when it is no whole number of seconds. */
+  private static CodeBlock duration(java.time.Duration d) {
+    return d.toMillis() % 1000 == 0 ? CodeBlock.of("$T.ofSeconds($L)", DURATION, d.toSeconds())
+        : CodeBlock.of("$T.ofMillis($L)", DURATION, d.toMillis());
+  }
+
+  /**
+   * A number as the .x wrote it ({@code 100003}, {@code 0x20000001}); a decimal past
+   * {@code Integer.MAX_VALUE}, which is no int literal in Java, as its bit pattern in hex.
+   */
+  private static FieldSpec intConstant(String name, int value, String written, String javadoc) {
+    String literal = ConstantsEmitter.isHexOrOctal(written) ? written
+        : value >= 0 ? Integer.toString(value) : "0x" + Integer.toHexString(value);
     return FieldSpec.builder(TypeName.INT, name, Modifier.PUBLIC,
             Modifier.STATIC, Modifier.FINAL)
         .addJavadoc(javadoc + "\n")

@@ -11,6 +11,8 @@ final class RuntimeNames {
   static final ClassName XDR_DECODER = ClassName.get("io.jrpcgen.xdr", "XdrDecoder");
   static final ClassName XDR_ENUM = ClassName.get("io.jrpcgen.xdr", "XdrEnum");
   static final ClassName XDR_EXCEPTION = ClassName.get("io.jrpcgen.xdr", "XdrException");
+  static final ClassName XDR_CHECKS = ClassName.get("io.jrpcgen.xdr", "XdrChecks");
+  static final ClassName LINKED_NODES = ClassName.get("io.jrpcgen.xdr", "LinkedNodes");
   static final ClassName OPAQUE = ClassName.get("io.jrpcgen.xdr", "Opaque");
   static final ClassName QUADRUPLE = ClassName.get("io.jrpcgen.xdr", "Quadruple");
   static final ClassName RPC_EXCEPTION = ClassName.get("io.jrpcgen.rpc", "RpcException");
@@ -24,7 +26,9 @@ final class RuntimeNames {
   static final ClassName PROCEDURE = ClassName.get("io.jrpcgen.server", "Procedure");
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName LIST = ClassName.get("java.util", "List");
-  static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+  static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+  static final ClassName UNARY_OPERATOR = ClassName.get("java.util.function", "UnaryOperator");
 
   private RuntimeNames() {}
 

@@ -12,18 +12,27 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.XdrType;
+import io.jrpcgen.compiler.model.Schema;
 import io.jrpcgen.compiler.naming.Names;
+import java.util.Map;
 
 /** Java types, codec expressions and encode/decode code for resolved XDR types. */
 final class TypeMapper {
   private final String packageName;
   private final Names names;
+  private final Map<String, Schema.Constant> intConstants;
   private final String[] hiding;
 
-  /** {@code hiding}: generated classes named like classes the generated code refers to. */
-  TypeMapper(String packageName, Names names, String... hiding) {
+  /**
+   * A mapper for {@code packageName}, whose bounds cite the {@code intConstants} (by .x name)
+   * when the .x wrote them so; {@code hiding}: generated classes named like classes the
+   * generated code refers to.
+   */
+  TypeMapper(String packageName, Names names, Map<String, Schema.Constant> intConstants,
+      String... hiding) {
     this.packageName = packageName;
     this.names = names;
+    this.intConstants = Map.copyOf(intConstants);
     this.hiding = hiding.clone();
   }
 
@@ -82,12 +91,12 @@ final class TypeMapper {
       return CodeBlock.of("$T.$L", XDR_CODEC, name);
     } else if (t instanceof XdrType.Opaque o) {
       return CodeBlock.of("$T.$L($L)", XDR_CODEC, o.fixed() ? "fixedOpaque" : "opaque",
-          bound(o.size()));
+          bound(o));
     } else if (t instanceof XdrType.Text s) {
-      return CodeBlock.of("$T.string($L)", XDR_CODEC, bound(s.bound()));
+      return CodeBlock.of("$T.string($L)", XDR_CODEC, bound(s));
     } else if (t instanceof XdrType.Array a) {
       return CodeBlock.of("$T.$L($L,$W$L)", XDR_CODEC, a.fixed() ? "fixedArray" : "array",
-          codec(a.element()), bound(a.size()));
+          codec(a.element()), bound(a));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("$T.optional($L)", XDR_CODEC, codec(o.element()));
     } else if (t instanceof XdrType.Void) {
@@ -110,12 +119,12 @@ final class TypeMapper {
       return CodeBlock.of("out.$L($L);\n", method, value);
     } else if (t instanceof XdrType.Opaque o) {
       return CodeBlock.of("out.$L($L,$W$L);\n",
-          o.fixed() ? "writeFixedOpaque" : "writeVariableOpaque", value, bound(o.size()));
+          o.fixed() ? "writeFixedOpaque" : "writeVariableOpaque", value, bound(o));
     } else if (t instanceof XdrType.Text s) {
-      return CodeBlock.of("out.writeString($L,$W$L);\n", value, bound(s.bound()));
+      return CodeBlock.of("out.writeString($L,$W$L);\n", value, bound(s));
     } else if (t instanceof XdrType.Array a) {
       return CodeBlock.of("out.$L($L,$W$L,$W$L);\n",
-          a.fixed() ? "writeFixedArray" : "writeVariableArray", value, bound(a.size()),
+          a.fixed() ? "writeFixedArray" : "writeVariableArray", value, bound(a),
           codec(a.element()));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("out.writeOptional($L,$W$L);\n", value, codec(o.element()));
@@ -141,12 +150,12 @@ final class TypeMapper {
       return CodeBlock.of("in.$L()", method);
     } else if (t instanceof XdrType.Opaque o) {
       return CodeBlock.of("in.$L($L)", o.fixed() ? "readFixedOpaque" : "readVariableOpaque",
-          bound(o.size()));
+          bound(o));
     } else if (t instanceof XdrType.Text s) {
-      return CodeBlock.of("in.readString($L)", bound(s.bound()));
+      return CodeBlock.of("in.readString($L)", bound(s));
     } else if (t instanceof XdrType.Array a) {
       return CodeBlock.of("in.$L($L,$W$L)", a.fixed() ? "readFixedArray" : "readVariableArray",
-          bound(a.size()), codec(a.element()));
+          bound(a), codec(a.element()));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("in.readOptional($L)", codec(o.element()));
     } else if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum) {
@@ -157,8 +166,30 @@ final class TypeMapper {
     return CodeBlock.of("$T.CODEC.decode(in)", javaType(t));
   }
 
-  /** A bound as source: a number, or {@code XdrCodec.UNBOUNDED} for {@code <>}. */
-  CodeBlock bound(int size) {
+  /**
+   * A bound as source: the constant the .x wrote ({@code NfsProtConstants.NFS_MAXNAMLEN}), a
+   * number, or {@code XdrCodec.UNBOUNDED} for {@code <>}.
+   */
+  CodeBlock bound(XdrType.Opaque o) {
+    return bound(o.size(), o.sizeConstant());
+  }
+
+  /** As {@link #bound(XdrType.Opaque)}, for a string. */
+  CodeBlock bound(XdrType.Text s) {
+    return bound(s.bound(), s.boundConstant());
+  }
+
+  /** As {@link #bound(XdrType.Opaque)}, for an array. */
+  CodeBlock bound(XdrType.Array a) {
+    return bound(a.size(), a.sizeConstant());
+  }
+
+  private CodeBlock bound(int size, String constant) {
+    Schema.Constant cited = constant == null ? null : intConstants.get(constant);
+    if (cited != null) {
+      return CodeBlock.of("$T.$N", ClassName.get(packageName, names.constantsClass()),
+          names.constant(cited));
+    }
     return size == XdrType.UNBOUNDED ? CodeBlock.of("$T.UNBOUNDED", XDR_CODEC)
         : CodeBlock.of("$L", size);
   }

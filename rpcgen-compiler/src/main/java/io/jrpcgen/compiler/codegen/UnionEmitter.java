@@ -1,6 +1,5 @@
 package io.jrpcgen.compiler.codegen;
 
-import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_CODEC;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_DECODER;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_ENCODER;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_EXCEPTION;
@@ -25,10 +24,12 @@ import javax.lang.model.element.Modifier;
 final class UnionEmitter {
   private final TypeMapper types;
   private final Names names;
+  private final ValueChecks checks;
 
   UnionEmitter(TypeMapper types) {
     this.types = types;
     this.names = types.names();
+    this.checks = new ValueChecks(types);
   }
 
   TypeSpec emit(NamedType.Union union) {
@@ -89,6 +90,7 @@ final class UnionEmitter {
         .addSuperinterface(unionName)
         .addJavadoc(armDoc(union, arm))
         .recordConstructor(constructor.build());
+    CodeBlock.Builder checked = CodeBlock.builder();
     if (!keepsDiscriminant) {
       record.addMethod(MethodSpec.methodBuilder(names.field(disc))
           .addAnnotation(Override.class)
@@ -97,9 +99,15 @@ final class UnionEmitter {
           .addStatement("return $L", literal(union, arm.values().get(0)))
           .build());
     } else if (!isBool(disc.type()) || arm.isDefault()) {
+      checked.add(check(union, arm));
+    }
+    if (arm.field() != null) {
+      checked.add(checks.statements(List.of(arm.field())));
+    }
+    if (!checked.isEmpty()) {
       record.addMethod(MethodSpec.compactConstructorBuilder()
           .addModifiers(Modifier.PUBLIC)
-          .addCode(check(union, arm))
+          .addCode(checked.build())
           .build());
     }
     return record.build();

@@ -371,6 +371,11 @@ public final class Resolver {
     return v.min(BigInteger.valueOf(XdrType.UNBOUNDED)).intValue();
   }
 
+  /** The {@code const} of this file that {@code e} names, or null: generated code cites it. */
+  private String constantName(Expr e) {
+    return e instanceof Expr.Name n && constDefs.containsKey(n.name()) ? n.name() : null;
+  }
+
   // ---- types ----------------------------------------------------------------------------
 
   private void completeEnum(NamedType.Enum type, List<EnumMember> members) {
@@ -513,14 +518,16 @@ public final class Resolver {
       switch (d.shape()) {
         case FIXED_ARRAY:
           if (opaque) {
-            return new XdrType.Opaque(true, bound(d.bound(), true));
+            return new XdrType.Opaque(true, bound(d.bound(), true), constantName(d.bound()));
           }
           diagnostics.error(d.pos(), "string '" + d.name() + "' must be declared string "
               + d.name() + "<N> or string " + d.name() + "<>");
           return new XdrType.Text(XdrType.UNBOUNDED);
         case VARIABLE_ARRAY:
           int bound = bound(d.bound(), false);
-          return opaque ? new XdrType.Opaque(false, bound) : new XdrType.Text(bound);
+          String constant = constantName(d.bound());
+          return opaque ? new XdrType.Opaque(false, bound, constant)
+              : new XdrType.Text(bound, constant);
         default:
           diagnostics.error(d.pos(), "'" + d.name() + "' must be declared " + b.type().name()
               .toLowerCase(java.util.Locale.ROOT) + " " + d.name() + "[N], <N> or <>");
@@ -531,8 +538,10 @@ public final class Resolver {
     XdrType element = typeSpec(spec, inlineName);
     return switch (d.shape()) {
       case SINGLE -> element;
-      case FIXED_ARRAY -> new XdrType.Array(element, true, bound(d.bound(), true));
-      case VARIABLE_ARRAY -> new XdrType.Array(element, false, bound(d.bound(), false));
+      case FIXED_ARRAY -> new XdrType.Array(element, true, bound(d.bound(), true),
+          constantName(d.bound()));
+      case VARIABLE_ARRAY -> new XdrType.Array(element, false, bound(d.bound(), false),
+          constantName(d.bound()));
       case OPTIONAL -> new XdrType.Optional(element);
       case VOID -> new XdrType.Void();
     };
@@ -680,10 +689,11 @@ public final class Resolver {
             + other + "')");
       }
       unique(names, "version", v.name(), v.pos());
-      versions.add(new Schema.Version(v.name(), number, procedures(v), v.pos()));
+      versions.add(new Schema.Version(v.name(), number, procedures(v), v.pos(),
+          literal(v.number())));
     }
     return new Schema.Program(p.name(), uint32(p.number(), "a program number"), versions,
-        p.pos());
+        p.pos(), literal(p.number()));
   }
 
   private List<Schema.Procedure> procedures(Definition.Version v) {
@@ -716,9 +726,14 @@ public final class Resolver {
         parameters.add(new NamedType.Field(name, type, param.pos()));
       }
       procedures.add(new Schema.Procedure(p.name(), number, parameters,
-          typeSpec(p.result(), p.name() + "_result"), p.pos()));
+          typeSpec(p.result(), p.name() + "_result"), p.pos(), literal(p.number())));
     }
     return procedures;
+  }
+
+  /** A number as the .x wrote it ({@code 0x20000001}), or null if it was a name. */
+  private static String literal(Expr e) {
+    return e instanceof Expr.Number n ? n.text() : null;
   }
 
   private void checkProgramNumbers(List<Schema.Program> programs) {

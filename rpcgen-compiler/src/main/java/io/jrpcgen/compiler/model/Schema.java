@@ -37,16 +37,19 @@ public record Schema(String file, List<Constant> constants, List<NamedType> type
   /** A typedef kept as a named codec, e.g. {@code typedef opaque nfs_fh4<128>}. */
   public record Typedef(String name, XdrType type, SourcePos pos) {}
 
-  /** A program with its versions. */
-  public record Program(String name, int number, List<Version> versions, SourcePos pos) {}
+  /** A program with its versions; {@code numberLiteral} is its number as written, or null. */
+  public record Program(String name, int number, List<Version> versions, SourcePos pos,
+      String numberLiteral) {}
 
-  /** A program version with its procedures. */
-  public record Version(String name, int number, List<Procedure> procedures, SourcePos pos) {}
+  /** A program version with its procedures; {@code numberLiteral} as for a program. */
+  public record Version(String name, int number, List<Procedure> procedures, SourcePos pos,
+      String numberLiteral) {}
 
   /**
-   * A procedure: its parameters (none for void) and result. A parameter without a name in the
-   * .x is named as rpcgen's C names it: {@code arg} alone, else {@code arg1}, {@code arg2}...
+   * A procedure: its parameters (none for void) and result; {@code numberLiteral} as for a
+   * program. A parameter without a name in the .x is named as rpcgen's C names it: {@code arg}
+   * alone, else {@code arg1}, {@code arg2}...
    */
   public record Procedure(String name, int number, List<NamedType.Field> parameters,
-      XdrType result, SourcePos pos) {}
+      XdrType result, SourcePos pos, String numberLiteral) {}
 }

@@ -39,24 +39,39 @@ public sealed interface XdrType {
     }
   }
 
-  /** {@code opaque[size]} when fixed, else {@code opaque<size>}. */
-  record Opaque(boolean fixed, int size) implements XdrType {
+  /**
+   * {@code opaque[size]} when fixed, else {@code opaque<size>}; {@code sizeConstant} is the
+   * {@code const} the size was written as, or null.
+   */
+  record Opaque(boolean fixed, int size, String sizeConstant) implements XdrType {
+    public Opaque(boolean fixed, int size) {
+      this(fixed, size, null);
+    }
+
     @Override
     public long minEncodedSize() {
       return fixed ? (size + 3L) & ~3L : 4;
     }
   }
 
-  /** {@code string<bound>}. */
-  record Text(int bound) implements XdrType {
+  /** {@code string<bound>}; {@code boundConstant} is the {@code const} it was written as, or null.
+   */
+  record Text(int bound, String boundConstant) implements XdrType {
+    public Text(int bound) {
+      this(bound, null);
+    }
+
     @Override
     public long minEncodedSize() {
       return 4;
     }
   }
 
-  /** {@code T[size]} when fixed, else {@code T<size>}. */
-  record Array(XdrType element, boolean fixed, int size) implements XdrType {
+  /**
+   * {@code T[size]} when fixed, else {@code T<size>}; {@code sizeConstant} is the {@code const}
+   * the size was written as, or null.
+   */
+  record Array(XdrType element, boolean fixed, int size, String sizeConstant) implements XdrType {
     @Override
     public long minEncodedSize() {
       return fixed ? size * element.minEncodedSize() : 4;

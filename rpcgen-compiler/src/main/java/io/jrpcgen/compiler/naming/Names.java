@@ -17,6 +17,8 @@ public final class Names {
   private final Map<Object, String> numberConstants = new IdentityHashMap<>();
   private final Map<Object, String> clients = new IdentityHashMap<>();
   private final Map<Object, String> arguments = new IdentityHashMap<>();
+  private final Map<Object, String> withers = new IdentityHashMap<>();
+  private final Map<Object, String> columns = new IdentityHashMap<>();
   private final Set<String> topLevelTypes = new TreeSet<>();
   private final String constantsClass;
   private final String typedefsClass;
@@ -44,6 +46,14 @@ public final class Names {
 
   void putArguments(Schema.Procedure procedure, String name) {
     arguments.put(procedure, name);
+  }
+
+  void putWither(NamedType.Field field, String name) {
+    withers.put(field, name);
+  }
+
+  void putColumn(NamedType.Field field, String name) {
+    columns.put(field, name);
   }
 
   private String get(Map<Object, String> map, Object key) {
@@ -77,6 +87,19 @@ public final class Names {
   /** A record component: a struct member, an arm's value, a discriminant or a parameter. */
   public String field(NamedType.Field field) {
     return get(names, field);
+  }
+
+  /**
+   * A record's copy method with another value of {@code field} ({@code withSize}); records of
+   * {@link Naming#WITHERS_FROM} components or more have one per component.
+   */
+  public String wither(NamedType.Field field) {
+    return get(withers, field);
+  }
+
+  /** The local array a linked list's decoder reads the values of {@code field} into. */
+  public String column(NamedType.Field field) {
+    return get(columns, field);
   }
 
   /** The simple name of an arm's record, nested in its union. */

@@ -8,6 +8,7 @@ import io.jrpcgen.compiler.model.XdrType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,15 +20,23 @@ import java.util.stream.Stream;
  * of Wire's and JavaPoet's {@code NameAllocator}. Rules (the README's "Names"): types UpperCamel,
  * members lowerCamel, constants and enumerators as in the {@code .x}, typedef codecs in constant
  * case, union arms after their case labels ({@code OpGetattr}, {@code Case1Or2},
- * {@code Default}). A name that Java or the generated code already uses in its scope gets a
- * trailing {@code _} ({@code hashCode_}, {@code CODEC_}); a program, version or procedure number
- * whose name a type in scope would hide gets {@code _PROGRAM}, {@code _VERSION} or
- * {@code _PROCEDURE}. Two {@code .x} names that still map to one Java name are an error.
+ * {@code Default}), a record's copy methods {@code with} and the member ({@code withSize}). A
+ * name that Java or the generated code already uses in its scope gets a trailing {@code _}
+ * ({@code hashCode_}, {@code CODEC_}, {@code withSize_} beside {@code size}); a program, version
+ * or procedure number whose name a type in scope would hide gets {@code _PROGRAM},
+ * {@code _VERSION} or {@code _PROCEDURE}. Two {@code .x} names that still map to one Java name
+ * are an error.
  */
 public final class Naming {
+  /** Records with this many components or more get a {@code withX} method per component. */
+  public static final int WITHERS_FROM = 3;
   /** Members a record component may not be named (JLS 8.10.1). */
   private static final Set<String> RECORD_RESERVED = Set.of("clone", "finalize", "getClass",
       "hashCode", "notify", "notifyAll", "toString", "wait");
+  /** A linked list's record has a static {@code asList}. */
+  private static final Set<String> STRUCT_RESERVED = union(RECORD_RESERVED, Set.of("asList"));
+  /** A linked list's decoder has these locals besides its arrays of values. */
+  private static final Set<String> DECODER_LOCALS = Set.of("in", "count", "list");
   /** {@code decode} reads a discriminant into a local beside its parameter {@code in}. */
   private static final Set<String> DISCRIMINANT_RESERVED = union(RECORD_RESERVED, Set.of("in"));
   /** Every enum has these fields. */
@@ -79,7 +88,10 @@ public final class Naming {
     }
     for (NamedType t : schema.types()) {
       if (t instanceof NamedType.Struct s) {
-        fields(s.fields(), RECORD_RESERVED);
+        record(s.fields(), STRUCT_RESERVED);
+        if (s.listTail() != null) {
+          columns(s.fields().subList(0, s.fields().size() - 1));
+        }
       } else if (t instanceof NamedType.Union u) {
         union(u);
       } else if (t instanceof NamedType.Enum e) {
@@ -105,6 +117,37 @@ public final class Naming {
     NameScope scope = new NameScope(diagnostics, false, reserved);
     for (NamedType.Field f : fields) {
       names.put(f, scope.claim(JavaNames.memberName(f.name()), f.name(), f.pos()));
+    }
+  }
+
+  /**
+   * The components of a record and, from {@link #WITHERS_FROM} components on, its copy methods
+   * {@code withX}: reserved for the components, so that a member named {@code withSize} beside
+   * one named {@code size} becomes {@code withSize_}.
+   */
+  private void record(List<NamedType.Field> fields, Set<String> reserved) {
+    if (fields.size() < WITHERS_FROM) {
+      fields(fields, reserved);
+      return;
+    }
+    Set<String> withers = new HashSet<>();
+    fields.forEach(f -> withers.add(witherName(f)));
+    fields(fields, union(reserved, withers));
+    NameScope methods = new NameScope(diagnostics, false, Set.of());
+    for (NamedType.Field f : fields) {
+      names.putWither(f, methods.claim(witherName(f), f.name(), f.pos()));
+    }
+  }
+
+  private static String witherName(NamedType.Field f) {
+    return "with" + JavaNames.capitalized(JavaNames.words(f.name()));
+  }
+
+  /** The arrays a linked list's decoder reads each value component into. */
+  private void columns(List<NamedType.Field> values) {
+    NameScope locals = new NameScope(diagnostics, false, DECODER_LOCALS);
+    for (NamedType.Field f : values) {
+      names.putColumn(f, locals.claim(names.field(f) + "Column", f.name(), f.pos()));
     }
   }
 
@@ -197,7 +240,8 @@ public final class Naming {
             : numberConstant(procedureNumbers, nested, proc.name(), "PROCEDURE", proc.pos()));
         names.put(proc, methods.claim(JavaNames.memberName(proc.name()), proc.name(),
             proc.pos()));
-        fields(proc.parameters(), PARAMETER_RESERVED);
+        // Several parameters are the components of the procedure's arguments record.
+        record(proc.parameters(), PARAMETER_RESERVED);
       }
     }
   }

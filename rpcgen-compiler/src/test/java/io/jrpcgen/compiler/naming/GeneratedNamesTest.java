@@ -98,6 +98,9 @@ class GeneratedNamesTest {
           + " struct s { string name<>; String other; int many<>; opaque op<>; };"
           + " union u switch (int d) { case 1: int a; case 2: case 3: void; };"
           + " program P { version V { s ECHO(s) = 1; } = 1; } = 1;",
+      "typedef int *maybe; struct UnaryOperator { int u; }; struct LinkedNodes { int n; };"
+          + " struct XdrChecks { int c; }; struct Arrays { int a; }; struct Objects { int o; };"
+          + " struct node { maybe opts<>; string name<4>; opaque h[2]; node *next; };",
       "enum kind { POINT = 1, OTHER = 2 }; struct point { int x; };"
           + " union u switch (kind k) { case POINT: point p; case OTHER: void; };",
       "enum k { U = 1, B = 2 }; union u switch (k d) { case U: int x; case B: void; };",
@@ -119,6 +122,27 @@ class GeneratedNamesTest {
   }
 
   /** RFC 5531's rejected_reply has an arm named like its discriminant. */
+  @Test
+  void membersNamedLikeACopyMethodOrAsListGetATrailingUnderscore() throws Exception {
+    ClassLoader loader = compile("t.x",
+        "struct node { int size; int withSize; int asList; node *next; };\n"
+        + "program P { version V { int ADD(int a, int withB, int b) = 1; } = 1; } = 1;\n");
+    Class<?> node = loader.loadClass("t.Node");
+    assertThat(recordComponents(node)).containsExactly("size", "withSize_", "asList_", "next");
+    assertThat(Arrays.stream(node.getDeclaredMethods()).filter(m -> m.getParameterCount() == 1)
+        .map(Method::getName).filter(m -> m.startsWith("with")).sorted())
+        .containsExactly("withAsList", "withNext", "withSize", "withWithSize");
+    Object made = node.getConstructors()[0].newInstance(1, 2, 3, null);
+    Object copy = node.getMethod("withSize", int.class).invoke(made, 5);
+    assertThat(node.getMethod("size").invoke(copy)).isEqualTo(5);
+    assertThat(node.getMethod("withSize_").invoke(copy)).isEqualTo(2);
+    List<?> nodes = (List<?>) node.getMethod("asList", node).invoke(null, copy);
+    assertThat(nodes).hasSize(1);
+    assertThat(nodes.get(0)).isSameAs(copy);
+    assertThat(recordComponents(loader.loadClass("t.P$AddArgs")))
+        .containsExactly("a", "withB_", "b");
+  }
+
   @Test
   void armNamedLikeItsDiscriminantRoundTrips() throws Exception {
     ClassLoader loader = compile("t.x", "enum kind { A = 7, B = 8 };\n"

@@ -1,6 +1,7 @@
 package io.jrpcgen.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.jrpcgen.transport.DeadlineInputStream;
 import io.jrpcgen.transport.Message;
 import io.jrpcgen.transport.PeerClosedException;
 import io.jrpcgen.transport.RecordMarking;

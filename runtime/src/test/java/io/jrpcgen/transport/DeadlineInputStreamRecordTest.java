@@ -1,9 +1,10 @@
-package io.jrpcgen.server;
+package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One deadline per record from its first byte; between records, none or the idle one. */
-class DeadlineInputStreamTest {
+class DeadlineInputStreamRecordTest {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
   private ServerSocket listener;
@@ -23,8 +24,8 @@ class DeadlineInputStreamTest {
 
   @BeforeEach
   void connect() throws IOException {
-    listener = new ServerSocket(0, 1, RawWire.LOOPBACK);
-    peer = new Socket(RawWire.LOOPBACK, listener.getLocalPort());
+    listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    peer = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
     socket = listener.accept();
     in = new DeadlineInputStream(socket);
   }
@@ -57,10 +58,10 @@ class DeadlineInputStreamTest {
     assertThat(in.betweenRecords()).isFalse();
     Thread.sleep(20);
     assertThatThrownBy(() -> in.read()).isInstanceOf(SocketTimeoutException.class)
-        .hasMessage("record not received in time");
+        .hasMessage("deadline passed");
     assertThatThrownBy(() -> in.read(new byte[1], 0, 1))
         .isInstanceOf(SocketTimeoutException.class)
-        .hasMessage("record not received in time");
+        .hasMessage("deadline passed");
     assertThat(in.betweenRecords()).isFalse();
   }
 
@@ -68,7 +69,7 @@ class DeadlineInputStreamTest {
   void anIdleDeadlineThatPassedTimesOutAsIdle() {
     in.awaitRecord(System.nanoTime() - 1, SECOND);
     assertThatThrownBy(() -> in.read()).isInstanceOf(SocketTimeoutException.class)
-        .hasMessage("no call within the idle timeout");
+        .hasMessage("no record within the idle timeout");
     assertThat(in.betweenRecords()).isTrue();
   }
 

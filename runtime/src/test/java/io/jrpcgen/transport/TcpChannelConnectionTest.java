@@ -36,7 +36,11 @@ class TcpChannelConnectionTest {
         Square.PROGRAM, Square.VERSION);
   }
 
-  /** {@code call} in another thread; its result or the RpcException it threw. */
+  /**
+   * {@code call} in a thread of its own (not the common pool, which may have one thread on two
+   * cores, so that a second blocking call would wait for the first); its result or the
+   * RpcException it threw.
+   */
   private static CompletableFuture<Object> inAnotherThread(Supplier<Object> call) {
     return CompletableFuture.supplyAsync(() -> {
       try {
@@ -44,7 +48,7 @@ class TcpChannelConnectionTest {
       } catch (RpcException e) {
         return e;
       }
-    });
+    }, task -> new Thread(task, "test-call").start());
   }
 
   /** Waits (bounded) until the server has read {@code calls} calls on its first connection. */

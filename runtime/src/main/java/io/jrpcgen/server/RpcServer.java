@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An ONC RPC server: serves several programs and versions over TCP and UDP.
@@ -65,6 +66,7 @@ public final class RpcServer implements AutoCloseable {
   private final ServerSocket tcp;
   private final DatagramSocket udp;
   private final DuplicateRequestCache cache;
+  private final ServerTls tls;
   private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
   private final ReentrantLock udpBusy = new ReentrantLock();
   private final List<Thread> threads = new ArrayList<>();
@@ -73,7 +75,9 @@ public final class RpcServer implements AutoCloseable {
   private volatile boolean closing;
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
-    this.dispatcher = new CallDispatcher(b.programs);
+    this.dispatcher = new CallDispatcher(b.programs,
+        b.tls == null ? java.util.Set.of() : b.tls.tlsOnlyPrograms());
+    this.tls = b.tls;
     this.idleTimeout = b.idleTimeout;
     this.maxRecordSize = b.maxRecordSize;
     this.closeGrace = b.closeGrace;
@@ -309,11 +313,23 @@ public final class RpcServer implements AutoCloseable {
         RecordReader reader = new RecordReader(input, maxRecordSize);
         OutputStream output = socket.getOutputStream();
         XdrEncoder out = new XdrEncoder(1024);
+        TlsPeer tlsPeer = null;
         while (!closing) {
           // The wait for a call and the call itself share the idle timeout: a peer cannot keep
           // the connection by sending a byte now and then.
           input.deadline(System.nanoTime() + idleTimeout.toNanos());
           Message request = reader.read();
+          Integer probe = tls == null || tlsPeer != null ? null : TlsAcceptor.probeXid(request);
+          if (probe != null) {
+            write(output, out);
+            out.reset();
+            SSLSocket secured = startTls(reader, output, probe);
+            tlsPeer = TlsPeer.of(secured.getSession());
+            input = new DeadlineInputStream(secured);
+            reader = new RecordReader(input, maxRecordSize);
+            output = secured.getOutputStream();
+            continue;
+          }
           busy.lock();
           try {
             if (closing) {
@@ -323,7 +339,8 @@ public final class RpcServer implements AutoCloseable {
             }
             int recordStart = out.position();
             out.skip(RecordMarking.HEADER_SIZE);
-            if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, out, null)) {
+            if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, tlsPeer, out,
+                null)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
               Bytes.putInt(out.array(), recordStart, 0x8000_0000 | length);
             } else {
@@ -351,6 +368,25 @@ public final class RpcServer implements AutoCloseable {
       } finally {
         connections.remove(this);
         closeQuietly(socket);
+      }
+    }
+
+    /**
+     * Answers an {@code AUTH_TLS} probe and runs the TLS handshake. It counts as a write for the
+     * watchdog, which closes the connection if the handshake takes longer than the idle timeout.
+     */
+    private SSLSocket startTls(RecordReader reader, OutputStream output, int xid)
+        throws IOException {
+      if (reader.hasBufferedBytes()) {
+        // RFC 9289 §5.1.1: data between the probe and the handshake is dropped with the
+        // connection.
+        throw new IOException("data after the AUTH_TLS probe, before the TLS handshake");
+      }
+      writingSince = System.nanoTime() | 1;
+      try {
+        return TlsAcceptor.accept(socket, output, xid, tls);
+      } finally {
+        writingSince = 0;
       }
     }
 
@@ -395,8 +431,21 @@ public final class RpcServer implements AutoCloseable {
     private int maxRecordSize = 16 << 20;
     private int cacheEntries;
     private Registrar registrar;
+    private ServerTls tls;
 
     private Builder() {}
+
+    /**
+     * Offers RPC-with-TLS (RFC 9289) on TCP connections: a client's {@code AUTH_TLS} probe is
+     * answered with STARTTLS and the connection continues in TLS 1.3.
+     */
+    public Builder tls(ServerTls tls) {
+      if (tls == null) {
+        throw new IllegalArgumentException("tls is null");
+      }
+      this.tls = tls;
+      return this;
+    }
 
     /** Serves a program version. */
     public Builder program(ProgramDefinition definition) {

@@ -2,17 +2,24 @@ package io.jrpcgen.samples.square;
 
 import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.server.ServerTls;
+import io.jrpcgen.transport.TlsContexts;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]}.
- * Serves TCP and UDP on one port and registers with the host's portmapper, as an rpcgen server's
- * {@code main} does; where no portmapper answers, it starts an embedded one. {@code --sleep}
- * delays every reply, for the book's timeout experiment.
+ * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]
+ * [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]}. Serves TCP and UDP on one
+ * port and registers with the host's portmapper, as an rpcgen server's {@code main} does; where
+ * no portmapper answers, it starts an embedded one. {@code --sleep} delays every reply, for the
+ * book's timeout experiment. With {@code --tls} the square program is served only over
+ * RPC-with-TLS (RFC 9289) with the key in KEYSTORE (PKCS12); {@code --client-trust} also requires
+ * client certificates that TRUSTSTORE trusts.
  */
 public final class SquareServer {
   private SquareServer() {}
@@ -22,23 +29,34 @@ public final class SquareServer {
    * registers it with the portmapper at {@code portmapper}, or an embedded one there.
    */
   public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper) {
+    return start(port, sleep, portmapper, null);
+  }
+
+  /** As {@link #start(int, Duration, InetSocketAddress)}, serving square only over {@code tls}. */
+  public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper,
+      ServerTls tls) {
     SquareProg.SquareVers square = in -> {
       pause(sleep);
       return new SquareOut(in.arg1() * in.arg1());
     };
-    return RpcServer.builder()
+    RpcServer.Builder builder = RpcServer.builder()
         .program(SquareProg.bindSquareVers(square))
         .port(port)
-        .registrar(PortmapRegistrar.at(portmapper).orEmbedded())
-        .start();
+        .registrar(PortmapRegistrar.at(portmapper).orEmbedded());
+    if (tls != null) {
+      builder.tls(tls.requireTlsFor(SquareProg.SQUARE_PROG));
+    }
+    return builder.start();
   }
 
   public static void main(String[] args) throws InterruptedException {
     Options options = Options.parse(args, System.err);
     RpcServer server = start(options.port, options.sleep,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort));
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort),
+        options.tls());
     System.out.println("square server: tcp and udp port " + server.tcpPort()
-        + ", registered with the portmapper on port " + options.portmapperPort);
+        + ", registered with the portmapper on port " + options.portmapperPort
+        + (options.keyStore == null ? "" : "; square only over TLS"));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     new CountDownLatch(1).await();
   }
@@ -58,6 +76,19 @@ public final class SquareServer {
     int port;
     Duration sleep = Duration.ZERO;
     int portmapperPort = 111;
+    Path keyStore;
+    Path clientTrust;
+    char[] storePassword = "changeit".toCharArray();
+
+    ServerTls tls() {
+      if (keyStore == null) {
+        return null;
+      }
+      KeyStore trust = clientTrust == null ? null : TlsContexts.load(clientTrust, storePassword);
+      ServerTls tls = ServerTls.of(
+          TlsContexts.of(TlsContexts.load(keyStore, storePassword), storePassword, trust));
+      return trust == null ? tls : tls.withClientAuth(ServerTls.ClientAuth.NEED);
+    }
 
     static Options parse(String[] args, PrintStream err) {
       Options o = new Options();
@@ -66,6 +97,9 @@ public final class SquareServer {
           case "--port" -> o.port = Integer.parseInt(value(args, ++i, err));
           case "--sleep" -> o.sleep = Duration.ofSeconds(Long.parseLong(value(args, ++i, err)));
           case "--portmapper-port" -> o.portmapperPort = Integer.parseInt(value(args, ++i, err));
+          case "--tls" -> o.keyStore = Path.of(value(args, ++i, err));
+          case "--client-trust" -> o.clientTrust = Path.of(value(args, ++i, err));
+          case "--storepass" -> o.storePassword = value(args, ++i, err).toCharArray();
           default -> usage("unknown argument: " + args[i], err);
         }
       }
@@ -81,7 +115,8 @@ public final class SquareServer {
 
     private static void usage(String problem, PrintStream err) {
       err.println("square-server: " + problem);
-      err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]");
+      err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
+          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]");
       System.exit(2);
     }
   }

@@ -71,7 +71,7 @@ final class TlsClientHandshake {
       }
       secured.setSSLParameters(parameters);
       secured.setUseClientMode(true);
-      handshake(secured, serverName, deadline);
+      handshake(secured, serverName, tls.requireAlpn(), deadline);
       return secured;
     } catch (IOException e) {
       if (System.nanoTime() - deadline >= 0) {
@@ -113,8 +113,8 @@ final class TlsClientHandshake {
     return reply;
   }
 
-  private static void handshake(SSLSocket secured, String serverName, long deadline)
-      throws IOException {
+  private static void handshake(SSLSocket secured, String serverName, boolean requireAlpn,
+      long deadline) throws IOException {
     try {
       secured.startHandshake();
     } catch (SSLException e) {
@@ -123,9 +123,11 @@ final class TlsClientHandshake {
       }
       throw new RpcTlsException(serverName, "TLS handshake failed: " + e.getMessage(), e);
     }
-    if (!RpcWithTls.ALPN.equals(secured.getApplicationProtocol())) {
+    String selected = secured.getApplicationProtocol();
+    // Only "sunrpc" is offered, so a server selects it or nothing.
+    if (requireAlpn && !RpcWithTls.ALPN.equals(selected)) {
       throw new RpcTlsException(serverName, "server did not negotiate ALPN \"" + RpcWithTls.ALPN
-          + "\" (RFC 9289 §5): " + secured.getApplicationProtocol(), null);
+          + "\" (RFC 9289 §5): \"" + selected + "\"", null);
     }
   }
 

@@ -11,8 +11,11 @@ import javax.net.ssl.SSLContext;
  * @param policy whether a server without TLS is an error or is used in the clear
  * @param verifyHostname whether the server's certificate must name the host or address dialled
  *     (as HTTPS checks it); on by default
+ * @param requireAlpn whether the server must select the ALPN protocol {@code sunrpc}, as RFC 9289
+ *     §5 requires; on by default
  */
-public record TlsSettings(SSLContext context, Policy policy, boolean verifyHostname) {
+public record TlsSettings(SSLContext context, Policy policy, boolean verifyHostname,
+    boolean requireAlpn) {
   /** What a client does when the server answers the {@code AUTH_TLS} probe without STARTTLS. */
   public enum Policy {
     /** The connection fails with {@link io.jrpcgen.rpc.RpcTlsException}. */
@@ -32,16 +35,24 @@ public record TlsSettings(SSLContext context, Policy policy, boolean verifyHostn
 
   /** TLS or no connection, with the host name checked. */
   public static TlsSettings require(SSLContext context) {
-    return new TlsSettings(context, Policy.REQUIRE, true);
+    return new TlsSettings(context, Policy.REQUIRE, true, true);
   }
 
   /** TLS when the server offers it, the clear otherwise, with the host name checked. */
   public static TlsSettings opportunistic(SSLContext context) {
-    return new TlsSettings(context, Policy.OPPORTUNISTIC, true);
+    return new TlsSettings(context, Policy.OPPORTUNISTIC, true, true);
   }
 
   /** A copy that accepts any certificate the context trusts, whatever names it holds. */
   public TlsSettings withoutHostnameCheck() {
-    return new TlsSettings(context, policy, false);
+    return new TlsSettings(context, policy, false, requireAlpn);
+  }
+
+  /**
+   * A copy that accepts a server selecting no ALPN protocol, such as dCache oncrpc4j 3.x, whose
+   * STARTTLS server does not implement ALPN. RFC 9289 §5 has clients refuse such a server.
+   */
+  public TlsSettings withoutAlpnCheck() {
+    return new TlsSettings(context, policy, verifyHostname, false);
   }
 }

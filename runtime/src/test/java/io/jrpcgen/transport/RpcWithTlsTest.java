@@ -336,7 +336,7 @@ class RpcWithTlsTest {
     SSLContext serverContext = serverId.contextTrusting();
     try (FakePeer peer = new FakePeer(s -> {
       answerProbe(s);
-      SSLSocket tls = serverSide(serverContext, s);
+      SSLSocket tls = serverSide(serverContext, s, true);
       RecordReader reader = new RecordReader(tls.getInputStream(), 1 << 16);
       ByteArrayOutputStream both = new ByteArrayOutputStream();
       for (int i = 0; i < 2; i++) {
@@ -359,6 +359,35 @@ class RpcWithTlsTest {
         assertThat(a.get(60, TimeUnit.SECONDS) + b.get(60, TimeUnit.SECONDS)).isEqualTo(13);
       } finally {
         pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void serverWithoutAlpnIsRefusedUnlessTheCheckIsOff() throws Exception {
+    SSLContext serverContext = serverId.contextTrusting();
+    for (boolean check : new boolean[] {true, false}) {
+      try (FakePeer peer = new FakePeer(s -> {
+        answerProbe(s);
+        SSLSocket tls = serverSide(serverContext, s, false);
+        RecordReader reader = new RecordReader(tls.getInputStream(), 1 << 16);
+        XdrDecoder in = reader.read().decoder();
+        CallHeader call = RawRpc.readSquareCall(in);
+        tls.getOutputStream().write(
+            recordOf(RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, in.readInt())));
+        tls.getInputStream().read();
+      })) {
+        TlsSettings settings = TlsSettings.require(trusting(serverId));
+        if (check) {
+          assertThatThrownBy(() -> RpcChannel.tls(peer.address(), settings))
+              .isInstanceOf(RpcTlsException.class)
+              .hasMessageContaining("did not negotiate ALPN \"sunrpc\" (RFC 9289 §5)");
+        } else {
+          TcpChannel channel = RpcChannel.tls(peer.address(), settings.withoutAlpnCheck());
+          toClose.add(channel);
+          RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION);
+          assertThat(Square.square(client, 5)).isEqualTo(25);
+        }
       }
     }
   }
@@ -468,10 +497,13 @@ class RpcWithTlsTest {
     s.getOutputStream().write(reply.toByteArray());
   }
 
-  private static SSLSocket serverSide(SSLContext context, Socket s) throws IOException {
+  private static SSLSocket serverSide(SSLContext context, Socket s, boolean alpn)
+      throws IOException {
     SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(s, null, s.getPort(), true);
     tls.setUseClientMode(false);
-    tls.setSSLParameters(RpcWithTls.restrict(tls.getSSLParameters()));
+    if (alpn) {
+      tls.setSSLParameters(RpcWithTls.restrict(tls.getSSLParameters()));
+    }
     tls.startHandshake();
     return tls;
   }

@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /** Throwaway self-signed certificates made with the JDK's {@code keytool}, for TLS tests. */
-final class TestCertificates {
-  static final char[] PASSWORD = "changeit".toCharArray();
+public final class TestCertificates {
+  public static final char[] PASSWORD = "changeit".toCharArray();
 
   /** A key pair and its self-signed certificate. */
-  record Identity(KeyStore keyStore, Certificate certificate) {
+  public record Identity(KeyStore keyStore, Certificate certificate) {
     /** A context presenting this identity and trusting {@code trusted}. */
-    SSLContext contextTrusting(Identity... trusted) {
+    public SSLContext contextTrusting(Identity... trusted) {
       return TlsContexts.of(keyStore, PASSWORD, trustStore(trusted));
     }
   }
@@ -34,7 +34,7 @@ final class TestCertificates {
    * syntax, e.g. {@code ip:127.0.0.1}), valid from {@code startDate} (keytool's syntax, null for
    * now) for {@code days}.
    */
-  static Identity create(Path dir, String cn, String san, String startDate, int days)
+  public static Identity create(Path dir, String cn, String san, String startDate, int days)
       throws IOException, InterruptedException {
     Path file = dir.resolve(cn + "-" + System.nanoTime() + ".p12");
     List<String> command = new ArrayList<>(List.of("-genkeypair", "-alias", "id",
@@ -62,7 +62,7 @@ final class TestCertificates {
    * {@code startDate} for {@code days}: unlike a self-signed certificate trusted as such, its
    * validity dates are checked.
    */
-  static Identity createSigned(Path dir, Identity issuer, String cn, String san,
+  public static Identity createSigned(Path dir, Identity issuer, String cn, String san,
       String startDate, int days) throws Exception {
     Identity self = create(dir, cn, san, null, days);
     Path issuerFile = dir.resolve("issuer-" + System.nanoTime() + ".p12");
@@ -111,7 +111,7 @@ final class TestCertificates {
   }
 
   /** A trust store holding the certificates of {@code trusted}. */
-  static KeyStore trustStore(Identity... trusted) {
+  public static KeyStore trustStore(Identity... trusted) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

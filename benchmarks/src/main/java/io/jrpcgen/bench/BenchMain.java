@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class BenchMain {
     }
   }
 
-  private static LoadResults runLoad(BenchOptions options) throws IOException {
+  private static LoadResults runLoad(BenchOptions options)
+      throws IOException, GeneralSecurityException, InterruptedException {
     List<Workload> rows = Workload.standard().stream()
         .filter(w -> options.rows().matcher(w.name()).find()).toList();
     List<Pairing> columns = new ArrayList<>(options.pairings());
@@ -95,10 +97,16 @@ public final class BenchMain {
         System.out.println("building the C peers with rpcgen, gcc and libtirpc in " + scratch);
         peers = NativePeers.build(processes);
       }
+      Path keyStore = null;
+      if (needed.contains(Pairing.Server.JRPCGEN_TLS)) {
+        keyStore = Jrpcgen.makeKeyStore(scratch);
+      }
       Map<Pairing.Server, ServerProcess> servers = new EnumMap<>(Pairing.Server.class);
       for (Pairing.Server server : needed) {
         ServerProcess started = switch (server) {
           case JRPCGEN -> javaServer("jrpcgen", processes, options);
+          case JRPCGEN_TLS -> javaServer("jrpcgen-tls", processes, options,
+              "-D" + Jrpcgen.KEY_STORE_PROPERTY + "=" + keyStore);
           case ONCRPC4J -> javaServer("oncrpc4j", processes, options);
           case REMOTE_TEA -> javaServer("remotetea", processes, options);
           case LIBTIRPC -> peers.startRpcServer();
@@ -111,6 +119,9 @@ public final class BenchMain {
       }
       Map<Pairing.Client, LoadClient> clients = new EnumMap<>(Pairing.Client.class);
       clients.put(Pairing.Client.JRPCGEN, new Jrpcgen.Client());
+      if (keyStore != null) {
+        clients.put(Pairing.Client.JRPCGEN_TLS, new Jrpcgen.Client(Jrpcgen.clientTls(keyStore)));
+      }
       clients.put(Pairing.Client.ONCRPC4J_SYNC, new Oncrpc4j.SyncClient());
       clients.put(Pairing.Client.ONCRPC4J_ASYNC, new Oncrpc4j.AsyncClient());
       clients.put(Pairing.Client.REMOTE_TEA, new RemoteTea.Client());
@@ -131,12 +142,13 @@ public final class BenchMain {
 
   /** A Java server in a JVM of its own, on this JVM's class path. */
   private static ServerProcess javaServer(String name, Processes processes,
-      BenchOptions options) throws IOException {
+      BenchOptions options, String... properties) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A fixed, pre-touched heap: on a VM the first touch of a heap page is a costly fault that
     // would be charged to whichever call allocates there first.
     command.addAll(serverJvmOptions(options));
+    command.addAll(List.of(properties));
     command.addAll(List.of("-cp", absoluteClassPath(),
         ServerMain.class.getName(), name, Integer.toString(ServerProcess.LIFETIME_SECONDS)));
     return ServerProcess.start(name, processes, command);

@@ -473,8 +473,8 @@ class RpcWithTlsTest {
     XdrEncoder out = new XdrEncoder(message.position() + 4);
     RecordMarking.begin(out);
     out.writeRaw(message.array(), 0, message.position());
-    byte[] framed = RecordMarking.frame(out, RecordMarking.MAX_FRAGMENT);
-    return java.util.Arrays.copyOf(framed, out.position());
+    XdrEncoder framed = RecordMarking.frame(out, RecordMarking.MAX_FRAGMENT);
+    return java.util.Arrays.copyOf(framed.array(), framed.position());
   }
 
   /** Reads the probe from {@code s} and answers it with STARTTLS. */

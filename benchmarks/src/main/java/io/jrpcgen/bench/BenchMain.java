@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -82,7 +83,8 @@ public final class BenchMain {
   }
 
   /** The load run, recorded with JFR when {@code --profile} asks for it. */
-  private static LoadResults profiled(BenchOptions options) throws IOException {
+  private static LoadResults profiled(BenchOptions options)
+      throws IOException, GeneralSecurityException, InterruptedException {
     if (options.profile() == null) {
       return runLoad(options);
     }
@@ -107,7 +109,8 @@ public final class BenchMain {
     return results;
   }
 
-  private static LoadResults runLoad(BenchOptions options) throws IOException {
+  private static LoadResults runLoad(BenchOptions options)
+      throws IOException, GeneralSecurityException, InterruptedException {
     List<Workload> rows = Workload.standard().stream()
         .filter(w -> options.rows().matcher(w.name()).find()).toList();
     List<Pairing> columns = new ArrayList<>(options.pairings());
@@ -126,10 +129,16 @@ public final class BenchMain {
         System.out.println("building the C peers with rpcgen, gcc and libtirpc in " + scratch);
         peers = NativePeers.build(processes);
       }
+      Path keyStore = null;
+      if (needed.contains(Pairing.Server.JRPCGEN_TLS)) {
+        keyStore = Jrpcgen.makeKeyStore(scratch);
+      }
       Map<Pairing.Server, ServerProcess> servers = new EnumMap<>(Pairing.Server.class);
       for (Pairing.Server server : needed) {
         ServerProcess started = switch (server) {
           case JRPCGEN -> javaServer("jrpcgen", processes, options);
+          case JRPCGEN_TLS -> javaServer("jrpcgen-tls", processes, options,
+              "-D" + Jrpcgen.KEY_STORE_PROPERTY + "=" + keyStore);
           case ONCRPC4J -> javaServer("oncrpc4j", processes, options);
           case REMOTE_TEA -> javaServer("remotetea", processes, options);
           case LIBTIRPC -> peers.startRpcServer();
@@ -142,6 +151,9 @@ public final class BenchMain {
       }
       Map<Pairing.Client, LoadClient> clients = new EnumMap<>(Pairing.Client.class);
       clients.put(Pairing.Client.JRPCGEN, new Jrpcgen.Client());
+      if (keyStore != null) {
+        clients.put(Pairing.Client.JRPCGEN_TLS, new Jrpcgen.Client(Jrpcgen.clientTls(keyStore)));
+      }
       clients.put(Pairing.Client.ONCRPC4J_SYNC, new Oncrpc4j.SyncClient());
       clients.put(Pairing.Client.ONCRPC4J_ASYNC, new Oncrpc4j.AsyncClient());
       clients.put(Pairing.Client.REMOTE_TEA, new RemoteTea.Client());
@@ -162,7 +174,7 @@ public final class BenchMain {
 
   /** A Java server in a JVM of its own, on this JVM's class path. */
   private static ServerProcess javaServer(String name, Processes processes,
-      BenchOptions options) throws IOException {
+      BenchOptions options, String... properties) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A fixed, pre-touched heap: on a VM the first touch of a heap page is a costly fault that
@@ -174,6 +186,7 @@ public final class BenchMain {
           + "jdk.ExecutionSample#period=" + PROFILE_PERIOD.toMillis() + "ms,filename="
           + options.profile().resolve("server-" + name + ".jfr"));
     }
+    command.addAll(List.of(properties));
     command.addAll(List.of("-cp", absoluteClassPath(),
         ServerMain.class.getName(), name, Integer.toString(ServerProcess.LIFETIME_SECONDS)));
     return ServerProcess.start(name, processes, command);

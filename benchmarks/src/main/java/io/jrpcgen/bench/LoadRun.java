@@ -45,7 +45,9 @@ final class LoadRun {
       for (Pairing column : columns) {
         if (column.client() != Pairing.Client.RAW && column != Pairing.C_C) {
           for (Workload row : WARMUP_ROWS) {
-            sample(row, column, new Timing(Duration.ZERO, jitWarmup));
+            if (clients.get(column.client()).supports(row)) {
+              sample(row, column, new Timing(Duration.ZERO, jitWarmup));
+            }
           }
         }
       }

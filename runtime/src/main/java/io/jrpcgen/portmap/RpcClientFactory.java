@@ -154,11 +154,13 @@ public final class RpcClientFactory {
     CallOptions options = CallOptions.DEFAULTS.withTimeout(lookupTimeout)
         .withRetryInterval(LOOKUP_RETRY.compareTo(lookupTimeout) < 0 ? LOOKUP_RETRY
             : lookupTimeout);
+    // The portmapper is asked in the clear: RPC-with-TLS settings are for the program's server.
+    ChannelOptions plain = channelOptions.withTls(null);
     RpcChannel channel;
     try {
       channel = tcp
-          ? TcpChannel.connect(portmapper, channelOptions.withConnectTimeout(lookupTimeout))
-          : UdpChannel.open(portmapper, channelOptions);
+          ? TcpChannel.connect(portmapper, plain.withConnectTimeout(lookupTimeout))
+          : UdpChannel.open(portmapper, plain);
     } catch (RpcException e) {
       throw portmapperFailure(host, e);
     } catch (RuntimeException e) {

@@ -9,7 +9,9 @@ public enum AuthFlavor {
   AUTH_SYS(1),
   AUTH_SHORT(2),
   AUTH_DH(3),
-  RPCSEC_GSS(6);
+  RPCSEC_GSS(6),
+  /** The RPC-with-TLS probe's flavor (RFC 9289). */
+  AUTH_TLS(7);
 
   private final int value;
 

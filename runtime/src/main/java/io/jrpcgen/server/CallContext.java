@@ -25,13 +25,15 @@ public final class CallContext {
   private final AuthSys authSys;
   private final InetSocketAddress remoteAddress;
   private final Transport transport;
+  private final TlsPeer tlsPeer;
 
   CallContext(CallHeader header, AuthSys authSys, InetSocketAddress remoteAddress,
-      Transport transport) {
+      Transport transport, TlsPeer tlsPeer) {
     this.header = header;
     this.authSys = authSys;
     this.remoteAddress = remoteAddress;
     this.transport = transport;
+    this.tlsPeer = tlsPeer;
   }
 
   /**
@@ -105,10 +107,20 @@ public final class CallContext {
     return transport;
   }
 
+  /**
+   * What TLS established about the caller when the call came over RPC-with-TLS: protocol, cipher
+   * suite and, with mutual TLS, the verified certificate's subject and alternative names. Empty
+   * for a call in the clear.
+   */
+  public Optional<TlsPeer> tlsPeer() {
+    return Optional.ofNullable(tlsPeer);
+  }
+
   @Override
   public String toString() {
     return "CallContext[xid=" + Integer.toUnsignedString(xid()) + ", program="
         + Integer.toUnsignedString(program()) + ", version=" + version() + ", procedure="
-        + procedure() + ", from=" + remoteAddress + "/" + transport + "]";
+        + procedure() + ", from=" + remoteAddress + "/" + transport
+        + (tlsPeer == null ? "" : "+TLS") + "]";
   }
 }

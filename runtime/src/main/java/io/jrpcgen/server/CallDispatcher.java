@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns one call message into one reply by the rules of RFC 5531: RPC version, then credentials,
@@ -30,9 +31,11 @@ final class CallDispatcher {
 
   private final Map<Integer, Versions> programs = new HashMap<>();
   private final List<ProgramDefinition> definitions;
+  private final Set<Integer> tlsOnlyPrograms;
 
-  CallDispatcher(List<ProgramDefinition> definitions) {
+  CallDispatcher(List<ProgramDefinition> definitions, Set<Integer> tlsOnlyPrograms) {
     this.definitions = List.copyOf(definitions);
+    this.tlsOnlyPrograms = Set.copyOf(tlsOnlyPrograms);
     Map<Integer, Map<Integer, ProgramDefinition>> grouped = new HashMap<>();
     for (ProgramDefinition d : definitions) {
       var versions = grouped.computeIfAbsent(d.program(), p -> new HashMap<>());
@@ -61,6 +64,12 @@ final class CallDispatcher {
    */
   boolean dispatch(Message request, InetSocketAddress remote, CallContext.Transport transport,
       XdrEncoder out, DuplicateRequestCache cache) {
+    return dispatch(request, remote, transport, null, out, cache);
+  }
+
+  /** As {@link #dispatch}, for a call that came over TLS with {@code tlsPeer} (null: plain). */
+  boolean dispatch(Message request, InetSocketAddress remote, CallContext.Transport transport,
+      TlsPeer tlsPeer, XdrEncoder out, DuplicateRequestCache cache) {
     XdrDecoder in = request.decoder();
     int start = out.position();
     int xid;
@@ -108,7 +117,7 @@ final class CallDispatcher {
         return true;
       }
     }
-    boolean reply = dispatchCall(header, in, remote, transport, out);
+    boolean reply = dispatchCall(header, in, remote, transport, tlsPeer, out);
     if (reply && key != null) {
       cache.put(key, java.util.Arrays.copyOfRange(out.array(), start, out.position()));
     }
@@ -116,10 +125,20 @@ final class CallDispatcher {
   }
 
   private boolean dispatchCall(CallHeader header, XdrDecoder in, InetSocketAddress remote,
-      CallContext.Transport transport, XdrEncoder out) {
+      CallContext.Transport transport, TlsPeer tlsPeer, XdrEncoder out) {
     int xid = header.xid();
     AuthSys authSys = null;
     OpaqueAuth credential = header.credential();
+    if (credential.is(AuthFlavor.AUTH_TLS)) {
+      // RFC 9289 §4.1: a probe inside TLS, or AUTH_TLS on another procedure. A probe on a plain
+      // connection of a server that offers TLS never gets here.
+      RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_BADCRED);
+      return true;
+    }
+    if (tlsPeer == null && tlsOnlyPrograms.contains(header.program())) {
+      RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_TOOWEAK);
+      return true;
+    }
     if (credential.is(AuthFlavor.AUTH_SYS)) {
       try {
         authSys = AuthSys.fromOpaqueAuth(credential);
@@ -153,7 +172,7 @@ final class CallDispatcher {
       RpcMessages.writeAccepted(out, xid, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL);
       return true;
     }
-    return invoke(procedure, new CallContext(header, authSys, remote, transport), in, out);
+    return invoke(procedure, new CallContext(header, authSys, remote, transport, tlsPeer), in, out);
   }
 
   private static <A, R> boolean invoke(Procedure<A, R> procedure, CallContext call,

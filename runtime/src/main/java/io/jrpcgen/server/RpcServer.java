@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An ONC RPC server: serves several programs and versions over TCP and UDP.
@@ -96,6 +97,7 @@ public final class RpcServer implements AutoCloseable {
   private final DuplicateRequestCache cache;
   // What the server listens on, for its log.
   private final String ports;
+  private final ServerTls tls;
   private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
   private final ReentrantLock udpBusy = new ReentrantLock();
   private final List<Thread> threads = new ArrayList<>();
@@ -109,7 +111,9 @@ public final class RpcServer implements AutoCloseable {
   private volatile boolean closing;
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
-    this.dispatcher = new CallDispatcher(b.programs);
+    this.dispatcher = new CallDispatcher(b.programs,
+        b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms());
+    this.tls = b.tls;
     this.idleTimeout = b.idleTimeout;
     this.recordTimeout = b.recordTimeout;
     this.maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
@@ -473,6 +477,7 @@ public final class RpcServer implements AutoCloseable {
         RecordReader reader = new RecordReader(input, maxRecordSize);
         OutputStream output = socket.getOutputStream();
         XdrEncoder out = new XdrEncoder(1024);
+        TlsPeer tlsPeer = null;
         while (!closing) {
           // A record shares one deadline from its first byte: a peer cannot keep the connection
           // by sending a byte now and then. Between records it may idle as long as it likes,
@@ -484,6 +489,17 @@ public final class RpcServer implements AutoCloseable {
                 recordTimeout.toNanos());
           }
           Message request = reader.read();
+          Integer probe = tls == null || tlsPeer != null ? null : TlsAcceptor.probeXid(request);
+          if (probe != null) {
+            write(output, out);
+            out.reset();
+            SSLSocket secured = startTls(reader, output, probe);
+            tlsPeer = TlsPeer.of(secured.getSession());
+            input = new DeadlineInputStream(secured);
+            reader = new RecordReader(input, maxRecordSize);
+            output = secured.getOutputStream();
+            continue;
+          }
           busy.lock();
           try {
             if (closing) {
@@ -493,7 +509,8 @@ public final class RpcServer implements AutoCloseable {
             }
             int recordStart = out.position();
             out.skip(RecordMarking.HEADER_SIZE);
-            if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, out, null)) {
+            if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, tlsPeer, out,
+                null)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
               out.putInt(recordStart, 0x8000_0000 | length);
             } else {
@@ -526,6 +543,25 @@ public final class RpcServer implements AutoCloseable {
       } finally {
         connections.remove(this);
         closeQuietly(socket);
+      }
+    }
+
+    /**
+     * Answers an {@code AUTH_TLS} probe and runs the TLS handshake. It counts as a write for the
+     * watchdog, which closes the connection if the handshake takes longer than the record timeout.
+     */
+    private SSLSocket startTls(RecordReader reader, OutputStream output, int xid)
+        throws IOException {
+      if (reader.hasBufferedBytes()) {
+        // RFC 9289 §5.1.1: data between the probe and the handshake is dropped with the
+        // connection.
+        throw new IOException("data after the AUTH_TLS probe, before the TLS handshake");
+      }
+      writingSince = System.nanoTime() | 1;
+      try {
+        return TlsAcceptor.accept(socket, output, xid, tls);
+      } finally {
+        writingSince = 0;
       }
     }
 
@@ -575,8 +611,21 @@ public final class RpcServer implements AutoCloseable {
     private int maxRecordSize = 16 << 20;
     private int cacheEntries;
     private Registrar registrar;
+    private ServerTls tls;
 
     private Builder() {}
+
+    /**
+     * Offers RPC-with-TLS (RFC 9289) on TCP connections: a client's {@code AUTH_TLS} probe is
+     * answered with STARTTLS and the connection continues in TLS 1.3.
+     */
+    public Builder tls(ServerTls tls) {
+      if (tls == null) {
+        throw new IllegalArgumentException("tls is null");
+      }
+      this.tls = tls;
+      return this;
+    }
 
     /** Serves a program version. */
     public Builder program(ProgramDefinition definition) {

@@ -9,9 +9,10 @@ import java.time.Duration;
  * @param keepAlive whether TCP connections use SO_KEEPALIVE, to notice a peer that died silently
  * @param maxRecordSize the largest reply record or datagram accepted
  * @param maxFragmentSize the largest fragment a TCP record is sent in
+ * @param tls RPC-with-TLS settings for TCP, or null for plain RPC (UDP refuses TLS settings)
  */
 public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-    int maxFragmentSize) {
+    int maxFragmentSize, TlsSettings tls) {
   /**
    * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB:
    * the largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for
@@ -19,6 +20,12 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
    */
   public static final ChannelOptions DEFAULTS =
       new ChannelOptions(Duration.ofSeconds(25), false, 65 << 20, RecordMarking.MAX_FRAGMENT);
+
+  /** Options without TLS. */
+  public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
+      int maxFragmentSize) {
+    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null);
+  }
 
   public ChannelOptions {
     if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
@@ -34,21 +41,26 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
 
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
   }
 
   /** A copy with SO_KEEPALIVE on or off. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+  }
+
+  /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
+  public ChannelOptions withTls(TlsSettings tls) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
   }
 }

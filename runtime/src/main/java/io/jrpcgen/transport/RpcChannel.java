@@ -16,6 +16,16 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
     return TcpChannel.connect(server, ChannelOptions.DEFAULTS);
   }
 
+  /**
+   * Opens a TCP connection to {@code server} with default options and RPC-with-TLS (RFC 9289) as
+   * {@code tls} says.
+   *
+   * @throws io.jrpcgen.rpc.RpcTlsException if TLS is required and refused, or fails
+   */
+  static TcpChannel tls(InetSocketAddress server, TlsSettings tls) {
+    return TcpChannel.connect(server, ChannelOptions.DEFAULTS.withTls(tls));
+  }
+
   /** Opens a UDP socket towards {@code server} with default options. */
   static UdpChannel udp(InetSocketAddress server) {
     return UdpChannel.open(server, ChannelOptions.DEFAULTS);

@@ -188,13 +188,16 @@ public final class TcpChannel extends AbstractChannel {
       socket.setKeepAlive(options.keepAlive());
       long millis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       socket.connect(server, (int) Math.min(millis, options.connectTimeout().toMillis()));
-      return new Connection(socket);
+      return new Connection(TlsClientHandshake.secure(socket, server, options, deadline));
     } catch (SocketTimeoutException e) {
       closeQuietly(socket);
       throw new RpcTimeoutException(serverName, options.connectTimeout());
     } catch (IOException e) {
       closeQuietly(socket);
       throw connectionError(RpcStatus.CANT_SEND, e);
+    } catch (RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
     }
   }
 

@@ -37,6 +37,10 @@ public final class UdpChannel extends AbstractChannel {
 
   /** Opens a UDP socket connected to {@code server}. */
   public static UdpChannel open(InetSocketAddress server, ChannelOptions options) {
+    if (options.tls() != null) {
+      throw new IllegalArgumentException("RPC-with-TLS over UDP needs DTLS, which jrpcgen does"
+          + " not implement: use TCP for TLS to " + server);
+    }
     try {
       DatagramSocket socket = new DatagramSocket();
       try {

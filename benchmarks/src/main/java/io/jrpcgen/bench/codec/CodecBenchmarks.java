@@ -82,7 +82,7 @@ public class CodecBenchmarks {
         bytes[i] = (byte) (i * 31 + 7);
       }
       value = Opaque.copyOf(bytes);
-      encoded = encode(BenchTypedefs.echo_data, value);
+      encoded = encode(BenchTypedefs.ECHO_DATA, value);
     }
   }
 
@@ -115,13 +115,13 @@ public class CodecBenchmarks {
   @Benchmark
   public int opaqueEncode(Bulk s) {
     s.out.reset();
-    BenchTypedefs.echo_data.encode(s.out, s.value);
+    BenchTypedefs.ECHO_DATA.encode(s.out, s.value);
     return s.out.position();
   }
 
   @Benchmark
   public Opaque opaqueDecode(Bulk s) {
-    return BenchTypedefs.echo_data.decode(new XdrDecoder(s.encoded));
+    return BenchTypedefs.ECHO_DATA.decode(new XdrDecoder(s.encoded));
   }
 
   static <T> byte[] encode(XdrCodec<T> codec, T value) {
@@ -139,10 +139,10 @@ public class CodecBenchmarks {
         handle[b] = (byte) (i + b);
       }
       list = new BenchEntryplus(1_000_000L + i, String.format("file-%06d.dat", i), i + 1L,
-          new BenchPostOpAttr.Attributes(attributes(1_000_000L + i)),
-          new BenchPostOpFh.Handle(new BenchFh(Opaque.copyOf(handle))), list);
+          new BenchPostOpAttr.True(attributes(1_000_000L + i)),
+          new BenchPostOpFh.True(new BenchFh(Opaque.copyOf(handle))), list);
     }
-    return new BenchReaddirplusOk(new BenchPostOpAttr.Attributes(attributes(2)),
+    return new BenchReaddirplusOk(new BenchPostOpAttr.True(attributes(2)),
         Opaque.copyOf(new byte[8]), new BenchDirlistplus(list, true));
   }
 

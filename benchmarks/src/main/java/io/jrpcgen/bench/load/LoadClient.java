@@ -4,9 +4,12 @@ import java.net.InetSocketAddress;
 
 /** A client implementation under test: runs one workload against one server for one sample. */
 public interface LoadClient {
-  /** Whether this client can run {@code workload} at all: RPC clients run all but bulk. */
+  /**
+   * Whether this client can run {@code workload} at all: RPC clients run all but bulk and, unless
+   * they say so, connection set-up.
+   */
   default boolean supports(Workload workload) {
-    return workload.kind() != Workload.Kind.BULK;
+    return workload.kind() != Workload.Kind.BULK && workload.kind() != Workload.Kind.CONNECT;
   }
 
   /** Runs {@code workload} against {@code server} and measures it. */

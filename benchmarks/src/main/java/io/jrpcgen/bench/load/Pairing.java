@@ -5,6 +5,7 @@ import java.util.Locale;
 /** A column of the table: a client implementation calling a server implementation. */
 public enum Pairing {
   JAVA_JAVA("Java/Java", Client.JRPCGEN, Server.JRPCGEN),
+  JAVA_JAVA_TLS("Java/Java TLS", Client.JRPCGEN_TLS, Server.JRPCGEN_TLS),
   JAVA_C("Java->C", Client.JRPCGEN, Server.LIBTIRPC),
   C_JAVA("C->Java", Client.LIBTIRPC, Server.JRPCGEN),
   C_C("C/C", Client.LIBTIRPC, Server.LIBTIRPC),
@@ -15,12 +16,12 @@ public enum Pairing {
 
   /** The client implementations. */
   public enum Client {
-    JRPCGEN, LIBTIRPC, ONCRPC4J_SYNC, ONCRPC4J_ASYNC, REMOTE_TEA, RAW
+    JRPCGEN, JRPCGEN_TLS, LIBTIRPC, ONCRPC4J_SYNC, ONCRPC4J_ASYNC, REMOTE_TEA, RAW
   }
 
   /** The server implementations. */
   public enum Server {
-    JRPCGEN, LIBTIRPC, ONCRPC4J, REMOTE_TEA, RAW
+    JRPCGEN, JRPCGEN_TLS, LIBTIRPC, ONCRPC4J, REMOTE_TEA, RAW
   }
 
   private final String label;

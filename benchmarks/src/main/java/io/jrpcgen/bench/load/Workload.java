@@ -22,7 +22,12 @@ public record Workload(Kind kind, Transport transport, int threads, Sharing shar
     /** An opaque sent and returned. */
     ECHO,
     /** No RPC: one connection written to as fast as it takes. */
-    BULK
+    BULK,
+    /**
+     * A new TCP connection per call: connect (with TLS, the AUTH_TLS probe and the handshake),
+     * NULLPROC, close. Its calls per second are connections (handshakes) per second.
+     */
+    CONNECT
   }
 
   /** The transport. */
@@ -63,6 +68,7 @@ public record Workload(Kind kind, Transport transport, int threads, Sharing shar
       rows.add(new Workload(Kind.ECHO, Transport.TCP, 1, Sharing.OWN, size));
     }
     rows.add(new Workload(Kind.BULK, Transport.TCP, 1, Sharing.OWN, 1 << 20));
+    rows.add(new Workload(Kind.CONNECT, Transport.TCP, 1, Sharing.OWN, 0));
     return rows;
   }
 
@@ -75,12 +81,13 @@ public record Workload(Kind kind, Transport transport, int threads, Sharing shar
               java.util.Locale.ROOT));
       case ECHO -> "echo " + transportName + " " + sizeName(payload);
       case BULK -> "bulk " + transportName + " " + sizeName(payload) + " writes";
+      case CONNECT -> "connect+null " + transportName;
     };
   }
 
   /** Whether throughput is reported in MB/s (payload bytes) rather than calls/s. */
   public boolean reportsBytes() {
-    return kind != Kind.SQUARE;
+    return kind == Kind.ECHO || kind == Kind.BULK;
   }
 
   /** The bytes one call puts on the wire, record mark included. */
@@ -89,6 +96,7 @@ public record Workload(Kind kind, Transport transport, int threads, Sharing shar
       case SQUARE -> framing() + CALL_HEADER + 4;
       case ECHO -> framing() + CALL_HEADER + 4 + padded(payload);
       case BULK -> payload;
+      case CONNECT -> framing() + CALL_HEADER;
     };
   }
 
@@ -98,6 +106,7 @@ public record Workload(Kind kind, Transport transport, int threads, Sharing shar
       case SQUARE -> framing() + REPLY_HEADER + 4;
       case ECHO -> framing() + REPLY_HEADER + 4 + padded(payload);
       case BULK -> 0;
+      case CONNECT -> framing() + REPLY_HEADER;
     };
   }
 

@@ -112,7 +112,7 @@ public final class NativePeers {
     return new LoadClient() {
       @Override
       public boolean supports(Workload w) {
-        return w.sharing() == Workload.Sharing.OWN;
+        return w.sharing() == Workload.Sharing.OWN && w.kind() != Workload.Kind.CONNECT;
       }
 
       @Override

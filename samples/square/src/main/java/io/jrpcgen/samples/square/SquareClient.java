@@ -2,18 +2,27 @@ package io.jrpcgen.samples.square;
 
 import io.jrpcgen.portmap.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.transport.ChannelOptions;
+import io.jrpcgen.transport.TlsContexts;
+import io.jrpcgen.transport.TlsSettings;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS]
- * [--portmapper-port N]}. Finds the server through HOST's portmapper, as {@code clnt_create}
- * does, and prints {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message
- * and exits 1.
+ * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]}. Finds the
+ * server through HOST's portmapper, as {@code clnt_create} does, and prints {@code result: N*N};
+ * on failure prints the {@code clnt_sperror}-style message and exits 1. With {@code --tls} the
+ * call goes over RPC-with-TLS (RFC 9289), trusting the certificates in TRUSTSTORE (PKCS12), and
+ * fails if the server does not offer TLS; {@code --cert} presents a client certificate.
  */
 public final class SquareClient {
   private static final String USAGE =
-      "usage: square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port N]";
+      "usage: square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port N]"
+          + " [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]";
 
   private SquareClient() {}
 
@@ -32,6 +41,9 @@ public final class SquareClient {
     String protocol = "tcp";
     Duration timeout = null;
     RpcClientFactory factory = RpcClientFactory.DEFAULT;
+    Path trustStore = null;
+    Path keyStore = null;
+    char[] storePassword = "changeit".toCharArray();
     try {
       n = Integer.parseInt(args[1]);
       for (int i = 2; i < args.length; i++) {
@@ -40,8 +52,19 @@ public final class SquareClient {
           case "--timeout" -> timeout = Duration.ofSeconds(seconds(value(args, ++i)));
           case "--portmapper-port" ->
               factory = factory.withPortmapperPort(Integer.parseInt(value(args, ++i)));
+          case "--tls" -> trustStore = Path.of(value(args, ++i));
+          case "--cert" -> keyStore = Path.of(value(args, ++i));
+          case "--storepass" -> storePassword = value(args, ++i).toCharArray();
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
+      }
+      if (trustStore != null) {
+        // The portmapper is still asked in the clear; the square server is reached over TLS.
+        KeyStore keys = keyStore == null ? null : TlsContexts.load(keyStore, storePassword);
+        SSLContext context =
+            TlsContexts.of(keys, storePassword, TlsContexts.load(trustStore, storePassword));
+        factory = factory.withChannelOptions(
+            ChannelOptions.DEFAULTS.withTls(TlsSettings.require(context)));
       }
     } catch (RuntimeException e) {
       err.println("square-client: " + e.getMessage());

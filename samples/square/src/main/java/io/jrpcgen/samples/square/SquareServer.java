@@ -2,18 +2,26 @@ package io.jrpcgen.samples.square;
 
 import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.server.ServerTls;
+import io.jrpcgen.transport.TlsContexts;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 
 /**
  * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]
- * [--idle-timeout SECONDS] [--max-connections N]}. Serves TCP and UDP on one port and registers
- * with the host's portmapper, as an rpcgen server's {@code main} does; where no portmapper
- * answers, it starts an embedded one. {@code --sleep} delays every reply, for the book's timeout
- * experiment; {@code --idle-timeout} closes connections idle that long (by default they stay
- * open, as libtirpc's do). It runs until SIGTERM or SIGINT, which unregister it.
+ * [--idle-timeout SECONDS] [--max-connections N]
+ * [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]}. Serves TCP and UDP on one
+ * port and registers with the host's portmapper, as an rpcgen server's {@code main} does; where
+ * no portmapper answers, it starts an embedded one. {@code --sleep} delays every reply, for the
+ * book's timeout experiment; {@code --idle-timeout} closes connections idle that long (by default
+ * they stay open, as libtirpc's do). With {@code --tls} the square program is served only over
+ * RPC-with-TLS (RFC 9289) with the key in KEYSTORE (PKCS12); {@code --client-trust} also requires
+ * client certificates that TRUSTSTORE trusts. It runs until SIGTERM or SIGINT, which unregister
+ * it.
  */
 public final class SquareServer {
   private SquareServer() {}
@@ -23,25 +31,37 @@ public final class SquareServer {
    * registers it with the portmapper at {@code portmapper}, or an embedded one there.
    */
   public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper) {
-    return builder(port, sleep, portmapper).start();
+    return start(port, sleep, portmapper, null);
   }
 
-  /** The server {@link #start} starts, to be configured further. */
-  static RpcServer.Builder builder(int port, Duration sleep, InetSocketAddress portmapper) {
+  /** As {@link #start(int, Duration, InetSocketAddress)}, serving square only over {@code tls}. */
+  public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper,
+      ServerTls tls) {
+    return builder(port, sleep, portmapper, tls).start();
+  }
+
+  /** The server {@link #start} starts, to be configured further; {@code tls} may be null. */
+  static RpcServer.Builder builder(int port, Duration sleep, InetSocketAddress portmapper,
+      ServerTls tls) {
     SquareProg.SquareVers square = in -> {
       pause(sleep);
       return new SquareOut(in.arg1() * in.arg1());
     };
-    return RpcServer.builder()
+    RpcServer.Builder builder = RpcServer.builder()
         .program(SquareProg.bindSquareVers(square))
         .port(port)
         .registrar(PortmapRegistrar.at(portmapper).orEmbedded());
+    if (tls != null) {
+      builder.tls(tls.requireTlsFor(SquareProg.SQUARE_PROG));
+    }
+    return builder;
   }
 
   public static void main(String[] args) throws InterruptedException {
     Options options = Options.parse(args, System.err);
     RpcServer.Builder builder = builder(options.port, options.sleep,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort))
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort),
+        options.tls())
         .shutdownOnSignal();
     if (options.idleTimeout != null) {
       builder.idleTimeout(options.idleTimeout);
@@ -51,7 +71,8 @@ public final class SquareServer {
     }
     RpcServer server = builder.start();
     System.out.println("square server: tcp and udp port " + server.tcpPort()
-        + ", registered with the portmapper on port " + options.portmapperPort);
+        + ", registered with the portmapper on port " + options.portmapperPort
+        + (options.keyStore == null ? "" : "; square only over TLS"));
     server.awaitTermination();
   }
 
@@ -72,6 +93,19 @@ public final class SquareServer {
     int portmapperPort = 111;
     Duration idleTimeout;
     int maxConnections;
+    Path keyStore;
+    Path clientTrust;
+    char[] storePassword = "changeit".toCharArray();
+
+    ServerTls tls() {
+      if (keyStore == null) {
+        return null;
+      }
+      KeyStore trust = clientTrust == null ? null : TlsContexts.load(clientTrust, storePassword);
+      ServerTls tls = ServerTls.of(
+          TlsContexts.of(TlsContexts.load(keyStore, storePassword), storePassword, trust));
+      return trust == null ? tls : tls.withClientAuth(ServerTls.ClientAuth.NEED);
+    }
 
     static Options parse(String[] args, PrintStream err) {
       Options o = new Options();
@@ -84,6 +118,9 @@ public final class SquareServer {
               o.idleTimeout = Duration.ofSeconds(positive(args[i], value(args, ++i, err), err));
           case "--max-connections" ->
               o.maxConnections = (int) positive(args[i], value(args, ++i, err), err);
+          case "--tls" -> o.keyStore = Path.of(value(args, ++i, err));
+          case "--client-trust" -> o.clientTrust = Path.of(value(args, ++i, err));
+          case "--storepass" -> o.storePassword = value(args, ++i, err).toCharArray();
           default -> usage("unknown argument: " + args[i], err);
         }
       }
@@ -113,7 +150,8 @@ public final class SquareServer {
     private static void usage(String problem, PrintStream err) {
       err.println("square-server: " + problem);
       err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
-          + " [--idle-timeout SECONDS] [--max-connections N]");
+          + " [--idle-timeout SECONDS] [--max-connections N]"
+          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]");
       System.exit(2);
     }
   }

@@ -4,18 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.portmap.EmbeddedPortmapper;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.server.ServerTls;
+import io.jrpcgen.transport.TlsContexts;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The sample's server and client on loopback, the client finding the server by portmapper. */
+/**
+ * The sample's server and client on loopback, the client finding the server by portmapper; in the
+ * clear, and over RPC-with-TLS with the throwaway certificate the README's keytool recipe makes.
+ */
 class SquareSampleTest {
+  private static final char[] PASSWORD = "changeit".toCharArray();
+
+  @TempDir
+  Path dir;
   private EmbeddedPortmapper portmapper;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -106,5 +121,45 @@ class SquareSampleTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("tcp: square(5) -> result: 25", "tcp: square(11) -> result: 121",
             "udp: square(7) -> result: 49", "slow server, 1 s timeout: 127.0.0.1: RPC: Timed out");
+  }
+
+  @Test
+  void tlsClientSquaresOverTlsAndAPlainClientIsRefused() throws Exception {
+    // The README's recipe, step by step.
+    keytool("-genkeypair", "-alias", "square", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "7",
+        "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+    keytool("-exportcert", "-alias", "square", "-keystore", "server.p12",
+        "-storepass", "changeit", "-file", "server.cer");
+    keytool("-importcert", "-noprompt", "-alias", "square", "-file", "server.cer",
+        "-keystore", "trust.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+
+    ServerTls tls = ServerTls.of(
+        TlsContexts.of(TlsContexts.load(dir.resolve("server.p12"), PASSWORD), PASSWORD, null));
+    try (RpcServer server =
+        SquareServer.start(0, Duration.ZERO, portmapper.localAddress(), tls)) {
+      assertThat(client("127.0.0.1", "5", "--tls", dir.resolve("trust.p12").toString()))
+          .isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("result: 25\n");
+
+      assertThat(client("127.0.0.1", "5")).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+          "127.0.0.1: RPC: Authentication error; why = Client credential too weak\n");
+    }
+  }
+
+  private void keytool(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(arguments));
+    Process p = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).start();
+    try {
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("keytool finished").isTrue();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as("keytool: " + output).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }

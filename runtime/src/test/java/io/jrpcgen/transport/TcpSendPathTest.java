@@ -213,4 +213,63 @@ class TcpSendPathTest {
       assertThat(client.call(ECHO, BLOB, small, XdrCodec.INT)).isEqualTo(16);
     }
   }
+
+  @Test
+  void flushingBatchesReusesTheirBuffer() throws Exception {
+    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
+      Opaque small = Opaque.copyOf(new byte[16]);
+      client.callBatched(ECHO, BLOB, small);
+      client.flush();
+      long before = ALLOCATED.getAsLong();
+      for (int i = 0; i < 1_000; i++) {
+        client.callBatched(ECHO, BLOB, small);
+        client.flush();
+      }
+      // Each flush swaps the batch's array with the one the last flush sent from.
+      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by 1,000 flushes")
+          .isLessThan(2 << 20);
+      assertThat(client.call(ECHO, BLOB, small, XdrCodec.INT)).isEqualTo(16);
+    }
+  }
+
+  /** Reads one record; answers it with a void result; returns its length. */
+  private static int answerRecord(Socket s) throws IOException {
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    int length = in.readInt() & 0x7fff_ffff;
+    int xid = in.readInt();
+    in.skipNBytes(length - 4);
+    XdrEncoder reply = new XdrEncoder();
+    RecordMarking.begin(reply);
+    RpcMessages.writeAccepted(reply, xid, OpaqueAuth.NONE, AcceptStat.SUCCESS);
+    RecordMarking.write(s.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
+    return length;
+  }
+
+  @Test
+  void aCallQueuedBehindALargeWriteLeavesWhenThatWriteEnds() throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try (ServerSocket listener = new ServerSocket(0, 50, Square.LOOPBACK);
+        RpcClient client = RpcClient.create(RpcChannel.tcp(
+            new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort())),
+            Square.PROGRAM, Square.VERSION);
+        Socket s = listener.accept()) {
+      s.setSoTimeout(20_000);
+      Opaque large = Opaque.copyOf(new byte[32 << 20]);
+      Future<?> first = callers.submit(() -> client.call(ECHO, BLOB, large, XdrCodec.VOID));
+      // Its first bytes arrive: it holds the connection for writing until the server reads.
+      while (s.getInputStream().available() == 0) {
+        Thread.sleep(10);
+      }
+      Future<?> second = callers.submit(() ->
+          client.call(ECHO, BLOB, Opaque.copyOf(new byte[8]), XdrCodec.VOID));
+      // The second call can only append its record for the first one's thread to send.
+      Thread.sleep(300);
+      assertThat(answerRecord(s)).isGreaterThan(32 << 20);
+      assertThat(answerRecord(s)).isLessThan(1024);
+      first.get(30, TimeUnit.SECONDS);
+      second.get(30, TimeUnit.SECONDS);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
 }

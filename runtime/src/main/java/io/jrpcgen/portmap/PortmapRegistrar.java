@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -190,8 +191,7 @@ public final class PortmapRegistrar implements Registrar {
    * to replace live ones.
    */
   private List<Entry> inTheWay(Directory directory, List<Entry> entries, List<Rpcb> present) {
-    LivenessProbe probe = new LivenessProbe(
-        timeout.compareTo(MAX_PROBE_TIMEOUT) < 0 ? timeout : MAX_PROBE_TIMEOUT);
+    LivenessProbe probe = new LivenessProbe(Collections.min(List.of(timeout, MAX_PROBE_TIMEOUT)));
     List<Entry> inTheWay = new ArrayList<>();
     for (Entry e : entries) {
       Rpcb holder = find(present, e.program(), e.version(), e.netid());
@@ -305,7 +305,7 @@ public final class PortmapRegistrar implements Registrar {
     for (ProgramDefinition d : server.programs()) {
       for (boolean tcp : new boolean[] {true, false}) {
         int port = tcp ? server.tcpPort() : server.udpPort();
-        if (port <= 0) {
+        if (port == -1) {
           continue;
         }
         if (!wildcard) {
@@ -400,7 +400,7 @@ public final class PortmapRegistrar implements Registrar {
     boolean set(Entry e);
 
     /** Removes the registration of {@code e}'s program version and transport, and see below. */
-    boolean unset(Entry e);
+    void unset(Entry e);
 
     /** What {@link #unset(Entry)} of {@code e} removes, of the registrations {@code present}. */
     List<Rpcb> removedByUnset(Entry e, List<Rpcb> present);
@@ -444,8 +444,8 @@ public final class PortmapRegistrar implements Registrar {
     }
 
     @Override
-    public boolean unset(Entry e) {
-      return call(PortmapProtocol.PROC_UNSET,
+    public void unset(Entry e) {
+      call(PortmapProtocol.PROC_UNSET,
           new Rpcb(e.program(), e.version(), e.netid(), "", owner));
     }
 
@@ -507,8 +507,8 @@ public final class PortmapRegistrar implements Registrar {
     }
 
     @Override
-    public boolean unset(Entry e) {
-      return client.unset(e.program(), e.version());
+    public void unset(Entry e) {
+      client.unset(e.program(), e.version());
     }
 
     /** PMAP's UNSET removes the program version over TCP and UDP alike. */

@@ -9,11 +9,16 @@ import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.server.RpcServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ class PortmapRegistrarTest {
 
   private final List<AutoCloseable> closeAfter = new ArrayList<>();
   private Registry registry;
+  private RpcServer portmapperServer;
 
   @AfterEach
   void stop() throws Exception {
@@ -44,6 +50,7 @@ class PortmapRegistrarTest {
     (pmapOnly ? service.definitions().subList(0, 1) : service.definitions()).forEach(b::program);
     RpcServer server = b.start();
     closeAfter.add(0, server);
+    portmapperServer = server;
     return PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, server.tcpPort()));
   }
 
@@ -51,6 +58,15 @@ class PortmapRegistrarTest {
     RpcServer server = builder.start();
     closeAfter.add(0, server);
     return server;
+  }
+
+  /** Waits (bounded) until the portmapper has no connection open, and says if it has. */
+  private void assertNoConnectionToThePortmapper() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (portmapperServer.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(10);
+    }
+    assertThat(portmapperServer.connectionCount()).as("connections to the portmapper").isZero();
   }
 
   @Test
@@ -79,6 +95,49 @@ class PortmapRegistrarTest {
             + Integer.toUnsignedString(PROG) + ", 1, udp): another server registered it"
             + " meanwhile, or the portmapper refused");
     assertThat(registry.all()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void everyConnectionToThePortmapperIsClosed(boolean pmapOnly) throws Exception {
+    PortmapRegistrar registrar = portmapper(1, pmapOnly);
+    RpcServer udpOnly = start(RpcServer.builder().bindAddress(LOOPBACK).udp(0)
+        .program(square(PROG, 1)).registrar(registrar));
+    assertNoConnectionToThePortmapper();
+    // The portmapper is full: this registration fails.
+    assertThatThrownBy(() -> start(RpcServer.builder().bindAddress(LOOPBACK).tcp(0)
+        .program(square(PROG + 1, 1)).registrar(registrar)))
+        .isInstanceOf(RpcException.class);
+    assertNoConnectionToThePortmapper();
+    udpOnly.close();
+    assertThat(registry.all()).isEmpty();
+    assertNoConnectionToThePortmapper();
+  }
+
+  @Test
+  void aPortmapperThatNeverAnswersIsLeftWithItsConnectionClosed() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, LOOPBACK)) {
+      CompletableFuture<Integer> endOfStream = CompletableFuture.supplyAsync(() -> {
+        try (Socket s = silent.accept()) {
+          s.setSoTimeout(20_000);
+          InputStream in = s.getInputStream();
+          while (in.read() >= 0) {
+            // The registrar's call, never answered.
+          }
+          return -1;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      PortmapRegistrar registrar = PortmapRegistrar.at(new InetSocketAddress(LOOPBACK,
+          silent.getLocalPort())).withTimeout(Duration.ofMillis(300));
+      assertThatThrownBy(() -> start(RpcServer.builder().bindAddress(LOOPBACK).port(0)
+          .program(square(PROG, 1)).registrar(registrar)))
+          .isInstanceOfSatisfying(RpcException.class,
+              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageContaining("no portmapper answers");
+      assertThat(endOfStream.get(30, TimeUnit.SECONDS)).as("the registrar closed").isEqualTo(-1);
+    }
   }
 
   @Test

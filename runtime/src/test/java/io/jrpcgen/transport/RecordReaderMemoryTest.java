@@ -19,7 +19,7 @@ class RecordReaderMemoryTest {
   private static final int KIB = 1024;
 
   /** Bytes allocated so far by the current thread (HotSpot's per-thread counter). */
-  private static final LongSupplier ALLOCATED = allocatedBytesCounter();
+  static final LongSupplier ALLOCATED = allocatedBytesCounter();
 
   private static LongSupplier allocatedBytesCounter() {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcException;
@@ -12,6 +13,7 @@ import io.jrpcgen.transport.ScriptedTcpServer.Peer;
 import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -59,6 +61,21 @@ class TcpChannelConnectionTest {
       assertThat(System.nanoTime()).as("calls reach the server").isLessThan(deadline);
       Thread.sleep(10);
     }
+  }
+
+  /** Connects sockets to {@code address} until its listener's accept queue is full. */
+  private static List<Socket> fillAcceptQueue(InetSocketAddress address) throws IOException {
+    List<Socket> queued = new ArrayList<>();
+    try {
+      while (queued.size() < 16) {
+        Socket s = new Socket();
+        queued.add(s);
+        s.connect(address, 500);
+      }
+    } catch (SocketTimeoutException queueFull) {
+      // The queue is full: the kernel drops further SYNs.
+    }
+    return queued;
   }
 
   @Test
@@ -132,22 +149,41 @@ class TcpChannelConnectionTest {
     // A listener whose accept queue is full: the kernel drops further SYNs.
     try (ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK)) {
       InetSocketAddress address = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
-      List<Socket> queued = new ArrayList<>();
-      try {
-        while (queued.size() < 16) {
-          Socket s = new Socket();
-          queued.add(s);
-          s.connect(address, 500);
-        }
-      } catch (SocketTimeoutException queueFull) {
-        // The queue is full.
-      }
+      List<Socket> queued = fillAcceptQueue(address);
       try {
         assertThat(queued.size()).as("the accept queue fills").isLessThan(16);
         ChannelOptions quick = ChannelOptions.DEFAULTS.withConnectTimeout(Duration.ofMillis(300));
         assertThatThrownBy(() -> TcpChannel.connect(address, quick))
             .isInstanceOf(RpcTimeoutException.class)
             .hasMessage("127.0.0.1: RPC: Timed out");
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aReconnectAgainstAFullAcceptQueueEndsAtTheCallsDeadline() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK)) {
+      InetSocketAddress address = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
+      // A connect timeout far beyond the test's: only the call's deadline can end the reconnect.
+      ChannelOptions patient = ChannelOptions.DEFAULTS.withConnectTimeout(Duration.ofHours(1));
+      List<Socket> queued = new ArrayList<>();
+      try (RpcClient client = RpcClient.create(TcpChannel.connect(address, patient),
+              Square.PROGRAM, Square.VERSION);
+          Socket first = full.accept()) {
+        queued.addAll(fillAcceptQueue(address));
+        assertThat(queued.size()).as("the accept queue fills").isLessThan(16);
+        first.close();
+        // Idle long enough for the next call to look at the connection and find it closed.
+        Thread.sleep(300);
+        RpcClient brief = client.withTimeout(Duration.ofMillis(500));
+        assertTimeoutPreemptively(Duration.ofSeconds(40), () ->
+            assertThatThrownBy(() -> Square.square(brief, 3))
+                .isInstanceOf(RpcTimeoutException.class)
+                .hasMessage("127.0.0.1: RPC: Timed out"));
       } finally {
         for (Socket s : queued) {
           s.close();

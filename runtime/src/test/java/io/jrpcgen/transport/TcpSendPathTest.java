@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 class TcpSendPathTest {
   private static final int ECHO = 4;
   private static final XdrCodec<Opaque> BLOB = XdrCodec.opaque(XdrCodec.UNBOUNDED);
+  private static final LongSupplier ALLOCATED = RecordReaderMemoryTest.ALLOCATED;
 
   private static byte[] payload(int length, int seed) {
     byte[] b = new byte[length];
@@ -153,14 +155,7 @@ class TcpSendPathTest {
 
   @Test
   void aSentCallDoesNotKeepItsLargeOpaqueAlive() throws Exception {
-    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
-        .procedure(Procedure.of(ECHO, "LENGTH", BLOB, XdrCodec.INT, (call, v) -> v.length()))
-        .build();
-    try (RpcServer server =
-            RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
-        RpcClient client = RpcClient.create(
-            RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
-            Square.PROGRAM, Square.VERSION)) {
+    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
       Opaque payload = Opaque.copyOf(new byte[XdrEncoder.REFERENCE_THRESHOLD * 2]);
       WeakReference<Opaque> sent = new WeakReference<>(payload);
       assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT))
@@ -172,6 +167,101 @@ class TcpSendPathTest {
         Thread.sleep(10);
       }
       assertThat(sent.get()).isNull();
+    }
+  }
+
+  /** A server whose procedure ECHO answers the length of the opaque it is sent. */
+  private static RpcServer lengthServer() {
+    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+        .procedure(Procedure.of(ECHO, "LENGTH", BLOB, XdrCodec.INT, (call, v) -> v.length()))
+        .build();
+    return RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
+  }
+
+  private static RpcClient client(RpcServer server) {
+    return RpcClient.create(
+        RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
+        Square.PROGRAM, Square.VERSION);
+  }
+
+  @Test
+  void aLargeOpaqueLeavesFromItsOwnArrayWithoutACopy() throws Exception {
+    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
+      Opaque payload = Opaque.copyOf(new byte[8 << 20]);
+      // The first call pays for loading classes and growing buffers.
+      assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT)).isEqualTo(8 << 20);
+      long before = ALLOCATED.getAsLong();
+      assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT)).isEqualTo(8 << 20);
+      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by the call")
+          .isLessThan(1 << 20);
+    }
+  }
+
+  @Test
+  void batchingAllocatesInProportionToTheBytesBatchedAndFlushingReusesTheBuffer()
+      throws Exception {
+    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
+      Opaque small = Opaque.copyOf(new byte[16]);
+      client.callBatched(ECHO, BLOB, small);
+      client.flush();
+      // About 64 bytes each: 900 of them stay below the 64 KiB at which a batch leaves.
+      long before = ALLOCATED.getAsLong();
+      for (int i = 0; i < 900; i++) {
+        client.callBatched(ECHO, BLOB, small);
+      }
+      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by batching 57 KiB")
+          .isLessThan(4 << 20);
+      client.flush();
+      before = ALLOCATED.getAsLong();
+      for (int i = 0; i < 1_000; i++) {
+        client.callBatched(ECHO, BLOB, small);
+        client.flush();
+      }
+      // Each flush swaps the batch's array with the one the last flush sent from.
+      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by 1,000 flushes")
+          .isLessThan(2 << 20);
+      assertThat(client.call(ECHO, BLOB, small, XdrCodec.INT)).isEqualTo(16);
+    }
+  }
+
+  /** Reads one record; answers it with a void result; returns its length. */
+  private static int answerRecord(Socket s) throws IOException {
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    int length = in.readInt() & 0x7fff_ffff;
+    int xid = in.readInt();
+    in.skipNBytes(length - 4);
+    XdrEncoder reply = new XdrEncoder();
+    RecordMarking.begin(reply);
+    RpcMessages.writeAccepted(reply, xid, OpaqueAuth.NONE, AcceptStat.SUCCESS);
+    RecordMarking.write(s.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
+    return length;
+  }
+
+  @Test
+  void aCallQueuedBehindALargeWriteLeavesWhenThatWriteEnds() throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try (ServerSocket listener = new ServerSocket(0, 50, Square.LOOPBACK);
+        RpcClient client = RpcClient.create(RpcChannel.tcp(
+            new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort())),
+            Square.PROGRAM, Square.VERSION);
+        Socket s = listener.accept()) {
+      s.setSoTimeout(20_000);
+      Opaque large = Opaque.copyOf(new byte[32 << 20]);
+      Future<?> first = callers.submit(() -> client.call(ECHO, BLOB, large, XdrCodec.VOID));
+      // Its first bytes arrive: it holds the connection for writing until the server reads.
+      while (s.getInputStream().available() == 0) {
+        Thread.sleep(10);
+      }
+      Future<?> second = callers.submit(() ->
+          client.call(ECHO, BLOB, Opaque.copyOf(new byte[8]), XdrCodec.VOID));
+      // The second call can only append its record for the first one's thread to send.
+      Thread.sleep(300);
+      assertThat(answerRecord(s)).isGreaterThan(32 << 20);
+      assertThat(answerRecord(s)).isLessThan(1024);
+      first.get(30, TimeUnit.SECONDS);
+      second.get(30, TimeUnit.SECONDS);
+    } finally {
+      callers.shutdownNow();
     }
   }
 }

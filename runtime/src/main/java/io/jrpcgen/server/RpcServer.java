@@ -790,8 +790,8 @@ public final class RpcServer implements AutoCloseable {
         }
         return server;
       } catch (IOException e) {
+        // Only the loop throws it, before a UDP socket is made: the listener is all there is.
         closeQuietly(tcp);
-        closeQuietly(udp);
         throw new UncheckedIOException("cannot bind the server's sockets", e);
       }
     }

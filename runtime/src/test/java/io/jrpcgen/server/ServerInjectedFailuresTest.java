@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +108,48 @@ class ServerInjectedFailuresTest {
           + server.udpPort() + ": java.io.IOException: receive failed (injected by the test);"
           + " going on");
     }
+  }
+
+  @Test
+  void aFailedSendIsReportedAndTheNextCallAnswered() throws Exception {
+    AtomicInteger sends = new AtomicInteger();
+    RpcServer.SocketMaker failing = maker(ServerSocket::new, local -> new DatagramSocket(local) {
+      @Override
+      public void send(DatagramPacket p) throws IOException {
+        if (sends.incrementAndGet() == 1) {
+          throw new IOException("send failed (injected by the test)");
+        }
+        super.send(p);
+      }
+    });
+    try (RpcServer server = prog.server().udp(0).sockets(failing).start();
+        DatagramSocket client = RawWire.udpSocket()) {
+      RawWire.send(client, server, RawWire.call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
+      RawWire.awaitTrue("the failed send reported", () -> !warnings().isEmpty());
+      assertThat(warnings()).containsExactly("UDP call from /127.0.0.1:" + client.getLocalPort()
+          + " failed");
+      RawWire.assertServes(server);
+    }
+  }
+
+  @Test
+  void aListenerThatCannotBeBoundOrHasNoUdpTwinIsClosed() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, RawWire.LOOPBACK)) {
+      List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+      RpcServer.SocketMaker tracked = maker(() -> track(listeners), RpcServer.SocketMaker.JDK);
+      assertThatThrownBy(() -> prog.server().tcp(taken.getLocalPort()).sockets(tracked).start())
+          .isInstanceOf(UncheckedIOException.class)
+          .hasCauseInstanceOf(BindException.class);
+      assertThat(listeners).hasSize(1).allMatch(ServerSocket::isClosed);
+    }
+    List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+    RpcServer.SocketMaker noUdp = maker(() -> track(listeners), local -> {
+      throw new SocketException("no UDP socket (injected by the test)");
+    });
+    assertThatThrownBy(() -> prog.server().tcp(0).udp(0).sockets(noUdp).start())
+        .isInstanceOf(UncheckedIOException.class)
+        .hasRootCauseMessage("no UDP socket (injected by the test)");
+    assertThat(listeners).hasSize(1).allMatch(ServerSocket::isClosed);
   }
 
   @Test

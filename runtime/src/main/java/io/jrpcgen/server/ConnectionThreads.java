@@ -26,13 +26,22 @@ final class ConnectionThreads {
    * @throws OutOfMemoryError if no thread can be started (a process or memory limit)
    */
   static void start(String name, Runnable task) {
-    if (VIRTUAL != null) {
-      Thread t = VIRTUAL.newThread(task);
+    start(VIRTUAL, PLATFORM, name, task);
+  }
+
+  /**
+   * Runs {@code task} on a thread of {@code virtual}, or of {@code platform} when there is no
+   * {@code virtual}: separate from {@link #start(String, Runnable)} so that tests exercise both
+   * kinds on any JDK.
+   */
+  static void start(ThreadFactory virtual, Executor platform, String name, Runnable task) {
+    if (virtual != null) {
+      Thread t = virtual.newThread(task);
       t.setName(name);
       t.start();
       return;
     }
-    PLATFORM.execute(() -> {
+    platform.execute(() -> {
       Thread current = Thread.currentThread();
       String idle = current.getName();
       rename(current, name);
@@ -53,7 +62,7 @@ final class ConnectionThreads {
     }
   }
 
-  private static Executor platformPool() {
+  static Executor platformPool() {
     return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), task -> {
           Thread t = new Thread(task, "jrpcgen-tcp-" + COUNTER.incrementAndGet());

@@ -374,7 +374,8 @@ public final class RpcServer implements AutoCloseable {
         if (closing || udp.isClosed()) {
           return;
         }
-        backOff(UDP_SERVICE, udp, e, MIN_PAUSE_MS);
+        // The socket itself would print as DatagramSocket@hash; the ports were described ahead.
+        backOff(UDP_SERVICE, ports, e, MIN_PAUSE_MS);
       }
     }
   }
@@ -452,6 +453,31 @@ public final class RpcServer implements AutoCloseable {
     } catch (Throwable ignored) {
       // Closing is best effort: the socket is being abandoned.
     }
+  }
+
+  /**
+   * Makes the server's sockets. A test seam: tests give {@link Builder#sockets} one whose sockets
+   * fail, to reach failure paths that real sockets take only under load or resource limits.
+   */
+  interface SocketMaker {
+    /** The JDK's own sockets, what every server uses outside tests. */
+    SocketMaker JDK = new SocketMaker() {
+      @Override
+      public ServerSocket serverSocket() throws IOException {
+        return new ServerSocket();
+      }
+
+      @Override
+      public DatagramSocket datagramSocket(InetSocketAddress local) throws IOException {
+        return new DatagramSocket(local);
+      }
+    };
+
+    /** An unbound TCP listener. */
+    ServerSocket serverSocket() throws IOException;
+
+    /** A UDP socket bound to {@code local}. */
+    DatagramSocket datagramSocket(InetSocketAddress local) throws IOException;
   }
 
   /** One TCP connection: reads calls in order and answers each. */
@@ -612,6 +638,7 @@ public final class RpcServer implements AutoCloseable {
     private int cacheEntries;
     private Registrar registrar;
     private ServerTls tls;
+    private SocketMaker sockets = SocketMaker.JDK;
 
     private Builder() {}
 
@@ -761,6 +788,12 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /** Makes the sockets with {@code sockets}: a test seam, see {@link SocketMaker}. */
+    Builder sockets(SocketMaker sockets) {
+      this.sockets = sockets;
+      return this;
+    }
+
     /**
      * Binds the sockets, starts serving and registers with the registrar, if any.
      *
@@ -782,7 +815,7 @@ public final class RpcServer implements AutoCloseable {
           try {
             int port = samePort && tcp != null ? tcp.getLocalPort() : udpPort;
             udp = udpPort >= 0
-                ? new DatagramSocket(new InetSocketAddress(bindAddress, port)) : null;
+                ? sockets.datagramSocket(new InetSocketAddress(bindAddress, port)) : null;
             break;
           } catch (BindException e) {
             // The free TCP port's twin may be taken on UDP: try another pair.
@@ -806,14 +839,14 @@ public final class RpcServer implements AutoCloseable {
         }
         return server;
       } catch (IOException e) {
+        // Only the loop throws it, before a UDP socket is made: the listener is all there is.
         closeQuietly(tcp);
-        closeQuietly(udp);
         throw new UncheckedIOException("cannot bind the server's sockets", e);
       }
     }
 
     private ServerSocket openTcp(int port) throws IOException {
-      ServerSocket socket = new ServerSocket();
+      ServerSocket socket = sockets.serverSocket();
       try {
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(bindAddress, port), backlog);

@@ -1,0 +1,255 @@
+package io.jrpcgen.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Failures of the server's own sockets, injected through {@link RpcServer.SocketMaker}: what a
+ * full heap, a descriptor limit or a taken port does to real sockets, without needing any.
+ */
+class ServerInjectedFailuresTest {
+  private final TestProgram prog = new TestProgram();
+  @RegisterExtension
+  final CapturedLog log = new CapturedLog();
+
+  @Test
+  void failedAcceptsAreReportedAndAcceptingGoesOn() throws Exception {
+    AtomicInteger accepts = new AtomicInteger();
+    RpcServer.SocketMaker failing = maker(() -> new ServerSocket() {
+      @Override
+      public Socket accept() throws IOException {
+        if (accepts.incrementAndGet() <= 3) {
+          throw new OutOfMemoryError("no memory to accept (injected by the test)");
+        }
+        return super.accept();
+      }
+    }, RpcServer.SocketMaker.JDK);
+    try (RpcServer server = prog.server().tcp(0).sockets(failing).start()) {
+      RawWire.assertServes(server);
+      assertThat(accepts.get()).isGreaterThan(3);
+      // Reported once: the rest of the failures fall in the same ten seconds.
+      assertThat(warnings()).singleElement().asString()
+          .startsWith("cannot accept TCP connections on ServerSocket[")
+          .endsWith("localport=" + server.tcpPort() + "]: java.lang.OutOfMemoryError: no memory"
+              + " to accept (injected by the test); going on");
+    }
+  }
+
+  @Test
+  void aConnectionThatCannotBeStartedIsClosedAndNotCounted() throws Exception {
+    AtomicInteger accepts = new AtomicInteger();
+    RpcServer.SocketMaker failing = maker(() -> new ServerSocket() {
+      @Override
+      public Socket accept() throws IOException {
+        if (accepts.incrementAndGet() > 1) {
+          return super.accept();
+        }
+        // The first connection's address cannot be described, as when the heap is full: its
+        // thread's name cannot be made, after the connection was counted.
+        Socket s = new Socket() {
+          @Override
+          public SocketAddress getRemoteSocketAddress() {
+            InetSocketAddress real = (InetSocketAddress) super.getRemoteSocketAddress();
+            return new InetSocketAddress(real.getAddress(), real.getPort()) {
+              @Override
+              public String toString() {
+                throw new OutOfMemoryError("no memory for a name (injected by the test)");
+              }
+            };
+          }
+        };
+        implAccept(s);
+        return s;
+      }
+    }, RpcServer.SocketMaker.JDK);
+    try (RpcServer server = prog.server().tcp(0).sockets(failing).start();
+        Socket victim = RawWire.connect(server)) {
+      RawWire.assertClosedByServer(victim);
+      assertThat(server.connectionCount()).isZero();
+      RawWire.assertServes(server);
+      assertThat(warnings()).singleElement().asString()
+          .endsWith("OutOfMemoryError: no memory for a name (injected by the test); going on");
+    }
+  }
+
+  @Test
+  void aFailedReceiveIsReportedAndUdpServiceGoesOn() throws Exception {
+    AtomicInteger receives = new AtomicInteger();
+    RpcServer.SocketMaker failing = maker(ServerSocket::new, local -> new DatagramSocket(local) {
+      @Override
+      public void receive(DatagramPacket p) throws IOException {
+        if (receives.incrementAndGet() == 1) {
+          throw new IOException("receive failed (injected by the test)");
+        }
+        super.receive(p);
+      }
+    });
+    try (RpcServer server = prog.server().udp(0).sockets(failing).start()) {
+      RawWire.assertServes(server);
+      assertThat(warnings()).containsExactly("UDP service on 127.0.0.1 udp port "
+          + server.udpPort() + ": java.io.IOException: receive failed (injected by the test);"
+          + " going on");
+    }
+  }
+
+  @Test
+  void aFailedSendIsReportedAndTheNextCallAnswered() throws Exception {
+    AtomicInteger sends = new AtomicInteger();
+    RpcServer.SocketMaker failing = maker(ServerSocket::new, local -> new DatagramSocket(local) {
+      @Override
+      public void send(DatagramPacket p) throws IOException {
+        if (sends.incrementAndGet() == 1) {
+          throw new IOException("send failed (injected by the test)");
+        }
+        super.send(p);
+      }
+    });
+    try (RpcServer server = prog.server().udp(0).sockets(failing).start();
+        DatagramSocket client = RawWire.udpSocket()) {
+      RawWire.send(client, server, RawWire.call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
+      RawWire.awaitTrue("the failed send reported", () -> !warnings().isEmpty());
+      assertThat(warnings()).containsExactly("UDP call from /127.0.0.1:" + client.getLocalPort()
+          + " failed");
+      RawWire.assertServes(server);
+    }
+  }
+
+  @Test
+  void aListenerThatCannotBeBoundOrHasNoUdpTwinIsClosed() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, RawWire.LOOPBACK)) {
+      List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+      RpcServer.SocketMaker tracked = maker(() -> track(listeners), RpcServer.SocketMaker.JDK);
+      assertThatThrownBy(() -> prog.server().tcp(taken.getLocalPort()).sockets(tracked).start())
+          .isInstanceOf(UncheckedIOException.class)
+          .hasCauseInstanceOf(BindException.class);
+      assertThat(listeners).hasSize(1).allMatch(ServerSocket::isClosed);
+    }
+    List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+    RpcServer.SocketMaker noUdp = maker(() -> track(listeners), local -> {
+      throw new SocketException("no UDP socket (injected by the test)");
+    });
+    assertThatThrownBy(() -> prog.server().tcp(0).udp(0).sockets(noUdp).start())
+        .isInstanceOf(UncheckedIOException.class)
+        .hasRootCauseMessage("no UDP socket (injected by the test)");
+    assertThat(listeners).hasSize(1).allMatch(ServerSocket::isClosed);
+  }
+
+  @Test
+  void onePortForBothTriesAnotherWhenItsUdpTwinIsTaken() {
+    List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+    List<Integer> udpPorts = new CopyOnWriteArrayList<>();
+    RpcServer.SocketMaker twinTaken = maker(() -> track(listeners), local -> {
+      udpPorts.add(local.getPort());
+      if (udpPorts.size() <= 2) {
+        throw new BindException("UDP twin taken (injected by the test)");
+      }
+      return new DatagramSocket(local);
+    });
+    try (RpcServer server = prog.server().port(0).sockets(twinTaken).start()) {
+      assertThat(server.udpPort()).isEqualTo(server.tcpPort());
+      assertThat(listeners).hasSize(3);
+      assertThat(udpPorts).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(udpPorts.get(i)).isEqualTo(listeners.get(i).getLocalPort());
+      }
+      assertThat(listeners.subList(0, 2)).allMatch(ServerSocket::isClosed);
+      assertThat(listeners.get(2).isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void onePortForBothGivesUpAfterTwentyRetries() {
+    List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+    RpcServer.SocketMaker alwaysTaken = maker(() -> track(listeners), local -> {
+      throw new BindException("UDP twin taken (injected by the test)");
+    });
+    assertThatThrownBy(() -> prog.server().port(0).sockets(alwaysTaken).start())
+        .isInstanceOf(UncheckedIOException.class)
+        .hasCauseInstanceOf(BindException.class);
+    assertThat(listeners).hasSize(21).allMatch(ServerSocket::isClosed);
+  }
+
+  @Test
+  void aTakenPortIsNotRetriedUnlessAnyFreePortWouldDo() throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, RawWire.LOOPBACK)) {
+      port = probe.getLocalPort();
+    }
+    for (RpcServer.Builder b : List.of(prog.server().port(port), prog.server().tcp(0).udp(0))) {
+      List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
+      RpcServer.SocketMaker taken = maker(() -> track(listeners), local -> {
+        throw new BindException("UDP port taken (injected by the test)");
+      });
+      assertThatThrownBy(() -> b.sockets(taken).start())
+          .isInstanceOf(UncheckedIOException.class)
+          .hasCauseInstanceOf(BindException.class);
+      assertThat(listeners).hasSize(1).allMatch(ServerSocket::isClosed);
+    }
+  }
+
+  @Test
+  void aClosedServerIsNoLongerHeldByItsShutdownHook() {
+    RpcServer server = prog.server().tcp(0).shutdownOnSignal().start();
+    server.close();
+    WeakReference<RpcServer> closed = new WeakReference<>(server);
+    server = null;
+    RawWire.awaitTrue("the closed server collected", () -> {
+      System.gc();
+      return closed.get() == null;
+    });
+  }
+
+  private List<String> warnings() {
+    return log.messages(Level.WARNING);
+  }
+
+  private static ServerSocket track(List<ServerSocket> made) throws IOException {
+    ServerSocket s = new ServerSocket();
+    made.add(s);
+    return s;
+  }
+
+  private interface Listener {
+    ServerSocket make() throws IOException;
+  }
+
+  private interface Datagrams {
+    DatagramSocket make(InetSocketAddress local) throws IOException;
+  }
+
+  private static RpcServer.SocketMaker maker(Listener tcp, RpcServer.SocketMaker udp) {
+    return maker(tcp, udp::datagramSocket);
+  }
+
+  private static RpcServer.SocketMaker maker(Listener tcp, Datagrams udp) {
+    return new RpcServer.SocketMaker() {
+      @Override
+      public ServerSocket serverSocket() throws IOException {
+        return tcp.make();
+      }
+
+      @Override
+      public DatagramSocket datagramSocket(InetSocketAddress local) throws IOException {
+        return udp.make(local);
+      }
+    };
+  }
+}

@@ -110,11 +110,21 @@ public final class EmbeddedPortmapper implements AutoCloseable {
   }
 
   private void sweep(LivenessPolicy liveness) {
-    List<Rpcb> registered = registry.registered();
-    liveness.retainOnly(registered);
-    for (Rpcb r : registered) {
-      if (liveness.isGone(r) && registry.remove(r)) {
-        LOG.log(Level.INFO, () -> "forgot " + PortmapService.describe(r) + ": its server is gone");
+    // A scheduled task that throws is never run again: whatever fails, the next sweep must come.
+    try {
+      List<Rpcb> registered = registry.registered();
+      liveness.retainOnly(registered);
+      for (Rpcb r : registered) {
+        if (liveness.isGone(r) && registry.remove(r)) {
+          LOG.log(Level.INFO,
+              () -> "forgot " + PortmapService.describe(r) + ": its server is gone");
+        }
+      }
+    } catch (Throwable e) {
+      try {
+        LOG.log(Level.WARNING, "probing registrations failed; the next sweep goes on", e);
+      } catch (Throwable ignored) {
+        // Not even the report could be made (out of memory): the next sweep still comes.
       }
     }
   }

@@ -520,6 +520,30 @@ class EmbeddedPortmapperTest {
     assertThat(portmapper.registrations()).filteredOn(r -> r.program() == PROG).hasSize(2);
   }
 
+  @Test
+  void aSweepThatFailsDoesNotEndTheSweeping() throws IOException {
+    // The first silence the sweep times fails (as an OutOfMemoryError would); later ones move
+    // the clock ten minutes a probe, so three unanswered probes give the server up.
+    AtomicInteger clockReads = new AtomicInteger();
+    portmapper.close();
+    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
+        .probeInterval(Duration.ofMillis(50)).probeTimeout(Duration.ofMillis(100))
+        .clock(() -> {
+          if (clockReads.incrementAndGet() == 1) {
+            throw new IllegalStateException("a sweep that fails (expected by the test)");
+          }
+          return clockReads.get() * Duration.ofMinutes(10).toNanos();
+        })
+        .start();
+    try (DatagramSocket silent = new DatagramSocket(0, LOOPBACK)) {
+      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP,
+          silent.getLocalPort()))).isTrue();
+      await(() -> portmapper.registrations().stream().noneMatch(r -> r.program() == PROG),
+          "the sweeps after the failed one to give the silent server up");
+      assertThat(clockReads.get()).isGreaterThan(3);
+    }
+  }
+
   /** Replaces the portmapper with one that forwards remote calls, as rpcbind -r. */
   private void withRemoteCalls() {
     portmapper.close();

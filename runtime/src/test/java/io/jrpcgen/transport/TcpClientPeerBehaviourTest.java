@@ -178,8 +178,9 @@ class TcpClientPeerBehaviourTest {
     // As nfs-ganesha answers a READ of its advertised rtmax (64 MiB): 67,108,992 bytes.
     int data = 64 << 20;
     int attributes = 25;
+    // A result the client only decodes: encoding one would be a bug in the test.
     XdrCodec<Opaque> readResult = XdrCodec.of((XdrEncoder out, Opaque v) -> {
-      throw new UnsupportedOperationException();
+      throw new AssertionError("a READ result is never encoded here");
     }, (XdrDecoder in) -> {
       for (int i = 0; i < attributes; i++) {
         in.readInt();

@@ -161,6 +161,22 @@ class RecordReaderMemoryTest {
   }
 
   @Test
+  void aRecordOfOneFragmentGetsAnArrayOfItsSizeOnceAQuarterOfItHasArrived() throws IOException {
+    // A third of the record is there when its header is read, the rest comes later: sized by
+    // what arrived, the array would be copied into a larger one once the rest is there.
+    byte[] record = payload(1 << 20);
+    byte[] wire = fragmented(record, record.length);
+    RecordReader reader =
+        new RecordReader(new ChunkedStream(wire, 64 * KIB, wire.length / 3), 2 << 20);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(record.length + 4L * KIB);
+  }
+
+  @Test
   void aRecordArrivingInPartsGrowsOnlyWithWhatHasArrived() throws IOException {
     // The header claims 1 MiB in one fragment, but only 64 KiB are there and then the stream
     // stalls: the reader must not have sized its array by the claim.
@@ -195,18 +211,25 @@ class RecordReaderMemoryTest {
   }
 
   /**
-   * Serves at most {@code chunk} bytes per read, as a socket hands out what arrived; all of the
-   * data has arrived ({@link #available}). Counts the reads.
+   * Serves at most {@code chunk} bytes per read, as a socket hands out what arrived. Its first
+   * {@code firstPart} bytes have arrived ({@link #available}) from the start, the rest once those
+   * are read. Counts the reads.
    */
   private static final class ChunkedStream extends InputStream {
     private final byte[] data;
     private final int chunk;
+    private final int firstPart;
     private int pos;
     int reads;
 
     ChunkedStream(byte[] data, int chunk) {
+      this(data, chunk, data.length);
+    }
+
+    ChunkedStream(byte[] data, int chunk, int firstPart) {
       this.data = data;
       this.chunk = chunk;
+      this.firstPart = firstPart;
     }
 
     @Override
@@ -220,7 +243,7 @@ class RecordReaderMemoryTest {
         return -1;
       }
       reads++;
-      int n = Math.min(Math.min(len, chunk), data.length - pos);
+      int n = Math.min(Math.min(len, chunk), available());
       System.arraycopy(data, pos, b, off, n);
       pos += n;
       return n;
@@ -228,7 +251,7 @@ class RecordReaderMemoryTest {
 
     @Override
     public int available() {
-      return data.length - pos;
+      return (pos < firstPart ? firstPart : data.length) - pos;
     }
   }
 

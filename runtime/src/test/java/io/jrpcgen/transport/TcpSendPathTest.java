@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;

@@ -3,15 +3,15 @@ package io.jrpcgen.interop.oncrpc4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.server.CallContext;
-import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.Procedure;
+import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
 import io.jrpcgen.server.TlsPeer;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TestCertificates;
 import io.jrpcgen.transport.TestCertificates.Identity;
 import io.jrpcgen.transport.TlsContexts;

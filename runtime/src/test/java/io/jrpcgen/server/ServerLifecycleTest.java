@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.Reply;
+import io.jrpcgen.internal.rpc.Reply;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -5,7 +5,7 @@ import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.Reply;
+import io.jrpcgen.internal.rpc.Reply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

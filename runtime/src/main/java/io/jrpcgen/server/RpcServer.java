@@ -1,11 +1,11 @@
 package io.jrpcgen.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.jrpcgen.transport.DeadlineInputStream;
-import io.jrpcgen.transport.Message;
-import io.jrpcgen.transport.PeerClosedException;
-import io.jrpcgen.transport.RecordMarking;
-import io.jrpcgen.transport.RecordReader;
+import io.jrpcgen.internal.transport.DeadlineInputStream;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.PeerClosedException;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.transport.CorruptRecordException;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;

@@ -117,6 +117,19 @@ class RpcWithTlsTest {
   }
 
   @Test
+  void aWantedClientCertificateIsTakenWhenOfferedAndNotRequired() {
+    RpcServer server = start(ServerTls.of(serverId.contextTrusting(clientId))
+        .withClientAuth(ServerTls.ClientAuth.WANT));
+    RpcClient anonymous = client(server, TlsSettings.require(trusting(serverId)));
+    assertThat(Square.square(anonymous, 2)).isEqualTo(4);
+    assertThat(seen.get().tlsPeer().orElseThrow().certificates()).isEmpty();
+    RpcClient identified = client(server, TlsSettings.require(clientId.contextTrusting(serverId)));
+    assertThat(Square.square(identified, 3)).isEqualTo(9);
+    assertThat(seen.get().tlsPeer().orElseThrow().subject().orElseThrow().getName())
+        .isEqualTo("CN=client");
+  }
+
+  @Test
   void mutualTlsRefusesAClientWithoutCertificateAndKeepsServing() {
     RpcServer server = start(ServerTls.of(serverId.contextTrusting(clientId))
         .withClientAuth(ServerTls.ClientAuth.NEED));

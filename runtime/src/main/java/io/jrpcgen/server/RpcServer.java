@@ -296,10 +296,9 @@ public final class RpcServer implements AutoCloseable {
     while (!closing) {
       Socket socket = null;
       try {
-        if (reserve == null && !retakeReserve()) {
-          pause(pauseMs);
-          pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
-          continue;
+        if (reserve == null) {
+          // Fails while memory is short: backed off below, like a failed accept.
+          reserve = new byte[RESERVE];
         }
         socket = tcp.accept();
         admit(socket);
@@ -332,16 +331,6 @@ public final class RpcServer implements AutoCloseable {
       // Not even the report could be made; the pause and the retry still can.
     }
     pause(pauseMs);
-  }
-
-  /** Whether memory is back: the reserve let go after an OutOfMemoryError is held again. */
-  private boolean retakeReserve() {
-    try {
-      reserve = new byte[RESERVE];
-      return true;
-    } catch (OutOfMemoryError e) {
-      return false;
-    }
   }
 
   /** Serves {@code socket} on a thread of its own, or closes it at once beyond the limit. */

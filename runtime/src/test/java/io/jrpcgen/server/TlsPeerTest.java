@@ -1,21 +1,18 @@
 package io.jrpcgen.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.transport.TestCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server's TLS settings and what it tells a procedure about a TLS client. */
-class ServerTlsTest {
+/** What the server tells a procedure about a TLS client: its certificate and names. */
+class TlsPeerTest {
   @TempDir
   static Path dir;
   private static TestCertificates.Identity named;
@@ -25,29 +22,6 @@ class ServerTlsTest {
   static void certificates() throws Exception {
     named = TestCertificates.create(dir, "client", "dns:client.example,ip:127.0.0.1", null, 2);
     unnamed = TestCertificates.create(dir, "plain", null, null, 2);
-  }
-
-  @Test
-  void settingsNeedAContextAndAClientAuthPolicy() throws Exception {
-    SSLContext context = SSLContext.getDefault();
-    assertThatThrownBy(() -> new ServerTls(null, ServerTls.ClientAuth.NONE, Set.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("context is null");
-    assertThatThrownBy(() -> new ServerTls(context, null, Set.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("clientAuth is null");
-  }
-
-  @Test
-  void copiesLeaveTheOriginalAsItWas() throws Exception {
-    ServerTls plain = ServerTls.of(SSLContext.getDefault());
-    ServerTls strict = plain.requireTlsFor(7).requireTlsFor(9)
-        .withClientAuth(ServerTls.ClientAuth.WANT);
-    assertThat(plain.tlsOnlyPrograms()).isEmpty();
-    assertThat(plain.clientAuth()).isEqualTo(ServerTls.ClientAuth.NONE);
-    assertThat(strict.tlsOnlyPrograms()).containsExactlyInAnyOrder(7, 9);
-    assertThat(strict.clientAuth()).isEqualTo(ServerTls.ClientAuth.WANT);
-    assertThat(strict.context()).isSameAs(plain.context());
-    assertThatThrownBy(() -> strict.tlsOnlyPrograms().add(1))
-        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -174,7 +174,8 @@ class TcpChannelConnectionTest {
         TlsSettings.require(javax.net.ssl.SSLContext.getDefault()));
     try (io.jrpcgen.server.RpcServer plain = io.jrpcgen.server.RpcServer.builder()
             .program(Square.program()).bindAddress(Square.LOOPBACK).tcp(0).start();
-        ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK)) {
+        ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK);
+        ScriptedTcpServer hangsUp = new ScriptedTcpServer(peer -> peer.socket.close())) {
       InetSocketAddress queueFull = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
       List<Socket> queued = fillAcceptQueue(queueFull);
       try {
@@ -187,6 +188,9 @@ class TcpChannelConnectionTest {
           assertThatThrownBy(() -> TcpChannel.connect(
               new InetSocketAddress(Square.LOOPBACK, plain.tcpPort()), tlsRefused))
               .isInstanceOf(io.jrpcgen.rpc.RpcTlsException.class);
+          // Connected, then closed by the server before it answers the probe.
+          assertThatThrownBy(() -> TcpChannel.connect(hangsUp.address(), tlsRefused))
+              .isInstanceOf(RpcConnectionException.class);
         }
         for (int i = 0; i < 5; i++) {
           assertThatThrownBy(() -> TcpChannel.connect(queueFull, quick))

@@ -76,6 +76,9 @@ public final class RpcServer implements AutoCloseable {
   private static final int RESERVED_DESCRIPTORS = 64;
   // What the default connection limit allows each connection of the heap.
   private static final int HEAP_PER_CONNECTION = 32 * 1024;
+  // Memory held back for the server's own recovery: let go when memory runs out, taken again
+  // before accepting resumes (see acceptLoop).
+  private static final int RESERVE = 64 * 1024;
   private static final long MIN_PAUSE_MS = 10;
   private static final long MAX_PAUSE_MS = 1_000;
   // What failed, for backOff: made when the class is, while there is memory.
@@ -109,6 +112,8 @@ public final class RpcServer implements AutoCloseable {
   private Thread shutdownHook;
   private volatile Registrar.Registration registration;
   private volatile boolean closing;
+  // Null from an OutOfMemoryError until memory is back.
+  private volatile byte[] reserve = new byte[RESERVE];
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
     this.dispatcher = new CallDispatcher(b.programs,
@@ -280,12 +285,21 @@ public final class RpcServer implements AutoCloseable {
    * Accepts connections until closed. Nothing ends it: out of descriptors (the connection waits
    * in the backlog), of memory or of threads, it backs off, reports once in a while and tries
    * again, while the connections already open go on being served.
+   *
+   * <p>After memory ran out anywhere in the server it accepts again only once the reserve could
+   * be taken back: the JDK's accept allocates after the kernel has handed the connection over and
+   * before anything owns its descriptor, so an accept that runs out of memory leaks the socket
+   * (it stays in CLOSE-WAIT for ever), while a connection not yet accepted waits in the backlog.
    */
   private void acceptLoop() {
     long pauseMs = MIN_PAUSE_MS;
     while (!closing) {
       Socket socket = null;
       try {
+        if (reserve == null) {
+          // Fails while memory is short: backed off below, like a failed accept.
+          reserve = new byte[RESERVE];
+        }
         socket = tcp.accept();
         admit(socket);
         pauseMs = MIN_PAUSE_MS;
@@ -307,6 +321,10 @@ public final class RpcServer implements AutoCloseable {
    * allocated, and an enum initialized, when first used, which fails when the heap is full.
    */
   private void backOff(int trouble, Object subject, Throwable e, long pauseMs) {
+    if (e instanceof OutOfMemoryError) {
+      // Room for the failure paths; accepting waits until it can be taken back.
+      reserve = null;
+    }
     try {
       troubles.warn(() -> TROUBLES[trouble] + " " + subject + ": " + e + "; going on");
     } catch (Throwable ignored) {

@@ -140,6 +140,12 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
+  /** Whether the current connection has TCP_NODELAY on; false if none is open. */
+  boolean noDelay() throws IOException {
+    Connection c = connection;
+    return c != null && c.socket.getTcpNoDelay();
+  }
+
   @Override
   public void close() {
     synchronized (connectLock) {
@@ -376,11 +382,11 @@ public final class TcpChannel extends AbstractChannel {
 
     private boolean appendIfPending(byte[] record, int length) {
       synchronized (pendingLock) {
-        if (pendingLength == 0) {
-          return false;
+        boolean pendingAlready = pendingLength > 0;
+        if (pendingAlready) {
+          appendLocked(record, length);
         }
-        appendLocked(record, length);
-        return true;
+        return pendingAlready;
       }
     }
 

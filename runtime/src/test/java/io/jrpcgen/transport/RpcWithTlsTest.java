@@ -54,7 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RpcWithTlsTest {
+  // Short waits, as tests have no reason for long ones: a test that fails (under a mutant, say)
+  // fails in seconds instead of waiting out the 25 s defaults.
   private static final Duration SHORT = Duration.ofSeconds(3);
+  private static final Duration CALL = Duration.ofSeconds(5);
+  private static final int SOCKET_TIMEOUT_MS = 5_000;
   private static final int OTHER_PROGRAM = 0x31230001;
 
   @TempDir
@@ -113,6 +117,19 @@ class RpcWithTlsTest {
     assertThat(peer.subjectAlternativeNames()).containsExactly("client.example", "127.0.0.1");
     assertThat(peer.certificates()).containsExactly(
         (java.security.cert.X509Certificate) clientId.certificate());
+  }
+
+  @Test
+  void aWantedClientCertificateIsTakenWhenOfferedAndNotRequired() {
+    RpcServer server = start(ServerTls.of(serverId.contextTrusting(clientId))
+        .withClientAuth(ServerTls.ClientAuth.WANT));
+    RpcClient anonymous = client(server, TlsSettings.require(trusting(serverId)));
+    assertThat(Square.square(anonymous, 2)).isEqualTo(4);
+    assertThat(seen.get().tlsPeer().orElseThrow().certificates()).isEmpty();
+    RpcClient identified = client(server, TlsSettings.require(clientId.contextTrusting(serverId)));
+    assertThat(Square.square(identified, 3)).isEqualTo(9);
+    assertThat(seen.get().tlsPeer().orElseThrow().subject().orElseThrow().getName())
+        .isEqualTo("CN=client");
   }
 
   @Test
@@ -193,7 +210,7 @@ class RpcWithTlsTest {
   void serverAnswersTheProbeWithStartTlsOnTheWire() throws Exception {
     RpcServer server = start(ServerTls.of(serverId.contextTrusting()));
     try (Socket s = new Socket(Square.LOOPBACK, server.tcpPort())) {
-      s.setSoTimeout(30_000);
+      s.setSoTimeout(SOCKET_TIMEOUT_MS);
       writeRecord(s.getOutputStream(), out ->
           RpcMessages.writeCall(out, RpcWithTls.probe(0x51, Square.PROGRAM, Square.VERSION)));
       Reply reply = RpcMessages.readReply(
@@ -264,8 +281,8 @@ class RpcWithTlsTest {
       s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
       s.getInputStream().readAllBytes();
     })) {
-      assertThatThrownBy(() -> RpcChannel.tls(peer.address(),
-          TlsSettings.require(trusting(serverId))))
+      assertThatThrownBy(() -> TcpChannel.connect(peer.address(),
+          shortConnect(TlsSettings.require(trusting(serverId)))))
           .isInstanceOf(RpcTlsException.class)
           .hasMessageContaining("TLS handshake failed");
     }
@@ -277,8 +294,8 @@ class RpcWithTlsTest {
       answerProbe(s, new byte[] {1, 2, 3, 4});
       s.getInputStream().readAllBytes();
     })) {
-      assertThatThrownBy(() -> RpcChannel.tls(peer.address(),
-          TlsSettings.require(trusting(serverId))))
+      assertThatThrownBy(() -> TcpChannel.connect(peer.address(),
+          shortConnect(TlsSettings.require(trusting(serverId)))))
           .isInstanceOf(RpcTlsException.class)
           .hasMessageContaining("unexpected bytes after the AUTH_TLS probe's reply");
     }
@@ -322,7 +339,7 @@ class RpcWithTlsTest {
         }));
       }
       for (Future<Boolean> f : results) {
-        assertThat(f.get(100, TimeUnit.SECONDS)).isTrue();
+        assertThat(f.get(60, TimeUnit.SECONDS)).isTrue();
       }
     } finally {
       pool.shutdownNow();
@@ -352,14 +369,14 @@ class RpcWithTlsTest {
       tls.getInputStream().read(); // keeps the connection open, silent
     })) {
       RpcClient client = RpcClient.create(
-          RpcChannel.tls(peer.address(), TlsSettings.require(trusting(serverId))),
-          Square.PROGRAM, Square.VERSION).withTimeout(Duration.ofSeconds(30));
+          TcpChannel.connect(peer.address(), shortConnect(TlsSettings.require(trusting(serverId)))),
+          Square.PROGRAM, Square.VERSION).withTimeout(CALL);
       toClose.add(client);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
         Future<Integer> a = pool.submit(() -> Square.square(client, 2));
         Future<Integer> b = pool.submit(() -> Square.square(client, 3));
-        assertThat(a.get(60, TimeUnit.SECONDS) + b.get(60, TimeUnit.SECONDS)).isEqualTo(13);
+        assertThat(a.get(20, TimeUnit.SECONDS) + b.get(20, TimeUnit.SECONDS)).isEqualTo(13);
       } finally {
         pool.shutdownNow();
       }
@@ -382,11 +399,12 @@ class RpcWithTlsTest {
       })) {
         TlsSettings settings = TlsSettings.require(trusting(serverId));
         if (check) {
-          assertThatThrownBy(() -> RpcChannel.tls(peer.address(), settings))
+          assertThatThrownBy(() -> TcpChannel.connect(peer.address(), shortConnect(settings)))
               .isInstanceOf(RpcTlsException.class)
               .hasMessageContaining("did not negotiate ALPN \"sunrpc\" (RFC 9289 §5)");
         } else {
-          TcpChannel channel = RpcChannel.tls(peer.address(), settings.withoutAlpnCheck());
+          TcpChannel channel =
+              TcpChannel.connect(peer.address(), shortConnect(settings.withoutAlpnCheck()));
           toClose.add(channel);
           RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION);
           assertThat(Square.square(client, 5)).isEqualTo(25);
@@ -427,23 +445,30 @@ class RpcWithTlsTest {
   }
 
   private RpcClient client(RpcServer server, TlsSettings tls) {
-    TcpChannel channel = RpcChannel.tls(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
-        tls);
+    TcpChannel channel =
+        TcpChannel.connect(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
+            shortConnect(tls));
     toClose.add(channel);
     return RpcClient.create(channel, Square.PROGRAM, Square.VERSION)
-        .withTimeout(Duration.ofSeconds(30));
+        .withTimeout(CALL);
   }
 
   private RpcClient plainClient(RpcServer server) {
-    TcpChannel channel = RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()));
+    TcpChannel channel = TcpChannel.connect(
+        new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
+        ChannelOptions.DEFAULTS.withConnectTimeout(SHORT));
     toClose.add(channel);
     return RpcClient.create(channel, Square.PROGRAM, Square.VERSION)
-        .withTimeout(Duration.ofSeconds(30));
+        .withTimeout(CALL);
+  }
+
+  private static ChannelOptions shortConnect(TlsSettings tls) {
+    return ChannelOptions.DEFAULTS.withConnectTimeout(SHORT).withTls(tls);
   }
 
   private static Socket probedSocket(RpcServer server) throws IOException {
     Socket s = new Socket(Square.LOOPBACK, server.tcpPort());
-    s.setSoTimeout(60_000);
+    s.setSoTimeout(SOCKET_TIMEOUT_MS);
     writeRecord(s.getOutputStream(), out ->
         RpcMessages.writeCall(out, RpcWithTls.probe(0x77, Square.PROGRAM, Square.VERSION)));
     Reply reply = RpcMessages.readReply(

@@ -36,7 +36,7 @@ final class ScriptedTcpServer implements AutoCloseable {
 
     Peer(Socket socket, List<Integer> arguments) throws IOException {
       this.socket = socket;
-      this.reader = new RecordReader(socket.getInputStream(), 1 << 16);
+      this.reader = new RecordReader(socket.getInputStream(), 1 << 20);
       this.arguments = arguments;
     }
 

@@ -168,6 +168,72 @@ class TcpChannelConnectionTest {
   }
 
   @Test
+  void connectionsThatCannotBeOpenedLeaveNoDescriptorBehind() throws Exception {
+    InetSocketAddress nobody;
+    try (ServerSocket gone = new ServerSocket(0, 1, Square.LOOPBACK)) {
+      nobody = new InetSocketAddress(Square.LOOPBACK, gone.getLocalPort());
+    }
+    ChannelOptions tlsRefused = ChannelOptions.DEFAULTS.withTls(
+        TlsSettings.require(javax.net.ssl.SSLContext.getDefault()));
+    try (io.jrpcgen.server.RpcServer plain = io.jrpcgen.server.RpcServer.builder()
+            .program(Square.program()).bindAddress(Square.LOOPBACK).tcp(0).start();
+        ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK);
+        ScriptedTcpServer hangsUp = new ScriptedTcpServer(peer -> peer.socket.close())) {
+      InetSocketAddress queueFull = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
+      List<Socket> queued = fillAcceptQueue(queueFull);
+      try {
+        ChannelOptions quick = ChannelOptions.DEFAULTS.withConnectTimeout(Duration.ofMillis(50));
+        long before = openDescriptors();
+        for (int i = 0; i < 100; i++) {
+          assertThatThrownBy(() -> TcpChannel.connect(nobody, ChannelOptions.DEFAULTS))
+              .isInstanceOf(RpcConnectionException.class);
+          // A plain server refuses the AUTH_TLS probe that TLS requires.
+          assertThatThrownBy(() -> TcpChannel.connect(
+              new InetSocketAddress(Square.LOOPBACK, plain.tcpPort()), tlsRefused))
+              .isInstanceOf(io.jrpcgen.rpc.RpcTlsException.class);
+          // Connected, then closed by the server before it answers the probe.
+          assertThatThrownBy(() -> TcpChannel.connect(hangsUp.address(), tlsRefused))
+              .isInstanceOf(RpcConnectionException.class);
+        }
+        for (int i = 0; i < 5; i++) {
+          assertThatThrownBy(() -> TcpChannel.connect(queueFull, quick))
+              .isInstanceOf(RpcTimeoutException.class);
+        }
+        // Only garbage collection would close what was left open.
+        assertThat(openDescriptors() - before).as("descriptors left open").isLessThan(5);
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  /** How many descriptors this process has open (Linux), skipping the test elsewhere. */
+  private static long openDescriptors() throws IOException {
+    java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(fds),
+        "needs /proc/self/fd");
+    try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(fds)) {
+      return list.count();
+    }
+  }
+
+  @Test
+  void callsGoOutWithoutNaglesDelay() throws Exception {
+    try (ScriptedTcpServer server = new ScriptedTcpServer(Peer::answerAll)) {
+      TcpChannel channel = TcpChannel.connect(server.address(), ChannelOptions.DEFAULTS);
+      try (RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION)) {
+        // With Nagle's algorithm a call sent while the last one is unacknowledged waits for the
+        // peer's delayed ACK (40 ms on Linux): pipelined and back-to-back calls would crawl.
+        assertThat(channel.noDelay()).isTrue();
+        assertThat(Square.square(client, 2)).isEqualTo(4);
+      }
+      assertThat(channel.noDelay()).isFalse();
+    }
+  }
+
+  @Test
   void aReconnectAgainstAFullAcceptQueueEndsAtTheCallsDeadline() throws Exception {
     try (ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK)) {
       InetSocketAddress address = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
@@ -306,6 +372,22 @@ class TcpChannelConnectionTest {
       }
       assertThat(Square.square(client, 4)).isEqualTo(16);
       assertThat(server.argumentsByConnection).containsExactly(List.of(1, 2, 3, 4));
+    }
+  }
+
+  @Test
+  void batchedCallsLeaveBeforeALargeCallThatFollowsThem() throws Exception {
+    try (ScriptedTcpServer server = new ScriptedTcpServer(Peer::answerAll);
+        RpcClient client = client(server)) {
+      for (int i = 1; i <= 3; i++) {
+        client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(i));
+      }
+      // Large enough to leave from its own array, in a write of its own.
+      int length = 2 * io.jrpcgen.xdr.XdrEncoder.REFERENCE_THRESHOLD;
+      client.call(Square.SQUAREPROC, XdrCodec.opaque(XdrCodec.UNBOUNDED),
+          Opaque.copyOf(new byte[length]), XdrCodec.INT);
+      // The server runs calls in the order they arrive: the batch was sent first.
+      assertThat(server.argumentsByConnection).containsExactly(List.of(1, 2, 3, length));
     }
   }
 

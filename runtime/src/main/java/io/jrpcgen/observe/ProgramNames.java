@@ -1,6 +1,7 @@
 package io.jrpcgen.observe;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -45,7 +46,7 @@ public final class ProgramNames {
 
   @Override
   public int hashCode() {
-    return program.hashCode() * 31 + procedures.hashCode();
+    return Objects.hash(program, procedures);
   }
 
   @Override

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
+import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -88,6 +90,31 @@ class JfrRpcListenerTest {
       assertThat(events).filteredOn(e -> e.getEventType().getName().equals(name))
           .extracting(e -> e.getString("side")).containsExactlyInAnyOrder("CLIENT", "SERVER");
     }
+  }
+
+  @Test
+  void aThresholdKeepsOnlyTheSlowCalls() throws Exception {
+    Path file = dir.resolve("slow.jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable(JfrRpcListener.CALL_EVENT).withThreshold(Duration.ofMillis(20));
+      recording.start();
+      try (RpcServer server = RpcServer.builder().program(new Echo().definition())
+          .bindAddress(Echo.LOOPBACK).tcp(0).listener(JfrRpcListener.INSTANCE).start();
+          RpcClient client = RpcClient.create(RpcChannel.tcp(
+              new InetSocketAddress(Echo.LOOPBACK, server.tcpPort())), Echo.PROGRAM,
+              Echo.VERSION)) {
+        client.call(Echo.SLEEP, XdrCodec.INT, 100, XdrCodec.INT);
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    // The server's event, which lasted as long as the procedure slept at least.
+    assertThat(RecordingFile.readAllEvents(file))
+        .filteredOn(e -> e.getEventType().getName().equals(JfrRpcListener.CALL_EVENT))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getString("procedureName")).isEqualTo("SLEEP");
+          assertThat(e.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+        });
   }
 
   @Test

@@ -201,12 +201,19 @@ class ListenerValuesTest {
       });
       failing.connectionOpened(null);
       failing.connectionOpened(null);
+      RpcListener.guarded(new RpcListener() {
+        @Override
+        public CallObserver callStarted(RpcCall call) {
+          throw new IllegalStateException("started");
+        }
+      }).callStarted(CALL);
     } finally {
       logger.removeHandler(handler);
       logger.setLevel(level);
     }
     assertThat(records).extracting(LogRecord::getLevel).containsExactly(Level.WARNING,
-        Level.FINE);
+        Level.FINE, Level.WARNING);
+    assertThat(records.get(2).getMessage()).contains(".callStarted failed");
     assertThat(records.get(0).getMessage()).contains(".connectionOpened failed; the call goes on");
     assertThat(records.get(0).getThrown()).hasMessage("opened");
   }

@@ -2,7 +2,6 @@ package io.jrpcgen.observe;
 
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthStat;
-import io.jrpcgen.rpc.Reply;
 import io.jrpcgen.rpc.RpcStatus;
 import java.util.Arrays;
 
@@ -26,20 +25,6 @@ public sealed interface CallStatus {
   /** The status of an accepted reply with {@code stat}; one instance per value. */
   static Accepted accepted(AcceptStat stat) {
     return Accepted.BY_STAT[stat.ordinal()];
-  }
-
-  /** The status that a reply header gives. */
-  static CallStatus of(Reply reply) {
-    if (reply instanceof Reply.Success) {
-      return accepted(AcceptStat.SUCCESS);
-    } else if (reply instanceof Reply.ProgramMismatch) {
-      return accepted(AcceptStat.PROG_MISMATCH);
-    } else if (reply instanceof Reply.AcceptedError e) {
-      return accepted(e.status());
-    } else if (reply instanceof Reply.AuthError a) {
-      return new AuthError(a.status());
-    }
-    return new RpcMismatch();
   }
 
   /** {@code MSG_ACCEPTED} with an {@code accept_stat}. */

@@ -72,8 +72,14 @@ final class ClientCallProbe {
     if (failure == null) {
       return CallStatus.accepted(AcceptStat.SUCCESS);
     }
-    if (reply != null && !(reply instanceof Reply.Success)) {
-      return CallStatus.of(reply);
+    if (reply instanceof Reply.ProgramMismatch) {
+      return CallStatus.accepted(AcceptStat.PROG_MISMATCH);
+    } else if (reply instanceof Reply.AcceptedError e) {
+      return CallStatus.accepted(e.status());
+    } else if (reply instanceof Reply.AuthError a) {
+      return new CallStatus.AuthError(a.status());
+    } else if (reply instanceof Reply.RpcMismatch) {
+      return new CallStatus.RpcMismatch();
     }
     return new CallStatus.Failed(
         failure instanceof RpcException e ? e.status() : RpcStatus.FAILED);

@@ -7,7 +7,6 @@ import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.Reply;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.transport.ChannelOptions;
 import java.net.InetSocketAddress;
@@ -39,20 +38,6 @@ class ListenerValuesTest {
     assertThat(new CallStatus.NoReply().succeeded()).isTrue();
     assertThat(new CallStatus.Failed(RpcStatus.CANT_RECV).name()).isEqualTo("CANT_RECV");
     assertThat(new CallStatus.Failed(RpcStatus.CANT_RECV).succeeded()).isFalse();
-  }
-
-  @Test
-  void aReplyHeaderGivesItsStatus() {
-    assertThat(CallStatus.of(new Reply.Success(1, OpaqueAuth.NONE)))
-        .isEqualTo(CallStatus.accepted(AcceptStat.SUCCESS));
-    assertThat(CallStatus.of(new Reply.ProgramMismatch(1, OpaqueAuth.NONE, 1, 2)))
-        .isEqualTo(CallStatus.accepted(AcceptStat.PROG_MISMATCH));
-    assertThat(CallStatus.of(new Reply.AcceptedError(1, OpaqueAuth.NONE,
-        AcceptStat.GARBAGE_ARGS))).isEqualTo(CallStatus.accepted(AcceptStat.GARBAGE_ARGS));
-    assertThat(CallStatus.of(new Reply.AuthError(1, AuthStat.AUTH_TOOWEAK)))
-        .isEqualTo(new CallStatus.AuthError(AuthStat.AUTH_TOOWEAK));
-    assertThat(CallStatus.of(new Reply.RpcMismatch(1, 2, 2)))
-        .isEqualTo(new CallStatus.RpcMismatch());
   }
 
   @Test

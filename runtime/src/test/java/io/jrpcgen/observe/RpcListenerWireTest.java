@@ -16,6 +16,8 @@ import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -252,6 +254,33 @@ class RpcListenerWireTest {
     assertThat(s.end().status().succeeded()).isFalse();
     assertThat(s.call().xid()).isEqualTo(0x1234);
     assertThat(s.call().procedureName()).isEqualTo("SQUARE");
+  }
+
+  @Test
+  void aClientHearsADenialAsDenied() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, Echo.LOOPBACK);
+        RpcClient client = RpcClient.create(UdpChannel.open(
+            (InetSocketAddress) peer.getLocalSocketAddress(),
+            ChannelOptions.DEFAULTS.withListener(clientHears)), Echo.PROGRAM, Echo.VERSION)) {
+      Thread answer = new Thread(() -> {
+        try {
+          DatagramPacket call = new DatagramPacket(new byte[512], 512);
+          peer.receive(call);
+          // MSG_DENIED, RPC_MISMATCH, versions 2 to 2.
+          byte[] reply = ByteBuffer.allocate(24).putInt(ByteBuffer.wrap(call.getData()).getInt())
+              .putInt(1).putInt(1).putInt(0).putInt(2).putInt(2).array();
+          peer.send(new DatagramPacket(reply, reply.length, call.getSocketAddress()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      answer.start();
+      assertThatThrownBy(client::ping).isInstanceOf(RpcException.class);
+      answer.join(5_000);
+    }
+    Ended c = clientHears.nextEnded();
+    assertThat(c.end().status()).isEqualTo(new CallStatus.RpcMismatch());
+    assertThat(c.end().replyBytes()).isEqualTo(24);
   }
 
   @Test

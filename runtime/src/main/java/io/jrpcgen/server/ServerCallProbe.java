@@ -7,10 +7,10 @@ import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthStat;
-import io.jrpcgen.rpc.RpcMessages;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
-import io.jrpcgen.transport.Message;
-import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.InetSocketAddress;
 

@@ -7,7 +7,7 @@ import io.jrpcgen.observe.ProgramNames;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AcceptStat;
-import io.jrpcgen.rpc.Reply;
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 

@@ -7,7 +7,7 @@ import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;

@@ -12,7 +12,7 @@ import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.transport.RpcClient;
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;

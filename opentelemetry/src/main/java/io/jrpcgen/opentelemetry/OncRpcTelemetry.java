@@ -25,7 +25,7 @@ import java.util.List;
  * <pre>{@code
  * OncRpcTelemetry telemetry = OncRpcTelemetry.create(openTelemetry);
  * RpcServer.builder().program(definition).listener(telemetry).port(0).start();
- * RpcChannel.tcp(address, ChannelOptions.DEFAULTS.withListener(telemetry));
+ * TcpChannel.connect(address, ChannelOptions.DEFAULTS.withListener(telemetry));
  * }</pre>
  *
  * <p>Each call is a span, {@code CLIENT} or {@code SERVER}, named {@code PROGRAM/PROCEDURE} with

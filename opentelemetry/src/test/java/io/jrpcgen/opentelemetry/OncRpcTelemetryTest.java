@@ -4,6 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.observe.ProgramNames;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcTimeoutException;
@@ -11,7 +12,6 @@ import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;

@@ -16,7 +16,7 @@ import jdk.jfr.StackTrace;
  *
  * <pre>{@code
  * RpcServer.builder().program(definition).listener(JfrRpcListener.INSTANCE).port(0).start();
- * RpcChannel.tcp(address, ChannelOptions.DEFAULTS.withListener(JfrRpcListener.INSTANCE));
+ * TcpChannel.connect(address, ChannelOptions.DEFAULTS.withListener(JfrRpcListener.INSTANCE));
  * }</pre>
  */
 public final class JfrRpcListener implements RpcListener {

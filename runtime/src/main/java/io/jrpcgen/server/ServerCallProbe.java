@@ -1,5 +1,8 @@
 package io.jrpcgen.server;
 
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.observe.CallEnd;
 import io.jrpcgen.observe.CallObserver;
 import io.jrpcgen.observe.CallStatus;
@@ -7,10 +10,7 @@ import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthStat;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
-import io.jrpcgen.internal.transport.Message;
-import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.InetSocketAddress;
 

@@ -1,5 +1,6 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.observe.CallEnd;
 import io.jrpcgen.observe.CallObserver;
 import io.jrpcgen.observe.CallStatus;
@@ -7,7 +8,6 @@ import io.jrpcgen.observe.ProgramNames;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AcceptStat;
-import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 

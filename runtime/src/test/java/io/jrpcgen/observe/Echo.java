@@ -26,6 +26,8 @@ final class Echo {
   static final int NOTE = 5;
   /** {@code string<4> SHORT(string<4>)}. */
   static final int SHORT = 6;
+  /** {@code void CRASH(void)}: throws an error that the server does not turn into a reply. */
+  static final int CRASH = 7;
 
   static final XdrCodec<String> SHORT_STRING = XdrCodec.string(4);
   /** 127.0.0.1 without a host name. */
@@ -57,6 +59,9 @@ final class Echo {
         }))
         .procedure(Procedure.oneWay(NOTE, "NOTE", XdrCodec.INT, (c, n) -> notes.countDown()))
         .procedure(Procedure.of(SHORT, "SHORT", SHORT_STRING, SHORT_STRING, (c, s) -> s))
+        .procedure(Procedure.ofVoid(CRASH, "CRASH", XdrCodec.VOID, (c, v) -> {
+          throw new AssertionError("CRASH crashes");
+        }))
         .build();
   }
 

@@ -3,11 +3,11 @@ package io.jrpcgen.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;

@@ -3,7 +3,11 @@ package io.jrpcgen.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.observe.RecordingListener.Ended;
+import io.jrpcgen.portmap.EmbeddedPortmapper;
+import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.RpcAuthException;
@@ -12,7 +16,6 @@ import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;
@@ -41,8 +44,9 @@ class RpcListenerWireTest {
 
   @BeforeEach
   void start() {
-    server = RpcServer.builder().program(echo.definition()).bindAddress(Echo.LOOPBACK).port(0)
-        .listener(serverHears).start();
+    // TCP and UDP on ports of their own, so that each call's local address tells them apart.
+    server = RpcServer.builder().program(echo.definition()).bindAddress(Echo.LOOPBACK).tcp(0)
+        .udp(0).listener(serverHears).start();
     address = new InetSocketAddress(Echo.LOOPBACK, server.tcpPort());
   }
 
@@ -58,8 +62,8 @@ class RpcListenerWireTest {
   }
 
   private RpcClient udpClient() {
-    return RpcClient.create(
-        UdpChannel.open(address, ChannelOptions.DEFAULTS.withListener(clientHears)),
+    return RpcClient.create(UdpChannel.open(new InetSocketAddress(Echo.LOOPBACK,
+        server.udpPort()), ChannelOptions.DEFAULTS.withListener(clientHears)),
         Echo.PROGRAM, Echo.VERSION).withNames(Echo.NAMES);
   }
 
@@ -102,6 +106,27 @@ class RpcListenerWireTest {
     assertThat(accepted).isEqualTo(new RpcConnection(RpcCall.Side.SERVER, address,
         clientAddress));
     assertThat(RecordingListener.take(serverHears.closed)).isSameAs(accepted);
+  }
+
+  @Test
+  void aFactoryGivesItsChannelsTheListener() throws Exception {
+    try (EmbeddedPortmapper portmapper = EmbeddedPortmapper.start(0);
+        RpcServer registered = RpcServer.builder().program(echo.definition())
+            .bindAddress(Echo.LOOPBACK).port(0)
+            .registrar(PortmapRegistrar.at(portmapper.localAddress())).start()) {
+      RpcClientFactory factory = RpcClientFactory.DEFAULT.withPortmapperPort(portmapper.port())
+          .withChannelOptions(ChannelOptions.DEFAULTS.withListener(clientHears));
+      try (RpcClient client = factory.client("127.0.0.1", Echo.PROGRAM, Echo.VERSION, "tcp")
+          .withNames(Echo.NAMES)) {
+        assertThat(client.call(Echo.SQUARE, XdrCodec.INT, 9, XdrCodec.INT)).isEqualTo(81);
+      }
+    }
+    // The lookup (rpcbind's GETADDR), the version check (NULLPROC) and the call.
+    assertThat(clientHears.nextEnded().call().program()).isEqualTo(100_000);
+    assertThat(clientHears.nextEnded().call().procedure()).isZero();
+    Ended c = clientHears.nextEnded();
+    assertThat(c.call().procedureName()).isEqualTo("SQUARE");
+    assertThat(c.end().status().succeeded()).isTrue();
   }
 
   @Test
@@ -165,6 +190,19 @@ class RpcListenerWireTest {
     assertThat(s.end().status()).isEqualTo(status);
     assertThat(s.call().procedureName()).isEqualTo(procedureName);
     assertThat(s.end().replyBytes()).isPositive();
+  }
+
+  @Test
+  void aServedCallThatThrowsPastTheDispatcherIsHeardFailed() throws Exception {
+    try (RpcClient client = tcpClient()) {
+      // The error ends the connection, not the server: the client sees the connection go.
+      assertThatThrownBy(() -> client.call(Echo.CRASH, XdrCodec.VOID, null, XdrCodec.VOID))
+          .isInstanceOf(RpcException.class);
+    }
+    Ended s = serverHears.nextEnded();
+    assertThat(s.end().status()).isEqualTo(new CallStatus.Failed(RpcStatus.FAILED));
+    assertThat(s.end().failure()).isInstanceOf(AssertionError.class);
+    assertThat(s.call().procedureName()).isEqualTo("CRASH");
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.jrpcgen.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.observe.CallEnd;
 import io.jrpcgen.observe.CallObserver;
 import io.jrpcgen.observe.CallStatus;
@@ -10,9 +12,7 @@ import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
-import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.InetSocketAddress;

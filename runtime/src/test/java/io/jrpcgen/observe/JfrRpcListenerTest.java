@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -36,8 +38,18 @@ class JfrRpcListenerTest {
       recording.enable(JfrRpcListener.CONNECTION_OPENED_EVENT);
       recording.enable(JfrRpcListener.CONNECTION_CLOSED_EVENT);
       recording.start();
+      // The server's connection thread reports the close after the client has gone: the test
+      // waits for it before it stops recording.
+      CountDownLatch serverClosed = new CountDownLatch(1);
+      RpcListener closes = new RpcListener() {
+        @Override
+        public void connectionClosed(RpcConnection connection) {
+          serverClosed.countDown();
+        }
+      };
       try (RpcServer server = RpcServer.builder().program(new Echo().definition())
-          .bindAddress(Echo.LOOPBACK).port(0).listener(JfrRpcListener.INSTANCE).start()) {
+          .bindAddress(Echo.LOOPBACK).port(0)
+          .listener(RpcListener.all(JfrRpcListener.INSTANCE, closes)).start()) {
         address = new InetSocketAddress(Echo.LOOPBACK, server.tcpPort());
         ChannelOptions options = ChannelOptions.DEFAULTS.withListener(JfrRpcListener.INSTANCE);
         try (RpcClient client = RpcClient.create(TcpChannel.connect(address, options),
@@ -51,6 +63,7 @@ class JfrRpcListenerTest {
             Echo.PROGRAM, Echo.VERSION)) {
           client.call(Echo.SQUARE, XdrCodec.INT, 2, XdrCodec.INT);
         }
+        assertThat(serverClosed.await(5, TimeUnit.SECONDS)).isTrue();
       }
       recording.stop();
       recording.dump(file);

@@ -1,5 +1,6 @@
 package io.jrpcgen.client;
 
+import io.jrpcgen.observe.ProgramNames;
 import io.jrpcgen.rpc.AuthSys;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
@@ -66,6 +67,14 @@ public final class RpcClient implements AutoCloseable {
   /** A copy that sends {@code AUTH_SYS} credentials. */
   public RpcClient withAuthSys(AuthSys authSys) {
     return withOptions(options.withAuthSys(authSys));
+  }
+
+  /**
+   * A copy whose calls listeners see with {@code names}: the program's and procedures' names
+   * (generated clients give theirs), rather than their numbers only.
+   */
+  public RpcClient withNames(ProgramNames names) {
+    return names == options.names() ? this : withOptions(options.withNames(names));
   }
 
   /** A copy with other options. */

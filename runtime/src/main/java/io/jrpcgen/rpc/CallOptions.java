@@ -1,5 +1,6 @@
 package io.jrpcgen.rpc;
 
+import io.jrpcgen.observe.ProgramNames;
 import java.time.Duration;
 
 /**
@@ -10,16 +11,23 @@ import java.time.Duration;
  * @param retryInterval how long a UDP call waits before sending the same XID again
  * @param credential the credential every call carries
  * @param verifier the verifier every call carries
+ * @param names the {@code .x} names of the program and its procedures, for listeners; or null
  */
 public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
-    OpaqueAuth verifier) {
+    OpaqueAuth verifier, ProgramNames names) {
   /** rpcgen's stubs wait 25 s for a reply. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
   /** libtirpc's UDP clients resend after 15 s. */
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(15);
   /** The defaults: 25 s timeout, 15 s UDP retry, {@code AUTH_NONE}. */
   public static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT,
-      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE);
+      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE, null);
+
+  /** Options without names. */
+  public CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
+      OpaqueAuth verifier) {
+    this(timeout, retryInterval, credential, verifier, null);
+  }
 
   public CallOptions {
     requirePositive("timeout", timeout);
@@ -31,22 +39,27 @@ public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth c
 
   /** A copy with another call timeout. */
   public CallOptions withTimeout(Duration timeout) {
-    return new CallOptions(timeout, retryInterval, credential, verifier);
+    return new CallOptions(timeout, retryInterval, credential, verifier, names);
   }
 
   /** A copy with another UDP retry interval. */
   public CallOptions withRetryInterval(Duration retryInterval) {
-    return new CallOptions(timeout, retryInterval, credential, verifier);
+    return new CallOptions(timeout, retryInterval, credential, verifier, names);
   }
 
   /** A copy that sends {@code credential} with an {@code AUTH_NONE} verifier. */
   public CallOptions withCredential(OpaqueAuth credential) {
-    return new CallOptions(timeout, retryInterval, credential, OpaqueAuth.NONE);
+    return new CallOptions(timeout, retryInterval, credential, OpaqueAuth.NONE, names);
   }
 
   /** A copy that sends {@code AUTH_SYS} credentials. */
   public CallOptions withAuthSys(AuthSys authSys) {
     return withCredential(authSys.toOpaqueAuth());
+  }
+
+  /** A copy whose calls listeners see with {@code names} (null: as numbers only). */
+  public CallOptions withNames(ProgramNames names) {
+    return new CallOptions(timeout, retryInterval, credential, verifier, names);
   }
 
   private static void requirePositive(String name, Duration d) {

@@ -3,6 +3,7 @@ package io.jrpcgen.server;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
@@ -27,15 +28,33 @@ final class CallDispatcher {
   private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
 
   /** The versions served of one program, with the range PROG_MISMATCH reports. */
-  private record Versions(Map<Integer, ProgramDefinition> byVersion, int low, int high) {}
+  private record Versions(Map<Integer, ProgramDefinition> byVersion, int low, int high,
+      String name) {}
+
+  /**
+   * Who hears the calls and the server's own addresses that it reports, the listening ones
+   * (the wildcard address where the server was bound to none).
+   */
+  record Observation(RpcListener listener, InetSocketAddress tcpLocal,
+      InetSocketAddress udpLocal) {}
 
   private final Map<Integer, Versions> programs = new HashMap<>();
   private final List<ProgramDefinition> definitions;
   private final Set<Integer> tlsOnlyPrograms;
+  // Observability hook: null without a listener, the default, which then costs a null check.
+  private final Observation observation;
 
   CallDispatcher(List<ProgramDefinition> definitions, Set<Integer> tlsOnlyPrograms) {
+    this(definitions, tlsOnlyPrograms, null);
+  }
+
+  CallDispatcher(List<ProgramDefinition> definitions, Set<Integer> tlsOnlyPrograms,
+      Observation observation) {
     this.definitions = List.copyOf(definitions);
     this.tlsOnlyPrograms = Set.copyOf(tlsOnlyPrograms);
+    this.observation = observation == null ? null : new Observation(
+        RpcListener.guarded(observation.listener()), observation.tcpLocal(),
+        observation.udpLocal());
     Map<Integer, Map<Integer, ProgramDefinition>> grouped = new HashMap<>();
     for (ProgramDefinition d : definitions) {
       var versions = grouped.computeIfAbsent(d.program(), p -> new HashMap<>());
@@ -47,8 +66,24 @@ final class CallDispatcher {
     grouped.forEach((program, versions) -> {
       int low = versions.keySet().stream().min(Integer::compareUnsigned).orElseThrow();
       int high = versions.keySet().stream().max(Integer::compareUnsigned).orElseThrow();
-      programs.put(program, new Versions(Map.copyOf(versions), low, high));
+      String name = versions.values().stream().map(ProgramDefinition::programName)
+          .filter(n -> n != null).findFirst().orElse(null);
+      programs.put(program, new Versions(Map.copyOf(versions), low, high, name));
     });
+  }
+
+  /** The name of {@code program}, or null if it is not served or was not named. */
+  String programName(int program) {
+    Versions versions = programs.get(program);
+    return versions == null ? null : versions.name();
+  }
+
+  /** The name of a procedure, or null if it is not served. */
+  String procedureName(int program, int version, int procedure) {
+    Versions versions = programs.get(program);
+    ProgramDefinition definition = versions == null ? null : versions.byVersion().get(version);
+    Procedure<?, ?> p = definition == null ? null : definition.procedure(procedure);
+    return p == null ? null : p.name();
   }
 
   /** The program versions served, in the order they were added. */
@@ -70,6 +105,31 @@ final class CallDispatcher {
   /** As {@link #dispatch}, for a call that came over TLS with {@code tlsPeer} (null: plain). */
   boolean dispatch(Message request, InetSocketAddress remote, CallContext.Transport transport,
       TlsPeer tlsPeer, XdrEncoder out, DuplicateRequestCache cache) {
+    // Observability hook: with no listener, straight through, with nothing allocated for it.
+    if (observation == null) {
+      return serve(request, remote, transport, tlsPeer, out, cache);
+    }
+    ServerCallProbe probe = ServerCallProbe.start(observation.listener(), this, request,
+        transport == CallContext.Transport.TCP ? observation.tcpLocal() : observation.udpLocal(),
+        remote, transport, tlsPeer != null);
+    if (probe == null) {
+      return serve(request, remote, transport, tlsPeer, out, cache);
+    }
+    int start = out.position();
+    boolean replied;
+    try {
+      replied = serve(request, remote, transport, tlsPeer, out, cache);
+    } catch (RuntimeException | Error e) {
+      probe.failed(e);
+      throw e;
+    }
+    probe.ended(replied, out, start);
+    return replied;
+  }
+
+  private boolean serve(Message request, InetSocketAddress remote,
+      CallContext.Transport transport, TlsPeer tlsPeer, XdrEncoder out,
+      DuplicateRequestCache cache) {
     XdrDecoder in = request.decoder();
     int start = out.position();
     int xid;

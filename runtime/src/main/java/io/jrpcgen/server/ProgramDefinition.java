@@ -10,12 +10,14 @@ import java.util.TreeMap;
 public final class ProgramDefinition {
   private final int program;
   private final int version;
+  private final String programName;
   private final Procedure<?, ?>[] table;
 
-  private ProgramDefinition(int program, int version,
+  private ProgramDefinition(int program, int version, String programName,
       TreeMap<Integer, Procedure<?, ?>> procedures) {
     this.program = program;
     this.version = version;
+    this.programName = programName;
     int max = procedures.isEmpty() ? -1 : procedures.lastKey();
     this.table = new Procedure<?, ?>[max + 1];
     procedures.forEach((number, procedure) -> table[number] = procedure);
@@ -34,6 +36,11 @@ public final class ProgramDefinition {
   /** The version number. */
   public int version() {
     return version;
+  }
+
+  /** The program's name in the {@code .x} file, for listeners; or null if not given. */
+  public String programName() {
+    return programName;
   }
 
   /** The procedure with {@code number}, or null if there is none. */
@@ -56,6 +63,7 @@ public final class ProgramDefinition {
     private final int program;
     private final int version;
     private final TreeMap<Integer, Procedure<?, ?>> procedures = new TreeMap<>();
+    private String programName;
 
     private Builder(int program, int version) {
       this.program = program;
@@ -73,9 +81,18 @@ public final class ProgramDefinition {
       return this;
     }
 
+    /**
+     * Names the program as its {@code .x} file does, so that listeners report its calls by name
+     * (generated binders do).
+     */
+    public Builder programName(String programName) {
+      this.programName = programName;
+      return this;
+    }
+
     /** The finished table. */
     public ProgramDefinition build() {
-      return new ProgramDefinition(program, version, procedures);
+      return new ProgramDefinition(program, version, programName, procedures);
     }
   }
 }

@@ -6,6 +6,9 @@ import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcConnection;
+import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,6 +93,8 @@ public final class RpcServer implements AutoCloseable {
   private static final int CONNECTION = 3;
 
   private final CallDispatcher dispatcher;
+  // Observability hook: hears connections; null without a listener.
+  private final RpcListener listener;
   private final Duration idleTimeout;
   private final Duration recordTimeout;
   private final int maxConnections;
@@ -117,7 +122,11 @@ public final class RpcServer implements AutoCloseable {
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
     this.dispatcher = new CallDispatcher(b.programs,
-        b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms());
+        b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms(),
+        b.listener == null ? null : new CallDispatcher.Observation(b.listener,
+            tcp == null ? null : (InetSocketAddress) tcp.getLocalSocketAddress(),
+            udp == null ? null : (InetSocketAddress) udp.getLocalSocketAddress()));
+    this.listener = b.listener == null ? null : RpcListener.guarded(b.listener);
     this.tls = b.tls;
     this.idleTimeout = b.idleTimeout;
     this.recordTimeout = b.recordTimeout;
@@ -515,8 +524,15 @@ public final class RpcServer implements AutoCloseable {
     void serve() {
       DeadlineInputStream input = null;
       Throwable ended = null;
+      // Observability hook: the connection as the listener sees it, null without one.
+      RpcConnection observed = null;
       try {
         LOG.log(Level.DEBUG, () -> "connection from " + remote + " accepted");
+        if (listener != null) {
+          observed = new RpcConnection(RpcCall.Side.SERVER,
+              (InetSocketAddress) socket.getLocalSocketAddress(), remote);
+          listener.connectionOpened(observed);
+        }
         socket.setTcpNoDelay(true);
         input = new DeadlineInputStream(socket);
         RecordReader reader = new RecordReader(input, maxRecordSize);
@@ -579,6 +595,18 @@ public final class RpcServer implements AutoCloseable {
         closeQuietly(socket);
       }
       reportEnd(ended, input);
+      if (observed != null) {
+        reportClosed(observed);
+      }
+    }
+
+    /** Tells the listener the connection closed; nothing escapes, as from {@link #reportEnd}. */
+    private void reportClosed(RpcConnection observed) {
+      try {
+        listener.connectionClosed(observed);
+      } catch (Throwable e) {
+        // The listener's own failures are logged by its guard; this is beyond even that.
+      }
     }
 
     /**
@@ -673,8 +701,21 @@ public final class RpcServer implements AutoCloseable {
     private Registrar registrar;
     private ServerTls tls;
     private SocketMaker sockets = SocketMaker.JDK;
+    private RpcListener listener;
 
     private Builder() {}
+
+    /**
+     * Tells {@code listener} of every call served and every TCP connection; none by default, and
+     * then nothing is done for one. For JFR events, {@code JfrRpcListener.INSTANCE}.
+     */
+    public Builder listener(RpcListener listener) {
+      if (listener == null) {
+        throw new IllegalArgumentException("listener is null");
+      }
+      this.listener = listener;
+      return this;
+    }
 
     /**
      * Offers RPC-with-TLS (RFC 9289) on TCP connections: a client's {@code AUTH_TLS} probe is

@@ -5,6 +5,8 @@ import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcConnectionException.Reason;
 import io.jrpcgen.rpc.RpcConnectionException;
@@ -32,6 +34,8 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   final InetSocketAddress server;
   final String serverName;
   final ChannelOptions options;
+  // Observability hook: null without a listener, the default, which then costs a null check.
+  final RpcListener listener;
   private final AtomicInteger nextXid = new AtomicInteger(ThreadLocalRandom.current().nextInt());
   private volatile int lastXid;
 
@@ -39,7 +43,65 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     this.server = server;
     this.serverName = server.getHostString();
     this.options = options;
+    this.listener = options.listener() == null ? null : RpcListener.guarded(options.listener());
   }
+
+  @Override
+  public final <A, R> RpcReply<R> call(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    // Observability hook: with no listener, straight through, with nothing allocated for it.
+    if (listener == null) {
+      return exchange(program, version, procedure, callOptions, argsCodec, args, resultCodec,
+          null);
+    }
+    ClientCallProbe probe = probe(program, version, procedure, callOptions);
+    RpcReply<R> reply;
+    try {
+      reply = exchange(program, version, procedure, callOptions, argsCodec, args, resultCodec,
+          probe);
+    } catch (RuntimeException | Error e) {
+      probe.ended(e);
+      throw e;
+    }
+    probe.ended(null);
+    return reply;
+  }
+
+  @Override
+  public final <A> void callBatched(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args) {
+    // Observability hook, as in call.
+    if (listener == null) {
+      sendBatched(program, version, procedure, callOptions, argsCodec, args, null);
+      return;
+    }
+    ClientCallProbe probe = probe(program, version, procedure, callOptions);
+    try {
+      sendBatched(program, version, procedure, callOptions, argsCodec, args, probe);
+    } catch (RuntimeException | Error e) {
+      probe.ended(e);
+      throw e;
+    }
+    probe.sent();
+  }
+
+  private ClientCallProbe probe(int program, int version, int procedure, CallOptions options) {
+    return new ClientCallProbe(listener, this,
+        this instanceof UdpChannel ? RpcCall.Transport.UDP : RpcCall.Transport.TCP, program,
+        version, procedure, options.names());
+  }
+
+  /**
+   * What {@link #call} does: sends the call and waits for its reply, telling {@code probe}
+   * (null without a listener) through {@link #encodeCall} and {@link #decodeReply}.
+   */
+  abstract <A, R> RpcReply<R> exchange(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec,
+      ClientCallProbe probe);
+
+  /** What {@link #callBatched} does, telling {@code probe} through {@link #encodeCall}. */
+  abstract <A> void sendBatched(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args, ClientCallProbe probe);
 
   @Override
   public InetSocketAddress serverAddress() {
@@ -57,21 +119,31 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     return xid;
   }
 
-  /** Encodes a call into the calling thread's encoder, behind a record mark if {@code tcp}. */
+  /**
+   * Encodes a call into the calling thread's encoder, behind a record mark if {@code tcp}, and
+   * tells {@code probe} (if not null) that the call begins.
+   */
   <A> XdrEncoder encodeCall(boolean tcp, int xid, int program, int version, int procedure,
-      CallOptions options, XdrCodec<A> argsCodec, A args) {
+      CallOptions options, XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
     XdrEncoder out = ENCODER.get();
     if (tcp) {
       RecordMarking.begin(out);
     } else {
       out.reset();
     }
+    int size = 0;
     try {
       RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
           options.verifier());
       argsCodec.encode(out, args);
+      size = out.position() - (tcp ? RecordMarking.HEADER_SIZE : 0);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_ENCODE_ARGS, serverName, e.getMessage(), e);
+    } finally {
+      // Observability hook: the call begins, whether or not its arguments could be encoded.
+      if (probe != null) {
+        probe.started(xid, size);
+      }
     }
     return out;
   }
@@ -85,14 +157,22 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     }
   }
 
-  /** Decodes a reply: its results, or the exception its status calls for. */
-  <R> RpcReply<R> decodeReply(int xid, Message message, XdrCodec<R> resultCodec) {
+  /**
+   * Decodes a reply: its results, or the exception its status calls for; tells {@code probe} (if
+   * not null) of the reply.
+   */
+  <R> RpcReply<R> decodeReply(int xid, Message message, XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
     XdrDecoder in = message.decoder();
     Reply reply;
     try {
       reply = RpcMessages.readReply(in);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_DECODE_RES, serverName, e.getMessage(), e);
+    }
+    // Observability hook.
+    if (probe != null) {
+      probe.replied(reply, message.length());
     }
     if (!(reply instanceof Reply.Success success)) {
       throw reply.toException(serverName);

@@ -1,6 +1,7 @@
 package io.jrpcgen.transport;
 
 import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.observe.RpcListener;
 import java.time.Duration;
 
 /**
@@ -11,9 +12,11 @@ import java.time.Duration;
  * @param maxRecordSize the largest reply record or datagram accepted
  * @param maxFragmentSize the largest fragment a TCP record is sent in
  * @param tls RPC-with-TLS settings for TCP, or null for plain RPC (UDP refuses TLS settings)
+ * @param listener hears every call and TCP connection of the channel, or null (the default:
+ *     nothing is done for it)
  */
 public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-    int maxFragmentSize, TlsSettings tls) {
+    int maxFragmentSize, TlsSettings tls, RpcListener listener) {
   /**
    * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB:
    * the largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for
@@ -25,7 +28,13 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
   /** Options without TLS. */
   public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
       int maxFragmentSize) {
-    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null);
+    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null, null);
+  }
+
+  /** Options without a listener. */
+  public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
+      int maxFragmentSize, TlsSettings tls) {
+    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls, null);
   }
 
   public ChannelOptions {
@@ -42,26 +51,37 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
 
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        listener);
   }
 
   /** A copy with SO_KEEPALIVE on or off. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        listener);
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        listener);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        listener);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
   public ChannelOptions withTls(TlsSettings tls) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        listener);
+  }
+
+  /** A copy whose channels tell {@code listener} of every call and connection (null: none). */
+  public ChannelOptions withListener(RpcListener listener) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        listener);
   }
 }

@@ -4,6 +4,8 @@ import io.jrpcgen.internal.transport.DeadlineInputStream;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
@@ -17,6 +19,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -59,12 +62,12 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
-  public <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+  <A, R> RpcReply<R> exchange(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
     int xid = newXid();
     XdrEncoder request =
-        encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args);
+        encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
     Connection c = liveConnection(deadline);
     ReplyDispatcher.Waiter waiter;
     try {
@@ -94,14 +97,14 @@ public final class TcpChannel extends AbstractChannel {
       c.dispatcher.cancel(xid, waiter);
       throw new RpcTimeoutException(serverName, callOptions.timeout());
     }
-    return decodeReply(xid, reply, resultCodec);
+    return decodeReply(xid, reply, resultCodec, probe);
   }
 
   @Override
-  public <A> void callBatched(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args) {
-    XdrEncoder request =
-        encodeCall(true, newXid(), program, version, procedure, callOptions, argsCodec, args);
+  <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
+    XdrEncoder request = encodeCall(true, newXid(), program, version, procedure, callOptions,
+        argsCodec, args, probe);
     Connection c = connection(System.nanoTime() + callOptions.timeout().toNanos());
     try {
       c.buffer(request);
@@ -245,6 +248,9 @@ public final class TcpChannel extends AbstractChannel {
     private int pendingLength;
     // The array the last write sent from, reused as the next pending one; guarded by writing.
     private byte[] spare = new byte[PENDING_INITIAL];
+    // Observability hook: the connection as listeners see it, null without a listener.
+    private final RpcConnection observed;
+    private final AtomicBoolean closeReported = new AtomicBoolean();
 
     Connection(Socket socket) throws IOException {
       this.socket = socket;
@@ -272,6 +278,11 @@ public final class TcpChannel extends AbstractChannel {
           return reader.partialXid();
         }
       }, true);
+      this.observed = listener == null ? null : new RpcConnection(RpcCall.Side.CLIENT,
+          (InetSocketAddress) socket.getLocalSocketAddress(), server);
+      if (observed != null) {
+        listener.connectionOpened(observed);
+      }
     }
 
     /** Called only by the dispatcher's current reader. */
@@ -425,6 +436,9 @@ public final class TcpChannel extends AbstractChannel {
     void closeQuietly() {
       dispatcher.failAll(new IOException("channel closed"));
       TcpChannel.closeQuietly(socket);
+      if (observed != null && closeReported.compareAndSet(false, true)) {
+        listener.connectionClosed(observed);
+      }
     }
   }
 }

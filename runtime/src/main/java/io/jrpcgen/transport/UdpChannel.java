@@ -58,14 +58,14 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   @Override
-  public <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+  <A, R> RpcReply<R> exchange(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
     long start = System.nanoTime();
     long deadline = start + callOptions.timeout().toNanos();
     long retry = callOptions.retryInterval().toNanos();
     int xid = newXid();
     XdrEncoder request =
-        encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args);
+        encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args, probe);
     try {
       ReplyDispatcher.Waiter waiter;
       try {
@@ -91,7 +91,7 @@ public final class UdpChannel extends AbstractChannel {
           throw connectionError(RpcStatus.CANT_RECV, e);
         }
         if (reply != null) {
-          return decodeReply(xid, reply, resultCodec);
+          return decodeReply(xid, reply, resultCodec, probe);
         }
       }
     } finally {
@@ -100,10 +100,10 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   @Override
-  public <A> void callBatched(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args) {
-    XdrEncoder request =
-        encodeCall(false, newXid(), program, version, procedure, callOptions, argsCodec, args);
+  <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
+      XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
+    XdrEncoder request = encodeCall(false, newXid(), program, version, procedure, callOptions,
+        argsCodec, args, probe);
     try {
       socket.send(new DatagramPacket(request.array(), request.position()));
     } catch (IOException e) {

@@ -139,6 +139,14 @@ public final class XdrEncoder {
     setInt(buf, at, value);
   }
 
+  /** The four bytes at {@code position} as an int: to read back a header written earlier. */
+  public int getInt(int position) {
+    if (position < 0 || position + 4 > position()) {
+      throw new IndexOutOfBoundsException("getInt at " + position + ", position " + position());
+    }
+    return Bytes.getInt(buf, physical(position, 4));
+  }
+
   /** {@code int}, and {@code unsigned int}, {@code enum} values as their bit pattern. */
   public void writeInt(int value) {
     ensure(4);

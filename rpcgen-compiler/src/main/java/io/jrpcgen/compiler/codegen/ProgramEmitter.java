@@ -4,6 +4,7 @@ import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_OPTIONS;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.DURATION;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_NAMES;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CHANNEL;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CLIENT;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CLIENT_FACTORY;
@@ -117,11 +118,16 @@ final class ProgramEmitter {
         .addSuperinterface(AutoCloseable.class)
         .addJavadoc("A client of version {@code $L}:\nimmutable and thread-safe; the {@code with}"
             + " methods return configured copies that share\nthe channel.\n", v.name())
+        .addField(FieldSpec.builder(PROGRAM_NAMES, "NAMES", Modifier.PRIVATE, Modifier.STATIC,
+                Modifier.FINAL)
+            .addJavadoc("The {@code .x} names its calls are reported with to listeners.\n")
+            .initializer(programNames(iface, program, v))
+            .build())
         .addField(RPC_CLIENT, "client", Modifier.PRIVATE, Modifier.FINAL)
         .addMethod(MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(RPC_CLIENT, "client")
-            .addStatement("this.client = client")
+            .addStatement("this.client = client.withNames(NAMES)")
             .build())
         .addMethod(MethodSpec.methodBuilder("create")
             .addJavadoc("A client over {@code channel} whose calls wait {@link #DEFAULT_TIMEOUT}."
@@ -197,11 +203,22 @@ final class ProgramEmitter {
     return type.build();
   }
 
+  /** The names of the program and of each procedure of {@code v}, as the {@code .x} has them. */
+  private CodeBlock programNames(ClassName iface, Schema.Program program, Schema.Version v) {
+    CodeBlock.Builder b = CodeBlock.builder().add("$T.builder($S)$>$>", PROGRAM_NAMES,
+        program.name());
+    for (Schema.Procedure p : v.procedures()) {
+      b.add("\n.procedure($T.$N,$W$S)", iface, names.number(p), p.name());
+    }
+    return b.add("\n.build()$<$<").build();
+  }
+
   private MethodSpec binder(ClassName outer, Schema.Program program, Schema.Version v) {
     ClassName iface = outer.nestedClass(names.version(v));
     CodeBlock.Builder table = CodeBlock.builder()
         .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
-            names.number(program), names.number(v));
+            names.number(program), names.number(v))
+        .add("\n.programName($S)", program.name());
     for (Schema.Procedure p : v.procedures()) {
       if (p.result() instanceof XdrType.Void) {
         table.add("\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))", PROCEDURE, iface,

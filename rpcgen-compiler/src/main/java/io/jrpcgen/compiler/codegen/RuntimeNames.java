@@ -24,6 +24,7 @@ final class RuntimeNames {
   static final ClassName PROGRAM_DEFINITION =
       ClassName.get("io.jrpcgen.server", "ProgramDefinition");
   static final ClassName PROCEDURE = ClassName.get("io.jrpcgen.server", "Procedure");
+  static final ClassName PROGRAM_NAMES = ClassName.get("io.jrpcgen.observe", "ProgramNames");
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName LIST = ClassName.get("java.util", "List");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");

@@ -1,5 +1,6 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.observe.JfrRpcListener;
 import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
@@ -69,6 +70,9 @@ public final class SquareServer {
     if (options.maxConnections > 0) {
       builder.maxConnections(options.maxConnections);
     }
+    if (options.jfr) {
+      builder.listener(JfrRpcListener.INSTANCE);
+    }
     RpcServer server = builder.start();
     System.out.println("square server: tcp and udp port " + server.tcpPort()
         + ", registered with the portmapper on port " + options.portmapperPort
@@ -96,6 +100,7 @@ public final class SquareServer {
     Path keyStore;
     Path clientTrust;
     char[] storePassword = "changeit".toCharArray();
+    boolean jfr;
 
     ServerTls tls() {
       if (keyStore == null) {
@@ -121,6 +126,7 @@ public final class SquareServer {
           case "--tls" -> o.keyStore = Path.of(value(args, ++i, err));
           case "--client-trust" -> o.clientTrust = Path.of(value(args, ++i, err));
           case "--storepass" -> o.storePassword = value(args, ++i, err).toCharArray();
+          case "--jfr" -> o.jfr = true;
           default -> usage("unknown argument: " + args[i], err);
         }
       }
@@ -151,7 +157,7 @@ public final class SquareServer {
       err.println("square-server: " + problem);
       err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
           + " [--idle-timeout SECONDS] [--max-connections N]"
-          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]");
+          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]] [--jfr]");
       System.exit(2);
     }
   }

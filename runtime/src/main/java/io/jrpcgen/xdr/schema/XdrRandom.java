@@ -2,6 +2,8 @@ package io.jrpcgen.xdr.schema;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.schema.XdrShape.Primitive.Kind;
 import java.util.ArrayList;
@@ -32,6 +34,28 @@ public final class XdrRandom {
   private static final long[] DOUBLE_BITS = {0, 0x8000000000000000L, 0x7ff8000000000000L,
       0x7ff0000000000001L, 0xfff8000000000001L, 0x7ff0000000000000L, 0xfff0000000000000L, 1,
       0x7fefffffffffffffL, 0xffefffffffffffffL, 0x0010000000000000L, 0x3ff0000000000000L};
+
+  /**
+   * Bytes written as they are, with no length: to send an encoding from {@link #sample} as a
+   * call's arguments ({@code client.call(procedure, XdrRandom.RAW, bytes, resultCodec)}).
+   * Decoding takes every byte left.
+   */
+  public static final XdrCodec<byte[]> RAW = new XdrCodec<>() {
+    @Override
+    public void encode(XdrEncoder out, byte[] value) {
+      out.writeRaw(value, 0, value.length);
+    }
+
+    @Override
+    public byte[] decode(XdrDecoder in) {
+      return in.readFixedOpaque(in.remaining()).toByteArray();
+    }
+
+    @Override
+    public int minEncodedSize() {
+      return 0;
+    }
+  };
 
   private final XdrSchema schema;
   private final Random random;
@@ -130,12 +154,13 @@ public final class XdrRandom {
   private List<Malformed> malformed(Generated g) {
     byte[] b = g.bytes();
     List<Malformed> out = new ArrayList<>();
+    // Cut at a word, as a message on the wire is: an encoding is a prefix of no other one.
     if (b.length > 0) {
-      int cut = random.nextInt(b.length);
+      int cut = 4 * random.nextInt(b.length / 4);
       out.add(new Malformed("cut to " + cut + " of " + b.length + " bytes",
           Arrays.copyOf(b, cut)));
-      if (cut != b.length - 1) {
-        out.add(new Malformed("last byte missing", Arrays.copyOf(b, b.length - 1)));
+      if (cut != b.length - 4) {
+        out.add(new Malformed("last word missing", Arrays.copyOf(b, b.length - 4)));
       }
     }
     for (Site s : g.sites()) {
@@ -229,12 +254,10 @@ public final class XdrRandom {
   }
 
   private void writePadded(byte[] bytes, XdrEncoder out) {
-    out.writeRaw(bytes, 0, bytes.length);
-    int pad = XdrEncoder.padded(bytes.length) - bytes.length;
-    if (pad > 0) {
-      sites.add(new Site(SiteKind.PADDING, out.position(), 0, 0));
-      out.writeRaw(new byte[pad], 0, pad);
+    if (bytes.length % 4 != 0) {
+      sites.add(new Site(SiteKind.PADDING, out.position() + bytes.length, 0, 0));
     }
+    out.writeRaw(bytes, 0, bytes.length); // pads with zeros
   }
 
   /** {@code length} string bytes: ASCII, UTF-8, or any bytes at all; never over the bound. */

@@ -12,6 +12,95 @@ public sealed interface XdrShape {
   /** The bound of {@code <>}. */
   int UNBOUNDED = Integer.MAX_VALUE;
 
+  /** {@code int}. */
+  XdrShape INT = new Primitive(Primitive.Kind.INT);
+  /** {@code unsigned int}. */
+  XdrShape UNSIGNED_INT = new Primitive(Primitive.Kind.UNSIGNED_INT);
+  /** {@code hyper}. */
+  XdrShape HYPER = new Primitive(Primitive.Kind.HYPER);
+  /** {@code unsigned hyper}. */
+  XdrShape UNSIGNED_HYPER = new Primitive(Primitive.Kind.UNSIGNED_HYPER);
+  /** {@code float}. */
+  XdrShape FLOAT = new Primitive(Primitive.Kind.FLOAT);
+  /** {@code double}. */
+  XdrShape DOUBLE = new Primitive(Primitive.Kind.DOUBLE);
+  /** {@code quadruple}. */
+  XdrShape QUADRUPLE = new Primitive(Primitive.Kind.QUADRUPLE);
+  /** {@code bool}. */
+  XdrShape BOOL = new Primitive(Primitive.Kind.BOOL);
+  /** {@code void}. */
+  XdrShape VOID = new Void();
+
+  /** A struct of {@code members}. */
+  static XdrShape struct(Member... members) {
+    return new Struct(List.of(members));
+  }
+
+  /** A struct member, discriminant or arm. */
+  static Member member(String name, XdrShape shape) {
+    return new Member(name, shape);
+  }
+
+  /** An enum of {@code enumerators}. */
+  static XdrShape enumOf(Enumerator... enumerators) {
+    return new Enum(List.of(enumerators));
+  }
+
+  /** An enumerator. */
+  static Enumerator enumerator(String name, int value) {
+    return new Enumerator(name, value);
+  }
+
+  /** A union. */
+  static XdrShape union(Member discriminant, Arm... arms) {
+    return new Union(discriminant, List.of(arms));
+  }
+
+  /** An arm for {@code values}; {@code member} null for void. */
+  static Arm arm(Member member, Integer... values) {
+    return new Arm(List.of(values), member);
+  }
+
+  /** The default arm; {@code member} null for void. */
+  static Arm defaultArm(Member member) {
+    return new Arm(List.of(), member);
+  }
+
+  /** A named type. */
+  static XdrShape ref(String name) {
+    return new Ref(name);
+  }
+
+  /** {@code T *}. */
+  static XdrShape optional(XdrShape element) {
+    return new Optional(element);
+  }
+
+  /** {@code opaque[size]}. */
+  static XdrShape fixedOpaque(int size) {
+    return new Opaque(true, size);
+  }
+
+  /** {@code opaque<bound>}. */
+  static XdrShape opaque(int bound) {
+    return new Opaque(false, bound);
+  }
+
+  /** {@code string<bound>}. */
+  static XdrShape string(int bound) {
+    return new Text(bound);
+  }
+
+  /** {@code T[size]}. */
+  static XdrShape fixedArray(XdrShape element, int size) {
+    return new Array(element, true, size);
+  }
+
+  /** {@code T<bound>}. */
+  static XdrShape array(XdrShape element, int bound) {
+    return new Array(element, false, bound);
+  }
+
   /** A number or boolean. */
   record Primitive(Kind kind) implements XdrShape {
     /** The primitive kinds. */

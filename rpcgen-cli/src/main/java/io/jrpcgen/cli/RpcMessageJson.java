@@ -70,7 +70,7 @@ final class RpcMessageJson {
   }
 
   Json readReply(byte[] message, String procedure) {
-    Target target = find(procedure);
+    Target target = find(procedure, 2);
     XdrDecoder in = new XdrDecoder(withoutRecordMark(message));
     Reply reply = RpcMessages.readReply(in);
     Map<String, Json> out = new LinkedHashMap<>();
@@ -105,7 +105,7 @@ final class RpcMessageJson {
     Map<String, Json> m = members(value, List.of("xid", "message", "program", "version",
         "procedure", "credential", "verifier", "arguments"));
     requireMessage(m, "call");
-    Target target = find(name(m, "program"), name(m, "version"), name(m, "procedure"));
+    Target target = find(m);
     XdrEncoder out = new XdrEncoder();
     RpcMessages.writeCall(out, (int) number(required(m, "xid"), "$.xid"),
         target.program().number(), target.version().number(), target.procedure().number(),
@@ -124,7 +124,7 @@ final class RpcMessageJson {
     XdrEncoder out = new XdrEncoder();
     switch (status) {
       case "SUCCESS" -> {
-        Target target = find(name(m, "program"), name(m, "version"), name(m, "procedure"));
+        Target target = find(m);
         RpcMessages.writeAccepted(out, xid, verifier, AcceptStat.SUCCESS);
         json.write(shape(target.procedure().result()), required(m, "result"), out);
       }
@@ -278,12 +278,15 @@ final class RpcMessageJson {
         new XdrType.Void(), v.pos(), null);
   }
 
-  /** The procedure named {@code name} or {@code PROGRAM.VERSION.PROCEDURE}; unique. */
-  Target find(String name) {
+  /**
+   * The procedure named {@code name} or {@code PROGRAM.VERSION.PROCEDURE}; unique, else a failure
+   * with {@code exitCode} (2 for an option, 1 for the JSON read).
+   */
+  private Target find(String name, int exitCode) {
     String[] parts = name.split("\\.", -1);
     if (parts.length != 1 && parts.length != 3) {
-      throw new XdrVerbs.Failure(2, "--reply takes PROCEDURE or PROGRAM.VERSION.PROCEDURE, not '"
-          + name + "'");
+      throw new XdrVerbs.Failure(exitCode, "a procedure is named PROCEDURE or"
+          + " PROGRAM.VERSION.PROCEDURE, not '" + name + "'");
     }
     List<Target> found = new ArrayList<>();
     for (Schema.Program p : loaded.schema().programs()) {
@@ -304,15 +307,19 @@ final class RpcMessageJson {
     if (found.size() == 1) {
       return found.get(0);
     }
-    throw new XdrVerbs.Failure(2, found.isEmpty()
+    throw new XdrVerbs.Failure(exitCode, found.isEmpty()
         ? "no procedure '" + name + "' in " + loaded.schema().file()
         : "'" + name + "' is in several versions: name one as PROGRAM.VERSION.PROCEDURE ("
             + found.stream().map(t -> t.program().name() + "." + t.version().name() + "."
                 + t.procedure().name()).toList() + ")");
   }
 
-  private Target find(String program, String version, String procedure) {
-    return find(program + "." + version + "." + procedure);
+  /** The procedure a message's JSON names: with its program and version, or alone if unique. */
+  private Target find(Map<String, Json> m) {
+    if (!m.containsKey("program") && !m.containsKey("version")) {
+      return find(name(m, "procedure"), 1);
+    }
+    return find(name(m, "program") + "." + name(m, "version") + "." + name(m, "procedure"), 1);
   }
 
   /** The message without its record mark, if it has one whose fragments cover it exactly. */

@@ -66,8 +66,10 @@ final class SchemaEmitter {
       b.addField(FieldSpec.builder(ParameterizedTypeName.get(XDR_BINDING, type),
               constantCase(names.type(t)), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("{@code $L}: JSON and random values.\n", t.name())
-          // $Z: a long type and name may leave no room for the initializer on their line.
-          .initializer("$Znew $T<>(SCHEMA,$W$S,$W$T.CODEC)", XDR_BINDING, t.name(), type)
+          // $Z: a long type and name may leave no room for the initializer on their line. The
+          // codec is qualified: a field named like its type (U for union u) would hide it.
+          .initializer("$Znew $T<>(SCHEMA,$W$S,$W$L.CODEC)", XDR_BINDING, t.name(),
+              type.canonicalName())
           .build());
     }
     return b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())

@@ -41,7 +41,8 @@ import java.util.Map;
  *     order; a linked list (a struct whose last member points to its own type) is an array of
  *     its nodes without that member</td></tr>
  *   <tr><td>{@code union}</td><td>an object: the discriminant by its name, then the arm's
- *     member by its name (none for a void arm)</td></tr>
+ *     member by its name, with a {@code _} after it if the discriminant has that name too (none
+ *     for a void arm)</td></tr>
  *   <tr><td>{@code void}</td><td>{@code null}</td></tr>
  * </table>
  *
@@ -189,9 +190,18 @@ public final class XdrJson {
     Map<String, Json> out = new LinkedHashMap<>();
     out.put(u.discriminant().name(), disc);
     if (arm.member() != null) {
-      out.put(arm.member().name(), read(arm.member().shape(), in, depth + 1));
+      out.put(armKey(u, arm), read(arm.member().shape(), in, depth + 1));
     }
     return new Json.Obj(out);
+  }
+
+  /**
+   * The key of an arm's value: its member's name, with a {@code _} after it when that is the
+   * discriminant's name too (C keeps the two apart, one object cannot).
+   */
+  private static String armKey(XdrShape.Union u, XdrShape.Arm arm) {
+    String name = arm.member().name();
+    return name.equals(u.discriminant().name()) ? name + "_" : name;
   }
 
   private static Json discriminantJson(XdrShape shape, int value) {
@@ -359,7 +369,7 @@ public final class XdrJson {
     if (arm == null) {
       throw new JsonException(discPath + ": no arm of the union takes " + Json.write(disc));
     }
-    String armName = arm.member() == null ? null : arm.member().name();
+    String armName = arm.member() == null ? null : armKey(u, arm);
     for (String key : given.keySet()) {
       if (!key.equals(discName) && !key.equals(armName)) {
         throw new JsonException(path + ": unknown member \"" + key + "\" for "

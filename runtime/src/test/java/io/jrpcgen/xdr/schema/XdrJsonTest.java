@@ -47,6 +47,7 @@ class XdrJsonTest {
       .type("list", struct(member("head", optional(ref("node")))))
       .type("res", union(member("status", ref("color")), arm(member("ok", array(INT, 2)), 0),
           defaultArm(null)))
+      .type("same", union(member("stat", INT), arm(member("stat", string(4)), 1)))
       .type("num", union(member("n", UNSIGNED_INT), arm(member("c", ref("color")), 1),
           arm(null, 2)))
       .build();
@@ -92,6 +93,8 @@ class XdrJsonTest {
     roundTrip("res", "000000ff", "{\"status\":\"BLUE\"}");
     roundTrip("num", "00000001" + "000000ff", "{\"n\":1,\"c\":\"BLUE\"}");
     roundTrip("num", "00000002", "{\"n\":2}");
+    // An arm named like the discriminant: the arm's key has a _ after it.
+    roundTrip("same", "00000001" + "00000002" + "6f6b0000", "{\"stat\":1,\"stat_\":\"ok\"}");
   }
 
   @Test

@@ -8,8 +8,16 @@ import io.jrpcgen.conformance.gen.Opaques;
 import io.jrpcgen.conformance.gen.Prims;
 import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.interop.NativeTools.ProcessRun;
+import io.jrpcgen.compiler.Compiler;
+import io.jrpcgen.compiler.CompilerOptions;
+import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.model.Shapes;
 import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
+import io.jrpcgen.xdr.schema.Json;
+import io.jrpcgen.xdr.schema.XdrJson;
+import io.jrpcgen.xdr.schema.XdrShape;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -78,6 +86,38 @@ class XdrBytesTest {
   void javaDecodesLibtirpcBytesToTheSameFields(Case<?> c) {
     Object decoded = c.decodeArgs(HEX.parseHex(C_HEX.get(c.name())));
     assertThat(Fields.lines(decoded)).isEqualTo(Fields.lines(c.args()));
+  }
+
+  /**
+   * libtirpc's bytes read as JSON by the schema of conformance.x (as {@code jrpcgen decode}
+   * does) and written back from that JSON (as {@code jrpcgen encode} does) are the same bytes.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueCases")
+  void libtirpcBytesRoundTripThroughJson(Case<?> c) {
+    Schema schema = conformanceSchema();
+    Schema.Procedure procedure = schema.programs().get(0).versions().stream()
+        .filter(v -> v.number() == c.version()).findFirst().orElseThrow().procedures().stream()
+        .filter(p -> p.number() == c.procedure()).findFirst().orElseThrow();
+    List<XdrShape.Member> params = procedure.parameters().stream()
+        .map(f -> new XdrShape.Member(f.name(), Shapes.shape(f.type()))).toList();
+    XdrShape args = params.size() == 1 ? params.get(0).shape() : new XdrShape.Struct(params);
+    XdrJson json = XdrJson.of(Shapes.of(schema));
+    byte[] cBytes = HEX.parseHex(C_HEX.get(c.name()));
+    XdrDecoder in = new XdrDecoder(cBytes);
+    Json value = json.read(args, in);
+    in.requireEnd();
+    XdrEncoder out = new XdrEncoder();
+    json.write(args, Json.parse(Json.write(value)), out);
+    assertThat(HEX.formatHex(out.toByteArray())).as(Json.write(value))
+        .isEqualTo(C_HEX.get(c.name()));
+  }
+
+  private static Schema conformanceSchema() {
+    Compiler.Resolved resolved = Compiler.resolve(CompilerOptions.builder()
+        .source(Path.of("src/test/x/conformance.x")).build());
+    assertThat(resolved.diagnostics()).isEmpty();
+    return resolved.schemas().get(0);
   }
 
   /** Cases whose argument type is also the result type, which xdr_dump decodes. */

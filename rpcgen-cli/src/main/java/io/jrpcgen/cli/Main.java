@@ -6,6 +6,8 @@ import io.jrpcgen.compiler.CompilerOptions;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
 import io.jrpcgen.compiler.diag.Diagnostic;
 import io.jrpcgen.compiler.diag.DiagnosticRenderer;
+import io.jrpcgen.compiler.model.SchemaJson;
+import io.jrpcgen.xdr.schema.Json;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The {@code jrpcgen} command: arguments to {@link CompilerOptions}, the compiler, diagnostics to
- * stderr. Exit codes: 0 success, 1 errors in the input, 2 bad usage.
+ * stderr; or, with {@code --dump-schema json}, the resolved schema as JSON; or one of the verbs
+ * of {@link XdrVerbs} ({@code decode}, {@code encode}, {@code random}). Exit codes: 0 success, 1
+ * errors in the input, 2 bad usage.
  */
 @Command(name = "jrpcgen", versionProvider = Main.Version.class, sortOptions = false,
     description = "Compiles ONC RPC interface files (.x) to Java: types, client stubs and server"
@@ -58,6 +63,11 @@ public final class Main implements Callable<Integer> {
       description = "map a type the file uses but does not define to a Java class with a CODEC")
   private List<String> externalTypes = List.of();
 
+  @Option(names = "--dump-schema", paramLabel = "FORMAT",
+      description = "write the parsed, resolved schema to standard output instead of Java;"
+          + " FORMAT is json")
+  private String dumpSchema;
+
   // Not -h: that is rpcgen's "header only", which gets its own answer (RpcgenFlags).
   @Option(names = "--help", usageHelp = true, description = "show this help and exit")
   private boolean help;
@@ -72,7 +82,9 @@ public final class Main implements Callable<Integer> {
   private CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(XdrVerbs.isVerb(args) ? XdrVerbs.run(args, System.in, System.out, err)
+        : run(args, new PrintWriter(System.out, true), err));
   }
 
   /** Runs the command with the given streams; returns the exit code. */
@@ -113,12 +125,36 @@ public final class Main implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (dumpSchema != null) {
+      return dumpSchema(options);
+    }
     CompileResult result = Compiler.compile(options);
+    return report(result.diagnostics(), result.sourceLines()) ? 0 : 1;
+  }
+
+  /** Writes the resolved schemas as JSON, unless there are errors; writes no Java. */
+  private int dumpSchema(CompilerOptions options) {
+    if (!dumpSchema.equals("json")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--dump-schema takes json, not '" + dumpSchema + "'");
+    }
+    Compiler.Resolved resolved = Compiler.resolve(options);
+    if (!report(resolved.diagnostics(), resolved.sourceLines())) {
+      return 1;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(Json.writeIndented(SchemaJson.of(resolved.schemas())));
+    out.flush();
+    return 0;
+  }
+
+  /** Writes the diagnostics and their count to stderr; whether there was no error. */
+  private boolean report(List<Diagnostic> diagnostics, Map<String, List<String>> sourceLines) {
     PrintWriter err = spec.commandLine().getErr();
     int errors = 0;
     int warnings = 0;
-    for (Diagnostic d : result.diagnostics()) {
-      err.println(DiagnosticRenderer.render(d, result.sourceLines()));
+    for (Diagnostic d : diagnostics) {
+      err.println(DiagnosticRenderer.render(d, sourceLines));
       if (d.severity() == Diagnostic.Severity.ERROR) {
         errors++;
       } else {
@@ -129,7 +165,7 @@ public final class Main implements Callable<Integer> {
       err.println(count(errors, "error") + (warnings > 0 ? ", " + count(warnings, "warning") : ""));
     }
     err.flush();
-    return result.success() ? 0 : 1;
+    return errors == 0;
   }
 
   private CompilerOptions options() {

@@ -3,6 +3,7 @@ package io.jrpcgen.compiler;
 import com.palantir.javapoet.JavaFile;
 import io.jrpcgen.compiler.codegen.GenerateOptions;
 import io.jrpcgen.compiler.codegen.JavaGenerator;
+import io.jrpcgen.compiler.diag.Diagnostic;
 import io.jrpcgen.compiler.diag.Diagnostics;
 import io.jrpcgen.compiler.model.ResolveOptions;
 import io.jrpcgen.compiler.model.Resolver;
@@ -85,6 +86,45 @@ public final class Compiler {
     }
     return new CompileResult(diagnostics.list(), sourceLines,
         diagnostics.hasErrors() ? Map.of() : files, List.of());
+  }
+
+  /**
+   * Parses and resolves without generating: the schemas of the files (those with errors left
+   * out), for tools that work on the {@code .x} itself, such as the CLI's JSON verbs.
+   */
+  public static Resolved resolve(CompilerOptions options) {
+    Diagnostics diagnostics = new Diagnostics();
+    Map<String, List<String>> sourceLines = new LinkedHashMap<>();
+    List<Schema> schemas = new ArrayList<>();
+    ParseOptions parseOptions = new ParseOptions(options.includeDirs(), options.defines());
+    for (Path source : options.sources()) {
+      ParseResult parsed = XdrParser.parse(source, parseOptions, diagnostics);
+      sourceLines.putAll(parsed.sourceLines());
+      if (parsed.specification() != null) {
+        Schema schema = Resolver.resolve(parsed.specification(),
+            new ResolveOptions(options.externalTypes()), diagnostics);
+        if (schema != null) {
+          schemas.add(schema);
+        }
+      }
+    }
+    return new Resolved(diagnostics.list(), sourceLines, schemas);
+  }
+
+  /**
+   * What {@link #resolve} found.
+   *
+   * @param diagnostics every error and warning
+   * @param sourceLines the lines of each source file by name
+   * @param schemas the resolved files, in the order given
+   */
+  public record Resolved(List<Diagnostic> diagnostics,
+      Map<String, List<String>> sourceLines, List<Schema> schemas) {
+    /** Whether there were no errors. */
+    public boolean success() {
+      return diagnostics.stream()
+          .noneMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+    }
   }
 
   /** The default package of a file: its base name, lower case, as a Java identifier. */

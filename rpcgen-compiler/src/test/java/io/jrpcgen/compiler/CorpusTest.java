@@ -3,6 +3,9 @@ package io.jrpcgen.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.compiler.diag.Diagnostic;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every real {@code .x} file of the shared corpus compiles to Java that javac accepts; the files
- * that need an option, or that rpcgen rejects too, have tests of their own below.
+ * Every real {@code .x} file of the shared corpus compiles to Java that javac accepts, whose
+ * random values round-trip through the generated codecs and the JSON form; the files that need an
+ * option, or that rpcgen rejects too, have tests of their own below.
  */
 class CorpusTest {
   static final Path CORPUS = Path.of("../../shared/corpus");
@@ -59,6 +63,24 @@ class CorpusTest {
     assertThat(InProcessJavac.compile(result.files(), classes)).as(file).isEmpty();
     result.files().forEach((path, text) -> text.lines().forEach(line ->
         assertThat(line.length()).as(path + ": " + line).isLessThanOrEqualTo(100)));
+    randomValuesRoundTrip(result, classes);
+  }
+
+  /** The file's schema class: random values of every type, through codecs and JSON. */
+  private static void randomValuesRoundTrip(CompileResult result, Path classes) {
+    String schemaClass = result.files().entrySet().stream()
+        .filter(f -> f.getValue().contains("public static final XdrSchema SCHEMA"))
+        .map(f -> f.getKey().toString().replace('/', '.').replaceAll("\\.java$", ""))
+        .findFirst().orElse(null);
+    if (schemaClass == null) {
+      return; // a file with programs only
+    }
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+        CorpusTest.class.getClassLoader())) {
+      BindingProperties.check(loader.loadClass(schemaClass), 40, 1);
+    } catch (IOException | ClassNotFoundException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /**

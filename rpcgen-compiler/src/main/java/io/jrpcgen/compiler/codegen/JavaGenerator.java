@@ -68,6 +68,10 @@ public final class JavaGenerator {
         specs.add(enums.emit(e));
       }
     }
+    TypeSpec schemaClass = new SchemaEmitter(types).emit(schema, pkg);
+    if (schemaClass != null) {
+      specs.add(schemaClass);
+    }
     ProgramEmitter programs = new ProgramEmitter(types, structs, options);
     for (Schema.Program p : schema.programs()) {
       specs.add(programs.emit(p, pkg));
@@ -76,7 +80,11 @@ public final class JavaGenerator {
         + ". Do not edit.";
     List<JavaFile> files = new ArrayList<>();
     for (TypeSpec spec : specs) {
-      files.add(JavaFile.builder(pkg, spec)
+      JavaFile.Builder file = JavaFile.builder(pkg, spec);
+      if (spec == schemaClass) {
+        file.addStaticImport(SchemaEmitter.XDR_SHAPE, SchemaEmitter.SHAPE_FACTORIES);
+      }
+      files.add(file
           .addFileComment(header)
           .skipJavaLangImports(true)
           .indent("  ")

@@ -22,10 +22,12 @@ public final class Names {
   private final Set<String> topLevelTypes = new TreeSet<>();
   private final String constantsClass;
   private final String typedefsClass;
+  private final String schemaClass;
 
-  Names(String constantsClass, String typedefsClass) {
+  Names(String constantsClass, String typedefsClass, String schemaClass) {
     this.constantsClass = constantsClass;
     this.typedefsClass = typedefsClass;
+    this.schemaClass = schemaClass;
   }
 
   void putTopLevelType(String name) {
@@ -77,6 +79,11 @@ public final class Names {
   /** The per-file typedef codecs class, e.g. {@code NfsProtTypedefs}. */
   public String typedefsClass() {
     return typedefsClass;
+  }
+
+  /** The per-file class of shapes and JSON bindings, e.g. {@code NfsProtSchema}. */
+  public String schemaClass() {
+    return schemaClass;
   }
 
   /** The simple name of a struct's record, a union's interface or an enum. */

@@ -66,8 +66,12 @@ public final class Naming {
   private Names run() {
     String base = JavaNames.typeName(baseName(schema.file()));
     String file = Path.of(schema.file()).getFileName().toString();
-    names = new Names(base + "Constants", base + "Typedefs");
+    names = new Names(base + "Constants", base + "Typedefs", base + "Schema");
     NameScope types = new NameScope(diagnostics, true, Set.of());
+    if (!schema.types().isEmpty() || !schema.typedefs().isEmpty()) {
+      types.claimGenerated(names.schemaClass(), "the schema class of " + file);
+      names.putTopLevelType(names.schemaClass());
+    }
     if (!schema.constants().isEmpty()) {
       types.claimGenerated(names.constantsClass(), "the constants class of " + file);
       names.putTopLevelType(names.constantsClass());

@@ -221,7 +221,8 @@ class GeneratedNamesTest {
     CompileResult result = Compiler.generate(CompilerOptions.builder().source(x).build());
     assertThat(result.diagnostics()).isEmpty();
     assertThat(result.files().keySet()).containsExactlyInAnyOrder(
-        Path.of("_1kv/_1KvConstants.java"), Path.of("_1kv/_1KvTypedefs.java"));
+        Path.of("_1kv/_1KvConstants.java"), Path.of("_1kv/_1KvTypedefs.java"),
+        Path.of("_1kv/_1KvSchema.java"));
     javac(result.files());
   }
 

@@ -10,16 +10,18 @@ import java.time.Duration;
  * @param retryInterval how long a UDP call waits before sending the same XID again
  * @param credential the credential every call carries
  * @param verifier the verifier every call carries
+ * @param security writes credential, verifier and arguments per call instead (RPCSEC_GSS), or
+ *     null
  */
 public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
-    OpaqueAuth verifier) {
+    OpaqueAuth verifier, CallSecurity security) {
   /** rpcgen's stubs wait 25 s for a reply. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
   /** libtirpc's UDP clients resend after 15 s. */
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(15);
   /** The defaults: 25 s timeout, 15 s UDP retry, {@code AUTH_NONE}. */
   public static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT,
-      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE);
+      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE, null);
 
   public CallOptions {
     requirePositive("timeout", timeout);
@@ -29,19 +31,33 @@ public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth c
     }
   }
 
+  /** Options with a fixed credential and verifier. */
+  public CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
+      OpaqueAuth verifier) {
+    this(timeout, retryInterval, credential, verifier, null);
+  }
+
   /** A copy with another call timeout. */
   public CallOptions withTimeout(Duration timeout) {
-    return new CallOptions(timeout, retryInterval, credential, verifier);
+    return new CallOptions(timeout, retryInterval, credential, verifier, security);
   }
 
   /** A copy with another UDP retry interval. */
   public CallOptions withRetryInterval(Duration retryInterval) {
-    return new CallOptions(timeout, retryInterval, credential, verifier);
+    return new CallOptions(timeout, retryInterval, credential, verifier, security);
   }
 
   /** A copy that sends {@code credential} with an {@code AUTH_NONE} verifier. */
   public CallOptions withCredential(OpaqueAuth credential) {
     return new CallOptions(timeout, retryInterval, credential, OpaqueAuth.NONE);
+  }
+
+  /**
+   * A copy whose calls {@code security} protects (RPCSEC_GSS); it replaces the fixed credential
+   * and verifier, and null goes back to them.
+   */
+  public CallOptions withSecurity(CallSecurity security) {
+    return new CallOptions(timeout, retryInterval, credential, verifier, security);
   }
 
   /** A copy that sends {@code AUTH_SYS} credentials. */

@@ -1,7 +1,9 @@
 package io.jrpcgen.transport;
 
 import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.Reply;
+import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcConnectionException.Reason;
 import io.jrpcgen.rpc.RpcException;
@@ -54,8 +56,33 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     return xid;
   }
 
+  /**
+   * Calls as {@link #callOnce} does; when the options' {@link CallSecurity} renews a context the
+   * server refused without running the procedure, sends the call once more.
+   */
+  @Override
+  public final <A, R> RpcReply<R> call(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    try {
+      return callOnce(program, version, procedure, callOptions, argsCodec, args, resultCodec);
+    } catch (RpcAuthException e) {
+      CallSecurity security = callOptions.security();
+      if (security == null || !security.renewAfter(e.authStat())) {
+        throw e;
+      }
+      return callOnce(program, version, procedure, callOptions, argsCodec, args, resultCodec);
+    }
+  }
+
+  /** Sends one call and waits for its reply. */
+  abstract <A, R> RpcReply<R> callOnce(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec);
+
+  /** An encoded call, with the check of its reply when a {@link CallSecurity} protects it. */
+  record EncodedCall(XdrEncoder encoder, CallSecurity.ReplyCheck check) {}
+
   /** Encodes a call into the calling thread's encoder, behind a record mark if {@code tcp}. */
-  <A> XdrEncoder encodeCall(boolean tcp, int xid, int program, int version, int procedure,
+  <A> EncodedCall encodeCall(boolean tcp, int xid, int program, int version, int procedure,
       CallOptions options, XdrCodec<A> argsCodec, A args) {
     XdrEncoder out = ENCODER.get();
     if (tcp) {
@@ -63,14 +90,21 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     } else {
       out.reset();
     }
+    CallSecurity.ReplyCheck check = null;
     try {
-      RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
-          options.verifier());
-      argsCodec.encode(out, args);
+      if (options.security() == null) {
+        RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
+            options.verifier());
+        argsCodec.encode(out, args);
+      } else {
+        int headerStart = out.position();
+        RpcMessages.writeCallStart(out, xid, program, version, procedure);
+        check = options.security().writeCall(out, headerStart, argsCodec, args);
+      }
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_ENCODE_ARGS, serverName, e.getMessage(), e);
     }
-    return out;
+    return new EncodedCall(out, check);
   }
 
   static void releaseEncoder(XdrEncoder out) {
@@ -83,7 +117,8 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /** Decodes a reply: its results, or the exception its status calls for. */
-  <R> RpcReply<R> decodeReply(int xid, Message message, XdrCodec<R> resultCodec) {
+  <R> RpcReply<R> decodeReply(int xid, Message message, XdrCodec<R> resultCodec,
+      CallSecurity.ReplyCheck check) {
     XdrDecoder in = message.decoder();
     Reply reply;
     try {
@@ -95,7 +130,9 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       throw reply.toException(serverName);
     }
     try {
-      return new RpcReply<>(xid, success.verifier(), resultCodec.decode(in));
+      R value = check == null ? resultCodec.decode(in)
+          : check.readResults(success.verifier(), in, resultCodec);
+      return new RpcReply<>(xid, success.verifier(), value);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_DECODE_RES, serverName, e.getMessage(), e);
     }

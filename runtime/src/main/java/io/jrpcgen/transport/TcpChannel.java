@@ -55,12 +55,13 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
-  public <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions callOptions,
+  <A, R> RpcReply<R> callOnce(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
     int xid = newXid();
-    XdrEncoder request =
+    EncodedCall call =
         encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args);
+    XdrEncoder request = call.encoder();
     Connection c = liveConnection(deadline);
     ReplyDispatcher.Waiter waiter;
     try {
@@ -90,14 +91,14 @@ public final class TcpChannel extends AbstractChannel {
       c.dispatcher.cancel(xid, waiter);
       throw new RpcTimeoutException(serverName, callOptions.timeout());
     }
-    return decodeReply(xid, reply, resultCodec);
+    return decodeReply(xid, reply, resultCodec, call.check());
   }
 
   @Override
   public <A> void callBatched(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args) {
-    XdrEncoder request =
-        encodeCall(true, newXid(), program, version, procedure, callOptions, argsCodec, args);
+    XdrEncoder request = encodeCall(true, newXid(), program, version, procedure, callOptions,
+        argsCodec, args).encoder();
     Connection c = connection(System.nanoTime() + callOptions.timeout().toNanos());
     try {
       c.buffer(request);

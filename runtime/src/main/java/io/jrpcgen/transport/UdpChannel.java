@@ -56,14 +56,15 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   @Override
-  public <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions callOptions,
+  <A, R> RpcReply<R> callOnce(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     long start = System.nanoTime();
     long deadline = start + callOptions.timeout().toNanos();
     long retry = callOptions.retryInterval().toNanos();
     int xid = newXid();
-    XdrEncoder request =
+    EncodedCall call =
         encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args);
+    XdrEncoder request = call.encoder();
     try {
       ReplyDispatcher.Waiter waiter;
       try {
@@ -89,7 +90,7 @@ public final class UdpChannel extends AbstractChannel {
           throw connectionError(RpcStatus.CANT_RECV, e);
         }
         if (reply != null) {
-          return decodeReply(xid, reply, resultCodec);
+          return decodeReply(xid, reply, resultCodec, call.check());
         }
       }
     } finally {
@@ -100,8 +101,8 @@ public final class UdpChannel extends AbstractChannel {
   @Override
   public <A> void callBatched(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args) {
-    XdrEncoder request =
-        encodeCall(false, newXid(), program, version, procedure, callOptions, argsCodec, args);
+    XdrEncoder request = encodeCall(false, newXid(), program, version, procedure, callOptions,
+        argsCodec, args).encoder();
     try {
       socket.send(new DatagramPacket(request.array(), request.position()));
     } catch (IOException e) {

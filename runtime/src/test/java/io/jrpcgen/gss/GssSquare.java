@@ -1,0 +1,52 @@
+package io.jrpcgen.gss;
+
+import io.jrpcgen.server.ProgramDefinition;
+import io.jrpcgen.server.Procedure;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stevens' square program (the C peers' {@code square.x}) with two more procedures for the GSS
+ * tests: who called, and an echo of bytes.
+ */
+final class GssSquare {
+  static final int PROGRAM = 0x31230000;
+  static final int VERSION = 1;
+  static final int SQUAREPROC = 1;
+  /** {@code string WHO(void)}: the caller's principal and service. */
+  static final int WHO = 2;
+  /** {@code opaque ECHO(opaque)}. */
+  static final int ECHO = 3;
+
+  /** How many calls reached a procedure. */
+  final AtomicInteger calls = new AtomicInteger();
+
+  ProgramDefinition definition() {
+    return ProgramDefinition.builder(PROGRAM, VERSION)
+        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT,
+            (call, n) -> {
+              calls.incrementAndGet();
+              return n * n;
+            }))
+        .procedure(Procedure.of(WHO, "WHO", XdrCodec.VOID, XdrCodec.string(256), (call, v) -> {
+          calls.incrementAndGet();
+          return call.gssCaller().map(c -> c.principal() + " " + c.service() + " "
+              + c.mechanism()).orElse("none");
+        }))
+        .procedure(Procedure.of(ECHO, "ECHO", XdrCodec.opaque(Integer.MAX_VALUE),
+            XdrCodec.opaque(Integer.MAX_VALUE), (call, bytes) -> {
+              calls.incrementAndGet();
+              return bytes;
+            }))
+        .build();
+  }
+
+  static Opaque bytes(int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) (i * 31 + 7);
+    }
+    return Opaque.copyOf(b);
+  }
+}

@@ -5,6 +5,7 @@ import io.jrpcgen.server.Procedure;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stevens' square program (the C peers' {@code square.x}) with two more procedures for the GSS
@@ -21,12 +22,15 @@ final class GssSquare {
 
   /** How many calls reached a procedure. */
   final AtomicInteger calls = new AtomicInteger();
+  /** The caller of the last SQUAREPROC call, or null for a caller without RPCSEC_GSS. */
+  final AtomicReference<GssCaller> lastCaller = new AtomicReference<>();
 
   ProgramDefinition definition() {
     return ProgramDefinition.builder(PROGRAM, VERSION)
         .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT,
             (call, n) -> {
               calls.incrementAndGet();
+              lastCaller.set(call.gssCaller().orElse(null));
               return n * n;
             }))
         .procedure(Procedure.of(WHO, "WHO", XdrCodec.VOID, XdrCodec.string(256), (call, v) -> {

@@ -179,7 +179,8 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     return writeCall(GssCred.DATA, out, headerStart, argsCodec, args);
   }
 
-  private <A> ReplyCheck writeCall(int gssProcedure, XdrEncoder out, int headerStart,
+  /** As {@link #writeCall(XdrEncoder, int, XdrCodec, Object)} for {@code gssProcedure}. */
+  <A> ReplyCheck writeCall(int gssProcedure, XdrEncoder out, int headerStart,
       XdrCodec<A> argsCodec, A args) {
     Context c = current();
     int sequence = c.nextSequence().getAndIncrement();

@@ -2,19 +2,15 @@ package io.jrpcgen.gss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,32 +19,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * using {@code authgss_create_default} calls the Java server, and the Java client calls a C
  * server using {@code svcauth_gss}; all in a throwaway MIT Kerberos realm.
  */
-class GssInteropTest {
-  @TempDir
-  static Path dir;
-  private static TestKdc kdc;
+class GssInteropTest extends GssRealmTest {
   private static GssCPeers peers;
-  private static RpcSecGssServer gss;
-  private static RpcServer server;
-  private static final GssSquare SQUARE = new GssSquare();
 
   @BeforeAll
-  static void start() throws Exception {
-    kdc = TestKdc.start(dir);
-    peers = GssCPeers.build(kdc);
-    gss = RpcSecGssServer.create(GssLogin.acceptor(kdc.serverKeytab()));
-    server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress()).security(gss)
-        .program(SQUARE.definition()).tcp(0).start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    if (kdc != null) {
-      kdc.close();
-    }
+  static void buildPeers() throws Exception {
+    peers = GssCPeers.build(realm.kdc);
   }
 
   private static String cName(GssService service) {
@@ -58,15 +34,15 @@ class GssInteropTest {
   @ParameterizedTest
   @EnumSource(GssService.class)
   void cClientCallsJavaServer(GssService service) throws Exception {
-    GssServerStats before = gss.stats();
-    int callsBefore = SQUARE.calls.get();
-    GssCPeers.Run run = peers.runClient(server.tcpPort(), cName(service), 12, 3);
+    GssServerStats before = realm.gss.stats();
+    int callsBefore = realm.square.calls.get();
+    GssCPeers.Run run = peers.runClient(realm.server.tcpPort(), cName(service), 12, 3);
     assertThat(run.output()).isEqualTo("result: 144\nresult: 144\nresult: 144\n");
     assertThat(run.exitCode()).isZero();
-    assertThat(SQUARE.calls.get()).isEqualTo(callsBefore + 3);
-    assertThat(SQUARE.lastCaller.get()).isEqualTo(
+    assertThat(realm.square.calls.get()).isEqualTo(callsBefore + 3);
+    assertThat(realm.square.lastCaller.get()).isEqualTo(
         new GssCaller(TestKdc.CLIENT_PRINCIPAL, GssCaller.KERBEROS_V5, service));
-    GssServerStats after = gss.stats();
+    GssServerStats after = realm.gss.stats();
     assertThat(after.contextsEstablished()).isEqualTo(before.contextsEstablished() + 1);
     assertThat(after.contextsDestroyed()).isEqualTo(before.contextsDestroyed() + 1);
     assertThat(after.badBodies()).isEqualTo(before.badBodies());
@@ -75,12 +51,11 @@ class GssInteropTest {
   @ParameterizedTest
   @EnumSource(GssService.class)
   void javaClientCallsCServer(GssService service) throws Exception {
-    GssLogin alice = GssLogin.keytab(TestKdc.CLIENT_PRINCIPAL, kdc.clientKeytab());
     try (GssCPeers.Server c = peers.startServer();
         TcpChannel channel = RpcChannel.tcp(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), c.port()));
         RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, alice, service))) {
+            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
       RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
           client.callOptions().withTimeout(Duration.ofSeconds(10)));
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 9, XdrCodec.INT)).isEqualTo(81);

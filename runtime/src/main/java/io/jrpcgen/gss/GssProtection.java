@@ -14,7 +14,7 @@ import org.ietf.jgss.MessageProp;
  * The context is used by one thread at a time.
  *
  * <pre>
- * integrity: databody_integ&lt;&gt; = seq_num | body   then   checksum&lt;&gt; = MIC(databody_integ)
+ * integrity: databody_integ&lt;&gt; = seq_num | body,  checksum&lt;&gt; = MIC(databody_integ)
  * privacy:   databody_priv&lt;&gt;  = wrap(seq_num | body)
  * </pre>
  */

@@ -22,10 +22,11 @@ import javax.net.ssl.SSLContext;
  * Finds the server through HOST's portmapper, as {@code clnt_create} does, and prints
  * {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message and exits 1.
  * With {@code --tls} the call goes over RPC-with-TLS (RFC 9289), trusting the certificates in
- * TRUSTSTORE (PKCS12), and fails if the server does not offer TLS; {@code --cert} presents a client certificate. With
- * {@code --sec} the call goes with RPCSEC_GSS (Kerberos) to the server principal SERVICE@HOST,
- * as NAME with its key from KEYTAB, or with the tickets of {@code KRB5CCNAME} ({@code kinit});
- * the Kerberos configuration is {@code KRB5_CONFIG}'s, as for MIT's tools.
+ * TRUSTSTORE (PKCS12), and fails if the server does not offer TLS; {@code --cert} presents a
+ * client certificate. With {@code --sec} the call goes with RPCSEC_GSS (Kerberos) to the server
+ * principal SERVICE@HOST, as NAME with its key from KEYTAB, or with the tickets of
+ * {@code KRB5CCNAME} ({@code kinit}); the Kerberos configuration is {@code KRB5_CONFIG}'s, as
+ * for MIT's tools.
  */
 public final class SquareClient {
   private static final String USAGE =

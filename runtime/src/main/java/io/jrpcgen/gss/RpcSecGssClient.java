@@ -15,6 +15,8 @@ import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSException;
@@ -52,6 +54,8 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   private final String serverName;
   private volatile Context context;
   private volatile boolean closed;
+  // Calls in flight, at most the window the server granted first (see admit).
+  private Semaphore inFlight;
 
   private RpcSecGssClient(RpcChannel channel, int program, int version, GssSettings settings) {
     this.channel = channel;
@@ -75,6 +79,7 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     }
     RpcSecGssClient client = new RpcSecGssClient(channel, program, version, settings);
     client.context = client.createContext();
+    client.inFlight = new Semaphore(client.context.window());
     return client;
   }
 
@@ -222,6 +227,16 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
         return resultCodec.decode(protection.readBody(in, service, seq));
       }
     };
+  }
+
+  @Override
+  public boolean admit(long timeoutNanos) throws InterruptedException {
+    return inFlight.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void done() {
+    inFlight.release();
   }
 
   @Override

@@ -28,6 +28,20 @@ public interface CallSecurity {
    */
   boolean renewAfter(AuthStat status);
 
+  /**
+   * Waits, at most {@code timeoutNanos}, until one more call may be outstanding: RPCSEC_GSS keeps
+   * no more calls in flight than the server's sequence window, below which the server drops
+   * calls unanswered. A call let through is ended with {@link #done()}.
+   *
+   * @return whether the call may be sent
+   */
+  default boolean admit(long timeoutNanos) throws InterruptedException {
+    return true;
+  }
+
+  /** Ends a call that {@link #admit} let through, answered or not. */
+  default void done() {}
+
   /** Checks one call's reply and reads its results. */
   interface ReplyCheck {
     /**

@@ -9,6 +9,7 @@ import io.jrpcgen.rpc.RpcConnectionException.Reason;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,21 +59,55 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /**
-   * Calls as {@link #callOnce} does; when the options' {@link CallSecurity} renews a context the
-   * server refused without running the procedure, sends the call once more.
+   * Calls as {@link #callOnce} does. With a {@link CallSecurity}, the call waits for its leave
+   * to be outstanding, and when the security renews a context the server refused without
+   * running the procedure, it is sent once more; all within the call's timeout.
    */
   @Override
   public final <A, R> RpcReply<R> call(int program, int version, int procedure,
       CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
-    try {
-      return callOnce(program, version, procedure, callOptions, argsCodec, args, resultCodec);
-    } catch (RpcAuthException e) {
-      CallSecurity security = callOptions.security();
-      if (security == null || !security.renewAfter(e.authStat())) {
-        throw e;
-      }
+    CallSecurity security = callOptions.security();
+    if (security == null) {
       return callOnce(program, version, procedure, callOptions, argsCodec, args, resultCodec);
     }
+    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    admit(security, callOptions.timeout());
+    try {
+      try {
+        return callOnce(program, version, procedure, remaining(callOptions, deadline), argsCodec,
+            args, resultCodec);
+      } catch (RpcAuthException e) {
+        if (!security.renewAfter(e.authStat())) {
+          throw e;
+        }
+        return callOnce(program, version, procedure, remaining(callOptions, deadline), argsCodec,
+            args, resultCodec);
+      }
+    } finally {
+      security.done();
+    }
+  }
+
+  private void admit(CallSecurity security, Duration timeout) {
+    boolean admitted;
+    try {
+      admitted = security.admit(timeout.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(RpcStatus.CANT_SEND, serverName, "interrupted", e);
+    }
+    if (!admitted) {
+      throw new RpcTimeoutException(serverName, timeout);
+    }
+  }
+
+  /** The options with what is left of the call's time as timeout. */
+  private CallOptions remaining(CallOptions callOptions, long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new RpcTimeoutException(serverName, callOptions.timeout());
+    }
+    return callOptions.withTimeout(Duration.ofNanos(left));
   }
 
   /** Sends one call and waits for its reply. */

@@ -2,12 +2,22 @@ package io.jrpcgen.gss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,6 +45,45 @@ class RpcSecGssTest extends GssRealmTest {
       assertThat(client.service()).isEqualTo(service);
     }
     assertThat(realm.gss.stats().contextsDestroyed()).isEqualTo(destroyedBefore + 1);
+  }
+
+  @Test
+  void noMoreCallsAreInFlightThanTheServersWindow() throws Exception {
+    RpcSecGssServer narrow = RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()),
+        2, 16);
+    try (RpcServer server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress())
+            .security(narrow).program(realm.square.definition()).tcp(0).start();
+        TcpChannel channel = RpcChannel.tcp(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()));
+        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
+            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.NONE))) {
+      assertThat(client.sequenceWindow()).isEqualTo(2);
+      assertThat(client.admit(0)).isTrue();
+      assertThat(client.admit(0)).isTrue();
+      assertThat(client.admit(0)).isFalse();
+      client.done();
+      assertThat(client.admit(0)).isTrue();
+      client.done();
+      client.done();
+      // Many threads on one connection: none of their calls falls below the window.
+      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
+          client.callOptions().withTimeout(Duration.ofSeconds(20)));
+      ExecutorService threads = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          int n = i;
+          results.add(threads.submit(
+              () -> rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, n, XdrCodec.INT)));
+        }
+        for (int i = 0; i < results.size(); i++) {
+          assertThat(results.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i * i);
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+      assertThat(narrow.stats().tooOldDropped()).isZero();
+    }
   }
 
   @ParameterizedTest

@@ -46,7 +46,8 @@ public interface CallSecurity {
   interface ReplyCheck {
     /**
      * Checks the reply's {@code verifier} and decodes the results from {@code in}, which is
-     * positioned after the accept status.
+     * positioned after the accept status. The verifier is checked before anything is read, so
+     * that a reply failing it can be offered to the check of another transmission of the call.
      *
      * @throws RpcAuthException with {@code AUTH_INVALIDRESP} if the verifier is not the server's
      * @throws io.jrpcgen.xdr.XdrException if the results cannot be decoded or unwrapped

@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.CallSecurity;
+import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.Reply;
 import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.rpc.RpcConnectionException;
@@ -115,7 +116,27 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec);
 
   /** An encoded call, with the check of its reply when a {@link CallSecurity} protects it. */
-  record EncodedCall(XdrEncoder encoder, CallSecurity.ReplyCheck check) {}
+  record EncodedCall(XdrEncoder encoder, CallSecurity.ReplyCheck check) {
+    /**
+     * This call as {@code again} encodes it anew (in the same encoder), whose reply check also
+     * accepts a reply to this transmission.
+     */
+    EncodedCall resent(EncodedCall again) {
+      CallSecurity.ReplyCheck earlier = check;
+      CallSecurity.ReplyCheck later = again.check();
+      return new EncodedCall(again.encoder(), new CallSecurity.ReplyCheck() {
+        @Override
+        public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
+          try {
+            return later.readResults(verifier, in, codec);
+          } catch (RpcAuthException e) {
+            // The verifier is checked before anything is read: the earlier check reads afresh.
+            return earlier.readResults(verifier, in, codec);
+          }
+        }
+      });
+    }
+  }
 
   /** Encodes a call into the calling thread's encoder, behind a record mark if {@code tcp}. */
   <A> EncodedCall encodeCall(boolean tcp, int xid, int program, int version, int procedure,

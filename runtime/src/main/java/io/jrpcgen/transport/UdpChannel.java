@@ -80,6 +80,13 @@ public final class UdpChannel extends AbstractChannel {
           throw new RpcTimeoutException(serverName, callOptions.timeout());
         }
         if (now - nextSend >= 0) {
+          if (nextSend != start && call.check() != null) {
+            // RFC 2203 §5.3.3.1: a resent RPCSEC_GSS call needs a sequence number of its own
+            // (the server drops the old one as a replay); the reply may answer either.
+            call = call.resent(encodeCall(false, xid, program, version, procedure, callOptions,
+                argsCodec, args));
+            request = call.encoder();
+          }
           send(xid, waiter, request);
           nextSend = now + retry;
         }

@@ -1,9 +1,11 @@
 package io.jrpcgen.gss;
 
+import io.jrpcgen.server.NoReplyException;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,10 +22,15 @@ final class GssSquare {
   /** {@code opaque ECHO(opaque)}. */
   static final int ECHO = 3;
 
+  /** {@code int FIRST_UNANSWERED(int)}: its first call gets no reply, later ones their square. */
+  static final int FIRST_UNANSWERED = 4;
+
   /** How many calls reached a procedure. */
   final AtomicInteger calls = new AtomicInteger();
   /** The caller of the last SQUAREPROC call, or null for a caller without RPCSEC_GSS. */
   final AtomicReference<GssCaller> lastCaller = new AtomicReference<>();
+  /** Whether the next FIRST_UNANSWERED call goes unanswered. */
+  final AtomicBoolean unanswered = new AtomicBoolean(true);
 
   ProgramDefinition definition() {
     return ProgramDefinition.builder(PROGRAM, VERSION)
@@ -42,6 +49,14 @@ final class GssSquare {
             XdrCodec.opaque(Integer.MAX_VALUE), (call, bytes) -> {
               calls.incrementAndGet();
               return bytes;
+            }))
+        .procedure(Procedure.of(FIRST_UNANSWERED, "FIRST_UNANSWERED", XdrCodec.INT, XdrCodec.INT,
+            (call, n) -> {
+              calls.incrementAndGet();
+              if (unanswered.getAndSet(false)) {
+                throw new NoReplyException("the test's lost reply");
+              }
+              return n * n;
             }))
         .build();
   }

@@ -86,6 +86,25 @@ class RpcSecGssTest extends GssRealmTest {
     }
   }
 
+  @Test
+  void aCallResentOverUdpHasASequenceNumberOfItsOwn() {
+    long replays = realm.gss.stats().replaysDropped();
+    realm.square.unanswered.set(true);
+    try (UdpChannel channel = RpcChannel.udp(realm.udp());
+        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
+            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.PRIVACY))) {
+      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
+          client.callOptions().withTimeout(Duration.ofSeconds(10))
+              .withRetryInterval(Duration.ofMillis(200)));
+      // The first transmission is served but its reply lost; the resent one must not be
+      // dropped as its replay.
+      assertThat(rpc.call(GssSquare.FIRST_UNANSWERED, XdrCodec.INT, 6, XdrCodec.INT))
+          .isEqualTo(36);
+    }
+    assertThat(realm.square.unanswered.get()).isFalse();
+    assertThat(realm.gss.stats().replaysDropped()).isEqualTo(replays);
+  }
+
   @ParameterizedTest
   @EnumSource(GssService.class)
   void callsOverUdpWithEachService(GssService service) {

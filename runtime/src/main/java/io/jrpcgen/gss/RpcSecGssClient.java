@@ -1,5 +1,6 @@
 package io.jrpcgen.gss;
 
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
@@ -7,7 +8,6 @@ import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.RpcReply;
 import io.jrpcgen.xdr.Opaque;

@@ -1,8 +1,8 @@
 package io.jrpcgen.gss;
 
+import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
-import io.jrpcgen.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.server.CallAuthenticator;
 import io.jrpcgen.xdr.Opaque;

@@ -1,8 +1,8 @@
 package io.jrpcgen.server;
 
 import io.jrpcgen.gss.GssCaller;
+import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.AuthStat;
-import io.jrpcgen.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

@@ -2,8 +2,8 @@ package io.jrpcgen.gss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;

@@ -1,8 +1,8 @@
 package io.jrpcgen.gss;
 
 import io.jrpcgen.server.NoReplyException;
-import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.Procedure;
+import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import java.util.concurrent.atomic.AtomicBoolean;

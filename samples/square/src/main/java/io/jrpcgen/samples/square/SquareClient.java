@@ -1,10 +1,10 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.gss.GssLogin;
 import io.jrpcgen.gss.GssService;
 import io.jrpcgen.gss.GssSettings;
 import io.jrpcgen.gss.RpcSecGssClient;
-import io.jrpcgen.portmap.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.TlsContexts;

@@ -11,6 +11,7 @@ import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,7 @@ import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSCredential;
 import org.ietf.jgss.GSSException;
 import org.ietf.jgss.GSSManager;
+import org.ietf.jgss.Oid;
 
 /**
  * The server side of RPCSEC_GSS (RFC 2203) with Kerberos V5 through the JDK's JGSS: it answers
@@ -73,7 +75,7 @@ public final class RpcSecGssServer implements CallAuthenticator {
     this.maxContexts = maxContexts;
     try {
       this.credential = login.run(() -> GSSManager.getInstance().createCredential(null,
-          GSSCredential.INDEFINITE_LIFETIME, (org.ietf.jgss.Oid) null,
+          GSSCredential.INDEFINITE_LIFETIME, (Oid) null,
           GSSCredential.ACCEPT_ONLY));
     } catch (GSSException e) {
       throw new SecurityException("no GSS acceptor credential in " + login + ": "
@@ -283,7 +285,7 @@ public final class RpcSecGssServer implements CallAuthenticator {
         if (service == GssService.NONE) {
           return;
         }
-        byte[] results = java.util.Arrays.copyOfRange(out.array(), resultsStart, out.position());
+        byte[] results = Arrays.copyOfRange(out.array(), resultsStart, out.position());
         out.truncate(resultsStart);
         try {
           protection.writeBody(out, service, sequence, results);

@@ -47,8 +47,8 @@ public final class RpcMessages {
   }
 
   /**
-   * Writes a call header up to the procedure number, for a {@link CallSecurity} that writes the
-   * credential and verifier (which covers these bytes with a checksum).
+   * Writes a call header up to the procedure number, for a {@link io.jrpcgen.rpc.CallSecurity}
+   * that writes the credential and verifier (which covers these bytes with a checksum).
    */
   public static void writeCallStart(XdrEncoder out, int xid, int program, int version,
       int procedure) {

@@ -1,6 +1,7 @@
 package io.jrpcgen.gss;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.server.RpcServer;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.Subject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -103,6 +105,46 @@ class RpcSecGssTest extends GssRealmTest {
     }
     assertThat(realm.square.unanswered.get()).isFalse();
     assertThat(realm.gss.stats().replaysDropped()).isEqualTo(replays);
+  }
+
+  @Test
+  void aServerFullOfContextsRefusesMoreUntilOneIsDestroyed() {
+    RpcSecGssServer small =
+        RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()), 8, 1);
+    GssSettings settings = GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.INTEGRITY);
+    try (RpcServer server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress())
+            .security(small).program(realm.square.definition()).tcp(0).start();
+        TcpChannel channel = RpcChannel.tcp(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()))) {
+      RpcSecGssClient first =
+          RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION, settings);
+      assertThat(small.contextCount()).isEqualTo(1);
+      assertThatThrownBy(() -> RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
+          GssSquare.VERSION, settings))
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("RPCSEC_GSS context refused: GSS major d0000");
+      assertThat(small.stats().failedInits()).isEqualTo(1);
+      first.close();
+      assertThat(small.contextCount()).isZero();
+      try (RpcSecGssClient second =
+          RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION, settings)) {
+        assertThat(second.sequenceWindow()).isEqualTo(8);
+        assertThat(small.contextCount()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void serverLimitsAreChecked() {
+    GssLogin none = GssLogin.subject(new Subject());
+    assertThatThrownBy(() -> RpcSecGssServer.create(null))
+        .hasMessage("login is null");
+    assertThatThrownBy(() -> RpcSecGssServer.create(none, 0, 1))
+        .hasMessage("window and maxContexts must be > 0: 0, 1");
+    assertThatThrownBy(() -> RpcSecGssServer.create(none, 1, 0))
+        .hasMessage("window and maxContexts must be > 0: 1, 0");
+    assertThatThrownBy(() -> RpcSecGssServer.create(none))
+        .isInstanceOf(SecurityException.class).hasMessageStartingWith("no GSS acceptor credential");
   }
 
   @ParameterizedTest

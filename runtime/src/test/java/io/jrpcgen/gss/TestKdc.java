@@ -28,6 +28,9 @@ final class TestKdc implements AutoCloseable {
   private static final List<String> SBIN = List.of("/usr/sbin", "/sbin", "/usr/bin");
   private static final long TOOL_SECONDS = 60;
   private static final long START_SECONDS = 15;
+  // A KDC whose JVM died before stopping it (a killed test run) ends by itself after this, as
+  // the C test servers do with alarm().
+  private static final String KDC_LIFETIME_SECONDS = "600";
 
   private final Path dir;
   private final Process kdc;
@@ -87,7 +90,8 @@ final class TestKdc implements AutoCloseable {
     kadmin(dir, "addprinc -randkey " + CLIENT_PRINCIPAL);
     kadmin(dir, "ktadd -k " + dir.resolve("server.keytab") + " " + SERVICE_PRINCIPAL);
     kadmin(dir, "ktadd -k " + dir.resolve("alice.keytab") + " " + CLIENT_PRINCIPAL);
-    ProcessBuilder pb = builder(dir, List.of(find("krb5kdc").toString(), "-n", "-r", REALM))
+    ProcessBuilder pb = builder(dir, List.of("timeout", KDC_LIFETIME_SECONDS,
+        find("krb5kdc").toString(), "-n", "-r", REALM))
         .redirectErrorStream(true).redirectOutput(dir.resolve("krb5kdc.out").toFile());
     Process kdc = pb.start();
     TestKdc started = new TestKdc(dir, kdc);
@@ -197,7 +201,7 @@ final class TestKdc implements AutoCloseable {
     }
   }
 
-  /** Stops the KDC by its process handle. */
+  /** Stops the KDC by its process handle ({@code timeout} passes SIGTERM on to it). */
   @Override
   public void close() throws InterruptedException {
     if (kdc.isAlive()) {

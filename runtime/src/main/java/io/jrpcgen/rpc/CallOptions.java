@@ -12,22 +12,18 @@ import java.time.Duration;
  * @param credential the credential every call carries
  * @param verifier the verifier every call carries
  * @param names the {@code .x} names of the program and its procedures, for listeners; or null
+ * @param security writes credential, verifier and arguments per call instead (RPCSEC_GSS), or
+ *     null
  */
 public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
-    OpaqueAuth verifier, ProgramNames names) {
+    OpaqueAuth verifier, ProgramNames names, CallSecurity security) {
   /** rpcgen's stubs wait 25 s for a reply. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
   /** libtirpc's UDP clients resend after 15 s. */
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(15);
   /** The defaults: 25 s timeout, 15 s UDP retry, {@code AUTH_NONE}. */
   public static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT,
-      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE, null);
-
-  /** Options without names. */
-  public CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
-      OpaqueAuth verifier) {
-    this(timeout, retryInterval, credential, verifier, null);
-  }
+      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE, null, null);
 
   public CallOptions {
     requirePositive("timeout", timeout);
@@ -37,19 +33,33 @@ public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth c
     }
   }
 
+  /** Options with a fixed credential and verifier. */
+  public CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
+      OpaqueAuth verifier) {
+    this(timeout, retryInterval, credential, verifier, null, null);
+  }
+
   /** A copy with another call timeout. */
   public CallOptions withTimeout(Duration timeout) {
-    return new CallOptions(timeout, retryInterval, credential, verifier, names);
+    return new CallOptions(timeout, retryInterval, credential, verifier, names, security);
   }
 
   /** A copy with another UDP retry interval. */
   public CallOptions withRetryInterval(Duration retryInterval) {
-    return new CallOptions(timeout, retryInterval, credential, verifier, names);
+    return new CallOptions(timeout, retryInterval, credential, verifier, names, security);
   }
 
   /** A copy that sends {@code credential} with an {@code AUTH_NONE} verifier. */
   public CallOptions withCredential(OpaqueAuth credential) {
-    return new CallOptions(timeout, retryInterval, credential, OpaqueAuth.NONE, names);
+    return new CallOptions(timeout, retryInterval, credential, OpaqueAuth.NONE, names, security);
+  }
+
+  /**
+   * A copy whose calls {@code security} protects (RPCSEC_GSS); it replaces the fixed credential
+   * and verifier, and null goes back to them.
+   */
+  public CallOptions withSecurity(CallSecurity security) {
+    return new CallOptions(timeout, retryInterval, credential, verifier, names, security);
   }
 
   /** A copy that sends {@code AUTH_SYS} credentials. */
@@ -59,7 +69,7 @@ public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth c
 
   /** A copy whose calls listeners see with {@code names} (null: as numbers only). */
   public CallOptions withNames(ProgramNames names) {
-    return new CallOptions(timeout, retryInterval, credential, verifier, names);
+    return new CallOptions(timeout, retryInterval, credential, verifier, names, security);
   }
 
   private static void requirePositive(String name, Duration d) {

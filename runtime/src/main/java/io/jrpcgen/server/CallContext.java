@@ -1,5 +1,6 @@
 package io.jrpcgen.server;
 
+import io.jrpcgen.gss.GssCaller;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthSys;
@@ -26,9 +27,16 @@ public final class CallContext {
   private final InetSocketAddress remoteAddress;
   private final Transport transport;
   private final TlsPeer tlsPeer;
+  private final GssCaller gssCaller;
 
   CallContext(CallHeader header, AuthSys authSys, InetSocketAddress remoteAddress,
       Transport transport, TlsPeer tlsPeer) {
+    this(header, authSys, remoteAddress, transport, tlsPeer, null);
+  }
+
+  CallContext(CallHeader header, AuthSys authSys, InetSocketAddress remoteAddress,
+      Transport transport, TlsPeer tlsPeer, GssCaller gssCaller) {
+    this.gssCaller = gssCaller;
     this.header = header;
     this.authSys = authSys;
     this.remoteAddress = remoteAddress;
@@ -114,6 +122,14 @@ public final class CallContext {
    */
   public Optional<TlsPeer> tlsPeer() {
     return Optional.ofNullable(tlsPeer);
+  }
+
+  /**
+   * Who made an {@code RPCSEC_GSS} call, as its security context established: the principal,
+   * the mechanism and the service (krb5, krb5i, krb5p). Empty for other flavors.
+   */
+  public Optional<GssCaller> gssCaller() {
+    return Optional.ofNullable(gssCaller);
   }
 
   @Override

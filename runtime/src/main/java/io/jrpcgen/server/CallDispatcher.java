@@ -43,15 +43,21 @@ final class CallDispatcher {
   private final Set<Integer> tlsOnlyPrograms;
   // Observability hook: null without a listener, the default, which then costs a null check.
   private final Observation observation;
+  private final CallAuthenticator authenticator;
 
   CallDispatcher(List<ProgramDefinition> definitions, Set<Integer> tlsOnlyPrograms) {
-    this(definitions, tlsOnlyPrograms, null);
+    this(definitions, tlsOnlyPrograms, null, null);
   }
 
+  /**
+   * A dispatcher that lets {@code authenticator} (null: none) check its flavor's calls and tells
+   * {@code observation}'s listener (null: none) of each call.
+   */
   CallDispatcher(List<ProgramDefinition> definitions, Set<Integer> tlsOnlyPrograms,
-      Observation observation) {
+      CallAuthenticator authenticator, Observation observation) {
     this.definitions = List.copyOf(definitions);
     this.tlsOnlyPrograms = Set.copyOf(tlsOnlyPrograms);
+    this.authenticator = authenticator;
     this.observation = observation == null ? null : new Observation(
         RpcListener.guarded(observation.listener()), observation.tcpLocal(),
         observation.udpLocal());
@@ -134,6 +140,7 @@ final class CallDispatcher {
     int start = out.position();
     int xid;
     CallHeader header;
+    int credentialEnd;
     try {
       xid = in.readInt();
       if (in.readInt() != RpcMessages.CALL) {
@@ -153,6 +160,7 @@ final class CallDispatcher {
         RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_BADCRED);
         return true;
       }
+      credentialEnd = in.position();
       OpaqueAuth verifier;
       try {
         verifier = RpcMessages.readAuth(in);
@@ -177,15 +185,17 @@ final class CallDispatcher {
         return true;
       }
     }
-    boolean reply = dispatchCall(header, in, remote, transport, tlsPeer, out);
+    boolean reply = dispatchCall(header, request.bytes(), credentialEnd, in, remote, transport,
+        tlsPeer, out);
     if (reply && key != null) {
       cache.put(key, java.util.Arrays.copyOfRange(out.array(), start, out.position()));
     }
     return reply;
   }
 
-  private boolean dispatchCall(CallHeader header, XdrDecoder in, InetSocketAddress remote,
-      CallContext.Transport transport, TlsPeer tlsPeer, XdrEncoder out) {
+  private boolean dispatchCall(CallHeader header, byte[] message, int credentialEnd,
+      XdrDecoder in, InetSocketAddress remote, CallContext.Transport transport, TlsPeer tlsPeer,
+      XdrEncoder out) {
     int xid = header.xid();
     AuthSys authSys = null;
     OpaqueAuth credential = header.credential();
@@ -199,7 +209,24 @@ final class CallDispatcher {
       RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_TOOWEAK);
       return true;
     }
-    if (credential.is(AuthFlavor.AUTH_SYS)) {
+    CallAuthenticator.SecureCall secure = null;
+    if (authenticator != null && credential.flavor() == authenticator.flavor()) {
+      CallAuthenticator.Verdict verdict =
+          authenticator.verify(header, message, credentialEnd, in);
+      if (verdict instanceof CallAuthenticator.Drop drop) {
+        LOG.log(Level.DEBUG, () -> "dropping call " + header + " from " + remote + ": "
+            + drop.reason());
+        return false;
+      } else if (verdict instanceof CallAuthenticator.Deny deny) {
+        RpcMessages.writeAuthError(out, xid, deny.status());
+        return true;
+      } else if (verdict instanceof CallAuthenticator.Answer answer) {
+        RpcMessages.writeAccepted(out, xid, answer.verifier(), AcceptStat.SUCCESS);
+        answer.results().accept(out);
+        return true;
+      }
+      secure = ((CallAuthenticator.Accept) verdict).call();
+    } else if (credential.is(AuthFlavor.AUTH_SYS)) {
       try {
         authSys = AuthSys.fromOpaqueAuth(credential);
       } catch (XdrException e) {
@@ -211,14 +238,15 @@ final class CallDispatcher {
       return true;
     }
 
+    OpaqueAuth verf = secure == null ? OpaqueAuth.NONE : secure.replyVerifier();
     Versions versions = programs.get(header.program());
     if (versions == null) {
-      RpcMessages.writeAccepted(out, xid, OpaqueAuth.NONE, AcceptStat.PROG_UNAVAIL);
+      RpcMessages.writeAccepted(out, xid, verf, AcceptStat.PROG_UNAVAIL);
       return true;
     }
     ProgramDefinition definition = versions.byVersion().get(header.version());
     if (definition == null) {
-      RpcMessages.writeProgramMismatch(out, xid, OpaqueAuth.NONE, versions.low(),
+      RpcMessages.writeProgramMismatch(out, xid, verf, versions.low(),
           versions.high());
       return true;
     }
@@ -226,25 +254,30 @@ final class CallDispatcher {
     if (procedure == null) {
       if (header.procedure() == 0) {
         // NULLPROC: every program answers it, with no arguments and no results.
-        RpcMessages.writeAccepted(out, xid, OpaqueAuth.NONE, AcceptStat.SUCCESS);
+        RpcMessages.writeAccepted(out, xid, verf, AcceptStat.SUCCESS);
+        if (secure != null) {
+          secure.protectResults(out, out.position());
+        }
         return true;
       }
-      RpcMessages.writeAccepted(out, xid, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL);
+      RpcMessages.writeAccepted(out, xid, verf, AcceptStat.PROC_UNAVAIL);
       return true;
     }
-    return invoke(procedure, new CallContext(header, authSys, remote, transport, tlsPeer), in, out);
+    CallContext call = new CallContext(header, authSys, remote, transport, tlsPeer,
+        secure == null ? null : secure.caller());
+    return invoke(procedure, call, secure, verf, in, out);
   }
 
   private static <A, R> boolean invoke(Procedure<A, R> procedure, CallContext call,
-      XdrDecoder in, XdrEncoder out) {
+      CallAuthenticator.SecureCall secure, OpaqueAuth verf, XdrDecoder in, XdrEncoder out) {
     A args;
     try {
-      args = procedure.argsCodec().decode(in);
+      args = procedure.argsCodec().decode(secure == null ? in : secure.arguments(in));
     } catch (XdrException | StackOverflowError e) {
       // Codecs of self-referencing types recurse: nesting deep enough overflows the stack, which
       // would otherwise kill the thread (for UDP, the only one).
       LOG.log(Level.DEBUG, () -> "garbage arguments in " + call + ": " + e);
-      RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.GARBAGE_ARGS);
+      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.GARBAGE_ARGS);
       return true;
     }
     R result;
@@ -260,7 +293,7 @@ final class CallDispatcher {
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       // Whatever one call does wrong is that call's SYSTEM_ERR, never the server's death.
       LOG.log(Level.WARNING, "procedure " + procedure.name() + " failed in " + call, e);
-      RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR);
+      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SYSTEM_ERR);
       return procedure.replies();
     } finally {
       CallContext.leave();
@@ -270,13 +303,17 @@ final class CallDispatcher {
     }
     int start = out.position();
     try {
-      RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
+      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SUCCESS);
+      int resultsStart = out.position();
       procedure.resultCodec().encode(out, result);
+      if (secure != null) {
+        secure.protectResults(out, resultsStart);
+      }
     } catch (RuntimeException | StackOverflowError e) {
       LOG.log(Level.WARNING, "procedure " + procedure.name() + " returned a result that cannot"
           + " be encoded in " + call + ": " + e);
       out.truncate(start);
-      RpcMessages.writeAccepted(out, call.xid(), OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR);
+      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SYSTEM_ERR);
     }
     return true;
   }

@@ -122,7 +122,7 @@ public final class RpcServer implements AutoCloseable {
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
     this.dispatcher = new CallDispatcher(b.programs,
-        b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms(),
+        b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms(), b.security,
         b.listener == null ? null : new CallDispatcher.Observation(b.listener,
             tcp == null ? null : (InetSocketAddress) tcp.getLocalSocketAddress(),
             udp == null ? null : (InetSocketAddress) udp.getLocalSocketAddress()));
@@ -700,6 +700,7 @@ public final class RpcServer implements AutoCloseable {
     private int cacheEntries;
     private Registrar registrar;
     private ServerTls tls;
+    private CallAuthenticator security;
     private SocketMaker sockets = SocketMaker.JDK;
     private RpcListener listener;
 
@@ -726,6 +727,18 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalArgumentException("tls is null");
       }
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Checks calls of {@code security}'s flavor with it before they reach a procedure, and
+     * protects their replies: {@code io.jrpcgen.gss.RpcSecGssServer} for RPCSEC_GSS (Kerberos).
+     */
+    public Builder security(CallAuthenticator security) {
+      if (security == null) {
+        throw new IllegalArgumentException("security is null");
+      }
+      this.security = security;
       return this;
     }
 

@@ -8,10 +8,14 @@ import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.CallSecurity;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.rpc.RpcConnectionException.Reason;
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
@@ -20,6 +24,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,13 +56,13 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     // Observability hook: with no listener, straight through, with nothing allocated for it.
     if (listener == null) {
-      return exchange(program, version, procedure, callOptions, argsCodec, args, resultCodec,
+      return secured(program, version, procedure, callOptions, argsCodec, args, resultCodec,
           null);
     }
     ClientCallProbe probe = probe(program, version, procedure, callOptions);
     RpcReply<R> reply;
     try {
-      reply = exchange(program, version, procedure, callOptions, argsCodec, args, resultCodec,
+      reply = secured(program, version, procedure, callOptions, argsCodec, args, resultCodec,
           probe);
     } catch (RuntimeException | Error e) {
       probe.ended(e);
@@ -120,10 +125,86 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /**
+   * Calls as {@link #exchange} does. With a {@link CallSecurity}, the call waits for its leave
+   * to be outstanding, and when the security renews a context the server refused without
+   * running the procedure, it is sent once more; all within the call's timeout.
+   */
+  private <A, R> RpcReply<R> secured(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
+    CallSecurity security = callOptions.security();
+    if (security == null) {
+      return exchange(program, version, procedure, callOptions, argsCodec, args, resultCodec,
+          probe);
+    }
+    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    admit(security, callOptions.timeout());
+    try {
+      try {
+        return exchange(program, version, procedure, remaining(callOptions, deadline), argsCodec,
+            args, resultCodec, probe);
+      } catch (RpcAuthException e) {
+        if (!security.renewAfter(e.authStat())) {
+          throw e;
+        }
+        return exchange(program, version, procedure, remaining(callOptions, deadline), argsCodec,
+            args, resultCodec, probe);
+      }
+    } finally {
+      security.done();
+    }
+  }
+
+  private void admit(CallSecurity security, Duration timeout) {
+    boolean admitted;
+    try {
+      admitted = security.admit(timeout.toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(RpcStatus.CANT_SEND, serverName, "interrupted", e);
+    }
+    if (!admitted) {
+      throw new RpcTimeoutException(serverName, timeout);
+    }
+  }
+
+  /** The options with what is left of the call's time as timeout. */
+  private CallOptions remaining(CallOptions callOptions, long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new RpcTimeoutException(serverName, callOptions.timeout());
+    }
+    return callOptions.withTimeout(Duration.ofNanos(left));
+  }
+
+  /** An encoded call, with the check of its reply when a {@link CallSecurity} protects it. */
+  record EncodedCall(XdrEncoder encoder, CallSecurity.ReplyCheck check) {
+    /**
+     * This call as {@code again} encodes it anew (in the same encoder), whose reply check also
+     * accepts a reply to this transmission.
+     */
+    EncodedCall resent(EncodedCall again) {
+      CallSecurity.ReplyCheck earlier = check;
+      CallSecurity.ReplyCheck later = again.check();
+      return new EncodedCall(again.encoder(), new CallSecurity.ReplyCheck() {
+        @Override
+        public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
+          try {
+            return later.readResults(verifier, in, codec);
+          } catch (RpcAuthException e) {
+            // The verifier is checked before anything is read: the earlier check reads afresh.
+            return earlier.readResults(verifier, in, codec);
+          }
+        }
+      });
+    }
+  }
+
+  /**
    * Encodes a call into the calling thread's encoder, behind a record mark if {@code tcp}, and
    * tells {@code probe} (if not null) that the call begins.
    */
-  <A> XdrEncoder encodeCall(boolean tcp, int xid, int program, int version, int procedure,
+  <A> EncodedCall encodeCall(boolean tcp, int xid, int program, int version, int procedure,
       CallOptions options, XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
     XdrEncoder out = ENCODER.get();
     if (tcp) {
@@ -132,10 +213,17 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       out.reset();
     }
     int size = 0;
+    CallSecurity.ReplyCheck check = null;
     try {
-      RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
-          options.verifier());
-      argsCodec.encode(out, args);
+      if (options.security() == null) {
+        RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
+            options.verifier());
+        argsCodec.encode(out, args);
+      } else {
+        int headerStart = out.position();
+        RpcMessages.writeCallStart(out, xid, program, version, procedure);
+        check = options.security().writeCall(out, headerStart, argsCodec, args);
+      }
       size = out.position() - (tcp ? RecordMarking.HEADER_SIZE : 0);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_ENCODE_ARGS, serverName, e.getMessage(), e);
@@ -145,7 +233,7 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
         probe.started(xid, size);
       }
     }
-    return out;
+    return new EncodedCall(out, check);
   }
 
   static void releaseEncoder(XdrEncoder out) {
@@ -158,11 +246,11 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /**
-   * Decodes a reply: its results, or the exception its status calls for; tells {@code probe} (if
-   * not null) of the reply.
+   * Decodes a reply: its results (through {@code check} when a {@link CallSecurity} protects the
+   * call), or the exception its status calls for; tells {@code probe} (if not null) of the reply.
    */
   <R> RpcReply<R> decodeReply(int xid, Message message, XdrCodec<R> resultCodec,
-      ClientCallProbe probe) {
+      CallSecurity.ReplyCheck check, ClientCallProbe probe) {
     XdrDecoder in = message.decoder();
     Reply reply;
     try {
@@ -178,7 +266,9 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       throw reply.toException(serverName);
     }
     try {
-      return new RpcReply<>(xid, success.verifier(), resultCodec.decode(in));
+      R value = check == null ? resultCodec.decode(in)
+          : check.readResults(success.verifier(), in, resultCodec);
+      return new RpcReply<>(xid, success.verifier(), value);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_DECODE_RES, serverName, e.getMessage(), e);
     }

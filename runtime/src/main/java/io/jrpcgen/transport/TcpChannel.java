@@ -66,8 +66,9 @@ public final class TcpChannel extends AbstractChannel {
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
     int xid = newXid();
-    XdrEncoder request =
+    EncodedCall call =
         encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
+    XdrEncoder request = call.encoder();
     Connection c = liveConnection(deadline);
     ReplyDispatcher.Waiter waiter;
     try {
@@ -97,14 +98,14 @@ public final class TcpChannel extends AbstractChannel {
       c.dispatcher.cancel(xid, waiter);
       throw new RpcTimeoutException(serverName, callOptions.timeout());
     }
-    return decodeReply(xid, reply, resultCodec, probe);
+    return decodeReply(xid, reply, resultCodec, call.check(), probe);
   }
 
   @Override
   <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
     XdrEncoder request = encodeCall(true, newXid(), program, version, procedure, callOptions,
-        argsCodec, args, probe);
+        argsCodec, args, probe).encoder();
     Connection c = connection(System.nanoTime() + callOptions.timeout().toNanos());
     try {
       c.buffer(request);

@@ -64,8 +64,9 @@ public final class UdpChannel extends AbstractChannel {
     long deadline = start + callOptions.timeout().toNanos();
     long retry = callOptions.retryInterval().toNanos();
     int xid = newXid();
-    XdrEncoder request =
+    EncodedCall call =
         encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args, probe);
+    XdrEncoder request = call.encoder();
     try {
       ReplyDispatcher.Waiter waiter;
       try {
@@ -81,6 +82,14 @@ public final class UdpChannel extends AbstractChannel {
           throw new RpcTimeoutException(serverName, callOptions.timeout());
         }
         if (now - nextSend >= 0) {
+          if (nextSend != start && call.check() != null) {
+            // RFC 2203 §5.3.3.1: a resent RPCSEC_GSS call needs a sequence number of its own
+            // (the server drops the old one as a replay); the reply may answer either.
+            // The listener was told of the call when it was first encoded.
+            call = call.resent(encodeCall(false, xid, program, version, procedure, callOptions,
+                argsCodec, args, null));
+            request = call.encoder();
+          }
           send(xid, waiter, request);
           nextSend = now + retry;
         }
@@ -91,7 +100,7 @@ public final class UdpChannel extends AbstractChannel {
           throw connectionError(RpcStatus.CANT_RECV, e);
         }
         if (reply != null) {
-          return decodeReply(xid, reply, resultCodec, probe);
+          return decodeReply(xid, reply, resultCodec, call.check(), probe);
         }
       }
     } finally {
@@ -103,7 +112,7 @@ public final class UdpChannel extends AbstractChannel {
   <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
     XdrEncoder request = encodeCall(false, newXid(), program, version, procedure, callOptions,
-        argsCodec, args, probe);
+        argsCodec, args, probe).encoder();
     try {
       socket.send(new DatagramPacket(request.array(), request.position()));
     } catch (IOException e) {

@@ -41,14 +41,28 @@ public final class RpcMessages {
   /** Writes a call header from its fields, for senders that make no {@link CallHeader}. */
   public static void writeCall(XdrEncoder out, int xid, int program, int version, int procedure,
       OpaqueAuth credential, OpaqueAuth verifier) {
+    writeCallStart(out, xid, program, version, procedure);
+    credential.encode(out);
+    verifier.encode(out);
+  }
+
+  /**
+   * Writes a call header up to the procedure number, for a {@link io.jrpcgen.rpc.CallSecurity}
+   * that writes the credential and verifier (which covers these bytes with a checksum).
+   */
+  public static void writeCallStart(XdrEncoder out, int xid, int program, int version,
+      int procedure) {
     out.writeInt(xid);
     out.writeInt(CALL);
     out.writeInt(RPC_VERSION);
     out.writeInt(program);
     out.writeInt(version);
     out.writeInt(procedure);
-    credential.encode(out);
-    verifier.encode(out);
+  }
+
+  /** Writes an {@code opaque_auth}. */
+  public static void writeAuth(XdrEncoder out, OpaqueAuth auth) {
+    auth.encode(out);
   }
 
   /** Reads an {@code opaque_auth}, refusing a body over 400 bytes. */

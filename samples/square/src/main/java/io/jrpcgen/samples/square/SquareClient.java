@@ -1,6 +1,10 @@
 package io.jrpcgen.samples.square;
 
 import io.jrpcgen.client.RpcClientFactory;
+import io.jrpcgen.gss.GssLogin;
+import io.jrpcgen.gss.GssService;
+import io.jrpcgen.gss.GssSettings;
+import io.jrpcgen.gss.RpcSecGssClient;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.TlsContexts;
@@ -13,16 +17,23 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS]
- * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]}. Finds the
- * server through HOST's portmapper, as {@code clnt_create} does, and prints {@code result: N*N};
- * on failure prints the {@code clnt_sperror}-style message and exits 1. With {@code --tls} the
- * call goes over RPC-with-TLS (RFC 9289), trusting the certificates in TRUSTSTORE (PKCS12), and
- * fails if the server does not offer TLS; {@code --cert} presents a client certificate.
+ * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]
+ * [--sec krb5|krb5i|krb5p --gss-service SERVICE@HOST [--keytab KEYTAB --principal NAME]]}.
+ * Finds the server through HOST's portmapper, as {@code clnt_create} does, and prints
+ * {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message and exits 1.
+ * With {@code --tls} the call goes over RPC-with-TLS (RFC 9289), trusting the certificates in
+ * TRUSTSTORE (PKCS12), and fails if the server does not offer TLS; {@code --cert} presents a
+ * client certificate. With {@code --sec} the call goes with RPCSEC_GSS (Kerberos) to the server
+ * principal SERVICE@HOST, as NAME with its key from KEYTAB, or with the tickets of
+ * {@code KRB5CCNAME} ({@code kinit}); the Kerberos configuration is {@code KRB5_CONFIG}'s, as
+ * for MIT's tools.
  */
 public final class SquareClient {
   private static final String USAGE =
       "usage: square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port N]"
-          + " [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]";
+          + " [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]"
+          + " [--sec krb5|krb5i|krb5p --gss-service SERVICE@HOST"
+          + " [--keytab KEYTAB --principal NAME]]";
 
   private SquareClient() {}
 
@@ -44,6 +55,10 @@ public final class SquareClient {
     Path trustStore = null;
     Path keyStore = null;
     char[] storePassword = "changeit".toCharArray();
+    GssService sec = null;
+    String gssService = null;
+    Path keytab = null;
+    String principal = null;
     try {
       n = Integer.parseInt(args[1]);
       for (int i = 2; i < args.length; i++) {
@@ -55,6 +70,10 @@ public final class SquareClient {
           case "--tls" -> trustStore = Path.of(value(args, ++i));
           case "--cert" -> keyStore = Path.of(value(args, ++i));
           case "--storepass" -> storePassword = value(args, ++i).toCharArray();
+          case "--sec" -> sec = service(value(args, ++i));
+          case "--gss-service" -> gssService = value(args, ++i);
+          case "--keytab" -> keytab = Path.of(value(args, ++i));
+          case "--principal" -> principal = value(args, ++i);
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
@@ -66,10 +85,28 @@ public final class SquareClient {
         factory = factory.withChannelOptions(
             ChannelOptions.DEFAULTS.withTls(TlsSettings.require(context)));
       }
+      if (sec != null && gssService == null) {
+        throw new IllegalArgumentException("--sec needs --gss-service");
+      }
+      if ((keytab == null) != (principal == null)) {
+        throw new IllegalArgumentException("--keytab and --principal go together");
+      }
     } catch (RuntimeException e) {
       err.println("square-client: " + e.getMessage());
       err.println(USAGE);
       return 2;
+    }
+    GssSettings gss = null;
+    if (sec != null) {
+      try {
+        useKrb5Config();
+        GssLogin login = keytab != null ? GssLogin.keytab(principal, keytab)
+            : GssLogin.ticketCache(ticketCache());
+        gss = GssSettings.of(gssService, login, sec);
+      } catch (SecurityException e) {
+        err.println(e.getMessage());
+        return 1;
+      }
     }
     // clnt_create: ask HOST's portmapper where SQUARE_PROG version SQUARE_VERS listens.
     try (SquareProg.SquareVersClient client =
@@ -78,12 +115,47 @@ public final class SquareClient {
       // (kept, as here) or per call (client.withTimeout(t).squareproc(in)).
       SquareProg.SquareVersClient configured =
           timeout == null ? client : client.withTimeout(timeout);
-      out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
-      return 0;
-    } catch (RpcException e) {
+      if (gss == null) {
+        out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
+        return 0;
+      }
+      // RPCSEC_GSS: a context with the server on the client's channel, then protected calls.
+      try (RpcSecGssClient context = RpcSecGssClient.establish(client.rpcClient().channel(),
+          SquareProg.SQUARE_PROG, SquareProg.SQUARE_VERS, gss)) {
+        SquareProg.SquareVersClient secure = configured.withOptions(
+            configured.rpcClient().options().withSecurity(context));
+        out.println("result: " + secure.squareproc(new SquareIn(n)).res1());
+        return 0;
+      }
+    } catch (RpcException | SecurityException e) {
       err.println(e.getMessage());
       return 1;
     }
+  }
+
+  private static GssService service(String name) {
+    return switch (name) {
+      case "krb5" -> GssService.NONE;
+      case "krb5i" -> GssService.INTEGRITY;
+      case "krb5p" -> GssService.PRIVACY;
+      default -> throw new IllegalArgumentException("--sec is krb5, krb5i or krb5p: " + name);
+    };
+  }
+
+  /** MIT's tools read KRB5_CONFIG; the JDK reads java.security.krb5.conf. */
+  static void useKrb5Config() {
+    String config = System.getenv("KRB5_CONFIG");
+    if (config != null && System.getProperty("java.security.krb5.conf") == null) {
+      System.setProperty("java.security.krb5.conf", config);
+    }
+  }
+
+  private static Path ticketCache() {
+    String cache = System.getenv("KRB5CCNAME");
+    if (cache == null) {
+      throw new SecurityException("no --keytab and no KRB5CCNAME: no Kerberos credentials");
+    }
+    return Path.of(cache.startsWith("FILE:") ? cache.substring(5) : cache);
   }
 
   private static String value(String[] args, int i) {

@@ -1,7 +1,12 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.gss.GssLogin;
+import io.jrpcgen.gss.RpcSecGssServer;
 import io.jrpcgen.observe.JfrRpcListener;
 import io.jrpcgen.portmap.PortmapRegistrar;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.server.CallContext;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
 import io.jrpcgen.transport.TlsContexts;
@@ -15,14 +20,17 @@ import java.time.Duration;
 /**
  * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]
  * [--idle-timeout SECONDS] [--max-connections N]
- * [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]}. Serves TCP and UDP on one
+ * [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]] [--keytab KEYTAB] [--jfr]}.
+ * Serves TCP and UDP on one
  * port and registers with the host's portmapper, as an rpcgen server's {@code main} does; where
  * no portmapper answers, it starts an embedded one. {@code --sleep} delays every reply, for the
  * book's timeout experiment; {@code --idle-timeout} closes connections idle that long (by default
  * they stay open, as libtirpc's do). With {@code --tls} the square program is served only over
  * RPC-with-TLS (RFC 9289) with the key in KEYSTORE (PKCS12); {@code --client-trust} also requires
- * client certificates that TRUSTSTORE trusts. It runs until SIGTERM or SIGINT, which unregister
- * it.
+ * client certificates that TRUSTSTORE trusts. With {@code --keytab} it serves square only to
+ * callers with RPCSEC_GSS (Kerberos: krb5, krb5i or krb5p), accepting with the keys in KEYTAB;
+ * the Kerberos configuration is {@code KRB5_CONFIG}'s. It runs until SIGTERM or SIGINT, which
+ * unregister it.
  */
 public final class SquareServer {
   private SquareServer() {}
@@ -58,12 +66,38 @@ public final class SquareServer {
     return builder;
   }
 
+  /**
+   * The server {@link #start} starts, serving square only to RPCSEC_GSS callers whose contexts
+   * {@code gss} accepts.
+   */
+  static RpcServer.Builder kerberosBuilder(int port, InetSocketAddress portmapper,
+      RpcSecGssServer gss) {
+    SquareProg.SquareVers square = in -> {
+      if (CallContext.current().gssCaller().isEmpty()) {
+        throw new RpcAuthException("square", AuthStat.AUTH_TOOWEAK);
+      }
+      return new SquareOut(in.arg1() * in.arg1());
+    };
+    return RpcServer.builder()
+        .program(SquareProg.bindSquareVers(square))
+        .security(gss)
+        .port(port)
+        .registrar(PortmapRegistrar.at(portmapper).orEmbedded());
+  }
+
   public static void main(String[] args) throws InterruptedException {
     Options options = Options.parse(args, System.err);
-    RpcServer.Builder builder = builder(options.port, options.sleep,
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort),
-        options.tls())
-        .shutdownOnSignal();
+    InetSocketAddress portmapper =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.portmapperPort);
+    RpcServer.Builder builder;
+    if (options.keytab != null) {
+      SquareClient.useKrb5Config();
+      builder = kerberosBuilder(options.port, portmapper,
+          RpcSecGssServer.create(GssLogin.acceptor(options.keytab)));
+    } else {
+      builder = builder(options.port, options.sleep, portmapper, options.tls());
+    }
+    builder.shutdownOnSignal();
     if (options.idleTimeout != null) {
       builder.idleTimeout(options.idleTimeout);
     }
@@ -76,7 +110,8 @@ public final class SquareServer {
     RpcServer server = builder.start();
     System.out.println("square server: tcp and udp port " + server.tcpPort()
         + ", registered with the portmapper on port " + options.portmapperPort
-        + (options.keyStore == null ? "" : "; square only over TLS"));
+        + (options.keyStore == null ? "" : "; square only over TLS")
+        + (options.keytab == null ? "" : "; square only with RPCSEC_GSS (Kerberos)"));
     server.awaitTermination();
   }
 
@@ -99,6 +134,7 @@ public final class SquareServer {
     int maxConnections;
     Path keyStore;
     Path clientTrust;
+    Path keytab;
     char[] storePassword = "changeit".toCharArray();
     boolean jfr;
 
@@ -127,6 +163,7 @@ public final class SquareServer {
           case "--client-trust" -> o.clientTrust = Path.of(value(args, ++i, err));
           case "--storepass" -> o.storePassword = value(args, ++i, err).toCharArray();
           case "--jfr" -> o.jfr = true;
+          case "--keytab" -> o.keytab = Path.of(value(args, ++i, err));
           default -> usage("unknown argument: " + args[i], err);
         }
       }
@@ -157,7 +194,8 @@ public final class SquareServer {
       err.println("square-server: " + problem);
       err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
           + " [--idle-timeout SECONDS] [--max-connections N]"
-          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]] [--jfr]");
+          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]"
+          + " [--keytab KEYTAB] [--jfr]");
       System.exit(2);
     }
   }

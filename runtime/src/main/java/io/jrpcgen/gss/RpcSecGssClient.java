@@ -1,0 +1,311 @@
+package io.jrpcgen.gss;
+
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.CallSecurity;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.transport.RpcChannel;
+import io.jrpcgen.transport.RpcReply;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ietf.jgss.GSSContext;
+import org.ietf.jgss.GSSException;
+import org.ietf.jgss.GSSManager;
+import org.ietf.jgss.GSSName;
+import org.ietf.jgss.Oid;
+
+/**
+ * The client side of RPCSEC_GSS (RFC 2203) with Kerberos V5 through the JDK's JGSS: it creates
+ * a security context with the server's NULL procedure, then protects every call made with
+ * {@link #callOptions()} (krb5, krb5i or krb5p) and checks each reply's verifier. A server that
+ * refuses the context ({@code RPCSEC_GSS_CREDPROBLEM}, {@code RPCSEC_GSS_CTXPROBLEM}) gets a new
+ * one and the call once more. {@link #close()} destroys the context on the server.
+ *
+ * <pre>{@code
+ * GssLogin login = GssLogin.keytab("alice@EXAMPLE.ORG", Path.of("alice.keytab"));
+ * try (RpcChannel channel = RpcChannel.tcp(server);
+ *     RpcSecGssClient gss = RpcSecGssClient.establish(channel, PROG, VERS,
+ *         GssSettings.of("nfs@server.example.org", login, GssService.INTEGRITY))) {
+ *   RpcClient client = RpcClient.create(channel, PROG, VERS, gss.callOptions());
+ * }
+ * }</pre>
+ */
+public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
+  private static final Oid KRB5 = oid(GssCaller.KERBEROS_V5);
+
+  /** One established context: its handle and the sequence numbers it has used. */
+  private record Context(GssProtection protection, Opaque handle, int window,
+      AtomicInteger nextSequence) {}
+
+  private final RpcChannel channel;
+  private final int program;
+  private final int version;
+  private final GssSettings settings;
+  private final String serverName;
+  private volatile Context context;
+  private volatile boolean closed;
+  // Calls in flight, at most the window the server granted first (see admit).
+  private Semaphore inFlight;
+
+  private RpcSecGssClient(RpcChannel channel, int program, int version, GssSettings settings) {
+    this.channel = channel;
+    this.program = program;
+    this.version = version;
+    this.settings = settings;
+    this.serverName = channel.serverAddress().getHostString();
+  }
+
+  /**
+   * Creates a security context with the server of {@code program} version {@code version} on
+   * {@code channel}.
+   *
+   * @throws SecurityException if GSS fails on either side (no ticket, unknown principal, ...)
+   * @throws RpcException if a context creation call fails
+   */
+  public static RpcSecGssClient establish(RpcChannel channel, int program, int version,
+      GssSettings settings) {
+    if (channel == null || settings == null) {
+      throw new IllegalArgumentException("channel and settings must not be null");
+    }
+    RpcSecGssClient client = new RpcSecGssClient(channel, program, version, settings);
+    client.context = client.createContext();
+    client.inFlight = new Semaphore(client.context.window());
+    return client;
+  }
+
+  /** Call options (default timeouts) whose calls this client protects. */
+  public CallOptions callOptions() {
+    return CallOptions.DEFAULTS.withSecurity(this);
+  }
+
+  /** The protection of the calls. */
+  public GssService service() {
+    return settings.service();
+  }
+
+  /** The sequence window the server granted. */
+  public int sequenceWindow() {
+    return current().window();
+  }
+
+  private Context createContext() {
+    GSSManager manager = GSSManager.getInstance();
+    GssLogin login = settings.login();
+    try {
+      String principal = settings.servicePrincipal();
+      GSSName server = manager.createName(principal, principal.contains("/")
+          ? GSSName.NT_USER_NAME : GSSName.NT_HOSTBASED_SERVICE);
+      GSSContext gss = login.run(() -> {
+        GSSContext c = manager.createContext(server, KRB5, null, GSSContext.DEFAULT_LIFETIME);
+        c.requestMutualAuth(true);
+        c.requestInteg(true);
+        c.requestConf(settings.service() == GssService.PRIVACY);
+        // RPCSEC_GSS numbers its calls itself; GSS's own replay and ordering checks would
+        // refuse the checksums of calls that overtake each other.
+        c.requestReplayDet(false);
+        c.requestSequenceDet(false);
+        return c;
+      });
+      byte[] token = login.run(() -> gss.initSecContext(new byte[0], 0, 0));
+      int procedure = GssCred.INIT;
+      Opaque handle = Opaque.EMPTY;
+      while (true) {
+        RpcReply<InitResult> reply = sendInit(procedure, handle, token);
+        InitResult result = reply.value();
+        if (result.major() != InitResult.GSS_S_COMPLETE
+            && result.major() != InitResult.GSS_S_CONTINUE_NEEDED) {
+          throw new SecurityException(serverName + ": RPCSEC_GSS context refused: GSS major "
+              + Integer.toHexString(result.major()) + ", minor "
+              + Integer.toUnsignedString(result.minor()));
+        }
+        handle = result.handle();
+        byte[] input = result.token().toByteArray();
+        if (!gss.isEstablished() && input.length > 0) {
+          token = login.run(() -> gss.initSecContext(input, 0, input.length));
+        }
+        if (result.major() == InitResult.GSS_S_COMPLETE) {
+          if (!gss.isEstablished()) {
+            throw new SecurityException(serverName
+                + ": server completed the RPCSEC_GSS context before the client");
+          }
+          GssProtection protection = new GssProtection(gss);
+          if (!reply.verifier().is(AuthFlavor.RPCSEC_GSS)
+              || !protection.verifyMicOfInt(reply.verifier().body(), result.window())) {
+            throw new SecurityException(serverName
+                + ": RPCSEC_GSS context reply has a bad verifier of the sequence window");
+          }
+          if (result.window() <= 0) {
+            throw new SecurityException(serverName + ": RPCSEC_GSS sequence window "
+                + Integer.toUnsignedString(result.window()));
+          }
+          return new Context(protection, handle, result.window(), new AtomicInteger());
+        }
+        if (token == null || token.length == 0) {
+          throw new SecurityException(serverName
+              + ": server wants another RPCSEC_GSS round but GSS has no token for it");
+        }
+        procedure = GssCred.CONTINUE_INIT;
+      }
+    } catch (GSSException e) {
+      throw new SecurityException(serverName + ": RPCSEC_GSS context with "
+          + settings.servicePrincipal() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private RpcReply<InitResult> sendInit(int procedure, Opaque handle, byte[] token) {
+    GssCred cred = new GssCred(GssCred.VERSION, procedure, 0, settings.service().value(), handle);
+    CallOptions options = CallOptions.DEFAULTS.withTimeout(settings.timeout())
+        .withCredential(cred.toOpaqueAuth());
+    return channel.call(program, version, 0, options, XdrCodec.opaque(Integer.MAX_VALUE),
+        Opaque.copyOf(token), InitResult.CODEC);
+  }
+
+  private Context current() {
+    Context c = context;
+    if (c == null || closed) {
+      throw new IllegalStateException("RPCSEC_GSS context with " + serverName + " is closed");
+    }
+    return c;
+  }
+
+  @Override
+  public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> argsCodec,
+      A args) {
+    return writeCall(GssCred.DATA, out, headerStart, argsCodec, args);
+  }
+
+  /** As {@link #writeCall(XdrEncoder, int, XdrCodec, Object)} for {@code gssProcedure}. */
+  <A> ReplyCheck writeCall(int gssProcedure, XdrEncoder out, int headerStart,
+      XdrCodec<A> argsCodec, A args) {
+    Context c = current();
+    int sequence = c.nextSequence().getAndIncrement();
+    if (Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0) {
+      // RFC 2203 §5.3.3.1: the context is used up; a new one starts again from 0.
+      c = renew(c);
+      sequence = c.nextSequence().getAndIncrement();
+    }
+    GssService service = settings.service();
+    GssCred cred = new GssCred(GssCred.VERSION, gssProcedure, sequence, service.value(),
+        c.handle());
+    GssProtection protection = c.protection();
+    try {
+      RpcMessages.writeAuth(out, cred.toOpaqueAuth());
+      byte[] header = Arrays.copyOfRange(out.array(), headerStart, out.position());
+      RpcMessages.writeAuth(out, new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(),
+          protection.mic(header, 0, header.length)));
+      if (service == GssService.NONE || gssProcedure != GssCred.DATA) {
+        argsCodec.encode(out, args);
+      } else {
+        XdrEncoder body = new XdrEncoder();
+        argsCodec.encode(body, args);
+        protection.writeBody(out, service, sequence, body.toByteArray());
+      }
+    } catch (GSSException e) {
+      throw new RpcAuthException(serverName, AuthStat.AUTH_FAILED);
+    }
+    int seq = sequence;
+    return new ReplyCheck() {
+      @Override
+      public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec) {
+        if (!verifier.is(AuthFlavor.RPCSEC_GSS)
+            || !protection.verifyMicOfInt(verifier.body(), seq)) {
+          throw new RpcAuthException(serverName, AuthStat.AUTH_INVALIDRESP);
+        }
+        if (service == GssService.NONE || gssProcedure != GssCred.DATA) {
+          return resultCodec.decode(in);
+        }
+        return resultCodec.decode(protection.readBody(in, service, seq));
+      }
+    };
+  }
+
+  @Override
+  public boolean admit(long timeoutNanos) throws InterruptedException {
+    return inFlight.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void done() {
+    inFlight.release();
+  }
+
+  @Override
+  public boolean renewAfter(AuthStat status) {
+    if (closed || (status != AuthStat.RPCSEC_GSS_CREDPROBLEM
+        && status != AuthStat.RPCSEC_GSS_CTXPROBLEM)) {
+      return false;
+    }
+    renew(context);
+    return true;
+  }
+
+  /** A new context in place of {@code failed}, unless another thread has made one already. */
+  private synchronized Context renew(Context failed) {
+    Context c = context;
+    if (c == failed) {
+      c = createContext();
+      context = c;
+      dispose(failed);
+    }
+    return c;
+  }
+
+  /**
+   * Destroys the context on the server ({@code RPCSEC_GSS_DESTROY}) and here; the channel stays
+   * open. A server that does not answer is not waited for beyond the context timeout.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    Context c = context;
+    try {
+      CallSecurity destroy = new CallSecurity() {
+        @Override
+        public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> codec,
+            A args) {
+          return RpcSecGssClient.this.writeCall(GssCred.DESTROY, out, headerStart, codec, args);
+        }
+
+        @Override
+        public boolean renewAfter(AuthStat status) {
+          return false;
+        }
+      };
+      channel.call(program, version, 0, CallOptions.DEFAULTS.withTimeout(settings.timeout())
+          .withSecurity(destroy), XdrCodec.VOID, null, XdrCodec.VOID);
+    } catch (RpcException | IllegalStateException e) {
+      // The server forgets the context when it expires; nothing more to do here.
+    } finally {
+      closed = true;
+      dispose(c);
+    }
+  }
+
+  private static void dispose(Context c) {
+    try {
+      c.protection().context().dispose();
+    } catch (GSSException e) {
+      // JGSS only clears key material here.
+    }
+  }
+
+  private static Oid oid(String value) {
+    try {
+      return new Oid(value);
+    } catch (GSSException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

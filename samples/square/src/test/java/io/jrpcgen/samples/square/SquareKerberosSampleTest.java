@@ -1,0 +1,164 @@
+package io.jrpcgen.samples.square;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.gss.GssCaller;
+import io.jrpcgen.gss.GssLogin;
+import io.jrpcgen.gss.GssService;
+import io.jrpcgen.gss.GssSettings;
+import io.jrpcgen.gss.RpcSecGssClient;
+import io.jrpcgen.gss.RpcSecGssServer;
+import io.jrpcgen.portmap.EmbeddedPortmapper;
+import io.jrpcgen.server.CallContext;
+import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.transport.RpcChannel;
+import io.jrpcgen.transport.TcpChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sample over RPCSEC_GSS krb5i in the throwaway realm the README's {@code test-realm} script
+ * makes, and the README's Kerberos code, line for line. Skips, loudly, without the KDC.
+ */
+class SquareKerberosSampleTest {
+  @TempDir
+  static Path dir;
+  private static Path realmDir;
+  private static long kdcPid;
+
+  @BeforeAll
+  static void makeRealm() throws IOException, InterruptedException {
+    if (!Files.isExecutable(Path.of("/usr/sbin/krb5kdc"))
+        || !Files.isExecutable(Path.of("/usr/sbin/kadmin.local"))) {
+      String message = "SKIPPED: krb5kdc or kadmin.local missing (krb5-kdc, krb5-admin-server):"
+          + " the Kerberos sample did not run";
+      System.err.println(message);
+      Assumptions.abort(message);
+    }
+    realmDir = dir.resolve("realm");
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Process script = new ProcessBuilder("./test-realm", realmDir.toString(),
+        Integer.toString(port)).redirectErrorStream(true).start();
+    assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(script.exitValue()).as(said).isZero();
+    kdcPid = Long.parseLong(Files.readString(realmDir.resolve("krb5kdc.pid")).trim());
+    System.setProperty("java.security.krb5.conf", realmDir.resolve("krb5.conf").toString());
+  }
+
+  @AfterAll
+  static void stopKdc() {
+    if (kdcPid != 0) {
+      ProcessHandle.of(kdcPid).ifPresent(ProcessHandle::destroy);
+    }
+  }
+
+  @Test
+  void theClientSquaresOverKrb5iAndAPlainCallIsTooWeak() {
+    try (EmbeddedPortmapper portmapper = EmbeddedPortmapper.start(0)) {
+      RpcSecGssServer gss =
+          RpcSecGssServer.create(GssLogin.acceptor(realmDir.resolve("server.keytab")));
+      try (RpcServer server =
+          SquareServer.kerberosBuilder(0, portmapper.localAddress(), gss).start()) {
+        String pm = Integer.toString(portmapper.port());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SquareClient.run(new String[] {"127.0.0.1", "5", "--portmapper-port", pm,
+            "--sec", "krb5i", "--gss-service", "rpc@localhost",
+            "--keytab", realmDir.resolve("alice.keytab").toString(),
+            "--principal", "alice@JRPCGEN.TEST"}, print(out), print(err));
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("result: 25\n");
+        assertThat(code).isZero();
+        assertThat(gss.stats().contextsEstablished()).isEqualTo(1);
+        assertThat(gss.stats().contextsDestroyed()).isEqualTo(1);
+
+        err.reset();
+        assertThat(SquareClient.run(new String[] {"127.0.0.1", "5", "--portmapper-port", pm},
+            print(out), print(err))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+            .contains("RPC: Authentication error; why = Client credential too weak");
+      }
+    }
+  }
+
+  @Test
+  void theReadmeKerberosCodeRuns() throws IOException {
+    String realm = realmDir.toString();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(print(printed));
+    try {
+      // From here to the end marker: the README's Kerberos example, verbatim.
+      // Server: accept contexts with the keys in the service's keytab; procedures see the caller.
+      GssLogin service = GssLogin.acceptor(Path.of(realm, "server.keytab"));
+      RpcSecGssServer gss = RpcSecGssServer.create(service);
+      SquareProg.SquareVers square = in -> {
+        GssCaller caller = CallContext.current().gssCaller().orElseThrow();  // alice@JRPCGEN.TEST
+        return new SquareOut(in.arg1() * in.arg1());
+      };
+      RpcServer server = RpcServer.builder().program(SquareProg.bindSquareVers(square))
+          .security(gss).port(0).start();
+
+      // Client: a context on the channel, then calls encrypted (krb5p).
+      GssLogin alice = GssLogin.keytab("alice@JRPCGEN.TEST", Path.of(realm, "alice.keytab"));
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.tcpPort());
+      try (TcpChannel channel = RpcChannel.tcp(address);
+          RpcSecGssClient context = RpcSecGssClient.establish(channel, SquareProg.SQUARE_PROG,
+              SquareProg.SQUARE_VERS, GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
+        SquareProg.SquareVersClient client =
+            SquareProg.SquareVersClient.create(channel).withOptions(context.callOptions());
+        System.out.println(client.squareproc(new SquareIn(5)).res1());   // 25
+      }
+      server.close();
+      // End of the README's example.
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("25\n");
+    assertThat(readmeExample()).isEqualTo(thisExample());
+  }
+
+  /** The README's Kerberos example, each line stripped of its indent. */
+  private static String readmeExample() throws IOException {
+    String readme = Files.readString(Path.of("../../README.md"));
+    Matcher m = Pattern.compile("(?s)<!-- kerberos-example -->\n```java\n(.*?)```").matcher(readme);
+    assertThat(m.find()).as("README's kerberos-example block").isTrue();
+    return stripped(m.group(1));
+  }
+
+  /** The example in {@link #theReadmeKerberosCodeRuns}, each line stripped of its indent. */
+  private static String thisExample() throws IOException {
+    String source = Files.readString(
+        Path.of("src/test/java/io/jrpcgen/samples/square/SquareKerberosSampleTest.java"));
+    int from = source.indexOf('\n', source.indexOf("// From here to the end marker")) + 1;
+    int to = source.lastIndexOf('\n', source.indexOf("// End of the README's example.")) + 1;
+    return stripped(source.substring(from, to));
+  }
+
+  private static String stripped(String lines) {
+    return lines.lines().map(String::strip).reduce("", (a, b) -> a + b + "\n");
+  }
+
+  private static PrintStream print(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+}

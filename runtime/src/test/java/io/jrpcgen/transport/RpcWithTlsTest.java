@@ -221,6 +221,27 @@ class RpcWithTlsTest {
   }
 
   @Test
+  void messagesThatAreNotCallsNeverStartTls() throws Exception {
+    RpcServer server = start(ServerTls.of(serverId.contextTrusting()));
+    // A reply (message type 1) and a record too short to hold a message: whatever becomes of
+    // them (dropped, or the connection closed), neither is answered as the AUTH_TLS probe.
+    for (byte[] message : List.of(new byte[] {0, 0, 0, 9, 0, 0, 0, 1}, new byte[] {7, 7})) {
+      try (Socket s = new Socket(Square.LOOPBACK, server.tcpPort())) {
+        s.setSoTimeout(1_000);
+        writeRecord(s.getOutputStream(), out -> out.writeRaw(message, 0, message.length));
+        RecordReader reader = new RecordReader(s.getInputStream(), 1 << 16);
+        try {
+          Reply reply = RpcMessages.readReply(reader.read().decoder());
+          assertThat(RpcWithTls.acceptsProbe(reply)).as("answered as a probe: %s", reply)
+              .isFalse();
+        } catch (PeerClosedException | java.net.SocketTimeoutException noAnswer) {
+          // Closed as garbage, or dropped: not a probe either.
+        }
+      }
+    }
+  }
+
+  @Test
   void untrustedServerCertificateFailsTheHandshakeClearly() {
     RpcServer server = start(ServerTls.of(strangerId.contextTrusting()));
     assertThatThrownBy(() -> client(server, TlsSettings.require(trusting(serverId))))

@@ -8,6 +8,7 @@ import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.rpc.RpcWithTls;
+import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.rpc.AcceptStat;

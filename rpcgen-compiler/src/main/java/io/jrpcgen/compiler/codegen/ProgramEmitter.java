@@ -117,10 +117,11 @@ final class ProgramEmitter {
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .superclass(ParameterizedTypeName.get(ABSTRACT_STUB, self))
+        .addSuperinterface(iface)
         .addJavadoc("A client of version {@code $L}: immutable and thread-safe. Each procedure"
-            + " of\n{@link $T} is called blocking, asynchronously ({@code Async}) and, if it has"
-            + " no\nresults, one-way ({@code OneWay}); options, {@code ping()} and {@code close()}"
-            + " are\n{@link $T}'s.\n", v.name(), iface, ABSTRACT_STUB)
+            + " is\ncalled blocking, asynchronously ({@code Async}) and, if it has no results,"
+            + " one-way\n({@code OneWay}); options, {@code ping()} and {@code close()} are"
+            + " {@link $T}'s.\n", v.name(), ABSTRACT_STUB)
         .addMethod(MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(RPC_CLIENT, "client")
@@ -172,7 +173,7 @@ final class ProgramEmitter {
           argumentsCodecAndValue(outer, p));
       CodeBlock call = CodeBlock.of("call($L,$W$L)", procedure, types.codec(p.result()));
       MethodSpec.Builder blocking = procedureMethod(p, names.procedure(p))
-          .addJavadoc(Docs.cite(signature(p), p.pos()))
+          .addAnnotation(Override.class)
           .returns(resultType(p));
       if (p.result() instanceof XdrType.Void) {
         blocking.addStatement("$L", call);

@@ -182,17 +182,17 @@ final class ProgramEmitter {
       }
       type.addMethod(blocking.build());
       type.addMethod(procedureMethod(p, names.asyncProcedure(p))
-          .addJavadoc("{@link #$N} without waiting: the future ends with the results or fails"
-              + " with the\n{@link $T} the blocking call would throw, at the latest at the"
+          .addJavadoc("{@link #$N}, without waiting:\nthe future ends with the results or fails"
+              + " with the {@link $T} the\nblocking call would throw, at the latest at the"
               + " timeout.\n", names.procedure(p), RPC_EXCEPTION)
           .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType(p).box()))
           .addStatement("return callAsync($L,$W$L)", procedure, types.codec(p.result()))
           .build());
       if (p.result() instanceof XdrType.Void) {
         type.addMethod(procedureMethod(p, names.oneWayProcedure(p))
-            .addJavadoc("{@link #$N} as a one-way call (RFC 5531 batching): no reply is"
-                + " awaited, and over\nTCP the call leaves with the next one or {@link #flush()}."
-                + "\n", names.procedure(p))
+            .addJavadoc("{@link #$N}, one-way:\nno reply is awaited (RFC 5531 batching), and"
+                + " over TCP the call leaves with the next\none or {@link #flush()}.\n",
+                names.procedure(p))
             .addStatement("callOneWay($L)", procedure)
             .build());
       }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.client.RpcClient;
-import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcException;

@@ -151,6 +151,7 @@ public final class BenchMain {
       }
       Map<Pairing.Client, LoadClient> clients = new EnumMap<>(Pairing.Client.class);
       clients.put(Pairing.Client.JRPCGEN, new Jrpcgen.Client());
+      clients.put(Pairing.Client.JRPCGEN_ASYNC, new Jrpcgen.AsyncClient());
       if (keyStore != null) {
         clients.put(Pairing.Client.JRPCGEN_TLS, new Jrpcgen.Client(Jrpcgen.clientTls(keyStore)));
       }

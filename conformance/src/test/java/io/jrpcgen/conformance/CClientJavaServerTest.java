@@ -169,7 +169,7 @@ class CClientJavaServerTest {
     }
 
     @Override
-    public void ping() {
+    public void ping_() {
       record(1, PING, null, null);
     }
 

@@ -104,7 +104,7 @@ final class ConformanceValues {
     List<Case<?>> cases = new ArrayList<>();
     cases.add(new Case<>("ping", 1, ConformanceV1.PING, XdrCodec.VOID, null, null, true,
         (v1, v2) -> {
-          v1.ping();
+          v1.ping_();
           return null;
         }));
     echo1(cases, "prims_zero", ConformanceV1.ECHO_PRIMS, Prims.CODEC, PRIMS_ZERO,

@@ -11,6 +11,10 @@ import io.jrpcgen.transport.RpcChannel;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,6 +104,30 @@ class JavaClientCServerTest {
     String name = v1.fileName();
     assertThat(Fields.lines(name)).containsExactly("r=\"caf\\xe9\"");
     assertThat(v1.isFileName(name)).as("the C server compared the bytes it got").isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "udp"})
+  void asyncAndOneWayCallsOfGeneratedClientsReachTheCServer(String transport) throws Exception {
+    Clients clients = transport.equals("tcp") ? tcp : udp;
+    List<CompletableFuture<Long>> sums = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      sums.add(clients.v2().addAsync(i, 1L << 40));
+    }
+    CompletableFuture<Void> ping = clients.v1().pingAsync();
+    for (int i = 0; i < 100; i++) {
+      assertThat(sums.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i + (1L << 40));
+    }
+    assertThat(ping.get(20, TimeUnit.SECONDS)).isNull();
+
+    for (int i = 0; i < 20; i++) {
+      clients.v1().pingOneWay();
+    }
+    clients.v1().flush();
+    // libtirpc's NULLPROC answers even one-way calls: those replies are nobody's and dropped,
+    // and the next call gets its own.
+    assertThat(clients.v2().add(2, 3)).isEqualTo(5);
+    assertThat(cServer.isAlive()).isTrue();
   }
 
   private static InetSocketAddress address(int port) {

@@ -199,6 +199,15 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aProcedureNamedLikeAnotherOnesAsyncOrOneWayForm() throws IOException {
+    assertThat(errors("program P { version V {\n  void X(void) = 1;\n  int X_ASYNC(void) = 2;\n"
+        + "  void X_ONE_WAY(void) = 3; } = 1; } = 1;\n"))
+        .containsExactly(
+            "t.x:2:8: error: 'X_ASYNC' and 'X' both map to the Java name 'xAsync'",
+            "t.x:2:8: error: 'X_ONE_WAY' and 'X' both map to the Java name 'xOneWay'");
+  }
+
+  @Test
   void aTypeNamedLikeAGeneratedClass() throws IOException {
     assertThat(errors("const A = 1;\nstruct t_constants { int x; };\n"))
         .containsExactly("t.x:2:1: error: the constants class of t.x and 't_constants' both map"

@@ -9,44 +9,58 @@ import io.jrpcgen.transport.RpcReply;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * A client of one program version over a channel: what rpcgen's {@code CLIENT *} is, immutable
  * and thread-safe. The {@code with} methods return a configured copy that shares the channel, so
  * a timeout can be changed for one call or for every later call without touching other users.
- * Generated client stubs wrap one.
+ * Generated clients ({@link AbstractStub}) wrap one.
  *
  * <pre>{@code
  * RpcClient client = RpcClient.create(RpcChannel.tcp(address), PROGRAM, VERSION);
  * SquareOut out = client.call(1, SquareIn.CODEC, in, SquareOut.CODEC);       // waits up to 25 s
  * client.withTimeout(Duration.ofSeconds(2)).call(1, SquareIn.CODEC, in, SquareOut.CODEC);
  * }</pre>
+ *
+ * <p>The channel's life: a client and every copy made from it share one channel, which is open
+ * until {@link #close()} is called on any of them (or on the channel). After that, calls on every
+ * copy throw {@link IllegalStateException}, and calls in progress fail. Close the client you
+ * created once, when all its copies are done; copies are not closed one by one.
  */
 public final class RpcClient implements AutoCloseable {
   private final RpcChannel channel;
   private final int program;
   private final int version;
   private final CallOptions options;
+  private final Executor executor;
 
-  private RpcClient(RpcChannel channel, int program, int version, CallOptions options) {
-    if (channel == null || options == null) {
-      throw new IllegalArgumentException("channel and options must not be null");
+  private RpcClient(RpcChannel channel, int program, int version, CallOptions options,
+      Executor executor) {
+    if (channel == null || options == null || executor == null) {
+      throw new IllegalArgumentException("channel, options and executor must not be null");
     }
     this.channel = channel;
     this.program = program;
     this.version = version;
     this.options = options;
+    this.executor = executor;
   }
 
   /** A client of {@code program} version {@code version} with the default options. */
   public static RpcClient create(RpcChannel channel, int program, int version) {
-    return new RpcClient(channel, program, version, CallOptions.DEFAULTS);
+    return create(channel, program, version, CallOptions.DEFAULTS);
   }
 
-  /** A client with the given options. */
+  /**
+   * A client with the given options, whose asynchronous calls complete on
+   * {@link ForkJoinPool#commonPool()}.
+   */
   public static RpcClient create(RpcChannel channel, int program, int version,
       CallOptions options) {
-    return new RpcClient(channel, program, version, options);
+    return new RpcClient(channel, program, version, options, ForkJoinPool.commonPool());
   }
 
   /** A copy whose calls time out after {@code timeout} ({@code CLSET_TIMEOUT}). */
@@ -79,7 +93,22 @@ public final class RpcClient implements AutoCloseable {
 
   /** A copy with other options. */
   public RpcClient withOptions(CallOptions options) {
-    return new RpcClient(channel, program, version, options);
+    return new RpcClient(channel, program, version, options, executor);
+  }
+
+  /**
+   * A copy whose asynchronous calls complete on {@code executor}, and with them whatever is
+   * chained to their futures without an executor of its own. {@code Runnable::run} completes them
+   * on the thread that read the reply: only for callbacks that never block, as a slow one holds
+   * up the replies of other calls.
+   */
+  public RpcClient withExecutor(Executor executor) {
+    return new RpcClient(channel, program, version, options, executor);
+  }
+
+  /** Where asynchronous calls complete. */
+  public Executor executor() {
+    return executor;
   }
 
   /** The call options ({@code clnt_control} reads). */
@@ -102,7 +131,11 @@ public final class RpcClient implements AutoCloseable {
     return channel.serverAddress();
   }
 
-  /** The XID of the last call sent on the channel ({@code CLGET_XID}). */
+  /**
+   * The XID of the last call sent on the channel ({@code CLGET_XID}): with other threads calling
+   * on the channel, perhaps theirs. A call's own XID comes with its reply
+   * ({@link #callForReply}) or its exception ({@link io.jrpcgen.rpc.RpcException#xid()}).
+   */
   public int lastXid() {
     return channel.lastXid();
   }
@@ -132,10 +165,44 @@ public final class RpcClient implements AutoCloseable {
         .value();
   }
 
-  /** Calls {@code procedure} and returns the whole reply, verifier and XID included. */
+  /** Calls {@code procedure} and returns the whole reply: XID, server, verifier and value. */
   public <A, R> RpcReply<R> callForReply(int procedure, XdrCodec<A> argsCodec, A args,
       XdrCodec<R> resultCodec) {
     return channel.call(program, version, procedure, options, argsCodec, args, resultCodec);
+  }
+
+  /**
+   * Calls {@code procedure} without waiting (see {@link RpcChannel#callAsync}): the future ends
+   * with the decoded results, or fails with the {@link io.jrpcgen.rpc.RpcException} the blocking
+   * call would throw. Cancelling it abandons the call.
+   */
+  public <A, R> CompletableFuture<R> callAsync(int procedure, XdrCodec<A> argsCodec, A args,
+      XdrCodec<R> resultCodec) {
+    CompletableFuture<RpcReply<R>> reply = callForReplyAsync(procedure, argsCodec, args,
+        resultCodec);
+    CompletableFuture<R> value = new CompletableFuture<>();
+    // Completed by hand rather than with thenApply: failures stay unwrapped, and a cancel of
+    // the value reaches the call.
+    reply.whenComplete((r, failure) -> {
+      if (failure != null) {
+        value.completeExceptionally(failure);
+      } else {
+        value.complete(r.value());
+      }
+    });
+    value.whenComplete((v, failure) -> {
+      if (value.isCancelled()) {
+        reply.cancel(false);
+      }
+    });
+    return value;
+  }
+
+  /** As {@link #callAsync}, with the whole reply: XID, server, verifier and value. */
+  public <A, R> CompletableFuture<RpcReply<R>> callForReplyAsync(int procedure,
+      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    return channel.callAsync(program, version, procedure, options, argsCodec, args, resultCodec,
+        executor);
   }
 
   /** Calls the null procedure (0): a ping. */
@@ -156,7 +223,7 @@ public final class RpcClient implements AutoCloseable {
     channel.flush();
   }
 
-  /** Closes the channel; every client sharing it is closed too. */
+  /** Closes the channel, for this client and every copy that shares it. */
   @Override
   public void close() {
     channel.close();

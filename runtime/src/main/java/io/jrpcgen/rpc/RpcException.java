@@ -1,5 +1,7 @@
 package io.jrpcgen.rpc;
 
+import java.util.OptionalInt;
+
 /**
  * A call that did not succeed, with its {@link RpcStatus}. The message has the shape of
  * {@code clnt_sperror}: {@code server: RPC: Timed out}, followed by details where the status has
@@ -10,6 +12,8 @@ public class RpcException extends RuntimeException {
 
   private final RpcStatus status;
   private final String server;
+  // The failed call's XID, recorded by the transport once the call had one; -1 until then.
+  private volatile long xid = -1;
 
   /** An exception for {@code status} on a call to {@code server}, with optional detail. */
   public RpcException(RpcStatus status, String server, String detail, Throwable cause) {
@@ -31,6 +35,26 @@ public class RpcException extends RuntimeException {
   /** The server as the message names it (host or address), or null if unknown. */
   public String server() {
     return server;
+  }
+
+  /**
+   * The XID of the call that failed, if it got as far as having one: this call's own, which
+   * {@code lastXid()} on a channel shared with other threads may not be.
+   */
+  public OptionalInt xid() {
+    long x = xid;
+    return x < 0 ? OptionalInt.empty() : OptionalInt.of((int) x);
+  }
+
+  /**
+   * Records the XID of the failed call, for the transport that made it; an XID already recorded
+   * stays. Returns this exception.
+   */
+  public RpcException withXid(int xid) {
+    if (this.xid < 0) {
+      this.xid = xid & 0xFFFF_FFFFL;
+    }
+    return this;
   }
 
   private static String format(RpcStatus status, String server, String detail) {

@@ -25,7 +25,12 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What TCP and UDP channels share: XIDs, encoding calls, decoding replies, error mapping. */
@@ -41,7 +46,9 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   final ChannelOptions options;
   // Observability hook: null without a listener, the default, which then costs a null check.
   final RpcListener listener;
+  final ThreadFactory readerThreads;
   private final AtomicInteger nextXid = new AtomicInteger(ThreadLocalRandom.current().nextInt());
+  private final Semaphore slots;
   private volatile int lastXid;
 
   AbstractChannel(InetSocketAddress server, ChannelOptions options) {
@@ -49,6 +56,82 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     this.serverName = server.getHostString();
     this.options = options;
     this.listener = options.listener() == null ? null : RpcListener.guarded(options.listener());
+    this.slots = new Semaphore(options.maxInFlight());
+    String readerName = "jrpcgen-reader " + server;
+    this.readerThreads = r -> {
+      Thread t = new Thread(r, readerName);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public int maxInFlight() {
+    return options.maxInFlight();
+  }
+
+  /**
+   * Takes one of the {@code maxInFlight} slots of calls awaiting replies, waiting for one until
+   * {@code deadlineNanos}; the call then times out, as it would waiting for its reply.
+   */
+  void acquireSlot(long deadlineNanos, Duration timeout) {
+    if (slots.tryAcquire()) {
+      return;
+    }
+    try {
+      long left = deadlineNanos - System.nanoTime();
+      if (left > 0 && slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(RpcStatus.FAILED, serverName,
+          "interrupted while waiting for one of " + options.maxInFlight() + " call slots", e);
+    }
+    throw new RpcTimeoutException(serverName, timeout);
+  }
+
+  void releaseSlot() {
+    slots.release();
+  }
+
+  /** How an asynchronous call, given its slot and XID, is encoded, registered and sent. */
+  interface AsyncStart<R> {
+    void start(AsyncCall<R> call, long deadlineNanos);
+  }
+
+  /**
+   * Starts an asynchronous call: takes a slot (waiting within the deadline), then lets
+   * {@code start} send it. Failures before anything was sent end the future, not the caller.
+   */
+  <R> CompletableFuture<RpcReply<R>> startAsync(int program, int version, int procedure,
+      CallOptions callOptions, XdrCodec<R> resultCodec, Executor executor, AsyncStart<R> start) {
+    if (callOptions.security() != null) {
+      // RPCSEC_GSS's sequence window and context renewal are done for blocking calls only.
+      return CompletableFuture.failedFuture(new RpcException(RpcStatus.FAILED, serverName,
+          "asynchronous calls with RPCSEC_GSS are not supported: call synchronously", null));
+    }
+    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    try {
+      acquireSlot(deadline, callOptions.timeout());
+    } catch (RpcException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    // Observability hook: null without a listener.
+    ClientCallProbe probe =
+        listener == null ? null : probe(program, version, procedure, callOptions);
+    AsyncCall<R> call =
+        new AsyncCall<>(this, newXid(), resultCodec, executor, callOptions.timeout(), probe);
+    try {
+      start.start(call, deadline);
+    } catch (RpcException e) {
+      call.fail(e);
+    } catch (RuntimeException e) {
+      // A closed channel: the caller's mistake, thrown to it; the slot is given back.
+      call.future().cancel(false);
+      throw e;
+    }
+    return call.future();
   }
 
   @Override
@@ -268,7 +351,7 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     try {
       R value = check == null ? resultCodec.decode(in)
           : check.readResults(success.verifier(), in, resultCodec);
-      return new RpcReply<>(xid, success.verifier(), value);
+      return new RpcReply<>(xid, server, success.verifier(), value);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_DECODE_RES, serverName, e.getMessage(), e);
     }

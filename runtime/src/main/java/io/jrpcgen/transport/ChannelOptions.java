@@ -12,29 +12,36 @@ import java.time.Duration;
  * @param maxRecordSize the largest reply record or datagram accepted
  * @param maxFragmentSize the largest fragment a TCP record is sent in
  * @param tls RPC-with-TLS settings for TCP, or null for plain RPC (UDP refuses TLS settings)
+ * @param maxInFlight how many calls, synchronous and asynchronous, may await replies on the
+ *     channel at once; a call beyond waits for one to end, within its own deadline
  * @param listener hears every call and TCP connection of the channel, or null (the default:
  *     nothing is done for it)
  */
 public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-    int maxFragmentSize, TlsSettings tls, RpcListener listener) {
+    int maxFragmentSize, TlsSettings tls, int maxInFlight, RpcListener listener) {
+  /** At most this many calls await replies on one channel unless told otherwise. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+
   /**
    * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB:
    * the largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for
    * the RPC and protocol headers around it. A reply's memory grows only as its bytes arrive.
+   * At most {@link #DEFAULT_MAX_IN_FLIGHT} calls in flight.
    */
   public static final ChannelOptions DEFAULTS =
       new ChannelOptions(Duration.ofSeconds(25), false, 65 << 20, RecordMarking.MAX_FRAGMENT);
 
-  /** Options without TLS. */
+  /** Options without TLS or a listener, with the default bound of calls in flight. */
   public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
       int maxFragmentSize) {
-    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null, null);
+    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null);
   }
 
-  /** Options without a listener. */
+  /** Options without a listener, with the default bound of calls in flight. */
   public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
       int maxFragmentSize, TlsSettings tls) {
-    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls, null);
+    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls, DEFAULT_MAX_IN_FLIGHT,
+        null);
   }
 
   public ChannelOptions {
@@ -47,41 +54,50 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
     if (maxFragmentSize <= 0) {
       throw new IllegalArgumentException("maxFragmentSize <= 0: " + maxFragmentSize);
     }
+    if (maxInFlight <= 0) {
+      throw new IllegalArgumentException("maxInFlight <= 0: " + maxInFlight);
+    }
   }
 
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        listener);
+        maxInFlight, listener);
   }
 
   /** A copy with SO_KEEPALIVE on or off. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        listener);
+        maxInFlight, listener);
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        listener);
+        maxInFlight, listener);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        listener);
+        maxInFlight, listener);
+  }
+
+  /** A copy that lets at most {@code maxInFlight} calls await replies at once. */
+  public ChannelOptions withMaxInFlight(int maxInFlight) {
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        maxInFlight, listener);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
   public ChannelOptions withTls(TlsSettings tls) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        listener);
+        maxInFlight, listener);
   }
 
   /** A copy whose channels tell {@code listener} of every call and connection (null: none). */
   public ChannelOptions withListener(RpcListener listener) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        listener);
+        maxInFlight, listener);
   }
 }

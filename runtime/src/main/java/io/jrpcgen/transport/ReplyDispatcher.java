@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Routes replies to the threads waiting for them, by XID, without a reader thread.
@@ -15,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * handing each to its waiter, until its own reply arrives or its wait ends; then it wakes another
  * waiter to take over. A lone caller thus reads its own reply with no thread hand-off, and many
  * callers share one connection, each reply reaching its own caller. Replies nobody waits for
- * (late answers to calls that timed out, duplicates) are dropped.
+ * (late answers to calls that timed out, duplicates) are dropped. Asynchronous calls have no
+ * thread waiting: while any is pending, a reader thread of the dispatcher's own reads.
  */
 final class ReplyDispatcher {
   /** Reads messages. */
@@ -42,36 +46,90 @@ final class ReplyDispatcher {
     }
   }
 
-  /** A caller's pending call. */
+  /** A pending call: a thread waiting for its reply, or an asynchronous call's listener. */
   static final class Waiter {
-    private final Thread thread = Thread.currentThread();
+    // The waiting thread, or null for an asynchronous call, whose listener is told instead.
+    private final Thread thread;
+    private final Consumer<Waiter> listener;
     private volatile Message reply;
     private volatile IOException failure;
+
+    private Waiter(Thread thread, Consumer<Waiter> listener) {
+      this.thread = thread;
+      this.listener = listener;
+    }
 
     boolean done() {
       return reply != null || failure != null;
     }
+
+    /** The reply, once delivered. */
+    Message reply() {
+      return reply;
+    }
+
+    /** The transport's failure, if the call failed with it. */
+    IOException failure() {
+      return failure;
+    }
+
+    private void deliver(Message message, IOException e) {
+      if (message != null) {
+        reply = message;
+      } else {
+        failure = e;
+      }
+      if (thread != null) {
+        LockSupport.unpark(thread);
+      } else {
+        listener.accept(this);
+      }
+    }
   }
+
+  // How long the reader thread reads before it looks whether asynchronous calls are left.
+  private static final long READER_SLICE_NANOS = 100_000_000;
 
   private final ConcurrentHashMap<Integer, Waiter> waiters = new ConcurrentHashMap<>();
   private final ReentrantLock reading = new ReentrantLock();
   private final Receiver receiver;
   private final boolean failuresArePermanent;
+  private final ThreadFactory readerThreads;
+  private final AtomicBoolean readerRunning = new AtomicBoolean();
+  private volatile Thread readerThread;
   private volatile IOException broken;
 
   /**
    * A dispatcher reading with {@code receiver}. When {@code failuresArePermanent} (a TCP
    * connection), a receive failure also fails every later call; otherwise (UDP) only the calls
-   * pending at the time.
+   * pending at the time. While asynchronous calls are pending, a thread of {@code readerThreads}
+   * reads for them.
    */
-  ReplyDispatcher(Receiver receiver, boolean failuresArePermanent) {
+  ReplyDispatcher(Receiver receiver, boolean failuresArePermanent, ThreadFactory readerThreads) {
     this.receiver = receiver;
     this.failuresArePermanent = failuresArePermanent;
+    this.readerThreads = readerThreads;
   }
 
   /** Registers the calling thread as waiting for {@code xid}; call before sending. */
   Waiter register(int xid) throws IOException {
-    Waiter waiter = new Waiter();
+    return register(xid, new Waiter(Thread.currentThread(), null));
+  }
+
+  /**
+   * Registers an asynchronous call of {@code xid}; call before sending. {@code listener} is told,
+   * on the thread that read the reply or saw the failure, when the call has either; it must hand
+   * any real work to another thread.
+   */
+  Waiter registerAsync(int xid, Consumer<Waiter> listener) throws IOException {
+    Waiter waiter = register(xid, new Waiter(null, listener));
+    if (readerRunning.compareAndSet(false, true)) {
+      readerThreads.newThread(this::readForAsyncCalls).start();
+    }
+    return waiter;
+  }
+
+  private Waiter register(int xid, Waiter waiter) throws IOException {
     if (waiters.putIfAbsent(xid, waiter) != null) {
       throw new IllegalStateException("xid already pending: " + xid);
     }
@@ -83,10 +141,14 @@ final class ReplyDispatcher {
     return waiter;
   }
 
-  /** Forgets a waiter that gives up (timed out, or its send failed). */
-  void cancel(int xid, Waiter waiter) {
-    waiters.remove(xid, waiter);
+  /**
+   * Forgets a waiter that gives up (timed out, cancelled, or its send failed); returns whether it
+   * was still pending, so that exactly one of the reply, a failure and the giving up ends it.
+   */
+  boolean cancel(int xid, Waiter waiter) {
+    boolean removed = waiters.remove(xid, waiter);
     handOver();
+    return removed;
   }
 
   /**
@@ -127,8 +189,7 @@ final class ReplyDispatcher {
     for (var entry : waiters.entrySet()) {
       Waiter w = entry.getValue();
       if (waiters.remove(entry.getKey(), w)) {
-        w.failure = failure;
-        LockSupport.unpark(w.thread);
+        w.deliver(null, failure);
       }
     }
   }
@@ -144,7 +205,7 @@ final class ReplyDispatcher {
     }
     try {
       // Nobody answers this waiter: the read goes on until the deadline or a failure.
-      readUntilDone(new Waiter(), deadlineNanos);
+      readUntilDone(new Waiter(Thread.currentThread(), null), deadlineNanos);
     } finally {
       reading.unlock();
       handOver();
@@ -171,10 +232,7 @@ final class ReplyDispatcher {
         if (message != null && message.hasXid()) {
           Waiter w = waiters.remove(message.xid());
           if (w != null) {
-            w.reply = message;
-            if (w != self) {
-              LockSupport.unpark(w.thread);
-            }
+            w.deliver(message, null);
           }
         }
       }
@@ -200,13 +258,59 @@ final class ReplyDispatcher {
     }
   }
 
-  /** Wakes one waiter so that somebody reads while calls are pending and nobody else does. */
+  /**
+   * The reader thread's work: reads, in slices, while asynchronous calls are pending, and stops
+   * when none is. Waiting threads' replies it reads go to them, as any reader's do.
+   */
+  private void readForAsyncCalls() {
+    readerThread = Thread.currentThread();
+    // Nothing answers this waiter: each slice reads until its end.
+    Waiter self = new Waiter(readerThread, null);
+    while (true) {
+      if (hasAsyncWaiter()) {
+        if (reading.tryLock()) {
+          try {
+            readUntilDone(self, System.nanoTime() + READER_SLICE_NANOS);
+          } finally {
+            reading.unlock();
+            handOver();
+          }
+        } else {
+          LockSupport.parkNanos(this, READER_SLICE_NANOS);
+        }
+        continue;
+      }
+      readerThread = null;
+      readerRunning.set(false);
+      // An asynchronous call registered after the look above, but before the flag was cleared,
+      // found a reader running: this one goes on for it.
+      if (!hasAsyncWaiter() || !readerRunning.compareAndSet(false, true)) {
+        return;
+      }
+      readerThread = Thread.currentThread();
+    }
+  }
+
+  private boolean hasAsyncWaiter() {
+    for (Waiter w : waiters.values()) {
+      if (w.thread == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Wakes one reader so that somebody reads while calls are pending and nobody else does. */
   private void handOver() {
     if (reading.isLocked()) {
       return;
     }
+    Thread reader = readerThread;
+    if (reader != null) {
+      LockSupport.unpark(reader);
+    }
     for (Waiter w : waiters.values()) {
-      if (!w.done()) {
+      if (w.thread != null && !w.done()) {
         LockSupport.unpark(w.thread);
         return;
       }

@@ -3,6 +3,8 @@ package io.jrpcgen.transport;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A client's transport to one server: a TCP connection or a UDP socket. Thread-safe; concurrent
@@ -40,6 +42,22 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec);
 
   /**
+   * Calls a procedure without waiting: the future ends with the reply, or fails with the same
+   * {@link io.jrpcgen.rpc.RpcException} a blocking call would throw, at the latest at
+   * {@code options.timeout()} from now ({@link io.jrpcgen.rpc.RpcTimeoutException}). It is
+   * completed on {@code executor}, never on the thread that reads replies, so that what the caller
+   * chains to it cannot hold up other calls' replies (pass {@code Runnable::run} to complete it
+   * there). Cancelling the future frees its slot and its XID, and a record not yet written is
+   * never written. If {@link #maxInFlight()} calls are in flight the calling thread waits for one
+   * to end, within the call's deadline, as a blocking call would.
+   *
+   * @throws IllegalStateException if the channel is closed
+   */
+  <A, R> CompletableFuture<RpcReply<R>> callAsync(int program, int version, int procedure,
+      CallOptions options, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec,
+      Executor executor);
+
+  /**
    * Sends a call that expects no reply (RFC 5531 §8, batching). Over TCP it is buffered and leaves
    * with the next call or {@link #flush()}; over UDP it is sent at once.
    */
@@ -52,10 +70,13 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
   /** The server this channel talks to. */
   InetSocketAddress serverAddress();
 
+  /** How many calls may await replies at once ({@link ChannelOptions#maxInFlight()}). */
+  int maxInFlight();
+
   /** The XID of the last call sent ({@code clnt_control(CLGET_XID)}). */
   int lastXid();
 
-  /** Closes the socket; calls in progress fail. */
+  /** Closes the socket; calls in progress fail, and later calls throw IllegalStateException. */
   @Override
   void close();
 }

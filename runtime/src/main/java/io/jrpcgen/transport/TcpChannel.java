@@ -17,8 +17,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,7 +68,21 @@ public final class TcpChannel extends AbstractChannel {
   <A, R> RpcReply<R> exchange(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    acquireSlot(deadline, callOptions.timeout());
     int xid = newXid();
+    try {
+      return callInSlot(deadline, xid, program, version, procedure, callOptions, argsCodec, args,
+          resultCodec, probe);
+    } catch (RpcException e) {
+      throw e.withXid(xid);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  private <A, R> RpcReply<R> callInSlot(long deadline, int xid, int program, int version,
+      int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
+      XdrCodec<R> resultCodec, ClientCallProbe probe) {
     EncodedCall call =
         encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
     XdrEncoder request = call.encoder();
@@ -73,7 +90,7 @@ public final class TcpChannel extends AbstractChannel {
     ReplyDispatcher.Waiter waiter;
     try {
       waiter = c.dispatcher.register(xid);
-      c.send(request);
+      c.send(request, null);
     } catch (IOException e) {
       // Fails this call's waiter with every other one on the connection.
       throw c.fail(RpcStatus.CANT_SEND, e);
@@ -102,6 +119,30 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
+  public <A, R> CompletableFuture<RpcReply<R>> callAsync(int program, int version,
+      int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
+      XdrCodec<R> resultCodec, Executor executor) {
+    return startAsync(program, version, procedure, callOptions, resultCodec, executor,
+        (call, deadline) -> {
+      XdrEncoder request = encodeCall(true, call.xid(), program, version, procedure, callOptions,
+          argsCodec, args, call.probe()).encoder();
+      try {
+        Connection c = liveConnection(deadline);
+        try {
+          call.await(c.dispatcher, deadline, c::failure);
+          c.send(request, call);
+        } catch (IOException e) {
+          // Fails every other call on the connection, and this one, registered or not.
+          call.fail(c.fail(RpcStatus.CANT_SEND, e));
+        } finally {
+          c.lastCallEnded = System.nanoTime();
+        }
+      } finally {
+        releaseEncoder(request);
+      }
+    });
+  }
+
   <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
     XdrEncoder request = encodeCall(true, newXid(), program, version, procedure, callOptions,
@@ -150,6 +191,7 @@ public final class TcpChannel extends AbstractChannel {
     return c != null && c.socket.getTcpNoDelay();
   }
 
+  /** Closes the connection: calls in progress fail, and later calls throw IllegalStateException. */
   @Override
   public void close() {
     synchronized (connectLock) {
@@ -215,6 +257,9 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
+  /** A record appended for the next write, with the asynchronous call it belongs to, or null. */
+  private record PendingRecord(byte[] bytes, AsyncCall<?> call) {}
+
   private static void closeQuietly(Socket socket) {
     try {
       socket.close();
@@ -244,14 +289,16 @@ public final class TcpChannel extends AbstractChannel {
     volatile long lastCallEnded = System.nanoTime();
     private final ReentrantLock writing = new ReentrantLock();
     private final Object pendingLock = new Object();
-    // Records appended for the next write; guarded by pendingLock.
-    private byte[] pending = new byte[PENDING_INITIAL];
+    // Records appended for the next write, and their bytes; guarded by pendingLock.
+    private ArrayDeque<PendingRecord> pending = new ArrayDeque<>();
     private int pendingLength;
-    // The array the last write sent from, reused as the next pending one; guarded by writing.
-    private byte[] spare = new byte[PENDING_INITIAL];
     // Observability hook: the connection as listeners see it, null without a listener.
     private final RpcConnection observed;
     private final AtomicBoolean closeReported = new AtomicBoolean();
+    // The queue the last write took, reused as the next pending one; guarded by writing.
+    private ArrayDeque<PendingRecord> spare = new ArrayDeque<>();
+    // What a write of several records is gathered in; guarded by writing.
+    private byte[] gathered = new byte[PENDING_INITIAL];
 
     Connection(Socket socket) throws IOException {
       this.socket = socket;
@@ -278,7 +325,7 @@ public final class TcpChannel extends AbstractChannel {
         public OptionalInt partialXid() {
           return reader.partialXid();
         }
-      }, true);
+      }, true, readerThreads);
       this.observed = listener == null ? null : new RpcConnection(RpcCall.Side.CLIENT,
           (InetSocketAddress) socket.getLocalSocketAddress(), server);
       if (observed != null) {
@@ -299,9 +346,10 @@ public final class TcpChannel extends AbstractChannel {
     /**
      * Sends a call's record: now, or with the write of the thread that is writing. A record
      * holding a large opaque by reference is always written by its own thread, from the opaque's
-     * array: appending it would copy the payload.
+     * array: appending it would copy the payload. {@code call} is the asynchronous call whose
+     * record it is, or null.
      */
-    void send(XdrEncoder request) throws IOException {
+    void send(XdrEncoder request, AsyncCall<?> call) throws IOException {
       XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
       if (!framed.isContiguous()) {
         writing.lock();
@@ -314,7 +362,7 @@ public final class TcpChannel extends AbstractChannel {
       } else if (writing.tryLock()) {
         try {
           // Batched calls and records appended meanwhile leave with this one, in one write.
-          if (!appendIfPending(framed.array(), framed.position())) {
+          if (!appendIfPending(framed.array(), framed.position(), call)) {
             out.write(framed.array(), 0, framed.position());
           }
           writePending();
@@ -322,7 +370,7 @@ public final class TcpChannel extends AbstractChannel {
           writing.unlock();
         }
       } else {
-        append(framed.array(), framed.position());
+        append(framed.array(), framed.position(), call);
       }
       writeLeftovers();
     }
@@ -330,7 +378,7 @@ public final class TcpChannel extends AbstractChannel {
     /** Holds a batched call's record until the next call or flush. */
     void buffer(XdrEncoder request) throws IOException {
       XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
-      append(framed.array(), framed.position());
+      append(framed.array(), framed.position(), null);
       if (pendingBytes() >= BATCH_FLUSH_SIZE) {
         flush();
       }
@@ -363,20 +411,36 @@ public final class TcpChannel extends AbstractChannel {
     /** Writes pending records until there are none; the caller holds {@code writing}. */
     private void writePending() throws IOException {
       while (true) {
-        byte[] chunk;
+        ArrayDeque<PendingRecord> records;
         int length;
         synchronized (pendingLock) {
           if (pendingLength == 0) {
             return;
           }
-          chunk = pending;
+          records = pending;
           length = pendingLength;
           pending = spare;
           pendingLength = 0;
         }
-        // A huge batch's array is not kept for ever.
-        spare = chunk.length > KEEP_PENDING_BELOW ? new byte[PENDING_INITIAL] : chunk;
-        out.write(chunk, 0, length);
+        if (gathered.length < length) {
+          gathered = new byte[Math.max(length, 2 * gathered.length)];
+        }
+        int at = 0;
+        for (PendingRecord r = records.poll(); r != null; r = records.poll()) {
+          if (r.call == null || r.call.takeForWrite()) {
+            System.arraycopy(r.bytes, 0, gathered, at, r.bytes.length);
+            at += r.bytes.length;
+          }
+        }
+        spare = records;
+        if (gathered.length > KEEP_PENDING_BELOW) {
+          // A huge batch's array is not kept for ever.
+          byte[] batch = gathered;
+          gathered = new byte[PENDING_INITIAL];
+          out.write(batch, 0, at);
+        } else {
+          out.write(gathered, 0, at);
+        }
       }
     }
 
@@ -386,32 +450,34 @@ public final class TcpChannel extends AbstractChannel {
       }
     }
 
-    private void append(byte[] record, int length) {
+    private void append(byte[] record, int length, AsyncCall<?> call) {
+      PendingRecord copy = new PendingRecord(Arrays.copyOf(record, length), call);
       synchronized (pendingLock) {
-        appendLocked(record, length);
+        appendLocked(copy);
       }
     }
 
-    private boolean appendIfPending(byte[] record, int length) {
+    private boolean appendIfPending(byte[] record, int length, AsyncCall<?> call) {
       synchronized (pendingLock) {
         boolean pendingAlready = pendingLength > 0;
         if (pendingAlready) {
-          appendLocked(record, length);
+          appendLocked(new PendingRecord(Arrays.copyOf(record, length), call));
         }
         return pendingAlready;
       }
     }
 
-    private void appendLocked(byte[] record, int length) {
-      if (pending.length - pendingLength < length) {
-        long wanted = Math.max((long) pendingLength + length, 2L * pending.length);
-        if (wanted > Integer.MAX_VALUE - 8) {
-          throw new IllegalStateException("records pending to " + serverName + " exceed 2 GiB");
-        }
-        pending = Arrays.copyOf(pending, (int) wanted);
+    private void appendLocked(PendingRecord record) {
+      if (pendingLength > Integer.MAX_VALUE - 8 - record.bytes.length) {
+        throw new IllegalStateException("records pending to " + serverName + " exceed 2 GiB");
       }
-      System.arraycopy(record, 0, pending, pendingLength, length);
-      pendingLength += length;
+      pending.add(record);
+      pendingLength += record.bytes.length;
+    }
+
+    /** The client-side error of calls on this connection for a transport failure. */
+    RpcException failure(IOException e) {
+      return connectionError(sendFailed ? RpcStatus.CANT_SEND : RpcStatus.CANT_RECV, e);
     }
 
     /** Retires this connection after {@code e}: its calls fail, the next call reconnects. */

@@ -3,6 +3,7 @@ package io.jrpcgen.transport;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
@@ -14,6 +15,8 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A UDP channel: a connected datagram socket. A call resends its datagram, with the same XID, each
@@ -32,7 +35,7 @@ public final class UdpChannel extends AbstractChannel {
   private UdpChannel(InetSocketAddress server, ChannelOptions options, DatagramSocket socket) {
     super(server, options);
     this.socket = socket;
-    this.dispatcher = new ReplyDispatcher(this::receive, false);
+    this.dispatcher = new ReplyDispatcher(this::receive, false, readerThreads);
     int size = Math.min(MAX_DATAGRAM, options.maxRecordSize());
     this.packet = new DatagramPacket(new byte[size], size);
   }
@@ -60,10 +63,25 @@ public final class UdpChannel extends AbstractChannel {
   @Override
   <A, R> RpcReply<R> exchange(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
+    requireOpen();
     long start = System.nanoTime();
     long deadline = start + callOptions.timeout().toNanos();
-    long retry = callOptions.retryInterval().toNanos();
+    acquireSlot(deadline, callOptions.timeout());
     int xid = newXid();
+    try {
+      return callInSlot(start, deadline, xid, program, version, procedure, callOptions,
+          argsCodec, args, resultCodec, probe);
+    } catch (RpcException e) {
+      throw e.withXid(xid);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  private <A, R> RpcReply<R> callInSlot(long start, long deadline, int xid, int program,
+      int version, int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
+      XdrCodec<R> resultCodec, ClientCallProbe probe) {
+    long retry = callOptions.retryInterval().toNanos();
     EncodedCall call =
         encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args, probe);
     XdrEncoder request = call.encoder();
@@ -108,9 +126,44 @@ public final class UdpChannel extends AbstractChannel {
     }
   }
 
+  /**
+   * {@inheritDoc} The datagram is sent at once, and again each retry interval until the call
+   * ends.
+   */
+  @Override
+  public <A, R> CompletableFuture<RpcReply<R>> callAsync(int program, int version,
+      int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
+      XdrCodec<R> resultCodec, Executor executor) {
+    requireOpen();
+    return startAsync(program, version, procedure, callOptions, resultCodec, executor,
+        (call, deadline) -> {
+      XdrEncoder request = encodeCall(false, call.xid(), program, version, procedure,
+          callOptions, argsCodec, args, call.probe()).encoder();
+      // Kept for the resends: the encoder is this thread's, and reused.
+      DatagramPacket datagram = new DatagramPacket(
+          Arrays.copyOf(request.array(), request.position()), request.position());
+      releaseEncoder(request);
+      try {
+        call.await(dispatcher, deadline, e -> connectionError(RpcStatus.CANT_RECV, e));
+        socket.send(datagram);
+      } catch (IOException e) {
+        call.fail(connectionError(RpcStatus.CANT_SEND, e));
+        return;
+      }
+      call.resendEvery(callOptions.retryInterval().toNanos(), () -> {
+        try {
+          socket.send(datagram);
+        } catch (IOException e) {
+          call.failLater(connectionError(RpcStatus.CANT_SEND, e));
+        }
+      });
+    });
+  }
+
   @Override
   <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
       XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
+    requireOpen();
     XdrEncoder request = encodeCall(false, newXid(), program, version, procedure, callOptions,
         argsCodec, args, probe).encoder();
     try {
@@ -131,10 +184,17 @@ public final class UdpChannel extends AbstractChannel {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
+  /** Closes the socket: calls in progress fail, and later calls throw IllegalStateException. */
   @Override
   public void close() {
     socket.close();
     dispatcher.failAll(new IOException("channel closed"));
+  }
+
+  private void requireOpen() {
+    if (socket.isClosed()) {
+      throw new IllegalStateException("channel to " + serverName + " is closed");
+    }
   }
 
   private void send(int xid, ReplyDispatcher.Waiter waiter, XdrEncoder request) {

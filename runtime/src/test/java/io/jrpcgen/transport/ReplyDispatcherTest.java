@@ -108,7 +108,7 @@ class ReplyDispatcherTest {
    */
   private static List<CompletableFuture<Message>> readerAndFollower(ScriptedReceiver r)
       throws InterruptedException {
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     CompletableFuture<Message> first = call(d, 1, LONG);
     r.awaitReader();
     CompletableFuture<Message> second = call(d, 2, LONG);
@@ -119,7 +119,7 @@ class ReplyDispatcherTest {
   @Test
   void aLoneCallerReadsItsOwnReply() throws IOException {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(7);
     r.arrivals.add(reply(7));
     assertThat(d.await(w, in(LONG)).xid()).isEqualTo(7);
@@ -128,7 +128,7 @@ class ReplyDispatcherTest {
   @Test
   void staleRepliesAndMessagesWithoutAnXidAreDropped() throws IOException {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(7);
     r.arrivals.add(new Message(new byte[3], 3));
     r.arrivals.add(reply(6));
@@ -139,7 +139,7 @@ class ReplyDispatcherTest {
   @Test
   void aWaitWithNothingArrivingEndsEmptyAndKeepsTheWaiter() throws IOException {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(7);
     assertThat(d.await(w, in(millis(50)))).isNull();
     assertThatThrownBy(() -> d.register(7)).isInstanceOf(IllegalStateException.class)
@@ -189,7 +189,7 @@ class ReplyDispatcherTest {
   @Test
   void aDatagramFailureFailsOnlyTheCallsThenPending() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, false);
+    ReplyDispatcher d = new ReplyDispatcher(r, false, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
     IOException refused = new IOException("Connection refused");
     r.arrivals.add(refused);
@@ -204,7 +204,7 @@ class ReplyDispatcherTest {
   @Test
   void aWaitEndingInsideAMessageOfUnknownXidFailsTheTransport() throws Exception {
     ScriptedReceiver r = new StuckReceiver(OptionalInt.empty());
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
     assertThatThrownBy(() -> d.await(w, in(millis(50))))
         .isInstanceOf(SocketTimeoutException.class)
@@ -219,7 +219,7 @@ class ReplyDispatcherTest {
       public boolean inMessage() {
         return true;
       }
-    }, true);
+    }, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
     assertThatThrownBy(() -> d.await(w, in(millis(50))))
         .isInstanceOf(SocketTimeoutException.class);
@@ -227,7 +227,7 @@ class ReplyDispatcherTest {
 
   @Test
   void aWaitEndingInsideItsOwnReplyFailsTheTransport() throws Exception {
-    ReplyDispatcher d = new ReplyDispatcher(new StuckReceiver(OptionalInt.of(1)), true);
+    ReplyDispatcher d = new ReplyDispatcher(new StuckReceiver(OptionalInt.of(1)), true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
     assertThatThrownBy(() -> d.await(w, in(millis(50))))
         .isInstanceOf(SocketTimeoutException.class);
@@ -236,7 +236,7 @@ class ReplyDispatcherTest {
   @Test
   void aWaitEndingInsideTheReplyOfAnotherWaitingCallLeavesItToThatCall() throws Exception {
     StuckReceiver r = new StuckReceiver(OptionalInt.of(2));
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
     CompletableFuture<Message> owner = call(d, 2, LONG);
     assertThat(d.await(w, in(millis(100)))).isNull();
@@ -248,7 +248,7 @@ class ReplyDispatcherTest {
   @Test
   void aWaitEndingBetweenMessagesKeepsTheTransport() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
     assertThat(d.await(w, in(millis(50)))).isNull();
     d.cancel(1, w);
@@ -262,7 +262,7 @@ class ReplyDispatcherTest {
   @Test
   void anIdleTransportThePeerEndedIsReported() throws IOException {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     r.arrivals.add(new PeerClosedException());
     assertThat(d.endedWhileIdle(in(millis(10)))).isTrue();
     assertThatThrownBy(() -> d.register(1)).isInstanceOf(PeerClosedException.class);
@@ -271,7 +271,7 @@ class ReplyDispatcherTest {
   @Test
   void anIdleTransportWithNothingOrALateReplyArrivingIsKept() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     r.arrivals.add(reply(9));
     assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
     assertThat(r.arrivals).isEmpty();
@@ -285,7 +285,7 @@ class ReplyDispatcherTest {
   @Test
   void aTransportWithACallPendingIsNotLookedAt() throws IOException {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     d.register(1);
     r.arrivals.add(new PeerClosedException());
     assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
@@ -295,7 +295,7 @@ class ReplyDispatcherTest {
   @Test
   void aTransportSomebodyReadsIsNotLookedAt() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
-    ReplyDispatcher d = new ReplyDispatcher(r, true);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     CompletableFuture<Boolean> looking =
         CompletableFuture.supplyAsync(() -> d.endedWhileIdle(in(LONG)));
     r.awaitReader();

@@ -4,7 +4,11 @@ import io.jrpcgen.bench.gen.EchoProg;
 import io.jrpcgen.bench.gen.SquareIn;
 import io.jrpcgen.bench.gen.SquareOut;
 import io.jrpcgen.bench.gen.SquareProg;
+import io.jrpcgen.bench.load.AsyncLoad;
 import io.jrpcgen.bench.load.BlockingLoadClient;
+import io.jrpcgen.bench.load.LoadClient;
+import io.jrpcgen.bench.load.Sample;
+import io.jrpcgen.bench.load.Timing;
 import io.jrpcgen.bench.load.Workload;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
@@ -23,6 +27,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * jrpcgen's side: generated stubs on the runtime's channels, and an {@code RpcServer}; in the
@@ -149,6 +155,54 @@ public final class Jrpcgen {
       EchoProg.EchoVersClient client = EchoProg.EchoVersClient.create(channel);
       Opaque payload = Opaque.copyOf(Payloads.of(workload.payload()));
       return Connection.of(seq -> client.echoproc(payload).length() == payload.length(), client);
+    }
+  }
+
+  /**
+   * The generated clients' asynchronous forms: each caller keeps one call in flight and starts
+   * the next from the completion of the last, on the client's default executor; a shared
+   * connection is one client used by every caller.
+   */
+  public static final class AsyncClient implements LoadClient {
+    @Override
+    public boolean supports(Workload workload) {
+      return workload.kind() == Workload.Kind.SQUARE || workload.kind() == Workload.Kind.ECHO;
+    }
+
+    @Override
+    public Sample run(Workload workload, InetSocketAddress server, Timing timing)
+        throws Exception {
+      List<RpcChannel> channels = new ArrayList<>();
+      try {
+        List<AsyncLoad.AsyncCaller> callers = new ArrayList<>();
+        for (int i = 0; i < workload.threads(); i++) {
+          if (channels.isEmpty() || workload.sharing() == Workload.Sharing.OWN) {
+            channels.add(workload.transport() == Workload.Transport.TCP
+                ? TcpChannel.connect(server, ChannelOptions.DEFAULTS)
+                : UdpChannel.open(server, ChannelOptions.DEFAULTS));
+          }
+          callers.add(caller(workload, channels.get(channels.size() - 1)));
+        }
+        return AsyncLoad.run(callers, timing);
+      } finally {
+        channels.forEach(RpcChannel::close);
+      }
+    }
+
+    private static AsyncLoad.AsyncCaller caller(Workload workload, RpcChannel channel) {
+      if (workload.kind() == Workload.Kind.SQUARE) {
+        SquareProg.SquareVersClient client =
+            SquareProg.SquareVersClient.create(channel).withRetryInterval(UDP_RETRY);
+        return (seq, done) -> {
+          int n = Payloads.squareArg(seq);
+          client.squareprocAsync(new SquareIn(n))
+              .whenComplete((out, e) -> done.accept(e == null && out.res1() == n * n));
+        };
+      }
+      EchoProg.EchoVersClient client = EchoProg.EchoVersClient.create(channel);
+      Opaque payload = Opaque.copyOf(Payloads.of(workload.payload()));
+      return (seq, done) -> client.echoprocAsync(payload)
+          .whenComplete((out, e) -> done.accept(e == null && out.length() == payload.length()));
     }
   }
 }

@@ -18,13 +18,17 @@ public final class JavaGenerator {
   private static final Pattern TRAILING_SPACE = Pattern.compile("[ \t]+$", Pattern.MULTILINE);
   private static final Pattern ONE_LINE_JAVADOC =
       Pattern.compile("^( *)/\\*\\*\n *\\* ([^\n]*)\n *\\*/$", Pattern.MULTILINE);
+  private static final Pattern CLASS_HEADER =
+      Pattern.compile("^( *)([^\n]* class [^\n]*) (implements [^\n]*\\{)$", Pattern.MULTILINE);
   private static final int MAX_COLUMNS = 100;
 
   private JavaGenerator() {}
 
   /**
    * The source of {@code file} as written: without the space a wrap point ($Z) that wraps leaves
-   * at the end of a line, and with a Javadoc of one line on one line, as people write it.
+   * at the end of a line, with a Javadoc of one line on one line, and a class header too long
+   * for one line wrapped before {@code implements} (which JavaPoet never wraps), as people
+   * write them.
    */
   public static String toSource(JavaFile file) {
     String source = TRAILING_SPACE.matcher(file.toString()).replaceAll("");
@@ -35,7 +39,15 @@ public final class JavaGenerator {
       m.appendReplacement(out, Matcher.quoteReplacement(
           oneLine.length() <= MAX_COLUMNS ? oneLine : m.group()));
     }
-    return m.appendTail(out).toString();
+    Matcher header = CLASS_HEADER.matcher(m.appendTail(out).toString());
+    StringBuilder wrapped = new StringBuilder();
+    while (header.find()) {
+      String wrap = header.group(1) + header.group(2) + "\n" + header.group(1) + "    "
+          + header.group(3);
+      header.appendReplacement(wrapped, Matcher.quoteReplacement(
+          header.group().length() <= MAX_COLUMNS ? header.group() : wrap));
+    }
+    return header.appendTail(wrapped).toString();
   }
 
   /** The Java files for {@code schema}, with the names the naming pass gave it. */

@@ -1,6 +1,8 @@
 package io.jrpcgen.compiler.codegen;
 
+import static io.jrpcgen.compiler.codegen.RuntimeNames.ABSTRACT_STUB;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_OPTIONS;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.COMPLETABLE_FUTURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.DURATION;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
@@ -15,6 +17,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
@@ -114,20 +117,21 @@ final class ProgramEmitter {
     ClassName self = outer.nestedClass(names.client(v));
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .superclass(ParameterizedTypeName.get(ABSTRACT_STUB, self))
         .addSuperinterface(iface)
-        .addSuperinterface(AutoCloseable.class)
-        .addJavadoc("A client of version {@code $L}:\nimmutable and thread-safe; the {@code with}"
-            + " methods return configured copies that share\nthe channel.\n", v.name())
+        .addJavadoc("A client of version {@code $L}: immutable and thread-safe. Each procedure"
+            + " is\ncalled blocking, asynchronously ({@code Async}) and, if it has no results,"
+            + " one-way\n({@code OneWay}); options, {@code ping()} and {@code close()} are"
+            + " {@link $T}'s.\n", v.name(), ABSTRACT_STUB)
         .addField(FieldSpec.builder(PROGRAM_NAMES, "NAMES", Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL)
             .addJavadoc("The {@code .x} names its calls are reported with to listeners.\n")
             .initializer(programNames(iface, program, v))
             .build())
-        .addField(RPC_CLIENT, "client", Modifier.PRIVATE, Modifier.FINAL)
         .addMethod(MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(RPC_CLIENT, "client")
-            .addStatement("this.client = client.withNames(NAMES)")
+            .addStatement("super(client.withNames(NAMES))")
             .build())
         .addMethod(MethodSpec.methodBuilder("create")
             .addJavadoc("A client over {@code channel} whose calls wait {@link #DEFAULT_TIMEOUT}."
@@ -163,43 +167,42 @@ final class ProgramEmitter {
                 + ".withTimeout(DEFAULT_TIMEOUT))", self, names.number(program),
                 names.number(v))
             .build())
-        .addMethod(copy(self, "withTimeout", DURATION, "timeout",
-            "A copy whose calls wait at most {@code timeout} ({@code CLSET_TIMEOUT})."))
-        .addMethod(copy(self, "withRetryInterval", DURATION, "retryInterval",
-            "A copy whose UDP calls resend after {@code retryInterval}."))
-        .addMethod(copy(self, "withOptions", CALL_OPTIONS, "options",
-            "A copy with other call options (credentials, timeouts)."))
-        .addMethod(MethodSpec.methodBuilder("rpcClient")
-            .addJavadoc("The underlying client, for {@code clnt_control}-style reads: timeout,"
-                + " retry\ninterval, server address, last XID.\n")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(RPC_CLIENT)
-            .addStatement("return client")
+        .addMethod(MethodSpec.methodBuilder("copy")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PROTECTED)
+            .addParameter(RPC_CLIENT, "client")
+            .returns(self)
+            .addStatement("return new $T(client)", self)
             .build());
     for (Schema.Procedure p : v.procedures()) {
-      MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
+      CodeBlock procedure = CodeBlock.of("$T.$N,$W$L", iface, names.number(p),
+          argumentsCodecAndValue(outer, p));
+      CodeBlock call = CodeBlock.of("call($L,$W$L)", procedure, types.codec(p.result()));
+      MethodSpec.Builder blocking = procedureMethod(p, names.procedure(p))
           .addAnnotation(Override.class)
-          .addModifiers(Modifier.PUBLIC)
           .returns(resultType(p));
-      for (NamedType.Field param : p.parameters()) {
-        m.addParameter(types.javaType(param.type()), names.field(param));
-      }
-      CodeBlock call = CodeBlock.of("client.call($T.$N,$W$L,$W$L)", iface,
-          names.number(p), argumentsCodecAndValue(outer, p),
-          types.codec(p.result()));
       if (p.result() instanceof XdrType.Void) {
-        m.addStatement("$L", call);
+        blocking.addStatement("$L", call);
       } else {
-        m.addStatement("return $L", call);
+        blocking.addStatement("return $L", call);
       }
-      type.addMethod(m.build());
+      type.addMethod(blocking.build());
+      type.addMethod(procedureMethod(p, names.asyncProcedure(p))
+          .addJavadoc("{@link #$N}, without waiting:\nthe future ends with the results or fails"
+              + " with the {@link $T} the\nblocking call would throw, at the latest at the"
+              + " timeout.\n", names.procedure(p), RPC_EXCEPTION)
+          .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType(p).box()))
+          .addStatement("return callAsync($L,$W$L)", procedure, types.codec(p.result()))
+          .build());
+      if (p.result() instanceof XdrType.Void) {
+        type.addMethod(procedureMethod(p, names.oneWayProcedure(p))
+            .addJavadoc("{@link #$N}, one-way:\nno reply is awaited (RFC 5531 batching), and"
+                + " over TCP the call leaves with the next\none or {@link #flush()}.\n",
+                names.procedure(p))
+            .addStatement("callOneWay($L)", procedure)
+            .build());
+      }
     }
-    type.addMethod(MethodSpec.methodBuilder("close")
-        .addJavadoc("Closes the channel.\n")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .addStatement("client.close()")
-        .build());
     return type.build();
   }
 
@@ -211,6 +214,15 @@ final class ProgramEmitter {
       b.add("\n.procedure($T.$N,$W$S)", iface, names.number(p), p.name());
     }
     return b.add("\n.build()$<$<").build();
+  }
+
+  /** A public method named {@code name} with {@code p}'s parameters. */
+  private MethodSpec.Builder procedureMethod(Schema.Procedure p, String name) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC);
+    for (NamedType.Field param : p.parameters()) {
+      m.addParameter(types.javaType(param.type()), names.field(param));
+    }
+    return m;
   }
 
   private MethodSpec binder(ClassName outer, Schema.Program program, Schema.Version v) {
@@ -287,17 +299,6 @@ final class ProgramEmitter {
     return Docs.xdr(p.result()) + " " + p.name() + "("
         + (parameters.isEmpty() ? "void" : String.join(", ", parameters)) + ") = "
         + Integer.toUnsignedString(p.number());
-  }
-
-  private static MethodSpec copy(ClassName self, String name, TypeName type, String param,
-      String javadoc) {
-    return MethodSpec.methodBuilder(name)
-        .addJavadoc(javadoc + "\n")
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(type, param)
-        .returns(self)
-        .addStatement("return new $T(client.$N($N))", self, name, param)
-        .build();
   }
 
   /** {@code Duration.ofSeconds(25)}, or {@code ofMillis} when it is no whole number of seconds. */

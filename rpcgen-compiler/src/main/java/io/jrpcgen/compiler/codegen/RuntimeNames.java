@@ -19,6 +19,7 @@ final class RuntimeNames {
   static final ClassName CALL_OPTIONS = ClassName.get("io.jrpcgen.rpc", "CallOptions");
   static final ClassName RPC_CHANNEL = ClassName.get("io.jrpcgen.transport", "RpcChannel");
   static final ClassName RPC_CLIENT = ClassName.get("io.jrpcgen.client", "RpcClient");
+  static final ClassName ABSTRACT_STUB = ClassName.get("io.jrpcgen.client", "AbstractStub");
   static final ClassName RPC_CLIENT_FACTORY =
       ClassName.get("io.jrpcgen.client", "RpcClientFactory");
   static final ClassName PROGRAM_DEFINITION =
@@ -26,6 +27,8 @@ final class RuntimeNames {
   static final ClassName PROCEDURE = ClassName.get("io.jrpcgen.server", "Procedure");
   static final ClassName PROGRAM_NAMES = ClassName.get("io.jrpcgen.observe", "ProgramNames");
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
+  static final ClassName COMPLETABLE_FUTURE =
+      ClassName.get("java.util.concurrent", "CompletableFuture");
   static final ClassName LIST = ClassName.get("java.util", "List");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");

@@ -17,6 +17,8 @@ public final class Names {
   private final Map<Object, String> numberConstants = new IdentityHashMap<>();
   private final Map<Object, String> clients = new IdentityHashMap<>();
   private final Map<Object, String> arguments = new IdentityHashMap<>();
+  private final Map<Object, String> asyncMethods = new IdentityHashMap<>();
+  private final Map<Object, String> oneWayMethods = new IdentityHashMap<>();
   private final Map<Object, String> withers = new IdentityHashMap<>();
   private final Map<Object, String> columns = new IdentityHashMap<>();
   private final Set<String> topLevelTypes = new TreeSet<>();
@@ -48,6 +50,14 @@ public final class Names {
 
   void putArguments(Schema.Procedure procedure, String name) {
     arguments.put(procedure, name);
+  }
+
+  void putAsync(Schema.Procedure procedure, String name) {
+    asyncMethods.put(procedure, name);
+  }
+
+  void putOneWay(Schema.Procedure procedure, String name) {
+    oneWayMethods.put(procedure, name);
   }
 
   void putWither(NamedType.Field field, String name) {
@@ -152,6 +162,16 @@ public final class Names {
   /** A procedure's method in its version's interface and client. */
   public String procedure(Schema.Procedure procedure) {
     return get(names, procedure);
+  }
+
+  /** A client's method that calls a procedure without waiting, e.g. {@code squareprocAsync}. */
+  public String asyncProcedure(Schema.Procedure procedure) {
+    return get(asyncMethods, procedure);
+  }
+
+  /** A client's one-way method of a procedure without results, e.g. {@code notifyOneWay}. */
+  public String oneWayProcedure(Schema.Procedure procedure) {
+    return get(oneWayMethods, procedure);
   }
 
   /** The record of a multi-argument procedure's arguments, nested in its program's class. */

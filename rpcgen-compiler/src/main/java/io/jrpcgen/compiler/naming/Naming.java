@@ -41,9 +41,11 @@ public final class Naming {
   private static final Set<String> DISCRIMINANT_RESERVED = union(RECORD_RESERVED, Set.of("in"));
   /** Every enum has these fields. */
   private static final Set<String> ENUM_RESERVED = Set.of("CODEC", "value");
-  /** A client has these methods, besides Object's. */
+  /** A client has these methods, its own and its stub base's, besides Object's. */
   private static final Set<String> PROCEDURE_RESERVED = union(RECORD_RESERVED, Set.of("equals",
-      "create", "withTimeout", "withRetryInterval", "withOptions", "rpcClient", "close"));
+      "create", "copy", "withTimeout", "withRetryInterval", "withCredential", "withAuthSys",
+      "withOptions", "withExecutor", "rpcClient", "ping", "flush", "close", "call", "callAsync",
+      "callOneWay"));
   /** A client method's body calls its field {@code client}; arguments are record components. */
   private static final Set<String> PARAMETER_RESERVED = union(RECORD_RESERVED, Set.of("client"));
 
@@ -246,6 +248,14 @@ public final class Naming {
             proc.pos()));
         // Several parameters are the components of the procedure's arguments record.
         record(proc.parameters(), PARAMETER_RESERVED);
+      }
+      // After every procedure's own name, so that a collision names the .x procedure it hits.
+      for (Schema.Procedure proc : v.procedures()) {
+        String method = JavaNames.memberName(proc.name());
+        names.putAsync(proc, methods.claim(method + "Async", proc.name(), proc.pos()));
+        if (proc.result() instanceof XdrType.Void) {
+          names.putOneWay(proc, methods.claim(method + "OneWay", proc.name(), proc.pos()));
+        }
       }
     }
   }

@@ -1,0 +1,161 @@
+package io.jrpcgen.transport;
+
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * One asynchronous call: its future, its slot among the channel's calls in flight, its deadline
+ * timer, and whether its record has been written. Exactly one of the reply, a transport failure,
+ * the deadline and the caller's cancel ends it; whichever does frees the XID and the slot and
+ * stops the timers, and a record still queued for writing is then never written.
+ */
+final class AsyncCall<R> {
+  private static final int QUEUED = 0;
+  private static final int WRITING = 1;
+  private static final int CANCELLED = 2;
+
+  private final AbstractChannel channel;
+  private final int xid;
+  private final XdrCodec<R> resultCodec;
+  private final Executor executor;
+  private final Duration timeout;
+  // Observability hook: null without a listener.
+  private final ClientCallProbe probe;
+  private final CompletableFuture<RpcReply<R>> future = new CompletableFuture<>();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final AtomicInteger record = new AtomicInteger(QUEUED);
+  private volatile ReplyDispatcher dispatcher;
+  private volatile ReplyDispatcher.Waiter waiter;
+  private volatile Function<IOException, RpcException> transportError;
+  private volatile Future<?> deadline;
+  private volatile Future<?> resends;
+
+  /** A call holding one of the channel's slots; its future's end gives the slot back. */
+  AsyncCall(AbstractChannel channel, int xid, XdrCodec<R> resultCodec, Executor executor,
+      Duration timeout, ClientCallProbe probe) {
+    this.channel = channel;
+    this.xid = xid;
+    this.resultCodec = resultCodec;
+    this.executor = executor;
+    this.timeout = timeout;
+    this.probe = probe;
+    future.whenComplete((reply, failure) -> {
+      end();
+      if (probe != null) {
+        probe.ended(failure);
+      }
+    });
+  }
+
+  int xid() {
+    return xid;
+  }
+
+  /** What the call tells of itself to a listener, or null without one. */
+  ClientCallProbe probe() {
+    return probe;
+  }
+
+  CompletableFuture<RpcReply<R>> future() {
+    return future;
+  }
+
+  /**
+   * Waits for the reply with {@code dispatcher} until {@code deadlineNanos}; a transport failure
+   * ends the call with {@code transportError}'s exception.
+   */
+  void await(ReplyDispatcher dispatcher, long deadlineNanos,
+      Function<IOException, RpcException> transportError) throws IOException {
+    this.transportError = transportError;
+    this.dispatcher = dispatcher;
+    this.waiter = dispatcher.registerAsync(xid, this::answered);
+    this.deadline = CallTimers.after(deadlineNanos - System.nanoTime(), this::expire);
+    if (future.isDone()) {
+      // Cancelled meanwhile: end() ran before there was a waiter and a timer to drop.
+      end();
+    }
+  }
+
+  /** Sends {@code resend} every {@code periodNanos} until the call ends (UDP). */
+  void resendEvery(long periodNanos, Runnable resend) {
+    resends = CallTimers.every(periodNanos, resend);
+    if (future.isDone()) {
+      end();
+    }
+  }
+
+  /** Claims the record for a write; false if the call ended first, so it must not be written. */
+  boolean takeForWrite() {
+    return record.compareAndSet(QUEUED, WRITING);
+  }
+
+  /** Ends the call with {@code failure} (on the calling thread: the call was never sent). */
+  void fail(RpcException failure) {
+    future.completeExceptionally(failure.withXid(xid));
+  }
+
+  /** Ends the call with a failure, on the executor. */
+  void failLater(RpcException failure) {
+    completeLater(() -> future.completeExceptionally(failure.withXid(xid)));
+  }
+
+  /** Called by whoever read the reply or saw the transport fail: the rest happens elsewhere. */
+  private void answered(ReplyDispatcher.Waiter w) {
+    completeLater(() -> {
+      IOException failure = w.failure();
+      if (failure != null) {
+        future.completeExceptionally(transportError.apply(failure).withXid(xid));
+        return;
+      }
+      try {
+        future.complete(channel.decodeReply(xid, w.reply(), resultCodec, null, probe));
+      } catch (RpcException e) {
+        future.completeExceptionally(e.withXid(xid));
+      }
+    });
+  }
+
+  private void expire() {
+    if (dispatcher.cancel(xid, waiter)) {
+      failLater(new RpcTimeoutException(channel.serverName, timeout));
+    }
+  }
+
+  private void completeLater(Runnable completion) {
+    try {
+      executor.execute(completion);
+    } catch (RejectedExecutionException e) {
+      // The caller's executor refuses: the future must still end, and here is the only place.
+      future.completeExceptionally(e);
+    }
+  }
+
+  private void end() {
+    record.compareAndSet(QUEUED, CANCELLED);
+    Future<?> timer = deadline;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    Future<?> resend = resends;
+    if (resend != null) {
+      resend.cancel(false);
+    }
+    ReplyDispatcher d = dispatcher;
+    if (d != null) {
+      d.cancel(xid, waiter);
+    }
+    if (ended.compareAndSet(false, true)) {
+      channel.releaseSlot();
+    }
+  }
+}

@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param maxRecordSize the largest reply record or datagram accepted
  * @param maxFragmentSize the largest fragment a TCP record is sent in
  * @param tls RPC-with-TLS settings for TCP, or null for plain RPC (UDP refuses TLS settings)
+ * @param keepAliveTimers when keep-alive probes start and repeat, or null for the system's
+ *     defaults (on Linux {@code net.ipv4.tcp_keepalive_time}, 2 hours, and its kin)
  */
 public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-    int maxFragmentSize, TlsSettings tls) {
+    int maxFragmentSize, TlsSettings tls, KeepAlive keepAliveTimers) {
   /**
    * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB:
    * the largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for
@@ -25,6 +27,36 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
   public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
       int maxFragmentSize) {
     this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null);
+  }
+
+  /** Options with the system's keep-alive timers. */
+  public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
+      int maxFragmentSize, TlsSettings tls) {
+    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls, null);
+  }
+
+  /**
+   * The timers of TCP keep-alive ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL},
+   * {@code TCP_KEEPCNT}), in whole seconds as the kernel counts them: after {@code idle} without
+   * traffic a probe is sent, then one every {@code interval}, and after {@code count} probes
+   * unanswered the connection is dead, its calls failing with a connection error.
+   *
+   * @param idle the silence before the first probe, at least a second
+   * @param interval the time between probes, at least a second
+   * @param count the probes unanswered before the connection is given up, at least 1
+   */
+  public record KeepAlive(Duration idle, Duration interval, int count) {
+    public KeepAlive {
+      if (idle == null || idle.getSeconds() < 1) {
+        throw new IllegalArgumentException("keep-alive idle < 1 s: " + idle);
+      }
+      if (interval == null || interval.getSeconds() < 1) {
+        throw new IllegalArgumentException("keep-alive interval < 1 s: " + interval);
+      }
+      if (count < 1) {
+        throw new IllegalArgumentException("keep-alive count < 1: " + count);
+      }
+    }
   }
 
   public ChannelOptions {
@@ -41,26 +73,44 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
 
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        keepAliveTimers);
   }
 
-  /** A copy with SO_KEEPALIVE on or off. */
+  /** A copy with SO_KEEPALIVE on or off; on, with the timers set, if any. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        keepAliveTimers);
+  }
+
+  /**
+   * A copy with SO_KEEPALIVE on and its timers set, where the platform has them
+   * ({@code jdk.net.ExtendedSocketOptions}: Linux, macOS, Windows 10 and later); elsewhere
+   * keep-alive is on with the system's timers. {@link TcpChannel#keepAliveTimers()} reads what
+   * a connection has.
+   */
+  public ChannelOptions withKeepAlive(KeepAlive timers) {
+    if (timers == null) {
+      throw new IllegalArgumentException("timers is null");
+    }
+    return new ChannelOptions(connectTimeout, true, maxRecordSize, maxFragmentSize, tls, timers);
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        keepAliveTimers);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        keepAliveTimers);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
   public ChannelOptions withTls(TlsSettings tls) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls);
+    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
+        keepAliveTimers);
   }
 }

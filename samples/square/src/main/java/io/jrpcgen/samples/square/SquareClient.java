@@ -3,9 +3,11 @@ package io.jrpcgen.samples.square;
 import io.jrpcgen.portmap.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.ChannelOptions;
+import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TlsContexts;
 import io.jrpcgen.transport.TlsSettings;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -13,16 +15,34 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS]
- * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]}. Finds the
- * server through HOST's portmapper, as {@code clnt_create} does, and prints {@code result: N*N};
- * on failure prints the {@code clnt_sperror}-style message and exits 1. With {@code --tls} the
- * call goes over RPC-with-TLS (RFC 9289), trusting the certificates in TRUSTSTORE (PKCS12), and
- * fails if the server does not offer TLS; {@code --cert} presents a client certificate.
+ * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]
+ * [--square5 | --square9 [--stay SECONDS]]}. Finds the server through HOST's portmapper, as
+ * {@code clnt_create} does, and prints {@code result: N*N}; on failure prints the
+ * {@code clnt_sperror}-style message and exits 1. With {@code --tls} the call goes over
+ * RPC-with-TLS (RFC 9289), trusting the certificates in TRUSTSTORE (PKCS12), and fails if the
+ * server does not offer TLS; {@code --cert} presents a client certificate.
+ *
+ * <p>Two options are the {@code clnt_control} programs of Stevens' UNP vol. 2, ch. 16:
+ * {@code --square5} first prints the timeout and the retry interval the client would use
+ * ({@code CLGET_TIMEOUT}, {@code CLGET_RETRY_TIMEOUT}, which only UDP has); {@code --square9}
+ * calls twice on one connection (N, then 2N), closes the client and keeps the process alive,
+ * {@code --stay} seconds or until killed, so that {@code ss} or tshark show the connection's end.
  */
 public final class SquareClient {
   private static final String USAGE =
       "usage: square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port N]"
-          + " [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]";
+          + " [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]"
+          + " [--square5 | --square9 [--stay SECONDS]]";
+
+  /** What the client does besides its call. */
+  private enum Program {
+    /** One call. */
+    SQUARE,
+    /** The clnt_control reads, then one call. */
+    SQUARE5,
+    /** Two calls on one connection, close, stay alive. */
+    SQUARE9
+  }
 
   private SquareClient() {}
 
@@ -44,6 +64,8 @@ public final class SquareClient {
     Path trustStore = null;
     Path keyStore = null;
     char[] storePassword = "changeit".toCharArray();
+    Program program = Program.SQUARE;
+    Duration stay = null;
     try {
       n = Integer.parseInt(args[1]);
       for (int i = 2; i < args.length; i++) {
@@ -55,6 +77,9 @@ public final class SquareClient {
           case "--tls" -> trustStore = Path.of(value(args, ++i));
           case "--cert" -> keyStore = Path.of(value(args, ++i));
           case "--storepass" -> storePassword = value(args, ++i).toCharArray();
+          case "--square5" -> program = Program.SQUARE5;
+          case "--square9" -> program = Program.SQUARE9;
+          case "--stay" -> stay = Duration.ofSeconds(stay(value(args, ++i)));
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
@@ -78,11 +103,45 @@ public final class SquareClient {
       // (kept, as here) or per call (client.withTimeout(t).squareproc(in)).
       SquareProg.SquareVersClient configured =
           timeout == null ? client : client.withTimeout(timeout);
+      if (program == Program.SQUARE5) {
+        printControl(configured.rpcClient(), out);
+      }
       out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
+      if (program == Program.SQUARE9) {
+        out.println("result: " + configured.squareproc(new SquareIn(2 * n)).res1());
+        InetSocketAddress local = configured.rpcClient().localAddress();
+        out.println("both calls from " + address(local) + " to "
+            + address(configured.rpcClient().serverAddress()) + " (" + protocol + ")");
+        client.close();
+        out.println("client closed (clnt_destroy); pid " + ProcessHandle.current().pid()
+            + " stays up: ss -tan '( sport = :" + local.getPort() + " )'");
+        stayAlive(stay);
+      }
       return 0;
     } catch (RpcException e) {
       err.println(e.getMessage());
       return 1;
+    }
+  }
+
+  /** clnt_control's CLGET_TIMEOUT and CLGET_RETRY_TIMEOUT, which libtirpc's TCP client lacks. */
+  private static void printControl(RpcClient control, PrintStream out) {
+    out.println("timeout = " + control.timeout().toSeconds() + " s (CLGET_TIMEOUT)");
+    out.println(control.retryInterval()
+        .map(retry -> "retry interval = " + retry.toSeconds() + " s (CLGET_RETRY_TIMEOUT)")
+        .orElse("no retry interval: TCP does not resend (CLGET_RETRY_TIMEOUT unsupported)"));
+  }
+
+  private static String address(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /** Sleeps {@code stay}, or until the process is killed when it is null. */
+  private static void stayAlive(Duration stay) {
+    try {
+      Thread.sleep(stay == null ? Long.MAX_VALUE : stay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -91,6 +150,19 @@ public final class SquareClient {
       throw new IllegalArgumentException(args[i - 1] + " needs a value");
     }
     return args[i];
+  }
+
+  /** How long --square9 stays, in whole seconds: none at all is fine. */
+  private static long stay(String value) {
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below, as a number that is not one of seconds.
+    }
+    throw new IllegalArgumentException("--stay needs a number of seconds, 0 or more: " + value);
   }
 
   /** A timeout in whole seconds: a call cannot wait for no time at all. */

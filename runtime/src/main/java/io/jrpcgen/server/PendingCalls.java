@@ -43,7 +43,8 @@ final class PendingCalls {
   /** Waits until none is pending or {@code deadline} (System.nanoTime) passes; whether none is. */
   synchronized boolean awaitNone(long deadline) {
     try {
-      for (long left = deadline - System.nanoTime(); count > 0; left = deadline - System.nanoTime()) {
+      while (count > 0) {
+        long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }

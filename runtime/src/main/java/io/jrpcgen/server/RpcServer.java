@@ -577,7 +577,16 @@ public final class RpcServer implements AutoCloseable {
             input.awaitRecord(idleTimeout == null ? 0 : System.nanoTime() + idleTimeout.toNanos(),
                 recordTimeout.toNanos());
           }
-          Message request = reader.read();
+          Message request;
+          try {
+            request = reader.read();
+          } catch (SocketTimeoutException e) {
+            if (input.betweenRecords() && pending.count() > 0) {
+              // Idle for the timeout, but not idle: calls are still to be answered.
+              continue;
+            }
+            throw e;
+          }
           Integer probe = tls == null || tlsPeer != null ? null : TlsAcceptor.probeXid(request);
           if (probe != null) {
             // Late replies wait for the handshake, then go out in TLS.

@@ -16,6 +16,8 @@ import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.DatagramSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -372,5 +374,130 @@ class AsyncProcedureTest {
       xids.add(xidOf(reply));
     }
     assertThat(xids).containsExactlyInAnyOrder(9, 10);
+  }
+
+  /**
+   * A stage of an implementation's own making: {@code toCompletableFuture} unsupported, as the
+   * interface allows, and every other method passed to {@code source} unless {@code inert}, which
+   * makes {@code whenComplete} refuse too.
+   */
+  @SuppressWarnings("unchecked")
+  private static CompletionStage<Integer> foreignStage(CompletableFuture<Integer> source,
+      boolean inert) {
+    return (CompletionStage<Integer>) Proxy.newProxyInstance(
+        CompletionStage.class.getClassLoader(), new Class<?>[] {CompletionStage.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("toCompletableFuture")
+              || inert && method.getName().equals("whenComplete")) {
+            throw new UnsupportedOperationException(method.getName());
+          }
+          try {
+            return method.invoke(source, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private RpcServer serving(RpcServer.Builder builder, int procedure,
+      AsyncProcedureHandler<Integer, Integer> handler, XdrCodec<Integer> resultCodec) {
+    RpcServer server = builder.bindAddress(RawWire.LOOPBACK)
+        .program(ProgramDefinition.builder(PROGRAM, VERSION)
+            .procedure(Procedure.ofAsync(procedure, "FOREIGN", XdrCodec.INT, resultCodec,
+                handler))
+            .procedure(Procedure.of(SYNC, "SYNC", XdrCodec.INT, XdrCodec.INT, (call, n) -> n + 1))
+            .procedure(Procedure.oneWay(NOTHING, "ONE_WAY_ABSENT", XdrCodec.VOID, (call, v) -> {
+              throw new ProcedureUnavailableException("ONE_WAY_ABSENT");
+            }))
+            .build())
+        .start();
+    toClose.add(server);
+    return server;
+  }
+
+  @Test
+  void aStageThatIsNoFutureRepliesWhenItCompletes() throws IOException {
+    CompletableFuture<Integer> source = new CompletableFuture<>();
+    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT,
+        (call, n) -> foreignStage(source, false), XdrCodec.INT);
+    Socket s = connect(server);
+    RawWire.send(s, record(intCall(1, WAIT, 0)));
+    RawWire.send(s, record(intCall(2, SYNC, 1)));
+    assertIntResult(RawWire.readRecord(s), 2, 2);
+    source.complete(7);
+    assertIntResult(RawWire.readRecord(s), 1, 7);
+  }
+
+  @Test
+  void aStageThatTakesNoActionIsSystemErrAndHoldsNoPlace() throws IOException {
+    RpcServer server = serving(RpcServer.builder().tcp(0).maxPendingCalls(1), WAIT,
+        (call, n) -> foreignStage(new CompletableFuture<>(), true), XdrCodec.INT);
+    Socket s = connect(server);
+    for (int xid = 1; xid <= 3; xid++) {
+      RawWire.send(s, record(intCall(xid, WAIT, 0)));
+      assertReply(RawWire.readRecord(s),
+          new Reply.AcceptedError(xid, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
+    }
+    assertIntResult(RawWire.tcpExchange(server, intCall(4, SYNC, 1)), 4, 2);
+  }
+
+  @Test
+  void aLateResultThatCannotBeEncodedIsSystemErr() throws IOException {
+    CompletableFuture<Integer> source = new CompletableFuture<>();
+    XdrCodec<Integer> refusing = XdrCodec.of((out, v) -> {
+      out.writeInt(v);
+      throw new IllegalArgumentException("cannot encode " + v + " (expected by the test)");
+    }, in -> in.readInt());
+    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT, (call, n) -> source,
+        refusing);
+    Socket s = connect(server);
+    RawWire.send(s, record(intCall(1, WAIT, 0)));
+    awaitTrue("the call read", () -> server.connectionCount() == 1);
+    RawWire.send(s, record(intCall(2, SYNC, 1)));
+    assertIntResult(RawWire.readRecord(s), 2, 2);
+    source.complete(5);
+    // The half-written result is cut off: the record holds the error reply alone.
+    assertReply(RawWire.readRecord(s),
+        new Reply.AcceptedError(1, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
+  }
+
+  @Test
+  void aOneWayProcedureThatIsUnavailableSendsNothing() throws IOException {
+    RpcServer server = serving(RpcServer.builder().port(0), WAIT,
+        (call, n) -> new CompletableFuture<>(), XdrCodec.INT);
+    Socket s = connect(server);
+    RawWire.send(s, record(call(1, PROGRAM, VERSION, NOTHING)));
+    RawWire.send(s, record(intCall(2, SYNC, 1)));
+    assertIntResult(RawWire.readRecord(s), 2, 2);
+  }
+
+  @Test
+  void closeGivesUpOnCallsThatDoNotCompleteWithinTheGracePeriod() throws Exception {
+    RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofMillis(200)));
+    Socket s = connect(server);
+    DatagramSocket u = udpSocket();
+    RawWire.send(s, record(intCall(1, WAIT, 1)));
+    RawWire.send(u, server, intCall(2, WAIT, 2));
+    awaitTrue("both calls waiting", () -> waiting.size() == 2);
+    server.close();
+    assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    RawWire.assertClosedByServer(s);
+    // Completed after the server is gone: nowhere to send, and nothing thrown at the completer.
+    assertThat(waiting.get(1).complete(10)).isTrue();
+    assertThat(waiting.get(2).complete(20)).isTrue();
+  }
+
+  @Test
+  void aConnectionWithCallsInProgressIsNotIdle() throws Exception {
+    RpcServer server = start(RpcServer.builder().tcp(0).idleTimeout(Duration.ofMillis(100)));
+    Socket s = connect(server);
+    RawWire.send(s, record(intCall(1, WAIT, 1)));
+    awaitTrue("the call waiting", () -> waiting.containsKey(1));
+    // Several idle timeouts pass while the call is in progress.
+    Thread.sleep(500);
+    waiting.get(1).complete(10);
+    assertIntResult(RawWire.readRecord(s), 1, 10);
+    // With nothing in progress, the idle timeout closes the connection.
+    RawWire.assertClosedByServer(s);
   }
 }

@@ -1,9 +1,9 @@
 package io.jrpcgen.portmap;
 
-import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
@@ -241,8 +241,8 @@ public final class BroadcastCall {
   private static <R> Reply<R> decodeReply(int xid, DatagramPacket packet, XdrCodec<R> codec) {
     try {
       XdrDecoder in = new XdrDecoder(packet.getData(), 0, packet.getLength());
-      io.jrpcgen.rpc.Reply header = RpcMessages.readReply(in);
-      if (!(header instanceof io.jrpcgen.rpc.Reply.Success)
+      io.jrpcgen.internal.rpc.Reply header = RpcMessages.readReply(in);
+      if (!(header instanceof io.jrpcgen.internal.rpc.Reply.Success)
           || header.xid() != xid && header.xid() != xid + 1) {
         return null;
       }

@@ -37,12 +37,14 @@ public record OpaqueAuth(int flavor, Opaque body) {
     return this.flavor == flavor.value();
   }
 
-  void encode(XdrEncoder out) {
+  /** Writes this {@code opaque_auth} to {@code out}. */
+  public void encode(XdrEncoder out) {
     out.writeInt(flavor);
     out.writeVariableOpaque(body, MAX_BODY);
   }
 
-  static OpaqueAuth decode(XdrDecoder in) {
+  /** Reads an {@code opaque_auth} from {@code in}. */
+  public static OpaqueAuth decode(XdrDecoder in) {
     int flavor = in.readInt();
     Opaque body = in.readVariableOpaque(MAX_BODY);
     return flavor == 0 && body.length() == 0 ? NONE : new OpaqueAuth(flavor, body);

@@ -1,11 +1,14 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.PeerClosedException;
+import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.rpc.CallOptions;
-import io.jrpcgen.rpc.Reply;
-import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcConnectionException.Reason;
+import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;

@@ -1,5 +1,6 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.transport.RecordMarking;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.transport.Message;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.OptionalInt;

@@ -1,5 +1,9 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.transport.DeadlineInputStream;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
@@ -250,11 +254,6 @@ public final class TcpChannel extends AbstractChannel {
       closeQuietly(socket);
       throw e;
     }
-  }
-
-  /** A socket timeout for a wait of {@code nanos}: rounded up, at least 1 ms (0 means never). */
-  static int toMillis(long nanos) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (nanos + 999_999) / 1_000_000));
   }
 
   private static void closeQuietly(Socket socket) {

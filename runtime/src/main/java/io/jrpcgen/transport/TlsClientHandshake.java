@@ -1,9 +1,13 @@
 package io.jrpcgen.transport;
 
-import io.jrpcgen.rpc.Reply;
-import io.jrpcgen.rpc.RpcMessages;
+import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.rpc.RpcWithTls;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.rpc.RpcTlsException;
-import io.jrpcgen.rpc.RpcWithTls;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
 import java.io.IOException;
@@ -53,7 +57,7 @@ final class TlsClientHandshake {
     ScheduledFuture<?> alarm = ALARMS.schedule(() -> closeQuietly(plain),
         Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     try {
-      plain.setSoTimeout(TcpChannel.toMillis(deadline - System.nanoTime()));
+      plain.setSoTimeout(SocketTimeouts.toMillis(deadline - System.nanoTime()));
       Reply reply = probe(plain, serverName);
       if (!RpcWithTls.acceptsProbe(reply)) {
         String why = "server did not accept the AUTH_TLS probe (" + reply + ")";

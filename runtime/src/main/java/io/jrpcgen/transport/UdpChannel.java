@@ -1,5 +1,7 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
@@ -144,7 +146,7 @@ public final class UdpChannel extends AbstractChannel {
 
   private Message receive(long deadlineNanos) throws IOException {
     // One datagram per receive: the dispatcher asks again, with what is left, after a stale one.
-    int millis = TcpChannel.toMillis(deadlineNanos - System.nanoTime());
+    int millis = SocketTimeouts.toMillis(deadlineNanos - System.nanoTime());
     if (millis != soTimeoutMillis) {
       socket.setSoTimeout(millis);
       soTimeoutMillis = millis;

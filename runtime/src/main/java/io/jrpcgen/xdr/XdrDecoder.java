@@ -1,5 +1,6 @@
 package io.jrpcgen.xdr;
 
+import io.jrpcgen.internal.xdr.Bytes;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.jrpcgen.xdr;
 
+import io.jrpcgen.internal.xdr.Bytes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;

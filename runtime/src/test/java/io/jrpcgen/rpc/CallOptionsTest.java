@@ -3,6 +3,7 @@ package io.jrpcgen.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.internal.rpc.CallHeader;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.jrpcgen.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

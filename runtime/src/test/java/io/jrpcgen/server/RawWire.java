@@ -3,10 +3,10 @@ package io.jrpcgen.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.Reply;
-import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.ByteArrayOutputStream;

@@ -4,8 +4,8 @@ import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +69,7 @@ class ServerSlowPeerTest {
       RawWire.assertClosedByServer(s);
       RawWire.awaitTrue("the close logged", () -> log.messages(Level.FINE).contains(
           "closing connection from /127.0.0.1:" + s.getLocalPort() + ": "
-              + "io.jrpcgen.transport.RecordTooLongException: record of at least 256 bytes"
+              + "io.jrpcgen.internal.transport.RecordTooLongException: record of at least 256 bytes"
               + " exceeds the maximum of 100"));
     }
   }

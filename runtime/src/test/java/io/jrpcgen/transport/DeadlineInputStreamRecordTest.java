@@ -3,6 +3,7 @@ package io.jrpcgen.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.internal.transport.DeadlineInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

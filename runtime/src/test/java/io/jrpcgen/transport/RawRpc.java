@@ -1,9 +1,11 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.rpc.AcceptStat;
-import io.jrpcgen.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;

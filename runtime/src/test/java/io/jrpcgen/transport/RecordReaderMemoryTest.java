@@ -2,7 +2,10 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.internal.xdr.Bytes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

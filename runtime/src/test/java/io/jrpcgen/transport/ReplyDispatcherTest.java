@@ -3,7 +3,9 @@ package io.jrpcgen.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.internal.transport.Message;
+import io.jrpcgen.internal.transport.PeerClosedException;
+import io.jrpcgen.internal.xdr.Bytes;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;

@@ -1,8 +1,11 @@
 package io.jrpcgen.transport;
 
-import io.jrpcgen.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.transport.PeerClosedException;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;

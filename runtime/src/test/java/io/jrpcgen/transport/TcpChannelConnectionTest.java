@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.SocketTimeouts;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.transport.ScriptedTcpServer.Call;
 import io.jrpcgen.transport.ScriptedTcpServer.Peer;
-import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
@@ -80,11 +83,11 @@ class TcpChannelConnectionTest {
 
   @Test
   void socketTimeoutsRoundUpToWholeMillisecondsAndNeverMeanForever() {
-    assertThat(TcpChannel.toMillis(0)).isEqualTo(1);
-    assertThat(TcpChannel.toMillis(1)).isEqualTo(1);
-    assertThat(TcpChannel.toMillis(1_000_000)).isEqualTo(1);
-    assertThat(TcpChannel.toMillis(1_000_001)).isEqualTo(2);
-    assertThat(TcpChannel.toMillis(Long.MAX_VALUE / 2)).isEqualTo(Integer.MAX_VALUE);
+    assertThat(SocketTimeouts.toMillis(0)).isEqualTo(1);
+    assertThat(SocketTimeouts.toMillis(1)).isEqualTo(1);
+    assertThat(SocketTimeouts.toMillis(1_000_000)).isEqualTo(1);
+    assertThat(SocketTimeouts.toMillis(1_000_001)).isEqualTo(2);
+    assertThat(SocketTimeouts.toMillis(Long.MAX_VALUE / 2)).isEqualTo(Integer.MAX_VALUE);
   }
 
   @Test

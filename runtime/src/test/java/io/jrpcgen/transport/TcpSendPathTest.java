@@ -2,14 +2,16 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.rpc.AcceptStat;
-import io.jrpcgen.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.RpcMessages;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
-import io.jrpcgen.xdr.Bytes;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;

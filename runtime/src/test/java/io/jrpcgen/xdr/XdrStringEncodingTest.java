@@ -2,6 +2,7 @@ package io.jrpcgen.xdr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.xdr.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.internal.transport;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -95,7 +95,7 @@ public final class DeadlineInputStream extends FilterInputStream {
       throw new SocketTimeoutException(
           betweenRecords ? "no record within the idle timeout" : "deadline passed");
     }
-    setTimeout(TcpChannel.toMillis(left));
+    setTimeout(SocketTimeouts.toMillis(left));
   }
 
   private void setTimeout(int millis) throws IOException {

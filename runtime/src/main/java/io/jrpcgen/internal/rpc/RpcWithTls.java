@@ -1,5 +1,7 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
 
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.Opaque;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLParameters;

@@ -1,4 +1,4 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.internal.transport;
 
 import java.io.IOException;
 

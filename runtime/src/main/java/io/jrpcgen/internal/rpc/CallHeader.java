@@ -1,4 +1,6 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
+
+import io.jrpcgen.rpc.OpaqueAuth;
 
 /**
  * The header of an RPC version 2 call ({@code call_body}, RFC 5531 §9); the procedure's arguments

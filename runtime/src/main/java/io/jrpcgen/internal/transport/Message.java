@@ -1,6 +1,6 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.internal.transport;
 
-import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.xdr.XdrDecoder;
 
 /**
@@ -17,11 +17,12 @@ public record Message(byte[] bytes, int length) {
   }
 
   /** The transaction id (the first word), or empty if the message is shorter than that. */
-  boolean hasXid() {
+  public boolean hasXid() {
     return length >= 4;
   }
 
-  int xid() {
+  /** The transaction id; only when {@link #hasXid()}. */
+  public int xid() {
     return Bytes.getInt(bytes, 0);
   }
 }

@@ -1,7 +1,13 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTlsException;
 import io.jrpcgen.xdr.Opaque;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLParameters;

@@ -1,6 +1,6 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.internal.transport;
 
-import io.jrpcgen.xdr.Bytes;
+import io.jrpcgen.internal.xdr.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -86,7 +86,7 @@ public final class RecordReader {
   }
 
   /** The first word of the record read in part (an RPC message's XID), once it has arrived. */
-  OptionalInt partialXid() {
+  public OptionalInt partialXid() {
     return recordLength >= Integer.BYTES ? OptionalInt.of(Bytes.getInt(record, 0))
         : OptionalInt.empty();
   }

@@ -1,4 +1,4 @@
-package io.jrpcgen.xdr;
+package io.jrpcgen.internal.xdr;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -6,9 +6,11 @@ import java.nio.ByteOrder;
 
 /** Big-endian views of byte arrays, shared by the encoder, the decoder and record marking. */
 public final class Bytes {
-  static final VarHandle INT =
+  /** Big-endian int access to a {@code byte[]}. */
+  public static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-  static final VarHandle LONG =
+  /** Big-endian long access to a {@code byte[]}. */
+  public static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private Bytes() {}

@@ -1,5 +1,8 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
 
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;

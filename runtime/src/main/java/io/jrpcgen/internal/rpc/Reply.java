@@ -1,4 +1,12 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
+
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcMismatchException;
+import io.jrpcgen.rpc.RpcStatus;
 
 /**
  * The header of a reply message ({@code reply_body}, RFC 5531 §9): one record per outcome. For

@@ -1,8 +1,15 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcMismatchException;
+import io.jrpcgen.rpc.RpcStatus;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

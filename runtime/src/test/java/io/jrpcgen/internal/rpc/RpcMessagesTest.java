@@ -1,8 +1,12 @@
-package io.jrpcgen.rpc;
+package io.jrpcgen.internal.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.AuthSys;
+import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

@@ -1,4 +1,4 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.internal.transport;
 
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
@@ -24,7 +24,8 @@ public final class RecordMarking {
   /** The largest fragment the header can describe. */
   public static final int MAX_FRAGMENT = 0x7fff_ffff;
 
-  static final int LAST_FRAGMENT = 0x8000_0000;
+  /** The header bit that marks a record's last fragment. */
+  public static final int LAST_FRAGMENT = 0x8000_0000;
 
   private RecordMarking() {}
 
@@ -49,7 +50,7 @@ public final class RecordMarking {
    * {@code record} itself when the record fits one fragment, else a new encoder with a header in
    * front of every fragment.
    */
-  static XdrEncoder frame(XdrEncoder record, int maxFragment) {
+  public static XdrEncoder frame(XdrEncoder record, int maxFragment) {
     if (maxFragment <= 0) {
       throw new IllegalArgumentException("maxFragment <= 0: " + maxFragment);
     }

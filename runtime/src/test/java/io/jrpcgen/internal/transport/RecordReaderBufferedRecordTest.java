@@ -1,4 +1,4 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,10 +8,10 @@ import static io.jrpcgen.server.RawWire.concat;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.rpc.Reply;
 import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;

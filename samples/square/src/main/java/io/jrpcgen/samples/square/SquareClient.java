@@ -1,9 +1,9 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TlsContexts;
 import io.jrpcgen.transport.TlsSettings;
 import java.io.PrintStream;

@@ -40,20 +40,15 @@ final class PendingCalls {
     }
   }
 
-  /** Waits until none is pending or {@code deadline} (System.nanoTime) passes; whether none is. */
-  synchronized boolean awaitNone(long deadline) {
+  /** Waits until none is pending or {@code deadline} (System.nanoTime) passes. */
+  synchronized void awaitNone(long deadline) {
     try {
-      while (count > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
+      for (long left = deadline - System.nanoTime(); count > 0 && left > 0;
+          left = deadline - System.nanoTime()) {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return count == 0;
     }
   }
 }

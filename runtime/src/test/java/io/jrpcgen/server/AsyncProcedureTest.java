@@ -269,7 +269,8 @@ class AsyncProcedureTest {
 
   @Test
   void closeWaitsForCallsInProgressWithinTheGracePeriod() throws Exception {
-    RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofSeconds(10)));
+    RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofSeconds(10))
+        .duplicateRequestCache(16));
     Socket s = connect(server);
     DatagramSocket u = udpSocket();
     RawWire.send(s, record(intCall(1, WAIT, 1)));
@@ -499,5 +500,42 @@ class AsyncProcedureTest {
     assertIntResult(RawWire.readRecord(s), 1, 10);
     // With nothing in progress, the idle timeout closes the connection.
     RawWire.assertClosedByServer(s);
+  }
+
+  @Test
+  void exceptionsOfDependentStagesAnswerAsTheirCause() throws IOException {
+    CompletableFuture<Integer> source = new CompletableFuture<>();
+    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT, (call, n) -> n == 0
+        ? CompletableFuture.completedFuture(n).thenApply(v -> {
+          throw new RpcAuthException(null, AuthStat.AUTH_TOOWEAK);
+        })
+        : source.thenApply(v -> {
+          throw new ProcedureUnavailableException("WAIT");
+        }), XdrCodec.INT);
+    Socket s = connect(server);
+    RawWire.send(s, record(intCall(1, WAIT, 0)));
+    assertReply(RawWire.readRecord(s), new Reply.AuthError(1, AuthStat.AUTH_TOOWEAK));
+    RawWire.send(s, record(intCall(2, WAIT, 1)));
+    RawWire.send(s, record(intCall(3, SYNC, 1)));
+    assertIntResult(RawWire.readRecord(s), 3, 2);
+    source.complete(1);
+    assertReply(RawWire.readRecord(s),
+        new Reply.AcceptedError(2, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL));
+  }
+
+  @Test
+  void aUdpCallAnsweredAtOnceWithNoReplyIsForgottenByTheCache() throws IOException {
+    AtomicInteger runs = new AtomicInteger();
+    RpcServer server = serving(RpcServer.builder().udp(0).duplicateRequestCache(16), WAIT,
+        (call, n) -> {
+          runs.incrementAndGet();
+          return CompletableFuture.failedFuture(new NoReplyException("expected by the test"));
+        }, XdrCodec.INT);
+    DatagramSocket u = udpSocket();
+    RawWire.send(u, server, intCall(0x9201, WAIT, 0));
+    RawWire.send(u, server, intCall(0x9201, WAIT, 0));
+    RawWire.send(u, server, intCall(0x9202, SYNC, 1));
+    assertIntResult(RawWire.receive(u), 0x9202, 2);
+    assertThat(runs.get()).isEqualTo(2);
   }
 }

@@ -53,8 +53,4 @@ final class DuplicateRequestCache {
       replies.put(key, reply);
     }
   }
-
-  synchronized int size() {
-    return replies.size();
-  }
 }

@@ -208,6 +208,14 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aVersionNamedLikeAnotherVersionsAsynchronousInterface() throws IOException {
+    assertThat(errors("program P { version V { void X(void) = 1; } = 1;\n"
+        + "  version V_ASYNC { void Y(void) = 1; } = 2; } = 1;\n"))
+        .containsExactly("t.x:2:3: error: 'V' and 'V_ASYNC' both map to the Java name"
+            + " 'VAsync'");
+  }
+
+  @Test
   void aTypeNamedLikeAGeneratedClass() throws IOException {
     assertThat(errors("const A = 1;\nstruct t_constants { int x; };\n"))
         .containsExactly("t.x:2:1: error: the constants class of t.x and 't_constants' both map"

@@ -9,6 +9,7 @@ import io.jrpcgen.transport.RpcReply;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -121,9 +122,18 @@ public final class RpcClient implements AutoCloseable {
     return options.timeout();
   }
 
-  /** The UDP retry interval ({@code CLGET_RETRY_TIMEOUT}). */
-  public Duration retryInterval() {
-    return options.retryInterval();
+  /**
+   * How long a call waits for its reply before it is sent again ({@code CLGET_RETRY_TIMEOUT}):
+   * present over UDP only, as TCP never resends (libtirpc's TCP client refuses the request too).
+   * {@link #options()} holds the interval set, whatever the transport.
+   */
+  public Optional<Duration> retryInterval() {
+    return channel.resends() ? Optional.of(options.retryInterval()) : Optional.empty();
+  }
+
+  /** The local address calls leave from; for TCP null while no connection is open. */
+  public InetSocketAddress localAddress() {
+    return channel.localAddress();
   }
 
   /** The server's address ({@code CLGET_SERVER_ADDR}). */

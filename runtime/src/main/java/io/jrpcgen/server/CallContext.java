@@ -10,8 +10,13 @@ import java.util.Optional;
 
 /**
  * What a server knows about the call being served: its header, the caller's credentials and
- * address, and the transport it came by. Handlers get it as a parameter; code deeper down can ask
- * for {@link #current()}.
+ * address, and the transport it came by. Immutable: it may be kept and read on any thread, for as
+ * long as the call takes.
+ *
+ * <p>Handlers, and the methods of generated asynchronous service interfaces, get it as a
+ * parameter. A generated synchronous interface's methods have no such parameter; they, and code
+ * deeper down, ask for {@link #current()}, which holds on the thread that runs the
+ * implementation until it returns.
  */
 public final class CallContext {
   /** The transport a call arrived by. */
@@ -45,9 +50,12 @@ public final class CallContext {
   }
 
   /**
-   * The call the current thread is serving.
+   * The call the current thread is serving: set while a procedure's implementation runs, on its
+   * thread, until it returns (for an asynchronous one, until it has returned its stage). Code that
+   * completes the call later, on another thread, has no current call: keep the context before
+   * handing off (an asynchronous implementation is given it as a parameter anyway).
    *
-   * @throws IllegalStateException outside a procedure handler
+   * @throws IllegalStateException on a thread that is not running a procedure's implementation
    */
   public static CallContext current() {
     CallContext context = CURRENT.get();

@@ -15,10 +15,15 @@ import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Turns one call message into one reply by the rules of RFC 5531: RPC version, then credentials,
@@ -97,45 +102,52 @@ final class CallDispatcher {
     return definitions;
   }
 
-  /**
-   * Handles {@code request} and appends the reply to {@code out}.
-   *
-   * @return false if there is nothing to send: the message was not a well-formed call, or the
-   *     procedure never replies
-   */
-  boolean dispatch(Message request, InetSocketAddress remote, CallContext.Transport transport,
-      XdrEncoder out, DuplicateRequestCache cache) {
-    return dispatch(request, remote, transport, null, out, cache);
+  /** What became of a call: its reply is in the encoder, it sends none, or it replies later. */
+  enum Outcome {
+    REPLY,
+    NONE,
+    LATER
   }
 
-  /** As {@link #dispatch}, for a call that came over TLS with {@code tlsPeer} (null: plain). */
+  /**
+   * Handles {@code request}, which came over {@code transport} (over TLS with {@code tlsPeer}
+   * when not null), and appends the reply to {@code out}; a call that completes later replies
+   * through {@code late}.
+   *
+   * @return true if the reply is in {@code out}; false if there is nothing to send now: the
+   *     message was not a well-formed call, the procedure never replies or replies later, or the
+   *     call is a retransmission of one still in progress
+   */
   boolean dispatch(Message request, InetSocketAddress remote, CallContext.Transport transport,
-      TlsPeer tlsPeer, XdrEncoder out, DuplicateRequestCache cache) {
+      TlsPeer tlsPeer, XdrEncoder out, DuplicateRequestCache cache, LateReplies late) {
     // Observability hook: with no listener, straight through, with nothing allocated for it.
     if (observation == null) {
-      return serve(request, remote, transport, tlsPeer, out, cache);
+      return serve(request, remote, transport, tlsPeer, out, cache, late);
     }
     ServerCallProbe probe = ServerCallProbe.start(observation.listener(), this, request,
         transport == CallContext.Transport.TCP ? observation.tcpLocal() : observation.udpLocal(),
         remote, transport, tlsPeer != null);
     if (probe == null) {
-      return serve(request, remote, transport, tlsPeer, out, cache);
+      return serve(request, remote, transport, tlsPeer, out, cache, late);
     }
     int start = out.position();
+    ObservedLateReplies observed = new ObservedLateReplies(late, probe);
     boolean replied;
     try {
-      replied = serve(request, remote, transport, tlsPeer, out, cache);
+      replied = serve(request, remote, transport, tlsPeer, out, cache, observed);
     } catch (RuntimeException | Error e) {
       probe.failed(e);
       throw e;
     }
-    probe.ended(replied, out, start);
+    if (!observed.later) {
+      probe.ended(replied, out, start);
+    }
     return replied;
   }
 
   private boolean serve(Message request, InetSocketAddress remote,
       CallContext.Transport transport, TlsPeer tlsPeer, XdrEncoder out,
-      DuplicateRequestCache cache) {
+      DuplicateRequestCache cache, LateReplies late) {
     XdrDecoder in = request.decoder();
     int start = out.position();
     int xid;
@@ -175,27 +187,34 @@ final class CallDispatcher {
       return false;
     }
 
-    DuplicateRequestCache.Key key = null;
-    if (cache != null) {
-      key = new DuplicateRequestCache.Key(xid, header.program(), header.version(),
-          header.procedure(), remote);
-      byte[] cached = cache.get(key);
-      if (cached != null) {
-        out.writeRaw(cached, 0, cached.length);
-        return true;
-      }
+    if (cache == null) {
+      return dispatchCall(header, request.bytes(), credentialEnd, in, remote, transport, tlsPeer,
+          out, late) == Outcome.REPLY;
     }
-    boolean reply = dispatchCall(header, request.bytes(), credentialEnd, in, remote, transport,
-        tlsPeer, out);
-    if (reply && key != null) {
-      cache.put(key, java.util.Arrays.copyOfRange(out.array(), start, out.position()));
+    DuplicateRequestCache.Key key = new DuplicateRequestCache.Key(xid, header.program(),
+        header.version(), header.procedure(), remote);
+    byte[] cached = cache.lookUpOrStart(key);
+    if (cached == DuplicateRequestCache.IN_PROGRESS) {
+      LOG.log(Level.DEBUG, () -> "dropping a retransmission of a call in progress: " + header);
+      return false;
     }
-    return reply;
+    if (cached != null) {
+      out.writeRaw(cached, 0, cached.length);
+      return true;
+    }
+    Outcome outcome = dispatchCall(header, request.bytes(), credentialEnd, in, remote, transport,
+        tlsPeer, out, new CachingLateReplies(late, cache, key));
+    if (outcome == Outcome.REPLY) {
+      cache.complete(key, Arrays.copyOfRange(out.array(), start, out.position()));
+    } else if (outcome == Outcome.NONE) {
+      cache.complete(key, null);
+    }
+    return outcome == Outcome.REPLY;
   }
 
-  private boolean dispatchCall(CallHeader header, byte[] message, int credentialEnd,
+  private Outcome dispatchCall(CallHeader header, byte[] message, int credentialEnd,
       XdrDecoder in, InetSocketAddress remote, CallContext.Transport transport, TlsPeer tlsPeer,
-      XdrEncoder out) {
+      XdrEncoder out, LateReplies late) {
     int xid = header.xid();
     AuthSys authSys = null;
     OpaqueAuth credential = header.credential();
@@ -203,11 +222,11 @@ final class CallDispatcher {
       // RFC 9289 §4.1: a probe inside TLS, or AUTH_TLS on another procedure. A probe on a plain
       // connection of a server that offers TLS never gets here.
       RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_BADCRED);
-      return true;
+      return Outcome.REPLY;
     }
     if (tlsPeer == null && tlsOnlyPrograms.contains(header.program())) {
       RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_TOOWEAK);
-      return true;
+      return Outcome.REPLY;
     }
     CallAuthenticator.SecureCall secure = null;
     if (authenticator != null && credential.flavor() == authenticator.flavor()) {
@@ -216,14 +235,14 @@ final class CallDispatcher {
       if (verdict instanceof CallAuthenticator.Drop drop) {
         LOG.log(Level.DEBUG, () -> "dropping call " + header + " from " + remote + ": "
             + drop.reason());
-        return false;
+        return Outcome.NONE;
       } else if (verdict instanceof CallAuthenticator.Deny deny) {
         RpcMessages.writeAuthError(out, xid, deny.status());
-        return true;
+        return Outcome.REPLY;
       } else if (verdict instanceof CallAuthenticator.Answer answer) {
         RpcMessages.writeAccepted(out, xid, answer.verifier(), AcceptStat.SUCCESS);
         answer.results().accept(out);
-        return true;
+        return Outcome.REPLY;
       }
       secure = ((CallAuthenticator.Accept) verdict).call();
     } else if (credential.is(AuthFlavor.AUTH_SYS)) {
@@ -231,24 +250,24 @@ final class CallDispatcher {
         authSys = AuthSys.fromOpaqueAuth(credential);
       } catch (XdrException e) {
         RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_BADCRED);
-        return true;
+        return Outcome.REPLY;
       }
     } else if (!credential.is(AuthFlavor.AUTH_NONE) && !credential.is(AuthFlavor.AUTH_SHORT)) {
       RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_REJECTEDCRED);
-      return true;
+      return Outcome.REPLY;
     }
 
     OpaqueAuth verf = secure == null ? OpaqueAuth.NONE : secure.replyVerifier();
     Versions versions = programs.get(header.program());
     if (versions == null) {
       RpcMessages.writeAccepted(out, xid, verf, AcceptStat.PROG_UNAVAIL);
-      return true;
+      return Outcome.REPLY;
     }
     ProgramDefinition definition = versions.byVersion().get(header.version());
     if (definition == null) {
       RpcMessages.writeProgramMismatch(out, xid, verf, versions.low(),
           versions.high());
-      return true;
+      return Outcome.REPLY;
     }
     Procedure<?, ?> procedure = definition.procedure(header.procedure());
     if (procedure == null) {
@@ -258,18 +277,19 @@ final class CallDispatcher {
         if (secure != null) {
           secure.protectResults(out, out.position());
         }
-        return true;
+        return Outcome.REPLY;
       }
       RpcMessages.writeAccepted(out, xid, verf, AcceptStat.PROC_UNAVAIL);
-      return true;
+      return Outcome.REPLY;
     }
     CallContext call = new CallContext(header, authSys, remote, transport, tlsPeer,
         secure == null ? null : secure.caller());
-    return invoke(procedure, call, secure, verf, in, out);
+    return invoke(procedure, call, secure, verf, in, out, late);
   }
 
-  private static <A, R> boolean invoke(Procedure<A, R> procedure, CallContext call,
-      CallAuthenticator.SecureCall secure, OpaqueAuth verf, XdrDecoder in, XdrEncoder out) {
+  private static <A, R> Outcome invoke(Procedure<A, R> procedure, CallContext call,
+      CallAuthenticator.SecureCall secure, OpaqueAuth verf, XdrDecoder in, XdrEncoder out,
+      LateReplies late) {
     A args;
     try {
       args = procedure.argsCodec().decode(secure == null ? in : secure.arguments(in));
@@ -278,28 +298,108 @@ final class CallDispatcher {
       // would otherwise kill the thread (for UDP, the only one).
       LOG.log(Level.DEBUG, () -> "garbage arguments in " + call + ": " + e);
       RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.GARBAGE_ARGS);
-      return true;
+      return Outcome.REPLY;
     }
-    R result;
+    ProcedureImplementation<A, R> implementation = procedure.handler();
+    R result = null;
+    CompletionStage<R> stage = null;
     CallContext.enter(call);
     try {
-      result = procedure.handler().handle(call, args);
-    } catch (RpcAuthException e) {
-      RpcMessages.writeAuthError(out, call.xid(), e.authStat());
-      return procedure.replies();
-    } catch (NoReplyException e) {
-      LOG.log(Level.DEBUG, () -> "no reply to " + call + ": " + e.getMessage());
-      return false;
+      if (implementation instanceof ProcedureHandler<A, R> handler) {
+        result = handler.handle(call, args);
+      } else {
+        stage = ((AsyncProcedureHandler<A, R>) implementation).handle(call, args);
+      }
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      // Whatever one call does wrong is that call's SYSTEM_ERR, never the server's death.
-      LOG.log(Level.WARNING, "procedure " + procedure.name() + " failed in " + call, e);
-      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SYSTEM_ERR);
-      return procedure.replies();
+      // Whatever one call does wrong is that call's error reply, never the server's death.
+      return answer(procedure, call, secure, verf, null, e, out);
     } finally {
       CallContext.leave();
     }
+    if (implementation instanceof ProcedureHandler) {
+      return answer(procedure, call, secure, verf, result, null, out);
+    }
+    if (stage == null) {
+      return answer(procedure, call, secure, verf, null, new NullPointerException("no stage returned"), out);
+    }
+    CompletableFuture<R> future = asFuture(stage);
+    if (future != null && future.isDone()) {
+      // Answered at once: no hand-off, the reply goes out with the others.
+      try {
+        return answer(procedure, call, secure, verf, future.join(), null, out);
+      } catch (CompletionException | CancellationException e) {
+        return answer(procedure, call, secure, verf, null, cause(e), out);
+      }
+    }
+    late.started();
+    try {
+      stage.whenComplete(
+          (value, failure) -> replyLate(procedure, call, secure, verf, value, failure, late));
+    } catch (RuntimeException e) {
+      // A stage of the implementation's own making that takes no action: it cannot reply.
+      late.send(null);
+      return answer(procedure, call, secure, verf, null, e, out);
+    }
+    return Outcome.LATER;
+  }
+
+  /** The stage as a future, to see whether it is done; null for a stage that cannot be one. */
+  private static <R> CompletableFuture<R> asFuture(CompletionStage<R> stage) {
+    try {
+      return stage.toCompletableFuture();
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  private static <A, R> void replyLate(Procedure<A, R> procedure, CallContext call,
+      CallAuthenticator.SecureCall secure, OpaqueAuth verf, R result, Throwable failure,
+      LateReplies late) {
+    XdrEncoder reply = null;
+    try {
+      XdrEncoder out = late.encoder();
+      if (answer(procedure, call, secure, verf, result, failure == null ? null : cause(failure), out)
+          == Outcome.REPLY) {
+        reply = out;
+      }
+    } catch (Throwable e) {
+      LOG.log(Level.WARNING, "cannot reply to " + call + ": " + e);
+    } finally {
+      late.send(reply);
+    }
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /**
+   * Writes the reply to a call whose implementation returned {@code result} or failed with
+   * {@code failure} (when not null).
+   */
+  private static <A, R> Outcome answer(Procedure<A, R> procedure, CallContext call,
+      CallAuthenticator.SecureCall secure, OpaqueAuth verf, R result, Throwable failure,
+      XdrEncoder out) {
+    Outcome replied = procedure.replies() ? Outcome.REPLY : Outcome.NONE;
+    if (failure instanceof RpcAuthException e) {
+      RpcMessages.writeAuthError(out, call.xid(), e.authStat());
+      return replied;
+    }
+    if (failure instanceof ProcedureUnavailableException) {
+      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.PROC_UNAVAIL);
+      return replied;
+    }
+    if (failure instanceof NoReplyException e) {
+      LOG.log(Level.DEBUG, () -> "no reply to " + call + ": " + e.getMessage());
+      return Outcome.NONE;
+    }
+    if (failure != null) {
+      LOG.log(Level.WARNING, "procedure " + procedure.name() + " failed in " + call, failure);
+      RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SYSTEM_ERR);
+      return replied;
+    }
     if (!procedure.replies()) {
-      return false;
+      return Outcome.NONE;
     }
     int start = out.position();
     try {
@@ -315,6 +415,66 @@ final class CallDispatcher {
       out.truncate(start);
       RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SYSTEM_ERR);
     }
-    return true;
+    return Outcome.REPLY;
+  }
+
+  /** Late replies that also complete their entry of the duplicate request cache. */
+  private record CachingLateReplies(LateReplies transport, DuplicateRequestCache cache,
+      DuplicateRequestCache.Key key) implements LateReplies {
+    @Override
+    public void started() {
+      transport.started();
+    }
+
+    @Override
+    public XdrEncoder encoder() {
+      return transport.encoder();
+    }
+
+    @Override
+    public void send(XdrEncoder reply) {
+      // Only UDP caches, and its encoders start at 0: the reply is the encoder's whole content.
+      try {
+        cache.complete(key, reply == null ? null : Arrays.copyOf(reply.array(), reply.position()));
+      } finally {
+        transport.send(reply);
+      }
+    }
+  }
+
+  /** Late replies that tell the call's listener of the reply when it is sent. */
+  private static final class ObservedLateReplies implements LateReplies {
+    private final LateReplies transport;
+    private final ServerCallProbe probe;
+    // Set in the serving thread before dispatch returns, read by it after.
+    boolean later;
+    private int from;
+
+    ObservedLateReplies(LateReplies transport, ServerCallProbe probe) {
+      this.transport = transport;
+      this.probe = probe;
+    }
+
+    @Override
+    public void started() {
+      later = true;
+      transport.started();
+    }
+
+    @Override
+    public XdrEncoder encoder() {
+      XdrEncoder out = transport.encoder();
+      from = out.position();
+      return out;
+    }
+
+    @Override
+    public void send(XdrEncoder reply) {
+      try {
+        probe.ended(reply != null, reply, from);
+      } finally {
+        transport.send(reply);
+      }
+    }
   }
 }

@@ -13,11 +13,11 @@ import java.util.function.BiConsumer;
  * @param name the procedure's name, for logs
  * @param argsCodec decodes the arguments
  * @param resultCodec encodes the results
- * @param handler the implementation
+ * @param handler the implementation: one that returns its results, or one that returns a future
  * @param replies false for a procedure that never replies: the target of batched calls
  */
 public record Procedure<A, R>(int number, String name, XdrCodec<A> argsCodec,
-    XdrCodec<R> resultCodec, ProcedureHandler<A, R> handler, boolean replies) {
+    XdrCodec<R> resultCodec, ProcedureImplementation<A, R> handler, boolean replies) {
 
   public Procedure {
     if (number < 0) {
@@ -31,6 +31,15 @@ public record Procedure<A, R>(int number, String name, XdrCodec<A> argsCodec,
   /** A procedure that replies with its results. */
   public static <A, R> Procedure<A, R> of(int number, String name, XdrCodec<A> argsCodec,
       XdrCodec<R> resultCodec, ProcedureHandler<A, R> handler) {
+    return new Procedure<>(number, name, argsCodec, resultCodec, handler, true);
+  }
+
+  /**
+   * A procedure that replies when the stage {@code handler} returns completes: the call holds no
+   * server thread meanwhile. Void procedures use {@link XdrCodec#VOID} and a stage of null.
+   */
+  public static <A, R> Procedure<A, R> ofAsync(int number, String name, XdrCodec<A> argsCodec,
+      XdrCodec<R> resultCodec, AsyncProcedureHandler<A, R> handler) {
     return new Procedure<>(number, name, argsCodec, resultCodec, handler, true);
   }
 

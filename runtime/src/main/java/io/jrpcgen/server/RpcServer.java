@@ -57,7 +57,19 @@ import javax.net.ssl.SSLSocket;
  * {@link Builder#recordTimeout record timeout}, and a record larger than the maximum closes the
  * connection. Beyond {@link Builder#maxConnections maxConnections} a new connection is closed at
  * once. UDP requests are served in order by one thread, optionally through a duplicate request
- * cache. No failure, not even running out of memory, descriptors or threads, ends accepting: the
+ * cache.
+ *
+ * <p>A procedure implemented by an {@link AsyncProcedureHandler} replies when its stage
+ * completes, and no server thread waits for it meanwhile. On TCP the connection goes on reading
+ * and serving the calls that follow; each reply is written whole, as one record, when its call
+ * completes, so replies leave in the order calls complete, not the order they came in (RFC 5531
+ * matches them by XID, as every client does). At most {@link Builder#maxPendingCalls} calls of a
+ * connection wait at once; beyond that the connection is not read until one replies. On UDP the
+ * reply goes to the address the call came from; with the duplicate request cache, a
+ * retransmission of a call still in progress is dropped and one after it replied gets the cached
+ * reply. {@link #close()} waits, within the close grace period, for these calls too.
+ *
+ * <p>No failure, not even running out of memory, descriptors or threads, ends accepting: the
  * server backs off and tries again. {@link #close()} stops accepting and lets calls in progress
  * finish; {@link #awaitTermination()} waits for that, and {@link Builder#shutdownOnSignal()} makes
  * SIGTERM close the server.
@@ -99,6 +111,7 @@ public final class RpcServer implements AutoCloseable {
   private final Duration recordTimeout;
   private final int maxConnections;
   private final int maxRecordSize;
+  private final int maxPendingCalls;
   private final Duration closeGrace;
   private final ServerSocket tcp;
   private final DatagramSocket udp;
@@ -108,6 +121,7 @@ public final class RpcServer implements AutoCloseable {
   private final ServerTls tls;
   private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
   private final ReentrantLock udpBusy = new ReentrantLock();
+  private final PendingCalls udpPending;
   private final List<Thread> threads = new ArrayList<>();
   private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
   private final RateLimitedLog troubles = new RateLimitedLog(LOG, 10, TimeUnit.SECONDS);
@@ -132,6 +146,8 @@ public final class RpcServer implements AutoCloseable {
     this.recordTimeout = b.recordTimeout;
     this.maxConnections = b.maxConnections > 0 ? b.maxConnections : defaultMaxConnections();
     this.maxRecordSize = b.maxRecordSize;
+    this.maxPendingCalls = b.maxPendingCalls;
+    this.udpPending = new PendingCalls(b.maxPendingCalls);
     this.closeGrace = b.closeGrace;
     this.tcp = tcp;
     this.udp = udp;
@@ -234,6 +250,8 @@ public final class RpcServer implements AutoCloseable {
     long deadline = System.nanoTime() + closeGrace.toNanos();
     if (udp != null) {
       boolean idle = lockUntil(udpBusy, deadline);
+      udpPending.wakeUp();
+      udpPending.awaitNone(deadline);
       udp.close();
       if (idle) {
         udpBusy.unlock();
@@ -394,6 +412,7 @@ public final class RpcServer implements AutoCloseable {
     XdrEncoder out = new XdrEncoder(1024);
     while (!closing) {
       try {
+        udpPending.awaitRoom(() -> closing);
         packet.setLength(buffer.length);
         udp.receive(packet);
         serveDatagram(packet, out);
@@ -417,7 +436,8 @@ public final class RpcServer implements AutoCloseable {
       Message request =
           new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
       out.reset();
-      if (dispatcher.dispatch(request, remote, CallContext.Transport.UDP, out, cache)) {
+      if (dispatcher.dispatch(request, remote, CallContext.Transport.UDP, null, out, cache,
+          new UdpLateReply(remote))) {
         udp.send(new DatagramPacket(out.array(), out.position(), remote));
       }
     } catch (IOException | RuntimeException e) {
@@ -482,6 +502,38 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
+  /** Sends the late reply of one UDP call to the address it came from. */
+  private final class UdpLateReply implements LateReplies {
+    private final InetSocketAddress remote;
+
+    UdpLateReply(InetSocketAddress remote) {
+      this.remote = remote;
+    }
+
+    @Override
+    public void started() {
+      udpPending.add();
+    }
+
+    @Override
+    public XdrEncoder encoder() {
+      return new XdrEncoder(256);
+    }
+
+    @Override
+    public void send(XdrEncoder reply) {
+      try {
+        if (reply != null) {
+          udp.send(new DatagramPacket(reply.array(), reply.position(), remote));
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "UDP reply to " + remote + " failed: " + e);
+      } finally {
+        udpPending.done();
+      }
+    }
+  }
+
   /**
    * Makes the server's sockets. A test seam: tests give {@link Builder#sockets} one whose sockets
    * fail, to reach failure paths that real sockets take only under load or resource limits.
@@ -507,12 +559,20 @@ public final class RpcServer implements AutoCloseable {
     DatagramSocket datagramSocket(InetSocketAddress local) throws IOException;
   }
 
-  /** One TCP connection: reads calls in order and answers each. */
-  private final class TcpConnection {
+  /**
+   * One TCP connection: reads calls in order and answers each, those that complete later
+   * whenever they do.
+   */
+  private final class TcpConnection implements LateReplies {
     private final Socket socket;
     private final InetSocketAddress remote;
     // Held while a call is being served, so that close() lets it finish.
     private final ReentrantLock busy = new ReentrantLock();
+    // Held while a record is written: late replies come from the threads that complete them.
+    private final ReentrantLock writing = new ReentrantLock();
+    private final PendingCalls pending = new PendingCalls(maxPendingCalls);
+    // Where replies go: the socket's stream, then the TLS session's once it is set up.
+    private volatile OutputStream output;
     // When the write in progress began (System.nanoTime), or 0 when none is.
     private volatile long writingSince;
 
@@ -536,10 +596,13 @@ public final class RpcServer implements AutoCloseable {
         socket.setTcpNoDelay(true);
         input = new DeadlineInputStream(socket);
         RecordReader reader = new RecordReader(input, maxRecordSize);
-        OutputStream output = socket.getOutputStream();
+        output = socket.getOutputStream();
         XdrEncoder out = new XdrEncoder(1024);
         TlsPeer tlsPeer = null;
         while (!closing) {
+          // Calls that answer later hold no thread, but their arguments and futures take memory:
+          // at the limit, no more calls are read until one has replied.
+          pending.awaitRoom(() -> closing || socket.isClosed());
           // A record shares one deadline from its first byte: a peer cannot keep the connection
           // by sending a byte now and then. Between records it may idle as long as it likes,
           // unless an idle timeout was asked for.
@@ -549,29 +612,44 @@ public final class RpcServer implements AutoCloseable {
             input.awaitRecord(idleTimeout == null ? 0 : System.nanoTime() + idleTimeout.toNanos(),
                 recordTimeout.toNanos());
           }
-          Message request = reader.read();
+          Message request;
+          try {
+            request = reader.read();
+          } catch (SocketTimeoutException e) {
+            if (input.betweenRecords() && pending.count() > 0) {
+              // Idle for the timeout, but not idle: calls are still to be answered.
+              continue;
+            }
+            throw e;
+          }
           Integer probe = tls == null || tlsPeer != null ? null : TlsAcceptor.probeXid(request);
           if (probe != null) {
-            write(output, out);
-            out.reset();
-            SSLSocket secured = startTls(reader, output, probe);
-            tlsPeer = TlsPeer.of(secured.getSession());
-            input = new DeadlineInputStream(secured);
-            reader = new RecordReader(input, maxRecordSize);
-            output = secured.getOutputStream();
+            // Late replies wait for the handshake, then go out in TLS.
+            writing.lock();
+            try {
+              write(out);
+              out.reset();
+              SSLSocket secured = startTls(reader, output, probe);
+              tlsPeer = TlsPeer.of(secured.getSession());
+              input = new DeadlineInputStream(secured);
+              reader = new RecordReader(input, maxRecordSize);
+              output = secured.getOutputStream();
+            } finally {
+              writing.unlock();
+            }
             continue;
           }
           busy.lock();
           try {
             if (closing) {
               // Replies held back for coalescing belong to calls that ran: they still go out.
-              write(output, out);
+              write(out);
               break;
             }
             int recordStart = out.position();
             out.skip(RecordMarking.HEADER_SIZE);
             if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, tlsPeer, out,
-                null)) {
+                null, this)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
               out.putInt(recordStart, 0x8000_0000 | length);
             } else {
@@ -581,7 +659,7 @@ public final class RpcServer implements AutoCloseable {
             // part of a call must not hold back replies, as its rest may wait for them, and
             // neither may close(), which closes the socket once this call is done.
             if (closing || !reader.hasBufferedRecord() || out.position() >= COALESCE_LIMIT) {
-              write(output, out);
+              write(out);
               out.reset();
             }
           } finally {
@@ -653,13 +731,47 @@ public final class RpcServer implements AutoCloseable {
       }
     }
 
-    private void write(OutputStream output, XdrEncoder out) throws IOException {
+    /** Writes the records in {@code out}, whole, between those of other threads. */
+    private void write(XdrEncoder out) throws IOException {
+      if (out.position() == 0) {
+        return;
+      }
+      writing.lock();
       writingSince = System.nanoTime() | 1;
       try {
         // Large opaques in the replies leave from their own arrays, not copied into out's.
         out.writeTo(output);
       } finally {
         writingSince = 0;
+        writing.unlock();
+      }
+    }
+
+    @Override
+    public void started() {
+      pending.add();
+    }
+
+    @Override
+    public XdrEncoder encoder() {
+      XdrEncoder out = new XdrEncoder(256);
+      out.skip(RecordMarking.HEADER_SIZE);
+      return out;
+    }
+
+    @Override
+    public void send(XdrEncoder reply) {
+      try {
+        if (reply != null) {
+          reply.putInt(0, 0x8000_0000 | (reply.position() - RecordMarking.HEADER_SIZE));
+          write(reply);
+        }
+      } catch (IOException | RuntimeException e) {
+        // The connection is broken, or closed before the call completed: the reply has no way.
+        LOG.log(Level.DEBUG, () -> "cannot send a late reply to " + remote + ": " + e);
+        closeQuietly(socket);
+      } finally {
+        pending.done();
       }
     }
 
@@ -674,7 +786,9 @@ public final class RpcServer implements AutoCloseable {
 
     void close(long deadline) {
       boolean idle = lockUntil(busy, deadline);
+      pending.awaitNone(deadline);
       closeQuietly(socket);
+      pending.wakeUp();
       // Gone as soon as its socket is: the thread's own removal may come a little later.
       connections.remove(this);
       if (idle) {
@@ -697,6 +811,7 @@ public final class RpcServer implements AutoCloseable {
     private boolean shutdownOnSignal;
     private Duration closeGrace = Duration.ofSeconds(5);
     private int maxRecordSize = 16 << 20;
+    private int maxPendingCalls = 1_024;
     private int cacheEntries;
     private Registrar registrar;
     private ServerTls tls;
@@ -849,6 +964,20 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalArgumentException("maxRecordSize <= 0: " + maxRecordSize);
       }
       this.maxRecordSize = maxRecordSize;
+      return this;
+    }
+
+    /**
+     * The most calls of one TCP connection, or of the UDP service, that may wait for a late
+     * reply at once: calls of {@link AsyncProcedureHandler}s not yet completed (default 1,024).
+     * At the limit the server reads no more calls from that connection (or datagrams) until one
+     * of them replies, so that memory stays bounded while the peer's calls wait in its socket.
+     */
+    public Builder maxPendingCalls(int maxPendingCalls) {
+      if (maxPendingCalls <= 0) {
+        throw new IllegalArgumentException("maxPendingCalls <= 0: " + maxPendingCalls);
+      }
+      this.maxPendingCalls = maxPendingCalls;
       return this;
     }
 

@@ -16,9 +16,12 @@ import java.time.Duration;
  *     channel at once; a call beyond waits for one to end, within its own deadline
  * @param listener hears every call and TCP connection of the channel, or null (the default:
  *     nothing is done for it)
+ * @param keepAliveTimers when keep-alive probes start and repeat, or null for the system's
+ *     defaults (on Linux {@code net.ipv4.tcp_keepalive_time}, 2 hours, and its kin)
  */
 public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-    int maxFragmentSize, TlsSettings tls, int maxInFlight, RpcListener listener) {
+    int maxFragmentSize, TlsSettings tls, int maxInFlight, RpcListener listener,
+    KeepAlive keepAliveTimers) {
   /** At most this many calls await replies on one channel unless told otherwise. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
 
@@ -37,11 +40,38 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
     this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null);
   }
 
-  /** Options without a listener, with the default bound of calls in flight. */
+  /**
+   * Options without a listener, with the default bound of calls in flight and the system's
+   * keep-alive timers.
+   */
   public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
       int maxFragmentSize, TlsSettings tls) {
     this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls, DEFAULT_MAX_IN_FLIGHT,
-        null);
+        null, null);
+  }
+
+  /**
+   * The timers of TCP keep-alive ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL},
+   * {@code TCP_KEEPCNT}), in whole seconds as the kernel counts them: after {@code idle} without
+   * traffic a probe is sent, then one every {@code interval}, and after {@code count} probes
+   * unanswered the connection is dead, its calls failing with a connection error.
+   *
+   * @param idle the silence before the first probe, at least a second
+   * @param interval the time between probes, at least a second
+   * @param count the probes unanswered before the connection is given up, at least 1
+   */
+  public record KeepAlive(Duration idle, Duration interval, int count) {
+    public KeepAlive {
+      if (idle == null || idle.getSeconds() < 1) {
+        throw new IllegalArgumentException("keep-alive idle < 1 s: " + idle);
+      }
+      if (interval == null || interval.getSeconds() < 1) {
+        throw new IllegalArgumentException("keep-alive interval < 1 s: " + interval);
+      }
+      if (count < 1) {
+        throw new IllegalArgumentException("keep-alive count < 1: " + count);
+      }
+    }
   }
 
   public ChannelOptions {
@@ -62,42 +92,56 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
   }
 
-  /** A copy with SO_KEEPALIVE on or off. */
+  /** A copy with SO_KEEPALIVE on or off; on, with the timers set, if any. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
+  }
+
+  /**
+   * A copy with SO_KEEPALIVE on and its timers set, where the platform has them
+   * ({@code jdk.net.ExtendedSocketOptions}: Linux, macOS, Windows 10 and later); elsewhere
+   * keep-alive is on with the system's timers. {@link TcpChannel#keepAliveTimers()} reads what
+   * a connection has.
+   */
+  public ChannelOptions withKeepAlive(KeepAlive timers) {
+    if (timers == null) {
+      throw new IllegalArgumentException("timers is null");
+    }
+    return new ChannelOptions(connectTimeout, true, maxRecordSize, maxFragmentSize, tls,
+        maxInFlight, listener, timers);
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
   }
 
   /** A copy that lets at most {@code maxInFlight} calls await replies at once. */
   public ChannelOptions withMaxInFlight(int maxInFlight) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
   public ChannelOptions withTls(TlsSettings tls) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
   }
 
   /** A copy whose channels tell {@code listener} of every call and connection (null: none). */
   public ChannelOptions withListener(RpcListener listener) {
     return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener);
+        maxInFlight, listener, keepAliveTimers);
   }
 }

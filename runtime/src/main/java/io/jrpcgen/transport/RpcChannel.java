@@ -76,6 +76,15 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
   /** The XID of the last call sent ({@code clnt_control(CLGET_XID)}). */
   int lastXid();
 
+  /**
+   * The local address of the socket calls leave from; for TCP null while no connection is open
+   * (before the first call, or between a lost connection and the next call).
+   */
+  InetSocketAddress localAddress();
+
+  /** Whether calls are resent after a retry interval until their deadline: UDP's, not TCP's. */
+  boolean resends();
+
   /** Closes the socket; calls in progress fail, and later calls throw IllegalStateException. */
   @Override
   void close();

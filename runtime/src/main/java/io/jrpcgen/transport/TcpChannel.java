@@ -16,14 +16,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * A TCP channel: one connection, opened when the channel is created and reused by every call, as
@@ -170,9 +175,16 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   /** The local address of the current connection, or null if none is open. */
+  @Override
   public InetSocketAddress localAddress() {
     Connection c = connection;
     return c == null ? null : (InetSocketAddress) c.socket.getLocalSocketAddress();
+  }
+
+  /** TCP delivers or fails: a call is sent once. */
+  @Override
+  public boolean resends() {
+    return false;
   }
 
   /** Whether the current connection has SO_KEEPALIVE on. */
@@ -189,6 +201,26 @@ public final class TcpChannel extends AbstractChannel {
   boolean noDelay() throws IOException {
     Connection c = connection;
     return c != null && c.socket.getTcpNoDelay();
+  }
+
+  /**
+   * The keep-alive timers of the current connection as the kernel has them: empty when no
+   * connection is open, keep-alive is off, or the platform cannot tell.
+   */
+  public Optional<ChannelOptions.KeepAlive> keepAliveTimers() {
+    Connection c = connection;
+    try {
+      if (c == null || !c.socket.getKeepAlive()
+          || !c.socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+        return Optional.empty();
+      }
+      return Optional.of(new ChannelOptions.KeepAlive(
+          Duration.ofSeconds(c.socket.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)),
+          Duration.ofSeconds(c.socket.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)),
+          c.socket.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Closes the connection: calls in progress fail, and later calls throw IllegalStateException. */
@@ -237,11 +269,30 @@ public final class TcpChannel extends AbstractChannel {
     return c;
   }
 
+  /** Sets the timers where the platform has them; elsewhere the system's stay. */
+  private static void setKeepAliveTimers(Socket socket, ChannelOptions.KeepAlive timers)
+      throws IOException {
+    Set<SocketOption<?>> supported = socket.supportedOptions();
+    if (timers == null || !supported.contains(ExtendedSocketOptions.TCP_KEEPIDLE)
+        || !supported.contains(ExtendedSocketOptions.TCP_KEEPINTERVAL)
+        || !supported.contains(ExtendedSocketOptions.TCP_KEEPCOUNT)) {
+      return;
+    }
+    socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, seconds(timers.idle()));
+    socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds(timers.interval()));
+    socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, timers.count());
+  }
+
+  private static int seconds(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.getSeconds());
+  }
+
   private Connection open(long deadline) {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
       socket.setKeepAlive(options.keepAlive());
+      setKeepAliveTimers(socket, options.keepAliveTimers());
       long millis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       socket.connect(server, (int) Math.min(millis, options.connectTimeout().toMillis()));
       return new Connection(TlsClientHandshake.secure(socket, server, options, deadline));

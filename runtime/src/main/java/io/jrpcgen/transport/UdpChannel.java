@@ -179,7 +179,14 @@ public final class UdpChannel extends AbstractChannel {
   @Override
   public void flush() {}
 
+  /** A datagram may be lost: a call is sent again at its retry interval. */
+  @Override
+  public boolean resends() {
+    return true;
+  }
+
   /** The local address of the socket. */
+  @Override
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }

@@ -1,10 +1,12 @@
 package io.jrpcgen.compiler.codegen;
 
 import static io.jrpcgen.compiler.codegen.RuntimeNames.ABSTRACT_STUB;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_CONTEXT;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_OPTIONS;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.COMPLETABLE_FUTURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.DURATION;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE_UNAVAILABLE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_NAMES;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.RPC_CHANNEL;
@@ -31,7 +33,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * A program as one outer class holding, per version, the interface to implement, an immutable
- * client stub and a binder that turns an implementation into a dispatch table.
+ * client stub and a binder that turns an implementation into a dispatch table; and for servers
+ * that answer later, an asynchronous interface with its binder.
  */
 final class ProgramEmitter {
   private final TypeMapper types;
@@ -76,7 +79,9 @@ final class ProgramEmitter {
         type.addType(client(outer, program, v));
       }
       if (options.emit().contains(Emit.SERVER)) {
+        type.addType(asyncInterface(outer, program, v));
         type.addMethod(binder(outer, program, v));
+        type.addMethod(asyncBinder(outer, program, v));
       }
     }
     return type.build();
@@ -94,22 +99,89 @@ final class ProgramEmitter {
     TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.version(v))
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("Version {@code $L} of {@code $L}:\nwhat a server implements and a client"
-            + " calls.\n", v.name(), program.name());
+            + " calls.$L\n", v.name(), program.name(), partialDoc(v,
+                "\n\n<p>{@link io.jrpcgen.server.CallContext#current()} describes the call being"
+                + " served."));
     for (Schema.Procedure p : v.procedures()) {
       type.addField(intConstant(names.number(p), p.number(), p.numberLiteral(),
           "The number of procedure {@code " + p.name() + "}."));
     }
     for (Schema.Procedure p : v.procedures()) {
       MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
-          .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+          .addModifiers(Modifier.PUBLIC)
           .addJavadoc(Docs.cite(signature(p), p.pos()))
           .returns(resultType(p));
       for (NamedType.Field param : p.parameters()) {
         m.addParameter(types.javaType(param.type()), names.field(param));
       }
+      if (isNullProcedure(p)) {
+        m.addModifiers(Modifier.DEFAULT).addComment("Answered as NULLPROC: with nothing.");
+      } else if (hasDefaults(v)) {
+        m.addModifiers(Modifier.DEFAULT)
+            .addStatement("throw new $T($W$S)", PROCEDURE_UNAVAILABLE, p.name());
+      } else {
+        m.addModifiers(Modifier.ABSTRACT);
+      }
       type.addMethod(m.build());
     }
     return type.build();
+  }
+
+  /**
+   * The interface of a server whose procedures answer later: each returns a future of its results
+   * at once, given the call it serves.
+   */
+  private TypeSpec asyncInterface(ClassName outer, Schema.Program program, Schema.Version v) {
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.asyncVersion(v))
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Version {@code $L} of {@code $L}\nfor a server that answers later: each method"
+            + " returns at once, and the reply is sent\nwhen its future completes; no thread"
+            + " waits meanwhile. A future that fails answers as\n"
+            + "{@link io.jrpcgen.server.AsyncProcedureHandler} says.$L\nBind it with"
+            + " {@link $T#$N}.\n", v.name(), program.name(), partialDoc(v, ""), outer,
+            names.asyncBinder(v));
+    for (Schema.Procedure p : v.procedures()) {
+      MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc(Docs.cite(signature(p), p.pos()))
+          .returns(futureType(p))
+          .addParameter(CALL_CONTEXT, "call");
+      for (NamedType.Field param : p.parameters()) {
+        m.addParameter(types.javaType(param.type()), names.field(param));
+      }
+      if (isNullProcedure(p)) {
+        m.addModifiers(Modifier.DEFAULT)
+            .addStatement("return $T.completedFuture(null)", COMPLETABLE_FUTURE);
+      } else if (hasDefaults(v)) {
+        m.addModifiers(Modifier.DEFAULT)
+            .addStatement("return $T.failedFuture($Wnew $T($W$S))", COMPLETABLE_FUTURE,
+                PROCEDURE_UNAVAILABLE, p.name());
+      } else {
+        m.addModifiers(Modifier.ABSTRACT);
+      }
+      type.addMethod(m.build());
+    }
+    return type.build();
+  }
+
+  /**
+   * Whether a version's procedures get {@code default} methods that answer PROC_UNAVAIL, so that
+   * a partial implementation compiles. Not when it has only one besides procedure 0: then the
+   * interface stays functional, for a lambda, and an implementation of none would serve nothing.
+   */
+  private static boolean hasDefaults(Schema.Version v) {
+    return v.procedures().stream().filter(p -> !isNullProcedure(p)).count() > 1;
+  }
+
+  /** The sentence about defaults for a version's interface docs, and {@code more} after it. */
+  private static String partialDoc(Schema.Version v, String more) {
+    return (hasDefaults(v) ? " A procedure not implemented\nanswers {@code PROC_UNAVAIL}." : "")
+        + more;
+  }
+
+  /** Procedure 0 as RFC 5531 wants it: no arguments, no results, answered by every server. */
+  private static boolean isNullProcedure(Schema.Procedure p) {
+    return p.number() == 0 && p.parameters().isEmpty() && p.result() instanceof XdrType.Void;
   }
 
   private TypeSpec client(ClassName outer, Schema.Program program, Schema.Version v) {
@@ -235,11 +307,11 @@ final class ProgramEmitter {
       if (p.result() instanceof XdrType.Void) {
         table.add("\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))", PROCEDURE, iface,
             names.number(p), p.name(), argumentsCodec(outer, p),
-            handler(p));
+            handler(p, false));
       } else {
         table.add("\n.procedure($T.of($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
             names.number(p), p.name(), argumentsCodec(outer, p),
-            types.codec(p.result()), handler(p));
+            types.codec(p.result()), handler(p, false));
       }
     }
     table.add("\n.build();\n$<$<");
@@ -253,9 +325,39 @@ final class ProgramEmitter {
         .build();
   }
 
-  /** The lambda that unpacks decoded arguments into a call of the implementation. */
-  private CodeBlock handler(Schema.Procedure p) {
+  private MethodSpec asyncBinder(ClassName outer, Schema.Program program, Schema.Version v) {
+    ClassName iface = outer.nestedClass(names.version(v));
+    CodeBlock.Builder table = CodeBlock.builder()
+        .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
+            names.number(program), names.number(v))
+        .add("\n.programName($S)", program.name());
+    for (Schema.Procedure p : v.procedures()) {
+      table.add("\n.procedure($T.ofAsync($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
+          names.number(p), p.name(), argumentsCodec(outer, p),
+          p.result() instanceof XdrType.Void ? CodeBlock.of("$T.VOID", XDR_CODEC)
+              : types.codec(p.result()), handler(p, true));
+    }
+    table.add("\n.build();\n$<$<");
+    return MethodSpec.methodBuilder(names.asyncBinder(v))
+        .addJavadoc("The dispatch table that serves version {@code $L} with {@code impl},\nwhose"
+            + " calls reply when their futures complete, for\n{@code RpcServer.builder()"
+            + ".program(...)}.\n", v.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(outer.nestedClass(names.asyncVersion(v)), "impl")
+        .returns(PROGRAM_DEFINITION)
+        .addCode(table.build())
+        .build();
+  }
+
+  /**
+   * The lambda that unpacks decoded arguments into a call of the implementation; an asynchronous
+   * one is given the call first.
+   */
+  private CodeBlock handler(Schema.Procedure p, boolean async) {
     List<CodeBlock> args = new ArrayList<>();
+    if (async) {
+      args.add(CodeBlock.of("call"));
+    }
     if (p.parameters().size() == 1) {
       args.add(CodeBlock.of("args"));
     } else {
@@ -288,6 +390,13 @@ final class ProgramEmitter {
 
   private TypeName resultType(Schema.Procedure p) {
     return p.result() instanceof XdrType.Void ? TypeName.VOID : types.javaType(p.result());
+  }
+
+  /** {@code CompletableFuture} of the results, boxed; of {@code Void} for none. */
+  private TypeName futureType(Schema.Procedure p) {
+    TypeName result = p.result() instanceof XdrType.Void ? ClassName.get(Void.class)
+        : types.javaType(p.result()).box();
+    return ParameterizedTypeName.get(COMPLETABLE_FUTURE, result);
   }
 
   /** The procedure as the .x declares it, typedefs resolved: {@code int ADD(int, int) = 5}. */

@@ -26,9 +26,12 @@ final class RuntimeNames {
       ClassName.get("io.jrpcgen.server", "ProgramDefinition");
   static final ClassName PROCEDURE = ClassName.get("io.jrpcgen.server", "Procedure");
   static final ClassName PROGRAM_NAMES = ClassName.get("io.jrpcgen.observe", "ProgramNames");
-  static final ClassName DURATION = ClassName.get("java.time", "Duration");
+  static final ClassName PROCEDURE_UNAVAILABLE =
+      ClassName.get("io.jrpcgen.server", "ProcedureUnavailableException");
+  static final ClassName CALL_CONTEXT = ClassName.get("io.jrpcgen.server", "CallContext");
   static final ClassName COMPLETABLE_FUTURE =
       ClassName.get("java.util.concurrent", "CompletableFuture");
+  static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName LIST = ClassName.get("java.util", "List");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");

@@ -16,6 +16,7 @@ public final class Names {
   private final Map<Object, String> names = new IdentityHashMap<>();
   private final Map<Object, String> numberConstants = new IdentityHashMap<>();
   private final Map<Object, String> clients = new IdentityHashMap<>();
+  private final Map<Object, String> asyncVersions = new IdentityHashMap<>();
   private final Map<Object, String> arguments = new IdentityHashMap<>();
   private final Map<Object, String> asyncMethods = new IdentityHashMap<>();
   private final Map<Object, String> oneWayMethods = new IdentityHashMap<>();
@@ -46,6 +47,10 @@ public final class Names {
 
   void putClient(Schema.Version version, String name) {
     clients.put(version, name);
+  }
+
+  void putAsyncVersion(Schema.Version version, String name) {
+    asyncVersions.put(version, name);
   }
 
   void putArguments(Schema.Procedure procedure, String name) {
@@ -154,9 +159,19 @@ public final class Names {
     return get(clients, version);
   }
 
+  /** A version's interface for servers that answer later, nested in its program's class. */
+  public String asyncVersion(Schema.Version version) {
+    return get(asyncVersions, version);
+  }
+
   /** The static method that binds an implementation of a version. */
   public String binder(Schema.Version version) {
     return "bind" + version(version);
+  }
+
+  /** The static method that binds an implementation of a version's asynchronous interface. */
+  public String asyncBinder(Schema.Version version) {
+    return "bind" + asyncVersion(version);
   }
 
   /** A procedure's method in its version's interface and client. */

@@ -46,8 +46,12 @@ public final class Naming {
       "create", "copy", "withTimeout", "withRetryInterval", "withCredential", "withAuthSys",
       "withOptions", "withExecutor", "rpcClient", "ping", "flush", "close", "call", "callAsync",
       "callOneWay"));
-  /** A client method's body calls its field {@code client}; arguments are record components. */
-  private static final Set<String> PARAMETER_RESERVED = union(RECORD_RESERVED, Set.of("client"));
+  /**
+   * A client method's body calls its field {@code client}, an asynchronous interface's methods
+   * take the {@code call} first; arguments are record components.
+   */
+  private static final Set<String> PARAMETER_RESERVED = union(RECORD_RESERVED,
+      Set.of("client", "call"));
 
   private final Schema schema;
   private final Diagnostics diagnostics;
@@ -217,6 +221,8 @@ public final class Naming {
       String iface = nested.claim(JavaNames.typeName(v.name()), v.name(), v.pos());
       names.put(v, iface);
       names.putClient(v, nested.claim(JavaNames.typeName(v.name()) + "Client", v.name(),
+          v.pos()));
+      names.putAsyncVersion(v, nested.claim(JavaNames.typeName(v.name()) + "Async", v.name(),
           v.pos()));
       for (Schema.Procedure proc : v.procedures()) {
         if (proc.parameters().size() > 1) {

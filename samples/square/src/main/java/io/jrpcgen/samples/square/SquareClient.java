@@ -1,5 +1,6 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.gss.GssLogin;
 import io.jrpcgen.gss.GssService;
@@ -10,6 +11,7 @@ import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.TlsContexts;
 import io.jrpcgen.transport.TlsSettings;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -18,7 +20,8 @@ import javax.net.ssl.SSLContext;
 /**
  * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS]
  * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]
- * [--sec krb5|krb5i|krb5p --gss-service SERVICE@HOST [--keytab KEYTAB --principal NAME]]}.
+ * [--sec krb5|krb5i|krb5p --gss-service SERVICE@HOST [--keytab KEYTAB --principal NAME]]
+ * [--square5 | --square9 [--stay SECONDS]]}.
  * Finds the server through HOST's portmapper, as {@code clnt_create} does, and prints
  * {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message and exits 1.
  * With {@code --tls} the call goes over RPC-with-TLS (RFC 9289), trusting the certificates in
@@ -27,13 +30,30 @@ import javax.net.ssl.SSLContext;
  * principal SERVICE@HOST, as NAME with its key from KEYTAB, or with the tickets of
  * {@code KRB5CCNAME} ({@code kinit}); the Kerberos configuration is {@code KRB5_CONFIG}'s, as
  * for MIT's tools.
+ *
+ * <p>Two options are the {@code clnt_control} programs of Stevens' UNP vol. 2, ch. 16:
+ * {@code --square5} first prints the timeout and the retry interval the client would use
+ * ({@code CLGET_TIMEOUT}, {@code CLGET_RETRY_TIMEOUT}, which only UDP has); {@code --square9}
+ * calls twice on one connection (N, then 2N), closes the client and keeps the process alive,
+ * {@code --stay} seconds or until killed, so that {@code ss} or tshark show the connection's end.
  */
 public final class SquareClient {
   private static final String USAGE =
       "usage: square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port N]"
           + " [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]"
           + " [--sec krb5|krb5i|krb5p --gss-service SERVICE@HOST"
-          + " [--keytab KEYTAB --principal NAME]]";
+          + " [--keytab KEYTAB --principal NAME]]"
+          + " [--square5 | --square9 [--stay SECONDS]]";
+
+  /** What the client does besides its call. */
+  private enum Program {
+    /** One call. */
+    SQUARE,
+    /** The clnt_control reads, then one call. */
+    SQUARE5,
+    /** Two calls on one connection, close, stay alive. */
+    SQUARE9
+  }
 
   private SquareClient() {}
 
@@ -59,6 +79,8 @@ public final class SquareClient {
     String gssService = null;
     Path keytab = null;
     String principal = null;
+    Program program = Program.SQUARE;
+    Duration stay = null;
     try {
       n = Integer.parseInt(args[1]);
       for (int i = 2; i < args.length; i++) {
@@ -74,6 +96,9 @@ public final class SquareClient {
           case "--gss-service" -> gssService = value(args, ++i);
           case "--keytab" -> keytab = Path.of(value(args, ++i));
           case "--principal" -> principal = value(args, ++i);
+          case "--square5" -> program = Program.SQUARE5;
+          case "--square9" -> program = Program.SQUARE9;
+          case "--stay" -> stay = Duration.ofSeconds(stay(value(args, ++i)));
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
@@ -115,18 +140,31 @@ public final class SquareClient {
       // (kept, as here) or per call (client.withTimeout(t).squareproc(in)).
       SquareProg.SquareVersClient configured =
           timeout == null ? client : client.withTimeout(timeout);
-      if (gss == null) {
-        out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
-        return 0;
+      if (program == Program.SQUARE5) {
+        printControl(configured.rpcClient(), out);
       }
-      // RPCSEC_GSS: a context with the server on the client's channel, then protected calls.
-      try (RpcSecGssClient context = RpcSecGssClient.establish(client.rpcClient().channel(),
-          SquareProg.SQUARE_PROG, SquareProg.SQUARE_VERS, gss)) {
-        SquareProg.SquareVersClient secure = configured.withOptions(
-            configured.rpcClient().options().withSecurity(context));
-        out.println("result: " + secure.squareproc(new SquareIn(n)).res1());
-        return 0;
+      if (gss != null) {
+        // RPCSEC_GSS: a context with the server on the client's channel, then protected calls.
+        try (RpcSecGssClient context = RpcSecGssClient.establish(client.rpcClient().channel(),
+            SquareProg.SQUARE_PROG, SquareProg.SQUARE_VERS, gss)) {
+          SquareProg.SquareVersClient secure = configured.withOptions(
+              configured.rpcClient().options().withSecurity(context));
+          out.println("result: " + secure.squareproc(new SquareIn(n)).res1());
+          return 0;
+        }
       }
+      out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
+      if (program == Program.SQUARE9) {
+        out.println("result: " + configured.squareproc(new SquareIn(2 * n)).res1());
+        InetSocketAddress local = configured.rpcClient().localAddress();
+        out.println("both calls from " + address(local) + " to "
+            + address(configured.rpcClient().serverAddress()) + " (" + protocol + ")");
+        client.close();
+        out.println("client closed (clnt_destroy); pid " + ProcessHandle.current().pid()
+            + " stays up: ss -tan '( sport = :" + local.getPort() + " )'");
+        stayAlive(stay);
+      }
+      return 0;
     } catch (RpcException | SecurityException e) {
       err.println(e.getMessage());
       return 1;
@@ -158,11 +196,45 @@ public final class SquareClient {
     return Path.of(cache.startsWith("FILE:") ? cache.substring(5) : cache);
   }
 
+  /** clnt_control's CLGET_TIMEOUT and CLGET_RETRY_TIMEOUT, which libtirpc's TCP client lacks. */
+  private static void printControl(RpcClient control, PrintStream out) {
+    out.println("timeout = " + control.timeout().toSeconds() + " s (CLGET_TIMEOUT)");
+    out.println(control.retryInterval()
+        .map(retry -> "retry interval = " + retry.toSeconds() + " s (CLGET_RETRY_TIMEOUT)")
+        .orElse("no retry interval: TCP does not resend (CLGET_RETRY_TIMEOUT unsupported)"));
+  }
+
+  private static String address(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /** Sleeps {@code stay}, or until the process is killed when it is null. */
+  private static void stayAlive(Duration stay) {
+    try {
+      Thread.sleep(stay == null ? Long.MAX_VALUE : stay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static String value(String[] args, int i) {
     if (i >= args.length) {
       throw new IllegalArgumentException(args[i - 1] + " needs a value");
     }
     return args[i];
+  }
+
+  /** How long --square9 stays, in whole seconds: none at all is fine. */
+  private static long stay(String value) {
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below, as a number that is not one of seconds.
+    }
+    throw new IllegalArgumentException("--stay needs a number of seconds, 0 or more: " + value);
   }
 
   /** A timeout in whole seconds: a call cannot wait for no time at all. */

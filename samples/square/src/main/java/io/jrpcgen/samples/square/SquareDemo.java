@@ -30,8 +30,10 @@ public final class SquareDemo {
       try (SquareProg.SquareVersClient tcp =
           SquareProg.SquareVersClient.create(factory, "127.0.0.1", "tcp")) {
         RpcClient control = tcp.rpcClient();
-        System.out.println("tcp: timeout " + control.timeout().toSeconds() + " s, retry "
-            + control.retryInterval().toSeconds() + " s (clnt_control CLGET_TIMEOUT/RETRY)");
+        // CLGET_RETRY_TIMEOUT: only UDP resends, so a TCP client has no retry interval.
+        System.out.println("tcp: timeout " + control.timeout().toSeconds() + " s, "
+            + control.retryInterval().map(r -> "retry " + r.toSeconds() + " s")
+                .orElse("no retries") + " (clnt_control CLGET_TIMEOUT/RETRY_TIMEOUT)");
         for (int n : new int[] {5, 11}) {
           int result = tcp.squareproc(new SquareIn(n)).res1();
           System.out.println("tcp: square(" + n + ") -> result: " + result
@@ -45,7 +47,8 @@ public final class SquareDemo {
           SquareProg.SquareVersClient.create(factory, "127.0.0.1", "udp")) {
         int result = udp.squareproc(new SquareIn(7)).res1();
         System.out.println("udp: square(7) -> result: " + result + " (retry every "
-            + udp.rpcClient().retryInterval().toSeconds() + " s until the timeout)");
+            + udp.rpcClient().retryInterval().orElseThrow().toSeconds()
+            + " s until the timeout)");
       }
 
       // The book's timeout experiment: the server sleeps 3 s, the client waits 1 s. The slow

@@ -1,0 +1,21 @@
+package io.jrpcgen.server;
+
+import io.jrpcgen.xdr.XdrEncoder;
+
+/**
+ * A transport's side of calls whose replies come after {@link CallDispatcher} returned: those of
+ * {@link AsyncProcedureHandler}s whose stage was not yet complete.
+ */
+interface LateReplies {
+  /** A call goes on without a thread; {@link #send} follows exactly once. */
+  void started();
+
+  /** An empty encoder for one reply, positioned where the reply message starts. */
+  XdrEncoder encoder();
+
+  /**
+   * Sends {@code reply}, an encoder from {@link #encoder()} holding a whole reply, or nothing when
+   * it is null; ends what {@link #started()} began. Never throws.
+   */
+  void send(XdrEncoder reply);
+}

@@ -24,7 +24,7 @@ import java.util.Map;
  *     4294967295</td></tr>
  *   <tr><td>{@code hyper}, {@code unsigned hyper}</td><td>a string of decimal digits (exact
  *     beyond 2<sup>53</sup>); a number is also read</td></tr>
- *   <tr><td>{@code float}, {@code double}</td><td>a number (the shortest text that reads back
+ *   <tr><td>{@code float}, {@code double}</td><td>a number (Java's text for it, which reads back
  *     to the same bits, {@code -0.0} included); {@code "Infinity"}, {@code "-Infinity"},
  *     {@code "NaN"} for the quiet NaN with no payload, else {@code "NaN:0x7fa00001"}, the
  *     bits in hex</td></tr>

@@ -5,9 +5,9 @@ import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +16,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,7 +172,7 @@ class ServerSurvivesFailuresTest {
 
   private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
     return out;

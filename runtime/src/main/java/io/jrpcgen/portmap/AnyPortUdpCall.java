@@ -1,13 +1,13 @@
 package io.jrpcgen.portmap;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
-import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.internal.rpc.Reply;
-import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

@@ -1,9 +1,9 @@
 package io.jrpcgen.portmap;
 
 import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;

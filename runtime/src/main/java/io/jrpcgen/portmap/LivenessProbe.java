@@ -1,11 +1,11 @@
 package io.jrpcgen.portmap;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.UdpChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;

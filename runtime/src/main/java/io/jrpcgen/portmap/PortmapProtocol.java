@@ -73,7 +73,7 @@ public final class PortmapProtocol {
   }
 
   /** The IPv4 or IPv6 network id of TCP or UDP. */
-  static String netid(boolean tcp, boolean ipv6) {
+  public static String netid(boolean tcp, boolean ipv6) {
     if (tcp) {
       return ipv6 ? NETID_TCP6 : NETID_TCP;
     }

@@ -1,5 +1,6 @@
 package io.jrpcgen.portmap;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
@@ -7,7 +8,6 @@ import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.Registrar;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.jrpcgen.portmap;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
@@ -11,7 +12,6 @@ import io.jrpcgen.server.NoReplyException;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.transport.ChannelOptions;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;

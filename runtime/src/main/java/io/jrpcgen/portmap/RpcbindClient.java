@@ -1,8 +1,8 @@
 package io.jrpcgen.portmap;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;

@@ -1,15 +1,15 @@
 package io.jrpcgen.portmap;
 
 import io.jrpcgen.internal.rpc.CallHeader;
-import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.internal.rpc.Reply;
-import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.internal.rpc.RpcMessages;
-import io.jrpcgen.rpc.RpcStatus;
-import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

@@ -1,8 +1,8 @@
 package io.jrpcgen.server;
 
+import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthSys;
-import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;
 import java.net.InetSocketAddress;
 import java.util.Optional;

@@ -1,14 +1,14 @@
 package io.jrpcgen.server;
 
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.AuthSys;
-import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcAuthException;
-import io.jrpcgen.internal.rpc.RpcMessages;
-import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;

@@ -30,13 +30,16 @@ final class RateLimitedLog {
       heldBack.incrementAndGet();
       return;
     }
+    long held = heldBack.getAndSet(0);
     try {
-      long held = heldBack.getAndSet(0);
       String suffix = held == 0 ? "" : " (" + held + " more like it since the last report)";
       log.log(Level.WARNING, message.get() + suffix);
     } catch (Throwable e) {
-      // The logger failed too (no memory, no descriptor for its files): what was to be reported
-      // goes unreported rather than ending the thread that serves.
+      // The logger failed too (no memory, no descriptor for its files): rather than ending the
+      // thread that serves, the report is held back, and the next trouble may report at once,
+      // so that what goes on after memory is back is not hidden for a whole interval.
+      heldBack.addAndGet(held + 1);
+      nextAllowed.compareAndSet(now + intervalNanos, allowed);
     }
   }
 }

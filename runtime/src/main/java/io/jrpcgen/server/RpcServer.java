@@ -496,6 +496,7 @@ public final class RpcServer implements AutoCloseable {
 
     void serve() {
       DeadlineInputStream input = null;
+      Throwable ended = null;
       try {
         LOG.log(Level.DEBUG, () -> "connection from " + remote + " accepted");
         socket.setTcpNoDelay(true);
@@ -553,22 +554,37 @@ public final class RpcServer implements AutoCloseable {
             busy.unlock();
           }
         }
-      } catch (SocketTimeoutException e) {
-        boolean idle = input.betweenRecords();
-        LOG.log(Level.DEBUG, () -> "closing connection from " + remote
-            + (idle ? ": idle for " + idleTimeout : ": record not received in " + recordTimeout));
-      } catch (PeerClosedException e) {
-        LOG.log(Level.DEBUG, () -> "connection from " + remote + " closed by peer");
-      } catch (IOException e) {
-        if (!closing) {
-          LOG.log(Level.DEBUG, () -> "closing connection from " + remote + ": " + e);
-        }
       } catch (Throwable e) {
-        // Out of memory, say: this connection ends, the others and the server go on.
-        backOff(CONNECTION, remote, e, 0);
+        ended = e;
       } finally {
         connections.remove(this);
         closeQuietly(socket);
+      }
+      reportEnd(ended, input);
+    }
+
+    /**
+     * Logs why the connection ended. Nothing escapes, not even running out of memory while the
+     * report is made: the thread goes back to the pool, and a failure must not end it.
+     */
+    private void reportEnd(Throwable ended, DeadlineInputStream input) {
+      try {
+        if (ended instanceof SocketTimeoutException) {
+          boolean idle = input.betweenRecords();
+          LOG.log(Level.DEBUG, () -> "closing connection from " + remote
+              + (idle ? ": idle for " + idleTimeout : ": record not received in " + recordTimeout));
+        } else if (ended instanceof PeerClosedException) {
+          LOG.log(Level.DEBUG, () -> "connection from " + remote + " closed by peer");
+        } else if (ended instanceof IOException) {
+          if (!closing) {
+            LOG.log(Level.DEBUG, () -> "closing connection from " + remote + ": " + ended);
+          }
+        } else if (ended != null) {
+          // Out of memory, say: this connection ends, the others and the server go on.
+          backOff(CONNECTION, remote, ended, 0);
+        }
+      } catch (Throwable e) {
+        // Not even the report could be made.
       }
     }
 

@@ -1,10 +1,10 @@
 package io.jrpcgen.server;
 
-import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 
 /**
  * A client's transport to one server: a TCP connection or a UDP socket. Thread-safe; concurrent
- * calls share it, each reply going to its caller by XID. Generated clients and {@link RpcClient}
+ * calls share it, each reply going to its caller by XID. Generated clients and {@link io.jrpcgen.client.RpcClient}
  * sit on top of it.
  */
 public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel {

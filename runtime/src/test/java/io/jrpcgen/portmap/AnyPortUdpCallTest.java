@@ -2,13 +2,13 @@ package io.jrpcgen.portmap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
-import io.jrpcgen.internal.xdr.Bytes;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package io.jrpcgen.portmap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcAuthException;
@@ -15,7 +17,6 @@ import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
 import java.net.DatagramPacket;

@@ -3,13 +3,13 @@ package io.jrpcgen.portmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.AuthSys;
-import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcException;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.transport.RpcChannel;

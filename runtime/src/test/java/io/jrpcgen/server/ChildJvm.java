@@ -107,6 +107,35 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * What a failed assertion should show: whether the child still runs (or its exit code), its
+   * stderr, and, while it runs, its threads (from {@code jcmd PID Thread.print}, if it answers
+   * within 10 s).
+   */
+  String diagnostics() throws InterruptedException {
+    StringBuilder b = new StringBuilder();
+    b.append(process.isAlive() ? "the child runs" : "the child exited with " + process.exitValue());
+    b.append("; its stderr:\n").append(stderr());
+    if (process.isAlive()) {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      try {
+        Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()),
+            "Thread.print").redirectErrorStream(true).start();
+        try {
+          if (dump.waitFor(10, TimeUnit.SECONDS)) {
+            b.append("\nits threads:\n")
+                .append(new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+          }
+        } finally {
+          dump.destroyForcibly();
+        }
+      } catch (IOException e) {
+        b.append("\nno thread dump: ").append(e);
+      }
+    }
+    return b.toString();
+  }
+
   /** Sends SIGTERM and waits up to {@code seconds} for the exit; returns its code. */
   int terminate(int seconds) throws InterruptedException {
     process.destroy();

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A test server in a JVM of its own, for cases whose trigger is a process limit:
@@ -40,8 +39,10 @@ public final class ChildServer {
     RpcServer server = builder.start();
     System.out.println("ready tcp=" + server.tcpPort() + " udp=" + server.udpPort());
     System.out.flush();
-    // Until killed: a signal runs the shutdown hooks, if asked for, then exits.
-    new CountDownLatch(1).await();
+    // Until killed (a signal runs the shutdown hooks, if asked for, then exits). Waiting must not
+    // allocate: the tests fill the heap at once, and an error ending this thread, the only one
+    // that is not a daemon, would end the JVM.
+    server.awaitTermination();
   }
 
   /** Fills the heap to the last few bytes, holds it for {@code millis}, then lets it go. */

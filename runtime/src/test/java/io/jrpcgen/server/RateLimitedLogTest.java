@@ -75,13 +75,14 @@ class RateLimitedLogTest {
   }
 
   @Test
-  void aLoggerThatFailsDoesNotFailTheCaller() {
+  void aLoggerThatFailsNeitherFailsTheCallerNorHoldsBackTheNextReport() {
     Recording logger = new Recording();
     logger.failure = new OutOfMemoryError("no memory for the log (expected by the test)");
-    RateLimitedLog log = new RateLimitedLog(logger, 1, TimeUnit.NANOSECONDS);
+    RateLimitedLog log = new RateLimitedLog(logger, 1, TimeUnit.HOURS);
     log.warn(() -> "lost");
     logger.failure = null;
     log.warn(() -> "kept");
-    assertThat(logger.messages).containsExactly("kept");
+    log.warn(() -> "held back");
+    assertThat(logger.messages).containsExactly("kept (1 more like it since the last report)");
   }
 }

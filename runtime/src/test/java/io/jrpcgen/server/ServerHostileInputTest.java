@@ -14,10 +14,10 @@ import static io.jrpcgen.server.TestProgram.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jrpcgen.rpc.AcceptStat;
-import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.server.CallContext.Transport;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

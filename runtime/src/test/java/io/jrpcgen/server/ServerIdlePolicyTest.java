@@ -4,8 +4,8 @@ import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.rpc.OpaqueAuth;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;

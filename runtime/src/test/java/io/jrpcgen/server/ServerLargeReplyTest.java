@@ -4,9 +4,9 @@ import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrEncoder;

@@ -4,9 +4,9 @@ import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.portmap.EmbeddedPortmapper;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.DatagramSocket;
 import java.net.Socket;

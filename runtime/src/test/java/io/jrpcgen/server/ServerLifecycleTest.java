@@ -11,8 +11,8 @@ import static io.jrpcgen.server.TestProgram.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.rpc.OpaqueAuth;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

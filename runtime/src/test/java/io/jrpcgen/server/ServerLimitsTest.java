@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.rpc.OpaqueAuth;
-import io.jrpcgen.internal.rpc.Reply;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;

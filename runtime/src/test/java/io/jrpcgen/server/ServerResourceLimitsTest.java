@@ -4,8 +4,8 @@ import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.rpc.OpaqueAuth;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -39,7 +39,7 @@ class ServerResourceLimitsTest {
           s.close();
         }
       }
-      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again; %s", child.diagnostics())
           .isTrue();
     }
   }
@@ -70,7 +70,7 @@ class ServerResourceLimitsTest {
           s.close();
         }
       }
-      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again; %s", child.diagnostics())
           .isTrue();
     }
   }
@@ -108,9 +108,9 @@ class ServerResourceLimitsTest {
         assertThat(answered).as("connections served within the limit").isPositive();
       } else {
         // A virtual thread needs no native thread of its own: every connection is served.
-        assertThat(answered).as("connections served, stderr: %s", child.stderr()).isEqualTo(40);
+        assertThat(answered).as("connections served; %s", child.diagnostics()).isEqualTo(40);
       }
-      assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+      assertThat(nullCall(child.tcp(), 20)).as("TCP served again; %s", child.diagnostics())
           .isTrue();
     }
   }
@@ -127,7 +127,7 @@ class ServerResourceLimitsTest {
         Socket last = open.get(open.size() - 1);
         last.setSoTimeout(10_000);
         assertThat(RawWire.readOrTimeout(last.getInputStream()))
-            .as("closed by the server, stderr: %s", child.stderr()).isEqualTo(-1);
+            .as("closed by the server; %s", child.diagnostics()).isEqualTo(-1);
         Socket first = open.get(0);
         first.setSoTimeout(10_000);
         first.getOutputStream().write(NULL_CALL);

@@ -20,8 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,6 +60,51 @@ class ServerSurvivesFailuresTest {
       assertThat(warnings()).containsExactly("closing the connection from /127.0.0.1:"
           + victim.getLocalPort() + ": java.lang.OutOfMemoryError: no memory for the reply"
           + " (expected by the test); going on");
+    }
+  }
+
+  @Test
+  void aFailureWhileReportingTheEndOfAConnectionEndsNoThread() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    AtomicReference<Thread> reporter = new AtomicReference<>();
+    Handler failing = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getMessage().endsWith("closed by peer")) {
+          reporter.set(Thread.currentThread());
+          throw new OutOfMemoryError("no memory for the report (expected by the test)");
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    log.logger.addHandler(failing);
+    try (RpcServer server = prog.server().tcp(0).start()) {
+      try (Socket s = RawWire.connect(server)) {
+        RawWire.send(s, record(call(3, TestProgram.PROGRAM, TestProgram.V2, 0)));
+        RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(3, OpaqueAuth.NONE));
+      }
+      // The connection's thread goes back to its pool (parked) or ends; an error that escaped
+      // its task would have reached the uncaught-exception handler before either.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      Thread t = reporter.get();
+      while ((t == null || (t.getState() != Thread.State.TERMINATED
+          && t.getState() != Thread.State.TIMED_WAITING)) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+        t = reporter.get();
+      }
+      assertThat(t).as("the end of the connection was reported").isNotNull();
+      assertThat(uncaught).as("errors that escaped a connection's thread").isEmpty();
+      RawWire.assertServes(server);
+    } finally {
+      log.logger.removeHandler(failing);
+      Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }
 

@@ -3,10 +3,10 @@ package io.jrpcgen.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

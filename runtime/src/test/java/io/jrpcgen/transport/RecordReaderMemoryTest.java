@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.transport.CorruptRecordException;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
@@ -114,15 +115,125 @@ class RecordReaderMemoryTest {
     assertThat(allocated).isLessThanOrEqualTo(8L * record.length);
   }
 
-  /** Serves at most {@code chunk} bytes per read. */
+  @Test
+  void aRecordOfOneFragmentThatHasArrivedIsReadIntoOneArrayOfItsSize() throws IOException {
+    // A 1 MiB reply from a jrpcgen peer, all of it in the socket: growing from 1 KiB by fours
+    // would allocate a third more than the record and copy a third of it.
+    byte[] record = payload((1 << 20) + 28);
+    RecordReader reader =
+        new RecordReader(new ChunkedStream(fragmented(record, record.length), 64 * KIB), 2 << 20);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(message.bytes()).hasSize(record.length);
+    assertThat(allocated).isLessThanOrEqualTo(record.length + 4L * KIB);
+  }
+
+  @Test
+  void aRecordInManyFragmentsThatHaveArrivedIsNotCopiedOnTheWay() throws IOException {
+    // libtirpc sends a record in fragments of 65,532 bytes: 1 MiB and a little more is 16 of
+    // them and a short one, which must not make the reader copy the first 16 once more.
+    byte[] record = payload((1 << 20) + 44);
+    RecordReader reader =
+        new RecordReader(new ChunkedStream(fragmented(record, 65_532), 64 * KIB), 2 << 20);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(record.length + 4L * KIB);
+  }
+
+  @Test
+  void aRecordInManyFragmentsCostsAboutOneReadPerFragment() throws IOException {
+    // Reading each fragment's header apart from its bytes would double the system calls.
+    byte[] record = payload((1 << 20) + 44);
+    byte[] small = payload(100);
+    ChunkedStream in = new ChunkedStream(concat(fragmented(record, 65_532),
+        fragmented(small, small.length)), 64 * KIB);
+    RecordReader reader = new RecordReader(in, 2 << 20);
+
+    Message message = reader.read();
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(in.reads).isLessThanOrEqualTo(17 + 3);
+    // What was read beyond the record is the next one's.
+    assertThat(reader.hasBufferedRecord()).isTrue();
+    Message next = reader.read();
+    assertThat(Arrays.copyOf(next.bytes(), next.length())).isEqualTo(small);
+  }
+
+  @Test
+  void aRecordOfOneFragmentGetsAnArrayOfItsSizeOnceAQuarterOfItHasArrived() throws IOException {
+    // A third of the record is there when its header is read, the rest comes later: sized by
+    // what arrived, the array would be copied into a larger one once the rest is there.
+    byte[] record = payload(1 << 20);
+    byte[] wire = fragmented(record, record.length);
+    RecordReader reader =
+        new RecordReader(new ChunkedStream(wire, 64 * KIB, wire.length / 3), 2 << 20);
+
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(record.length + 4L * KIB);
+  }
+
+  @Test
+  void aRecordArrivingInPartsGrowsOnlyWithWhatHasArrived() throws IOException {
+    // The header claims 1 MiB in one fragment, but only 64 KiB are there and then the stream
+    // stalls: the reader must not have sized its array by the claim.
+    byte[] record = payload(1 << 20);
+    byte[] wire = Arrays.copyOf(fragmented(record, record.length), 64 * KIB);
+    // Once before measuring: the first failure's message links string concatenation.
+    assertThat(truncatedReadAllocates(Arrays.copyOf(wire, 8))).isPositive();
+
+    long allocated = truncatedReadAllocates(wire);
+    // Arrays of what arrived and of four times that at most (a reader in wait of more).
+    assertThat(allocated).isLessThanOrEqualTo(5L * wire.length + 16L * KIB);
+  }
+
+  /** What reading a record from {@code wire}, which ends inside it, allocates. */
+  private static long truncatedReadAllocates(byte[] wire) {
+    RecordReader reader = new RecordReader(new ChunkedStream(wire, 64 * KIB), 2 << 20);
+    long before = ALLOCATED.getAsLong();
+    try {
+      reader.read();
+    } catch (IOException e) {
+      long allocated = ALLOCATED.getAsLong() - before;
+      assertThat(e).isInstanceOf(CorruptRecordException.class);
+      return allocated;
+    }
+    throw new AssertionError("a record was read from a stream that ends inside it");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  /**
+   * Serves at most {@code chunk} bytes per read, as a socket hands out what arrived. Its first
+   * {@code firstPart} bytes have arrived ({@link #available}) from the start, the rest once those
+   * are read. Counts the reads.
+   */
   private static final class ChunkedStream extends InputStream {
     private final byte[] data;
     private final int chunk;
+    private final int firstPart;
     private int pos;
+    int reads;
 
     ChunkedStream(byte[] data, int chunk) {
+      this(data, chunk, data.length);
+    }
+
+    ChunkedStream(byte[] data, int chunk, int firstPart) {
       this.data = data;
       this.chunk = chunk;
+      this.firstPart = firstPart;
     }
 
     @Override
@@ -135,10 +246,16 @@ class RecordReaderMemoryTest {
       if (pos == data.length) {
         return -1;
       }
-      int n = Math.min(Math.min(len, chunk), data.length - pos);
+      reads++;
+      int n = Math.min(Math.min(len, chunk), available());
       System.arraycopy(data, pos, b, off, n);
       pos += n;
       return n;
+    }
+
+    @Override
+    public int available() {
+      return (pos < firstPart ? firstPart : data.length) - pos;
     }
   }
 

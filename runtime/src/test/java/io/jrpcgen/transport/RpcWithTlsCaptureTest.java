@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;

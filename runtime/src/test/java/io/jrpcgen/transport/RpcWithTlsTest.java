@@ -3,6 +3,7 @@ package io.jrpcgen.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.internal.rpc.RpcMessages;

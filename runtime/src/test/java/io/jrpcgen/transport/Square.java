@@ -1,8 +1,9 @@
 package io.jrpcgen.transport;
 
-import io.jrpcgen.server.ProgramDefinition;
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProcedureHandler;
+import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.internal.xdr.Bytes;

@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.transport.RecordMarking;
@@ -151,6 +152,27 @@ class TcpSendPathTest {
       assertThat(server.connectionCount()).isEqualTo(1);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void largeCallsInLibtirpcSizedFragmentsComeBackWhole() throws Exception {
+    // libtirpc sends records in fragments of 65,532 bytes; the server reassembles them from a
+    // real socket, sizing each record by what the socket holds.
+    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+        .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (call, v) -> v))
+        .build();
+    ChannelOptions libtirpcFragments = new ChannelOptions(ChannelOptions.DEFAULTS.connectTimeout(),
+        false, ChannelOptions.DEFAULTS.maxRecordSize(), 65_532);
+    try (RpcServer server =
+            RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
+        RpcClient client = RpcClient.create(TcpChannel.connect(
+            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), libtirpcFragments),
+            Square.PROGRAM, Square.VERSION)) {
+      for (int length : new int[] {65_532 - 40, 65_532, 1 << 20, (1 << 20) + 44, 3_000_001}) {
+        Opaque sent = Opaque.copyOf(payload(length, length));
+        assertThat(client.call(ECHO, BLOB, sent, BLOB)).isEqualTo(sent);
+      }
     }
   }
 

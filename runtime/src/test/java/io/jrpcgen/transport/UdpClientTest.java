@@ -3,8 +3,9 @@ package io.jrpcgen.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcTimeoutException;

@@ -18,9 +18,9 @@ final class RuntimeNames {
   static final ClassName RPC_EXCEPTION = ClassName.get("io.jrpcgen.rpc", "RpcException");
   static final ClassName CALL_OPTIONS = ClassName.get("io.jrpcgen.rpc", "CallOptions");
   static final ClassName RPC_CHANNEL = ClassName.get("io.jrpcgen.transport", "RpcChannel");
-  static final ClassName RPC_CLIENT = ClassName.get("io.jrpcgen.transport", "RpcClient");
+  static final ClassName RPC_CLIENT = ClassName.get("io.jrpcgen.client", "RpcClient");
   static final ClassName RPC_CLIENT_FACTORY =
-      ClassName.get("io.jrpcgen.portmap", "RpcClientFactory");
+      ClassName.get("io.jrpcgen.client", "RpcClientFactory");
   static final ClassName PROGRAM_DEFINITION =
       ClassName.get("io.jrpcgen.server", "ProgramDefinition");
   static final ClassName PROCEDURE = ClassName.get("io.jrpcgen.server", "Procedure");

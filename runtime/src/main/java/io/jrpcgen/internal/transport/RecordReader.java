@@ -138,14 +138,31 @@ public final class RecordReader {
       advance(n);
     } else if (fragmentLeft >= BUFFER_SIZE) {
       reserve(1);
-      int n = in.read(record, recordLength, Math.min(fragmentLeft, record.length - recordLength));
-      if (n < 0) {
-        throw truncated();
-      }
-      advance(n);
+      readIntoRecord();
     } else {
       fill();
     }
+  }
+
+  /**
+   * Reads the fragment's bytes straight into the record, and, where the array has room beyond the
+   * fragment, what follows it too (the next fragment's header, say), which then goes to the
+   * empty buffer: a record in many fragments costs a read per fragment, not two.
+   */
+  private void readIntoRecord() throws IOException {
+    int room = record.length - recordLength;
+    int n = in.read(record, recordLength, (int) Math.min(room, (long) fragmentLeft + buf.length));
+    if (n < 0) {
+      throw truncated();
+    }
+    int beyond = n - fragmentLeft;
+    if (beyond > 0) {
+      System.arraycopy(record, recordLength + fragmentLeft, buf, 0, beyond);
+      bufPos = 0;
+      bufLimit = beyond;
+      n = fragmentLeft;
+    }
+    advance(n);
   }
 
   private void advance(int n) {
@@ -154,19 +171,26 @@ public final class RecordReader {
   }
 
   /**
-   * Makes room for at least {@code n} more bytes, growing fourfold whatever the fragments: the
-   * copies on the way add up to less than 4/3 of the record, and its array stays within four
-   * times the bytes that arrived (or 1 KiB). Once the last fragment is known the array grows no
-   * further than the record's end, so that a record of one fragment gets an array of its size.
+   * Makes room for at least {@code n} more bytes. The array grows to what has arrived (the bytes
+   * read, and those the stream holds ready: {@link InputStream#available()}), or fourfold if
+   * that is more, whatever the fragments: the copies on the way add up to less than 4/3 of the
+   * record, and its array stays within four times the bytes that arrived (or 1 KiB). Once the
+   * last fragment is known the array grows no further than the record's end, and straight to it
+   * once a quarter of the record has arrived: a record of one fragment usually gets one array of
+   * its size, and one of many fragments that arrived together is not copied on the way.
    */
-  private void reserve(int n) {
-    int needed = recordLength + n;
+  private void reserve(int n) throws IOException {
+    long needed = (long) recordLength + n;
     int capacity = record == null ? 0 : record.length;
     if (capacity >= needed) {
       return;
     }
     long end = lastFragment ? (long) recordLength + fragmentLeft : maxRecordSize;
     long grown = Math.max(Math.max((long) recordLength * GROWTH, BUFFER_SIZE), needed);
+    if (grown < end) {
+      long arrived = recordLength + Math.max(n, bufLimit - bufPos) + (long) in.available();
+      grown = Math.max(grown, lastFragment && end <= arrived * GROWTH ? end : arrived);
+    }
     int size = (int) Math.min(grown, end);
     record = record == null ? new byte[size] : Arrays.copyOf(record, size);
   }

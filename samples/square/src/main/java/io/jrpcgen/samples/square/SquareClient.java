@@ -1,6 +1,6 @@
 package io.jrpcgen.samples.square;
 
-import io.jrpcgen.portmap.RpcClientFactory;
+import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.TlsContexts;

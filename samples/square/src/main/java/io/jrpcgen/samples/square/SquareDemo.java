@@ -1,11 +1,11 @@
 package io.jrpcgen.samples.square;
 
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.portmap.EmbeddedPortmapper;
-import io.jrpcgen.portmap.RpcClientFactory;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 

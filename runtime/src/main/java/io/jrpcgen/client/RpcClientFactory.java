@@ -1,13 +1,17 @@
-package io.jrpcgen.portmap;
+package io.jrpcgen.client;
 
+import io.jrpcgen.portmap.PortmapProtocol;
+import io.jrpcgen.portmap.PortmapperClient;
+import io.jrpcgen.portmap.RpcbindClient;
+import io.jrpcgen.portmap.UniversalAddress;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.RpcClient;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -148,7 +152,7 @@ public final class RpcClientFactory {
     } catch (UnknownHostException e) {
       throw new RpcException(RpcStatus.UNKNOWN_HOST, host, null, e);
     }
-    boolean ipv4 = IpAddresses.isIpv4(address);
+    boolean ipv4 = address instanceof Inet4Address;
     String netid = PortmapProtocol.netid(tcp, !ipv4);
     InetSocketAddress portmapper = new InetSocketAddress(address, portmapperPort);
     CallOptions options = CallOptions.DEFAULTS.withTimeout(lookupTimeout)

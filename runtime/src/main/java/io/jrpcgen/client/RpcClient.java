@@ -1,8 +1,10 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.client;
 
 import io.jrpcgen.rpc.AuthSys;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.transport.RpcChannel;
+import io.jrpcgen.transport.RpcReply;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -11,6 +11,7 @@ module io.jrpcgen.runtime {
   // 1,024 descriptors when not, so an image without jdk.management still runs servers.
   requires static jdk.management;
 
+  exports io.jrpcgen.client;
   exports io.jrpcgen.portmap;
   exports io.jrpcgen.rpc;
   exports io.jrpcgen.server;

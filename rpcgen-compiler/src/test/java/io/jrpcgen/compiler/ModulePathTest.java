@@ -133,10 +133,12 @@ class ModulePathTest {
   }
 
   /** Compiles every source under {@code src} against the runtime module; returns javac's output. */
-  private static String javac(Path src, Path classes) throws IOException {
+  private String javac(Path src, Path classes) throws IOException {
+    // An empty class path: javac in this JVM would otherwise take the tests' own, runtime and all.
+    Path nothing = Files.createDirectories(dir.resolve("empty-class-path"));
     List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-Xlint:all",
         "-Werror", "--module-path", InProcessJavac.runtimeLocation().toString(),
-        "-d", classes.toString()));
+        "-classpath", nothing.toString(), "-d", classes.toString()));
     try (Stream<Path> files = Files.walk(src)) {
       files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
     }

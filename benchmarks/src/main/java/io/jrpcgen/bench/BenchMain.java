@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -212,7 +213,8 @@ public final class BenchMain {
             + "settings: %s mode; %d runs per cell of %d ms after %d ms warm-up; "
             + "loopback 127.0.0.1%n"
             + "JVM options: clients %s, servers %s",
-        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
+        ZonedDateTime.now(ZoneId.systemDefault())
+            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
             .replaceAll("\\.\\d+", ""),
         "java " + System.getProperty("java.runtime.version"),
         Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("os.name"),

@@ -70,9 +70,11 @@ public final class Main implements Callable<Integer> {
 
   // Not -h: that is rpcgen's "header only", which gets its own answer (RpcgenFlags).
   @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+  @SuppressWarnings("UnusedVariable") // picocli sets it and prints the help itself
   private boolean help;
 
   @Option(names = {"-V", "--version"}, versionHelp = true, description = "print the version")
+  @SuppressWarnings("UnusedVariable") // picocli sets it and prints the version itself
   private boolean version;
 
   /** The exit code of a compiler bug, distinct from 1 (bad input) and 2 (bad usage). */
@@ -81,6 +83,8 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
+  // Console text in the platform's charset, as System.out itself writes it.
+  @SuppressWarnings("DefaultCharset")
   public static void main(String[] args) {
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(XdrVerbs.isVerb(args) ? XdrVerbs.run(args, System.in, System.out, err)

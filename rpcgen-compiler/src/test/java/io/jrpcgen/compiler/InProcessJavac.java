@@ -33,7 +33,7 @@ public final class InProcessJavac {
         null)) {
       Files.createDirectories(outputDir);
       List<String> options = List.of("--release", "17", "-proc:none", "-Xlint:all", "-Werror",
-          "-classpath", runtimeClasspath(), "-d", outputDir.toString());
+          "-classpath", runtimeLocation().toString(), "-d", outputDir.toString());
       StringWriter out = new StringWriter();
       javac.getTask(out, files, diagnostics, options, null, units).call();
       List<String> errors = new ArrayList<>();
@@ -50,10 +50,10 @@ public final class InProcessJavac {
     }
   }
 
-  private static String runtimeClasspath() {
+  /** The runtime's classes: a directory in the reactor, else its jar; with its module-info. */
+  static Path runtimeLocation() {
     try {
-      return Path.of(XdrCodec.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString();
+      return Path.of(XdrCodec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }

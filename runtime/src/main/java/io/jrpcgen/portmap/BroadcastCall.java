@@ -243,7 +243,7 @@ public final class BroadcastCall {
       XdrDecoder in = new XdrDecoder(packet.getData(), 0, packet.getLength());
       io.jrpcgen.internal.rpc.Reply header = RpcMessages.readReply(in);
       if (!(header instanceof io.jrpcgen.internal.rpc.Reply.Success)
-          || header.xid() != xid && header.xid() != xid + 1) {
+          || (header.xid() != xid && header.xid() != xid + 1)) {
         return null;
       }
       int port;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -88,7 +89,7 @@ public final class EmbeddedPortmapper implements AutoCloseable {
     InetAddress bound = server.bindAddress();
     boolean wildcard = bound.isAnyLocalAddress();
     boolean ipv4 = IpAddresses.isIpv4(bound) || wildcard;
-    boolean ipv6 = !IpAddresses.isIpv4(bound) || wildcard && IpAddresses.wildcardIsDualStack();
+    boolean ipv6 = !IpAddresses.isIpv4(bound) || (wildcard && IpAddresses.wildcardIsDualStack());
     for (int version = PortmapProtocol.RPCB_VERSION_4; version >= PortmapProtocol.PMAP_VERSION;
         version--) {
       for (boolean tcp : new boolean[] {true, false}) {
@@ -233,8 +234,10 @@ public final class EmbeddedPortmapper implements AutoCloseable {
       EmbeddedPortmapper portmapper = new EmbeddedPortmapper(server, registry, sweeper);
       portmapper.addOwnEntries();
       long millis = probeInterval.toMillis();
-      sweeper.scheduleWithFixedDelay(() -> portmapper.sweep(liveness), millis, millis,
-          TimeUnit.MILLISECONDS);
+      // The future has nothing to tell: sweep() catches every Throwable, and close() stops
+      // the executor.
+      ScheduledFuture<?> unused = sweeper.scheduleWithFixedDelay(
+          () -> portmapper.sweep(liveness), millis, millis, TimeUnit.MILLISECONDS);
       String forwarding = remoteCalls ? "on" : "off";
       LOG.log(Level.DEBUG, () -> "portmapper serving PMAP 2 and rpcbind 3, 4 on "
           + portmapper.describeWhere() + " (TCP and UDP), remote calls " + forwarding);

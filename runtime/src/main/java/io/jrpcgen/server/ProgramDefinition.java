@@ -1,6 +1,7 @@
 package io.jrpcgen.server;
 
 import java.util.Arrays;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -14,7 +15,7 @@ public final class ProgramDefinition {
   private final Procedure<?, ?>[] table;
 
   private ProgramDefinition(int program, int version, String programName,
-      TreeMap<Integer, Procedure<?, ?>> procedures) {
+      SortedMap<Integer, Procedure<?, ?>> procedures) {
     this.program = program;
     this.version = version;
     this.programName = programName;

@@ -114,7 +114,7 @@ public final class XdrStrings {
   }
 
   private static byte continuation(int bits) {
-    return (byte) (0x80 | bits & 0x3f);
+    return (byte) (0x80 | (bits & 0x3f));
   }
 
   private static boolean isPairAt(String s, int i) {
@@ -144,12 +144,12 @@ public final class XdrStrings {
       int size = sequenceLength(b, i, end, b0);
       switch (size) {
         case 1 -> out[n++] = (char) (b0 < 0x80 ? b0 : ESCAPE | b0);
-        case 2 -> out[n++] = (char) ((b0 & 0x1f) << 6 | b[i + 1] & 0x3f);
-        case 3 -> out[n++] = (char) ((b0 & 0x0f) << 12 | (b[i + 1] & 0x3f) << 6
-            | b[i + 2] & 0x3f);
+        case 2 -> out[n++] = (char) (((b0 & 0x1f) << 6) | (b[i + 1] & 0x3f));
+        case 3 -> out[n++] = (char) (((b0 & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6)
+            | (b[i + 2] & 0x3f));
         default -> {
-          int cp = (b0 & 0x07) << 18 | (b[i + 1] & 0x3f) << 12 | (b[i + 2] & 0x3f) << 6
-              | b[i + 3] & 0x3f;
+          int cp = ((b0 & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6)
+              | (b[i + 3] & 0x3f);
           out[n++] = Character.highSurrogate(cp);
           out[n++] = Character.lowSurrogate(cp);
         }

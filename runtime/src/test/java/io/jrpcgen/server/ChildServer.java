@@ -47,6 +47,7 @@ public final class ChildServer {
 
   /** Fills the heap to the last few bytes, holds it for {@code millis}, then lets it go. */
   private static void hog(int millis) {
+    @SuppressWarnings("ModifiedButNotUsed") // holding the arrays is its whole purpose
     List<Object> held = new ArrayList<>();
     int size = 1 << 20;
     System.out.println("hogging");

@@ -32,6 +32,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -300,7 +301,8 @@ class RpcWithTlsTest {
     try (FakePeer peer = new FakePeer(s -> {
       answerProbe(s);
       s.getInputStream().read(); // the ClientHello has begun
-      s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+      s.getOutputStream()
+          .write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       s.getInputStream().readAllBytes();
     })) {
       assertThatThrownBy(() -> TcpChannel.connect(peer.address(),

@@ -82,7 +82,8 @@ class XdrStringBytesTest {
       return String.valueOf(value);
     }
     StringBuilder out = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04X", (int) c));
     }
     return out.append('"').toString();

@@ -18,7 +18,6 @@ import java.util.function.Function;
  * as Markdown ({@code results.md}) and CSV ({@code load.csv}, {@code codec.csv}).
  */
 public final class Report {
-  private static final String RATE = "rate";
   private static final String LATENCY = "p50/p99 us";
 
   private final String header;

@@ -15,6 +15,7 @@ public sealed interface Definition {
   record Const(SourcePos pos, String name, Expr value) implements Definition {}
 
   /** {@code enum NAME { ... };} */
+  @SuppressWarnings("JavaLangClash") // the XDR construct, always written Definition.Enum
   record Enum(SourcePos pos, String name, List<EnumMember> members) implements Definition {}
 
   /** {@code struct NAME { ... };} */

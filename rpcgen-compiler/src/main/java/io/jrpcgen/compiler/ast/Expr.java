@@ -9,6 +9,7 @@ public sealed interface Expr {
   SourcePos pos();
 
   /** A decimal, hex ({@code 0x1f}) or octal ({@code 017}) literal, with its sign. */
+  @SuppressWarnings("JavaLangClash") // the XDR construct, always written Expr.Number
   record Number(SourcePos pos, BigInteger value, String text) implements Expr {}
 
   /** A reference to a constant or enum value. */

@@ -12,7 +12,7 @@ final class Docs {
   /** Past this, a citation takes two lines so that nested Javadoc stays within 100 columns. */
   private static final int ONE_LINE = 70;
 
-  /** {@code "{@code struct square_in} from square.x line 1."} */
+  /** Javadoc citing {@code construct} at {@code pos}: "struct square_in from square.x line 1". */
   static String cite(String construct, SourcePos pos) {
     String code = "{@code " + construct + "}";
     String from = "from " + fileName(pos.file()) + " line " + pos.line() + ".\n";

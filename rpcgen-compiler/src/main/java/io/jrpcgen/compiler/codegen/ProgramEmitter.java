@@ -74,7 +74,7 @@ final class ProgramEmitter {
           type.addType(argumentsRecord(outer, p));
         }
       }
-      type.addType(versionInterface(outer, program, v));
+      type.addType(versionInterface(program, v));
       if (options.emit().contains(Emit.CLIENT)) {
         type.addType(client(outer, program, v));
       }
@@ -95,7 +95,7 @@ final class ProgramEmitter {
         .build();
   }
 
-  private TypeSpec versionInterface(ClassName outer, Schema.Program program, Schema.Version v) {
+  private TypeSpec versionInterface(Schema.Program program, Schema.Version v) {
     TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.version(v))
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("Version {@code $L} of {@code $L}:\nwhat a server implements and a client"

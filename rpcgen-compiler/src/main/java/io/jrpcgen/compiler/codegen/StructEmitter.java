@@ -228,6 +228,7 @@ final class StructEmitter {
   }
 
   /** The constructor arguments, decoding each field in order; the tail, if given, is null. */
+  @SuppressWarnings("ReferenceEquality") // the tail is that very field, not one equal to it
   private CodeBlock arguments(List<NamedType.Field> fields, NamedType.Field tail) {
     if (fields.isEmpty()) {
       return CodeBlock.of("");

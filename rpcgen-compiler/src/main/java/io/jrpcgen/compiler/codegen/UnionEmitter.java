@@ -54,7 +54,7 @@ final class UnionEmitter {
     boolean first = true;
     for (NamedType.Arm arm : union.arms()) {
       ClassName armName = name.nestedClass(names.arm(arm));
-      type.addType(armRecord(union, arm, name, armName, discType));
+      type.addType(armRecord(union, arm, name, discType));
       if (arm.field() != null) {
         if (first) {
           encode.beginControlFlow("if (value instanceof $T arm)", armName);
@@ -75,7 +75,7 @@ final class UnionEmitter {
   }
 
   private TypeSpec armRecord(NamedType.Union union, NamedType.Arm arm, ClassName unionName,
-      ClassName armName, TypeName discType) {
+      TypeName discType) {
     NamedType.Field disc = union.discriminant();
     boolean keepsDiscriminant = arm.values().size() != 1;
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
@@ -173,6 +173,7 @@ final class UnionEmitter {
   }
 
   /** A bool discriminant picks one of two arms: a conditional, or a check and an error. */
+  @SuppressWarnings("ReferenceEquality") // one arm that serves both values is the same object
   private CodeBlock decodeBool(NamedType.Union union, ClassName name) {
     String d = names.field(union.discriminant());
     NamedType.Arm whenTrue = boolArm(union, true);

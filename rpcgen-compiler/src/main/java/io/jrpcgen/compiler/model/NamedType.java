@@ -133,6 +133,7 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
   public record Constant(String name, int value, SourcePos pos) {}
 
   /** An enum: a Java enum. */
+  @SuppressWarnings("JavaLangClash") // the XDR construct, always written NamedType.Enum
   public static final class Enum extends NamedType {
     private final List<Constant> constants = new ArrayList<>();
 

@@ -340,11 +340,6 @@ public final class Resolver {
     return v;
   }
 
-  private int int32(Expr e, String what) {
-    BigInteger v = ranged(e, INT_MIN, BigInteger.valueOf(Integer.MAX_VALUE), what);
-    return v == null ? 0 : v.intValue();
-  }
-
   private int uint32(Expr e, String what) {
     BigInteger v = ranged(e, BigInteger.ZERO, UINT_MAX, what);
     return v == null ? 0 : v.intValue();
@@ -364,7 +359,7 @@ public final class Resolver {
       return 0;
     }
     if (v.compareTo(UINT_MAX) > 0
-        || fixed && v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) >= 0) {
+        || (fixed && v.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) >= 0)) {
       diagnostics.error(e.pos(), "value " + v + " is out of range for an array size");
       return 0;
     }
@@ -485,7 +480,7 @@ public final class Resolver {
             + enumType.name() + "'");
         return null;
       }
-    } else if (bool && v.compareTo(BigInteger.ONE) > 0 || v.signum() < 0 && bool) {
+    } else if ((bool && v.compareTo(BigInteger.ONE) > 0) || (v.signum() < 0 && bool)) {
       diagnostics.error(label.pos(), "case value " + v + " is not a bool (TRUE or FALSE)");
       return null;
     } else if (v.compareTo(INT_MIN) < 0 || v.compareTo(UINT_MAX) > 0) {
@@ -507,6 +502,7 @@ public final class Resolver {
   }
 
   /** The type of a declaration; inline types are named {@code inlineName}. */
+  @SuppressWarnings("StatementSwitchToExpressionSwitch") // cases report, then return or fall out
   private XdrType declarationType(Declaration d, String inlineName) {
     TypeSpec spec = d.type();
     if (d.shape() == Declaration.Shape.VOID) {
@@ -760,7 +756,7 @@ public final class Resolver {
     for (Set<String> names : defined) {
       for (String candidate : names) {
         int d = Spelling.distance(name, candidate);
-        if (d < best || d == best && candidate.compareTo(nearest) < 0) {
+        if (d < best || (d == best && candidate.compareTo(nearest) < 0)) {
           nearest = candidate;
           best = d;
         }

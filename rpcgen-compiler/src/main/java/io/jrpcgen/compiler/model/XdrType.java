@@ -108,6 +108,7 @@ public sealed interface XdrType {
   }
 
   /** {@code void}. */
+  @SuppressWarnings("JavaLangClash") // the XDR construct, always written XdrType.Void
   record Void() implements XdrType {
     @Override
     public long minEncodedSize() {

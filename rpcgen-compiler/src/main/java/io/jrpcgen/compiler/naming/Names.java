@@ -4,7 +4,6 @@ import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.Schema;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -13,15 +12,15 @@ import java.util.TreeSet;
  * emitters read instead of deriving names themselves. Keyed by model object identity.
  */
 public final class Names {
-  private final Map<Object, String> names = new IdentityHashMap<>();
-  private final Map<Object, String> numberConstants = new IdentityHashMap<>();
-  private final Map<Object, String> clients = new IdentityHashMap<>();
-  private final Map<Object, String> asyncVersions = new IdentityHashMap<>();
-  private final Map<Object, String> arguments = new IdentityHashMap<>();
-  private final Map<Object, String> asyncMethods = new IdentityHashMap<>();
-  private final Map<Object, String> oneWayMethods = new IdentityHashMap<>();
-  private final Map<Object, String> withers = new IdentityHashMap<>();
-  private final Map<Object, String> columns = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> names = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> numberConstants = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> clients = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> asyncVersions = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> arguments = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> asyncMethods = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> oneWayMethods = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> withers = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> columns = new IdentityHashMap<>();
   private final Set<String> topLevelTypes = new TreeSet<>();
   private final String constantsClass;
   private final String typedefsClass;
@@ -73,7 +72,7 @@ public final class Names {
     columns.put(field, name);
   }
 
-  private String get(Map<Object, String> map, Object key) {
+  private String get(IdentityHashMap<Object, String> map, Object key) {
     String name = map.get(key);
     if (name == null) {
       throw new IllegalArgumentException("no Java name was assigned to " + key);

@@ -187,8 +187,8 @@ final class IfExpression {
     for (String op : candidates) {
       // '|' must not take the first half of '||', nor '<' of '<<'.
       if (text.startsWith(op, pos) && !(op.length() == 1 && pos + 1 < text.length()
-          && (text.charAt(pos + 1) == op.charAt(0) && "|&<>".indexOf(op.charAt(0)) >= 0
-          || text.charAt(pos + 1) == '=' && "<>=!".indexOf(op.charAt(0)) >= 0))) {
+          && ((text.charAt(pos + 1) == op.charAt(0) && "|&<>".indexOf(op.charAt(0)) >= 0)
+          || (text.charAt(pos + 1) == '=' && "<>=!".indexOf(op.charAt(0)) >= 0)))) {
         pos += op.length();
         return op;
       }

@@ -291,8 +291,8 @@ final class Preprocessor {
   }
 
   private void includeDirective(String argument, SourcePos pos, Path file) {
-    if (argument.length() < 2 || !(argument.startsWith("\"") && argument.indexOf('"', 1) > 0
-        || argument.startsWith("<") && argument.indexOf('>') > 0)) {
+    if (argument.length() < 2 || !((argument.startsWith("\"") && argument.indexOf('"', 1) > 0)
+        || (argument.startsWith("<") && argument.indexOf('>') > 0))) {
       diagnostics.error(pos, "#include expects \"FILE\" or <FILE>");
       return;
     }

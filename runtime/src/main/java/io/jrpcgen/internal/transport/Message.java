@@ -10,6 +10,7 @@ import io.jrpcgen.xdr.XdrDecoder;
  * @param bytes the array holding the message from offset 0
  * @param length the message's length in bytes
  */
+@SuppressWarnings("ArrayRecordComponent") // a view of a buffer; messages are never compared
 public record Message(byte[] bytes, int length) {
   /** A decoder over the message. */
   public XdrDecoder decoder() {

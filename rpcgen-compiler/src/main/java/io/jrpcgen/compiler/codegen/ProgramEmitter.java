@@ -297,12 +297,17 @@ final class ProgramEmitter {
     return m;
   }
 
-  private MethodSpec binder(ClassName outer, Schema.Program program, Schema.Version v) {
-    ClassName iface = outer.nestedClass(names.version(v));
-    CodeBlock.Builder table = CodeBlock.builder()
+  /** The start of a binder's body: a program definition's builder, named as the {@code .x} does. */
+  private CodeBlock.Builder dispatchTable(Schema.Program program, Schema.Version v) {
+    return CodeBlock.builder()
         .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
             names.number(program), names.number(v))
         .add("\n.programName($S)", program.name());
+  }
+
+  private MethodSpec binder(ClassName outer, Schema.Program program, Schema.Version v) {
+    ClassName iface = outer.nestedClass(names.version(v));
+    CodeBlock.Builder table = dispatchTable(program, v);
     for (Schema.Procedure p : v.procedures()) {
       if (p.result() instanceof XdrType.Void) {
         table.add("\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))", PROCEDURE, iface,
@@ -327,10 +332,7 @@ final class ProgramEmitter {
 
   private MethodSpec asyncBinder(ClassName outer, Schema.Program program, Schema.Version v) {
     ClassName iface = outer.nestedClass(names.version(v));
-    CodeBlock.Builder table = CodeBlock.builder()
-        .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
-            names.number(program), names.number(v))
-        .add("\n.programName($S)", program.name());
+    CodeBlock.Builder table = dispatchTable(program, v);
     for (Schema.Procedure p : v.procedures()) {
       table.add("\n.procedure($T.ofAsync($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
           names.number(p), p.name(), argumentsCodec(outer, p),

@@ -38,13 +38,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The rpcgen + libtirpc client calls a server bound from jrpcgen's generated binders, over TCP
- * and UDP, for every procedure of conformance.x: the server must receive, and the client get
- * back, every field as values.c sent it. Values beyond a {@code .x} bound get GARBAGE_ARGS.
+ * The rpcgen + libtirpc client calls a server bound from jrpcgen's generated binders, over TCP and
+ * UDP, for every procedure of conformance.x: the server must receive, and the client get back,
+ * every field as values.c sent it. Values beyond a {@code .x} bound get GARBAGE_ARGS.
  */
 class CClientJavaServerTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static ConformancePeers peers;
   private static final Recorder RECORDER = new Recorder();
   private static RpcServer server;
@@ -55,16 +54,17 @@ class CClientJavaServerTest {
       return; // every test skips itself, loudly
     }
     peers = ConformancePeers.build(dir);
-    server = RpcServer.builder()
-        .program(ConformanceProg.bindConformanceV1(RECORDER))
-        .program(ConformanceProg.bindConformanceV2(RECORDER))
-        .bindAddress(InetAddress.getByName(ConformancePeers.HOST))
-        .tcp(0)
-        .udp(0)
-        // A UDP call that libtirpc resends is answered again, not run again: each case is
-        // received exactly once.
-        .duplicateRequestCache(64)
-        .start();
+    server =
+        RpcServer.builder()
+            .program(ConformanceProg.bindConformanceV1(RECORDER))
+            .program(ConformanceProg.bindConformanceV2(RECORDER))
+            .bindAddress(InetAddress.getByName(ConformancePeers.HOST))
+            .tcp(0)
+            .udp(0)
+            // A UDP call that libtirpc resends is answered again, not run again: each case is
+            // received exactly once.
+            .duplicateRequestCache(64)
+            .start();
   }
 
   @AfterAll
@@ -103,10 +103,12 @@ class CClientJavaServerTest {
 
   private static void callAndCompare(String transport, Case<?> c) throws Exception {
     ProcessRun run = peers.client(transport, port(transport), List.of(c.name()));
-    assertThat(run.lines()).as("what the C client got back")
+    assertThat(run.lines())
+        .as("what the C client got back")
         .isEqualTo(Fields.prefixed(c.name(), c.resultLines()));
     assertThat(run.exitCode()).isZero();
-    assertThat(RECORDER.received()).as("what the Java server received")
+    assertThat(RECORDER.received())
+        .as("what the Java server received")
         .containsExactly(new Received(c.procedureId(), Fields.lines(c.args())));
   }
 
@@ -115,9 +117,10 @@ class CClientJavaServerTest {
   void valuesBeyondTheirBoundsAreGarbageArgs(String transport) throws Exception {
     // The client's wider XDR routines send a 13-byte cf_name and a 4-element some<3>.
     ProcessRun run = peers.client(transport, port(transport), List.of("over_name", "over_array"));
-    assertThat(run.lines()).containsExactly(
-        "over_name error=" + ConformancePeers.HOST + ": RPC: Server can't decode arguments",
-        "over_array error=" + ConformancePeers.HOST + ": RPC: Server can't decode arguments");
+    assertThat(run.lines())
+        .containsExactly(
+            "over_name error=" + ConformancePeers.HOST + ": RPC: Server can't decode arguments",
+            "over_array error=" + ConformancePeers.HOST + ": RPC: Server can't decode arguments");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(RECORDER.received()).isEmpty();
 
@@ -210,8 +213,8 @@ class CClientJavaServerTest {
 
     @Override
     public Triple echoTriple(int arg1, String arg2, Point arg3) {
-      return record(1, ECHO_TRIPLE, new EchoTripleArgs(arg1, arg2, arg3),
-          new Triple(arg1, arg2, arg3));
+      return record(
+          1, ECHO_TRIPLE, new EchoTripleArgs(arg1, arg2, arg3), new Triple(arg1, arg2, arg3));
     }
 
     @Override

@@ -25,14 +25,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The rpcgen + libtirpc client calls a Java server that implements only part of
- * conformance.x: version 1 by the generated interface (ECHO_PRIMS only), version 2 by the
- * asynchronous one (ADD only, answered later on another thread). The client gets replies for
- * those and for NULLPROC, and {@code PROC_UNAVAIL} for the rest, over TCP and UDP.
+ * The rpcgen + libtirpc client calls a Java server that implements only part of conformance.x:
+ * version 1 by the generated interface (ECHO_PRIMS only), version 2 by the asynchronous one (ADD
+ * only, answered later on another thread). The client gets replies for those and for NULLPROC, and
+ * {@code PROC_UNAVAIL} for the rest, over TCP and UDP.
  */
 class CClientPartialServerTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static ConformancePeers peers;
   private static RpcServer server;
 
@@ -42,26 +41,29 @@ class CClientPartialServerTest {
       return; // every test skips itself, loudly
     }
     peers = ConformancePeers.build(dir);
-    ConformanceV1 prims = new ConformanceV1() {
-      @Override
-      public Prims echoPrims(Prims arg) {
-        return arg;
-      }
-    };
-    ConformanceV2Async adder = new ConformanceV2Async() {
-      @Override
-      public CompletableFuture<Long> add(CallContext call, long arg1, long arg2) {
-        return CompletableFuture.supplyAsync(() -> arg1 + arg2,
-            CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
-      }
-    };
-    server = RpcServer.builder()
-        .program(ConformanceProg.bindConformanceV1(prims))
-        .program(ConformanceProg.bindConformanceV2Async(adder))
-        .bindAddress(InetAddress.getByName(ConformancePeers.HOST))
-        .port(0)
-        .duplicateRequestCache(64)
-        .start();
+    ConformanceV1 prims =
+        new ConformanceV1() {
+          @Override
+          public Prims echoPrims(Prims arg) {
+            return arg;
+          }
+        };
+    ConformanceV2Async adder =
+        new ConformanceV2Async() {
+          @Override
+          public CompletableFuture<Long> add(CallContext call, long arg1, long arg2) {
+            return CompletableFuture.supplyAsync(
+                () -> arg1 + arg2, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+          }
+        };
+    server =
+        RpcServer.builder()
+            .program(ConformanceProg.bindConformanceV1(prims))
+            .program(ConformanceProg.bindConformanceV2Async(adder))
+            .bindAddress(InetAddress.getByName(ConformancePeers.HOST))
+            .port(0)
+            .duplicateRequestCache(64)
+            .start();
   }
 
   @AfterAll
@@ -79,15 +81,19 @@ class CClientPartialServerTest {
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "udp"})
   void implementedProceduresReplyAndTheRestAreProcUnavail(String transport) throws Exception {
-    List<String> names = List.of("ping", "prims_max", "strings_full", "add_small", "choice_red",
-        "add_wrap");
-    ProcessRun run = peers.client(transport,
-        transport.equals("tcp") ? server.tcpPort() : server.udpPort(), names);
+    List<String> names =
+        List.of("ping", "prims_max", "strings_full", "add_small", "choice_red", "add_wrap");
+    ProcessRun run =
+        peers.client(
+            transport, transport.equals("tcp") ? server.tcpPort() : server.udpPort(), names);
 
     List<String> expected = new ArrayList<>();
     for (String name : names) {
-      Case<?> c = ConformanceValues.cases().stream().filter(k -> k.name().equals(name))
-          .findFirst().orElseThrow();
+      Case<?> c =
+          ConformanceValues.cases().stream()
+              .filter(k -> k.name().equals(name))
+              .findFirst()
+              .orElseThrow();
       if (name.startsWith("strings") || name.startsWith("choice")) {
         expected.add(name + " error=" + ConformancePeers.HOST + ": RPC: Procedure unavailable");
       } else {

@@ -10,14 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The C side of conformance.x, built with the system rpcgen, gcc and libtirpc: an echo server,
- * a client that sends the values of values.c, and xdr_dump, which prints libtirpc's bytes.
+ * The C side of conformance.x, built with the system rpcgen, gcc and libtirpc: an echo server, a
+ * client that sends the values of values.c, and xdr_dump, which prints libtirpc's bytes.
  */
 final class ConformancePeers {
   static final String HOST = "127.0.0.1";
   static final Path SOURCES = Path.of("src/test");
-  private static final List<String> C_FILES = List.of("bits.h", "values.h", "values.c",
-      "server_main.c", "server_impl.c", "client_main.c", "xdr_dump.c");
+  private static final List<String> C_FILES =
+      List.of(
+          "bits.h",
+          "values.h",
+          "values.c",
+          "server_main.c",
+          "server_impl.c",
+          "client_main.c",
+          "xdr_dump.c");
   private static final long RUN_TIMEOUT_SECONDS = 30;
 
   private final NativeTools tools;
@@ -39,8 +46,7 @@ final class ConformancePeers {
     tools.tool("rpcgen", "-N", "-h", "-o", "conformance.h", "conformance.x");
     tools.tool("rpcgen", "-N", "-c", "-o", "conformance_xdr.c", "conformance.x");
     tools.tool("rpcgen", "-N", "-m", "-o", "conformance_svc.c", "conformance.x");
-    tools.gcc("server", "server_main.c", "server_impl.c", "conformance_svc.c",
-        "conformance_xdr.c");
+    tools.gcc("server", "server_main.c", "server_impl.c", "conformance_svc.c", "conformance_xdr.c");
     tools.gcc("client", "client_main.c", "values.c", "conformance_xdr.c");
     tools.gcc("xdr_dump", "xdr_dump.c", "values.c", "conformance_xdr.c");
     return new ConformancePeers(tools);
@@ -49,8 +55,8 @@ final class ConformancePeers {
   /** Runs the C client against {@code port}: one call per case, one line per field it got. */
   ProcessRun client(String transport, int port, List<String> cases)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(
-        List.of("./client", HOST, Integer.toString(port), transport));
+    List<String> command =
+        new ArrayList<>(List.of("./client", HOST, Integer.toString(port), transport));
     command.addAll(cases);
     return tools.run(RUN_TIMEOUT_SECONDS, command.toArray(new String[0]));
   }

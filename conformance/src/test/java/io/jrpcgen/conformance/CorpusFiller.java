@@ -21,32 +21,34 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Fills a struct of a corpus {@code .x} file with deterministic values twice: as C statements
- * on the struct rpcgen generates, and as the Java record jrpcgen generates. The C members are
- * named as rpcgen names them: {@code x<N>} becomes {@code x.x_len} and {@code x.x_val}, with the
- * typedef's name instead of the member's when the array is declared by a typedef.
+ * Fills a struct of a corpus {@code .x} file with deterministic values twice: as C statements on
+ * the struct rpcgen generates, and as the Java record jrpcgen generates. The C members are named as
+ * rpcgen names them: {@code x<N>} becomes {@code x.x_len} and {@code x.x_val}, with the typedef's
+ * name instead of the member's when the array is declared by a typedef.
  *
- * <p>Fillable are structs of numbers, bools, enums, strings, opaques, arrays, optionals and
- * other fillable structs; a struct with a union, a quadruple or a type from outside the file is
- * not ({@link Unfillable}).
+ * <p>Fillable are structs of numbers, bools, enums, strings, opaques, arrays, optionals and other
+ * fillable structs; a struct with a union, a quadruple or a type from outside the file is not
+ * ({@link Unfillable}).
  */
 final class CorpusFiller {
   /** Type names that C defines and the corpus uses: 32 and 64 bits wide. */
-  private static final Map<String, BuiltinType> KNOWN = Map.ofEntries(
-      Map.entry("int32_t", BuiltinType.INT),
-      Map.entry("uint32_t", BuiltinType.UNSIGNED_INT),
-      Map.entry("u_int32_t", BuiltinType.UNSIGNED_INT),
-      Map.entry("u_int", BuiltinType.UNSIGNED_INT),
-      Map.entry("u_long", BuiltinType.UNSIGNED_INT),
-      Map.entry("int64_t", BuiltinType.HYPER),
-      Map.entry("uint64_t", BuiltinType.UNSIGNED_HYPER),
-      Map.entry("u_int64_t", BuiltinType.UNSIGNED_HYPER),
-      Map.entry("bool_t", BuiltinType.BOOL),
-      Map.entry("rpcprog_t", BuiltinType.UNSIGNED_INT),
-      Map.entry("rpcvers_t", BuiltinType.UNSIGNED_INT),
-      Map.entry("rpcproc_t", BuiltinType.UNSIGNED_INT),
-      Map.entry("rpcprot_t", BuiltinType.UNSIGNED_INT),
-      Map.entry("rpcport_t", BuiltinType.UNSIGNED_INT));
+  private static final Map<String, BuiltinType> KNOWN =
+      Map.ofEntries(
+          Map.entry("int32_t", BuiltinType.INT),
+          Map.entry("uint32_t", BuiltinType.UNSIGNED_INT),
+          Map.entry("u_int32_t", BuiltinType.UNSIGNED_INT),
+          Map.entry("u_int", BuiltinType.UNSIGNED_INT),
+          Map.entry("u_long", BuiltinType.UNSIGNED_INT),
+          Map.entry("int64_t", BuiltinType.HYPER),
+          Map.entry("uint64_t", BuiltinType.UNSIGNED_HYPER),
+          Map.entry("u_int64_t", BuiltinType.UNSIGNED_HYPER),
+          Map.entry("bool_t", BuiltinType.BOOL),
+          Map.entry("rpcprog_t", BuiltinType.UNSIGNED_INT),
+          Map.entry("rpcvers_t", BuiltinType.UNSIGNED_INT),
+          Map.entry("rpcproc_t", BuiltinType.UNSIGNED_INT),
+          Map.entry("rpcprot_t", BuiltinType.UNSIGNED_INT),
+          Map.entry("rpcport_t", BuiltinType.UNSIGNED_INT));
+
   private static final Pattern NARROW = Pattern.compile("(unsigned\\s+)?(char|short)\\b.*");
   // Optionals deeper than this are absent, so that linked lists end.
   private static final int MAX_DEPTH = 2;
@@ -62,8 +64,13 @@ final class CorpusFiller {
   private final ClassLoader loader;
   private int seed;
 
-  CorpusFiller(Specification spec, Schema schema, Names names,
-      Map<String, List<String>> sourceLines, String javaPackage, ClassLoader loader) {
+  CorpusFiller(
+      Specification spec,
+      Schema schema,
+      Names names,
+      Map<String, List<String>> sourceLines,
+      String javaPackage,
+      ClassLoader loader) {
     for (Definition d : spec.definitions()) {
       if (d instanceof Definition.Typedef t) {
         typedefs.put(t.name(), t.declaration());
@@ -80,13 +87,16 @@ final class CorpusFiller {
         e.constants().forEach(c -> constants.put(c.name(), (long) c.value()));
       }
     }
-    schema.constants().stream().filter(c -> c.number() != null)
+    schema.constants().stream()
+        .filter(c -> c.number() != null)
         .forEach(c -> constants.put(c.name(), c.number().longValue()));
-    spec.cDefines().forEach(c -> {
-      if (c.value() instanceof Expr.Number n) {
-        constants.put(c.name(), n.value().longValue());
-      }
-    });
+    spec.cDefines()
+        .forEach(
+            c -> {
+              if (c.value() instanceof Expr.Number n) {
+                constants.put(c.name(), n.value().longValue());
+              }
+            });
     this.sourceLines = sourceLines;
     this.javaPackage = javaPackage;
     this.loader = loader;
@@ -120,8 +130,13 @@ final class CorpusFiller {
         int n = (int) bound(d.bound());
         if (isBuiltin(d.type(), BuiltinType.OPAQUE)) {
           byte[] bytes = bytes(n);
-          c.append("  memcpy(").append(lv).append(", \"").append(cBytes(bytes)).append("\", ")
-              .append(n).append(");\n");
+          c.append("  memcpy(")
+              .append(lv)
+              .append(", \"")
+              .append(cBytes(bytes))
+              .append("\", ")
+              .append(n)
+              .append(");\n");
           yield Opaque.copyOf(bytes);
         }
         List<Object> items = new ArrayList<>();
@@ -142,14 +157,18 @@ final class CorpusFiller {
         if (isBuiltin(d.type(), BuiltinType.OPAQUE)) {
           byte[] bytes = bytes((int) Math.min(bound, 1 + next() % 5));
           c.append("  ").append(len).append(" = ").append(bytes.length).append(";\n");
-          c.append("  ").append(val).append(" = (char *) \"").append(cBytes(bytes))
-              .append("\";\n");
+          c.append("  ").append(val).append(" = (char *) \"").append(cBytes(bytes)).append("\";\n");
           yield Opaque.copyOf(bytes);
         }
         int n = (int) Math.min(bound, depth < MAX_DEPTH ? 2 : 1);
         c.append("  ").append(len).append(" = ").append(n).append(";\n");
-        c.append("  ").append(val).append(" = calloc(").append(n).append(", sizeof *")
-            .append(val).append(");\n");
+        c.append("  ")
+            .append(val)
+            .append(" = calloc(")
+            .append(n)
+            .append(", sizeof *")
+            .append(val)
+            .append(");\n");
         List<Object> items = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           items.add(type(val + "[" + i + "]", d.type(), depth, c));
@@ -220,16 +239,20 @@ final class CorpusFiller {
     switch (type) {
       case INT, UNSIGNED_INT -> {
         // char and short keep their C width: small values; others spread over 32 bits.
-        int v = narrow ? (type == BuiltinType.INT ? k % 200 - 100 : k % 250)
-            : (int) (k * 0x9e37_79b1L);
-        c.append(assign).append(type == BuiltinType.INT ? "(int32_t) " : "")
-            .append(String.format("0x%08xU;", v)).append('\n');
+        int v =
+            narrow ? (type == BuiltinType.INT ? k % 200 - 100 : k % 250) : (int) (k * 0x9e37_79b1L);
+        c.append(assign)
+            .append(type == BuiltinType.INT ? "(int32_t) " : "")
+            .append(String.format("0x%08xU;", v))
+            .append('\n');
         return v;
       }
       case HYPER, UNSIGNED_HYPER -> {
         long v = k * 0x9e37_79b9_7f4a_7c15L;
-        c.append(assign).append(type == BuiltinType.HYPER ? "(int64_t) " : "")
-            .append(String.format("0x%016xULL;", v)).append('\n');
+        c.append(assign)
+            .append(type == BuiltinType.HYPER ? "(int64_t) " : "")
+            .append(String.format("0x%016xULL;", v))
+            .append('\n');
         return v;
       }
       case FLOAT -> {
@@ -256,8 +279,7 @@ final class CorpusFiller {
       throw new Unfillable("no source for " + b.pos());
     }
     String line = lines.get(b.pos().line() - 1);
-    return NARROW.matcher(line.substring(Math.min(line.length(), b.pos().column() - 1)))
-        .matches();
+    return NARROW.matcher(line.substring(Math.min(line.length(), b.pos().column() - 1))).matches();
   }
 
   private long bound(Expr e) {

@@ -99,11 +99,12 @@ final class Fields {
     }
   }
 
-  private static void component(String path, RecordComponent c, Object record,
-      List<String> out) {
+  private static void component(String path, RecordComponent c, Object record, List<String> out) {
     // Java keywords get a trailing '_' in generated names; C keeps the .x name.
-    String name = c.getName().endsWith("_")
-        ? c.getName().substring(0, c.getName().length() - 1) : c.getName();
+    String name =
+        c.getName().endsWith("_")
+            ? c.getName().substring(0, c.getName().length() - 1)
+            : c.getName();
     dump(path + "." + name, invoke(c.getAccessor(), record), out);
   }
 

@@ -42,22 +42,21 @@ class JavaClientBoundsTest {
   void valuesBeyondTheirBoundsAreRefusedAndNothingIsSent(String transport) throws Exception {
     try (Peer peer = transport.equals("tcp") ? new TcpPeer() : new UdpPeer();
         ConformanceV1Client v1 = ConformanceV1Client.create(peer.channel())) {
-      assertRefused(() -> v1.echoName("abcdefghijklm"),
-          "string of 13 bytes exceeds its bound of 12");
+      assertRefused(
+          () -> v1.echoName("abcdefghijklm"), "string of 13 bytes exceeds its bound of 12");
       // The bound counts bytes, as C does: seven two-byte characters are 14.
-      assertRefused(() -> v1.echoName("ééééééé"),
-          "string of 14 bytes exceeds its bound of 12");
+      assertRefused(() -> v1.echoName("ééééééé"), "string of 14 bytes exceeds its bound of 12");
       // A record refuses such a value already when it is made, with the encoder's message.
-      List<Point> four = List.of(new Point(1, 1), new Point(2, 2), new Point(3, 3),
-          new Point(4, 4));
+      List<Point> four =
+          List.of(new Point(1, 1), new Point(2, 2), new Point(3, 3), new Point(4, 4));
       assertThatThrownBy(() -> ConformanceValues.ARRAYS_EMPTY.withSome(four))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("some: array of 4 elements exceeds its bound of 3");
       assertThatThrownBy(() -> ConformanceValues.ARRAYS_EMPTY.withNames(List.of("abcdefghijklm")))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("names: string of 13 bytes exceeds its bound of 12");
-      assertThatThrownBy(() -> ConformanceValues.OPAQUES_A.withData(
-              Opaque.fromHex("0102030405060708")))
+      assertThatThrownBy(
+              () -> ConformanceValues.OPAQUES_A.withData(Opaque.fromHex("0102030405060708")))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("data: opaque of 8 bytes exceeds its bound of 7");
       assertThatThrownBy(() -> v1.echoTriple(1, "abcdefghijklm", new Point(0, 0)))
@@ -67,7 +66,8 @@ class JavaClientBoundsTest {
       v1.rpcClient().callBatched(ConformanceV1.PING, XdrCodec.VOID, null);
       v1.rpcClient().flush();
       ByteBuffer first = ByteBuffer.wrap(peer.receiveCall());
-      assertThat(first.getInt(PROCEDURE_OFFSET)).as("the first call received")
+      assertThat(first.getInt(PROCEDURE_OFFSET))
+          .as("the first call received")
           .isEqualTo(ConformanceV1.PING);
     }
   }
@@ -75,8 +75,8 @@ class JavaClientBoundsTest {
   /** The call failed as clnt_call does with RPC_CANTENCODEARGS, saying which bound. */
   private static void assertRefused(ThrowingCallable call, String why) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(RpcStatus.CANT_ENCODE_ARGS))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.CANT_ENCODE_ARGS))
         .hasMessageEndingWith("RPC: Can't encode arguments; " + why)
         .hasCauseInstanceOf(XdrException.class);
   }
@@ -99,8 +99,9 @@ class JavaClientBoundsTest {
     TcpPeer() throws IOException {
       listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
       listener.setSoTimeout(RECEIVE_TIMEOUT_MILLIS);
-      channel = RpcChannel.tcp(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
+      channel =
+          RpcChannel.tcp(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
     }
 
     @Override
@@ -134,8 +135,9 @@ class JavaClientBoundsTest {
     UdpPeer() throws IOException {
       socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
       socket.setSoTimeout(RECEIVE_TIMEOUT_MILLIS);
-      channel = RpcChannel.udp(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort()));
+      channel =
+          RpcChannel.udp(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort()));
     }
 
     @Override

@@ -34,8 +34,7 @@ class JavaClientCServerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final Duration RETRY = Duration.ofMillis(500);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static CServer cServer;
   private static Clients tcp;
   private static Clients udp;
@@ -78,9 +77,12 @@ class JavaClientCServerTest {
 
   /** Every case over TCP; over UDP those that fit libtirpc's 8,800-byte UDP buffers. */
   static Stream<Arguments> calls() {
-    return ConformanceValues.cases().stream().flatMap(c -> c.udp()
-        ? Stream.of(Arguments.of("tcp", c), Arguments.of("udp", c))
-        : Stream.of(Arguments.of("tcp", c)));
+    return ConformanceValues.cases().stream()
+        .flatMap(
+            c ->
+                c.udp()
+                    ? Stream.of(Arguments.of("tcp", c), Arguments.of("udp", c))
+                    : Stream.of(Arguments.of("tcp", c)));
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -3,15 +3,15 @@ package io.jrpcgen.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.compiler.Compiler;
+import io.jrpcgen.compiler.CompilerOptions;
+import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.model.Shapes;
 import io.jrpcgen.conformance.ConformanceValues.Case;
 import io.jrpcgen.conformance.gen.Opaques;
 import io.jrpcgen.conformance.gen.Prims;
 import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.interop.NativeTools.ProcessRun;
-import io.jrpcgen.compiler.Compiler;
-import io.jrpcgen.compiler.CompilerOptions;
-import io.jrpcgen.compiler.model.Schema;
-import io.jrpcgen.compiler.model.Shapes;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
@@ -33,16 +33,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Byte-level conformance: for every value of conformance.x, the bytes jrpcgen's generated codecs
- * write equal the bytes libtirpc's rpcgen-generated {@code xdr_*} routines write with
- * {@code xdrmem_create}, and each side decodes the other's bytes to the same fields.
+ * write equal the bytes libtirpc's rpcgen-generated {@code xdr_*} routines write with {@code
+ * xdrmem_create}, and each side decodes the other's bytes to the same fields.
  */
 class XdrBytesTest {
   private static final HexFormat HEX = HexFormat.of();
   // Linux limits one command-line argument to 128 KiB: larger values are not decoded by argv.
   private static final int MAX_ARGUMENT_HEX = 100_000;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static ConformancePeers peers;
   private static final Map<String, String> C_HEX = new LinkedHashMap<>();
 
@@ -89,18 +88,27 @@ class XdrBytesTest {
   }
 
   /**
-   * libtirpc's bytes read as JSON by the schema of conformance.x (as {@code jrpcgen decode}
-   * does) and written back from that JSON (as {@code jrpcgen encode} does) are the same bytes.
+   * libtirpc's bytes read as JSON by the schema of conformance.x (as {@code jrpcgen decode} does)
+   * and written back from that JSON (as {@code jrpcgen encode} does) are the same bytes.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("valueCases")
   void libtirpcBytesRoundTripThroughJson(Case<?> c) {
     Schema schema = conformanceSchema();
-    Schema.Procedure procedure = schema.programs().get(0).versions().stream()
-        .filter(v -> v.number() == c.version()).findFirst().orElseThrow().procedures().stream()
-        .filter(p -> p.number() == c.procedure()).findFirst().orElseThrow();
-    List<XdrShape.Member> params = procedure.parameters().stream()
-        .map(f -> new XdrShape.Member(f.name(), Shapes.shape(f.type()))).toList();
+    Schema.Procedure procedure =
+        schema.programs().get(0).versions().stream()
+            .filter(v -> v.number() == c.version())
+            .findFirst()
+            .orElseThrow()
+            .procedures()
+            .stream()
+            .filter(p -> p.number() == c.procedure())
+            .findFirst()
+            .orElseThrow();
+    List<XdrShape.Member> params =
+        procedure.parameters().stream()
+            .map(f -> new XdrShape.Member(f.name(), Shapes.shape(f.type())))
+            .toList();
     XdrShape args = params.size() == 1 ? params.get(0).shape() : new XdrShape.Struct(params);
     XdrJson json = XdrJson.of(Shapes.of(schema));
     byte[] cBytes = HEX.parseHex(C_HEX.get(c.name()));
@@ -109,13 +117,15 @@ class XdrBytesTest {
     in.requireEnd();
     XdrEncoder out = new XdrEncoder();
     json.write(args, Json.parse(Json.write(value)), out);
-    assertThat(HEX.formatHex(out.toByteArray())).as(Json.write(value))
+    assertThat(HEX.formatHex(out.toByteArray()))
+        .as(Json.write(value))
         .isEqualTo(C_HEX.get(c.name()));
   }
 
   private static Schema conformanceSchema() {
-    Compiler.Resolved resolved = Compiler.resolve(CompilerOptions.builder()
-        .source(Path.of("src/test/x/conformance.x")).build());
+    Compiler.Resolved resolved =
+        Compiler.resolve(
+            CompilerOptions.builder().source(Path.of("src/test/x/conformance.x")).build());
     assertThat(resolved.diagnostics()).isEmpty();
     return resolved.schemas().get(0);
   }

@@ -32,21 +32,22 @@ import java.util.List;
  * the {@code .x} names ({@code SQUARE_PROG/SQUAREPROC}), or the numbers where the names are not
  * known. A client span's parent is the context current when the call is made; ONC RPC carries no
  * trace context, so a server span is a root. Spans are not made current. Every call is also
- * measured in {@code rpc.client.call.duration} or {@code rpc.server.call.duration} (seconds) and
- * in the request and response size histograms ({@code rpc.client.request.size}...).
+ * measured in {@code rpc.client.call.duration} or {@code rpc.server.call.duration} (seconds) and in
+ * the request and response size histograms ({@code rpc.client.request.size}...).
  *
- * <p>Attributes: {@code rpc.system} and {@code rpc.system.name} ({@code onc_rpc}),
- * {@code rpc.service} and {@code rpc.method} (the names, or numbers), {@code onc_rpc.program.name},
- * {@code onc_rpc.version}, {@code onc_rpc.procedure.number}, {@code onc_rpc.procedure.name},
- * {@code network.transport}, {@code rpc.response.status_code} (the {@code accept_stat}, such as
- * {@code SUCCESS}, or what else ended the call: see {@code CallStatus.name()}), and on failure
- * {@code error.type}, the same value; on spans also {@code server.address} and
- * {@code server.port}, {@code network.peer.address} and {@code network.peer.port}, and on server
- * spans {@code client.address} and {@code client.port}.
+ * <p>Attributes: {@code rpc.system} and {@code rpc.system.name} ({@code onc_rpc}), {@code
+ * rpc.service} and {@code rpc.method} (the names, or numbers), {@code onc_rpc.program.name}, {@code
+ * onc_rpc.version}, {@code onc_rpc.procedure.number}, {@code onc_rpc.procedure.name}, {@code
+ * network.transport}, {@code rpc.response.status_code} (the {@code accept_stat}, such as {@code
+ * SUCCESS}, or what else ended the call: see {@code CallStatus.name()}), and on failure {@code
+ * error.type}, the same value; on spans also {@code server.address} and {@code server.port}, {@code
+ * network.peer.address} and {@code network.peer.port}, and on server spans {@code client.address}
+ * and {@code client.port}.
  */
 public final class OncRpcTelemetry implements RpcListener {
   /** The instrumentation scope's name. */
   public static final String INSTRUMENTATION_NAME = "io.jrpcgen.opentelemetry";
+
   /** The value of {@code rpc.system} and {@code rpc.system.name}. */
   public static final String SYSTEM = "onc_rpc";
 
@@ -54,8 +55,7 @@ public final class OncRpcTelemetry implements RpcListener {
   static final AttributeKey<String> RPC_SYSTEM_NAME = AttributeKey.stringKey("rpc.system.name");
   static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
   static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
-  static final AttributeKey<String> RPC_STATUS =
-      AttributeKey.stringKey("rpc.response.status_code");
+  static final AttributeKey<String> RPC_STATUS = AttributeKey.stringKey("rpc.response.status_code");
   static final AttributeKey<String> PROGRAM_NAME = AttributeKey.stringKey("onc_rpc.program.name");
   static final AttributeKey<Long> VERSION = AttributeKey.longKey("onc_rpc.version");
   static final AttributeKey<Long> PROCEDURE_NUMBER =
@@ -68,13 +68,12 @@ public final class OncRpcTelemetry implements RpcListener {
   static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
   static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
   static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
-  static final AttributeKey<String> PEER_ADDRESS =
-      AttributeKey.stringKey("network.peer.address");
+  static final AttributeKey<String> PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
   static final AttributeKey<Long> PEER_PORT = AttributeKey.longKey("network.peer.port");
 
   // The boundaries the RPC metric conventions advise for call durations, in seconds.
-  private static final List<Double> DURATION_BUCKETS = List.of(0.005, 0.01, 0.025, 0.05, 0.075,
-      0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+  private static final List<Double> DURATION_BUCKETS =
+      List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
   private final Tracer tracer;
   private final Instruments client;
@@ -102,27 +101,32 @@ public final class OncRpcTelemetry implements RpcListener {
     AttributesBuilder spanAttributes = common.toBuilder();
     InetSocketAddress serverAddress = isClient ? call.peer() : call.local();
     if (serverAddress != null) {
-      spanAttributes.put(SERVER_ADDRESS, serverAddress.getHostString())
+      spanAttributes
+          .put(SERVER_ADDRESS, serverAddress.getHostString())
           .put(SERVER_PORT, serverAddress.getPort());
     }
     if (call.peer() != null) {
-      spanAttributes.put(PEER_ADDRESS, call.peer().getHostString())
+      spanAttributes
+          .put(PEER_ADDRESS, call.peer().getHostString())
           .put(PEER_PORT, call.peer().getPort());
       if (!isClient) {
-        spanAttributes.put(CLIENT_ADDRESS, call.peer().getHostString())
+        spanAttributes
+            .put(CLIENT_ADDRESS, call.peer().getHostString())
             .put(CLIENT_PORT, call.peer().getPort());
       }
     }
-    Span span = tracer.spanBuilder(service(call) + "/" + method(call))
-        .setSpanKind(isClient ? SpanKind.CLIENT : SpanKind.SERVER)
-        .setAllAttributes(spanAttributes.build())
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder(service(call) + "/" + method(call))
+            .setSpanKind(isClient ? SpanKind.CLIENT : SpanKind.SERVER)
+            .setAllAttributes(spanAttributes.build())
+            .startSpan();
     Instruments instruments = isClient ? client : server;
     return (c, end) -> ended(span, instruments, common, c, end);
   }
 
-  private static void ended(Span span, Instruments instruments, Attributes common, RpcCall call,
-      CallEnd end) {
+  private static void ended(
+      Span span, Instruments instruments, Attributes common, RpcCall call, CallEnd end) {
     String status = end.status().name();
     AttributesBuilder outcome = common.toBuilder().put(RPC_STATUS, status);
     span.setAttribute(RPC_STATUS, status);
@@ -142,14 +146,15 @@ public final class OncRpcTelemetry implements RpcListener {
   }
 
   private static Attributes commonAttributes(RpcCall call) {
-    AttributesBuilder b = Attributes.builder()
-        .put(RPC_SYSTEM, SYSTEM)
-        .put(RPC_SYSTEM_NAME, SYSTEM)
-        .put(RPC_SERVICE, service(call))
-        .put(RPC_METHOD, method(call))
-        .put(VERSION, Integer.toUnsignedLong(call.version()))
-        .put(PROCEDURE_NUMBER, Integer.toUnsignedLong(call.procedure()))
-        .put(TRANSPORT, call.transport() == RpcCall.Transport.TCP ? "tcp" : "udp");
+    AttributesBuilder b =
+        Attributes.builder()
+            .put(RPC_SYSTEM, SYSTEM)
+            .put(RPC_SYSTEM_NAME, SYSTEM)
+            .put(RPC_SERVICE, service(call))
+            .put(RPC_METHOD, method(call))
+            .put(VERSION, Integer.toUnsignedLong(call.version()))
+            .put(PROCEDURE_NUMBER, Integer.toUnsignedLong(call.procedure()))
+            .put(TRANSPORT, call.transport() == RpcCall.Transport.TCP ? "tcp" : "udp");
     if (call.programName() != null) {
       b.put(PROGRAM_NAME, call.programName());
     }
@@ -160,12 +165,14 @@ public final class OncRpcTelemetry implements RpcListener {
   }
 
   private static String service(RpcCall call) {
-    return call.programName() != null ? call.programName()
+    return call.programName() != null
+        ? call.programName()
         : Integer.toUnsignedString(call.program());
   }
 
   private static String method(RpcCall call) {
-    return call.procedureName() != null ? call.procedureName()
+    return call.procedureName() != null
+        ? call.procedureName()
         : Integer.toUnsignedString(call.procedure());
   }
 
@@ -181,21 +188,27 @@ public final class OncRpcTelemetry implements RpcListener {
     final LongHistogram responseSize;
 
     Instruments(Meter meter, String side, String direction) {
-      duration = meter.histogramBuilder("rpc." + side + ".call.duration")
-          .setDescription("Measures the duration of " + direction + " ONC RPC calls.")
-          .setUnit("s")
-          .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
-          .build();
-      requestSize = meter.histogramBuilder("rpc." + side + ".request.size")
-          .setDescription("Measures the size of ONC RPC call messages.")
-          .setUnit("By")
-          .ofLongs()
-          .build();
-      responseSize = meter.histogramBuilder("rpc." + side + ".response.size")
-          .setDescription("Measures the size of ONC RPC reply messages.")
-          .setUnit("By")
-          .ofLongs()
-          .build();
+      duration =
+          meter
+              .histogramBuilder("rpc." + side + ".call.duration")
+              .setDescription("Measures the duration of " + direction + " ONC RPC calls.")
+              .setUnit("s")
+              .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+              .build();
+      requestSize =
+          meter
+              .histogramBuilder("rpc." + side + ".request.size")
+              .setDescription("Measures the size of ONC RPC call messages.")
+              .setUnit("By")
+              .ofLongs()
+              .build();
+      responseSize =
+          meter
+              .histogramBuilder("rpc." + side + ".response.size")
+              .setDescription("Measures the size of ONC RPC reply messages.")
+              .setUnit("By")
+              .ofLongs()
+              .build();
     }
   }
 }

@@ -36,11 +36,13 @@ class OncRpcTelemetryTest {
   private static final int VERSION = 1;
   private static final int SQUAREPROC = 1;
   private static final int SLEEPPROC = 2;
-  private static final ProgramNames NAMES = ProgramNames.builder("SQUARE_PROG")
-      .procedure(SQUAREPROC, "SQUAREPROC").procedure(SLEEPPROC, "SLEEPPROC").build();
+  private static final ProgramNames NAMES =
+      ProgramNames.builder("SQUARE_PROG")
+          .procedure(SQUAREPROC, "SQUAREPROC")
+          .procedure(SLEEPPROC, "SLEEPPROC")
+          .build();
 
-  @RegisterExtension
-  static final OpenTelemetryExtension OTEL = OpenTelemetryExtension.create();
+  @RegisterExtension static final OpenTelemetryExtension OTEL = OpenTelemetryExtension.create();
 
   private OncRpcTelemetry telemetry;
   private RpcServer server;
@@ -49,23 +51,35 @@ class OncRpcTelemetryTest {
   @BeforeEach
   void start() {
     telemetry = OncRpcTelemetry.create(OTEL.getOpenTelemetry());
-    ProgramDefinition square = ProgramDefinition.builder(PROGRAM, VERSION)
-        .programName("SQUARE_PROG")
-        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT,
-            (call, n) -> n * n))
-        .procedure(Procedure.of(SLEEPPROC, "SLEEPPROC", XdrCodec.INT, XdrCodec.INT,
-            (call, millis) -> {
-              try {
-                Thread.sleep(millis);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return millis;
-            }))
-        .build();
+    ProgramDefinition square =
+        ProgramDefinition.builder(PROGRAM, VERSION)
+            .programName("SQUARE_PROG")
+            .procedure(
+                Procedure.of(
+                    SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT, (call, n) -> n * n))
+            .procedure(
+                Procedure.of(
+                    SLEEPPROC,
+                    "SLEEPPROC",
+                    XdrCodec.INT,
+                    XdrCodec.INT,
+                    (call, millis) -> {
+                      try {
+                        Thread.sleep(millis);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return millis;
+                    }))
+            .build();
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    server = RpcServer.builder().program(square).bindAddress(loopback).port(0)
-        .listener(telemetry).start();
+    server =
+        RpcServer.builder()
+            .program(square)
+            .bindAddress(loopback)
+            .port(0)
+            .listener(telemetry)
+            .start();
     address = new InetSocketAddress(loopback, server.tcpPort());
   }
 
@@ -76,8 +90,11 @@ class OncRpcTelemetryTest {
 
   private RpcClient client(boolean tcp) {
     ChannelOptions options = ChannelOptions.DEFAULTS.withListener(telemetry);
-    return RpcClient.create(tcp ? TcpChannel.connect(address, options)
-        : UdpChannel.open(address, options), PROGRAM, VERSION).withNames(NAMES);
+    return RpcClient.create(
+            tcp ? TcpChannel.connect(address, options) : UdpChannel.open(address, options),
+            PROGRAM,
+            VERSION)
+        .withNames(NAMES);
   }
 
   /** The spans once both ends of {@code count} calls have ended, waiting up to 5 s. */
@@ -92,17 +109,19 @@ class OncRpcTelemetryTest {
   @Test
   void aCallIsAClientAndAServerSpanWithTheOncRpcAttributes() throws Exception {
     Span parent = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("parent").startSpan();
-    try (Scope ignored = parent.makeCurrent(); RpcClient client = client(true)) {
+    try (Scope ignored = parent.makeCurrent();
+        RpcClient client = client(true)) {
       client.call(SQUAREPROC, XdrCodec.INT, 5, XdrCodec.INT);
     } finally {
       parent.end();
     }
     List<SpanData> spans = spans(3);
-    SpanData clientSpan = spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT)
-        .findFirst().orElseThrow();
-    SpanData serverSpan = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER)
-        .findFirst().orElseThrow();
-    assertThat(clientSpan).hasName("SQUARE_PROG/SQUAREPROC")
+    SpanData clientSpan =
+        spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
+    SpanData serverSpan =
+        spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+    assertThat(clientSpan)
+        .hasName("SQUARE_PROG/SQUAREPROC")
         .hasParentSpanId(parent.getSpanContext().getSpanId())
         .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
         .hasAttributesSatisfying(
@@ -120,29 +139,47 @@ class OncRpcTelemetryTest {
             equalTo(OncRpcTelemetry.SERVER_PORT, (long) address.getPort()),
             equalTo(OncRpcTelemetry.PEER_PORT, (long) address.getPort()));
     assertThat(clientSpan.getAttributes().get(OncRpcTelemetry.ERROR_TYPE)).isNull();
-    assertThat(serverSpan).hasName("SQUARE_PROG/SQUAREPROC")
+    assertThat(serverSpan)
+        .hasName("SQUARE_PROG/SQUAREPROC")
         .hasAttributesSatisfying(
             equalTo(OncRpcTelemetry.RPC_SYSTEM, "onc_rpc"),
             equalTo(OncRpcTelemetry.PROCEDURE_NAME, "SQUAREPROC"),
             equalTo(OncRpcTelemetry.SERVER_PORT, (long) address.getPort()),
             equalTo(OncRpcTelemetry.RPC_STATUS, "SUCCESS"));
     assertThat(serverSpan.getAttributes().get(OncRpcTelemetry.CLIENT_PORT))
-        .isEqualTo(serverSpan.getAttributes().get(OncRpcTelemetry.PEER_PORT)).isPositive();
+        .isEqualTo(serverSpan.getAttributes().get(OncRpcTelemetry.PEER_PORT))
+        .isPositive();
     assertThat(serverSpan.getParentSpanContext().isValid()).isFalse();
 
-    assertThat(OTEL.getMetrics()).anySatisfy(metric -> assertThat(metric)
-        .hasName("rpc.client.call.duration").hasUnit("s")
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1)
-            .hasAttributesSatisfying(equalTo(OncRpcTelemetry.RPC_METHOD, "SQUAREPROC"),
-                equalTo(OncRpcTelemetry.RPC_STATUS, "SUCCESS")))));
-    assertThat(OTEL.getMetrics()).anySatisfy(metric -> assertThat(metric)
-        .hasName("rpc.server.call.duration"));
-    assertThat(OTEL.getMetrics()).anySatisfy(metric -> assertThat(metric)
-        .hasName("rpc.client.request.size").hasUnit("By")
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasSum(44))));
-    assertThat(OTEL.getMetrics()).anySatisfy(metric -> assertThat(metric)
-        .hasName("rpc.server.response.size")
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasSum(28))));
+    assertThat(OTEL.getMetrics())
+        .anySatisfy(
+            metric ->
+                assertThat(metric)
+                    .hasName("rpc.client.call.duration")
+                    .hasUnit("s")
+                    .hasHistogramSatisfying(
+                        h ->
+                            h.hasPointsSatisfying(
+                                p ->
+                                    p.hasCount(1)
+                                        .hasAttributesSatisfying(
+                                            equalTo(OncRpcTelemetry.RPC_METHOD, "SQUAREPROC"),
+                                            equalTo(OncRpcTelemetry.RPC_STATUS, "SUCCESS")))));
+    assertThat(OTEL.getMetrics())
+        .anySatisfy(metric -> assertThat(metric).hasName("rpc.server.call.duration"));
+    assertThat(OTEL.getMetrics())
+        .anySatisfy(
+            metric ->
+                assertThat(metric)
+                    .hasName("rpc.client.request.size")
+                    .hasUnit("By")
+                    .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasSum(44))));
+    assertThat(OTEL.getMetrics())
+        .anySatisfy(
+            metric ->
+                assertThat(metric)
+                    .hasName("rpc.server.response.size")
+                    .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasSum(28))));
   }
 
   @Test
@@ -152,32 +189,46 @@ class OncRpcTelemetryTest {
           .isInstanceOf(RpcException.class);
     }
     List<SpanData> spans = spans(2);
-    assertThat(spans).hasSize(2).allSatisfy(span -> assertThat(span)
-        .hasName("SQUARE_PROG/9")
-        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.create(StatusCode.ERROR,
-            "PROC_UNAVAIL"))
-        .hasAttributesSatisfying(equalTo(OncRpcTelemetry.ERROR_TYPE, "PROC_UNAVAIL"),
-            equalTo(OncRpcTelemetry.TRANSPORT, "udp"),
-            equalTo(OncRpcTelemetry.PROCEDURE_NUMBER, 9L)));
-    SpanData clientSpan = spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT)
-        .findFirst().orElseThrow();
+    assertThat(spans)
+        .hasSize(2)
+        .allSatisfy(
+            span ->
+                assertThat(span)
+                    .hasName("SQUARE_PROG/9")
+                    .hasStatus(
+                        io.opentelemetry.sdk.trace.data.StatusData.create(
+                            StatusCode.ERROR, "PROC_UNAVAIL"))
+                    .hasAttributesSatisfying(
+                        equalTo(OncRpcTelemetry.ERROR_TYPE, "PROC_UNAVAIL"),
+                        equalTo(OncRpcTelemetry.TRANSPORT, "udp"),
+                        equalTo(OncRpcTelemetry.PROCEDURE_NUMBER, 9L)));
+    SpanData clientSpan =
+        spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
     assertThat(clientSpan.getAttributes().get(OncRpcTelemetry.PROCEDURE_NAME)).isNull();
-    assertThat(clientSpan.getEvents()).anySatisfy(e -> assertThat(e.getName())
-        .isEqualTo("exception"));
+    assertThat(clientSpan.getEvents())
+        .anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
   }
 
   @Test
   void aTimeoutIsAClientErrorAndUnnamedCallsAreNamedByNumber() throws Exception {
-    try (RpcClient client = RpcClient.create(TcpChannel.connect(address,
-        ChannelOptions.DEFAULTS.withListener(telemetry)), PROGRAM, VERSION)) {
-      assertThatThrownBy(() -> client.withTimeout(Duration.ofMillis(100))
-          .call(SLEEPPROC, XdrCodec.INT, 500, XdrCodec.INT))
+    try (RpcClient client =
+        RpcClient.create(
+            TcpChannel.connect(address, ChannelOptions.DEFAULTS.withListener(telemetry)),
+            PROGRAM,
+            VERSION)) {
+      assertThatThrownBy(
+              () ->
+                  client
+                      .withTimeout(Duration.ofMillis(100))
+                      .call(SLEEPPROC, XdrCodec.INT, 500, XdrCodec.INT))
           .isInstanceOf(RpcTimeoutException.class);
     }
-    SpanData clientSpan = spans(2).stream().filter(s -> s.getKind() == SpanKind.CLIENT)
-        .findFirst().orElseThrow();
-    assertThat(clientSpan).hasName(Integer.toUnsignedString(PROGRAM) + "/2")
-        .hasAttributesSatisfying(equalTo(OncRpcTelemetry.ERROR_TYPE, "TIMED_OUT"),
+    SpanData clientSpan =
+        spans(2).stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
+    assertThat(clientSpan)
+        .hasName(Integer.toUnsignedString(PROGRAM) + "/2")
+        .hasAttributesSatisfying(
+            equalTo(OncRpcTelemetry.ERROR_TYPE, "TIMED_OUT"),
             equalTo(OncRpcTelemetry.RPC_STATUS, "TIMED_OUT"));
     assertThat(clientSpan.getAttributes().get(OncRpcTelemetry.PROGRAM_NAME)).isNull();
   }

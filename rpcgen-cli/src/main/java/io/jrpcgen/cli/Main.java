@@ -26,13 +26,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The {@code jrpcgen} command: arguments to {@link CompilerOptions}, the compiler, diagnostics to
- * stderr; or, with {@code --dump-schema json}, the resolved schema as JSON; or one of the verbs
- * of {@link XdrVerbs} ({@code decode}, {@code encode}, {@code random}). Exit codes: 0 success, 1
+ * stderr; or, with {@code --dump-schema json}, the resolved schema as JSON; or one of the verbs of
+ * {@link XdrVerbs} ({@code decode}, {@code encode}, {@code random}). Exit codes: 0 success, 1
  * errors in the input, 2 bad usage.
  */
-@Command(name = "jrpcgen", versionProvider = Main.Version.class, sortOptions = false,
-    description = "Compiles ONC RPC interface files (.x) to Java: types, client stubs and server"
-        + " binders for the jrpcgen runtime.")
+@Command(
+    name = "jrpcgen",
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    description =
+        "Compiles ONC RPC interface files (.x) to Java: types, client stubs and server"
+            + " binders for the jrpcgen runtime.")
 public final class Main implements Callable<Integer> {
   @Parameters(paramLabel = "FILE.x", arity = "1..*", description = "the files to compile")
   private List<Path> files;
@@ -40,7 +44,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "-d", paramLabel = "DIR", description = "output root directory (default: .)")
   private Path outputDir = Path.of(".");
 
-  @Option(names = "-p", paramLabel = "PACKAGE",
+  @Option(
+      names = "-p",
+      paramLabel = "PACKAGE",
       description = "package of the generated code (default: the file's base name)")
   private String packageName;
 
@@ -50,22 +56,33 @@ public final class Main implements Callable<Integer> {
   @Option(names = "-I", paramLabel = "DIR", description = "search DIR for #include files")
   private List<Path> includeDirs = List.of();
 
-  @Option(names = "--emit", split = ",", paramLabel = "WHAT",
-      description = "what to generate besides types: client, server, or types for types only"
-          + " (default: client,server)")
+  @Option(
+      names = "--emit",
+      split = ",",
+      paramLabel = "WHAT",
+      description =
+          "what to generate besides types: client, server, or types for types only"
+              + " (default: client,server)")
   private Set<String> emit = Set.of("client", "server");
 
-  @Option(names = "--default-timeout", paramLabel = "SECONDS",
+  @Option(
+      names = "--default-timeout",
+      paramLabel = "SECONDS",
       description = "timeout generated clients start with (default: 25)")
   private BigDecimal defaultTimeout = BigDecimal.valueOf(25);
 
-  @Option(names = {"-T", "--extern-type"}, paramLabel = "NAME=CLASS",
+  @Option(
+      names = {"-T", "--extern-type"},
+      paramLabel = "NAME=CLASS",
       description = "map a type the file uses but does not define to a Java class with a CODEC")
   private List<String> externalTypes = List.of();
 
-  @Option(names = "--dump-schema", paramLabel = "FORMAT",
-      description = "write the parsed, resolved schema to standard output instead of Java;"
-          + " FORMAT is json")
+  @Option(
+      names = "--dump-schema",
+      paramLabel = "FORMAT",
+      description =
+          "write the parsed, resolved schema to standard output instead of Java;"
+              + " FORMAT is json")
   private String dumpSchema;
 
   // Not -h: that is rpcgen's "header only", which gets its own answer (RpcgenFlags).
@@ -73,22 +90,26 @@ public final class Main implements Callable<Integer> {
   @SuppressWarnings("UnusedVariable") // picocli sets it and prints the help itself
   private boolean help;
 
-  @Option(names = {"-V", "--version"}, versionHelp = true, description = "print the version")
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "print the version")
   @SuppressWarnings("UnusedVariable") // picocli sets it and prints the version itself
   private boolean version;
 
   /** The exit code of a compiler bug, distinct from 1 (bad input) and 2 (bad usage). */
   static final int INTERNAL_ERROR = 3;
 
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   // Console text in the platform's charset, as System.out itself writes it.
   @SuppressWarnings("DefaultCharset")
   public static void main(String[] args) {
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(XdrVerbs.isVerb(args) ? XdrVerbs.run(args, System.in, System.out, err)
-        : run(args, new PrintWriter(System.out, true), err));
+    System.exit(
+        XdrVerbs.isVerb(args)
+            ? XdrVerbs.run(args, System.in, System.out, err)
+            : run(args, new PrintWriter(System.out, true), err));
   }
 
   /** Runs the command with the given streams; returns the exit code. */
@@ -102,22 +123,27 @@ public final class Main implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler((e, ignored) -> {
-      // One line, not a usage dump: what was wrong, and where the options are listed.
-      err.println("jrpcgen: " + e.getMessage() + " (jrpcgen --help lists the options)");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      if (e instanceof java.io.UncheckedIOException io) {
-        err.println("jrpcgen: " + io.getMessage() + ": " + io.getCause().getMessage());
-        return 1;
-      }
-      // A bug of ours, not the input's: one line that a report can quote, no stack trace.
-      StackTraceElement[] where = e.getStackTrace();
-      err.println("jrpcgen: internal error: " + e
-          + (where.length > 0 ? " at " + where[0] : "") + "; please report it with the .x file");
-      return INTERNAL_ERROR;
-    });
+    cli.setParameterExceptionHandler(
+        (e, ignored) -> {
+          // One line, not a usage dump: what was wrong, and where the options are listed.
+          err.println("jrpcgen: " + e.getMessage() + " (jrpcgen --help lists the options)");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          if (e instanceof java.io.UncheckedIOException io) {
+            err.println("jrpcgen: " + io.getMessage() + ": " + io.getCause().getMessage());
+            return 1;
+          }
+          // A bug of ours, not the input's: one line that a report can quote, no stack trace.
+          StackTraceElement[] where = e.getStackTrace();
+          err.println(
+              "jrpcgen: internal error: "
+                  + e
+                  + (where.length > 0 ? " at " + where[0] : "")
+                  + "; please report it with the .x file");
+          return INTERNAL_ERROR;
+        });
     return cli.execute(RpcgenFlags.withoutAlwaysOn(args));
   }
 
@@ -139,8 +165,8 @@ public final class Main implements Callable<Integer> {
   /** Writes the resolved schemas as JSON, unless there are errors; writes no Java. */
   private int dumpSchema(CompilerOptions options) {
     if (!dumpSchema.equals("json")) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--dump-schema takes json, not '" + dumpSchema + "'");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--dump-schema takes json, not '" + dumpSchema + "'");
     }
     Compiler.Resolved resolved = Compiler.resolve(options);
     if (!report(resolved.diagnostics(), resolved.sourceLines())) {
@@ -173,9 +199,11 @@ public final class Main implements Callable<Integer> {
   }
 
   private CompilerOptions options() {
-    CompilerOptions.Builder b = CompilerOptions.builder().outputDir(outputDir)
-        .packageName(packageName)
-        .defaultTimeout(Duration.ofNanos(defaultTimeout.movePointRight(9).longValueExact()));
+    CompilerOptions.Builder b =
+        CompilerOptions.builder()
+            .outputDir(outputDir)
+            .packageName(packageName)
+            .defaultTimeout(Duration.ofNanos(defaultTimeout.movePointRight(9).longValueExact()));
     files.forEach(b::source);
     includeDirs.forEach(b::includeDir);
     for (String d : defines) {
@@ -188,8 +216,9 @@ public final class Main implements Callable<Integer> {
         case "types" -> parts.add(Emit.TYPES);
         case "client" -> parts.add(Emit.CLIENT);
         case "server" -> parts.add(Emit.SERVER);
-        default -> throw new IllegalArgumentException(
-            "--emit takes types, client or server, not '" + e + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "--emit takes types, client or server, not '" + e + "'");
       }
     }
     parts.add(Emit.TYPES);
@@ -197,8 +226,11 @@ public final class Main implements Callable<Integer> {
     for (String mapping : externalTypes) {
       int eq = mapping.indexOf('=');
       if (eq <= 0 || eq == mapping.length() - 1) {
-        throw new IllegalArgumentException("-T/--extern-type takes NAME=CLASS (an .x type, a Java"
-            + " class with a CODEC), not '" + mapping + "'");
+        throw new IllegalArgumentException(
+            "-T/--extern-type takes NAME=CLASS (an .x type, a Java"
+                + " class with a CODEC), not '"
+                + mapping
+                + "'");
       }
       b.externalType(mapping.substring(0, eq), mapping.substring(eq + 1));
     }

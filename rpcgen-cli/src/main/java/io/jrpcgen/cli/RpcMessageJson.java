@@ -25,10 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Whole RPC messages (RFC 5531 §9) as JSON: the header's fields, the program, version and
- * procedure named from the {@code .x}, and the arguments or results in the form of
- * {@link XdrJson}. A message may start with a record mark (TCP), which is recognised when its
- * fragments cover the input exactly.
+ * Whole RPC messages (RFC 5531 §9) as JSON: the header's fields, the program, version and procedure
+ * named from the {@code .x}, and the arguments or results in the form of {@link XdrJson}. A message
+ * may start with a record mark (TCP), which is recognised when its fragments cover the input
+ * exactly.
  */
 final class RpcMessageJson {
   private static final int LAST_FRAGMENT = 0x8000_0000;
@@ -49,8 +49,10 @@ final class RpcMessageJson {
     int xid = in.readInt();
     int type = in.readInt();
     if (type != RpcMessages.CALL) {
-      throw new XdrException("not a call: msg_type " + type + (type == RpcMessages.REPLY
-          ? " (a reply: use --reply PROCEDURE)" : ""));
+      throw new XdrException(
+          "not a call: msg_type "
+              + type
+              + (type == RpcMessages.REPLY ? " (a reply: use --reply PROCEDURE)" : ""));
     }
     int rpcvers = in.readInt();
     if (rpcvers != RpcMessages.RPC_VERSION) {
@@ -102,21 +104,49 @@ final class RpcMessageJson {
   }
 
   byte[] writeCall(Json value) {
-    Map<String, Json> m = members(value, List.of("xid", "message", "program", "version",
-        "procedure", "credential", "verifier", "arguments"));
+    Map<String, Json> m =
+        members(
+            value,
+            List.of(
+                "xid",
+                "message",
+                "program",
+                "version",
+                "procedure",
+                "credential",
+                "verifier",
+                "arguments"));
     requireMessage(m, "call");
     Target target = find(m);
     XdrEncoder out = new XdrEncoder();
-    RpcMessages.writeCall(out, (int) number(required(m, "xid"), "$.xid"),
-        target.program().number(), target.version().number(), target.procedure().number(),
-        auth(m.get("credential"), "$.credential"), auth(m.get("verifier"), "$.verifier"));
+    RpcMessages.writeCall(
+        out,
+        (int) number(required(m, "xid"), "$.xid"),
+        target.program().number(),
+        target.version().number(),
+        target.procedure().number(),
+        auth(m.get("credential"), "$.credential"),
+        auth(m.get("verifier"), "$.verifier"));
     writeArguments(target.procedure(), m.get("arguments"), out);
     return out.toByteArray();
   }
 
   byte[] writeReply(Json value) {
-    Map<String, Json> m = members(value, List.of("xid", "message", "program", "version",
-        "procedure", "verifier", "status", "result", "low", "high", "auth"));
+    Map<String, Json> m =
+        members(
+            value,
+            List.of(
+                "xid",
+                "message",
+                "program",
+                "version",
+                "procedure",
+                "verifier",
+                "status",
+                "result",
+                "low",
+                "high",
+                "auth"));
     requireMessage(m, "reply");
     int xid = (int) number(required(m, "xid"), "$.xid");
     OpaqueAuth verifier = auth(m.get("verifier"), "$.verifier");
@@ -128,9 +158,13 @@ final class RpcMessageJson {
         RpcMessages.writeAccepted(out, xid, verifier, AcceptStat.SUCCESS);
         json.write(shape(target.procedure().result()), required(m, "result"), out);
       }
-      case "PROG_MISMATCH" -> RpcMessages.writeProgramMismatch(out, xid, verifier,
-          (int) number(required(m, "low"), "$.low"), (int) number(required(m, "high"),
-              "$.high"));
+      case "PROG_MISMATCH" ->
+          RpcMessages.writeProgramMismatch(
+              out,
+              xid,
+              verifier,
+              (int) number(required(m, "low"), "$.low"),
+              (int) number(required(m, "high"), "$.high"));
       case "RPC_MISMATCH" -> {
         XdrEncoder denied = new XdrEncoder();
         RpcMessages.writeRpcMismatch(denied, xid);
@@ -140,8 +174,8 @@ final class RpcMessageJson {
         out.writeInt((int) number(required(m, "low"), "$.low"));
         out.writeInt((int) number(required(m, "high"), "$.high"));
       }
-      case "AUTH_ERROR" -> RpcMessages.writeAuthError(out, xid,
-          authStat(text(required(m, "auth"), "$.auth")));
+      case "AUTH_ERROR" ->
+          RpcMessages.writeAuthError(out, xid, authStat(text(required(m, "auth"), "$.auth")));
       default -> RpcMessages.writeAccepted(out, xid, verifier, acceptStat(status));
     }
     return out.toByteArray();
@@ -153,8 +187,11 @@ final class RpcMessageJson {
         return s;
       }
     }
-    throw new JsonException("$.status: \"" + name + "\" is none of SUCCESS, PROG_UNAVAIL,"
-        + " PROG_MISMATCH, PROC_UNAVAIL, GARBAGE_ARGS, SYSTEM_ERR, RPC_MISMATCH, AUTH_ERROR");
+    throw new JsonException(
+        "$.status: \""
+            + name
+            + "\" is none of SUCCESS, PROG_UNAVAIL,"
+            + " PROG_MISMATCH, PROC_UNAVAIL, GARBAGE_ARGS, SYSTEM_ERR, RPC_MISMATCH, AUTH_ERROR");
   }
 
   private static AuthStat authStat(String name) {
@@ -186,8 +223,10 @@ final class RpcMessageJson {
       List<XdrShape.Member> members = new ArrayList<>();
       params.forEach(f -> members.add(new XdrShape.Member(f.name(), shape(f.type()))));
       // Several parameters go one after another, as the members of a struct would.
-      json.write(params.isEmpty() ? new XdrShape.Void() : new XdrShape.Struct(members),
-          value == null ? Json.NULL : value, out);
+      json.write(
+          params.isEmpty() ? new XdrShape.Void() : new XdrShape.Struct(members),
+          value == null ? Json.NULL : value,
+          out);
     } else {
       if (value == null) {
         throw new JsonException("$: member \"arguments\" is missing");
@@ -260,22 +299,38 @@ final class RpcMessageJson {
         if (procedure == 0) {
           return new Target(p, v, nullProcedure(v));
         }
-        throw new XdrException("procedure " + Integer.toUnsignedString(procedure) + " is not in "
-            + p.name() + " version " + v.name() + " of " + loaded.schema().file());
+        throw new XdrException(
+            "procedure "
+                + Integer.toUnsignedString(procedure)
+                + " is not in "
+                + p.name()
+                + " version "
+                + v.name()
+                + " of "
+                + loaded.schema().file());
       }
-      throw new XdrException("version " + Integer.toUnsignedString(version) + " of " + p.name()
-          + " is not in " + loaded.schema().file());
+      throw new XdrException(
+          "version "
+              + Integer.toUnsignedString(version)
+              + " of "
+              + p.name()
+              + " is not in "
+              + loaded.schema().file());
     }
-    throw new XdrException(String.format("program %d (0x%x) is not in %s (it has: %s)",
-        Integer.toUnsignedLong(program), program, loaded.schema().file(),
-        loaded.schema().programs().stream().map(p -> p.name() + " = "
-            + Integer.toUnsignedString(p.number())).toList()));
+    throw new XdrException(
+        String.format(
+            "program %d (0x%x) is not in %s (it has: %s)",
+            Integer.toUnsignedLong(program),
+            program,
+            loaded.schema().file(),
+            loaded.schema().programs().stream()
+                .map(p -> p.name() + " = " + Integer.toUnsignedString(p.number()))
+                .toList()));
   }
 
   /** NULLPROC: every version answers procedure 0, with no arguments and no results. */
   private static Schema.Procedure nullProcedure(Schema.Version v) {
-    return new Schema.Procedure("NULLPROC", 0, List.of(),
-        new XdrType.Void(), v.pos(), null);
+    return new Schema.Procedure("NULLPROC", 0, List.of(), new XdrType.Void(), v.pos(), null);
   }
 
   /**
@@ -285,8 +340,9 @@ final class RpcMessageJson {
   private Target find(String name, int exitCode) {
     String[] parts = name.split("\\.", -1);
     if (parts.length != 1 && parts.length != 3) {
-      throw new XdrVerbs.Failure(exitCode, "a procedure is named PROCEDURE or"
-          + " PROGRAM.VERSION.PROCEDURE, not '" + name + "'");
+      throw new XdrVerbs.Failure(
+          exitCode,
+          "a procedure is named PROCEDURE or" + " PROGRAM.VERSION.PROCEDURE, not '" + name + "'");
     }
     List<Target> found = new ArrayList<>();
     for (Schema.Program p : loaded.schema().programs()) {
@@ -294,11 +350,15 @@ final class RpcMessageJson {
         List<Schema.Procedure> procedures = new ArrayList<>(v.procedures());
         procedures.add(nullProcedure(v));
         for (Schema.Procedure proc : procedures) {
-          boolean matches = parts.length == 1 ? proc.name().equals(name)
-              : p.name().equals(parts[0]) && v.name().equals(parts[1])
-                  && proc.name().equals(parts[2]);
-          if (matches && found.stream().noneMatch(t -> t.procedure().name().equals(proc.name())
-              && t.version() == v)) {
+          boolean matches =
+              parts.length == 1
+                  ? proc.name().equals(name)
+                  : p.name().equals(parts[0])
+                      && v.name().equals(parts[1])
+                      && proc.name().equals(parts[2]);
+          if (matches
+              && found.stream()
+                  .noneMatch(t -> t.procedure().name().equals(proc.name()) && t.version() == v)) {
             found.add(new Target(p, v, proc));
           }
         }
@@ -307,11 +367,23 @@ final class RpcMessageJson {
     if (found.size() == 1) {
       return found.get(0);
     }
-    throw new XdrVerbs.Failure(exitCode, found.isEmpty()
-        ? "no procedure '" + name + "' in " + loaded.schema().file()
-        : "'" + name + "' is in several versions: name one as PROGRAM.VERSION.PROCEDURE ("
-            + found.stream().map(t -> t.program().name() + "." + t.version().name() + "."
-                + t.procedure().name()).toList() + ")");
+    throw new XdrVerbs.Failure(
+        exitCode,
+        found.isEmpty()
+            ? "no procedure '" + name + "' in " + loaded.schema().file()
+            : "'"
+                + name
+                + "' is in several versions: name one as PROGRAM.VERSION.PROCEDURE ("
+                + found.stream()
+                    .map(
+                        t ->
+                            t.program().name()
+                                + "."
+                                + t.version().name()
+                                + "."
+                                + t.procedure().name())
+                    .toList()
+                + ")");
   }
 
   /** The procedure a message's JSON names: with its program and version, or alone if unique. */
@@ -327,8 +399,11 @@ final class RpcMessageJson {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     int at = 0;
     while (input.length - at >= 4) {
-      int mark = (input[at] & 0xff) << 24 | (input[at + 1] & 0xff) << 16
-          | (input[at + 2] & 0xff) << 8 | input[at + 3] & 0xff;
+      int mark =
+          (input[at] & 0xff) << 24
+              | (input[at + 1] & 0xff) << 16
+              | (input[at + 2] & 0xff) << 8
+              | input[at + 3] & 0xff;
       int length = mark & ~LAST_FRAGMENT;
       if (length > input.length - at - 4) {
         return input;
@@ -361,8 +436,8 @@ final class RpcMessageJson {
     }
     for (String key : o.members().keySet()) {
       if (!known.contains(key)) {
-        throw new JsonException("$: unknown member \"" + key + "\" (the members are " + known
-            + ")");
+        throw new JsonException(
+            "$: unknown member \"" + key + "\" (the members are " + known + ")");
       }
     }
     return o.members();
@@ -406,7 +481,7 @@ final class RpcMessageJson {
         return v;
       }
     }
-    throw new JsonException(path + ": expected a number from 0 to 4294967295, not "
-        + Json.write(value));
+    throw new JsonException(
+        path + ": expected a number from 0 to 4294967295, not " + Json.write(value));
   }
 }

@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The verbs that work on values rather than generate code: {@code decode} (XDR to JSON),
- * {@code encode} (JSON to XDR) and {@code random} (random valid and malformed values). Exit codes
- * as the compiler's: 0 done, 1 bad input (the {@code .x}, the bytes or the JSON), 2 bad usage.
+ * The verbs that work on values rather than generate code: {@code decode} (XDR to JSON), {@code
+ * encode} (JSON to XDR) and {@code random} (random valid and malformed values). Exit codes as the
+ * compiler's: 0 done, 1 bad input (the {@code .x}, the bytes or the JSON), 2 bad usage.
  */
 final class XdrVerbs {
   private static final HexFormat HEX = HexFormat.of();
@@ -48,35 +48,47 @@ final class XdrVerbs {
   /** Runs the verb {@code args[0]} with the given streams; returns the exit code. */
   static int run(String[] args, InputStream in, OutputStream out, PrintWriter err) {
     Io io = new Io(in, out, err);
-    Object command = switch (args[0]) {
-      case "decode" -> new Decode(io);
-      case "encode" -> new Encode(io);
-      default -> new RandomValues(io);
-    };
+    Object command =
+        switch (args[0]) {
+          case "decode" -> new Decode(io);
+          case "encode" -> new Encode(io);
+          default -> new RandomValues(io);
+        };
     CommandLine cli = new CommandLine(command);
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(err);
-    cli.setParameterExceptionHandler((e, ignored) -> {
-      err.println("jrpcgen " + args[0] + ": " + e.getMessage() + " (jrpcgen " + args[0]
-          + " --help lists the options)");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, c, parsed) -> {
-      if (e instanceof Failure f) {
-        err.println("jrpcgen " + args[0] + ": " + f.getMessage());
-        return f.exitCode;
-      } else if (e instanceof XdrException || e instanceof JsonException) {
-        err.println("jrpcgen " + args[0] + ": " + e.getMessage());
-        return 1;
-      } else if (e instanceof UncheckedIOException u) {
-        err.println("jrpcgen " + args[0] + ": " + u.getMessage());
-        return 1;
-      }
-      StackTraceElement[] where = e.getStackTrace();
-      err.println("jrpcgen: internal error: " + e + (where.length > 0 ? " at " + where[0] : "")
-          + "; please report it with the .x file");
-      return Main.INTERNAL_ERROR;
-    });
+    cli.setParameterExceptionHandler(
+        (e, ignored) -> {
+          err.println(
+              "jrpcgen "
+                  + args[0]
+                  + ": "
+                  + e.getMessage()
+                  + " (jrpcgen "
+                  + args[0]
+                  + " --help lists the options)");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, c, parsed) -> {
+          if (e instanceof Failure f) {
+            err.println("jrpcgen " + args[0] + ": " + f.getMessage());
+            return f.exitCode;
+          } else if (e instanceof XdrException || e instanceof JsonException) {
+            err.println("jrpcgen " + args[0] + ": " + e.getMessage());
+            return 1;
+          } else if (e instanceof UncheckedIOException u) {
+            err.println("jrpcgen " + args[0] + ": " + u.getMessage());
+            return 1;
+          }
+          StackTraceElement[] where = e.getStackTrace();
+          err.println(
+              "jrpcgen: internal error: "
+                  + e
+                  + (where.length > 0 ? " at " + where[0] : "")
+                  + "; please report it with the .x file");
+          return Main.INTERNAL_ERROR;
+        });
     int code = cli.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
     err.flush();
     return code;
@@ -122,8 +134,10 @@ final class XdrVerbs {
     @Parameters(index = "0", paramLabel = "FILE.x", description = "the .x file")
     Path file;
 
-    @Option(names = "-D", paramLabel = "NAME[=VALUE]", description = "define a preprocessor"
-        + " symbol")
+    @Option(
+        names = "-D",
+        paramLabel = "NAME[=VALUE]",
+        description = "define a preprocessor" + " symbol")
     List<String> defines = List.of();
 
     @Option(names = "-I", paramLabel = "DIR", description = "search DIR for #include files")
@@ -156,35 +170,51 @@ final class XdrVerbs {
       if (shapes.types().containsKey(name)) {
         return;
       }
-      boolean external = schema.types().stream().map(NamedType::name).anyMatch(name::equals)
-          || schema.typedefs().stream().map(Schema.Typedef::name).anyMatch(name::equals);
-      throw new Failure(2, external
-          ? "type '" + name + "' has no JSON form: it contains a type mapped with -T"
-          : "no type '" + name + "' in " + schema.file() + " (its types: "
-              + String.join(", ", shapes.types().keySet()) + ")");
+      boolean external =
+          schema.types().stream().map(NamedType::name).anyMatch(name::equals)
+              || schema.typedefs().stream().map(Schema.Typedef::name).anyMatch(name::equals);
+      throw new Failure(
+          2,
+          external
+              ? "type '" + name + "' has no JSON form: it contains a type mapped with -T"
+              : "no type '"
+                  + name
+                  + "' in "
+                  + schema.file()
+                  + " (its types: "
+                  + String.join(", ", shapes.types().keySet())
+                  + ")");
     }
   }
 
   /** {@code jrpcgen decode}: XDR bytes on stdin to JSON on stdout. */
-  @Command(name = "jrpcgen decode", sortOptions = false,
-      description = "Reads XDR from standard input and prints it as JSON: a value of TYPE, or a"
-          + " whole RPC call or reply (record mark optional) with --call or --reply.")
+  @Command(
+      name = "jrpcgen decode",
+      sortOptions = false,
+      description =
+          "Reads XDR from standard input and prints it as JSON: a value of TYPE, or a"
+              + " whole RPC call or reply (record mark optional) with --call or --reply.")
   static final class Decode implements Callable<Integer> {
     private final Io io;
 
-    @Mixin
-    Source source;
+    @Mixin Source source;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TYPE",
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "TYPE",
         description = "the .x type of the value (not with --call or --reply)")
     String type;
 
-    @Option(names = "--call", description = "read a whole call; name its program, version and"
-        + " procedure from the .x")
+    @Option(
+        names = "--call",
+        description = "read a whole call; name its program, version and" + " procedure from the .x")
     boolean call;
 
-    @Option(names = "--reply", paramLabel = "PROCEDURE", description = "read a whole reply to"
-        + " PROCEDURE (a name, or PROGRAM.VERSION.PROCEDURE)")
+    @Option(
+        names = "--reply",
+        paramLabel = "PROCEDURE",
+        description = "read a whole reply to" + " PROCEDURE (a name, or PROGRAM.VERSION.PROCEDURE)")
     String reply;
 
     @Option(names = "--hex", description = "standard input is hex text, not bytes")
@@ -223,20 +253,28 @@ final class XdrVerbs {
   }
 
   /** {@code jrpcgen encode}: JSON to XDR bytes on stdout. */
-  @Command(name = "jrpcgen encode", sortOptions = false,
-      description = "Writes the XDR of JSON (the argument, or standard input if it is - or"
-          + " absent): a value of TYPE, or a whole RPC call or reply with --call or --reply.")
+  @Command(
+      name = "jrpcgen encode",
+      sortOptions = false,
+      description =
+          "Writes the XDR of JSON (the argument, or standard input if it is - or"
+              + " absent): a value of TYPE, or a whole RPC call or reply with --call or --reply.")
   static final class Encode implements Callable<Integer> {
     private final Io io;
 
-    @Mixin
-    Source source;
+    @Mixin Source source;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TYPE",
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "TYPE",
         description = "the .x type of the value (not with --call or --reply)")
     String type;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "JSON",
+    @Parameters(
+        index = "2",
+        arity = "0..1",
+        paramLabel = "JSON",
         description = "the value as JSON (default: standard input)")
     String json;
 
@@ -246,8 +284,9 @@ final class XdrVerbs {
     @Option(names = "--reply", description = "JSON is a reply as decode --reply prints it")
     boolean reply;
 
-    @Option(names = "--record-mark", description = "put the 4-byte record mark (TCP) before a"
-        + " call or reply")
+    @Option(
+        names = "--record-mark",
+        description = "put the 4-byte record mark (TCP) before a" + " call or reply")
     boolean recordMark;
 
     @Option(names = "--hex", description = "write hex text, not bytes")
@@ -269,8 +308,8 @@ final class XdrVerbs {
       // With --call or --reply there is no TYPE: the one argument after the file is the JSON.
       String text = message && json == null ? type : json;
       if (message && json != null || !message && type == null) {
-        throw new Failure(2, message ? "--call and --reply take no TYPE" : "give TYPE, --call"
-            + " or --reply");
+        throw new Failure(
+            2, message ? "--call and --reply take no TYPE" : "give TYPE, --call" + " or --reply");
       }
       if (recordMark && !message) {
         throw new Failure(2, "--record-mark goes with --call or --reply");
@@ -301,40 +340,51 @@ final class XdrVerbs {
   }
 
   /** {@code jrpcgen random}: random values of a type, valid or malformed. */
-  @Command(name = "jrpcgen random", sortOptions = false,
-      description = "Prints random valid values of TYPE, one per line (JSON, or hex with --hex);"
-          + " with --malformed, hex of encodings a strict decoder must reject, each with what"
-          + " is wrong with it.")
+  @Command(
+      name = "jrpcgen random",
+      sortOptions = false,
+      description =
+          "Prints random valid values of TYPE, one per line (JSON, or hex with --hex);"
+              + " with --malformed, hex of encodings a strict decoder must reject, each with what"
+              + " is wrong with it.")
   static final class RandomValues implements Callable<Integer> {
     private final Io io;
 
-    @Mixin
-    Source source;
+    @Mixin Source source;
 
     @Parameters(index = "1", paramLabel = "TYPE", description = "the .x type")
     String type;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "how many values"
-        + " (default: 10)")
+    @Option(
+        names = {"-n", "--count"},
+        paramLabel = "N",
+        description = "how many values" + " (default: 10)")
     int count = 10;
 
-    @Option(names = "--seed", paramLabel = "SEED", description = "the seed (default: a new one,"
-        + " printed to standard error)")
+    @Option(
+        names = "--seed",
+        paramLabel = "SEED",
+        description = "the seed (default: a new one," + " printed to standard error)")
     Long seed;
 
     @Option(names = "--hex", description = "print the XDR as hex, not JSON")
     boolean hex;
 
-    @Option(names = "--malformed", description = "print malformed variants of each value: hex,"
-        + " a tab, what is wrong")
+    @Option(
+        names = "--malformed",
+        description = "print malformed variants of each value: hex," + " a tab, what is wrong")
     boolean malformed;
 
-    @Option(names = "--max-bytes", paramLabel = "N", description = "the longest opaque or"
-        + " string drawn (default: 256)")
+    @Option(
+        names = "--max-bytes",
+        paramLabel = "N",
+        description = "the longest opaque or" + " string drawn (default: 256)")
     int maxBytes = 256;
 
-    @Option(names = "--max-items", paramLabel = "N", description = "the longest variable array"
-        + " drawn (default: 8)")
+    @Option(
+        names = "--max-items",
+        paramLabel = "N",
+        description = "the longest variable array" + " drawn (default: 8)")
     int maxItems = 8;
 
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
@@ -355,15 +405,14 @@ final class XdrVerbs {
       if (seed == null) {
         io.err().println("jrpcgen random: --seed " + s);
       }
-      XdrRandom random = XdrRandom.of(loaded.shapes(), new Random(s))
-          .withLimits(maxBytes, maxItems, 6);
+      XdrRandom random =
+          XdrRandom.of(loaded.shapes(), new Random(s)).withLimits(maxBytes, maxItems, 6);
       XdrJson json = XdrJson.of(loaded.shapes());
       StringBuilder out = new StringBuilder();
       for (int i = 0; i < count; i++) {
         if (malformed) {
           for (XdrRandom.Malformed m : random.sample(type).malformed()) {
-            out.append(HEX.formatHex(m.bytes())).append('\t').append(m.description())
-                .append('\n');
+            out.append(HEX.formatHex(m.bytes())).append('\t').append(m.description()).append('\n');
           }
         } else {
           byte[] bytes = random.next(type);

@@ -14,17 +14,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The released archives, unpacked where there is no repository, run {@code jrpcgen square.x}.
- * Runs after {@code package} (the pom's distribution-test execution), which builds them.
+ * The released archives, unpacked where there is no repository, run {@code jrpcgen square.x}. Runs
+ * after {@code package} (the pom's distribution-test execution), which builds them.
  */
 class DistributionTest {
-  private static final String SQUARE = "struct square_in { long arg1; };\n"
-      + "struct square_out { long res1; };\n"
-      + "program SQUARE_PROG { version SQUARE_VERS {\n"
-      + "  square_out SQUAREPROC(square_in) = 1; } = 1; } = 0x31230000;\n";
+  private static final String SQUARE =
+      "struct square_in { long arg1; };\n"
+          + "struct square_out { long res1; };\n"
+          + "program SQUARE_PROG { version SQUARE_VERS {\n"
+          + "  square_out SQUAREPROC(square_in) = 1; } = 1; } = 0x31230000;\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Done(int code, String output) {}
 
@@ -37,9 +37,10 @@ class DistributionTest {
     Path archive = Path.of(distribution + "." + format);
     assertThat(archive).as("built by mvn package").isRegularFile();
     Path unpacked = Files.createDirectory(dir.resolve("opt"));
-    List<String> unpack = format.equals("zip")
-        ? List.of("unzip", "-q", archive.toString(), "-d", unpacked.toString())
-        : List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString());
+    List<String> unpack =
+        format.equals("zip")
+            ? List.of("unzip", "-q", archive.toString(), "-d", unpacked.toString())
+            : List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString());
     assumeTrue(onPath(unpack.get(0)), unpack.get(0) + " is not installed: cannot unpack");
     assertThat(run(unpack, dir).code()).isZero();
 
@@ -76,8 +77,8 @@ class DistributionTest {
 
   private static Done run(List<String> command, Path workDir)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     // The java that runs the tests runs the command too.
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process process = builder.start();

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI: exit codes, diagnostics with source line and caret, what it writes. */
 class MainTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(int code, String out, String err) {}
 
@@ -33,10 +32,13 @@ class MainTest {
 
   @Test
   void squareJustWorks() throws IOException {
-    Path x = write("square.x", "struct square_in { long arg1; };\n"
-        + "struct square_out { long res1; };\n"
-        + "program SQUARE_PROG { version SQUARE_VERS {\n"
-        + "  square_out SQUAREPROC(square_in) = 1; } = 1; } = 0x31230000;\n");
+    Path x =
+        write(
+            "square.x",
+            "struct square_in { long arg1; };\n"
+                + "struct square_out { long res1; };\n"
+                + "program SQUARE_PROG { version SQUARE_VERS {\n"
+                + "  square_out SQUAREPROC(square_in) = 1; } = 1; } = 0x31230000;\n");
     Path out = dir.resolve("out");
     Run r = run("-d", out.toString(), x.toString());
     assertThat(r.code()).isZero();
@@ -49,7 +51,8 @@ class MainTest {
 
     // Unchanged input: nothing is rewritten.
     long before = Files.getLastModifiedTime(out.resolve("square/SquareIn.java")).toMillis();
-    Files.setLastModifiedTime(out.resolve("square/SquareIn.java"),
+    Files.setLastModifiedTime(
+        out.resolve("square/SquareIn.java"),
         java.nio.file.attribute.FileTime.fromMillis(before - 10_000));
     assertThat(run("-d", out.toString(), x.toString()).code()).isZero();
     assertThat(Files.getLastModifiedTime(out.resolve("square/SquareIn.java")).toMillis())
@@ -62,16 +65,19 @@ class MainTest {
     Path out = dir.resolve("out");
     Run r = run("-d", out.toString(), "-p", "p", x.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo(
-        x + ":2:2: error: undefined type 'square_inn' (map it to a Java class with"
-            + " -T square_inn=CLASS)\n"
-            + "\tsquare_inn a;\n"
-            + "\t^\n"
-            + x + ":3:2: error: undefined type 'other' (map it to a Java class with"
-            + " -T other=CLASS)\n"
-            + "\tother b;\n"
-            + "\t^\n"
-            + "2 errors\n");
+    assertThat(r.err())
+        .isEqualTo(
+            x
+                + ":2:2: error: undefined type 'square_inn' (map it to a Java class with"
+                + " -T square_inn=CLASS)\n"
+                + "\tsquare_inn a;\n"
+                + "\t^\n"
+                + x
+                + ":3:2: error: undefined type 'other' (map it to a Java class with"
+                + " -T other=CLASS)\n"
+                + "\tother b;\n"
+                + "\t^\n"
+                + "2 errors\n");
     assertThat(out).doesNotExist();
   }
 
@@ -81,8 +87,9 @@ class MainTest {
     assertThat(run().code()).isEqualTo(2);
     Run unknown = run("--no-such-flag", x.toString());
     assertThat(unknown.code()).isEqualTo(2);
-    assertThat(unknown.err()).isEqualTo(
-        "jrpcgen: Unknown option: '--no-such-flag' (jrpcgen --help lists the options)\n");
+    assertThat(unknown.err())
+        .isEqualTo(
+            "jrpcgen: Unknown option: '--no-such-flag' (jrpcgen --help lists the options)\n");
     assertThat(run("--emit", "everything", x.toString()).err())
         .contains("--emit takes types, client or server, not 'everything'");
     assertThat(run("--default-timeout", "0", x.toString()).code()).isEqualTo(2);
@@ -100,8 +107,15 @@ class MainTest {
   void helpAndVersion() {
     Run help = run("--help");
     assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("Usage: jrpcgen", "-d=DIR", "-p=PACKAGE", "-D=NAME[=VALUE]",
-        "-I=DIR", "--emit=WHAT", "--default-timeout=SECONDS");
+    assertThat(help.out())
+        .contains(
+            "Usage: jrpcgen",
+            "-d=DIR",
+            "-p=PACKAGE",
+            "-D=NAME[=VALUE]",
+            "-I=DIR",
+            "--emit=WHAT",
+            "--default-timeout=SECONDS");
   }
 
   @Test
@@ -114,27 +128,36 @@ class MainTest {
   @Test
   void rpcgensHeaderAndStubFlagsPointToEmit() throws IOException {
     Path x = write("square.x", "const A = 1;\n");
-    for (String[] flag : new String[][] {{"-c", "types"}, {"-h", "types"}, {"-l", "client"},
-        {"-m", "server"}}) {
+    for (String[] flag :
+        new String[][] {{"-c", "types"}, {"-h", "types"}, {"-l", "client"}, {"-m", "server"}}) {
       Run r = run(flag[0], x.toString());
       assertThat(r.code()).as(flag[0]).isEqualTo(2);
       assertThat(r.out()).as(flag[0]).isEmpty();
-      assertThat(r.err()).as(flag[0]).isEqualTo("jrpcgen: " + flag[0]
-          + ": Java has no header/stub split (each type carries its CODEC); use --emit "
-          + flag[1] + "\n");
+      assertThat(r.err())
+          .as(flag[0])
+          .isEqualTo(
+              "jrpcgen: "
+                  + flag[0]
+                  + ": Java has no header/stub split (each type carries its CODEC); use --emit "
+                  + flag[1]
+                  + "\n");
     }
   }
 
   @Test
   void everyOtherRpcgenFlagGetsOneLine() throws IOException {
     Path x = write("square.x", "const A = 1;\n");
-    for (String flag : List.of("-a", "-b", "-o", "-s", "-Sc", "-Ss", "-Sm", "-K", "-i", "-Y",
-        "-L")) {
+    for (String flag :
+        List.of("-a", "-b", "-o", "-s", "-Sc", "-Ss", "-Sm", "-K", "-i", "-Y", "-L")) {
       Run r = run(flag, "arg", x.toString());
       assertThat(r.code()).as(flag).isEqualTo(2);
       assertThat(r.out()).as(flag).isEmpty();
-      assertThat(r.err()).as(flag).startsWith("jrpcgen: " + flag + ": ").endsWith("\n")
-          .doesNotContain("Usage").hasLineCount(1);
+      assertThat(r.err())
+          .as(flag)
+          .startsWith("jrpcgen: " + flag + ": ")
+          .endsWith("\n")
+          .doesNotContain("Usage")
+          .hasLineCount(1);
     }
     assertThat(run("-K", "30", x.toString()).err()).contains("RpcServer.close()");
     assertThat(run("-o", "square.h", x.toString()).err()).contains("-d DIR");
@@ -146,10 +169,12 @@ class MainTest {
     Path out = dir.resolve("out");
     Run r = run("-N", "-M", "-C", "-d", out.toString(), x.toString());
     assertThat(r.code()).isZero();
-    assertThat(r.err()).isEqualTo("jrpcgen: note: -N is always on: a procedure with several"
-        + " arguments takes several parameters\n"
-        + "jrpcgen: note: -M is always on: generated clients and servers are thread-safe\n"
-        + "jrpcgen: note: -C is always on: the generated code is Java, the only dialect\n");
+    assertThat(r.err())
+        .isEqualTo(
+            "jrpcgen: note: -N is always on: a procedure with several"
+                + " arguments takes several parameters\n"
+                + "jrpcgen: note: -M is always on: generated clients and servers are thread-safe\n"
+                + "jrpcgen: note: -C is always on: the generated code is Java, the only dialect\n");
     assertThat(out.resolve("square/SquareConstants.java")).exists();
   }
 
@@ -158,10 +183,17 @@ class MainTest {
     Path x = write("nis.x", "struct s { nis_object o; };\n");
     Run r = run("-T", "nis_object", x.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("jrpcgen: -T/--extern-type takes NAME=CLASS (an .x type, a Java"
-        + " class with a CODEC), not 'nis_object' (jrpcgen --help lists the options)\n");
-    Run ok = run("-d", dir.resolve("out").toString(), "--extern-type",
-        "nis_object=com.example.NisObject", x.toString());
+    assertThat(r.err())
+        .isEqualTo(
+            "jrpcgen: -T/--extern-type takes NAME=CLASS (an .x type, a Java"
+                + " class with a CODEC), not 'nis_object' (jrpcgen --help lists the options)\n");
+    Run ok =
+        run(
+            "-d",
+            dir.resolve("out").toString(),
+            "--extern-type",
+            "nis_object=com.example.NisObject",
+            x.toString());
     assertThat(ok.err()).isEmpty();
     assertThat(ok.code()).isZero();
   }
@@ -170,18 +202,35 @@ class MainTest {
   void optionsReachTheGeneratedCode() throws IOException {
     Path inc = Files.createDirectories(dir.resolve("inc"));
     Files.writeString(inc.resolve("common.x"), "const SIZE = 8;\n");
-    Path x = write("opts.x", "#include \"common.x\"\n#ifdef WITH_EXTRA\nstruct extra { int e; };\n"
-        + "#endif\nstruct s { int v<SIZE>; };\n"
-        + "program P { version V { s GET(void) = 1; } = 1; } = 0x20000001;\n");
+    Path x =
+        write(
+            "opts.x",
+            "#include \"common.x\"\n#ifdef WITH_EXTRA\nstruct extra { int e; };\n"
+                + "#endif\nstruct s { int v<SIZE>; };\n"
+                + "program P { version V { s GET(void) = 1; } = 1; } = 0x20000001;\n");
     Path out = dir.resolve("out");
-    Run r = run("-d", out.toString(), "-p", "com.example.opts", "-I", inc.toString(),
-        "-D", "WITH_EXTRA", "--emit", "client", "--default-timeout", "2.5", x.toString());
+    Run r =
+        run(
+            "-d",
+            out.toString(),
+            "-p",
+            "com.example.opts",
+            "-I",
+            inc.toString(),
+            "-D",
+            "WITH_EXTRA",
+            "--emit",
+            "client",
+            "--default-timeout",
+            "2.5",
+            x.toString());
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     Path pkg = out.resolve("com/example/opts");
     assertThat(pkg.resolve("Extra.java")).exists();
     String program = Files.readString(pkg.resolve("P.java"));
-    assertThat(program).contains("Duration.ofMillis(2500)", "class VClient")
+    assertThat(program)
+        .contains("Duration.ofMillis(2500)", "class VClient")
         .doesNotContain("bindV(");
   }
 }

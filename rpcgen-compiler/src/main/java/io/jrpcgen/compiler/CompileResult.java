@@ -10,12 +10,15 @@ import java.util.Map;
  *
  * @param diagnostics every error and warning, in file and line order
  * @param sourceLines the lines of each source file by name, to show a diagnostic's line
- * @param files the generated files by path under the output directory, with their content;
- *     empty if there were errors
+ * @param files the generated files by path under the output directory, with their content; empty if
+ *     there were errors
  * @param written the files written because they were new or changed
  */
-public record CompileResult(List<Diagnostic> diagnostics, Map<String, List<String>> sourceLines,
-    Map<Path, String> files, List<Path> written) {
+public record CompileResult(
+    List<Diagnostic> diagnostics,
+    Map<String, List<String>> sourceLines,
+    Map<Path, String> files,
+    List<Path> written) {
 
   /** Whether there were no errors. */
   public boolean success() {

@@ -44,8 +44,8 @@ public final class Compiler {
       for (Map.Entry<Path, String> file : result.files().entrySet()) {
         Path target = options.outputDir().resolve(file.getKey());
         byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
-        if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target),
-            content)) {
+        if (Files.isRegularFile(target)
+            && java.util.Arrays.equals(Files.readAllBytes(target), content)) {
           continue;
         }
         Files.createDirectories(target.getParent());
@@ -55,8 +55,7 @@ public final class Compiler {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + options.outputDir(), e);
     }
-    return new CompileResult(result.diagnostics(), result.sourceLines(), result.files(),
-        written);
+    return new CompileResult(result.diagnostics(), result.sourceLines(), result.files(), written);
   }
 
   /** Compiles in memory: the files it would write, by path relative to the output directory. */
@@ -71,26 +70,28 @@ public final class Compiler {
       if (parsed.specification() == null) {
         continue;
       }
-      Schema schema = Resolver.resolve(parsed.specification(),
-          new ResolveOptions(options.externalTypes()), diagnostics);
+      Schema schema =
+          Resolver.resolve(
+              parsed.specification(), new ResolveOptions(options.externalTypes()), diagnostics);
       Names names = schema == null ? null : Naming.assign(schema, diagnostics);
       if (names == null) {
         continue;
       }
       String pkg = options.packageName() != null ? options.packageName() : packageFor(source);
-      for (JavaFile f : JavaGenerator.generate(schema, names,
-          new GenerateOptions(pkg, options.emit(), options.defaultTimeout()))) {
+      for (JavaFile f :
+          JavaGenerator.generate(
+              schema, names, new GenerateOptions(pkg, options.emit(), options.defaultTimeout()))) {
         Path path = Path.of(f.packageName().replace('.', '/'), f.typeSpec().name() + ".java");
         files.put(path, JavaGenerator.toSource(f));
       }
     }
-    return new CompileResult(diagnostics.list(), sourceLines,
-        diagnostics.hasErrors() ? Map.of() : files, List.of());
+    return new CompileResult(
+        diagnostics.list(), sourceLines, diagnostics.hasErrors() ? Map.of() : files, List.of());
   }
 
   /**
-   * Parses and resolves without generating: the schemas of the files (those with errors left
-   * out), for tools that work on the {@code .x} itself, such as the CLI's JSON verbs.
+   * Parses and resolves without generating: the schemas of the files (those with errors left out),
+   * for tools that work on the {@code .x} itself, such as the CLI's JSON verbs.
    */
   public static Resolved resolve(CompilerOptions options) {
     Diagnostics diagnostics = new Diagnostics();
@@ -101,8 +102,9 @@ public final class Compiler {
       ParseResult parsed = XdrParser.parse(source, parseOptions, diagnostics);
       sourceLines.putAll(parsed.sourceLines());
       if (parsed.specification() != null) {
-        Schema schema = Resolver.resolve(parsed.specification(),
-            new ResolveOptions(options.externalTypes()), diagnostics);
+        Schema schema =
+            Resolver.resolve(
+                parsed.specification(), new ResolveOptions(options.externalTypes()), diagnostics);
         if (schema != null) {
           schemas.add(schema);
         }
@@ -118,12 +120,11 @@ public final class Compiler {
    * @param sourceLines the lines of each source file by name
    * @param schemas the resolved files, in the order given
    */
-  public record Resolved(List<Diagnostic> diagnostics,
-      Map<String, List<String>> sourceLines, List<Schema> schemas) {
+  public record Resolved(
+      List<Diagnostic> diagnostics, Map<String, List<String>> sourceLines, List<Schema> schemas) {
     /** Whether there were no errors. */
     public boolean success() {
-      return diagnostics.stream()
-          .noneMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+      return diagnostics.stream().noneMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     }
   }
 
@@ -131,8 +132,10 @@ public final class Compiler {
   static String packageFor(Path source) {
     String name = source.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    String base = (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9_]", "_");
+    String base =
+        (dot > 0 ? name.substring(0, dot) : name)
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9_]", "_");
     if (base.isEmpty() || Character.isDigit(base.charAt(0))) {
       base = "_" + base;
     }

@@ -26,8 +26,14 @@ import javax.lang.model.SourceVersion;
  * @param externalTypes types mapped to Java classes with a CODEC: ones a file uses without
  *     defining, or defines but should not get generated
  */
-public record CompilerOptions(List<Path> sources, Path outputDir, String packageName,
-    Map<String, String> defines, List<Path> includeDirs, Set<Emit> emit, Duration defaultTimeout,
+public record CompilerOptions(
+    List<Path> sources,
+    Path outputDir,
+    String packageName,
+    Map<String, String> defines,
+    List<Path> includeDirs,
+    Set<Emit> emit,
+    Duration defaultTimeout,
     Map<String, String> externalTypes) {
 
   /** rpcgen's stubs wait 25 s. */
@@ -70,8 +76,8 @@ public record CompilerOptions(List<Path> sources, Path outputDir, String package
         problem = " (package.Class)";
       }
     }
-    throw new IllegalArgumentException("-T " + xdrName + "=" + javaClass
-        + ": not a Java class name" + problem);
+    throw new IllegalArgumentException(
+        "-T " + xdrName + "=" + javaClass + ": not a Java class name" + problem);
   }
 
   /** Null if {@code name} is a qualified Java name, else why not (possibly ""). */
@@ -161,8 +167,15 @@ public record CompilerOptions(List<Path> sources, Path outputDir, String package
 
     /** The options. */
     public CompilerOptions build() {
-      return new CompilerOptions(sources, outputDir, packageName, defines, includeDirs, emit,
-          defaultTimeout, externalTypes);
+      return new CompilerOptions(
+          sources,
+          outputDir,
+          packageName,
+          defines,
+          includeDirs,
+          emit,
+          defaultTimeout,
+          externalTypes);
     }
   }
 }

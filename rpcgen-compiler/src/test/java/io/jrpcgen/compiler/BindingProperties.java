@@ -19,16 +19,15 @@ import java.util.Set;
 
 /**
  * Property checks over the bindings of a generated {@code *Schema} class: for random values v of
- * every type, {@code encode(decode(encode(v))) == encode(v)}, the JSON form round-trips to the
- * same bytes, every malformed variant is refused by the generated decoder, and every union arm
- * comes up.
+ * every type, {@code encode(decode(encode(v))) == encode(v)}, the JSON form round-trips to the same
+ * bytes, every malformed variant is refused by the generated decoder, and every union arm comes up.
  */
 public final class BindingProperties {
   private BindingProperties() {}
 
   /**
-   * Checks every binding of {@code schemaClass} with {@code count} values each (a file of
-   * typedefs only has none).
+   * Checks every binding of {@code schemaClass} with {@code count} values each (a file of typedefs
+   * only has none).
    */
   public static void check(Class<?> schemaClass, int count, long seed) {
     for (XdrBinding<?> b : bindings(schemaClass)) {
@@ -67,14 +66,16 @@ public final class BindingProperties {
       assertThat(json.toXdr(b.type(), text)).as(what + ": " + text).isEqualTo(encoded);
       assertThat(b.encode(b.fromJson(text))).as(what + ": " + text).isEqualTo(encoded);
       for (XdrRandom.Malformed m : sample.malformed()) {
-        assertThatThrownBy(() -> b.decode(m.bytes())).as(what + ": " + m.description())
+        assertThatThrownBy(() -> b.decode(m.bytes()))
+            .as(what + ": " + m.description())
             .isInstanceOf(XdrException.class);
       }
     }
     Class<?> javaType = b.decode(random.next(b.type())).getClass();
-    Class<?>[] arms = javaType.getInterfaces().length > 0
-        && javaType.getInterfaces()[0].isSealed()
-        ? javaType.getInterfaces()[0].getPermittedSubclasses() : null;
+    Class<?>[] arms =
+        javaType.getInterfaces().length > 0 && javaType.getInterfaces()[0].isSealed()
+            ? javaType.getInterfaces()[0].getPermittedSubclasses()
+            : null;
     if (arms != null && count >= 100) {
       Set<Class<?>> all = new HashSet<>(List.of(arms));
       assertThat(classes.keySet()).as(b.type() + ": the arms drawn").containsAll(all);

@@ -29,19 +29,33 @@ public final class InProcessJavac {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     List<JavaFileObject> units = new ArrayList<>();
     sources.forEach((path, content) -> units.add(new Source(path, content)));
-    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT,
-        null)) {
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
       Files.createDirectories(outputDir);
-      List<String> options = List.of("--release", "17", "-proc:none", "-Xlint:all", "-Werror",
-          "-classpath", runtimeLocation().toString(), "-d", outputDir.toString());
+      List<String> options =
+          List.of(
+              "--release",
+              "17",
+              "-proc:none",
+              "-Xlint:all",
+              "-Werror",
+              "-classpath",
+              runtimeLocation().toString(),
+              "-d",
+              outputDir.toString());
       StringWriter out = new StringWriter();
       javac.getTask(out, files, diagnostics, options, null, units).call();
       List<String> errors = new ArrayList<>();
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-        if (d.getKind() == Diagnostic.Kind.ERROR || d.getKind() == Diagnostic.Kind.WARNING
+        if (d.getKind() == Diagnostic.Kind.ERROR
+            || d.getKind() == Diagnostic.Kind.WARNING
             || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING) {
-          errors.add((d.getSource() == null ? "" : d.getSource().getName()) + ":"
-              + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT));
+          errors.add(
+              (d.getSource() == null ? "" : d.getSource().getName())
+                  + ":"
+                  + d.getLineNumber()
+                  + ": "
+                  + d.getMessage(Locale.ROOT));
         }
       }
       return errors;

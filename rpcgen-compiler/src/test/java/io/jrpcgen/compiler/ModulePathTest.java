@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the module path, and the runtime's {@code io.jrpcgen.internal} packages stay closed to it.
  */
 class ModulePathTest {
-  private static final String SQUARE_X = """
+  private static final String SQUARE_X =
+      """
       struct square_in { long arg1; };
       struct square_out { long res1; };
       program SQUARE_PROG {
@@ -29,14 +30,16 @@ class ModulePathTest {
       } = 0x31230000;
       """;
 
-  private static final String MODULE_INFO = """
+  private static final String MODULE_INFO =
+      """
       module square.app {
         requires io.jrpcgen.runtime;
       }
       """;
 
   /** Serves SQUAREPROC, calls it, then tries the runtime's internal plumbing by reflection. */
-  private static final String MAIN = """
+  private static final String MAIN =
+      """
       package app;
 
       import app.square.SquareIn;
@@ -95,7 +98,8 @@ class ModulePathTest {
 
   @Test
   void internalPackagesAreNotExported() throws Exception {
-    String usesInternal = """
+    String usesInternal =
+        """
         package app;
 
         public final class Main {
@@ -106,8 +110,9 @@ class ModulePathTest {
         """;
 
     assertThat(javac(writeModule(usesInternal), dir.resolve("classes")))
-        .contains("package io.jrpcgen.internal.transport is declared in module"
-            + " io.jrpcgen.runtime, which does not export it");
+        .contains(
+            "package io.jrpcgen.internal.transport is declared in module"
+                + " io.jrpcgen.runtime, which does not export it");
   }
 
   private Path compileModule(String main) throws IOException {
@@ -120,11 +125,9 @@ class ModulePathTest {
   private Path writeModule(String main) throws IOException {
     Path src = dir.resolve("src");
     Path x = Files.writeString(dir.resolve("square.x"), SQUARE_X);
-    CompileResult result = Compiler.compile(CompilerOptions.builder()
-        .source(x)
-        .outputDir(src)
-        .packageName("app.square")
-        .build());
+    CompileResult result =
+        Compiler.compile(
+            CompilerOptions.builder().source(x).outputDir(src).packageName("app.square").build());
     assertThat(result.success()).as("%s", result.diagnostics()).isTrue();
     Files.writeString(src.resolve("module-info.java"), MODULE_INFO);
     Files.createDirectories(src.resolve("app"));
@@ -136,9 +139,20 @@ class ModulePathTest {
   private String javac(Path src, Path classes) throws IOException {
     // An empty class path: javac in this JVM would otherwise take the tests' own, runtime and all.
     Path nothing = Files.createDirectories(dir.resolve("empty-class-path"));
-    List<String> args = new ArrayList<>(List.of("--release", "17", "-proc:none", "-Xlint:all",
-        "-Werror", "--module-path", InProcessJavac.runtimeLocation().toString(),
-        "-classpath", nothing.toString(), "-d", classes.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--release",
+                "17",
+                "-proc:none",
+                "-Xlint:all",
+                "-Werror",
+                "--module-path",
+                InProcessJavac.runtimeLocation().toString(),
+                "-classpath",
+                nothing.toString(),
+                "-d",
+                classes.toString()));
     try (Stream<Path> files = Files.walk(src)) {
       files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
     }
@@ -150,13 +164,20 @@ class ModulePathTest {
   /** Runs the module's main class in a new JVM; returns what it printed, or fails. */
   private String run(Path classes, String... jvmOptions) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "--module-path",
-        classes + File.pathSeparator + InProcessJavac.runtimeLocation()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "--module-path",
+                classes + File.pathSeparator + InProcessJavac.runtimeLocation()));
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("--module", "square.app/app.Main"));
     Path output = dir.resolve("output.txt");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     try {
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the JVM exits within 60 s").isTrue();
       String printed = Files.readString(output, StandardCharsets.UTF_8);

@@ -23,23 +23,31 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Robustness: thousands of mutated corpus files (tokens deleted, duplicated, swapped; random
- * bytes) never crash the compiler, never hang it, and exit 0 or 1 with diagnostics, no trace;
- * inputs that once reached exit 3 (an internal error) or gave Java that javac rejects get 0, 1
- * or 2, and with 0 Java that javac accepts.
+ * Robustness: thousands of mutated corpus files (tokens deleted, duplicated, swapped; random bytes)
+ * never crash the compiler, never hang it, and exit 0 or 1 with diagnostics, no trace; inputs that
+ * once reached exit 3 (an internal error) or gave Java that javac rejects get 0, 1 or 2, and with 0
+ * Java that javac accepts.
  */
 class MutationTest {
   private static final Pattern TOKEN =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|0x[0-9a-fA-F]+|-?[0-9]+|\\S");
+
   /** Names that need care (GeneratedNamesTest): a seed, and an input of its own. */
   private static final Path NAMES = Path.of("src/test/resources/fixtures/names.x");
-  private static final List<String> SEEDS = List.of(
-      "debian/rpcsvc-proto/nfs_prot.x", "debian/rpcsvc-proto/mount.x",
-      "debian/rpcsvc-proto/nlm_prot.x", "debian/libtirpc-dev/rpcb_prot.x",
-      "debian/libnsl-dev/yp.x", "debian/libocamlnet-ocaml-doc/rpc_sort_sort2_proto.x",
-      "rfc/rfc5531-sec12.5-ping-example.x", "rfc/rfc4506-sec7-file-example.x",
-      "rfc/rfc5403-rpcsec_gss_v2.x", "debian/rpcsvc-proto/key_prot.x",
-      NAMES.toAbsolutePath().toString());
+
+  private static final List<String> SEEDS =
+      List.of(
+          "debian/rpcsvc-proto/nfs_prot.x",
+          "debian/rpcsvc-proto/mount.x",
+          "debian/rpcsvc-proto/nlm_prot.x",
+          "debian/libtirpc-dev/rpcb_prot.x",
+          "debian/libnsl-dev/yp.x",
+          "debian/libocamlnet-ocaml-doc/rpc_sort_sort2_proto.x",
+          "rfc/rfc5531-sec12.5-ping-example.x",
+          "rfc/rfc4506-sec7-file-example.x",
+          "rfc/rfc5403-rpcsec_gss_v2.x",
+          "debian/rpcsvc-proto/key_prot.x",
+          NAMES.toAbsolutePath().toString());
   private static final int MUTANTS_PER_SEED = 300;
 
   @Test
@@ -49,8 +57,9 @@ class MutationTest {
     int compiled = 0;
     int rejected = 0;
     for (String seed : SEEDS) {
-      String source = Files.readString(CorpusTest.CORPUS.resolve(seed),
-          java.nio.charset.StandardCharsets.ISO_8859_1);
+      String source =
+          Files.readString(
+              CorpusTest.CORPUS.resolve(seed), java.nio.charset.StandardCharsets.ISO_8859_1);
       boolean javacEach = seed.endsWith("names.x");
       List<int[]> tokens = tokens(source);
       for (int i = 0; i < MUTANTS_PER_SEED; i++) {
@@ -60,8 +69,9 @@ class MutationTest {
         // Javac checks the names seed's output: it needs a directory of its own.
         Path out = javacEach ? dir.resolve("names-out" + i) : dir.resolve("out");
         // A throw fails the test: every mutant ends in output or in diagnostics.
-        CompileResult result = Compiler.compile(CompilerOptions.builder()
-            .outputDir(out).packageName("m").source(file).build());
+        CompileResult result =
+            Compiler.compile(
+                CompilerOptions.builder().outputDir(out).packageName("m").source(file).build());
         String rendered = render(result);
         if (!result.success()) {
           assertThat(rendered).as("mutant of %s", seed).contains(": error: ");
@@ -83,8 +93,8 @@ class MutationTest {
   /** Exit 3 must stay unreachable, and exit 0 must mean Java that javac accepts. */
   @ParameterizedTest
   @MethodSource("onceInternalErrorsOrBadJava")
-  void inputsThatOnceFailedGetDiagnosticsOrGoodJava(String file, String source,
-      List<String> options, @TempDir Path dir) throws IOException {
+  void inputsThatOnceFailedGetDiagnosticsOrGoodJava(
+      String file, String source, List<String> options, @TempDir Path dir) throws IOException {
     Path x = dir.resolve(file);
     Files.writeString(x, source);
     Path out = dir.resolve("out");
@@ -94,8 +104,9 @@ class MutationTest {
         String value = options.get(i + 1);
         switch (options.get(i)) {
           case "-p" -> builder.packageName(value);
-          case "-T" -> builder.externalType(value.substring(0, value.indexOf('=')),
-              value.substring(value.indexOf('=') + 1));
+          case "-T" ->
+              builder.externalType(
+                  value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1));
           default -> throw new AssertionError(options.get(i));
         }
       }
@@ -130,20 +141,34 @@ class MutationTest {
         Arguments.of("t.x", "struct s { fh f; };\n", List.of("-T", "fh=com.new.Fh")),
         Arguments.of("t.x", "struct s { fh f; };\n", List.of("-T", "fh=fh")),
         Arguments.of("t.x", "struct s { int x; int x; };\n", p),
-        Arguments.of("t.x", "program P { version V { void A(void) = 1; void A(void) = 2; }"
-            + " = 1; } = 1;\n", p),
-        Arguments.of("t.x", "enum kind { A = 7, B = 8 };\n"
-            + "union u switch (kind stat) { case A: int stat; case B: void; };\n", p),
-        Arguments.of("t.x", "union u switch (int stat) { case 7: int stat; default: void; };\n",
+        Arguments.of(
+            "t.x",
+            "program P { version V { void A(void) = 1; void A(void) = 2; }" + " = 1; } = 1;\n",
             p),
-        Arguments.of("t.x", "enum k { A_B = 1, AB = 2 };\n"
-            + "union u switch (k d) { case A_B: void; case AB: void; };\n", p),
-        Arguments.of("t.x", "program P { version V { void X(void) = 1; } = 1;\n"
-            + "  version V_CLIENT { void Y(void) = 1; } = 2; } = 1;\n", p),
+        Arguments.of(
+            "t.x",
+            "enum kind { A = 7, B = 8 };\n"
+                + "union u switch (kind stat) { case A: int stat; case B: void; };\n",
+            p),
+        Arguments.of("t.x", "union u switch (int stat) { case 7: int stat; default: void; };\n", p),
+        Arguments.of(
+            "t.x",
+            "enum k { A_B = 1, AB = 2 };\n"
+                + "union u switch (k d) { case A_B: void; case AB: void; };\n",
+            p),
+        Arguments.of(
+            "t.x",
+            "program P { version V { void X(void) = 1; } = 1;\n"
+                + "  version V_CLIENT { void Y(void) = 1; } = 2; } = 1;\n",
+            p),
         Arguments.of("t.x", "typedef int count_t;\ntypedef int countT;\n", p),
-        Arguments.of("t.x", "union u switch (int d) { case 1: int a; };\n"
-            + "struct s { struct u x; };\n", p),
-        Arguments.of("t.x", "struct point { int x; };\nstruct s { point p; };\n",
+        Arguments.of(
+            "t.x",
+            "union u switch (int d) { case 1: int a; };\n" + "struct s { struct u x; };\n",
+            p),
+        Arguments.of(
+            "t.x",
+            "struct point { int x; };\nstruct s { point p; };\n",
             List.of("-p", "t", "-T", "point=com.example.Point")),
         Arguments.of("names.x", readNamesFixture(), p));
   }
@@ -160,8 +185,7 @@ class MutationTest {
    * javac compiles what the compiler wrote under {@code out} (unless it uses a user's class of
    * {@code com.example}), which is then removed for the next input.
    */
-  private static void assertJavacAccepts(Path out, Path classes, String source)
-      throws IOException {
+  private static void assertJavacAccepts(Path out, Path classes, String source) throws IOException {
     Map<Path, String> files = new LinkedHashMap<>();
     try (Stream<Path> walk = Files.walk(out)) {
       for (Path f : walk.filter(f -> f.toString().endsWith(".java")).toList()) {
@@ -203,8 +227,10 @@ class MutationTest {
         if (first[1] > second[0]) {
           yield source;
         }
-        yield source.substring(0, first[0]) + source.substring(second[0], second[1])
-            + source.substring(first[1], second[0]) + source.substring(first[0], first[1])
+        yield source.substring(0, first[0])
+            + source.substring(second[0], second[1])
+            + source.substring(first[1], second[0])
+            + source.substring(first[0], first[1])
             + source.substring(second[1]);
       }
       case 3 -> {
@@ -214,8 +240,7 @@ class MutationTest {
         }
         yield sb.toString();
       }
-      default -> source.substring(0, a[0]) + source.substring(b[0], b[1])
-          + source.substring(a[1]);
+      default -> source.substring(0, a[0]) + source.substring(b[0], b[1]) + source.substring(a[1]);
     };
   }
 }

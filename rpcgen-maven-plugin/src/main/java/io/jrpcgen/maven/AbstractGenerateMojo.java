@@ -32,55 +32,49 @@ import org.sonatype.plexus.build.incremental.BuildContext;
  */
 abstract class AbstractGenerateMojo extends AbstractMojo {
   /**
-   * Ant patterns of the {@code .x} files to compile, relative to the source directory, as in
-   * every Maven plugin: {@code sub/**}{@code /*.x} takes {@code sub/a.x} and
-   * {@code sub/deep/b.x}.
+   * Ant patterns of the {@code .x} files to compile, relative to the source directory, as in every
+   * Maven plugin: {@code sub/**}{@code /*.x} takes {@code sub/a.x} and {@code sub/deep/b.x}.
    */
   @Parameter(defaultValue = "**/*.x")
   private List<String> includes;
 
   /** Ant patterns of files to leave out, relative to the source directory. */
-  @Parameter
-  private List<String> excludes = List.of();
+  @Parameter private List<String> excludes = List.of();
 
   /**
    * Whether the {@code .x} files of the dependencies (their jars, or the output directories of
-   * modules of the same build) are searched by {@code #include}, after
-   * {@code includeDirectories}. They are copied, with their paths in the jar, to
-   * {@code target/jrpcgen/dependencies/GOAL}.
+   * modules of the same build) are searched by {@code #include}, after {@code includeDirectories}.
+   * They are copied, with their paths in the jar, to {@code target/jrpcgen/dependencies/GOAL}.
    */
   @Parameter(property = "jrpcgen.includeDependencies", defaultValue = "true")
   private boolean includeDependencies;
 
   /**
-   * Whether the compiled {@code .x} files become resources (main or test), so that the jar
-   * carries them, with their paths under the source directory, for projects that depend on it
-   * and {@code #include} them.
+   * Whether the compiled {@code .x} files become resources (main or test), so that the jar carries
+   * them, with their paths under the source directory, for projects that depend on it and {@code
+   * #include} them.
    */
   @Parameter(property = "jrpcgen.attachXSources", defaultValue = "true")
   private boolean attachXSources;
 
   /**
-   * The package of the generated code. By default each file gets its own, named after it
-   * ({@code square.x} → {@code square}).
+   * The package of the generated code. By default each file gets its own, named after it ({@code
+   * square.x} → {@code square}).
    */
   @Parameter(property = "jrpcgen.packageName")
   private String packageName;
 
   /** Preprocessor symbols, as cpp's {@code -D}: the name is the element, the value its text. */
-  @Parameter
-  private Map<String, String> defines = Map.of();
+  @Parameter private Map<String, String> defines = Map.of();
 
   /** Where {@code #include} looks after the including file's directory, as cpp's {@code -I}. */
-  @Parameter
-  private List<File> includeDirectories = List.of();
+  @Parameter private List<File> includeDirectories = List.of();
 
   /**
-   * What to generate: {@code types}, {@code client}, {@code server}. Types are always generated;
-   * by default all three.
+   * What to generate: {@code types}, {@code client}, {@code server}. Types are always generated; by
+   * default all three.
    */
-  @Parameter
-  private List<String> emit = List.of("types", "client", "server");
+  @Parameter private List<String> emit = List.of("types", "client", "server");
 
   /** The timeout of generated clients, in seconds (rpcgen's stubs wait 25). */
   @Parameter(property = "jrpcgen.defaultTimeout", defaultValue = "25")
@@ -88,12 +82,11 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
   /**
    * Types the files use but do not define (from a C header, or another {@code .x} compiled on its
-   * own), mapped to the Java class, with a static {@code CODEC}, that stands for each: one
-   * element per type, named after it, whose text is the class (element {@code nis_object}, text
-   * {@code com.example.nis.NisObject}).
+   * own), mapped to the Java class, with a static {@code CODEC}, that stands for each: one element
+   * per type, named after it, whose text is the class (element {@code nis_object}, text {@code
+   * com.example.nis.NisObject}).
    */
-  @Parameter
-  private Map<String, String> externalTypes = Map.of();
+  @Parameter private Map<String, String> externalTypes = Map.of();
 
   /** Skips the goal. */
   @Parameter(property = "jrpcgen.skip", defaultValue = "false")
@@ -106,8 +99,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   private MojoExecution execution;
 
   /** The IDE's view of the build (m2e), or Maven's own, which sees every file as changed. */
-  @Component
-  private BuildContext buildContext;
+  @Component private BuildContext buildContext;
 
   /** Where the {@code .x} files are. */
   abstract File sourceDirectory();
@@ -137,11 +129,16 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     Path sourceDir = sourceDirectory().toPath();
     List<Path> sources = XSources.scan(buildContext, sourceDir, includes, excludes);
     if (sources.isEmpty()) {
-      getLog().info(Files.isDirectory(sourceDir)
-          ? "jrpcgen: no file in " + sourceDir + " matches includes " + includes
-              + (excludes.isEmpty() ? "" : " and not excludes " + excludes)
-              + "; nothing to generate"
-          : "jrpcgen: no .x files: " + sourceDir + " does not exist; nothing to generate");
+      getLog()
+          .info(
+              Files.isDirectory(sourceDir)
+                  ? "jrpcgen: no file in "
+                      + sourceDir
+                      + " matches includes "
+                      + includes
+                      + (excludes.isEmpty() ? "" : " and not excludes " + excludes)
+                      + "; nothing to generate"
+                  : "jrpcgen: no .x files: " + sourceDir + " does not exist; nothing to generate");
       return;
     }
     if (attachXSources) {
@@ -159,8 +156,14 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     }
     CompilerOptions options = options(sources, includeDirs, outputDir);
     // One state per output directory: executions that produce the same files share it.
-    Path stateFile = Path.of(project.getBuild().getDirectory(), "jrpcgen", execution.getGoal()
-        + "-" + Integer.toHexString(outputDir.toAbsolutePath().normalize().hashCode()) + ".state");
+    Path stateFile =
+        Path.of(
+            project.getBuild().getDirectory(),
+            "jrpcgen",
+            execution.getGoal()
+                + "-"
+                + Integer.toHexString(outputDir.toAbsolutePath().normalize().hashCode())
+                + ".state");
     IncrementalGeneration.Outcome outcome;
     try {
       outcome = new IncrementalGeneration(options, compilerIdentity(), stateFile).run();
@@ -168,8 +171,13 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       throw new MojoExecutionException("jrpcgen: " + e.getMessage(), e);
     }
     if (outcome.upToDate()) {
-      getLog().info("jrpcgen: " + outcome.unchanged() + " Java files from " + sources.size()
-          + " .x files are up to date");
+      getLog()
+          .info(
+              "jrpcgen: "
+                  + outcome.unchanged()
+                  + " Java files from "
+                  + sources.size()
+                  + " .x files are up to date");
       return;
     }
     report(outcome, sources);
@@ -200,8 +208,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
   /** Copies the dependencies' .x files to one directory; empty if they have none. */
   private Optional<Path> dependencyIncludeDir() throws MojoExecutionException {
-    Path target = Path.of(project.getBuild().getDirectory(), "jrpcgen", "dependencies",
-        execution.getGoal());
+    Path target =
+        Path.of(project.getBuild().getDirectory(), "jrpcgen", "dependencies", execution.getGoal());
     List<Path> classpath = new ArrayList<>();
     Path own = Path.of(ownOutputDirectory(project)).toAbsolutePath().normalize();
     try {
@@ -218,8 +226,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       getLog().debug("jrpcgen: .x files of the dependencies, in " + target + ": " + copied);
       return Optional.of(target);
     } catch (DependencyResolutionRequiredException | IOException e) {
-      throw new MojoExecutionException("jrpcgen: cannot read the dependencies' .x files: "
-          + e.getMessage(), e);
+      throw new MojoExecutionException(
+          "jrpcgen: cannot read the dependencies' .x files: " + e.getMessage(), e);
     }
   }
 
@@ -227,12 +235,23 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       throws MojoFailureException {
     int errors = CompilerMessages.publish(outcome.result(), getLog(), buildContext);
     if (errors > 0) {
-      throw new MojoFailureException("jrpcgen: " + errors + (errors == 1 ? " error" : " errors")
-          + " in .x files; nothing generated");
+      throw new MojoFailureException(
+          "jrpcgen: "
+              + errors
+              + (errors == 1 ? " error" : " errors")
+              + " in .x files; nothing generated");
     }
-    getLog().info("jrpcgen: compiled " + sources.size() + " .x files: " + outcome.written()
-        + " Java files written, " + outcome.unchanged() + " unchanged, "
-        + outcome.removed().size() + " removed");
+    getLog()
+        .info(
+            "jrpcgen: compiled "
+                + sources.size()
+                + " .x files: "
+                + outcome.written()
+                + " Java files written, "
+                + outcome.unchanged()
+                + " unchanged, "
+                + outcome.removed().size()
+                + " removed");
   }
 
   private CompilerOptions options(List<Path> sources, List<Path> includeDirs, Path outputDir)
@@ -254,8 +273,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       try {
         parts.add(Emit.valueOf(e.strip().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException ex) {
-        throw new MojoExecutionException("jrpcgen: emit must be types, client or server, not '"
-            + e + "'", ex);
+        throw new MojoExecutionException(
+            "jrpcgen: emit must be types, client or server, not '" + e + "'", ex);
       }
     }
     b.emit(parts);
@@ -264,16 +283,25 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       b.defaultTimeout(Duration.ofNanos(seconds.movePointRight(9).longValueExact()));
       return b.build();
     } catch (ArithmeticException | IllegalArgumentException e) {
-      throw new MojoExecutionException("jrpcgen: defaultTimeout must be a positive number of"
-          + " seconds, not '" + defaultTimeout + "'", e);
+      throw new MojoExecutionException(
+          "jrpcgen: defaultTimeout must be a positive number of"
+              + " seconds, not '"
+              + defaultTimeout
+              + "'",
+          e);
     }
   }
 
   /** The compiler's jar and its timestamp: a rebuilt compiler invalidates earlier output. */
   private static String compilerIdentity() {
     try {
-      Path jar = Path.of(io.jrpcgen.compiler.Compiler.class.getProtectionDomain().getCodeSource()
-          .getLocation().toURI());
+      Path jar =
+          Path.of(
+              io.jrpcgen.compiler.Compiler.class
+                  .getProtectionDomain()
+                  .getCodeSource()
+                  .getLocation()
+                  .toURI());
       return jar + " " + Files.getLastModifiedTime(jar).toMillis() + " " + Files.size(jar);
     } catch (Exception e) {
       return "unknown compiler";

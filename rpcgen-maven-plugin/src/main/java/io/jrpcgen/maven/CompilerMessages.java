@@ -9,9 +9,9 @@ import org.sonatype.plexus.build.incremental.BuildContext;
 import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 
 /**
- * The compiler's diagnostics where a build shows them: in the log as the compiler prints them
- * (line and caret), and in an IDE as markers at {@code file:line:col}, cleared first on every
- * file the compilation read.
+ * The compiler's diagnostics where a build shows them: in the log as the compiler prints them (line
+ * and caret), and in an IDE as markers at {@code file:line:col}, cleared first on every file the
+ * compilation read.
  */
 final class CompilerMessages {
   private CompilerMessages() {}
@@ -34,8 +34,12 @@ final class CompilerMessages {
         }
       }
       if (markers) {
-        context.addMessage(new File(d.pos().file()), d.pos().line(), d.pos().column(),
-            d.message(), error ? BuildContext.SEVERITY_ERROR : BuildContext.SEVERITY_WARNING,
+        context.addMessage(
+            new File(d.pos().file()),
+            d.pos().line(),
+            d.pos().column(),
+            d.message(),
+            error ? BuildContext.SEVERITY_ERROR : BuildContext.SEVERITY_WARNING,
             null);
       }
       errors += error ? 1 : 0;

@@ -16,10 +16,10 @@ import java.util.zip.ZipFile;
 /**
  * The {@code .x} files that a project's dependencies carry (in their jars, or in the output
  * directory of a module of the same reactor), copied into one directory that {@code #include}
- * searches: paths inside the jar are kept, so {@code #include "nfs/nfs_prot.x"} finds
- * {@code nfs/nfs_prot.x} of any jar. When two dependencies hold the same path the first on the
- * class path wins, as for classes. The directory holds exactly what the class path offers: a
- * file no dependency has any more is deleted, and an unchanged one is not rewritten.
+ * searches: paths inside the jar are kept, so {@code #include "nfs/nfs_prot.x"} finds {@code
+ * nfs/nfs_prot.x} of any jar. When two dependencies hold the same path the first on the class path
+ * wins, as for classes. The directory holds exactly what the class path offers: a file no
+ * dependency has any more is deleted, and an unchanged one is not rewritten.
  */
 final class DependencyXFiles {
   /** A file larger than this is no interface definition; it is refused rather than read. */
@@ -28,8 +28,8 @@ final class DependencyXFiles {
   private DependencyXFiles() {}
 
   /**
-   * Copies the {@code .x} files of {@code classpath} (jars and directories, in order) into
-   * {@code target}; returns their paths relative to it, in class path order.
+   * Copies the {@code .x} files of {@code classpath} (jars and directories, in order) into {@code
+   * target}; returns their paths relative to it, in class path order.
    */
   static List<String> copy(List<Path> classpath, Path target) throws IOException {
     Map<String, byte[]> found = new LinkedHashMap<>();
@@ -54,8 +54,8 @@ final class DependencyXFiles {
     for (Map.Entry<String, byte[]> file : found.entrySet()) {
       Path to = target.resolve(file.getKey()).normalize();
       if (!to.startsWith(target)) {
-        throw new IOException("a dependency's .x file lies outside " + target + ": "
-            + file.getKey());
+        throw new IOException(
+            "a dependency's .x file lies outside " + target + ": " + file.getKey());
       }
       if (!Files.isRegularFile(to) || !Arrays.equals(Files.readAllBytes(to), file.getValue())) {
         Files.createDirectories(to.getParent());
@@ -81,7 +81,7 @@ final class DependencyXFiles {
 
   private static void fromJar(Path jar, Map<String, byte[]> found) throws IOException {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
-      for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
+      for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         String name = entry.getName();
         if (entry.isDirectory() || !name.endsWith(".x") || found.containsKey(name)) {
@@ -91,8 +91,8 @@ final class DependencyXFiles {
           // Bounded by what the entry holds, not by the size its header claims.
           byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
           if (bytes.length > MAX_FILE_BYTES) {
-            throw new IOException(jar + "!/" + name + " is larger than " + MAX_FILE_BYTES
-                + " bytes");
+            throw new IOException(
+                jar + "!/" + name + " is larger than " + MAX_FILE_BYTES + " bytes");
           }
           found.put(name, bytes);
         }

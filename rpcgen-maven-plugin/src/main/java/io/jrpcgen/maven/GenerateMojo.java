@@ -11,11 +11,14 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 /**
- * Compiles the {@code .x} files of {@code src/main/x} to Java in
- * {@code target/generated-sources/jrpcgen}, which becomes a compile source root. Unchanged input
- * and configuration regenerate nothing; outputs no longer produced are removed.
+ * Compiles the {@code .x} files of {@code src/main/x} to Java in {@code
+ * target/generated-sources/jrpcgen}, which becomes a compile source root. Unchanged input and
+ * configuration regenerate nothing; outputs no longer produced are removed.
  */
-@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true,
+@Mojo(
+    name = "generate",
+    defaultPhase = LifecyclePhase.GENERATE_SOURCES,
+    threadSafe = true,
     requiresDependencyResolution = ResolutionScope.COMPILE)
 public final class GenerateMojo extends AbstractGenerateMojo {
   /** Where the {@code .x} files are. */

@@ -11,11 +11,13 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 /**
- * Compiles the {@code .x} files of {@code src/test/x} to Java in
- * {@code target/generated-test-sources/jrpcgen}, which becomes a test source root: for protocols
- * that only tests speak.
+ * Compiles the {@code .x} files of {@code src/test/x} to Java in {@code
+ * target/generated-test-sources/jrpcgen}, which becomes a test source root: for protocols that only
+ * tests speak.
  */
-@Mojo(name = "generate-test", defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES,
+@Mojo(
+    name = "generate-test",
+    defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES,
     threadSafe = true,
     requiresDependencyResolution = ResolutionScope.TEST)
 public final class GenerateTestMojo extends AbstractGenerateMojo {

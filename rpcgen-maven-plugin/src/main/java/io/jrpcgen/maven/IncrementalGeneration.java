@@ -19,16 +19,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Runs the compiler only when something it depends on changed, and keeps the output directory
- * equal to what the compiler produces. A state file records a fingerprint of the configuration,
- * the hash of every file the compiler read (sources and what they include) and the files it
- * produced: if all still match, nothing is compiled or touched; otherwise changed files are
- * rewritten, unchanged ones keep their timestamps, and files no longer produced are deleted.
+ * Runs the compiler only when something it depends on changed, and keeps the output directory equal
+ * to what the compiler produces. A state file records a fingerprint of the configuration, the hash
+ * of every file the compiler read (sources and what they include) and the files it produced: if all
+ * still match, nothing is compiled or touched; otherwise changed files are rewritten, unchanged
+ * ones keep their timestamps, and files no longer produced are deleted.
  */
 final class IncrementalGeneration {
   /** What a run did. */
-  record Outcome(boolean upToDate, CompileResult result, int written, int unchanged,
-      List<Path> removed) {}
+  record Outcome(
+      boolean upToDate, CompileResult result, int written, int unchanged, List<Path> removed) {}
 
   private static final String FINGERPRINT = "fingerprint ";
   private static final String INPUT = "input ";
@@ -81,10 +81,22 @@ final class IncrementalGeneration {
 
   /** The options and the configuration, as text, hashed. */
   private String fingerprint() {
-    String text = configuration + "\n" + options.sources() + "\n" + options.packageName() + "\n"
-        + new TreeMap<>(options.defines()) + "\n" + options.includeDirs() + "\n"
-        + new TreeSet<>(options.emit()) + "\n" + options.defaultTimeout() + "\n"
-        + new TreeMap<>(options.externalTypes());
+    String text =
+        configuration
+            + "\n"
+            + options.sources()
+            + "\n"
+            + options.packageName()
+            + "\n"
+            + new TreeMap<>(options.defines())
+            + "\n"
+            + options.includeDirs()
+            + "\n"
+            + new TreeSet<>(options.emit())
+            + "\n"
+            + options.defaultTimeout()
+            + "\n"
+            + new TreeMap<>(options.externalTypes());
     return hash(text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -123,8 +135,7 @@ final class IncrementalGeneration {
           state.outputs.add(line.substring(OUTPUT.length()));
         }
       }
-      return fingerprint == null ? null
-          : new State(fingerprint, state.inputs, state.outputs);
+      return fingerprint == null ? null : new State(fingerprint, state.inputs, state.outputs);
     }
 
     boolean isCurrent(String currentFingerprint, Path outputDir) {
@@ -136,8 +147,8 @@ final class IncrementalGeneration {
 
     void write(Path file) {
       StringBuilder text = new StringBuilder(FINGERPRINT).append(fingerprint).append('\n');
-      inputs.forEach((path, hash) -> text.append(INPUT).append(hash).append(' ').append(path)
-          .append('\n'));
+      inputs.forEach(
+          (path, hash) -> text.append(INPUT).append(hash).append(' ').append(path).append('\n'));
       outputs.forEach(o -> text.append(OUTPUT).append(o).append('\n'));
       try {
         Files.createDirectories(file.getParent());

@@ -9,16 +9,16 @@ import org.codehaus.plexus.util.Scanner;
 import org.sonatype.plexus.build.incremental.BuildContext;
 
 /**
- * The {@code .x} files a goal compiles: those of the source directory that match the includes
- * and none of the excludes, with the Ant patterns every Maven plugin uses ({@code **} is any
- * number of directories, none included; the usual SCM files are left out).
+ * The {@code .x} files a goal compiles: those of the source directory that match the includes and
+ * none of the excludes, with the Ant patterns every Maven plugin uses ({@code **} is any number of
+ * directories, none included; the usual SCM files are left out).
  */
 final class XSources {
   private XSources() {}
 
   /** The matching files, sorted; none if the directory does not exist. */
-  static List<Path> scan(BuildContext context, Path dir, Collection<String> includes,
-      Collection<String> excludes) {
+  static List<Path> scan(
+      BuildContext context, Path dir, Collection<String> includes, Collection<String> excludes) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }

@@ -21,18 +21,20 @@ import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 
 /** Errors reach the log with line and caret, and an IDE as markers at file:line:col. */
 class CompilerMessagesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<String> calls = new ArrayList<>();
 
   /** A proxy of {@code type} that records each call as "method arg, arg, ...". */
   private <T> T recording(Class<T> type) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          calls.add(method.getName() + " " + (args == null ? "" : Arrays.toString(args)));
-          return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
-        }));
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              calls.add(method.getName() + " " + (args == null ? "" : Arrays.toString(args)));
+              return method.getReturnType() == boolean.class ? Boolean.FALSE : null;
+            }));
   }
 
   private CompileResult compileBadFile() throws IOException {
@@ -52,35 +54,46 @@ class CompilerMessagesTest {
 
     File bad = dir.resolve("bad.x").toFile();
     File common = dir.resolve("common.x").toFile();
-    assertThat(calls).containsExactly(
-        "removeMessages [" + bad + "]",
-        "removeMessages [" + common + "]",
-        "error [" + bad + ":3:2: error: undefined type 'square_inn' "
-            + "(map it to a Java class with -T square_inn=CLASS)]",
-        "error [\tsquare_inn a;]",
-        "error [\t^]",
-        "addMessage [" + bad + ", 3, 2, undefined type 'square_inn' "
-            + "(map it to a Java class with -T square_inn=CLASS), "
-            + BuildContext.SEVERITY_ERROR + ", null]");
+    assertThat(calls)
+        .containsExactly(
+            "removeMessages [" + bad + "]",
+            "removeMessages [" + common + "]",
+            "error ["
+                + bad
+                + ":3:2: error: undefined type 'square_inn' "
+                + "(map it to a Java class with -T square_inn=CLASS)]",
+            "error [\tsquare_inn a;]",
+            "error [\t^]",
+            "addMessage ["
+                + bad
+                + ", 3, 2, undefined type 'square_inn' "
+                + "(map it to a Java class with -T square_inn=CLASS), "
+                + BuildContext.SEVERITY_ERROR
+                + ", null]");
   }
 
   @Test
   void aWarningIsLoggedAndMarkedAsOne() throws IOException {
     Path file = dir.resolve("warn.x");
     Files.writeString(file, "#warning not finished\nconst N = 4;\n");
-    CompileResult result = Compiler.generate(
-        CompilerOptions.builder().source(file).packageName("p").build());
+    CompileResult result =
+        Compiler.generate(CompilerOptions.builder().source(file).packageName("p").build());
 
-    assertThat(CompilerMessages.publish(result, recording(Log.class),
-        recording(BuildContext.class))).isZero();
+    assertThat(
+            CompilerMessages.publish(result, recording(Log.class), recording(BuildContext.class)))
+        .isZero();
 
-    assertThat(calls).containsExactly(
-        "removeMessages [" + file + "]",
-        "warn [" + file + ":1:1: warning: #warning not finished]",
-        "warn [#warning not finished]",
-        "warn [^]",
-        "addMessage [" + file + ", 1, 1, #warning not finished, "
-            + BuildContext.SEVERITY_WARNING + ", null]");
+    assertThat(calls)
+        .containsExactly(
+            "removeMessages [" + file + "]",
+            "warn [" + file + ":1:1: warning: #warning not finished]",
+            "warn [#warning not finished]",
+            "warn [^]",
+            "addMessage ["
+                + file
+                + ", 1, 1, #warning not finished, "
+                + BuildContext.SEVERITY_WARNING
+                + ", null]");
   }
 
   @Test
@@ -88,10 +101,13 @@ class CompilerMessagesTest {
     CompileResult result = compileBadFile();
     assertThat(CompilerMessages.publish(result, recording(Log.class), new DefaultBuildContext()))
         .isEqualTo(1);
-    assertThat(calls).containsExactly(
-        "error [" + dir.resolve("bad.x") + ":3:2: error: undefined type 'square_inn' "
-            + "(map it to a Java class with -T square_inn=CLASS)]",
-        "error [\tsquare_inn a;]",
-        "error [\t^]");
+    assertThat(calls)
+        .containsExactly(
+            "error ["
+                + dir.resolve("bad.x")
+                + ":3:2: error: undefined type 'square_inn' "
+                + "(map it to a Java class with -T square_inn=CLASS)]",
+            "error [\tsquare_inn a;]",
+            "error [\t^]");
   }
 }

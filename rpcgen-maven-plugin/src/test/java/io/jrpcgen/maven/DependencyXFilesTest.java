@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The .x files of the class path land in one include directory, as the class path orders. */
 class DependencyXFilesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path jar(String name, Map<String, String> entries) throws IOException {
     Path jar = dir.resolve(name);
@@ -37,20 +36,30 @@ class DependencyXFilesTest {
 
   @Test
   void jarsAndDirectoriesInClassPathOrderKeepingPaths() throws IOException {
-    Path jar = jar("nfs.jar", Map.of("nfs/nfs_prot.x", "const NFS = 1;\n",
-        "common.x", "const FROM_JAR = 1;\n", "com/example/Nfs.class", "not x"));
+    Path jar =
+        jar(
+            "nfs.jar",
+            Map.of(
+                "nfs/nfs_prot.x",
+                "const NFS = 1;\n",
+                "common.x",
+                "const FROM_JAR = 1;\n",
+                "com/example/Nfs.class",
+                "not x"));
     Path classes = Files.createDirectories(dir.resolve("classes/sub"));
     Files.writeString(classes.resolve("mount.x"), "const MOUNT = 1;\n");
     Files.writeString(dir.resolve("classes/common.x"), "const FROM_DIR = 1;\n");
     Path target = dir.resolve("include");
 
-    List<String> copied = DependencyXFiles.copy(
-        List.of(jar, dir.resolve("classes"), dir.resolve("missing.jar")), target);
+    List<String> copied =
+        DependencyXFiles.copy(
+            List.of(jar, dir.resolve("classes"), dir.resolve("missing.jar")), target);
 
     assertThat(copied).containsExactlyInAnyOrder("nfs/nfs_prot.x", "common.x", "sub/mount.x");
     assertThat(target.resolve("nfs/nfs_prot.x")).hasContent("const NFS = 1;");
     assertThat(target.resolve("sub/mount.x")).hasContent("const MOUNT = 1;");
-    assertThat(target.resolve("common.x")).as("the first on the class path wins")
+    assertThat(target.resolve("common.x"))
+        .as("the first on the class path wins")
         .hasContent("const FROM_JAR = 1;");
     assertThat(target.resolve("com")).doesNotExist();
   }
@@ -99,7 +108,8 @@ class DependencyXFilesTest {
       zip.closeEntry();
     }
     assertThatThrownBy(() -> DependencyXFiles.copy(List.of(jar), dir.resolve("include")))
-        .isInstanceOf(IOException.class).hasMessageContaining("big.x is larger than " + max);
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("big.x is larger than " + max);
 
     // A directory's file: sparse, so that the test writes next to nothing.
     Path classes = Files.createDirectories(dir.resolve("classes"));
@@ -112,7 +122,8 @@ class DependencyXFilesTest {
       file.setLength(max + 1L);
     }
     assertThatThrownBy(() -> DependencyXFiles.copy(List.of(classes), dir.resolve("include2")))
-        .isInstanceOf(IOException.class).hasMessageContaining("big.x is larger than " + max);
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("big.x is larger than " + max);
   }
 
   @Test
@@ -120,7 +131,8 @@ class DependencyXFilesTest {
     Path evil = jar("evil.jar", Map.of("../../evil.x", "const E = 1;\n"));
     // Two levels down, so that even a broken check writes inside the test's own directory.
     assertThatThrownBy(() -> DependencyXFiles.copy(List.of(evil), dir.resolve("a/include")))
-        .isInstanceOf(IOException.class).hasMessageContaining("../../evil.x");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("../../evil.x");
     assertThat(dir.resolve("evil.x")).doesNotExist();
   }
 }

@@ -13,16 +13,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Nothing runs or changes when nothing changed; a change regenerates exactly what it must. */
 class IncrementalGenerationTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path source;
   private Path out;
   private Path state;
 
   private IncrementalGeneration.Outcome run(String configuration) throws IOException {
-    CompilerOptions options = CompilerOptions.builder().source(source).outputDir(out)
-        .packageName("p").includeDir(dir.resolve("inc")).build();
+    CompilerOptions options =
+        CompilerOptions.builder()
+            .source(source)
+            .outputDir(out)
+            .packageName("p")
+            .includeDir(dir.resolve("inc"))
+            .build();
     return new IncrementalGeneration(options, configuration, state).run();
   }
 
@@ -61,8 +65,8 @@ class IncrementalGenerationTest {
     setUp("#include <common.x>\nstruct a { int x[N]; };\nstruct b { int y; };\n");
     run("c1");
     FileTime old = age(out.resolve("p/A.java"));
-    Files.writeString(source, "#include <common.x>\nstruct a { int x[N]; };\n"
-        + "struct c { int z; };\n");
+    Files.writeString(
+        source, "#include <common.x>\nstruct a { int x[N]; };\n" + "struct c { int z; };\n");
 
     IncrementalGeneration.Outcome outcome = run("c1");
     assertThat(outcome.upToDate()).isFalse();
@@ -108,8 +112,8 @@ class IncrementalGenerationTest {
   void aFileNameThatIsNoJavaIdentifierGivesValidNames() throws IOException {
     source = dir.resolve("1kv.x");
     Files.writeString(source, "const MAX = 1;\n");
-    CompilerOptions options = CompilerOptions.builder().source(source)
-        .outputDir(dir.resolve("out")).build();
+    CompilerOptions options =
+        CompilerOptions.builder().source(source).outputDir(dir.resolve("out")).build();
     IncrementalGeneration.Outcome outcome =
         new IncrementalGeneration(options, "c1", dir.resolve("state/1kv.state")).run();
     assertThat(outcome.result().success()).isTrue();

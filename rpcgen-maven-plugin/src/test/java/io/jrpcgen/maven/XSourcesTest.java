@@ -13,13 +13,19 @@ import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 
 /** Includes and excludes mean what they mean in every other Maven plugin: Ant's patterns. */
 class XSourcesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void files() throws IOException {
-    for (String name : List.of("top.x", "sub/a.x", "sub/deep/b.x", "sub/skip/c.x", "sub/d.txt",
-        "other/e.x", ".svn/f.x")) {
+    for (String name :
+        List.of(
+            "top.x",
+            "sub/a.x",
+            "sub/deep/b.x",
+            "sub/skip/c.x",
+            "sub/d.txt",
+            "other/e.x",
+            ".svn/f.x")) {
       Path file = dir.resolve(name);
       Files.createDirectories(file.getParent());
       Files.writeString(file, "const X = 1;\n");
@@ -28,7 +34,8 @@ class XSourcesTest {
 
   private List<String> scan(List<String> includes, List<String> excludes) {
     return XSources.scan(new DefaultBuildContext(), dir, includes, excludes).stream()
-        .map(p -> dir.relativize(p).toString().replace('\\', '/')).toList();
+        .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+        .toList();
   }
 
   @Test
@@ -51,7 +58,9 @@ class XSourcesTest {
 
   @Test
   void aMissingDirectoryHasNoFiles() {
-    assertThat(XSources.scan(new DefaultBuildContext(), dir.resolve("none"), List.of("**/*.x"),
-        List.of())).isEmpty();
+    assertThat(
+            XSources.scan(
+                new DefaultBuildContext(), dir.resolve("none"), List.of("**/*.x"), List.of()))
+        .isEmpty();
   }
 }

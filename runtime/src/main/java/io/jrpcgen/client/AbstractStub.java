@@ -10,8 +10,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The base of every generated client: the options of its calls and its channel's life live here,
- * once, so that a new option needs no regeneration; a generated client adds only how to copy
- * itself and its procedures, each blocking, asynchronous and, where the result is void, one-way.
+ * once, so that a new option needs no regeneration; a generated client adds only how to copy itself
+ * and its procedures, each blocking, asynchronous and, where the result is void, one-way.
  *
  * <p>A client is immutable and thread-safe. The {@code with} methods return a configured copy
  * sharing the channel, and leave this one as it is: their result must be used.
@@ -22,10 +22,9 @@ import java.util.concurrent.Executor;
  * client.squareprocAsync(new SquareIn(6)).thenAccept(o -> System.out.println(o.res1()));
  * }</pre>
  *
- * <p>The channel's life: a client and all its copies share one channel, open until
- * {@link #close()} is called on any of them. Then calls on every copy throw
- * {@link IllegalStateException} and calls in progress fail, so close the client you created, once,
- * after its copies are done.
+ * <p>The channel's life: a client and all its copies share one channel, open until {@link #close()}
+ * is called on any of them. Then calls on every copy throw {@link IllegalStateException} and calls
+ * in progress fail, so close the client you created, once, after its copies are done.
  *
  * @param <S> the generated client class
  */
@@ -68,7 +67,10 @@ public abstract class AbstractStub<S extends AbstractStub<S>> implements AutoClo
     return copy(client.withOptions(options));
   }
 
-  /** A copy whose asynchronous calls complete on {@code executor} (see {@link RpcClient#withExecutor}). */
+  /**
+   * A copy whose asynchronous calls complete on {@code executor} (see {@link
+   * RpcClient#withExecutor}).
+   */
   public final S withExecutor(Executor executor) {
     return copy(client.withExecutor(executor));
   }
@@ -98,14 +100,14 @@ public abstract class AbstractStub<S extends AbstractStub<S>> implements AutoClo
   }
 
   /** Calls {@code procedure} and waits for its results. */
-  protected final <A, R> R call(int procedure, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec) {
+  protected final <A, R> R call(
+      int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     return client.call(procedure, argsCodec, args, resultCodec);
   }
 
   /** Calls {@code procedure} without waiting. */
-  protected final <A, R> CompletableFuture<R> callAsync(int procedure, XdrCodec<A> argsCodec,
-      A args, XdrCodec<R> resultCodec) {
+  protected final <A, R> CompletableFuture<R> callAsync(
+      int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     return client.callAsync(procedure, argsCodec, args, resultCodec);
   }
 

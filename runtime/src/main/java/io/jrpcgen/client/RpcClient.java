@@ -15,9 +15,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * A client of one program version over a channel: what rpcgen's {@code CLIENT *} is, immutable
- * and thread-safe. The {@code with} methods return a configured copy that shares the channel, so
- * a timeout can be changed for one call or for every later call without touching other users.
+ * A client of one program version over a channel: what rpcgen's {@code CLIENT *} is, immutable and
+ * thread-safe. The {@code with} methods return a configured copy that shares the channel, so a
+ * timeout can be changed for one call or for every later call without touching other users.
  * Generated clients ({@link AbstractStub}) wrap one.
  *
  * <pre>{@code
@@ -38,8 +38,8 @@ public final class RpcClient implements AutoCloseable {
   private final CallOptions options;
   private final Executor executor;
 
-  private RpcClient(RpcChannel channel, int program, int version, CallOptions options,
-      Executor executor) {
+  private RpcClient(
+      RpcChannel channel, int program, int version, CallOptions options, Executor executor) {
     if (channel == null || options == null || executor == null) {
       throw new IllegalArgumentException("channel, options and executor must not be null");
     }
@@ -56,11 +56,11 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * A client with the given options, whose asynchronous calls complete on
-   * {@link ForkJoinPool#commonPool()}.
+   * A client with the given options, whose asynchronous calls complete on {@link
+   * ForkJoinPool#commonPool()}.
    */
-  public static RpcClient create(RpcChannel channel, int program, int version,
-      CallOptions options) {
+  public static RpcClient create(
+      RpcChannel channel, int program, int version, CallOptions options) {
     return new RpcClient(channel, program, version, options, ForkJoinPool.commonPool());
   }
 
@@ -98,10 +98,10 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * A copy whose asynchronous calls complete on {@code executor}, and with them whatever is
-   * chained to their futures without an executor of its own. {@code Runnable::run} completes them
-   * on the thread that read the reply: only for callbacks that never block, as a slow one holds
-   * up the replies of other calls.
+   * A copy whose asynchronous calls complete on {@code executor}, and with them whatever is chained
+   * to their futures without an executor of its own. {@code Runnable::run} completes them on the
+   * thread that read the reply: only for callbacks that never block, as a slow one holds up the
+   * replies of other calls.
    */
   public RpcClient withExecutor(Executor executor) {
     return new RpcClient(channel, program, version, options, executor);
@@ -142,9 +142,9 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * The XID of the last call sent on the channel ({@code CLGET_XID}): with other threads calling
-   * on the channel, perhaps theirs. A call's own XID comes with its reply
-   * ({@link #callForReply}) or its exception ({@link io.jrpcgen.rpc.RpcException#xid()}).
+   * The XID of the last call sent on the channel ({@code CLGET_XID}): with other threads calling on
+   * the channel, perhaps theirs. A call's own XID comes with its reply ({@link #callForReply}) or
+   * its exception ({@link io.jrpcgen.rpc.RpcException#xid()}).
    */
   public int lastXid() {
     return channel.lastXid();
@@ -171,13 +171,12 @@ public final class RpcClient implements AutoCloseable {
    * @throws io.jrpcgen.rpc.RpcException (unchecked) if the call fails
    */
   public <A, R> R call(int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
-    return channel.call(program, version, procedure, options, argsCodec, args, resultCodec)
-        .value();
+    return channel.call(program, version, procedure, options, argsCodec, args, resultCodec).value();
   }
 
   /** Calls {@code procedure} and returns the whole reply: XID, server, verifier and value. */
-  public <A, R> RpcReply<R> callForReply(int procedure, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec) {
+  public <A, R> RpcReply<R> callForReply(
+      int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     return channel.call(program, version, procedure, options, argsCodec, args, resultCodec);
   }
 
@@ -186,33 +185,35 @@ public final class RpcClient implements AutoCloseable {
    * with the decoded results, or fails with the {@link io.jrpcgen.rpc.RpcException} the blocking
    * call would throw. Cancelling it abandons the call.
    */
-  public <A, R> CompletableFuture<R> callAsync(int procedure, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec) {
-    CompletableFuture<RpcReply<R>> reply = callForReplyAsync(procedure, argsCodec, args,
-        resultCodec);
+  public <A, R> CompletableFuture<R> callAsync(
+      int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    CompletableFuture<RpcReply<R>> reply =
+        callForReplyAsync(procedure, argsCodec, args, resultCodec);
     CompletableFuture<R> value = new CompletableFuture<>();
     // Completed by hand rather than with thenApply: failures stay unwrapped, and a cancel of
     // the value reaches the call.
-    reply.whenComplete((r, failure) -> {
-      if (failure != null) {
-        value.completeExceptionally(failure);
-      } else {
-        value.complete(r.value());
-      }
-    });
-    value.whenComplete((v, failure) -> {
-      if (value.isCancelled()) {
-        reply.cancel(false);
-      }
-    });
+    reply.whenComplete(
+        (r, failure) -> {
+          if (failure != null) {
+            value.completeExceptionally(failure);
+          } else {
+            value.complete(r.value());
+          }
+        });
+    value.whenComplete(
+        (v, failure) -> {
+          if (value.isCancelled()) {
+            reply.cancel(false);
+          }
+        });
     return value;
   }
 
   /** As {@link #callAsync}, with the whole reply: XID, server, verifier and value. */
-  public <A, R> CompletableFuture<RpcReply<R>> callForReplyAsync(int procedure,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
-    return channel.callAsync(program, version, procedure, options, argsCodec, args, resultCodec,
-        executor);
+  public <A, R> CompletableFuture<RpcReply<R>> callForReplyAsync(
+      int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+    return channel.callAsync(
+        program, version, procedure, options, argsCodec, args, resultCodec, executor);
   }
 
   /** Calls the null procedure (0): a ping. */

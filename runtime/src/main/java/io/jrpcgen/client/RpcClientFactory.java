@@ -18,9 +18,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
- * Finds a program on a host through its portmapper and connects a client to it: libtirpc's
- * {@code clnt_create(host, program, version, "tcp")}. Immutable; the {@code with} methods return
- * copies.
+ * Finds a program on a host through its portmapper and connects a client to it: libtirpc's {@code
+ * clnt_create(host, program, version, "tcp")}. Immutable; the {@code with} methods return copies.
  *
  * <pre>{@code
  * try (RpcClient client = RpcClientFactory.create("server.example", SQUARE_PROG, 1, "tcp")) {
@@ -29,20 +28,25 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>The lookup asks the host's rpcbind over the same transport, with version 4 GETADDR, then
- * version 3, then the portmapper's (version 2) GETPORT, as libtirpc does. Errors are
- * {@link RpcException}s with the status and words of {@code clnt_spcreateerror}:
- * {@code host: RPC: Program not registered} ({@link RpcStatus#PROG_NOT_REGISTERED}),
- * {@code RPC: Unknown host}, {@code RPC: Unknown protocol}, and {@code RPC: Port mapper failure}
- * with the cause when the portmapper cannot be asked. A registered program without the version
- * asked for gives {@code host: RPC: Program/version mismatch; low version = 1, high version = 2}
- * ({@link io.jrpcgen.rpc.RpcMismatchException}): from {@link #client} itself, which calls NULLPROC
- * to check the version unless told not to, or else from the first call, which is when libtirpc
- * 1.3's {@code clnt_create} reports it.
+ * version 3, then the portmapper's (version 2) GETPORT, as libtirpc does. Errors are {@link
+ * RpcException}s with the status and words of {@code clnt_spcreateerror}: {@code host: RPC: Program
+ * not registered} ({@link RpcStatus#PROG_NOT_REGISTERED}), {@code RPC: Unknown host}, {@code RPC:
+ * Unknown protocol}, and {@code RPC: Port mapper failure} with the cause when the portmapper cannot
+ * be asked. A registered program without the version asked for gives {@code host: RPC:
+ * Program/version mismatch; low version = 1, high version = 2} ({@link
+ * io.jrpcgen.rpc.RpcMismatchException}): from {@link #client} itself, which calls NULLPROC to check
+ * the version unless told not to, or else from the first call, which is when libtirpc 1.3's {@code
+ * clnt_create} reports it.
  */
 public final class RpcClientFactory {
   /** The factory with the defaults: port 111, 25 s lookups, version check on. */
-  public static final RpcClientFactory DEFAULT = new RpcClientFactory(PortmapProtocol.PORT,
-      CallOptions.DEFAULT_TIMEOUT, CallOptions.DEFAULTS, ChannelOptions.DEFAULTS, true);
+  public static final RpcClientFactory DEFAULT =
+      new RpcClientFactory(
+          PortmapProtocol.PORT,
+          CallOptions.DEFAULT_TIMEOUT,
+          CallOptions.DEFAULTS,
+          ChannelOptions.DEFAULTS,
+          true);
 
   // rpcbind lookups over UDP are resent after 3 s, as libtirpc's rpcb_getaddr does.
   private static final Duration LOOKUP_RETRY = Duration.ofSeconds(3);
@@ -53,8 +57,12 @@ public final class RpcClientFactory {
   private final ChannelOptions channelOptions;
   private final boolean versionCheck;
 
-  private RpcClientFactory(int portmapperPort, Duration lookupTimeout, CallOptions callOptions,
-      ChannelOptions channelOptions, boolean versionCheck) {
+  private RpcClientFactory(
+      int portmapperPort,
+      Duration lookupTimeout,
+      CallOptions callOptions,
+      ChannelOptions channelOptions,
+      boolean versionCheck) {
     this.portmapperPort = portmapperPort;
     this.lookupTimeout = lookupTimeout;
     this.callOptions = callOptions;
@@ -63,8 +71,8 @@ public final class RpcClientFactory {
   }
 
   /**
-   * {@code clnt_create}: a client of {@code program} version {@code version} on {@code host}
-   * over {@code protocol} ("tcp" or "udp"), with the defaults.
+   * {@code clnt_create}: a client of {@code program} version {@code version} on {@code host} over
+   * {@code protocol} ("tcp" or "udp"), with the defaults.
    *
    * @throws RpcException if the program cannot be found or does not have the version
    */
@@ -85,8 +93,7 @@ public final class RpcClientFactory {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);
     }
-    return new RpcClientFactory(portmapperPort, timeout, callOptions, channelOptions,
-        versionCheck);
+    return new RpcClientFactory(portmapperPort, timeout, callOptions, channelOptions, versionCheck);
   }
 
   /** A copy whose clients make their calls with {@code options}. */
@@ -94,8 +101,8 @@ public final class RpcClientFactory {
     if (options == null) {
       throw new IllegalArgumentException("options is null");
     }
-    return new RpcClientFactory(portmapperPort, lookupTimeout, options, channelOptions,
-        versionCheck);
+    return new RpcClientFactory(
+        portmapperPort, lookupTimeout, options, channelOptions, versionCheck);
   }
 
   /** A copy whose clients' channels use {@code options}. */
@@ -103,8 +110,7 @@ public final class RpcClientFactory {
     if (options == null) {
       throw new IllegalArgumentException("options is null");
     }
-    return new RpcClientFactory(portmapperPort, lookupTimeout, callOptions, options,
-        versionCheck);
+    return new RpcClientFactory(portmapperPort, lookupTimeout, callOptions, options, versionCheck);
   }
 
   /**
@@ -112,8 +118,8 @@ public final class RpcClientFactory {
    * {@link #client} rather than the first call (default: it does).
    */
   public RpcClientFactory withVersionCheck(boolean versionCheck) {
-    return new RpcClientFactory(portmapperPort, lookupTimeout, callOptions, channelOptions,
-        versionCheck);
+    return new RpcClientFactory(
+        portmapperPort, lookupTimeout, callOptions, channelOptions, versionCheck);
   }
 
   /**
@@ -124,8 +130,10 @@ public final class RpcClientFactory {
    */
   public RpcClient client(String host, int program, int version, String protocol) {
     InetSocketAddress address = lookup(host, program, version, protocol);
-    RpcChannel channel = isTcp(host, protocol)
-        ? TcpChannel.connect(address, channelOptions) : UdpChannel.open(address, channelOptions);
+    RpcChannel channel =
+        isTcp(host, protocol)
+            ? TcpChannel.connect(address, channelOptions)
+            : UdpChannel.open(address, channelOptions);
     RpcClient client = RpcClient.create(channel, program, version, callOptions);
     if (versionCheck) {
       try {
@@ -139,8 +147,8 @@ public final class RpcClientFactory {
   }
 
   /**
-   * The address of {@code program} version {@code version} on {@code host} over
-   * {@code protocol}, as the host's portmapper tells it: {@code rpcb_getaddr}.
+   * The address of {@code program} version {@code version} on {@code host} over {@code protocol},
+   * as the host's portmapper tells it: {@code rpcb_getaddr}.
    *
    * @throws RpcException if the program is not registered or the portmapper cannot be asked
    */
@@ -155,16 +163,19 @@ public final class RpcClientFactory {
     boolean ipv4 = address instanceof Inet4Address;
     String netid = PortmapProtocol.netid(tcp, !ipv4);
     InetSocketAddress portmapper = new InetSocketAddress(address, portmapperPort);
-    CallOptions options = CallOptions.DEFAULTS.withTimeout(lookupTimeout)
-        .withRetryInterval(LOOKUP_RETRY.compareTo(lookupTimeout) < 0 ? LOOKUP_RETRY
-            : lookupTimeout);
+    CallOptions options =
+        CallOptions.DEFAULTS
+            .withTimeout(lookupTimeout)
+            .withRetryInterval(
+                LOOKUP_RETRY.compareTo(lookupTimeout) < 0 ? LOOKUP_RETRY : lookupTimeout);
     // The portmapper is asked in the clear: RPC-with-TLS settings are for the program's server.
     ChannelOptions plain = channelOptions.withTls(null);
     RpcChannel channel;
     try {
-      channel = tcp
-          ? TcpChannel.connect(portmapper, plain.withConnectTimeout(lookupTimeout))
-          : UdpChannel.open(portmapper, plain);
+      channel =
+          tcp
+              ? TcpChannel.connect(portmapper, plain.withConnectTimeout(lookupTimeout))
+              : UdpChannel.open(portmapper, plain);
     } catch (RpcException e) {
       throw portmapperFailure(host, e);
     } catch (RuntimeException e) {
@@ -193,11 +204,12 @@ public final class RpcClientFactory {
     }
   }
 
-  private static int pmapGetPort(String host, RpcChannel channel, CallOptions options,
-      int program, int version, boolean tcp) {
+  private static int pmapGetPort(
+      String host, RpcChannel channel, CallOptions options, int program, int version, boolean tcp) {
     try {
-      return PortmapperClient.create(channel, options).getPort(program, version,
-          tcp ? PortmapProtocol.IPPROTO_TCP : PortmapProtocol.IPPROTO_UDP);
+      return PortmapperClient.create(channel, options)
+          .getPort(
+              program, version, tcp ? PortmapProtocol.IPPROTO_TCP : PortmapProtocol.IPPROTO_UDP);
     } catch (RpcException e) {
       throw portmapperFailure(host, e);
     }
@@ -211,7 +223,8 @@ public final class RpcClientFactory {
     } catch (IllegalArgumentException e) {
       throw new RpcException(RpcStatus.PMAP_FAILURE, host, e.getMessage(), e);
     }
-    return parsed.isWildcard() ? new InetSocketAddress(asked, parsed.port())
+    return parsed.isWildcard()
+        ? new InetSocketAddress(asked, parsed.port())
         : parsed.toSocketAddress();
   }
 
@@ -220,8 +233,8 @@ public final class RpcClientFactory {
   }
 
   private static RpcException portmapperFailure(String host, RpcException cause) {
-    return new RpcException(RpcStatus.PMAP_FAILURE, host, cause.status().message()
-        + describeDetail(cause), cause);
+    return new RpcException(
+        RpcStatus.PMAP_FAILURE, host, cause.status().message() + describeDetail(cause), cause);
   }
 
   /** The detail of {@code e}'s message after its status, such as "; errno = ...", or "". */

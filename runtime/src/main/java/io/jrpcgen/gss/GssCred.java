@@ -20,6 +20,7 @@ record GssCred(int version, int procedure, int sequence, int service, Opaque han
   static final int INIT = 1;
   static final int CONTINUE_INIT = 2;
   static final int DESTROY = 3;
+
   /** Sequence numbers stay below this (RFC 2203 §5.3.3.1). */
   static final int MAXSEQ = 0x80000000;
 
@@ -40,8 +41,13 @@ record GssCred(int version, int procedure, int sequence, int service, Opaque han
    */
   static GssCred decode(OpaqueAuth credential) {
     XdrDecoder in = new XdrDecoder(credential.body().toByteArray());
-    GssCred cred = new GssCred(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-        in.readVariableOpaque(OpaqueAuth.MAX_BODY));
+    GssCred cred =
+        new GssCred(
+            in.readInt(),
+            in.readInt(),
+            in.readInt(),
+            in.readInt(),
+            in.readVariableOpaque(OpaqueAuth.MAX_BODY));
     in.requireEnd();
     return cred;
   }

@@ -13,9 +13,9 @@ import javax.security.auth.login.LoginException;
 import org.ietf.jgss.GSSException;
 
 /**
- * A Kerberos login: the JAAS subject whose tickets or keys RPCSEC_GSS contexts are made with.
- * Made from a keytab, a ticket cache ({@code kinit}) or a subject logged in elsewhere. The
- * Kerberos configuration is the JDK's: {@code -Djava.security.krb5.conf=...} or the system's.
+ * A Kerberos login: the JAAS subject whose tickets or keys RPCSEC_GSS contexts are made with. Made
+ * from a keytab, a ticket cache ({@code kinit}) or a subject logged in elsewhere. The Kerberos
+ * configuration is the JDK's: {@code -Djava.security.krb5.conf=...} or the system's.
  */
 public final class GssLogin {
   private static final String KRB5_LOGIN_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
@@ -29,8 +29,8 @@ public final class GssLogin {
   }
 
   /**
-   * Logs {@code principal} in with its key from {@code keytab}, as a client or as a server
-   * ({@code nfs/host.example.org@EXAMPLE.ORG}).
+   * Logs {@code principal} in with its key from {@code keytab}, as a client or as a server ({@code
+   * nfs/host.example.org@EXAMPLE.ORG}).
    *
    * @throws SecurityException if the login fails
    */
@@ -44,8 +44,8 @@ public final class GssLogin {
   }
 
   /**
-   * A server's login that accepts calls for any principal whose key is in {@code keytab}, with
-   * no ticket of its own (Krb5LoginModule's {@code principal=*}, {@code isInitiator=false}).
+   * A server's login that accepts calls for any principal whose key is in {@code keytab}, with no
+   * ticket of its own (Krb5LoginModule's {@code principal=*}, {@code isInitiator=false}).
    *
    * @throws SecurityException if the keytab cannot be used
    */
@@ -88,13 +88,16 @@ public final class GssLogin {
     options.put("doNotPrompt", "true");
     // A configuration written after the JDK first read one (a test's realm) is read again.
     options.put("refreshKrb5Config", "true");
-    Configuration configuration = new Configuration() {
-      @Override
-      public AppConfigurationEntry[] getAppConfigurationEntry(String ignored) {
-        return new AppConfigurationEntry[] {new AppConfigurationEntry(KRB5_LOGIN_MODULE,
-            AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options)};
-      }
-    };
+    Configuration configuration =
+        new Configuration() {
+          @Override
+          public AppConfigurationEntry[] getAppConfigurationEntry(String ignored) {
+            return new AppConfigurationEntry[] {
+              new AppConfigurationEntry(
+                  KRB5_LOGIN_MODULE, AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options)
+            };
+          }
+        };
     Subject subject = new Subject();
     try {
       new LoginContext("jrpcgen", subject, null, configuration).login();

@@ -10,8 +10,8 @@ import org.ietf.jgss.MessageProp;
 
 /**
  * Checksums and wrapping with one established GSS context, as RPCSEC_GSS uses them (RFC 2203
- * §5.3.2): header and sequence-number checksums, and the integrity and privacy forms of a body.
- * The context is used by one thread at a time.
+ * §5.3.2): header and sequence-number checksums, and the integrity and privacy forms of a body. The
+ * context is used by one thread at a time.
  *
  * <pre>
  * integrity: databody_integ&lt;&gt; = seq_num | body,  checksum&lt;&gt; = MIC(databody_integ)
@@ -106,9 +106,11 @@ final class GssProtection {
     XdrDecoder plain = new XdrDecoder(data);
     int got = plain.readInt();
     if (got != sequence) {
-      throw new XdrException("RPCSEC_GSS body has sequence number "
-          + Integer.toUnsignedString(got) + ", the credential "
-          + Integer.toUnsignedString(sequence));
+      throw new XdrException(
+          "RPCSEC_GSS body has sequence number "
+              + Integer.toUnsignedString(got)
+              + ", the credential "
+              + Integer.toUnsignedString(sequence));
     }
     return plain;
   }

@@ -9,10 +9,16 @@ package io.jrpcgen.gss;
  * @param tooOldDropped calls dropped unanswered: a sequence number below the window
  * @param badHeaderChecksums calls denied: the verifier is not the header's checksum
  * @param unknownContexts calls denied: a context handle never issued, or no longer known
- * @param badBodies calls answered {@code GARBAGE_ARGS}: arguments that fail their checksum, do
- *     not unwrap, or carry another sequence number
+ * @param badBodies calls answered {@code GARBAGE_ARGS}: arguments that fail their checksum, do not
+ *     unwrap, or carry another sequence number
  * @param failedInits context creation calls GSS refused
  */
-public record GssServerStats(long contextsEstablished, long contextsDestroyed,
-    long replaysDropped, long tooOldDropped, long badHeaderChecksums, long unknownContexts,
-    long badBodies, long failedInits) {}
+public record GssServerStats(
+    long contextsEstablished,
+    long contextsDestroyed,
+    long replaysDropped,
+    long tooOldDropped,
+    long badHeaderChecksums,
+    long unknownContexts,
+    long badBodies,
+    long failedInits) {}

@@ -1,8 +1,8 @@
 package io.jrpcgen.gss;
 
 /**
- * The protection RPCSEC_GSS gives each call's arguments and results ({@code rpc_gss_service_t},
- * RFC 2203 §5): named after the NFS security flavors for Kerberos.
+ * The protection RPCSEC_GSS gives each call's arguments and results ({@code rpc_gss_service_t}, RFC
+ * 2203 §5): named after the NFS security flavors for Kerberos.
  */
 public enum GssService {
   /** krb5: the header is checksummed, arguments and results travel as they are. */

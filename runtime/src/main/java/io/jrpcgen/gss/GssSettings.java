@@ -3,8 +3,8 @@ package io.jrpcgen.gss;
 import java.time.Duration;
 
 /**
- * How a client talks RPCSEC_GSS to a server: whom it expects to serve it, as whom it calls,
- * and the protection of its calls.
+ * How a client talks RPCSEC_GSS to a server: whom it expects to serve it, as whom it calls, and the
+ * protection of its calls.
  *
  * @param servicePrincipal the server's principal: host-based {@code nfs@server.example.org}, or a
  *     Kerberos name with a slash, {@code nfs/server.example.org@EXAMPLE.ORG}
@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param service the protection of every call: krb5, krb5i or krb5p
  * @param timeout the deadline of each context creation call
  */
-public record GssSettings(String servicePrincipal, GssLogin login, GssService service,
-    Duration timeout) {
+public record GssSettings(
+    String servicePrincipal, GssLogin login, GssService service, Duration timeout) {
   /** Context creation calls wait as long as rpcgen's stubs: 25 s. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
 

@@ -18,12 +18,20 @@ record InitResult(Opaque handle, int major, int minor, int window, Opaque token)
   static final int GSS_S_DEFECTIVE_TOKEN = 9 << 16;
   static final int GSS_S_FAILURE = 13 << 16;
 
-  static final XdrCodec<InitResult> CODEC = XdrCodec.of((out, r) -> {
-    out.writeVariableOpaque(r.handle(), Integer.MAX_VALUE);
-    out.writeInt(r.major());
-    out.writeInt(r.minor());
-    out.writeInt(r.window());
-    out.writeVariableOpaque(r.token(), Integer.MAX_VALUE);
-  }, in -> new InitResult(in.readVariableOpaque(in.remaining()), in.readInt(), in.readInt(),
-      in.readInt(), in.readVariableOpaque(in.remaining())));
+  static final XdrCodec<InitResult> CODEC =
+      XdrCodec.of(
+          (out, r) -> {
+            out.writeVariableOpaque(r.handle(), Integer.MAX_VALUE);
+            out.writeInt(r.major());
+            out.writeInt(r.minor());
+            out.writeInt(r.window());
+            out.writeVariableOpaque(r.token(), Integer.MAX_VALUE);
+          },
+          in ->
+              new InitResult(
+                  in.readVariableOpaque(in.remaining()),
+                  in.readInt(),
+                  in.readInt(),
+                  in.readInt(),
+                  in.readVariableOpaque(in.remaining())));
 }

@@ -25,11 +25,11 @@ import org.ietf.jgss.GSSName;
 import org.ietf.jgss.Oid;
 
 /**
- * The client side of RPCSEC_GSS (RFC 2203) with Kerberos V5 through the JDK's JGSS: it creates
- * a security context with the server's NULL procedure, then protects every call made with
- * {@link #callOptions()} (krb5, krb5i or krb5p) and checks each reply's verifier. A server that
- * refuses the context ({@code RPCSEC_GSS_CREDPROBLEM}, {@code RPCSEC_GSS_CTXPROBLEM}) gets a new
- * one and the call once more. {@link #close()} destroys the context on the server.
+ * The client side of RPCSEC_GSS (RFC 2203) with Kerberos V5 through the JDK's JGSS: it creates a
+ * security context with the server's NULL procedure, then protects every call made with {@link
+ * #callOptions()} (krb5, krb5i or krb5p) and checks each reply's verifier. A server that refuses
+ * the context ({@code RPCSEC_GSS_CREDPROBLEM}, {@code RPCSEC_GSS_CTXPROBLEM}) gets a new one and
+ * the call once more. {@link #close()} destroys the context on the server.
  *
  * <pre>{@code
  * GssLogin login = GssLogin.keytab("alice@EXAMPLE.ORG", Path.of("alice.keytab"));
@@ -44,8 +44,8 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   private static final Oid KRB5 = oid(GssCaller.KERBEROS_V5);
 
   /** One established context: its handle and the sequence numbers it has used. */
-  private record Context(GssProtection protection, Opaque handle, int window,
-      AtomicInteger nextSequence) {}
+  private record Context(
+      GssProtection protection, Opaque handle, int window, AtomicInteger nextSequence) {}
 
   private final RpcChannel channel;
   private final int program;
@@ -66,14 +66,14 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   /**
-   * Creates a security context with the server of {@code program} version {@code version} on
-   * {@code channel}.
+   * Creates a security context with the server of {@code program} version {@code version} on {@code
+   * channel}.
    *
    * @throws SecurityException if GSS fails on either side (no ticket, unknown principal, ...)
    * @throws RpcException if a context creation call fails
    */
-  public static RpcSecGssClient establish(RpcChannel channel, int program, int version,
-      GssSettings settings) {
+  public static RpcSecGssClient establish(
+      RpcChannel channel, int program, int version, GssSettings settings) {
     if (channel == null || settings == null) {
       throw new IllegalArgumentException("channel and settings must not be null");
     }
@@ -103,19 +103,24 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     GssLogin login = settings.login();
     try {
       String principal = settings.servicePrincipal();
-      GSSName server = manager.createName(principal, principal.contains("/")
-          ? GSSName.NT_USER_NAME : GSSName.NT_HOSTBASED_SERVICE);
-      GSSContext gss = login.run(() -> {
-        GSSContext c = manager.createContext(server, KRB5, null, GSSContext.DEFAULT_LIFETIME);
-        c.requestMutualAuth(true);
-        c.requestInteg(true);
-        c.requestConf(settings.service() == GssService.PRIVACY);
-        // RPCSEC_GSS numbers its calls itself; GSS's own replay and ordering checks would
-        // refuse the checksums of calls that overtake each other.
-        c.requestReplayDet(false);
-        c.requestSequenceDet(false);
-        return c;
-      });
+      GSSName server =
+          manager.createName(
+              principal,
+              principal.contains("/") ? GSSName.NT_USER_NAME : GSSName.NT_HOSTBASED_SERVICE);
+      GSSContext gss =
+          login.run(
+              () -> {
+                GSSContext c =
+                    manager.createContext(server, KRB5, null, GSSContext.DEFAULT_LIFETIME);
+                c.requestMutualAuth(true);
+                c.requestInteg(true);
+                c.requestConf(settings.service() == GssService.PRIVACY);
+                // RPCSEC_GSS numbers its calls itself; GSS's own replay and ordering checks would
+                // refuse the checksums of calls that overtake each other.
+                c.requestReplayDet(false);
+                c.requestSequenceDet(false);
+                return c;
+              });
       byte[] token = login.run(() -> gss.initSecContext(new byte[0], 0, 0));
       int procedure = GssCred.INIT;
       Opaque handle = Opaque.EMPTY;
@@ -124,9 +129,12 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
         InitResult result = reply.value();
         if (result.major() != InitResult.GSS_S_COMPLETE
             && result.major() != InitResult.GSS_S_CONTINUE_NEEDED) {
-          throw new SecurityException(serverName + ": RPCSEC_GSS context refused: GSS major "
-              + Integer.toHexString(result.major()) + ", minor "
-              + Integer.toUnsignedString(result.minor()));
+          throw new SecurityException(
+              serverName
+                  + ": RPCSEC_GSS context refused: GSS major "
+                  + Integer.toHexString(result.major())
+                  + ", minor "
+                  + Integer.toUnsignedString(result.minor()));
         }
         handle = result.handle();
         byte[] input = result.token().toByteArray();
@@ -135,39 +143,53 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
         }
         if (result.major() == InitResult.GSS_S_COMPLETE) {
           if (!gss.isEstablished()) {
-            throw new SecurityException(serverName
-                + ": server completed the RPCSEC_GSS context before the client");
+            throw new SecurityException(
+                serverName + ": server completed the RPCSEC_GSS context before the client");
           }
           GssProtection protection = new GssProtection(gss);
           if (!reply.verifier().is(AuthFlavor.RPCSEC_GSS)
               || !protection.verifyMicOfInt(reply.verifier().body(), result.window())) {
-            throw new SecurityException(serverName
-                + ": RPCSEC_GSS context reply has a bad verifier of the sequence window");
+            throw new SecurityException(
+                serverName
+                    + ": RPCSEC_GSS context reply has a bad verifier of the sequence window");
           }
           if (result.window() <= 0) {
-            throw new SecurityException(serverName + ": RPCSEC_GSS sequence window "
-                + Integer.toUnsignedString(result.window()));
+            throw new SecurityException(
+                serverName
+                    + ": RPCSEC_GSS sequence window "
+                    + Integer.toUnsignedString(result.window()));
           }
           return new Context(protection, handle, result.window(), new AtomicInteger());
         }
         if (token == null || token.length == 0) {
-          throw new SecurityException(serverName
-              + ": server wants another RPCSEC_GSS round but GSS has no token for it");
+          throw new SecurityException(
+              serverName + ": server wants another RPCSEC_GSS round but GSS has no token for it");
         }
         procedure = GssCred.CONTINUE_INIT;
       }
     } catch (GSSException e) {
-      throw new SecurityException(serverName + ": RPCSEC_GSS context with "
-          + settings.servicePrincipal() + " failed: " + e.getMessage(), e);
+      throw new SecurityException(
+          serverName
+              + ": RPCSEC_GSS context with "
+              + settings.servicePrincipal()
+              + " failed: "
+              + e.getMessage(),
+          e);
     }
   }
 
   private RpcReply<InitResult> sendInit(int procedure, Opaque handle, byte[] token) {
     GssCred cred = new GssCred(GssCred.VERSION, procedure, 0, settings.service().value(), handle);
-    CallOptions options = CallOptions.DEFAULTS.withTimeout(settings.timeout())
-        .withCredential(cred.toOpaqueAuth());
-    return channel.call(program, version, 0, options, XdrCodec.opaque(Integer.MAX_VALUE),
-        Opaque.copyOf(token), InitResult.CODEC);
+    CallOptions options =
+        CallOptions.DEFAULTS.withTimeout(settings.timeout()).withCredential(cred.toOpaqueAuth());
+    return channel.call(
+        program,
+        version,
+        0,
+        options,
+        XdrCodec.opaque(Integer.MAX_VALUE),
+        Opaque.copyOf(token),
+        InitResult.CODEC);
   }
 
   private Context current() {
@@ -179,14 +201,13 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   @Override
-  public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> argsCodec,
-      A args) {
+  public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
     return writeCall(GssCred.DATA, out, headerStart, argsCodec, args);
   }
 
   /** As {@link #writeCall(XdrEncoder, int, XdrCodec, Object)} for {@code gssProcedure}. */
-  <A> ReplyCheck writeCall(int gssProcedure, XdrEncoder out, int headerStart,
-      XdrCodec<A> argsCodec, A args) {
+  <A> ReplyCheck writeCall(
+      int gssProcedure, XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
     Context c = current();
     int sequence = c.nextSequence().getAndIncrement();
     if (Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0) {
@@ -195,14 +216,15 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       sequence = c.nextSequence().getAndIncrement();
     }
     GssService service = settings.service();
-    GssCred cred = new GssCred(GssCred.VERSION, gssProcedure, sequence, service.value(),
-        c.handle());
+    GssCred cred =
+        new GssCred(GssCred.VERSION, gssProcedure, sequence, service.value(), c.handle());
     GssProtection protection = c.protection();
     try {
       RpcMessages.writeAuth(out, cred.toOpaqueAuth());
       byte[] header = Arrays.copyOfRange(out.array(), headerStart, out.position());
-      RpcMessages.writeAuth(out, new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(),
-          protection.mic(header, 0, header.length)));
+      RpcMessages.writeAuth(
+          out,
+          new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(), protection.mic(header, 0, header.length)));
       if (service == GssService.NONE || gssProcedure != GssCred.DATA) {
         argsCodec.encode(out, args);
       } else {
@@ -241,8 +263,9 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
 
   @Override
   public boolean renewAfter(AuthStat status) {
-    if (closed || (status != AuthStat.RPCSEC_GSS_CREDPROBLEM
-        && status != AuthStat.RPCSEC_GSS_CTXPROBLEM)) {
+    if (closed
+        || (status != AuthStat.RPCSEC_GSS_CREDPROBLEM
+            && status != AuthStat.RPCSEC_GSS_CTXPROBLEM)) {
       return false;
     }
     renew(context);
@@ -271,20 +294,27 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     }
     Context c = context;
     try {
-      CallSecurity destroy = new CallSecurity() {
-        @Override
-        public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> codec,
-            A args) {
-          return RpcSecGssClient.this.writeCall(GssCred.DESTROY, out, headerStart, codec, args);
-        }
+      CallSecurity destroy =
+          new CallSecurity() {
+            @Override
+            public <A> ReplyCheck writeCall(
+                XdrEncoder out, int headerStart, XdrCodec<A> codec, A args) {
+              return RpcSecGssClient.this.writeCall(GssCred.DESTROY, out, headerStart, codec, args);
+            }
 
-        @Override
-        public boolean renewAfter(AuthStat status) {
-          return false;
-        }
-      };
-      channel.call(program, version, 0, CallOptions.DEFAULTS.withTimeout(settings.timeout())
-          .withSecurity(destroy), XdrCodec.VOID, null, XdrCodec.VOID);
+            @Override
+            public boolean renewAfter(AuthStat status) {
+              return false;
+            }
+          };
+      channel.call(
+          program,
+          version,
+          0,
+          CallOptions.DEFAULTS.withTimeout(settings.timeout()).withSecurity(destroy),
+          XdrCodec.VOID,
+          null,
+          XdrCodec.VOID);
     } catch (RpcException | IllegalStateException e) {
       // The server forgets the context when it expires; nothing more to do here.
     } finally {

@@ -23,11 +23,11 @@ import org.ietf.jgss.Oid;
 
 /**
  * The server side of RPCSEC_GSS (RFC 2203) with Kerberos V5 through the JDK's JGSS: it answers
- * context creation and destruction on every program's NULL procedure, and checks each data
- * call before it reaches a procedure: the header checksum, the sequence number against the
- * context's window (replays and old numbers are dropped unanswered), and the integrity or
- * privacy of the arguments; it protects the results the same way. Procedures see the caller in
- * {@link io.jrpcgen.server.CallContext#gssCaller()}.
+ * context creation and destruction on every program's NULL procedure, and checks each data call
+ * before it reaches a procedure: the header checksum, the sequence number against the context's
+ * window (replays and old numbers are dropped unanswered), and the integrity or privacy of the
+ * arguments; it protects the results the same way. Procedures see the caller in {@link
+ * io.jrpcgen.server.CallContext#gssCaller()}.
  *
  * <pre>{@code
  * GssLogin login = GssLogin.acceptor(Path.of("/etc/krb5.keytab"));
@@ -36,10 +36,13 @@ import org.ietf.jgss.Oid;
  */
 public final class RpcSecGssServer implements CallAuthenticator {
   private static final System.Logger LOG = System.getLogger(RpcSecGssServer.class.getName());
+
   /** The window granted to each context, as libtirpc's server grants. */
   public static final int DEFAULT_WINDOW = 128;
+
   /** How many contexts are kept at most; a client that never destroys its own uses one up. */
   public static final int DEFAULT_MAX_CONTEXTS = 4096;
+
   private static final int HANDLE_BYTES = 16;
 
   /** A context being made or made, under its handle. */
@@ -74,12 +77,18 @@ public final class RpcSecGssServer implements CallAuthenticator {
     this.window = window;
     this.maxContexts = maxContexts;
     try {
-      this.credential = login.run(() -> GSSManager.getInstance().createCredential(null,
-          GSSCredential.INDEFINITE_LIFETIME, (Oid) null,
-          GSSCredential.ACCEPT_ONLY));
+      this.credential =
+          login.run(
+              () ->
+                  GSSManager.getInstance()
+                      .createCredential(
+                          null,
+                          GSSCredential.INDEFINITE_LIFETIME,
+                          (Oid) null,
+                          GSSCredential.ACCEPT_ONLY));
     } catch (GSSException e) {
-      throw new SecurityException("no GSS acceptor credential in " + login + ": "
-          + e.getMessage(), e);
+      throw new SecurityException(
+          "no GSS acceptor credential in " + login + ": " + e.getMessage(), e);
     }
   }
 
@@ -98,16 +107,23 @@ public final class RpcSecGssServer implements CallAuthenticator {
       throw new IllegalArgumentException("login is null");
     }
     if (window <= 0 || maxContexts <= 0) {
-      throw new IllegalArgumentException("window and maxContexts must be > 0: " + window + ", "
-          + maxContexts);
+      throw new IllegalArgumentException(
+          "window and maxContexts must be > 0: " + window + ", " + maxContexts);
     }
     return new RpcSecGssServer(login, window, maxContexts);
   }
 
   /** The counts of contexts and refused calls so far. */
   public GssServerStats stats() {
-    return new GssServerStats(established.get(), destroyed.get(), replays.get(), tooOld.get(),
-        badHeaders.get(), unknown.get(), badBodies.get(), failedInits.get());
+    return new GssServerStats(
+        established.get(),
+        destroyed.get(),
+        replays.get(),
+        tooOld.get(),
+        badHeaders.get(),
+        unknown.get(),
+        badBodies.get(),
+        failedInits.get());
   }
 
   /** How many contexts are kept now. */
@@ -189,8 +205,8 @@ public final class RpcSecGssServer implements CallAuthenticator {
       return new Answer(OpaqueAuth.NONE, o -> InitResult.CODEC.encode(o, result));
     }
     try {
-      context.caller = new GssCaller(gss.getSrcName().toString(), gss.getMech().toString(),
-          GssService.NONE);
+      context.caller =
+          new GssCaller(gss.getSrcName().toString(), gss.getMech().toString(), GssService.NONE);
       OpaqueAuth verifier = new OpaqueAuth(flavor(), context.protection.micOfInt(window));
       contexts.put(handle, context);
       established.incrementAndGet();
@@ -208,8 +224,8 @@ public final class RpcSecGssServer implements CallAuthenticator {
     return new Answer(OpaqueAuth.NONE, o -> InitResult.CODEC.encode(o, result));
   }
 
-  private Verdict data(CallHeader header, GssCred cred, GssService service, byte[] message,
-      int credentialEnd) {
+  private Verdict data(
+      CallHeader header, GssCred cred, GssService service, byte[] message, int credentialEnd) {
     ServerContext context = contexts.get(cred.handle());
     if (context == null || context.caller == null) {
       unknown.incrementAndGet();
@@ -231,15 +247,17 @@ public final class RpcSecGssServer implements CallAuthenticator {
     switch (context.window.accept(sequence)) {
       case REPLAYED -> {
         replays.incrementAndGet();
-        return new Drop("RPCSEC_GSS sequence number " + Integer.toUnsignedString(sequence)
-            + " replayed");
+        return new Drop(
+            "RPCSEC_GSS sequence number " + Integer.toUnsignedString(sequence) + " replayed");
       }
       case TOO_OLD -> {
         tooOld.incrementAndGet();
-        return new Drop("RPCSEC_GSS sequence number " + Integer.toUnsignedString(sequence)
-            + " below the window");
+        return new Drop(
+            "RPCSEC_GSS sequence number "
+                + Integer.toUnsignedString(sequence)
+                + " below the window");
       }
-      case NEW -> { }
+      case NEW -> {}
     }
     OpaqueAuth verifier;
     try {
@@ -252,48 +270,49 @@ public final class RpcSecGssServer implements CallAuthenticator {
       if (contexts.remove(cred.handle()) != null) {
         destroyed.incrementAndGet();
       }
-      return new Answer(verifier, o -> { });
+      return new Answer(verifier, o -> {});
     }
-    GssCaller caller = new GssCaller(context.caller.principal(), context.caller.mechanism(),
-        service);
-    return new Accept(new SecureCall() {
-      @Override
-      public GssCaller caller() {
-        return caller;
-      }
+    GssCaller caller =
+        new GssCaller(context.caller.principal(), context.caller.mechanism(), service);
+    return new Accept(
+        new SecureCall() {
+          @Override
+          public GssCaller caller() {
+            return caller;
+          }
 
-      @Override
-      public OpaqueAuth replyVerifier() {
-        return verifier;
-      }
+          @Override
+          public OpaqueAuth replyVerifier() {
+            return verifier;
+          }
 
-      @Override
-      public XdrDecoder arguments(XdrDecoder in) {
-        if (service == GssService.NONE) {
-          return in;
-        }
-        try {
-          return protection.readBody(in, service, sequence);
-        } catch (XdrException e) {
-          badBodies.incrementAndGet();
-          throw e;
-        }
-      }
+          @Override
+          public XdrDecoder arguments(XdrDecoder in) {
+            if (service == GssService.NONE) {
+              return in;
+            }
+            try {
+              return protection.readBody(in, service, sequence);
+            } catch (XdrException e) {
+              badBodies.incrementAndGet();
+              throw e;
+            }
+          }
 
-      @Override
-      public void protectResults(XdrEncoder out, int resultsStart) {
-        if (service == GssService.NONE) {
-          return;
-        }
-        byte[] results = Arrays.copyOfRange(out.array(), resultsStart, out.position());
-        out.truncate(resultsStart);
-        try {
-          protection.writeBody(out, service, sequence, results);
-        } catch (GSSException e) {
-          throw new IllegalStateException("RPCSEC_GSS cannot protect results: " + e, e);
-        }
-      }
-    });
+          @Override
+          public void protectResults(XdrEncoder out, int resultsStart) {
+            if (service == GssService.NONE) {
+              return;
+            }
+            byte[] results = Arrays.copyOfRange(out.array(), resultsStart, out.position());
+            out.truncate(resultsStart);
+            try {
+              protection.writeBody(out, service, sequence, results);
+            } catch (GSSException e) {
+              throw new IllegalStateException("RPCSEC_GSS cannot protect results: " + e, e);
+            }
+          }
+        });
   }
 
   private boolean dropExpired() {

@@ -1,9 +1,9 @@
 package io.jrpcgen.gss;
 
 /**
- * A server's record of the sequence numbers seen on one context (RFC 2203 §5.3.3.1): the
- * largest one, and which of the {@code size} below it have come. A number seen before, or as
- * old as the window's size or older, is refused: the call is dropped unanswered.
+ * A server's record of the sequence numbers seen on one context (RFC 2203 §5.3.3.1): the largest
+ * one, and which of the {@code size} below it have come. A number seen before, or as old as the
+ * window's size or older, is refused: the call is dropped unanswered.
  */
 final class SequenceWindow {
   /** What the window says of a sequence number. */

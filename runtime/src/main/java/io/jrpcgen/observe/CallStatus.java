@@ -12,10 +12,10 @@ import java.util.Arrays;
 public sealed interface CallStatus {
 
   /**
-   * A short, stable name for metrics and events: the {@code accept_stat} ({@code SUCCESS},
-   * {@code PROC_UNAVAIL}...), {@code RPC_MISMATCH}, the {@code auth_stat} of an authentication
-   * error ({@code AUTH_TOOWEAK}...), {@code NO_REPLY}, or the client's {@link RpcStatus}
-   * ({@code TIMED_OUT}, {@code CANT_RECV}...).
+   * A short, stable name for metrics and events: the {@code accept_stat} ({@code SUCCESS}, {@code
+   * PROC_UNAVAIL}...), {@code RPC_MISMATCH}, the {@code auth_stat} of an authentication error
+   * ({@code AUTH_TOOWEAK}...), {@code NO_REPLY}, or the client's {@link RpcStatus} ({@code
+   * TIMED_OUT}, {@code CANT_RECV}...).
    */
   String name();
 
@@ -29,8 +29,8 @@ public sealed interface CallStatus {
 
   /** {@code MSG_ACCEPTED} with an {@code accept_stat}. */
   record Accepted(AcceptStat stat) implements CallStatus {
-    private static final Accepted[] BY_STAT = Arrays.stream(AcceptStat.values())
-        .map(Accepted::new).toArray(Accepted[]::new);
+    private static final Accepted[] BY_STAT =
+        Arrays.stream(AcceptStat.values()).map(Accepted::new).toArray(Accepted[]::new);
 
     @Override
     public String name() {

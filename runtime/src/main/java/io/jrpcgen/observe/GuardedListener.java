@@ -4,8 +4,8 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A listener whose failures are logged, not thrown: a faulty listener must never fail a call or
- * end the service of a connection. The first failure is a WARNING with its stack trace, later ones
+ * A listener whose failures are logged, not thrown: a faulty listener must never fail a call or end
+ * the service of a connection. The first failure is a WARNING with its stack trace, later ones
  * DEBUG, so that a listener failing on every call does not flood the log.
  */
 final class GuardedListener implements RpcListener {
@@ -56,8 +56,10 @@ final class GuardedListener implements RpcListener {
 
   private void report(String method, Throwable e) {
     Level level = warned.compareAndSet(false, true) ? Level.WARNING : Level.DEBUG;
-    LOG.log(level, "RpcListener " + listener.getClass().getName() + "." + method
-        + " failed; the call goes on", e);
+    LOG.log(
+        level,
+        "RpcListener " + listener.getClass().getName() + "." + method + " failed; the call goes on",
+        e);
   }
 
   @Override

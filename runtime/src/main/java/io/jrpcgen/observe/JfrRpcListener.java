@@ -9,10 +9,10 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
- * Makes a JDK Flight Recorder event of every call and connection: with it installed,
- * {@code jcmd PID JFR.start} records them and {@code JFR.dump} writes them out, as
- * {@value #CALL_EVENT}, {@value #CONNECTION_OPENED_EVENT} and {@value #CONNECTION_CLOSED_EVENT}.
- * Events are made only while a recording is running.
+ * Makes a JDK Flight Recorder event of every call and connection: with it installed, {@code jcmd
+ * PID JFR.start} records them and {@code JFR.dump} writes them out, as {@value #CALL_EVENT},
+ * {@value #CONNECTION_OPENED_EVENT} and {@value #CONNECTION_CLOSED_EVENT}. Events are made only
+ * while a recording is running.
  *
  * <pre>{@code
  * RpcServer.builder().program(definition).listener(JfrRpcListener.INSTANCE).port(0).start();
@@ -22,8 +22,10 @@ import jdk.jfr.StackTrace;
 public final class JfrRpcListener implements RpcListener {
   /** The name of the call event. */
   public static final String CALL_EVENT = "io.jrpcgen.Call";
+
   /** The name of the event of a connection opened or accepted. */
   public static final String CONNECTION_OPENED_EVENT = "io.jrpcgen.ConnectionOpened";
+
   /** The name of the event of a connection closed. */
   public static final String CONNECTION_CLOSED_EVENT = "io.jrpcgen.ConnectionClosed";
 
@@ -95,33 +97,47 @@ public final class JfrRpcListener implements RpcListener {
   static final class CallEvent extends Event {
     @Label("Side")
     String side;
+
     @Label("Transport")
     String transport;
+
     @Label("TLS")
     boolean tls;
+
     @Label("Peer")
     String peer;
+
     @Label("XID")
     int xid;
+
     @Label("Program")
     long program;
+
     @Label("Program Name")
     String programName;
+
     @Label("Version")
     long version;
+
     @Label("Procedure")
     long procedure;
+
     @Label("Procedure Name")
     String procedureName;
+
     @Label("Status")
-    @Description("SUCCESS or the accept_stat, RPC_MISMATCH, the auth_stat, NO_REPLY, or the"
-        + " client's error (TIMED_OUT, CANT_RECV...)")
+    @Description(
+        "SUCCESS or the accept_stat, RPC_MISMATCH, the auth_stat, NO_REPLY, or the"
+            + " client's error (TIMED_OUT, CANT_RECV...)")
     String status;
+
     @Label("Error")
     String error;
+
     @Label("Request Bytes")
     @DataAmount
     long requestBytes;
+
     @Label("Reply Bytes")
     @DataAmount
     long replyBytes;
@@ -133,8 +149,10 @@ public final class JfrRpcListener implements RpcListener {
   abstract static class ConnectionEvent extends Event {
     @Label("Side")
     String side;
+
     @Label("Local")
     String local;
+
     @Label("Peer")
     String peer;
   }

@@ -40,7 +40,8 @@ public final class ProgramNames {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ProgramNames other && program.equals(other.program)
+    return o instanceof ProgramNames other
+        && program.equals(other.program)
         && procedures.equals(other.procedures);
   }
 

@@ -18,9 +18,19 @@ import java.net.InetSocketAddress;
  * @param procedureName the procedure's name in the {@code .x} file, or null when not known
  * @param requestBytes the size of the call message, without TCP record marks
  */
-public record RpcCall(Side side, Transport transport, boolean tls, InetSocketAddress local,
-    InetSocketAddress peer, int xid, int program, int version, int procedure, String programName,
-    String procedureName, int requestBytes) {
+public record RpcCall(
+    Side side,
+    Transport transport,
+    boolean tls,
+    InetSocketAddress local,
+    InetSocketAddress peer,
+    int xid,
+    int program,
+    int version,
+    int procedure,
+    String programName,
+    String procedureName,
+    int requestBytes) {
 
   /** Which end of a call or connection this process is. */
   public enum Side {
@@ -36,10 +46,19 @@ public record RpcCall(Side side, Transport transport, boolean tls, InetSocketAdd
 
   @Override
   public String toString() {
-    return side + " " + (programName != null ? programName : Integer.toUnsignedString(program))
-        + " v" + Integer.toUnsignedString(version) + " "
+    return side
+        + " "
+        + (programName != null ? programName : Integer.toUnsignedString(program))
+        + " v"
+        + Integer.toUnsignedString(version)
+        + " "
         + (procedureName != null ? procedureName : Integer.toUnsignedString(procedure))
-        + " xid " + Integer.toHexString(xid) + " " + transport + (tls ? "+TLS" : "") + " "
+        + " xid "
+        + Integer.toHexString(xid)
+        + " "
+        + transport
+        + (tls ? "+TLS" : "")
+        + " "
         + peer;
   }
 }

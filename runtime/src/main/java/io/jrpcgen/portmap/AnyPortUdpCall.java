@@ -20,11 +20,11 @@ import java.net.SocketException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A call over UDP to one host whose reply may come from another port of that host: rpcbind
- * {@code -r} answers CALLIT from the socket it forwarded the call with, so a socket connected to
- * port 111 (as a UDP client's is) would never see the reply. This one is not connected; it takes
- * the first reply from the host's address with the call's XID, and resends at the client's retry
- * interval, with the same XID, until the client's timeout, which bounds the whole call.
+ * A call over UDP to one host whose reply may come from another port of that host: rpcbind {@code
+ * -r} answers CALLIT from the socket it forwarded the call with, so a socket connected to port 111
+ * (as a UDP client's is) would never see the reply. This one is not connected; it takes the first
+ * reply from the host's address with the call's XID, and resends at the client's retry interval,
+ * with the same XID, until the client's timeout, which bounds the whole call.
  */
 final class AnyPortUdpCall {
   private static final int MAX_DATAGRAM = 65_507;
@@ -37,14 +37,24 @@ final class AnyPortUdpCall {
    *
    * @throws RpcException as a UDP client would: the reply's error, a timeout, or CANT_SEND
    */
-  static <A, R> R call(RpcClient client, int procedure, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec) {
+  static <A, R> R call(
+      RpcClient client, int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
     InetSocketAddress server = client.serverAddress();
     String serverName = server.getHostString();
     CallOptions options = client.options();
     int xid = ThreadLocalRandom.current().nextInt();
-    byte[] request = encode(new CallHeader(xid, client.program(), client.version(), procedure,
-        options.credential(), options.verifier()), argsCodec, args, serverName);
+    byte[] request =
+        encode(
+            new CallHeader(
+                xid,
+                client.program(),
+                client.version(),
+                procedure,
+                options.credential(),
+                options.verifier()),
+            argsCodec,
+            args,
+            serverName);
     long deadline = System.nanoTime() + options.timeout().toNanos();
     try (DatagramSocket socket = new DatagramSocket()) {
       byte[] buffer = new byte[MAX_DATAGRAM];
@@ -74,8 +84,8 @@ final class AnyPortUdpCall {
     }
   }
 
-  private static <A> byte[] encode(CallHeader header, XdrCodec<A> argsCodec, A args,
-      String serverName) {
+  private static <A> byte[] encode(
+      CallHeader header, XdrCodec<A> argsCodec, A args, String serverName) {
     try {
       XdrEncoder out = new XdrEncoder();
       RpcMessages.writeCall(out, header);
@@ -87,8 +97,8 @@ final class AnyPortUdpCall {
   }
 
   /**
-   * Receives a datagram into {@code packet} (its whole buffer) within {@code waitNanos}, at least
-   * a millisecond; false if none came, or the socket reported an error instead, such as an ICMP
+   * Receives a datagram into {@code packet} (its whole buffer) within {@code waitNanos}, at least a
+   * millisecond; false if none came, or the socket reported an error instead, such as an ICMP
    * message about an earlier datagram, which says nothing about the reply awaited.
    */
   static boolean receive(DatagramSocket socket, DatagramPacket packet, long waitNanos)
@@ -113,8 +123,7 @@ final class AnyPortUdpCall {
     }
   }
 
-  private static <R> R results(Reply reply, XdrDecoder in, XdrCodec<R> codec,
-      String serverName) {
+  private static <R> R results(Reply reply, XdrDecoder in, XdrCodec<R> codec, String serverName) {
     if (!(reply instanceof Reply.Success)) {
       throw reply.toException(serverName);
     }

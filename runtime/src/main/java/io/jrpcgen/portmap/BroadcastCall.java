@@ -31,15 +31,15 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Broadcast RPC over UDP, libtirpc's {@code clnt_broadcast}: sends one PMAPPROC_CALLIT to the
  * portmapper (port 111) of every host on the local networks, each of which forwards it to the
- * program if it has it registered and answers with the program's port and results, or stays
- * silent. IPv6 targets (single hosts: IPv6 has no broadcast) get rpcbind version 4's
- * RPCBPROC_BCAST instead, as from libtirpc's {@code rpc_broadcast}, since rpcbind runs a PMAP
- * CALLIT that came over IPv6 but never answers it. Replies are taken from any port of a host
- * (rpcbind answers from the socket it forwarded with) and collected, with the server's address,
- * until the time limit; the call is resent at growing intervals (1 s, 2 s, 4 s, ...) in the
- * meantime, with the same XID, so a server's procedure may run more than once. Each server is
- * reported once. Only portmappers with remote calls on answer ({@code rpcbind -r},
- * {@link EmbeddedPortmapper.Builder#remoteCalls}). Immutable.
+ * program if it has it registered and answers with the program's port and results, or stays silent.
+ * IPv6 targets (single hosts: IPv6 has no broadcast) get rpcbind version 4's RPCBPROC_BCAST
+ * instead, as from libtirpc's {@code rpc_broadcast}, since rpcbind runs a PMAP CALLIT that came
+ * over IPv6 but never answers it. Replies are taken from any port of a host (rpcbind answers from
+ * the socket it forwarded with) and collected, with the server's address, until the time limit; the
+ * call is resent at growing intervals (1 s, 2 s, 4 s, ...) in the meantime, with the same XID, so a
+ * server's procedure may run more than once. Each server is reported once. Only portmappers with
+ * remote calls on answer ({@code rpcbind -r}, {@link EmbeddedPortmapper.Builder#remoteCalls}).
+ * Immutable.
  *
  * <pre>{@code
  * List<BroadcastCall.Reply<SquareOut>> replies = BroadcastCall.toLocalNetworks()
@@ -71,16 +71,16 @@ public final class BroadcastCall {
   private final Duration timeLimit;
   private final OpaqueAuth credential;
 
-  private BroadcastCall(List<InetSocketAddress> targets, Duration timeLimit,
-      OpaqueAuth credential) {
+  private BroadcastCall(
+      List<InetSocketAddress> targets, Duration timeLimit, OpaqueAuth credential) {
     this.targets = targets;
     this.timeLimit = timeLimit;
     this.credential = credential;
   }
 
   /**
-   * To the portmapper port on the broadcast address of every interface that is up and has one,
-   * or {@code 255.255.255.255} if none has; a 5 s time limit, AUTH_NONE.
+   * To the portmapper port on the broadcast address of every interface that is up and has one, or
+   * {@code 255.255.255.255} if none has; a 5 s time limit, AUTH_NONE.
    */
   public static BroadcastCall toLocalNetworks() {
     Set<InetSocketAddress> targets = new LinkedHashSet<>();
@@ -105,8 +105,8 @@ public final class BroadcastCall {
   }
 
   /**
-   * To the portmappers at {@code targets}: broadcast addresses, or single hosts (such as
-   * {@code 127.0.0.1} and a test portmapper's port).
+   * To the portmappers at {@code targets}: broadcast addresses, or single hosts (such as {@code
+   * 127.0.0.1} and a test portmapper's port).
    */
   public static BroadcastCall to(List<InetSocketAddress> targets) {
     if (targets == null || targets.isEmpty()) {
@@ -142,29 +142,47 @@ public final class BroadcastCall {
   }
 
   /** Calls and collects every server's reply until the time limit. */
-  public <A, R> List<Reply<R>> call(int program, int version, int procedure,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+  public <A, R> List<Reply<R>> call(
+      int program,
+      int version,
+      int procedure,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec) {
     List<Reply<R>> replies = new ArrayList<>();
-    call(program, version, procedure, argsCodec, args, resultCodec, reply -> {
-      replies.add(reply);
-      return false;
-    });
+    call(
+        program,
+        version,
+        procedure,
+        argsCodec,
+        args,
+        resultCodec,
+        reply -> {
+          replies.add(reply);
+          return false;
+        });
     return List.copyOf(replies);
   }
 
   /**
-   * Calls and hands each server's reply to {@code handler} until it returns true or the time
-   * limit ends.
+   * Calls and hands each server's reply to {@code handler} until it returns true or the time limit
+   * ends.
    *
-   * @throws RpcException ({@link RpcStatus#CANT_ENCODE_ARGS}, {@link RpcStatus#CANT_SEND}) if
-   *     the call cannot be encoded or sent to any target
+   * @throws RpcException ({@link RpcStatus#CANT_ENCODE_ARGS}, {@link RpcStatus#CANT_SEND}) if the
+   *     call cannot be encoded or sent to any target
    */
-  public <A, R> void call(int program, int version, int procedure, XdrCodec<A> argsCodec,
-      A args, XdrCodec<R> resultCodec, ReplyHandler<R> handler) {
+  public <A, R> void call(
+      int program,
+      int version,
+      int procedure,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      ReplyHandler<R> handler) {
     // One XID per protocol version, so that a reply says how to read it.
     int xid = ThreadLocalRandom.current().nextInt();
-    RemoteCallArgs remote = new RemoteCallArgs(program, version, procedure, encodeArgs(argsCodec,
-        args));
+    RemoteCallArgs remote =
+        new RemoteCallArgs(program, version, procedure, encodeArgs(argsCodec, args));
     byte[] pmapRequest = encodeCall(xid, PortmapProtocol.PMAP_VERSION, remote);
     byte[] bcastRequest = encodeCall(xid + 1, PortmapProtocol.RPCB_VERSION_4, remote);
     long start = System.nanoTime();
@@ -211,8 +229,15 @@ public final class BroadcastCall {
   /** PMAPPROC_CALLIT (version 2) or RPCBPROC_BCAST (version 4): the same procedure number. */
   private byte[] encodeCall(int xid, int portmapVersion, RemoteCallArgs remote) {
     XdrEncoder out = new XdrEncoder();
-    RpcMessages.writeCall(out, new CallHeader(xid, PortmapProtocol.PROGRAM, portmapVersion,
-        PortmapProtocol.PROC_CALLIT, credential, OpaqueAuth.NONE));
+    RpcMessages.writeCall(
+        out,
+        new CallHeader(
+            xid,
+            PortmapProtocol.PROGRAM,
+            portmapVersion,
+            PortmapProtocol.PROC_CALLIT,
+            credential,
+            OpaqueAuth.NONE));
     RemoteCallArgs.CODEC.encode(out, remote);
     return out.toByteArray();
   }

@@ -12,12 +12,14 @@ import io.jrpcgen.xdr.XdrCodec;
  */
 public record CallResult(int port, Opaque result) {
   /** The codec: an unsigned int and {@code opaque res<>}. */
-  public static final XdrCodec<CallResult> CODEC = XdrCodec.of(
-      (out, r) -> {
-        out.writeInt(r.port);
-        out.writeVariableOpaque(r.result, XdrCodec.UNBOUNDED);
-      },
-      in -> new CallResult(in.readInt(), in.readVariableOpaque(XdrCodec.UNBOUNDED)), 8);
+  public static final XdrCodec<CallResult> CODEC =
+      XdrCodec.of(
+          (out, r) -> {
+            out.writeInt(r.port);
+            out.writeVariableOpaque(r.result, XdrCodec.UNBOUNDED);
+          },
+          in -> new CallResult(in.readInt(), in.readVariableOpaque(XdrCodec.UNBOUNDED)),
+          8);
 
   public CallResult {
     if (result == null) {

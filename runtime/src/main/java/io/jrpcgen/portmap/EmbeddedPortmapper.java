@@ -24,13 +24,13 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * <p>It behaves as rpcbind does where clients can tell (see {@code rpcinfo}), with these
- * differences: it forgets registrations whose server is gone, probing them every probe interval
- * and before answering GETPORT or GETADDR (TCP: a connection is accepted; UDP: NULLPROC is
- * answered), at once on a refusal and after long silence only ({@link Builder#giveUpAfter}), so
- * that a server busy in a long call keeps its registration; it does not implement UADDR2TADDR,
- * TADDR2UADDR, INDIRECT, GETADDRLIST and GETSTAT (PROC_UNAVAIL); with remote calls on
- * ({@link Builder#remoteCalls}, off by default as in rpcbind without {@code -r}) it forwards
- * CALLIT synchronously, so that UDP queries wait while a forwarded call does (at most the forward
+ * differences: it forgets registrations whose server is gone, probing them every probe interval and
+ * before answering GETPORT or GETADDR (TCP: a connection is accepted; UDP: NULLPROC is answered),
+ * at once on a refusal and after long silence only ({@link Builder#giveUpAfter}), so that a server
+ * busy in a long call keeps its registration; it does not implement UADDR2TADDR, TADDR2UADDR,
+ * INDIRECT, GETADDRLIST and GETSTAT (PROC_UNAVAIL); with remote calls on ({@link
+ * Builder#remoteCalls}, off by default as in rpcbind without {@code -r}) it forwards CALLIT
+ * synchronously, so that UDP queries wait while a forwarded call does (at most the forward
  * timeout); and owners are whatever the registrant claims, or {@code unknown}, since it cannot see
  * the user behind a socket. As in rpcbind, only callers on a loopback address may SET and UNSET.
  */
@@ -44,8 +44,8 @@ public final class EmbeddedPortmapper implements AutoCloseable {
   private final Registry registry;
   private final ScheduledExecutorService sweeper;
 
-  private EmbeddedPortmapper(RpcServer server, Registry registry,
-      ScheduledExecutorService sweeper) {
+  private EmbeddedPortmapper(
+      RpcServer server, Registry registry, ScheduledExecutorService sweeper) {
     this.server = server;
     this.registry = registry;
     this.sweeper = sweeper;
@@ -90,15 +90,20 @@ public final class EmbeddedPortmapper implements AutoCloseable {
     boolean wildcard = bound.isAnyLocalAddress();
     boolean ipv4 = IpAddresses.isIpv4(bound) || wildcard;
     boolean ipv6 = !IpAddresses.isIpv4(bound) || (wildcard && IpAddresses.wildcardIsDualStack());
-    for (int version = PortmapProtocol.RPCB_VERSION_4; version >= PortmapProtocol.PMAP_VERSION;
+    for (int version = PortmapProtocol.RPCB_VERSION_4;
+        version >= PortmapProtocol.PMAP_VERSION;
         version--) {
       for (boolean tcp : new boolean[] {true, false}) {
         if (ipv6 && version != PortmapProtocol.PMAP_VERSION) {
-          addOwn(version, PortmapProtocol.netid(tcp, true),
+          addOwn(
+              version,
+              PortmapProtocol.netid(tcp, true),
               wildcard ? IpAddresses.ipv6Wildcard() : bound);
         }
         if (ipv4) {
-          addOwn(version, PortmapProtocol.netid(tcp, false),
+          addOwn(
+              version,
+              PortmapProtocol.netid(tcp, false),
               wildcard ? IpAddresses.ipv4Wildcard() : bound);
         }
       }
@@ -106,8 +111,13 @@ public final class EmbeddedPortmapper implements AutoCloseable {
   }
 
   private void addOwn(int version, String netid, InetAddress address) {
-    registry.addPermanent(new Rpcb(PortmapProtocol.PROGRAM, version, netid,
-        new UniversalAddress(address, port()).toString(), "superuser"));
+    registry.addPermanent(
+        new Rpcb(
+            PortmapProtocol.PROGRAM,
+            version,
+            netid,
+            new UniversalAddress(address, port()).toString(),
+            "superuser"));
   }
 
   private void sweep(LivenessPolicy liveness) {
@@ -117,8 +127,8 @@ public final class EmbeddedPortmapper implements AutoCloseable {
       liveness.retainOnly(registered);
       for (Rpcb r : registered) {
         if (liveness.isGone(r) && registry.remove(r)) {
-          LOG.log(Level.INFO,
-              () -> "forgot " + PortmapService.describe(r) + ": its server is gone");
+          LOG.log(
+              Level.INFO, () -> "forgot " + PortmapService.describe(r) + ": its server is gone");
         }
       }
     } catch (Throwable e) {
@@ -133,7 +143,8 @@ public final class EmbeddedPortmapper implements AutoCloseable {
   /** Where it listens: "127.0.0.1 port 111", or "every interface, port 111". */
   String describeWhere() {
     InetAddress bound = server.bindAddress();
-    return (bound.isAnyLocalAddress() ? "every interface," : bound.getHostAddress()) + " port "
+    return (bound.isAnyLocalAddress() ? "every interface," : bound.getHostAddress())
+        + " port "
         + port();
   }
 
@@ -184,11 +195,10 @@ public final class EmbeddedPortmapper implements AutoCloseable {
     }
 
     /**
-     * Whether CALLIT (and BCAST) are forwarded to the registered program (default false, as
-     * rpcbind without {@code -r}): a portmapper that forwards calls from anyone to anything
-     * registered is a UDP reflector and amplifier, but broadcast RPC ({@link BroadcastCall},
-     * {@code clnt_broadcast}) needs it. When off, such calls get no reply at all, as from
-     * rpcbind.
+     * Whether CALLIT (and BCAST) are forwarded to the registered program (default false, as rpcbind
+     * without {@code -r}): a portmapper that forwards calls from anyone to anything registered is a
+     * UDP reflector and amplifier, but broadcast RPC ({@link BroadcastCall}, {@code
+     * clnt_broadcast}) needs it. When off, such calls get no reply at all, as from rpcbind.
      */
     public Builder remoteCalls(boolean remoteCalls) {
       this.remoteCalls = remoteCalls;
@@ -197,8 +207,8 @@ public final class EmbeddedPortmapper implements AutoCloseable {
 
     /**
      * How long a registration whose server does not answer probes is kept (default 5 min): it is
-     * forgotten once that long has passed since the first of at least three unanswered probes in
-     * a row. A refusal (connection refused, ICMP port unreachable) forgets it at once.
+     * forgotten once that long has passed since the first of at least three unanswered probes in a
+     * row. A refusal (connection refused, ICMP port unreachable) forgets it at once.
      */
     public Builder giveUpAfter(Duration giveUpAfter) {
       this.giveUpAfter = requirePositive("giveUpAfter", giveUpAfter);
@@ -218,29 +228,37 @@ public final class EmbeddedPortmapper implements AutoCloseable {
      */
     public EmbeddedPortmapper start() {
       Registry registry = new Registry(MAX_REGISTRATIONS);
-      LivenessPolicy liveness = new LivenessPolicy(new LivenessProbe(probeTimeout)::probe,
-          giveUpAfter.toNanos(), nanoClock);
-      PortmapService service =
-          new PortmapService(registry, liveness, remoteCalls, forwardTimeout);
-      RpcServer.Builder b = RpcServer.builder().bindAddress(bindAddress).port(port)
-          .maxRecordSize(MAX_RECORD);
+      LivenessPolicy liveness =
+          new LivenessPolicy(
+              new LivenessProbe(probeTimeout)::probe, giveUpAfter.toNanos(), nanoClock);
+      PortmapService service = new PortmapService(registry, liveness, remoteCalls, forwardTimeout);
+      RpcServer.Builder b =
+          RpcServer.builder().bindAddress(bindAddress).port(port).maxRecordSize(MAX_RECORD);
       service.definitions().forEach(b::program);
       RpcServer server = b.start();
-      ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jrpcgen-portmap-probe-" + server.tcpPort());
-        t.setDaemon(true);
-        return t;
-      });
+      ScheduledExecutorService sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "jrpcgen-portmap-probe-" + server.tcpPort());
+                t.setDaemon(true);
+                return t;
+              });
       EmbeddedPortmapper portmapper = new EmbeddedPortmapper(server, registry, sweeper);
       portmapper.addOwnEntries();
       long millis = probeInterval.toMillis();
       // The future has nothing to tell: sweep() catches every Throwable, and close() stops
       // the executor.
-      ScheduledFuture<?> unused = sweeper.scheduleWithFixedDelay(
-          () -> portmapper.sweep(liveness), millis, millis, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused =
+          sweeper.scheduleWithFixedDelay(
+              () -> portmapper.sweep(liveness), millis, millis, TimeUnit.MILLISECONDS);
       String forwarding = remoteCalls ? "on" : "off";
-      LOG.log(Level.DEBUG, () -> "portmapper serving PMAP 2 and rpcbind 3, 4 on "
-          + portmapper.describeWhere() + " (TCP and UDP), remote calls " + forwarding);
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "portmapper serving PMAP 2 and rpcbind 3, 4 on "
+                  + portmapper.describeWhere()
+                  + " (TCP and UDP), remote calls "
+                  + forwarding);
       return portmapper;
     }
 

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * When the embedded portmapper forgets a registration: at once when a probe shows its server is
- * gone (a refusal), and after silence only when the server has not answered several probes in a
- * row over a whole give-up period, so that a server busy in a long call keeps its registration.
+ * gone (a refusal), and after silence only when the server has not answered several probes in a row
+ * over a whole give-up period, so that a server busy in a long call keeps its registration.
  * Thread-safe: the periodic sweep and lookups probe concurrently.
  */
 final class LivenessPolicy {
@@ -25,8 +25,8 @@ final class LivenessPolicy {
   private final LongSupplier nanoClock;
   private final Map<Rpcb, Silence> silences = new ConcurrentHashMap<>();
 
-  LivenessPolicy(Function<Rpcb, LivenessProbe.Verdict> probe, long giveUpNanos,
-      LongSupplier nanoClock) {
+  LivenessPolicy(
+      Function<Rpcb, LivenessProbe.Verdict> probe, long giveUpNanos, LongSupplier nanoClock) {
     this.probe = probe;
     this.giveUpNanos = giveUpNanos;
     this.nanoClock = nanoClock;
@@ -45,8 +45,11 @@ final class LivenessPolicy {
       }
       default -> {
         long now = nanoClock.getAsLong();
-        Silence s = silences.merge(rpcb, new Silence(now, 1),
-            (old, first) -> new Silence(old.sinceNanos(), old.probes() + 1));
+        Silence s =
+            silences.merge(
+                rpcb,
+                new Silence(now, 1),
+                (old, first) -> new Silence(old.sinceNanos(), old.probes() + 1));
         if (s.probes() >= MIN_UNANSWERED && now - s.sinceNanos() >= giveUpNanos) {
           silences.remove(rpcb);
           return true;

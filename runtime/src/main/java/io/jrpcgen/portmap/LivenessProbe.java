@@ -15,11 +15,11 @@ import java.net.Socket;
 import java.time.Duration;
 
 /**
- * Asks whether the server behind a registration is still there: a TCP registration by connecting
- * to its port, a UDP one by calling its NULLPROC. Only a refusal (TCP RST, ICMP port unreachable)
- * or a server saying it has no such program (PROG_UNAVAIL: another program has the port now)
- * tells that it is gone; silence may be a server busy in a long call, and says nothing.
- * Registrations it cannot probe (not IP) count as alive.
+ * Asks whether the server behind a registration is still there: a TCP registration by connecting to
+ * its port, a UDP one by calling its NULLPROC. Only a refusal (TCP RST, ICMP port unreachable) or a
+ * server saying it has no such program (PROG_UNAVAIL: another program has the port now) tells that
+ * it is gone; silence may be a server busy in a long call, and says nothing. Registrations it
+ * cannot probe (not IP) count as alive.
  */
 final class LivenessProbe {
   /** What one probe tells. */
@@ -49,7 +49,8 @@ final class LivenessProbe {
       return Verdict.ALIVE;
     }
     return PortmapProtocol.isDatagram(rpcb.netid())
-        ? probeUdp(target, rpcb.program(), rpcb.version()) : probeTcp(target);
+        ? probeUdp(target, rpcb.program(), rpcb.version())
+        : probeTcp(target);
   }
 
   /** Where to reach a registered address; a wildcard means this host. Null if not IP. */
@@ -77,16 +78,18 @@ final class LivenessProbe {
   }
 
   private Verdict probeUdp(InetSocketAddress target, int program, int version) {
-    CallOptions options = CallOptions.DEFAULTS.withTimeout(timeout)
-        .withRetryInterval(timeout.dividedBy(2).isZero() ? timeout : timeout.dividedBy(2));
+    CallOptions options =
+        CallOptions.DEFAULTS
+            .withTimeout(timeout)
+            .withRetryInterval(timeout.dividedBy(2).isZero() ? timeout : timeout.dividedBy(2));
     // A connected socket, so that an ICMP port unreachable shows as a refusal.
-    try (RpcClient client = RpcClient.create(
-        UdpChannel.open(target, ChannelOptions.DEFAULTS), program, version, options)) {
+    try (RpcClient client =
+        RpcClient.create(
+            UdpChannel.open(target, ChannelOptions.DEFAULTS), program, version, options)) {
       client.ping();
       return Verdict.ALIVE;
     } catch (RpcConnectionException e) {
-      return e.reason() == RpcConnectionException.Reason.REFUSED
-          ? Verdict.GONE : Verdict.NO_ANSWER;
+      return e.reason() == RpcConnectionException.Reason.REFUSED ? Verdict.GONE : Verdict.NO_ANSWER;
     } catch (RpcException e) {
       if (e.status() == RpcStatus.PROG_UNAVAIL) {
         return Verdict.GONE;

@@ -19,14 +19,16 @@ import java.util.List;
  */
 public record Mapping(int program, int version, int protocol, int port) {
   /** The codec of one mapping: four unsigned ints. */
-  public static final XdrCodec<Mapping> CODEC = XdrCodec.of(
-      (out, m) -> {
-        out.writeInt(m.program);
-        out.writeInt(m.version);
-        out.writeInt(m.protocol);
-        out.writeInt(m.port);
-      },
-      in -> new Mapping(in.readInt(), in.readInt(), in.readInt(), in.readInt()), 16);
+  public static final XdrCodec<Mapping> CODEC =
+      XdrCodec.of(
+          (out, m) -> {
+            out.writeInt(m.program);
+            out.writeInt(m.version);
+            out.writeInt(m.protocol);
+            out.writeInt(m.port);
+          },
+          in -> new Mapping(in.readInt(), in.readInt(), in.readInt(), in.readInt()),
+          16);
 
   /** The codec of {@code pmaplist *}, the result of DUMP: a linked list, read in a loop. */
   public static final XdrCodec<List<Mapping>> LIST_CODEC = LinkedListCodec.of(CODEC);

@@ -7,43 +7,58 @@ package io.jrpcgen.portmap;
 public final class PortmapProtocol {
   /** The program number of both the portmapper and rpcbind. */
   public static final int PROGRAM = 100_000;
+
   /** The well-known port, TCP and UDP. */
   public static final int PORT = 111;
+
   /** The portmapper protocol: numeric ports, IP protocol numbers. */
   public static final int PMAP_VERSION = 2;
+
   /** rpcbind version 3: universal addresses and network ids. */
   public static final int RPCB_VERSION_3 = 3;
+
   /** rpcbind version 4: version 3 plus GETVERSADDR, INDIRECT, GETADDRLIST, GETSTAT. */
   public static final int RPCB_VERSION_4 = 4;
 
   /** {@code IPPROTO_TCP}, the protocol of a PMAP mapping. */
   public static final int IPPROTO_TCP = 6;
+
   /** {@code IPPROTO_UDP}, the protocol of a PMAP mapping. */
   public static final int IPPROTO_UDP = 17;
 
   /** The null procedure, in every version. */
   public static final int PROC_NULL = 0;
+
   /** Registers a mapping: {@code PMAPPROC_SET}, {@code RPCBPROC_SET}. */
   public static final int PROC_SET = 1;
+
   /** Removes mappings: {@code PMAPPROC_UNSET}, {@code RPCBPROC_UNSET}. */
   public static final int PROC_UNSET = 2;
+
   /** Looks up an address: {@code PMAPPROC_GETPORT}, {@code RPCBPROC_GETADDR}. */
   public static final int PROC_GETADDR = 3;
+
   /** Lists every mapping: {@code PMAPPROC_DUMP}, {@code RPCBPROC_DUMP}. */
   public static final int PROC_DUMP = 4;
+
   /** Calls a registered program: {@code PMAPPROC_CALLIT}, {@code RPCBPROC_CALLIT/BCAST}. */
   public static final int PROC_CALLIT = 5;
+
   /** The server's time in seconds since 1970 (rpcbind only). */
   public static final int PROC_GETTIME = 6;
+
   /** Like GETADDR, for the exact version only (rpcbind version 4). */
   public static final int PROC_GETVERSADDR = 9;
 
   /** The network id of TCP over IPv4. */
   public static final String NETID_TCP = "tcp";
+
   /** The network id of UDP over IPv4. */
   public static final String NETID_UDP = "udp";
+
   /** The network id of TCP over IPv6. */
   public static final String NETID_TCP6 = "tcp6";
+
   /** The network id of UDP over IPv6. */
   public static final String NETID_UDP6 = "udp6";
 

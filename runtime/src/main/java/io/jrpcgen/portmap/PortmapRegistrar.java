@@ -27,11 +27,11 @@ import java.util.List;
  * {@code pmap_unset} and {@code svc_register}: every program version, on each transport; and
  * unregisters on close what is still its own.
  *
- * <p>A registration of the same program version and transport by another server is replaced
- * only if that server is definitely gone (its port refuses: connection refused, ICMP port
- * unreachable; or another program answers there). If it answers, or may be busy (no answer),
- * {@code start()} fails with {@link RpcStatus#PMAP_FAILURE} and says which, as rpcbind refuses a
- * SET of a taken mapping, unless {@link #replacingLive()} asks to take its place.
+ * <p>A registration of the same program version and transport by another server is replaced only if
+ * that server is definitely gone (its port refuses: connection refused, ICMP port unreachable; or
+ * another program answers there). If it answers, or may be busy (no answer), {@code start()} fails
+ * with {@link RpcStatus#PMAP_FAILURE} and says which, as rpcbind refuses a SET of a taken mapping,
+ * unless {@link #replacingLive()} asks to take its place.
  *
  * <pre>{@code
  * RpcServer server = RpcServer.builder().program(definition).port(0)
@@ -45,13 +45,13 @@ import java.util.List;
  * rpcbind version 3 (network ids {@code tcp}, {@code udp}, and {@code tcp6}, {@code udp6} for a
  * dual-stack wildcard socket, with universal addresses), falling back to PMAP version 2 (ports
  * only, IPv4) when the portmapper has no version 3. rpcbind accepts SET and UNSET only from the
- * local host: over TCP or UDP from a loopback address (any port, any user, owner then
- * {@code unknown}), or over its local socket; from elsewhere it answers {@code AUTH_TOOWEAK}.
+ * local host: over TCP or UDP from a loopback address (any port, any user, owner then {@code
+ * unknown}), or over its local socket; from elsewhere it answers {@code AUTH_TOOWEAK}.
  *
  * <p>{@link #orEmbedded()} starts an {@link EmbeddedPortmapper} on the portmapper's port and
  * address (loopback for {@link #local()}) when nothing answers there, remote calls off, and logs
- * where at INFO; it lives until this server closes, and with it go the registrations other
- * servers made with it.
+ * where at INFO; it lives until this server closes, and with it go the registrations other servers
+ * made with it.
  */
 public final class PortmapRegistrar implements Registrar {
   private static final System.Logger LOG = System.getLogger(PortmapRegistrar.class.getName());
@@ -69,8 +69,12 @@ public final class PortmapRegistrar implements Registrar {
   private final Duration timeout;
   private final boolean replaceLive;
 
-  private PortmapRegistrar(InetSocketAddress portmapper, boolean embed,
-      InetAddress embedBindAddress, Duration timeout, boolean replaceLive) {
+  private PortmapRegistrar(
+      InetSocketAddress portmapper,
+      boolean embed,
+      InetAddress embedBindAddress,
+      Duration timeout,
+      boolean replaceLive) {
     this.portmapper = portmapper;
     this.embed = embed;
     this.embedBindAddress = embedBindAddress;
@@ -94,8 +98,8 @@ public final class PortmapRegistrar implements Registrar {
   /**
    * A copy that, when no portmapper answers, starts an embedded one (remote calls off) on the
    * portmapper's port and address: the loopback address for {@link #local()}, so that it serves
-   * this host only (or loopback, if the portmapper's address is the wildcard); and registers
-   * with it. It says where at INFO.
+   * this host only (or loopback, if the portmapper's address is the wildcard); and registers with
+   * it. It says where at INFO.
    */
   public PortmapRegistrar orEmbedded() {
     return new PortmapRegistrar(portmapper, true, null, timeout, replaceLive);
@@ -110,10 +114,10 @@ public final class PortmapRegistrar implements Registrar {
   }
 
   /**
-   * A copy that takes the place of another server's registration of the same program version
-   * and transport even while that server answers (by default only a registration whose server is
-   * definitely gone is replaced, and {@code start()} fails otherwise, as rpcbind refuses a SET of
-   * a taken mapping). The other server keeps running, unreachable through the portmapper.
+   * A copy that takes the place of another server's registration of the same program version and
+   * transport even while that server answers (by default only a registration whose server is
+   * definitely gone is replaced, and {@code start()} fails otherwise, as rpcbind refuses a SET of a
+   * taken mapping). The other server keeps running, unreachable through the portmapper.
    */
   public PortmapRegistrar replacingLive() {
     return new PortmapRegistrar(portmapper, embed, embedBindAddress, timeout, true);
@@ -135,9 +139,9 @@ public final class PortmapRegistrar implements Registrar {
   /**
    * Registers every program version of {@code server} on each of its transports.
    *
-   * @throws RpcException with {@link RpcStatus#PMAP_FAILURE} if no portmapper answers (and none
-   *     may be embedded), one refuses a registration, or another server that is not definitely
-   *     gone holds one (see {@link #replacingLive()})
+   * @throws RpcException with {@link RpcStatus#PMAP_FAILURE} if no portmapper answers (and none may
+   *     be embedded), one refuses a registration, or another server that is not definitely gone
+   *     holds one (see {@link #replacingLive()})
    */
   @Override
   public Registration register(RpcServer server) {
@@ -166,8 +170,12 @@ public final class PortmapRegistrar implements Registrar {
       }
       for (Entry e : entries) {
         if (!directory.set(e)) {
-          throw failure("unable to register (" + e.describe() + "): another server registered"
-              + " it meanwhile, or the portmapper refused", null);
+          throw failure(
+              "unable to register ("
+                  + e.describe()
+                  + "): another server registered"
+                  + " it meanwhile, or the portmapper refused",
+              null);
         }
         registered.add(e);
       }
@@ -175,7 +183,8 @@ public final class PortmapRegistrar implements Registrar {
       unsetQuietly(directory, registered);
       directory.close();
       closeQuietly(started);
-      throw e instanceof RpcException r && r.status() == RpcStatus.PMAP_FAILURE ? r
+      throw e instanceof RpcException r && r.status() == RpcStatus.PMAP_FAILURE
+          ? r
           : failure("registration failed", e);
     }
     directory.close();
@@ -186,9 +195,9 @@ public final class PortmapRegistrar implements Registrar {
   }
 
   /**
-   * Our entries whose program version and transport another registration holds; fails if
-   * unsetting one would remove a registration whose server is not definitely gone, unless told
-   * to replace live ones.
+   * Our entries whose program version and transport another registration holds; fails if unsetting
+   * one would remove a registration whose server is not definitely gone, unless told to replace
+   * live ones.
    */
   private List<Entry> inTheWay(Directory directory, List<Entry> entries, List<Rpcb> present) {
     LivenessProbe probe = new LivenessProbe(Collections.min(List.of(timeout, MAX_PROBE_TIMEOUT)));
@@ -210,29 +219,55 @@ public final class PortmapRegistrar implements Registrar {
 
   private void requireReplaceable(Rpcb other, LivenessProbe probe) {
     LivenessProbe.Verdict verdict = probe.probe(other);
-    String what = Integer.toUnsignedString(other.program()) + " version "
-        + Integer.toUnsignedString(other.version()) + " over " + other.netid();
+    String what =
+        Integer.toUnsignedString(other.program())
+            + " version "
+            + Integer.toUnsignedString(other.version())
+            + " over "
+            + other.netid();
     if (verdict == LivenessProbe.Verdict.GONE) {
-      LOG.log(Level.INFO, () -> "replacing the registration of " + what + " ("
-          + other.address() + "): its server is gone");
+      LOG.log(
+          Level.INFO,
+          () ->
+              "replacing the registration of "
+                  + what
+                  + " ("
+                  + other.address()
+                  + "): its server is gone");
       return;
     }
     if (replaceLive) {
-      LOG.log(Level.WARNING, () -> "replacing the registration of " + what + " ("
-          + other.address() + ") although its server may still run, as asked");
+      LOG.log(
+          Level.WARNING,
+          () ->
+              "replacing the registration of "
+                  + what
+                  + " ("
+                  + other.address()
+                  + ") although its server may still run, as asked");
       return;
     }
-    String state = verdict == LivenessProbe.Verdict.ALIVE ? "that answers"
-        : "that may be busy (no answer within " + probe.timeout().toMillis() + " ms)";
-    throw failure(what + " is registered to a server " + state + " (" + other.address()
-        + "); stop that server, or register with PortmapRegistrar.replacingLive() to take its"
-        + " place", null);
+    String state =
+        verdict == LivenessProbe.Verdict.ALIVE
+            ? "that answers"
+            : "that may be busy (no answer within " + probe.timeout().toMillis() + " ms)";
+    throw failure(
+        what
+            + " is registered to a server "
+            + state
+            + " ("
+            + other.address()
+            + "); stop that server, or register with PortmapRegistrar.replacingLive() to take its"
+            + " place",
+        null);
   }
 
   /** Whether {@code r} registers one of {@code entries}. */
   private static boolean isOurs(Directory directory, Rpcb r, List<Entry> entries) {
     for (Entry e : entries) {
-      if (e.program() == r.program() && e.version() == r.version() && e.netid().equals(r.netid())
+      if (e.program() == r.program()
+          && e.version() == r.version()
+          && e.netid().equals(r.netid())
           && directory.sameAddress(r, e)) {
         return true;
       }
@@ -258,7 +293,8 @@ public final class PortmapRegistrar implements Registrar {
         for (Entry e : entries) {
           // Replaced meanwhile (replacingLive): the other server's registration stays.
           Rpcb current = find(present, e.program(), e.version(), e.netid());
-          if (current != null && isOurs(directory, current, entries)
+          if (current != null
+              && isOurs(directory, current, entries)
               && directory.removedByUnset(e, present).stream()
                   .allMatch(r -> isOurs(directory, r, entries))) {
             stillOurs.add(e);
@@ -282,16 +318,26 @@ public final class PortmapRegistrar implements Registrar {
       bind = address.isAnyLocalAddress() ? IpAddresses.loopbackLike(address) : address;
     }
     try {
-      EmbeddedPortmapper started = EmbeddedPortmapper.builder().port(portmapper.getPort())
-          .bindAddress(bind).start();
-      LOG.log(Level.INFO, "no portmapper answers at " + portmapper.getAddress().getHostAddress()
-          + " port " + portmapper.getPort() + ": started an embedded portmapper on "
-          + started.describeWhere() + " for as long as this server runs");
+      EmbeddedPortmapper started =
+          EmbeddedPortmapper.builder().port(portmapper.getPort()).bindAddress(bind).start();
+      LOG.log(
+          Level.INFO,
+          "no portmapper answers at "
+              + portmapper.getAddress().getHostAddress()
+              + " port "
+              + portmapper.getPort()
+              + ": started an embedded portmapper on "
+              + started.describeWhere()
+              + " for as long as this server runs");
       return started;
     } catch (UncheckedIOException e) {
       // Another server may have started one in the meantime: registering with it will tell.
-      LOG.log(Level.INFO, "cannot start an embedded portmapper on port " + portmapper.getPort()
-          + ": " + e.getCause());
+      LOG.log(
+          Level.INFO,
+          "cannot start an embedded portmapper on port "
+              + portmapper.getPort()
+              + ": "
+              + e.getCause());
       return null;
     }
   }
@@ -309,16 +355,27 @@ public final class PortmapRegistrar implements Registrar {
           continue;
         }
         if (!wildcard) {
-          entries.add(new Entry(d.program(), d.version(),
-              PortmapProtocol.netid(tcp, !IpAddresses.isIpv4(bound)),
-              new UniversalAddress(bound, port)));
+          entries.add(
+              new Entry(
+                  d.program(),
+                  d.version(),
+                  PortmapProtocol.netid(tcp, !IpAddresses.isIpv4(bound)),
+                  new UniversalAddress(bound, port)));
           continue;
         }
-        entries.add(new Entry(d.program(), d.version(), PortmapProtocol.netid(tcp, false),
-            new UniversalAddress(IpAddresses.ipv4Wildcard(), port)));
+        entries.add(
+            new Entry(
+                d.program(),
+                d.version(),
+                PortmapProtocol.netid(tcp, false),
+                new UniversalAddress(IpAddresses.ipv4Wildcard(), port)));
         if (dualStack) {
-          entries.add(new Entry(d.program(), d.version(), PortmapProtocol.netid(tcp, true),
-              new UniversalAddress(IpAddresses.ipv6Wildcard(), port)));
+          entries.add(
+              new Entry(
+                  d.program(),
+                  d.version(),
+                  PortmapProtocol.netid(tcp, true),
+                  new UniversalAddress(IpAddresses.ipv6Wildcard(), port)));
         }
       }
     }
@@ -340,13 +397,14 @@ public final class PortmapRegistrar implements Registrar {
    * the local portmapper, else over TCP with rpcbind version 3, or PMAP version 2 if it has no 3.
    */
   private Directory open(boolean tryLocalSocket) {
-    if (tryLocalSocket && portmapper.getAddress().isLoopbackAddress()
+    if (tryLocalSocket
+        && portmapper.getAddress().isLoopbackAddress()
         && portmapper.getPort() == PortmapProtocol.PORT) {
       for (Path socket : RPCBIND_SOCKETS) {
         if (Files.exists(socket)) {
           try {
-            return new RpcbindDirectory(UnixStreamCaller.connect(socket, timeout),
-                socket.toString());
+            return new RpcbindDirectory(
+                UnixStreamCaller.connect(socket, timeout), socket.toString());
           } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "rpcbind socket " + socket + " does not answer: " + e);
           }
@@ -356,8 +414,7 @@ public final class PortmapRegistrar implements Registrar {
     CallOptions options = CallOptions.DEFAULTS.withTimeout(timeout);
     TcpChannel channel =
         TcpChannel.connect(portmapper, ChannelOptions.DEFAULTS.withConnectTimeout(timeout));
-    RpcbindClient rpcbind =
-        RpcbindClient.create(channel, PortmapProtocol.RPCB_VERSION_3, options);
+    RpcbindClient rpcbind = RpcbindClient.create(channel, PortmapProtocol.RPCB_VERSION_3, options);
     try {
       rpcbind.ping();
       return new RpcbindDirectory(rpcbind);
@@ -372,8 +429,8 @@ public final class PortmapRegistrar implements Registrar {
 
   private RpcException failure(String what, Throwable cause) {
     String detail = cause == null ? what : what + ": " + cause.getMessage();
-    return new RpcException(RpcStatus.PMAP_FAILURE, portmapper.getAddress().getHostAddress(),
-        detail, cause);
+    return new RpcException(
+        RpcStatus.PMAP_FAILURE, portmapper.getAddress().getHostAddress(), detail, cause);
   }
 
   private static void closeQuietly(EmbeddedPortmapper portmapper) {
@@ -385,7 +442,10 @@ public final class PortmapRegistrar implements Registrar {
   /** One registration: a program version on a network id at an address. */
   private record Entry(int program, int version, String netid, UniversalAddress address) {
     String describe() {
-      return Integer.toUnsignedString(program) + ", " + Integer.toUnsignedString(version) + ", "
+      return Integer.toUnsignedString(program)
+          + ", "
+          + Integer.toUnsignedString(version)
+          + ", "
           + netid;
     }
 
@@ -439,20 +499,25 @@ public final class PortmapRegistrar implements Registrar {
 
     @Override
     public boolean set(Entry e) {
-      return call(PortmapProtocol.PROC_SET,
+      return call(
+          PortmapProtocol.PROC_SET,
           new Rpcb(e.program(), e.version(), e.netid(), e.address().toString(), owner));
     }
 
     @Override
     public void unset(Entry e) {
-      call(PortmapProtocol.PROC_UNSET,
-          new Rpcb(e.program(), e.version(), e.netid(), "", owner));
+      call(PortmapProtocol.PROC_UNSET, new Rpcb(e.program(), e.version(), e.netid(), "", owner));
     }
 
     @Override
     public List<Rpcb> removedByUnset(Entry e, List<Rpcb> present) {
-      return present.stream().filter(r -> r.program() == e.program()
-          && r.version() == e.version() && r.netid().equals(e.netid())).toList();
+      return present.stream()
+          .filter(
+              r ->
+                  r.program() == e.program()
+                      && r.version() == e.version()
+                      && r.netid().equals(e.netid()))
+          .toList();
     }
 
     @Override
@@ -466,8 +531,13 @@ public final class PortmapRegistrar implements Registrar {
 
     private <A, R> R call(int procedure, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
       if (local != null) {
-        return local.call(PortmapProtocol.PROGRAM, PortmapProtocol.RPCB_VERSION_3, procedure,
-            argsCodec, args, resultCodec);
+        return local.call(
+            PortmapProtocol.PROGRAM,
+            PortmapProtocol.RPCB_VERSION_3,
+            procedure,
+            argsCodec,
+            args,
+            resultCodec);
       }
       RpcClient client = tcp.rpcClient();
       return client.call(procedure, argsCodec, args, resultCodec);
@@ -514,8 +584,9 @@ public final class PortmapRegistrar implements Registrar {
     /** PMAP's UNSET removes the program version over TCP and UDP alike. */
     @Override
     public List<Rpcb> removedByUnset(Entry e, List<Rpcb> present) {
-      return present.stream().filter(r -> r.program() == e.program()
-          && r.version() == e.version()).toList();
+      return present.stream()
+          .filter(r -> r.program() == e.program() && r.version() == e.version())
+          .toList();
     }
 
     /** PMAP has ports only. */
@@ -531,8 +602,13 @@ public final class PortmapRegistrar implements Registrar {
       for (Mapping m : client.dump()) {
         String netid = PortmapProtocol.netidOf(m.protocol());
         if (netid != null) {
-          all.add(new Rpcb(m.program(), m.version(), netid,
-              new UniversalAddress(IpAddresses.ipv4Wildcard(), m.port()).toString(), ""));
+          all.add(
+              new Rpcb(
+                  m.program(),
+                  m.version(),
+                  netid,
+                  new UniversalAddress(IpAddresses.ipv4Wildcard(), m.port()).toString(),
+                  ""));
         }
       }
       return all;

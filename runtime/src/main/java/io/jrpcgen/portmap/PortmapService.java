@@ -29,21 +29,20 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The procedures of the embedded portmapper, PMAP version 2 and rpcbind versions 3 and 4, over
- * one {@link Registry}, with rpcbind's rules:
+ * The procedures of the embedded portmapper, PMAP version 2 and rpcbind versions 3 and 4, over one
+ * {@link Registry}, with rpcbind's rules:
  *
  * <ul>
  *   <li>Only callers on a loopback address may SET and UNSET; others get {@code AUTH_ERROR /
  *       AUTH_TOOWEAK}, as from rpcbind.
  *   <li>GETPORT and GETADDR answer with the requested version or else another version of the
- *       program, for the network id of the transport the query came by (rpcbind ignores the
- *       query's {@code r_netid}); a wildcard address is answered as the address the caller can
- *       reach. A registration whose server a probe shows gone ({@link LivenessPolicy}) is dropped
- *       first.
- *   <li>CALLIT (and BCAST), when remote calls are on, forward over UDP to the registered UDP
- *       server and reply with its results; when anything fails, over TCP, and when remote calls
- *       are off (rpcbind without {@code -r}), they send no reply at all, so that a broadcast
- *       hears only from servers that could serve it.
+ *       program, for the network id of the transport the query came by (rpcbind ignores the query's
+ *       {@code r_netid}); a wildcard address is answered as the address the caller can reach. A
+ *       registration whose server a probe shows gone ({@link LivenessPolicy}) is dropped first.
+ *   <li>CALLIT (and BCAST), when remote calls are on, forward over UDP to the registered UDP server
+ *       and reply with its results; when anything fails, over TCP, and when remote calls are off
+ *       (rpcbind without {@code -r}), they send no reply at all, so that a broadcast hears only
+ *       from servers that could serve it.
  * </ul>
  */
 final class PortmapService {
@@ -60,8 +59,8 @@ final class PortmapService {
   private final boolean remoteCalls;
   private final Duration forwardTimeout;
 
-  PortmapService(Registry registry, LivenessPolicy liveness, boolean remoteCalls,
-      Duration forwardTimeout) {
+  PortmapService(
+      Registry registry, LivenessPolicy liveness, boolean remoteCalls, Duration forwardTimeout) {
     this.registry = registry;
     this.liveness = liveness;
     this.remoteCalls = remoteCalls;
@@ -70,50 +69,113 @@ final class PortmapService {
 
   /** The dispatch tables of PMAP version 2 and rpcbind versions 3 and 4. */
   List<ProgramDefinition> definitions() {
-    return List.of(pmapDefinition(), rpcbDefinition(PortmapProtocol.RPCB_VERSION_3),
+    return List.of(
+        pmapDefinition(),
+        rpcbDefinition(PortmapProtocol.RPCB_VERSION_3),
         rpcbDefinition(PortmapProtocol.RPCB_VERSION_4));
   }
 
   private ProgramDefinition pmapDefinition() {
     return ProgramDefinition.builder(PortmapProtocol.PROGRAM, PortmapProtocol.PMAP_VERSION)
-        .procedure(Procedure.of(PortmapProtocol.PROC_SET, "PMAPPROC_SET", Mapping.CODEC,
-            XdrCodec.BOOL, (call, m) -> pmapSet(m, call.remoteAddress())))
-        .procedure(Procedure.of(PortmapProtocol.PROC_UNSET, "PMAPPROC_UNSET", Mapping.CODEC,
-            XdrCodec.BOOL, (call, m) -> pmapUnset(m, call.remoteAddress())))
-        .procedure(Procedure.of(PortmapProtocol.PROC_GETADDR, "PMAPPROC_GETPORT", Mapping.CODEC,
-            XdrCodec.INT, (call, m) -> pmapGetPort(m)))
-        .procedure(Procedure.of(PortmapProtocol.PROC_DUMP, "PMAPPROC_DUMP", XdrCodec.VOID,
-            Mapping.LIST_CODEC, (call, none) -> pmapDump()))
-        .procedure(Procedure.of(PortmapProtocol.PROC_CALLIT, "PMAPPROC_CALLIT",
-            RemoteCallArgs.CODEC, CallResult.CODEC, (call, args) -> {
-              Forwarded f = callIt(args, call);
-              return new CallResult(f.address().port(), f.result());
-            }))
+        .procedure(
+            Procedure.of(
+                PortmapProtocol.PROC_SET,
+                "PMAPPROC_SET",
+                Mapping.CODEC,
+                XdrCodec.BOOL,
+                (call, m) -> pmapSet(m, call.remoteAddress())))
+        .procedure(
+            Procedure.of(
+                PortmapProtocol.PROC_UNSET,
+                "PMAPPROC_UNSET",
+                Mapping.CODEC,
+                XdrCodec.BOOL,
+                (call, m) -> pmapUnset(m, call.remoteAddress())))
+        .procedure(
+            Procedure.of(
+                PortmapProtocol.PROC_GETADDR,
+                "PMAPPROC_GETPORT",
+                Mapping.CODEC,
+                XdrCodec.INT,
+                (call, m) -> pmapGetPort(m)))
+        .procedure(
+            Procedure.of(
+                PortmapProtocol.PROC_DUMP,
+                "PMAPPROC_DUMP",
+                XdrCodec.VOID,
+                Mapping.LIST_CODEC,
+                (call, none) -> pmapDump()))
+        .procedure(
+            Procedure.of(
+                PortmapProtocol.PROC_CALLIT,
+                "PMAPPROC_CALLIT",
+                RemoteCallArgs.CODEC,
+                CallResult.CODEC,
+                (call, args) -> {
+                  Forwarded f = callIt(args, call);
+                  return new CallResult(f.address().port(), f.result());
+                }))
         .build();
   }
 
   private ProgramDefinition rpcbDefinition(int version) {
-    ProgramDefinition.Builder b = ProgramDefinition.builder(PortmapProtocol.PROGRAM, version)
-        .procedure(Procedure.of(PortmapProtocol.PROC_SET, "RPCBPROC_SET", Rpcb.CODEC,
-            XdrCodec.BOOL, (call, r) -> rpcbSet(r, call.remoteAddress())))
-        .procedure(Procedure.of(PortmapProtocol.PROC_UNSET, "RPCBPROC_UNSET", Rpcb.CODEC,
-            XdrCodec.BOOL, (call, r) -> rpcbUnset(r, call.remoteAddress())))
-        .procedure(Procedure.of(PortmapProtocol.PROC_GETADDR, "RPCBPROC_GETADDR", Rpcb.CODEC,
-            STRING, (call, r) -> getAddr(r, transportNetid(call), call.remoteAddress(), false)))
-        .procedure(Procedure.of(PortmapProtocol.PROC_DUMP, "RPCBPROC_DUMP", XdrCodec.VOID,
-            Rpcb.LIST_CODEC, (call, none) -> registry.all()))
-        .procedure(Procedure.of(PortmapProtocol.PROC_CALLIT,
-            version == PortmapProtocol.RPCB_VERSION_3 ? "RPCBPROC_CALLIT" : "RPCBPROC_BCAST",
-            RemoteCallArgs.CODEC, RemoteCallResult.CODEC, (call, args) -> {
-              Forwarded f = callIt(args, call);
-              return new RemoteCallResult(f.address().toString(), f.result());
-            }))
-        .procedure(Procedure.of(PortmapProtocol.PROC_GETTIME, "RPCBPROC_GETTIME", XdrCodec.VOID,
-            XdrCodec.INT, (call, none) -> (int) (System.currentTimeMillis() / 1000)));
+    ProgramDefinition.Builder b =
+        ProgramDefinition.builder(PortmapProtocol.PROGRAM, version)
+            .procedure(
+                Procedure.of(
+                    PortmapProtocol.PROC_SET,
+                    "RPCBPROC_SET",
+                    Rpcb.CODEC,
+                    XdrCodec.BOOL,
+                    (call, r) -> rpcbSet(r, call.remoteAddress())))
+            .procedure(
+                Procedure.of(
+                    PortmapProtocol.PROC_UNSET,
+                    "RPCBPROC_UNSET",
+                    Rpcb.CODEC,
+                    XdrCodec.BOOL,
+                    (call, r) -> rpcbUnset(r, call.remoteAddress())))
+            .procedure(
+                Procedure.of(
+                    PortmapProtocol.PROC_GETADDR,
+                    "RPCBPROC_GETADDR",
+                    Rpcb.CODEC,
+                    STRING,
+                    (call, r) -> getAddr(r, transportNetid(call), call.remoteAddress(), false)))
+            .procedure(
+                Procedure.of(
+                    PortmapProtocol.PROC_DUMP,
+                    "RPCBPROC_DUMP",
+                    XdrCodec.VOID,
+                    Rpcb.LIST_CODEC,
+                    (call, none) -> registry.all()))
+            .procedure(
+                Procedure.of(
+                    PortmapProtocol.PROC_CALLIT,
+                    version == PortmapProtocol.RPCB_VERSION_3
+                        ? "RPCBPROC_CALLIT"
+                        : "RPCBPROC_BCAST",
+                    RemoteCallArgs.CODEC,
+                    RemoteCallResult.CODEC,
+                    (call, args) -> {
+                      Forwarded f = callIt(args, call);
+                      return new RemoteCallResult(f.address().toString(), f.result());
+                    }))
+            .procedure(
+                Procedure.of(
+                    PortmapProtocol.PROC_GETTIME,
+                    "RPCBPROC_GETTIME",
+                    XdrCodec.VOID,
+                    XdrCodec.INT,
+                    (call, none) -> (int) (System.currentTimeMillis() / 1000)));
     if (version == PortmapProtocol.RPCB_VERSION_4) {
-      b.procedure(Procedure.of(PortmapProtocol.PROC_GETVERSADDR, "RPCBPROC_GETVERSADDR",
-          Rpcb.CODEC, STRING,
-          (call, r) -> getAddr(r, transportNetid(call), call.remoteAddress(), true)));
+      b.procedure(
+          Procedure.of(
+              PortmapProtocol.PROC_GETVERSADDR,
+              "RPCBPROC_GETVERSADDR",
+              Rpcb.CODEC,
+              STRING,
+              (call, r) -> getAddr(r, transportNetid(call), call.remoteAddress(), true)));
     }
     return b.build();
   }
@@ -126,15 +188,15 @@ final class PortmapService {
       return false;
     }
     UniversalAddress address = new UniversalAddress(IpAddresses.ipv4Wildcard(), m.port());
-    return registry.set(new Rpcb(m.program(), m.version(), netid, address.toString(),
-        UNKNOWN_OWNER));
+    return registry.set(
+        new Rpcb(m.program(), m.version(), netid, address.toString(), UNKNOWN_OWNER));
   }
 
   /** {@code PMAPPROC_UNSET}: the program version's TCP and UDP registrations. */
   boolean pmapUnset(Mapping m, InetSocketAddress caller) {
     requireLocal(caller);
-    return registry.unset(m.program(), m.version(),
-        List.of(PortmapProtocol.NETID_TCP, PortmapProtocol.NETID_UDP));
+    return registry.unset(
+        m.program(), m.version(), List.of(PortmapProtocol.NETID_TCP, PortmapProtocol.NETID_UDP));
   }
 
   /** {@code PMAPPROC_GETPORT}: the port, or 0. */
@@ -163,8 +225,7 @@ final class PortmapService {
         continue;
       }
       try {
-        mappings.add(new Mapping(r.program(), r.version(), protocol,
-            r.universalAddress().port()));
+        mappings.add(new Mapping(r.program(), r.version(), protocol, r.universalAddress().port()));
       } catch (IllegalArgumentException e) {
         // An address registered through rpcbind that is not IP has no port to list.
       }
@@ -175,8 +236,11 @@ final class PortmapService {
   /** {@code RPCBPROC_SET}. */
   boolean rpcbSet(Rpcb r, InetSocketAddress caller) {
     requireLocal(caller);
-    if (r.netid().isEmpty() || r.netid().length() > MAX_NETID || r.address().isEmpty()
-        || r.address().length() > MAX_ADDRESS || r.owner().length() > MAX_OWNER) {
+    if (r.netid().isEmpty()
+        || r.netid().length() > MAX_NETID
+        || r.address().isEmpty()
+        || r.address().length() > MAX_ADDRESS
+        || r.owner().length() > MAX_OWNER) {
       return false;
     }
     String owner = r.owner().isEmpty() ? UNKNOWN_OWNER : r.owner();
@@ -186,8 +250,8 @@ final class PortmapService {
   /** {@code RPCBPROC_UNSET}: for one network id, or all if it is empty. */
   boolean rpcbUnset(Rpcb r, InetSocketAddress caller) {
     requireLocal(caller);
-    return registry.unset(r.program(), r.version(),
-        r.netid().isEmpty() ? List.of() : List.of(r.netid()));
+    return registry.unset(
+        r.program(), r.version(), r.netid().isEmpty() ? List.of() : List.of(r.netid()));
   }
 
   /** {@code RPCBPROC_GETADDR} and {@code GETVERSADDR}: a universal address, or "". */
@@ -197,14 +261,13 @@ final class PortmapService {
   }
 
   /**
-   * The registration that answers a query, after dropping those whose server is gone; null if
-   * none is left.
+   * The registration that answers a query, after dropping those whose server is gone; null if none
+   * is left.
    */
   private Rpcb findLive(int program, int version, String netid, boolean exactVersion) {
     while (true) {
       Rpcb found = registry.find(program, version, netid, exactVersion);
-      if (found == null || found.program() == PortmapProtocol.PROGRAM
-          || !liveness.isGone(found)) {
+      if (found == null || found.program() == PortmapProtocol.PROGRAM || !liveness.isGone(found)) {
         return found;
       }
       if (registry.remove(found)) {
@@ -222,12 +285,15 @@ final class PortmapService {
    * @throws NoReplyException whenever it cannot, so that the caller hears nothing
    */
   Forwarded callIt(RemoteCallArgs args, CallContext call) {
-    return callIt(args, call.transport() == CallContext.Transport.UDP, call.remoteAddress(),
+    return callIt(
+        args,
+        call.transport() == CallContext.Transport.UDP,
+        call.remoteAddress(),
         call.credential());
   }
 
-  Forwarded callIt(RemoteCallArgs args, boolean udp, InetSocketAddress caller,
-      OpaqueAuth credential) {
+  Forwarded callIt(
+      RemoteCallArgs args, boolean udp, InetSocketAddress caller, OpaqueAuth credential) {
     if (!remoteCalls) {
       // rpcbind without -r: no reply, nothing forwarded.
       throw new NoReplyException("CALLIT: remote calls are off");
@@ -240,19 +306,33 @@ final class PortmapService {
       // Forwarded from here a call would come from loopback: no SET on a remote caller's behalf.
       throw new NoReplyException("CALLIT to the portmapper itself");
     }
-    String netid = caller.getAddress() instanceof Inet6Address
-        ? PortmapProtocol.NETID_UDP6 : PortmapProtocol.NETID_UDP;
+    String netid =
+        caller.getAddress() instanceof Inet6Address
+            ? PortmapProtocol.NETID_UDP6
+            : PortmapProtocol.NETID_UDP;
     Rpcb found = findLive(args.program(), args.version(), netid, true);
     InetSocketAddress target = found == null ? null : LivenessProbe.target(found.address());
     if (target == null) {
-      throw new NoReplyException("CALLIT to " + Integer.toUnsignedString(args.program()) + "/"
-          + Integer.toUnsignedString(args.version()) + ": not registered over " + netid);
+      throw new NoReplyException(
+          "CALLIT to "
+              + Integer.toUnsignedString(args.program())
+              + "/"
+              + Integer.toUnsignedString(args.version())
+              + ": not registered over "
+              + netid);
     }
     OpaqueAuth forwarded = credential.is(AuthFlavor.AUTH_SYS) ? credential : OpaqueAuth.NONE;
-    CallOptions options = CallOptions.DEFAULTS.withTimeout(forwardTimeout)
-        .withRetryInterval(forwardTimeout).withCredential(forwarded);
-    try (RpcClient client = RpcClient.create(UdpChannel.open(target, ChannelOptions.DEFAULTS),
-        args.program(), args.version(), options)) {
+    CallOptions options =
+        CallOptions.DEFAULTS
+            .withTimeout(forwardTimeout)
+            .withRetryInterval(forwardTimeout)
+            .withCredential(forwarded);
+    try (RpcClient client =
+        RpcClient.create(
+            UdpChannel.open(target, ChannelOptions.DEFAULTS),
+            args.program(),
+            args.version(),
+            options)) {
       Opaque result = client.call(args.procedure(), RawBytes.CODEC, args.args(), RawBytes.CODEC);
       UniversalAddress reachable =
           UniversalAddress.parse(reachableAddress(found.address(), caller));
@@ -263,18 +343,19 @@ final class PortmapService {
   }
 
   /**
-   * A registered address as {@code caller} can use it: a wildcard becomes the loopback address
-   * for a local caller, else this host's address on the caller's network (rpcbind's
-   * {@code mergeaddr}); other addresses are returned as registered.
+   * A registered address as {@code caller} can use it: a wildcard becomes the loopback address for
+   * a local caller, else this host's address on the caller's network (rpcbind's {@code mergeaddr});
+   * other addresses are returned as registered.
    */
   static String reachableAddress(String registered, InetSocketAddress caller) {
     UniversalAddress address = UniversalAddress.parseOrNull(registered);
     if (address == null || !address.isWildcard()) {
       return registered;
     }
-    InetAddress local = caller.getAddress().isLoopbackAddress()
-        ? IpAddresses.loopbackLike(address.address())
-        : addressFacing(caller.getAddress(), IpAddresses.isIpv4(address.address()));
+    InetAddress local =
+        caller.getAddress().isLoopbackAddress()
+            ? IpAddresses.loopbackLike(address.address())
+            : addressFacing(caller.getAddress(), IpAddresses.isIpv4(address.address()));
     return local == null ? registered : new UniversalAddress(local, address.port()).toString();
   }
 
@@ -322,12 +403,18 @@ final class PortmapService {
 
   /** The network id of the transport a call came by, by the caller's address family. */
   private static String transportNetid(CallContext call) {
-    return PortmapProtocol.netid(call.transport() == CallContext.Transport.TCP,
+    return PortmapProtocol.netid(
+        call.transport() == CallContext.Transport.TCP,
         call.remoteAddress().getAddress() instanceof Inet6Address);
   }
 
   static String describe(Rpcb r) {
-    return Integer.toUnsignedString(r.program()) + "/" + Integer.toUnsignedString(r.version())
-        + " " + r.netid() + " " + r.address();
+    return Integer.toUnsignedString(r.program())
+        + "/"
+        + Integer.toUnsignedString(r.version())
+        + " "
+        + r.netid()
+        + " "
+        + r.address();
   }
 }

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A client of the portmapper protocol, PMAP version 2 (RFC 1833 §3): what libtirpc's
- * {@code pmap_set}, {@code pmap_unset}, {@code pmap_getport}, {@code pmap_getmaps} and
- * {@code pmap_rmtcall} do. Immutable and thread-safe, like the {@link RpcClient} it wraps.
+ * A client of the portmapper protocol, PMAP version 2 (RFC 1833 §3): what libtirpc's {@code
+ * pmap_set}, {@code pmap_unset}, {@code pmap_getport}, {@code pmap_getmaps} and {@code
+ * pmap_rmtcall} do. Immutable and thread-safe, like the {@link RpcClient} it wraps.
  *
  * <pre>{@code
  * try (PortmapperClient pmap = PortmapperClient.tcp(new InetSocketAddress("127.0.0.1", 111))) {
@@ -44,8 +44,8 @@ public final class PortmapperClient implements AutoCloseable {
 
   /** A client over {@code channel} with {@code options}. */
   public static PortmapperClient create(RpcChannel channel, CallOptions options) {
-    return new PortmapperClient(RpcClient.create(channel, PortmapProtocol.PROGRAM,
-        PortmapProtocol.PMAP_VERSION, options));
+    return new PortmapperClient(
+        RpcClient.create(channel, PortmapProtocol.PROGRAM, PortmapProtocol.PMAP_VERSION, options));
   }
 
   /** A client over a new TCP connection to {@code portmapper}. */
@@ -93,8 +93,11 @@ public final class PortmapperClient implements AutoCloseable {
    * @return false if there was none, or the portmapper refused
    */
   public boolean unset(int program, int version) {
-    return client.call(PortmapProtocol.PROC_UNSET, Mapping.CODEC,
-        new Mapping(program, version, 0, 0), XdrCodec.BOOL);
+    return client.call(
+        PortmapProtocol.PROC_UNSET,
+        Mapping.CODEC,
+        new Mapping(program, version, 0, 0),
+        XdrCodec.BOOL);
   }
 
   /**
@@ -104,8 +107,11 @@ public final class PortmapperClient implements AutoCloseable {
    * @return the port, or 0 if it is not registered
    */
   public int getPort(int program, int version, int protocol) {
-    return client.call(PortmapProtocol.PROC_GETADDR, Mapping.CODEC,
-        new Mapping(program, version, protocol, 0), XdrCodec.INT);
+    return client.call(
+        PortmapProtocol.PROC_GETADDR,
+        Mapping.CODEC,
+        new Mapping(program, version, protocol, 0),
+        XdrCodec.INT);
   }
 
   /** Every mapping ({@code PMAPPROC_DUMP}), what {@code rpcinfo -p} prints. */
@@ -114,29 +120,36 @@ public final class PortmapperClient implements AutoCloseable {
   }
 
   /**
-   * Has the portmapper call a procedure of a program registered with it over UDP
-   * ({@code PMAPPROC_CALLIT}), as {@code pmap_rmtcall} does. A portmapper does not answer at all
-   * when that call fails, nor when remote calls are off (rpcbind without
-   * {@code -r}, jrpcgen's embedded portmapper by default), so a failure shows as a timeout. Over
-   * UDP the reply is taken from any port of the portmapper's host, matched by XID: rpcbind answers
-   * from the socket it forwarded the call with, not from port 111.
+   * Has the portmapper call a procedure of a program registered with it over UDP ({@code
+   * PMAPPROC_CALLIT}), as {@code pmap_rmtcall} does. A portmapper does not answer at all when that
+   * call fails, nor when remote calls are off (rpcbind without {@code -r}, jrpcgen's embedded
+   * portmapper by default), so a failure shows as a timeout. Over UDP the reply is taken from any
+   * port of the portmapper's host, matched by XID: rpcbind answers from the socket it forwarded the
+   * call with, not from port 111.
    *
    * @throws IllegalStateException if the portmapper's address is IPv6: PMAP is IPv4 only, and
-   *     rpcbind runs the procedure but never answers (use {@link RpcbindClient#callIt}); or if
-   *     this client is over TCP, where rpcbind ignores CALLIT
+   *     rpcbind runs the procedure but never answers (use {@link RpcbindClient#callIt}); or if this
+   *     client is over TCP, where rpcbind ignores CALLIT
    */
-  public <A, R> CallItReply<R> callIt(int program, int version, int procedure,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+  public <A, R> CallItReply<R> callIt(
+      int program,
+      int version,
+      int procedure,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec) {
     if (!(client.serverAddress().getAddress() instanceof Inet4Address)) {
-      throw new IllegalStateException("PMAP CALLIT is IPv4 only (rpcbind runs the procedure over"
-          + " IPv6 but never answers): use RpcbindClient version 3 or 4 for "
-          + client.serverAddress().getHostString());
+      throw new IllegalStateException(
+          "PMAP CALLIT is IPv4 only (rpcbind runs the procedure over"
+              + " IPv6 but never answers): use RpcbindClient version 3 or 4 for "
+              + client.serverAddress().getHostString());
     }
     Opaque encoded = RemoteCalls.encodeArgs(client, argsCodec, args);
-    CallResult result = RemoteCalls.callIt(client,
-        new RemoteCallArgs(program, version, procedure, encoded), CallResult.CODEC);
-    return new CallItReply<>(result.port(),
-        RemoteCalls.decodeResult(client, resultCodec, result.result()));
+    CallResult result =
+        RemoteCalls.callIt(
+            client, new RemoteCallArgs(program, version, procedure, encoded), CallResult.CODEC);
+    return new CallItReply<>(
+        result.port(), RemoteCalls.decodeResult(client, resultCodec, result.result()));
   }
 
   /** Closes the channel. */

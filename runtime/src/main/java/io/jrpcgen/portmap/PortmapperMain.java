@@ -11,20 +11,22 @@ import java.util.function.Consumer;
  * is stopped. Exit codes: 0 after {@code --help}, 1 if the port cannot be bound, 2 for bad usage.
  */
 public final class PortmapperMain {
-  static final String USAGE = String.join("\n",
-      "usage: jrpcgen-portmap [--port N] [--bind ADDRESS] [--remote-calls]",
-      "",
-      "A portmapper (PMAP version 2, rpcbind versions 3 and 4) on TCP and UDP, in the",
-      "foreground until stopped. It forgets registrations whose server is gone.",
-      "",
-      "  --port N          the port to serve on (default 111)",
-      "  --bind ADDRESS    the local IP address to bind (default: every interface)",
-      "  -r, --remote-calls",
-      "                    forward CALLIT and BCAST to registered programs, as rpcbind -r",
-      "                    (default: off; broadcast RPC needs it, but a portmapper that",
-      "                    forwards anyone's calls is a UDP amplifier)",
-      "  --help            print this text and exit",
-      "");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: jrpcgen-portmap [--port N] [--bind ADDRESS] [--remote-calls]",
+          "",
+          "A portmapper (PMAP version 2, rpcbind versions 3 and 4) on TCP and UDP, in the",
+          "foreground until stopped. It forgets registrations whose server is gone.",
+          "",
+          "  --port N          the port to serve on (default 111)",
+          "  --bind ADDRESS    the local IP address to bind (default: every interface)",
+          "  -r, --remote-calls",
+          "                    forward CALLIT and BCAST to registered programs, as rpcbind -r",
+          "                    (default: off; broadcast RPC needs it, but a portmapper that",
+          "                    forwards anyone's calls is a UDP amplifier)",
+          "  --help            print this text and exit",
+          "");
 
   /** Parsed arguments; {@code bind} null for every interface. */
   record Options(int port, InetAddress bind, boolean remoteCalls, boolean help) {}
@@ -48,8 +50,8 @@ public final class PortmapperMain {
   }
 
   /**
-   * Runs the command; returns on errors, after --help, or once the thread handed to
-   * {@code onShutdown} (the JVM's shutdown hook in {@link #main}) has stopped the portmapper.
+   * Runs the command; returns on errors, after --help, or once the thread handed to {@code
+   * onShutdown} (the JVM's shutdown hook in {@link #main}) has stopped the portmapper.
    */
   static int run(String[] args, PrintStream out, PrintStream err, Consumer<Thread> onShutdown) {
     Options options;
@@ -66,22 +68,34 @@ public final class PortmapperMain {
     }
     EmbeddedPortmapper portmapper;
     try {
-      portmapper = EmbeddedPortmapper.builder().port(options.port()).bindAddress(options.bind())
-          .remoteCalls(options.remoteCalls()).start();
+      portmapper =
+          EmbeddedPortmapper.builder()
+              .port(options.port())
+              .bindAddress(options.bind())
+              .remoteCalls(options.remoteCalls())
+              .start();
     } catch (UncheckedIOException e) {
-      err.println("jrpcgen-portmap: cannot serve on port " + options.port() + ": "
-          + e.getCause().getMessage());
+      err.println(
+          "jrpcgen-portmap: cannot serve on port "
+              + options.port()
+              + ": "
+              + e.getCause().getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    out.println("jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on "
-        + portmapper.describeWhere() + " (TCP and UDP), remote calls "
-        + (options.remoteCalls() ? "on" : "off"));
+    out.println(
+        "jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on "
+            + portmapper.describeWhere()
+            + " (TCP and UDP), remote calls "
+            + (options.remoteCalls() ? "on" : "off"));
     out.flush();
-    onShutdown.accept(new Thread(() -> {
-      portmapper.close();
-      stopped.countDown();
-    }, "jrpcgen-portmap-shutdown"));
+    onShutdown.accept(
+        new Thread(
+            () -> {
+              portmapper.close();
+              stopped.countDown();
+            },
+            "jrpcgen-portmap-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

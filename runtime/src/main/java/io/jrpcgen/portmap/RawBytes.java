@@ -10,23 +10,24 @@ import io.jrpcgen.xdr.XdrEncoder;
  * CALLIT forwards a call's arguments and relays its results without knowing their types.
  */
 final class RawBytes {
-  static final XdrCodec<Opaque> CODEC = new XdrCodec<>() {
-    @Override
-    public void encode(XdrEncoder out, Opaque value) {
-      byte[] bytes = value.toByteArray();
-      out.writeRaw(bytes, 0, bytes.length);
-    }
+  static final XdrCodec<Opaque> CODEC =
+      new XdrCodec<>() {
+        @Override
+        public void encode(XdrEncoder out, Opaque value) {
+          byte[] bytes = value.toByteArray();
+          out.writeRaw(bytes, 0, bytes.length);
+        }
 
-    @Override
-    public Opaque decode(XdrDecoder in) {
-      return in.readFixedOpaque(in.remaining());
-    }
+        @Override
+        public Opaque decode(XdrDecoder in) {
+          return in.readFixedOpaque(in.remaining());
+        }
 
-    @Override
-    public int minEncodedSize() {
-      return 0;
-    }
-  };
+        @Override
+        public int minEncodedSize() {
+          return 0;
+        }
+      };
 
   private RawBytes() {}
 

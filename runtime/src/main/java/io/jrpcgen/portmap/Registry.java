@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The embedded portmapper's table: one entry per program, version and network id, in the order
- * they were registered. Entries of the portmapper itself are permanent. Thread-safe.
+ * The embedded portmapper's table: one entry per program, version and network id, in the order they
+ * were registered. Entries of the portmapper itself are permanent. Thread-safe.
  */
 final class Registry {
   /** What a registration is keyed by. */
@@ -45,15 +45,17 @@ final class Registry {
   }
 
   /**
-   * Removes the entries of a program version for each of {@code netids}, or for every network id
-   * if {@code netids} is empty; false if none was removed. Permanent entries stay.
+   * Removes the entries of a program version for each of {@code netids}, or for every network id if
+   * {@code netids} is empty; false if none was removed. Permanent entries stay.
    */
   synchronized boolean unset(int program, int version, List<String> netids) {
     boolean removed = false;
     for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
       Entry e = it.next();
       Rpcb r = e.rpcb();
-      if (!e.permanent() && r.program() == program && r.version() == version
+      if (!e.permanent()
+          && r.program() == program
+          && r.version() == version
           && (netids.isEmpty() || netids.contains(r.netid()))) {
         it.remove();
         removed = true;

@@ -15,15 +15,21 @@ import io.jrpcgen.xdr.XdrCodec;
  */
 public record RemoteCallArgs(int program, int version, int procedure, Opaque args) {
   /** The codec: three unsigned ints and {@code opaque args<>}. */
-  public static final XdrCodec<RemoteCallArgs> CODEC = XdrCodec.of(
-      (out, a) -> {
-        out.writeInt(a.program);
-        out.writeInt(a.version);
-        out.writeInt(a.procedure);
-        out.writeVariableOpaque(a.args, XdrCodec.UNBOUNDED);
-      },
-      in -> new RemoteCallArgs(in.readInt(), in.readInt(), in.readInt(),
-          in.readVariableOpaque(XdrCodec.UNBOUNDED)), 16);
+  public static final XdrCodec<RemoteCallArgs> CODEC =
+      XdrCodec.of(
+          (out, a) -> {
+            out.writeInt(a.program);
+            out.writeInt(a.version);
+            out.writeInt(a.procedure);
+            out.writeVariableOpaque(a.args, XdrCodec.UNBOUNDED);
+          },
+          in ->
+              new RemoteCallArgs(
+                  in.readInt(),
+                  in.readInt(),
+                  in.readInt(),
+                  in.readVariableOpaque(XdrCodec.UNBOUNDED)),
+          16);
 
   public RemoteCallArgs {
     if (args == null) {

@@ -12,13 +12,16 @@ import io.jrpcgen.xdr.XdrCodec;
  */
 public record RemoteCallResult(String address, Opaque result) {
   /** The codec: {@code string addr<>} and {@code opaque results<>}. */
-  public static final XdrCodec<RemoteCallResult> CODEC = XdrCodec.of(
-      (out, r) -> {
-        out.writeString(r.address, XdrCodec.UNBOUNDED);
-        out.writeVariableOpaque(r.result, XdrCodec.UNBOUNDED);
-      },
-      in -> new RemoteCallResult(in.readString(XdrCodec.UNBOUNDED),
-          in.readVariableOpaque(XdrCodec.UNBOUNDED)), 8);
+  public static final XdrCodec<RemoteCallResult> CODEC =
+      XdrCodec.of(
+          (out, r) -> {
+            out.writeString(r.address, XdrCodec.UNBOUNDED);
+            out.writeVariableOpaque(r.result, XdrCodec.UNBOUNDED);
+          },
+          in ->
+              new RemoteCallResult(
+                  in.readString(XdrCodec.UNBOUNDED), in.readVariableOpaque(XdrCodec.UNBOUNDED)),
+          8);
 
   public RemoteCallResult {
     if (address == null || result == null) {

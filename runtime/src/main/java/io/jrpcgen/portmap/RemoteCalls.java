@@ -20,11 +20,13 @@ final class RemoteCalls {
    */
   static <T> T callIt(RpcClient client, RemoteCallArgs args, XdrCodec<T> replyCodec) {
     if (!(client.channel() instanceof UdpChannel)) {
-      throw new IllegalStateException("CALLIT is a UDP call (rpcbind ignores it over TCP): use a"
-          + " client over UDP for " + client.serverAddress().getHostString());
+      throw new IllegalStateException(
+          "CALLIT is a UDP call (rpcbind ignores it over TCP): use a"
+              + " client over UDP for "
+              + client.serverAddress().getHostString());
     }
-    return AnyPortUdpCall.call(client, PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, args,
-        replyCodec);
+    return AnyPortUdpCall.call(
+        client, PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, args, replyCodec);
   }
 
   static <A> Opaque encodeArgs(RpcClient client, XdrCodec<A> codec, A args) {

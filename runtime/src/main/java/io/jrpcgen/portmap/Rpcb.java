@@ -4,8 +4,8 @@ import io.jrpcgen.xdr.XdrCodec;
 import java.util.List;
 
 /**
- * An rpcbind entry ({@code struct rpcb}, RFC 1833 §2.2): a program version reachable at a
- * universal address over a network id, and who registered it.
+ * An rpcbind entry ({@code struct rpcb}, RFC 1833 §2.2): a program version reachable at a universal
+ * address over a network id, and who registered it.
  *
  * <pre>
  * struct rpcb {
@@ -23,16 +23,23 @@ import java.util.List;
  */
 public record Rpcb(int program, int version, String netid, String address, String owner) {
   /** The codec of one entry; the strings are unbounded, as in the RFC: bytes left bound them. */
-  public static final XdrCodec<Rpcb> CODEC = XdrCodec.of(
-      (out, r) -> {
-        out.writeInt(r.program);
-        out.writeInt(r.version);
-        out.writeString(r.netid, XdrCodec.UNBOUNDED);
-        out.writeString(r.address, XdrCodec.UNBOUNDED);
-        out.writeString(r.owner, XdrCodec.UNBOUNDED);
-      },
-      in -> new Rpcb(in.readInt(), in.readInt(), in.readString(XdrCodec.UNBOUNDED),
-          in.readString(XdrCodec.UNBOUNDED), in.readString(XdrCodec.UNBOUNDED)), 20);
+  public static final XdrCodec<Rpcb> CODEC =
+      XdrCodec.of(
+          (out, r) -> {
+            out.writeInt(r.program);
+            out.writeInt(r.version);
+            out.writeString(r.netid, XdrCodec.UNBOUNDED);
+            out.writeString(r.address, XdrCodec.UNBOUNDED);
+            out.writeString(r.owner, XdrCodec.UNBOUNDED);
+          },
+          in ->
+              new Rpcb(
+                  in.readInt(),
+                  in.readInt(),
+                  in.readString(XdrCodec.UNBOUNDED),
+                  in.readString(XdrCodec.UNBOUNDED),
+                  in.readString(XdrCodec.UNBOUNDED)),
+          20);
 
   /** The codec of {@code rpcblist_ptr}, the result of DUMP: a linked list, read in a loop. */
   public static final XdrCodec<List<Rpcb>> LIST_CODEC = LinkedListCodec.of(CODEC);

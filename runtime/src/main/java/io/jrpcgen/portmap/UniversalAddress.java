@@ -8,8 +8,7 @@ import java.util.Arrays;
 
 /**
  * An IP address and port in rpcbind's text form (RFC 1833 §2.1, RFC 5665 §5.2.3): the address as
- * {@code inet_ntop} writes it, then the port's high and low byte in decimal, all separated by
- * dots.
+ * {@code inet_ntop} writes it, then the port's high and low byte in decimal, all separated by dots.
  *
  * <pre>
  * 127.0.0.1.0.111     127.0.0.1 port 111
@@ -18,8 +17,8 @@ import java.util.Arrays;
  * fe80::1.31.144      fe80::1 port 8080
  * </pre>
  *
- * <p>Parsing never looks a name up. IPv4-mapped IPv6 addresses ({@code ::ffff:a.b.c.d}) become
- * IPv4 addresses, as everywhere in Java; scope ids are not part of the format.
+ * <p>Parsing never looks a name up. IPv4-mapped IPv6 addresses ({@code ::ffff:a.b.c.d}) become IPv4
+ * addresses, as everywhere in Java; scope ids are not part of the format.
  *
  * @param address the IP address
  * @param port the port, 0 to 65535
@@ -89,8 +88,10 @@ public record UniversalAddress(InetAddress address, int port) {
   /** The universal address text, such as {@code 127.0.0.1.0.111}. */
   @Override
   public String toString() {
-    String host = address instanceof Inet6Address ? formatIpv6(address.getAddress())
-        : address.getHostAddress();
+    String host =
+        address instanceof Inet6Address
+            ? formatIpv6(address.getAddress())
+            : address.getHostAddress();
     return host + "." + (port >> 8) + "." + (port & 0xff);
   }
 
@@ -201,9 +202,10 @@ public record UniversalAddress(InetAddress address, int port) {
     int value = 0;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      int digit = c >= '0' && c <= '9' ? c - '0'
-          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      int digit =
+          c >= '0' && c <= '9'
+              ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
       if (digit < 0) {
         return -1;
       }
@@ -250,8 +252,13 @@ public record UniversalAddress(InetAddress address, int port) {
         continue;
       }
       if (i == 6 && bestStart == 0 && bestLength == 6) {
-        sb.append(bytes[12] & 0xff).append('.').append(bytes[13] & 0xff).append('.')
-            .append(bytes[14] & 0xff).append('.').append(bytes[15] & 0xff);
+        sb.append(bytes[12] & 0xff)
+            .append('.')
+            .append(bytes[13] & 0xff)
+            .append('.')
+            .append(bytes[14] & 0xff)
+            .append('.')
+            .append(bytes[15] & 0xff);
         break;
       }
       sb.append(Integer.toHexString(words[i]));

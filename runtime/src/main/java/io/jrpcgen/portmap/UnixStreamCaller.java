@@ -69,22 +69,29 @@ final class UnixStreamCaller implements AutoCloseable {
   }
 
   /** Calls a procedure and decodes its results; fails with the reply's error. */
-  <A, R> R call(int program, int version, int procedure, XdrCodec<A> argsCodec, A args,
+  <A, R> R call(
+      int program,
+      int version,
+      int procedure,
+      XdrCodec<A> argsCodec,
+      A args,
       XdrCodec<R> resultCodec) {
     int xid = nextXid++;
     XdrEncoder request = new XdrEncoder();
     RecordMarking.begin(request);
-    RpcMessages.writeCall(request,
+    RpcMessages.writeCall(
+        request,
         new CallHeader(xid, program, version, procedure, OpaqueAuth.NONE, OpaqueAuth.NONE));
     argsCodec.encode(request, args);
     // A blocking channel has no read timeout: closing it at the deadline ends a stuck read.
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .execute(() -> {
-          if (!done.isDone()) {
-            closeQuietly();
-          }
-        });
+        .execute(
+            () -> {
+              if (!done.isDone()) {
+                closeQuietly();
+              }
+            });
     try {
       RecordMarking.write(out, request, RecordMarking.MAX_FRAGMENT);
       while (true) {

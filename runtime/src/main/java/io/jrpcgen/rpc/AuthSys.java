@@ -7,8 +7,8 @@ import io.jrpcgen.xdr.XdrEncoder;
 import java.util.List;
 
 /**
- * {@code AUTH_SYS} (formerly {@code AUTH_UNIX}) credentials: who the caller says it is
- * ({@code authsys_parms}, RFC 5531 Appendix A).
+ * {@code AUTH_SYS} (formerly {@code AUTH_UNIX}) credentials: who the caller says it is ({@code
+ * authsys_parms}, RFC 5531 Appendix A).
  *
  * @param stamp an arbitrary id the caller may use to tell its credentials apart
  * @param machineName the caller's host name, at most 255 bytes; bytes that are not UTF-8 come
@@ -51,8 +51,8 @@ public record AuthSys(int stamp, String machineName, int uid, int gid, List<Inte
    */
   public static AuthSys fromOpaqueAuth(OpaqueAuth credential) {
     if (!credential.is(AuthFlavor.AUTH_SYS)) {
-      throw new IllegalArgumentException("not an AUTH_SYS credential: flavor "
-          + credential.flavor());
+      throw new IllegalArgumentException(
+          "not an AUTH_SYS credential: flavor " + credential.flavor());
     }
     byte[] body = credential.body().toByteArray();
     XdrDecoder in = new XdrDecoder(body);
@@ -70,7 +70,11 @@ public record AuthSys(int stamp, String machineName, int uid, int gid, List<Inte
   }
 
   private static AuthSys decode(XdrDecoder in) {
-    return new AuthSys(in.readInt(), in.readString(MAX_MACHINE_NAME), in.readInt(),
-        in.readInt(), in.readVariableArray(MAX_GIDS, XdrCodec.INT));
+    return new AuthSys(
+        in.readInt(),
+        in.readString(MAX_MACHINE_NAME),
+        in.readInt(),
+        in.readInt(),
+        in.readVariableArray(MAX_GIDS, XdrCodec.INT));
   }
 }

@@ -12,18 +12,25 @@ import java.time.Duration;
  * @param credential the credential every call carries
  * @param verifier the verifier every call carries
  * @param names the {@code .x} names of the program and its procedures, for listeners; or null
- * @param security writes credential, verifier and arguments per call instead (RPCSEC_GSS), or
- *     null
+ * @param security writes credential, verifier and arguments per call instead (RPCSEC_GSS), or null
  */
-public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
-    OpaqueAuth verifier, ProgramNames names, CallSecurity security) {
+public record CallOptions(
+    Duration timeout,
+    Duration retryInterval,
+    OpaqueAuth credential,
+    OpaqueAuth verifier,
+    ProgramNames names,
+    CallSecurity security) {
   /** rpcgen's stubs wait 25 s for a reply. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
+
   /** libtirpc's UDP clients resend after 15 s. */
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(15);
+
   /** The defaults: 25 s timeout, 15 s UDP retry, {@code AUTH_NONE}. */
-  public static final CallOptions DEFAULTS = new CallOptions(DEFAULT_TIMEOUT,
-      DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE, null, null);
+  public static final CallOptions DEFAULTS =
+      new CallOptions(
+          DEFAULT_TIMEOUT, DEFAULT_RETRY_INTERVAL, OpaqueAuth.NONE, OpaqueAuth.NONE, null, null);
 
   public CallOptions {
     requirePositive("timeout", timeout);
@@ -34,8 +41,8 @@ public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth c
   }
 
   /** Options with a fixed credential and verifier. */
-  public CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth credential,
-      OpaqueAuth verifier) {
+  public CallOptions(
+      Duration timeout, Duration retryInterval, OpaqueAuth credential, OpaqueAuth verifier) {
     this(timeout, retryInterval, credential, verifier, null, null);
   }
 
@@ -55,8 +62,8 @@ public record CallOptions(Duration timeout, Duration retryInterval, OpaqueAuth c
   }
 
   /**
-   * A copy whose calls {@code security} protects (RPCSEC_GSS); it replaces the fixed credential
-   * and verifier, and null goes back to them.
+   * A copy whose calls {@code security} protects (RPCSEC_GSS); it replaces the fixed credential and
+   * verifier, and null goes back to them.
    */
   public CallOptions withSecurity(CallSecurity security) {
     return new CallOptions(timeout, retryInterval, credential, verifier, names, security);

@@ -5,8 +5,8 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 
 /**
- * A security flavor whose credential, verifier and arguments depend on each call (RPCSEC_GSS,
- * RFC 2203): the channel lets it write them and check the reply. Set with {@link
+ * A security flavor whose credential, verifier and arguments depend on each call (RPCSEC_GSS, RFC
+ * 2203): the channel lets it write them and check the reply. Set with {@link
  * CallOptions#withSecurity}; implemented by {@code io.jrpcgen.gss.RpcSecGssClient}.
  */
 public interface CallSecurity {
@@ -23,15 +23,15 @@ public interface CallSecurity {
 
   /**
    * Whether a call refused with {@code status} may be sent again, once, after this method has
-   * renewed what the server refused (a new context for {@code RPCSEC_GSS_CREDPROBLEM} or
-   * {@code RPCSEC_GSS_CTXPROBLEM}): only when the server cannot have run the procedure.
+   * renewed what the server refused (a new context for {@code RPCSEC_GSS_CREDPROBLEM} or {@code
+   * RPCSEC_GSS_CTXPROBLEM}): only when the server cannot have run the procedure.
    */
   boolean renewAfter(AuthStat status);
 
   /**
    * Waits, at most {@code timeoutNanos}, until one more call may be outstanding: RPCSEC_GSS keeps
-   * no more calls in flight than the server's sequence window, below which the server drops
-   * calls unanswered. A call let through is ended with {@link #done()}.
+   * no more calls in flight than the server's sequence window, below which the server drops calls
+   * unanswered. A call let through is ended with {@link #done()}.
    *
    * @return whether the call may be sent
    */
@@ -46,8 +46,8 @@ public interface CallSecurity {
   interface ReplyCheck {
     /**
      * Checks the reply's {@code verifier} and decodes the results from {@code in}, which is
-     * positioned after the accept status. The verifier is checked before anything is read, so
-     * that a reply failing it can be offered to the check of another transmission of the call.
+     * positioned after the accept status. The verifier is checked before anything is read, so that
+     * a reply failing it can be offered to the check of another transmission of the call.
      *
      * @throws RpcAuthException with {@code AUTH_INVALIDRESP} if the verifier is not the server's
      * @throws io.jrpcgen.xdr.XdrException if the results cannot be decoded or unwrapped

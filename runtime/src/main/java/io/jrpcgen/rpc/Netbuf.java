@@ -6,9 +6,8 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 
 /**
- * libtirpc's {@code struct netbuf}, a transport address as rpcbind's {@code UADDR2TADDR} and
- * {@code TADDR2UADDR} carry it: {@code maxlen} then the address bytes, as {@code xdr_netbuf}
- * writes them.
+ * libtirpc's {@code struct netbuf}, a transport address as rpcbind's {@code UADDR2TADDR} and {@code
+ * TADDR2UADDR} carry it: {@code maxlen} then the address bytes, as {@code xdr_netbuf} writes them.
  *
  * @param maxlen the size of the buffer the address came from
  * @param buf the address bytes

@@ -5,8 +5,8 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 
 /**
- * A credential or verifier as it travels: a flavor number and at most 400 bytes of body
- * ({@code opaque_auth}, RFC 5531 §8.2).
+ * A credential or verifier as it travels: a flavor number and at most 400 bytes of body ({@code
+ * opaque_auth}, RFC 5531 §8.2).
  *
  * @param flavor the authentication flavor, see {@link AuthFlavor}
  * @param body the flavor-specific body

@@ -1,8 +1,8 @@
 package io.jrpcgen.rpc;
 
 /**
- * The server refused the call's credentials. A server handler may also throw it to deny a call:
- * the server then replies {@code MSG_DENIED / AUTH_ERROR} with {@link #authStat()}.
+ * The server refused the call's credentials. A server handler may also throw it to deny a call: the
+ * server then replies {@code MSG_DENIED / AUTH_ERROR} with {@link #authStat()}.
  */
 public final class RpcAuthException extends RpcException {
   private static final long serialVersionUID = 1L;

@@ -30,7 +30,10 @@ public final class RpcConnectionException extends RpcException {
 
   /** A failure to send or receive ({@code status} is CANT_SEND or CANT_RECV). */
   public RpcConnectionException(RpcStatus status, String server, Reason reason, Throwable cause) {
-    super(status, server, reason.detail != null ? reason.detail : "errno = " + describe(cause),
+    super(
+        status,
+        server,
+        reason.detail != null ? reason.detail : "errno = " + describe(cause),
         cause);
     this.reason = reason;
   }

@@ -3,9 +3,8 @@ package io.jrpcgen.rpc;
 import java.util.OptionalInt;
 
 /**
- * A call that did not succeed, with its {@link RpcStatus}. The message has the shape of
- * {@code clnt_sperror}: {@code server: RPC: Timed out}, followed by details where the status has
- * some.
+ * A call that did not succeed, with its {@link RpcStatus}. The message has the shape of {@code
+ * clnt_sperror}: {@code server: RPC: Timed out}, followed by details where the status has some.
  */
 public class RpcException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -38,8 +37,8 @@ public class RpcException extends RuntimeException {
   }
 
   /**
-   * The XID of the call that failed, if it got as far as having one: this call's own, which
-   * {@code lastXid()} on a channel shared with other threads may not be.
+   * The XID of the call that failed, if it got as far as having one: this call's own, which {@code
+   * lastXid()} on a channel shared with other threads may not be.
    */
   public OptionalInt xid() {
     long x = xid;

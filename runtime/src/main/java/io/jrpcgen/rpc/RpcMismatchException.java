@@ -12,8 +12,14 @@ public final class RpcMismatchException extends RpcException {
 
   /** {@code status} is VERS_MISMATCH (RPC itself) or PROG_VERS_MISMATCH (the program). */
   public RpcMismatchException(RpcStatus status, String server, int low, int high) {
-    super(status, server, "low version = " + Integer.toUnsignedString(low)
-        + ", high version = " + Integer.toUnsignedString(high), null);
+    super(
+        status,
+        server,
+        "low version = "
+            + Integer.toUnsignedString(low)
+            + ", high version = "
+            + Integer.toUnsignedString(high),
+        null);
     this.low = low;
     this.high = high;
   }

@@ -1,8 +1,8 @@
 package io.jrpcgen.rpc;
 
 /**
- * The outcome of a call as a client sees it: the same set, and the same words, as libtirpc's
- * {@code clnt_stat} and {@code clnt_sperrno}, so that messages read like a C client's.
+ * The outcome of a call as a client sees it: the same set, and the same words, as libtirpc's {@code
+ * clnt_stat} and {@code clnt_sperrno}, so that messages read like a C client's.
  */
 public enum RpcStatus {
   SUCCESS("RPC: Success"),

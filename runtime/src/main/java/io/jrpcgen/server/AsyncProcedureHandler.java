@@ -8,10 +8,10 @@ import java.util.concurrent.CompletionStage;
  * meanwhile: a TCP connection goes on reading and serving calls (see {@link RpcServer} for the
  * order of replies), and so does the UDP service.
  *
- * <p>The stage's exception is mapped as a {@link ProcedureHandler}'s thrown one is:
- * {@link io.jrpcgen.rpc.RpcAuthException} denies the call, {@link ProcedureUnavailableException}
- * answers {@code PROC_UNAVAIL}, {@link NoReplyException} sends nothing, anything else is a logged
- * {@code SYSTEM_ERR}. The reply is encoded and sent on the thread that completes the stage.
+ * <p>The stage's exception is mapped as a {@link ProcedureHandler}'s thrown one is: {@link
+ * io.jrpcgen.rpc.RpcAuthException} denies the call, {@link ProcedureUnavailableException} answers
+ * {@code PROC_UNAVAIL}, {@link NoReplyException} sends nothing, anything else is a logged {@code
+ * SYSTEM_ERR}. The reply is encoded and sent on the thread that completes the stage.
  *
  * @param <A> the argument type
  * @param <R> the result type

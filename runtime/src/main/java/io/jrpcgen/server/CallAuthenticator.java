@@ -9,8 +9,8 @@ import io.jrpcgen.xdr.XdrEncoder;
 import java.util.function.Consumer;
 
 /**
- * A security flavor the server checks call by call, before the call reaches a procedure, and
- * whose replies it protects (RPCSEC_GSS, RFC 2203). Set with {@link RpcServer.Builder#security};
+ * A security flavor the server checks call by call, before the call reaches a procedure, and whose
+ * replies it protects (RPCSEC_GSS, RFC 2203). Set with {@link RpcServer.Builder#security};
  * implemented by {@code io.jrpcgen.gss.RpcSecGssServer}.
  */
 public interface CallAuthenticator {
@@ -39,8 +39,8 @@ public interface CallAuthenticator {
   record Deny(AuthStat status) implements Verdict {}
 
   /**
-   * Answer a control message here (no procedure runs): {@code SUCCESS} with {@code verifier}
-   * and the results {@code results} writes.
+   * Answer a control message here (no procedure runs): {@code SUCCESS} with {@code verifier} and
+   * the results {@code results} writes.
    */
   record Answer(OpaqueAuth verifier, Consumer<XdrEncoder> results) implements Verdict {}
 

@@ -13,10 +13,10 @@ import java.util.Optional;
  * address, and the transport it came by. Immutable: it may be kept and read on any thread, for as
  * long as the call takes.
  *
- * <p>Handlers, and the methods of generated asynchronous service interfaces, get it as a
- * parameter. A generated synchronous interface's methods have no such parameter; they, and code
- * deeper down, ask for {@link #current()}, which holds on the thread that runs the
- * implementation until it returns.
+ * <p>Handlers, and the methods of generated asynchronous service interfaces, get it as a parameter.
+ * A generated synchronous interface's methods have no such parameter; they, and code deeper down,
+ * ask for {@link #current()}, which holds on the thread that runs the implementation until it
+ * returns.
  */
 public final class CallContext {
   /** The transport a call arrived by. */
@@ -34,13 +34,22 @@ public final class CallContext {
   private final TlsPeer tlsPeer;
   private final GssCaller gssCaller;
 
-  CallContext(CallHeader header, AuthSys authSys, InetSocketAddress remoteAddress,
-      Transport transport, TlsPeer tlsPeer) {
+  CallContext(
+      CallHeader header,
+      AuthSys authSys,
+      InetSocketAddress remoteAddress,
+      Transport transport,
+      TlsPeer tlsPeer) {
     this(header, authSys, remoteAddress, transport, tlsPeer, null);
   }
 
-  CallContext(CallHeader header, AuthSys authSys, InetSocketAddress remoteAddress,
-      Transport transport, TlsPeer tlsPeer, GssCaller gssCaller) {
+  CallContext(
+      CallHeader header,
+      AuthSys authSys,
+      InetSocketAddress remoteAddress,
+      Transport transport,
+      TlsPeer tlsPeer,
+      GssCaller gssCaller) {
     this.gssCaller = gssCaller;
     this.header = header;
     this.authSys = authSys;
@@ -125,16 +134,16 @@ public final class CallContext {
 
   /**
    * What TLS established about the caller when the call came over RPC-with-TLS: protocol, cipher
-   * suite and, with mutual TLS, the verified certificate's subject and alternative names. Empty
-   * for a call in the clear.
+   * suite and, with mutual TLS, the verified certificate's subject and alternative names. Empty for
+   * a call in the clear.
    */
   public Optional<TlsPeer> tlsPeer() {
     return Optional.ofNullable(tlsPeer);
   }
 
   /**
-   * Who made an {@code RPCSEC_GSS} call, as its security context established: the principal,
-   * the mechanism and the service (krb5, krb5i, krb5p). Empty for other flavors.
+   * Who made an {@code RPCSEC_GSS} call, as its security context established: the principal, the
+   * mechanism and the service (krb5, krb5i, krb5p). Empty for other flavors.
    */
   public Optional<GssCaller> gssCaller() {
     return Optional.ofNullable(gssCaller);
@@ -142,9 +151,19 @@ public final class CallContext {
 
   @Override
   public String toString() {
-    return "CallContext[xid=" + Integer.toUnsignedString(xid()) + ", program="
-        + Integer.toUnsignedString(program()) + ", version=" + version() + ", procedure="
-        + procedure() + ", from=" + remoteAddress + "/" + transport
-        + (tlsPeer == null ? "" : "+TLS") + "]";
+    return "CallContext[xid="
+        + Integer.toUnsignedString(xid())
+        + ", program="
+        + Integer.toUnsignedString(program())
+        + ", version="
+        + version()
+        + ", procedure="
+        + procedure()
+        + ", from="
+        + remoteAddress
+        + "/"
+        + transport
+        + (tlsPeer == null ? "" : "+TLS")
+        + "]";
   }
 }

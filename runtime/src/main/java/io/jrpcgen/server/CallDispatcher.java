@@ -33,15 +33,15 @@ final class CallDispatcher {
   private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
 
   /** The versions served of one program, with the range PROG_MISMATCH reports. */
-  private record Versions(Map<Integer, ProgramDefinition> byVersion, int low, int high,
-      String name) {}
+  private record Versions(
+      Map<Integer, ProgramDefinition> byVersion, int low, int high, String name) {}
 
   /**
-   * Who hears the calls and the server's own addresses that it reports, the listening ones
-   * (the wildcard address where the server was bound to none).
+   * Who hears the calls and the server's own addresses that it reports, the listening ones (the
+   * wildcard address where the server was bound to none).
    */
-  record Observation(RpcListener listener, InetSocketAddress tcpLocal,
-      InetSocketAddress udpLocal) {}
+  record Observation(
+      RpcListener listener, InetSocketAddress tcpLocal, InetSocketAddress udpLocal) {}
 
   private final Map<Integer, Versions> programs = new HashMap<>();
   private final List<ProgramDefinition> definitions;
@@ -58,29 +58,45 @@ final class CallDispatcher {
    * A dispatcher that lets {@code authenticator} (null: none) check its flavor's calls and tells
    * {@code observation}'s listener (null: none) of each call.
    */
-  CallDispatcher(List<ProgramDefinition> definitions, Set<Integer> tlsOnlyPrograms,
-      CallAuthenticator authenticator, Observation observation) {
+  CallDispatcher(
+      List<ProgramDefinition> definitions,
+      Set<Integer> tlsOnlyPrograms,
+      CallAuthenticator authenticator,
+      Observation observation) {
     this.definitions = List.copyOf(definitions);
     this.tlsOnlyPrograms = Set.copyOf(tlsOnlyPrograms);
     this.authenticator = authenticator;
-    this.observation = observation == null ? null : new Observation(
-        RpcListener.guarded(observation.listener()), observation.tcpLocal(),
-        observation.udpLocal());
+    this.observation =
+        observation == null
+            ? null
+            : new Observation(
+                RpcListener.guarded(observation.listener()),
+                observation.tcpLocal(),
+                observation.udpLocal());
     Map<Integer, Map<Integer, ProgramDefinition>> grouped = new HashMap<>();
     for (ProgramDefinition d : definitions) {
       var versions = grouped.computeIfAbsent(d.program(), p -> new HashMap<>());
       if (versions.putIfAbsent(d.version(), d) != null) {
-        throw new IllegalArgumentException("program " + Integer.toUnsignedString(d.program())
-            + " version " + Integer.toUnsignedString(d.version()) + " is defined twice");
+        throw new IllegalArgumentException(
+            "program "
+                + Integer.toUnsignedString(d.program())
+                + " version "
+                + Integer.toUnsignedString(d.version())
+                + " is defined twice");
       }
     }
-    grouped.forEach((program, versions) -> {
-      int low = versions.keySet().stream().min(Integer::compareUnsigned).orElseThrow();
-      int high = versions.keySet().stream().max(Integer::compareUnsigned).orElseThrow();
-      String name = versions.values().stream().map(ProgramDefinition::programName)
-          .filter(n -> n != null).findFirst().orElse(null);
-      programs.put(program, new Versions(Map.copyOf(versions), low, high, name));
-    });
+    grouped.forEach(
+        (program, versions) -> {
+          int low = versions.keySet().stream().min(Integer::compareUnsigned).orElseThrow();
+          int high = versions.keySet().stream().max(Integer::compareUnsigned).orElseThrow();
+          String name =
+              versions.values().stream()
+                  .map(ProgramDefinition::programName)
+                  .filter(n -> n != null)
+                  .findFirst()
+                  .orElse(null);
+          programs.put(program, new Versions(Map.copyOf(versions), low, high, name));
+        });
   }
 
   /** The name of {@code program}, or null if it is not served or was not named. */
@@ -110,23 +126,37 @@ final class CallDispatcher {
   }
 
   /**
-   * Handles {@code request}, which came over {@code transport} (over TLS with {@code tlsPeer}
-   * when not null), and appends the reply to {@code out}; a call that completes later replies
-   * through {@code late}.
+   * Handles {@code request}, which came over {@code transport} (over TLS with {@code tlsPeer} when
+   * not null), and appends the reply to {@code out}; a call that completes later replies through
+   * {@code late}.
    *
-   * @return true if the reply is in {@code out}; false if there is nothing to send now: the
-   *     message was not a well-formed call, the procedure never replies or replies later, or the
-   *     call is a retransmission of one still in progress
+   * @return true if the reply is in {@code out}; false if there is nothing to send now: the message
+   *     was not a well-formed call, the procedure never replies or replies later, or the call is a
+   *     retransmission of one still in progress
    */
-  boolean dispatch(Message request, InetSocketAddress remote, CallContext.Transport transport,
-      TlsPeer tlsPeer, XdrEncoder out, DuplicateRequestCache cache, LateReplies late) {
+  boolean dispatch(
+      Message request,
+      InetSocketAddress remote,
+      CallContext.Transport transport,
+      TlsPeer tlsPeer,
+      XdrEncoder out,
+      DuplicateRequestCache cache,
+      LateReplies late) {
     // Observability hook: with no listener, straight through, with nothing allocated for it.
     if (observation == null) {
       return serve(request, remote, transport, tlsPeer, out, cache, late);
     }
-    ServerCallProbe probe = ServerCallProbe.start(observation.listener(), this, request,
-        transport == CallContext.Transport.TCP ? observation.tcpLocal() : observation.udpLocal(),
-        remote, transport, tlsPeer != null);
+    ServerCallProbe probe =
+        ServerCallProbe.start(
+            observation.listener(),
+            this,
+            request,
+            transport == CallContext.Transport.TCP
+                ? observation.tcpLocal()
+                : observation.udpLocal(),
+            remote,
+            transport,
+            tlsPeer != null);
     if (probe == null) {
       return serve(request, remote, transport, tlsPeer, out, cache, late);
     }
@@ -145,9 +175,14 @@ final class CallDispatcher {
     return replied;
   }
 
-  private boolean serve(Message request, InetSocketAddress remote,
-      CallContext.Transport transport, TlsPeer tlsPeer, XdrEncoder out,
-      DuplicateRequestCache cache, LateReplies late) {
+  private boolean serve(
+      Message request,
+      InetSocketAddress remote,
+      CallContext.Transport transport,
+      TlsPeer tlsPeer,
+      XdrEncoder out,
+      DuplicateRequestCache cache,
+      LateReplies late) {
     XdrDecoder in = request.decoder();
     int start = out.position();
     int xid;
@@ -188,11 +223,13 @@ final class CallDispatcher {
     }
 
     if (cache == null) {
-      return dispatchCall(header, request.bytes(), credentialEnd, in, remote, transport, tlsPeer,
-          out, late) == Outcome.REPLY;
+      return dispatchCall(
+              header, request.bytes(), credentialEnd, in, remote, transport, tlsPeer, out, late)
+          == Outcome.REPLY;
     }
-    DuplicateRequestCache.Key key = new DuplicateRequestCache.Key(xid, header.program(),
-        header.version(), header.procedure(), remote);
+    DuplicateRequestCache.Key key =
+        new DuplicateRequestCache.Key(
+            xid, header.program(), header.version(), header.procedure(), remote);
     byte[] cached = cache.lookUpOrStart(key);
     if (cached == DuplicateRequestCache.IN_PROGRESS) {
       LOG.log(Level.DEBUG, () -> "dropping a retransmission of a call in progress: " + header);
@@ -202,8 +239,17 @@ final class CallDispatcher {
       out.writeRaw(cached, 0, cached.length);
       return true;
     }
-    Outcome outcome = dispatchCall(header, request.bytes(), credentialEnd, in, remote, transport,
-        tlsPeer, out, new CachingLateReplies(late, cache, key));
+    Outcome outcome =
+        dispatchCall(
+            header,
+            request.bytes(),
+            credentialEnd,
+            in,
+            remote,
+            transport,
+            tlsPeer,
+            out,
+            new CachingLateReplies(late, cache, key));
     if (outcome == Outcome.REPLY) {
       cache.complete(key, Arrays.copyOfRange(out.array(), start, out.position()));
     } else if (outcome == Outcome.NONE) {
@@ -212,9 +258,16 @@ final class CallDispatcher {
     return outcome == Outcome.REPLY;
   }
 
-  private Outcome dispatchCall(CallHeader header, byte[] message, int credentialEnd,
-      XdrDecoder in, InetSocketAddress remote, CallContext.Transport transport, TlsPeer tlsPeer,
-      XdrEncoder out, LateReplies late) {
+  private Outcome dispatchCall(
+      CallHeader header,
+      byte[] message,
+      int credentialEnd,
+      XdrDecoder in,
+      InetSocketAddress remote,
+      CallContext.Transport transport,
+      TlsPeer tlsPeer,
+      XdrEncoder out,
+      LateReplies late) {
     int xid = header.xid();
     AuthSys authSys = null;
     OpaqueAuth credential = header.credential();
@@ -230,11 +283,11 @@ final class CallDispatcher {
     }
     CallAuthenticator.SecureCall secure = null;
     if (authenticator != null && credential.flavor() == authenticator.flavor()) {
-      CallAuthenticator.Verdict verdict =
-          authenticator.verify(header, message, credentialEnd, in);
+      CallAuthenticator.Verdict verdict = authenticator.verify(header, message, credentialEnd, in);
       if (verdict instanceof CallAuthenticator.Drop drop) {
-        LOG.log(Level.DEBUG, () -> "dropping call " + header + " from " + remote + ": "
-            + drop.reason());
+        LOG.log(
+            Level.DEBUG,
+            () -> "dropping call " + header + " from " + remote + ": " + drop.reason());
         return Outcome.NONE;
       } else if (verdict instanceof CallAuthenticator.Deny deny) {
         RpcMessages.writeAuthError(out, xid, deny.status());
@@ -265,8 +318,7 @@ final class CallDispatcher {
     }
     ProgramDefinition definition = versions.byVersion().get(header.version());
     if (definition == null) {
-      RpcMessages.writeProgramMismatch(out, xid, verf, versions.low(),
-          versions.high());
+      RpcMessages.writeProgramMismatch(out, xid, verf, versions.low(), versions.high());
       return Outcome.REPLY;
     }
     Procedure<?, ?> procedure = definition.procedure(header.procedure());
@@ -282,13 +334,19 @@ final class CallDispatcher {
       RpcMessages.writeAccepted(out, xid, verf, AcceptStat.PROC_UNAVAIL);
       return Outcome.REPLY;
     }
-    CallContext call = new CallContext(header, authSys, remote, transport, tlsPeer,
-        secure == null ? null : secure.caller());
+    CallContext call =
+        new CallContext(
+            header, authSys, remote, transport, tlsPeer, secure == null ? null : secure.caller());
     return invoke(procedure, call, secure, verf, in, out, late);
   }
 
-  private static <A, R> Outcome invoke(Procedure<A, R> procedure, CallContext call,
-      CallAuthenticator.SecureCall secure, OpaqueAuth verf, XdrDecoder in, XdrEncoder out,
+  private static <A, R> Outcome invoke(
+      Procedure<A, R> procedure,
+      CallContext call,
+      CallAuthenticator.SecureCall secure,
+      OpaqueAuth verf,
+      XdrDecoder in,
+      XdrEncoder out,
       LateReplies late) {
     A args;
     try {
@@ -320,7 +378,8 @@ final class CallDispatcher {
       return answer(procedure, call, secure, verf, result, null, out);
     }
     if (stage == null) {
-      return answer(procedure, call, secure, verf, null, new NullPointerException("no stage returned"), out);
+      return answer(
+          procedure, call, secure, verf, null, new NullPointerException("no stage returned"), out);
     }
     CompletableFuture<R> future = asFuture(stage);
     if (future != null && future.isDone()) {
@@ -352,13 +411,19 @@ final class CallDispatcher {
     }
   }
 
-  private static <A, R> void replyLate(Procedure<A, R> procedure, CallContext call,
-      CallAuthenticator.SecureCall secure, OpaqueAuth verf, R result, Throwable failure,
+  private static <A, R> void replyLate(
+      Procedure<A, R> procedure,
+      CallContext call,
+      CallAuthenticator.SecureCall secure,
+      OpaqueAuth verf,
+      R result,
+      Throwable failure,
       LateReplies late) {
     XdrEncoder reply = null;
     try {
       XdrEncoder out = late.encoder();
-      if (answer(procedure, call, secure, verf, result, failure == null ? null : cause(failure), out)
+      if (answer(
+              procedure, call, secure, verf, result, failure == null ? null : cause(failure), out)
           == Outcome.REPLY) {
         reply = out;
       }
@@ -374,11 +439,16 @@ final class CallDispatcher {
   }
 
   /**
-   * Writes the reply to a call whose implementation returned {@code result} or failed with
-   * {@code failure} (when not null).
+   * Writes the reply to a call whose implementation returned {@code result} or failed with {@code
+   * failure} (when not null).
    */
-  private static <A, R> Outcome answer(Procedure<A, R> procedure, CallContext call,
-      CallAuthenticator.SecureCall secure, OpaqueAuth verf, R result, Throwable failure,
+  private static <A, R> Outcome answer(
+      Procedure<A, R> procedure,
+      CallContext call,
+      CallAuthenticator.SecureCall secure,
+      OpaqueAuth verf,
+      R result,
+      Throwable failure,
       XdrEncoder out) {
     Outcome replied = procedure.replies() ? Outcome.REPLY : Outcome.NONE;
     if (failure instanceof RpcAuthException e) {
@@ -410,8 +480,15 @@ final class CallDispatcher {
         secure.protectResults(out, resultsStart);
       }
     } catch (RuntimeException | StackOverflowError e) {
-      LOG.log(Level.WARNING, "procedure " + procedure.name() + " returned a result that cannot"
-          + " be encoded in " + call + ": " + e);
+      LOG.log(
+          Level.WARNING,
+          "procedure "
+              + procedure.name()
+              + " returned a result that cannot"
+              + " be encoded in "
+              + call
+              + ": "
+              + e);
       out.truncate(start);
       RpcMessages.writeAccepted(out, call.xid(), verf, AcceptStat.SYSTEM_ERR);
     }
@@ -419,8 +496,9 @@ final class CallDispatcher {
   }
 
   /** Late replies that also complete their entry of the duplicate request cache. */
-  private record CachingLateReplies(LateReplies transport, DuplicateRequestCache cache,
-      DuplicateRequestCache.Key key) implements LateReplies {
+  private record CachingLateReplies(
+      LateReplies transport, DuplicateRequestCache cache, DuplicateRequestCache.Key key)
+      implements LateReplies {
     @Override
     public void started() {
       transport.started();

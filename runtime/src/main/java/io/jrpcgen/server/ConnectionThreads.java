@@ -41,16 +41,17 @@ final class ConnectionThreads {
       t.start();
       return;
     }
-    platform.execute(() -> {
-      Thread current = Thread.currentThread();
-      String idle = current.getName();
-      rename(current, name);
-      try {
-        task.run();
-      } finally {
-        rename(current, idle);
-      }
-    });
+    platform.execute(
+        () -> {
+          Thread current = Thread.currentThread();
+          String idle = current.getName();
+          rename(current, name);
+          try {
+            task.run();
+          } finally {
+            rename(current, idle);
+          }
+        });
   }
 
   /** Names {@code t}, unless that fails for want of memory: the task must run all the same. */
@@ -63,8 +64,13 @@ final class ConnectionThreads {
   }
 
   static Executor platformPool() {
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), task -> {
+    return new ThreadPoolExecutor(
+        0,
+        Integer.MAX_VALUE,
+        30,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        task -> {
           Thread t = new Thread(task, "jrpcgen-tcp-" + COUNTER.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -74,8 +80,8 @@ final class ConnectionThreads {
   private static ThreadFactory virtualThreadFactory() {
     try {
       Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-      return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory")
-          .invoke(builder);
+      return (ThreadFactory)
+          Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }

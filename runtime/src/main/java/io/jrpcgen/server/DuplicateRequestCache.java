@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * Replies recently sent over UDP, so that a retransmitted request gets the same reply without the
- * procedure running again (as libtirpc's {@code svc_dg_enablecache}). A call still in progress
- * (one that answers later) is remembered too: its retransmissions are dropped, as the reply is
- * on its way. Bounded: the least recently used entry leaves first. Thread-safe, since late
- * replies complete on the threads of their implementations.
+ * procedure running again (as libtirpc's {@code svc_dg_enablecache}). A call still in progress (one
+ * that answers later) is remembered too: its retransmissions are dropped, as the reply is on its
+ * way. Bounded: the least recently used entry leaves first. Thread-safe, since late replies
+ * complete on the threads of their implementations.
  */
 final class DuplicateRequestCache {
   /** What {@link #lookUpOrStart} returns for a call still in progress. */
@@ -23,14 +23,15 @@ final class DuplicateRequestCache {
     if (maxEntries <= 0) {
       throw new IllegalArgumentException("maxEntries <= 0: " + maxEntries);
     }
-    this.replies = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.replies =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, byte[]> eldest) {
-        return size() > maxEntries;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, byte[]> eldest) {
+            return size() > maxEntries;
+          }
+        };
   }
 
   /**

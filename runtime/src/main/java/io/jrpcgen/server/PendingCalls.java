@@ -43,7 +43,8 @@ final class PendingCalls {
   /** Waits until none is pending or {@code deadline} (System.nanoTime) passes. */
   synchronized void awaitNone(long deadline) {
     try {
-      for (long left = deadline - System.nanoTime(); count > 0 && left > 0;
+      for (long left = deadline - System.nanoTime();
+          count > 0 && left > 0;
           left = deadline - System.nanoTime()) {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }

@@ -1,9 +1,9 @@
 package io.jrpcgen.server;
 
 /**
- * Thrown by a procedure's implementation to answer {@code PROC_UNAVAIL}: the server has the
- * program and version but does not serve this procedure. The {@code default} methods of
- * generated service interfaces throw it, so that a partial implementation serves what it has.
+ * Thrown by a procedure's implementation to answer {@code PROC_UNAVAIL}: the server has the program
+ * and version but does not serve this procedure. The {@code default} methods of generated service
+ * interfaces throw it, so that a partial implementation serves what it has.
  */
 public final class ProcedureUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -14,7 +14,10 @@ public final class ProgramDefinition {
   private final String programName;
   private final Procedure<?, ?>[] table;
 
-  private ProgramDefinition(int program, int version, String programName,
+  private ProgramDefinition(
+      int program,
+      int version,
+      String programName,
       SortedMap<Integer, Procedure<?, ?>> procedures) {
     this.program = program;
     this.version = version;
@@ -51,9 +54,13 @@ public final class ProgramDefinition {
 
   @Override
   public String toString() {
-    return "ProgramDefinition[program=" + Integer.toUnsignedString(program) + ", version="
-        + Integer.toUnsignedString(version) + ", procedures="
-        + Arrays.stream(table).filter(p -> p != null).map(Procedure::name).toList() + "]";
+    return "ProgramDefinition[program="
+        + Integer.toUnsignedString(program)
+        + ", version="
+        + Integer.toUnsignedString(version)
+        + ", procedures="
+        + Arrays.stream(table).filter(p -> p != null).map(Procedure::name).toList()
+        + "]";
   }
 
   /** Collects the procedures of a program version. */

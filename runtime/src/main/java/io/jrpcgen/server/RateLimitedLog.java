@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A warning that is logged at most once per interval, with the number of times it was held back:
- * a flood of refused connections or failed accepts must neither fill the log nor, when a logger
+ * A warning that is logged at most once per interval, with the number of times it was held back: a
+ * flood of refused connections or failed accepts must neither fill the log nor, when a logger
  * itself fails for want of memory or descriptors, end the thread that reports it.
  */
 final class RateLimitedLog {

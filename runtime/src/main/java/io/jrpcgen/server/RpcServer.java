@@ -48,39 +48,38 @@ import javax.net.ssl.SSLSocket;
  * }
  * }</pre>
  *
- * <p>The server answers NULLPROC itself and produces every error reply of RFC 5531:
- * RPC_MISMATCH, AUTH_ERROR, PROG_UNAVAIL, PROG_MISMATCH with the versions it has, PROC_UNAVAIL,
- * GARBAGE_ARGS, and SYSTEM_ERR for a handler that throws. Each TCP connection has its thread
- * (virtual on Java 21+) and stays open while its peer keeps it, however long it idles between
- * calls, unless an {@link Builder#idleTimeout idle timeout} is asked for; a peer that stops
- * half-way through a record, or stops taking its replies, is closed after the
- * {@link Builder#recordTimeout record timeout}, and a record larger than the maximum closes the
- * connection. Beyond {@link Builder#maxConnections maxConnections} a new connection is closed at
- * once. UDP requests are served in order by one thread, optionally through a duplicate request
- * cache.
+ * <p>The server answers NULLPROC itself and produces every error reply of RFC 5531: RPC_MISMATCH,
+ * AUTH_ERROR, PROG_UNAVAIL, PROG_MISMATCH with the versions it has, PROC_UNAVAIL, GARBAGE_ARGS, and
+ * SYSTEM_ERR for a handler that throws. Each TCP connection has its thread (virtual on Java 21+)
+ * and stays open while its peer keeps it, however long it idles between calls, unless an {@link
+ * Builder#idleTimeout idle timeout} is asked for; a peer that stops half-way through a record, or
+ * stops taking its replies, is closed after the {@link Builder#recordTimeout record timeout}, and a
+ * record larger than the maximum closes the connection. Beyond {@link Builder#maxConnections
+ * maxConnections} a new connection is closed at once. UDP requests are served in order by one
+ * thread, optionally through a duplicate request cache.
  *
- * <p>A procedure implemented by an {@link AsyncProcedureHandler} replies when its stage
- * completes, and no server thread waits for it meanwhile. On TCP the connection goes on reading
- * and serving the calls that follow; each reply is written whole, as one record, when its call
- * completes, so replies leave in the order calls complete, not the order they came in (RFC 5531
- * matches them by XID, as every client does). At most {@link Builder#maxPendingCalls} calls of a
- * connection wait at once; beyond that the connection is not read until one replies. On UDP the
- * reply goes to the address the call came from; with the duplicate request cache, a
- * retransmission of a call still in progress is dropped and one after it replied gets the cached
- * reply. {@link #close()} waits, within the close grace period, for these calls too.
+ * <p>A procedure implemented by an {@link AsyncProcedureHandler} replies when its stage completes,
+ * and no server thread waits for it meanwhile. On TCP the connection goes on reading and serving
+ * the calls that follow; each reply is written whole, as one record, when its call completes, so
+ * replies leave in the order calls complete, not the order they came in (RFC 5531 matches them by
+ * XID, as every client does). At most {@link Builder#maxPendingCalls} calls of a connection wait at
+ * once; beyond that the connection is not read until one replies. On UDP the reply goes to the
+ * address the call came from; with the duplicate request cache, a retransmission of a call still in
+ * progress is dropped and one after it replied gets the cached reply. {@link #close()} waits,
+ * within the close grace period, for these calls too.
  *
- * <p>No failure, not even running out of memory, descriptors or threads, ends accepting: the
- * server backs off and tries again. {@link #close()} stops accepting and lets calls in progress
- * finish; {@link #awaitTermination()} waits for that, and {@link Builder#shutdownOnSignal()} makes
- * SIGTERM close the server.
+ * <p>No failure, not even running out of memory, descriptors or threads, ends accepting: the server
+ * backs off and tries again. {@link #close()} stops accepting and lets calls in progress finish;
+ * {@link #awaitTermination()} waits for that, and {@link Builder#shutdownOnSignal()} makes SIGTERM
+ * close the server.
  *
- * <p>With a {@link Builder#registrar registrar}, such as
- * {@code io.jrpcgen.portmap.PortmapRegistrar}, the server registers every program version and
- * transport it serves once it is serving, and unregisters them first thing in {@link #close()}.
+ * <p>With a {@link Builder#registrar registrar}, such as {@code
+ * io.jrpcgen.portmap.PortmapRegistrar}, the server registers every program version and transport it
+ * serves once it is serving, and unregisters them first thing in {@link #close()}.
  *
- * <p>It logs through {@link System.Logger} as {@code io.jrpcgen.server.RpcServer}: at INFO what
- * it serves, its registration and its shutdown; at WARNING refused connections, resource limits
- * and procedures that throw; each connection at DEBUG; nothing per call at INFO.
+ * <p>It logs through {@link System.Logger} as {@code io.jrpcgen.server.RpcServer}: at INFO what it
+ * serves, its registration and its shutdown; at WARNING refused connections, resource limits and
+ * procedures that throw; each connection at DEBUG; nothing per call at INFO.
  */
 public final class RpcServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
@@ -97,8 +96,12 @@ public final class RpcServer implements AutoCloseable {
   private static final long MIN_PAUSE_MS = 10;
   private static final long MAX_PAUSE_MS = 1_000;
   // What failed, for backOff: made when the class is, while there is memory.
-  private static final String[] TROUBLES = {"cannot accept TCP connections on",
-      "TCP watchdog of", "UDP service on", "closing the connection from"};
+  private static final String[] TROUBLES = {
+    "cannot accept TCP connections on",
+    "TCP watchdog of",
+    "UDP service on",
+    "closing the connection from"
+  };
   private static final int ACCEPT = 0;
   private static final int WATCHDOG = 1;
   private static final int UDP_SERVICE = 2;
@@ -135,11 +138,17 @@ public final class RpcServer implements AutoCloseable {
   private volatile byte[] reserve = new byte[RESERVE];
 
   private RpcServer(Builder b, ServerSocket tcp, DatagramSocket udp) {
-    this.dispatcher = new CallDispatcher(b.programs,
-        b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms(), b.security,
-        b.listener == null ? null : new CallDispatcher.Observation(b.listener,
-            tcp == null ? null : (InetSocketAddress) tcp.getLocalSocketAddress(),
-            udp == null ? null : (InetSocketAddress) udp.getLocalSocketAddress()));
+    this.dispatcher =
+        new CallDispatcher(
+            b.programs,
+            b.tls == null ? Set.of() : b.tls.tlsOnlyPrograms(),
+            b.security,
+            b.listener == null
+                ? null
+                : new CallDispatcher.Observation(
+                    b.listener,
+                    tcp == null ? null : (InetSocketAddress) tcp.getLocalSocketAddress(),
+                    udp == null ? null : (InetSocketAddress) udp.getLocalSocketAddress()));
     this.listener = b.listener == null ? null : RpcListener.guarded(b.listener);
     this.tls = b.tls;
     this.idleTimeout = b.idleTimeout;
@@ -208,8 +217,8 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Waits until the server has been {@link #close() closed} and its calls in progress are done,
-   * for example until SIGTERM with {@link Builder#shutdownOnSignal()}.
+   * Waits until the server has been {@link #close() closed} and its calls in progress are done, for
+   * example until SIGTERM with {@link Builder#shutdownOnSignal()}.
    */
   public void awaitTermination() throws InterruptedException {
     terminated.await();
@@ -221,8 +230,10 @@ public final class RpcServer implements AutoCloseable {
   }
 
   private void shutDown() {
-    LOG.log(Level.INFO, () -> "shutting down " + ports + ": waiting up to "
-        + closeGrace + " for calls in progress");
+    LOG.log(
+        Level.INFO,
+        () ->
+            "shutting down " + ports + ": waiting up to " + closeGrace + " for calls in progress");
     Thread hook = shutdownHook;
     if (hook != null && Thread.currentThread() != hook) {
       try {
@@ -272,8 +283,15 @@ public final class RpcServer implements AutoCloseable {
 
   private void start(boolean onSignal) {
     for (ProgramDefinition d : dispatcher.definitions()) {
-      LOG.log(Level.INFO, () -> "serving program " + Integer.toUnsignedString(d.program())
-          + " version " + Integer.toUnsignedString(d.version()) + " on " + ports);
+      LOG.log(
+          Level.INFO,
+          () ->
+              "serving program "
+                  + Integer.toUnsignedString(d.program())
+                  + " version "
+                  + Integer.toUnsignedString(d.version())
+                  + " on "
+                  + ports);
     }
     if (onSignal) {
       shutdownHook = new Thread(this::close, "jrpcgen-shutdown-" + ports);
@@ -309,14 +327,14 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Accepts connections until closed. Nothing ends it: out of descriptors (the connection waits
-   * in the backlog), of memory or of threads, it backs off, reports once in a while and tries
-   * again, while the connections already open go on being served.
+   * Accepts connections until closed. Nothing ends it: out of descriptors (the connection waits in
+   * the backlog), of memory or of threads, it backs off, reports once in a while and tries again,
+   * while the connections already open go on being served.
    *
-   * <p>After memory ran out anywhere in the server it accepts again only once the reserve could
-   * be taken back: the JDK's accept allocates after the kernel has handed the connection over and
-   * before anything owns its descriptor, so an accept that runs out of memory leaks the socket
-   * (it stays in CLOSE-WAIT for ever), while a connection not yet accepted waits in the backlog.
+   * <p>After memory ran out anywhere in the server it accepts again only once the reserve could be
+   * taken back: the JDK's accept allocates after the kernel has handed the connection over and
+   * before anything owns its descriptor, so an accept that runs out of memory leaks the socket (it
+   * stays in CLOSE-WAIT for ever), while a connection not yet accepted waits in the backlog.
    */
   private void acceptLoop() {
     long pauseMs = MIN_PAUSE_MS;
@@ -343,9 +361,9 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Reports {@code e} (rate-limited) and pauses. Whatever fails here, the memory for the report
-   * included, is swallowed: the caller's loop must go on. Callers pass an index into
-   * {@link #TROUBLES} and objects they hold, not strings or enum constants: a string literal is
-   * allocated, and an enum initialized, when first used, which fails when the heap is full.
+   * included, is swallowed: the caller's loop must go on. Callers pass an index into {@link
+   * #TROUBLES} and objects they hold, not strings or enum constants: a string literal is allocated,
+   * and an enum initialized, when first used, which fails when the heap is full.
    */
   private void backOff(int trouble, Object subject, Throwable e, long pauseMs) {
     if (e instanceof OutOfMemoryError) {
@@ -363,8 +381,13 @@ public final class RpcServer implements AutoCloseable {
   /** Serves {@code socket} on a thread of its own, or closes it at once beyond the limit. */
   private void admit(Socket socket) {
     if (connections.size() >= maxConnections) {
-      refusals.warn(() -> "refusing a TCP connection from " + socket.getRemoteSocketAddress()
-          + ": " + maxConnections + " connections are open, the limit (maxConnections)");
+      refusals.warn(
+          () ->
+              "refusing a TCP connection from "
+                  + socket.getRemoteSocketAddress()
+                  + ": "
+                  + maxConnections
+                  + " connections are open, the limit (maxConnections)");
       closeQuietly(socket);
       return;
     }
@@ -384,8 +407,8 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Closes connections whose peer has not taken a reply for the record timeout: a blocking write
-   * has no timeout of its own, and a peer that sends calls but never reads would otherwise hold
-   * its connection's thread for ever.
+   * has no timeout of its own, and a peer that sends calls but never reads would otherwise hold its
+   * connection's thread for ever.
    */
   private void watchdogLoop() {
     long period = Math.max(10, Math.min(1000, recordTimeout.toMillis() / 4));
@@ -436,8 +459,8 @@ public final class RpcServer implements AutoCloseable {
       Message request =
           new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
       out.reset();
-      if (dispatcher.dispatch(request, remote, CallContext.Transport.UDP, null, out, cache,
-          new UdpLateReply(remote))) {
+      if (dispatcher.dispatch(
+          request, remote, CallContext.Transport.UDP, null, out, cache, new UdpLateReply(remote))) {
         udp.send(new DatagramPacket(out.array(), out.position(), remote));
       }
     } catch (IOException | RuntimeException e) {
@@ -464,8 +487,7 @@ public final class RpcServer implements AutoCloseable {
   /** The process's descriptor limit, or 1,024 (the usual soft limit) where it cannot be read. */
   private static long descriptorLimit() {
     try {
-      if (ManagementFactory.getOperatingSystemMXBean()
-          instanceof UnixOperatingSystemMXBean unix) {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
         return unix.getMaxFileDescriptorCount();
       }
     } catch (LinkageError | RuntimeException e) {
@@ -540,17 +562,18 @@ public final class RpcServer implements AutoCloseable {
    */
   interface SocketMaker {
     /** The JDK's own sockets, what every server uses outside tests. */
-    SocketMaker JDK = new SocketMaker() {
-      @Override
-      public ServerSocket serverSocket() throws IOException {
-        return new ServerSocket();
-      }
+    SocketMaker JDK =
+        new SocketMaker() {
+          @Override
+          public ServerSocket serverSocket() throws IOException {
+            return new ServerSocket();
+          }
 
-      @Override
-      public DatagramSocket datagramSocket(InetSocketAddress local) throws IOException {
-        return new DatagramSocket(local);
-      }
-    };
+          @Override
+          public DatagramSocket datagramSocket(InetSocketAddress local) throws IOException {
+            return new DatagramSocket(local);
+          }
+        };
 
     /** An unbound TCP listener. */
     ServerSocket serverSocket() throws IOException;
@@ -560,8 +583,8 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * One TCP connection: reads calls in order and answers each, those that complete later
-   * whenever they do.
+   * One TCP connection: reads calls in order and answers each, those that complete later whenever
+   * they do.
    */
   private final class TcpConnection implements LateReplies {
     private final Socket socket;
@@ -589,8 +612,9 @@ public final class RpcServer implements AutoCloseable {
       try {
         LOG.log(Level.DEBUG, () -> "connection from " + remote + " accepted");
         if (listener != null) {
-          observed = new RpcConnection(RpcCall.Side.SERVER,
-              (InetSocketAddress) socket.getLocalSocketAddress(), remote);
+          observed =
+              new RpcConnection(
+                  RpcCall.Side.SERVER, (InetSocketAddress) socket.getLocalSocketAddress(), remote);
           listener.connectionOpened(observed);
         }
         socket.setTcpNoDelay(true);
@@ -609,7 +633,8 @@ public final class RpcServer implements AutoCloseable {
           if (reader.hasBufferedBytes()) {
             input.recordBegun(recordTimeout.toNanos());
           } else {
-            input.awaitRecord(idleTimeout == null ? 0 : System.nanoTime() + idleTimeout.toNanos(),
+            input.awaitRecord(
+                idleTimeout == null ? 0 : System.nanoTime() + idleTimeout.toNanos(),
                 recordTimeout.toNanos());
           }
           Message request;
@@ -648,8 +673,8 @@ public final class RpcServer implements AutoCloseable {
             }
             int recordStart = out.position();
             out.skip(RecordMarking.HEADER_SIZE);
-            if (dispatcher.dispatch(request, remote, CallContext.Transport.TCP, tlsPeer, out,
-                null, this)) {
+            if (dispatcher.dispatch(
+                request, remote, CallContext.Transport.TCP, tlsPeer, out, null, this)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
               out.putInt(recordStart, 0x8000_0000 | length);
             } else {
@@ -695,8 +720,14 @@ public final class RpcServer implements AutoCloseable {
       try {
         if (ended instanceof SocketTimeoutException) {
           boolean idle = input.betweenRecords();
-          LOG.log(Level.DEBUG, () -> "closing connection from " + remote
-              + (idle ? ": idle for " + idleTimeout : ": record not received in " + recordTimeout));
+          LOG.log(
+              Level.DEBUG,
+              () ->
+                  "closing connection from "
+                      + remote
+                      + (idle
+                          ? ": idle for " + idleTimeout
+                          : ": record not received in " + recordTimeout));
         } else if (ended instanceof PeerClosedException) {
           LOG.log(Level.DEBUG, () -> "connection from " + remote + " closed by peer");
         } else if (ended instanceof IOException) {
@@ -778,8 +809,13 @@ public final class RpcServer implements AutoCloseable {
     void closeIfStuckWriting(long now, long limit) {
       long since = writingSince;
       if (since != 0 && now - since > limit) {
-        LOG.log(Level.DEBUG, () -> "closing connection from " + remote
-            + ": it has not read its replies for " + recordTimeout);
+        LOG.log(
+            Level.DEBUG,
+            () ->
+                "closing connection from "
+                    + remote
+                    + ": it has not read its replies for "
+                    + recordTimeout);
         closeQuietly(socket);
       }
     }
@@ -846,8 +882,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Checks calls of {@code security}'s flavor with it before they reach a procedure, and
-     * protects their replies: {@code io.jrpcgen.gss.RpcSecGssServer} for RPCSEC_GSS (Kerberos).
+     * Checks calls of {@code security}'s flavor with it before they reach a procedure, and protects
+     * their replies: {@code io.jrpcgen.gss.RpcSecGssServer} for RPCSEC_GSS (Kerberos).
      */
     public Builder security(CallAuthenticator security) {
       if (security == null) {
@@ -891,8 +927,8 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * Closes a healthy TCP connection that has no call in progress for this long. Off by default,
-     * as in libtirpc: a C client keeps one connection from {@code clnt_create} to
-     * {@code clnt_destroy}, and dies of SIGPIPE on its next call if the server closed it.
+     * as in libtirpc: a C client keeps one connection from {@code clnt_create} to {@code
+     * clnt_destroy}, and dies of SIGPIPE on its next call if the server closed it.
      */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = positive("idleTimeout", idleTimeout);
@@ -909,9 +945,9 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The most TCP connections served at once; beyond it a new connection is closed at once,
-     * with a WARNING. The default keeps descriptors and heap in reserve: the descriptor limit
-     * less an eighth (at least 64), and no more than one connection per 32 KiB of heap.
+     * The most TCP connections served at once; beyond it a new connection is closed at once, with a
+     * WARNING. The default keeps descriptors and heap in reserve: the descriptor limit less an
+     * eighth (at least 64), and no more than one connection per 32 KiB of heap.
      */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections <= 0) {
@@ -934,8 +970,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Closes the server, as {@link RpcServer#close()} does, when the JVM shuts down: on SIGTERM
-     * or SIGINT, or when the last non-daemon thread ends. Off by default.
+     * Closes the server, as {@link RpcServer#close()} does, when the JVM shuts down: on SIGTERM or
+     * SIGINT, or when the last non-daemon thread ends. Off by default.
      */
     public Builder shutdownOnSignal() {
       this.shutdownOnSignal = true;
@@ -968,10 +1004,10 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The most calls of one TCP connection, or of the UDP service, that may wait for a late
-     * reply at once: calls of {@link AsyncProcedureHandler}s not yet completed (default 1,024).
-     * At the limit the server reads no more calls from that connection (or datagrams) until one
-     * of them replies, so that memory stays bounded while the peer's calls wait in its socket.
+     * The most calls of one TCP connection, or of the UDP service, that may wait for a late reply
+     * at once: calls of {@link AsyncProcedureHandler}s not yet completed (default 1,024). At the
+     * limit the server reads no more calls from that connection (or datagrams) until one of them
+     * replies, so that memory stays bounded while the peer's calls wait in its socket.
      */
     public Builder maxPendingCalls(int maxPendingCalls) {
       if (maxPendingCalls <= 0) {
@@ -982,8 +1018,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Keeps the last {@code entries} UDP replies so that a retransmitted request is answered
-     * from the cache instead of running the procedure again. Off by default.
+     * Keeps the last {@code entries} UDP replies so that a retransmitted request is answered from
+     * the cache instead of running the procedure again. Off by default.
      */
     public Builder duplicateRequestCache(int entries) {
       if (entries <= 0) {
@@ -994,8 +1030,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Registers the server with {@code registrar} once it serves, and unregisters it on
-     * {@link RpcServer#close()}; none by default.
+     * Registers the server with {@code registrar} once it serves, and unregisters it on {@link
+     * RpcServer#close()}; none by default.
      */
     public Builder registrar(Registrar registrar) {
       if (registrar == null) {
@@ -1031,8 +1067,10 @@ public final class RpcServer implements AutoCloseable {
           tcp = tcpPort >= 0 ? openTcp(tcpPort) : null;
           try {
             int port = samePort && tcp != null ? tcp.getLocalPort() : udpPort;
-            udp = udpPort >= 0
-                ? sockets.datagramSocket(new InetSocketAddress(bindAddress, port)) : null;
+            udp =
+                udpPort >= 0
+                    ? sockets.datagramSocket(new InetSocketAddress(bindAddress, port))
+                    : null;
             break;
           } catch (BindException e) {
             // The free TCP port's twin may be taken on UDP: try another pair.
@@ -1047,8 +1085,7 @@ public final class RpcServer implements AutoCloseable {
         if (registrar != null) {
           try {
             server.registration = registrar.register(server);
-            LOG.log(Level.INFO, () -> "registered " + server.ports + " with "
-                + registrar);
+            LOG.log(Level.INFO, () -> "registered " + server.ports + " with " + registrar);
           } catch (RuntimeException | Error e) {
             server.close();
             throw e;

@@ -5,14 +5,13 @@ import javax.net.ssl.SSLContext;
 
 /**
  * How a server offers RPC-with-TLS (RFC 9289) on its TCP connections: its keys and trust, whether
- * clients must present a certificate (mutual TLS), and the programs that are served only over
- * TLS. Other programs stay reachable in the clear, so that an rpcbind-style service can be plain
- * while the rest are encrypted. Immutable.
+ * clients must present a certificate (mutual TLS), and the programs that are served only over TLS.
+ * Other programs stay reachable in the clear, so that an rpcbind-style service can be plain while
+ * the rest are encrypted. Immutable.
  *
  * @param context the server's key (and, for mutual TLS, the trusted client issuers)
  * @param clientAuth whether the handshake asks for or requires a client certificate
- * @param tlsOnlyPrograms programs a plain call to is refused with {@code AUTH_ERROR /
- *     AUTH_TOOWEAK}
+ * @param tlsOnlyPrograms programs a plain call to is refused with {@code AUTH_ERROR / AUTH_TOOWEAK}
  */
 public record ServerTls(SSLContext context, ClientAuth clientAuth, Set<Integer> tlsOnlyPrograms) {
   /** Whether the TLS handshake asks the client for a certificate. */

@@ -16,8 +16,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The server's side of RPC-with-TLS on one TCP connection: recognising the {@code AUTH_TLS}
- * probe, answering it with STARTTLS, and the TLS 1.3 handshake that follows on the same socket.
+ * The server's side of RPC-with-TLS on one TCP connection: recognising the {@code AUTH_TLS} probe,
+ * answering it with STARTTLS, and the TLS 1.3 handshake that follows on the same socket.
  */
 final class TlsAcceptor {
   private TlsAcceptor() {}
@@ -48,8 +48,11 @@ final class TlsAcceptor {
     RpcMessages.writeAccepted(reply, xid, RpcWithTls.STARTTLS, AcceptStat.SUCCESS);
     RecordMarking.write(plainOutput, reply, RecordMarking.MAX_FRAGMENT);
     InetSocketAddress remote = (InetSocketAddress) plain.getRemoteSocketAddress();
-    SSLSocket secured = (SSLSocket) tls.context().getSocketFactory()
-        .createSocket(plain, remote.getHostString(), remote.getPort(), true);
+    SSLSocket secured =
+        (SSLSocket)
+            tls.context()
+                .getSocketFactory()
+                .createSocket(plain, remote.getHostString(), remote.getPort(), true);
     secured.setUseClientMode(false);
     SSLParameters parameters = RpcWithTls.restrict(secured.getSSLParameters());
     switch (tls.clientAuth()) {

@@ -12,8 +12,8 @@ import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * What TLS established about the client of a connection: the negotiated protocol and cipher
- * suite and, with mutual TLS, the client's verified certificate chain.
+ * What TLS established about the client of a connection: the negotiated protocol and cipher suite
+ * and, with mutual TLS, the client's verified certificate chain.
  *
  * @param protocol the TLS version, {@code TLSv1.3}
  * @param cipherSuite the negotiated cipher suite
@@ -42,12 +42,13 @@ public record TlsPeer(String protocol, String cipherSuite, List<X509Certificate>
   /** The subject of the client's certificate, if it presented one. */
   public Optional<X500Principal> subject() {
     return certificates.isEmpty()
-        ? Optional.empty() : Optional.of(certificates.get(0).getSubjectX500Principal());
+        ? Optional.empty()
+        : Optional.of(certificates.get(0).getSubjectX500Principal());
   }
 
   /**
-   * The DNS names, IP addresses, URIs and e-mail addresses among the subject alternative names
-   * of the client's certificate; empty without a certificate.
+   * The DNS names, IP addresses, URIs and e-mail addresses among the subject alternative names of
+   * the client's certificate; empty without a certificate.
    */
   public List<String> subjectAlternativeNames() {
     if (certificates.isEmpty()) {

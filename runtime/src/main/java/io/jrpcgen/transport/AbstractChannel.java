@@ -11,8 +11,8 @@ import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcAuthException;
-import io.jrpcgen.rpc.RpcConnectionException.Reason;
 import io.jrpcgen.rpc.RpcConnectionException;
+import io.jrpcgen.rpc.RpcConnectionException.Reason;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
@@ -58,11 +58,12 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     this.listener = options.listener() == null ? null : RpcListener.guarded(options.listener());
     this.slots = new Semaphore(options.maxInFlight());
     String readerName = "jrpcgen-reader " + server;
-    this.readerThreads = r -> {
-      Thread t = new Thread(r, readerName);
-      t.setDaemon(true);
-      return t;
-    };
+    this.readerThreads =
+        r -> {
+          Thread t = new Thread(r, readerName);
+          t.setDaemon(true);
+          return t;
+        };
   }
 
   @Override
@@ -85,8 +86,11 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RpcException(RpcStatus.FAILED, serverName,
-          "interrupted while waiting for one of " + options.maxInFlight() + " call slots", e);
+      throw new RpcException(
+          RpcStatus.FAILED,
+          serverName,
+          "interrupted while waiting for one of " + options.maxInFlight() + " call slots",
+          e);
     }
     throw new RpcTimeoutException(serverName, timeout);
   }
@@ -101,15 +105,25 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /**
-   * Starts an asynchronous call: takes a slot (waiting within the deadline), then lets
-   * {@code start} send it. Failures before anything was sent end the future, not the caller.
+   * Starts an asynchronous call: takes a slot (waiting within the deadline), then lets {@code
+   * start} send it. Failures before anything was sent end the future, not the caller.
    */
-  <R> CompletableFuture<RpcReply<R>> startAsync(int program, int version, int procedure,
-      CallOptions callOptions, XdrCodec<R> resultCodec, Executor executor, AsyncStart<R> start) {
+  <R> CompletableFuture<RpcReply<R>> startAsync(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<R> resultCodec,
+      Executor executor,
+      AsyncStart<R> start) {
     if (callOptions.security() != null) {
       // RPCSEC_GSS's sequence window and context renewal are done for blocking calls only.
-      return CompletableFuture.failedFuture(new RpcException(RpcStatus.FAILED, serverName,
-          "asynchronous calls with RPCSEC_GSS are not supported: call synchronously", null));
+      return CompletableFuture.failedFuture(
+          new RpcException(
+              RpcStatus.FAILED,
+              serverName,
+              "asynchronous calls with RPCSEC_GSS are not supported: call synchronously",
+              null));
     }
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
     try {
@@ -135,18 +149,23 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   @Override
-  public final <A, R> RpcReply<R> call(int program, int version, int procedure,
-      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec) {
+  public final <A, R> RpcReply<R> call(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec) {
     // Observability hook: with no listener, straight through, with nothing allocated for it.
     if (listener == null) {
-      return secured(program, version, procedure, callOptions, argsCodec, args, resultCodec,
-          null);
+      return secured(program, version, procedure, callOptions, argsCodec, args, resultCodec, null);
     }
     ClientCallProbe probe = probe(program, version, procedure, callOptions);
     RpcReply<R> reply;
     try {
-      reply = secured(program, version, procedure, callOptions, argsCodec, args, resultCodec,
-          probe);
+      reply =
+          secured(program, version, procedure, callOptions, argsCodec, args, resultCodec, probe);
     } catch (RuntimeException | Error e) {
       probe.ended(e);
       throw e;
@@ -156,8 +175,13 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   @Override
-  public final <A> void callBatched(int program, int version, int procedure,
-      CallOptions callOptions, XdrCodec<A> argsCodec, A args) {
+  public final <A> void callBatched(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args) {
     // Observability hook, as in call.
     if (listener == null) {
       sendBatched(program, version, procedure, callOptions, argsCodec, args, null);
@@ -174,22 +198,39 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   private ClientCallProbe probe(int program, int version, int procedure, CallOptions options) {
-    return new ClientCallProbe(listener, this,
-        this instanceof UdpChannel ? RpcCall.Transport.UDP : RpcCall.Transport.TCP, program,
-        version, procedure, options.names());
+    return new ClientCallProbe(
+        listener,
+        this,
+        this instanceof UdpChannel ? RpcCall.Transport.UDP : RpcCall.Transport.TCP,
+        program,
+        version,
+        procedure,
+        options.names());
   }
 
   /**
-   * What {@link #call} does: sends the call and waits for its reply, telling {@code probe}
-   * (null without a listener) through {@link #encodeCall} and {@link #decodeReply}.
+   * What {@link #call} does: sends the call and waits for its reply, telling {@code probe} (null
+   * without a listener) through {@link #encodeCall} and {@link #decodeReply}.
    */
-  abstract <A, R> RpcReply<R> exchange(int program, int version, int procedure,
-      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec,
+  abstract <A, R> RpcReply<R> exchange(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
       ClientCallProbe probe);
 
   /** What {@link #callBatched} does, telling {@code probe} through {@link #encodeCall}. */
-  abstract <A> void sendBatched(int program, int version, int procedure,
-      CallOptions callOptions, XdrCodec<A> argsCodec, A args, ClientCallProbe probe);
+  abstract <A> void sendBatched(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      ClientCallProbe probe);
 
   @Override
   public InetSocketAddress serverAddress() {
@@ -208,30 +249,50 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /**
-   * Calls as {@link #exchange} does. With a {@link CallSecurity}, the call waits for its leave
-   * to be outstanding, and when the security renews a context the server refused without
-   * running the procedure, it is sent once more; all within the call's timeout.
+   * Calls as {@link #exchange} does. With a {@link CallSecurity}, the call waits for its leave to
+   * be outstanding, and when the security renews a context the server refused without running the
+   * procedure, it is sent once more; all within the call's timeout.
    */
-  private <A, R> RpcReply<R> secured(int program, int version, int procedure,
-      CallOptions callOptions, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec,
+  private <A, R> RpcReply<R> secured(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
       ClientCallProbe probe) {
     CallSecurity security = callOptions.security();
     if (security == null) {
-      return exchange(program, version, procedure, callOptions, argsCodec, args, resultCodec,
-          probe);
+      return exchange(
+          program, version, procedure, callOptions, argsCodec, args, resultCodec, probe);
     }
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
     admit(security, callOptions.timeout());
     try {
       try {
-        return exchange(program, version, procedure, remaining(callOptions, deadline), argsCodec,
-            args, resultCodec, probe);
+        return exchange(
+            program,
+            version,
+            procedure,
+            remaining(callOptions, deadline),
+            argsCodec,
+            args,
+            resultCodec,
+            probe);
       } catch (RpcAuthException e) {
         if (!security.renewAfter(e.authStat())) {
           throw e;
         }
-        return exchange(program, version, procedure, remaining(callOptions, deadline), argsCodec,
-            args, resultCodec, probe);
+        return exchange(
+            program,
+            version,
+            procedure,
+            remaining(callOptions, deadline),
+            argsCodec,
+            args,
+            resultCodec,
+            probe);
       }
     } finally {
       security.done();
@@ -269,17 +330,19 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     EncodedCall resent(EncodedCall again) {
       CallSecurity.ReplyCheck earlier = check;
       CallSecurity.ReplyCheck later = again.check();
-      return new EncodedCall(again.encoder(), new CallSecurity.ReplyCheck() {
-        @Override
-        public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
-          try {
-            return later.readResults(verifier, in, codec);
-          } catch (RpcAuthException e) {
-            // The verifier is checked before anything is read: the earlier check reads afresh.
-            return earlier.readResults(verifier, in, codec);
-          }
-        }
-      });
+      return new EncodedCall(
+          again.encoder(),
+          new CallSecurity.ReplyCheck() {
+            @Override
+            public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
+              try {
+                return later.readResults(verifier, in, codec);
+              } catch (RpcAuthException e) {
+                // The verifier is checked before anything is read: the earlier check reads afresh.
+                return earlier.readResults(verifier, in, codec);
+              }
+            }
+          });
     }
   }
 
@@ -287,8 +350,16 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
    * Encodes a call into the calling thread's encoder, behind a record mark if {@code tcp}, and
    * tells {@code probe} (if not null) that the call begins.
    */
-  <A> EncodedCall encodeCall(boolean tcp, int xid, int program, int version, int procedure,
-      CallOptions options, XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
+  <A> EncodedCall encodeCall(
+      boolean tcp,
+      int xid,
+      int program,
+      int version,
+      int procedure,
+      CallOptions options,
+      XdrCodec<A> argsCodec,
+      A args,
+      ClientCallProbe probe) {
     XdrEncoder out = ENCODER.get();
     if (tcp) {
       RecordMarking.begin(out);
@@ -299,8 +370,8 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
     CallSecurity.ReplyCheck check = null;
     try {
       if (options.security() == null) {
-        RpcMessages.writeCall(out, xid, program, version, procedure, options.credential(),
-            options.verifier());
+        RpcMessages.writeCall(
+            out, xid, program, version, procedure, options.credential(), options.verifier());
         argsCodec.encode(out, args);
       } else {
         int headerStart = out.position();
@@ -332,8 +403,12 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
    * Decodes a reply: its results (through {@code check} when a {@link CallSecurity} protects the
    * call), or the exception its status calls for; tells {@code probe} (if not null) of the reply.
    */
-  <R> RpcReply<R> decodeReply(int xid, Message message, XdrCodec<R> resultCodec,
-      CallSecurity.ReplyCheck check, ClientCallProbe probe) {
+  <R> RpcReply<R> decodeReply(
+      int xid,
+      Message message,
+      XdrCodec<R> resultCodec,
+      CallSecurity.ReplyCheck check,
+      ClientCallProbe probe) {
     XdrDecoder in = message.decoder();
     Reply reply;
     try {
@@ -349,8 +424,10 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       throw reply.toException(serverName);
     }
     try {
-      R value = check == null ? resultCodec.decode(in)
-          : check.readResults(success.verifier(), in, resultCodec);
+      R value =
+          check == null
+              ? resultCodec.decode(in)
+              : check.readResults(success.verifier(), in, resultCodec);
       return new RpcReply<>(xid, server, success.verifier(), value);
     } catch (XdrException e) {
       throw new RpcException(RpcStatus.CANT_DECODE_RES, serverName, e.getMessage(), e);

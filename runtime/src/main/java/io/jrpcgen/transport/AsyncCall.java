@@ -16,8 +16,8 @@ import java.util.function.Function;
 /**
  * One asynchronous call: its future, its slot among the channel's calls in flight, its deadline
  * timer, and whether its record has been written. Exactly one of the reply, a transport failure,
- * the deadline and the caller's cancel ends it; whichever does frees the XID and the slot and
- * stops the timers, and a record still queued for writing is then never written.
+ * the deadline and the caller's cancel ends it; whichever does frees the XID and the slot and stops
+ * the timers, and a record still queued for writing is then never written.
  */
 final class AsyncCall<R> {
   private static final int QUEUED = 0;
@@ -41,20 +41,26 @@ final class AsyncCall<R> {
   private volatile Future<?> resends;
 
   /** A call holding one of the channel's slots; its future's end gives the slot back. */
-  AsyncCall(AbstractChannel channel, int xid, XdrCodec<R> resultCodec, Executor executor,
-      Duration timeout, ClientCallProbe probe) {
+  AsyncCall(
+      AbstractChannel channel,
+      int xid,
+      XdrCodec<R> resultCodec,
+      Executor executor,
+      Duration timeout,
+      ClientCallProbe probe) {
     this.channel = channel;
     this.xid = xid;
     this.resultCodec = resultCodec;
     this.executor = executor;
     this.timeout = timeout;
     this.probe = probe;
-    future.whenComplete((reply, failure) -> {
-      end();
-      if (probe != null) {
-        probe.ended(failure);
-      }
-    });
+    future.whenComplete(
+        (reply, failure) -> {
+          end();
+          if (probe != null) {
+            probe.ended(failure);
+          }
+        });
   }
 
   int xid() {
@@ -74,8 +80,11 @@ final class AsyncCall<R> {
    * Waits for the reply with {@code dispatcher} until {@code deadlineNanos}; a transport failure
    * ends the call with {@code transportError}'s exception.
    */
-  void await(ReplyDispatcher dispatcher, long deadlineNanos,
-      Function<IOException, RpcException> transportError) throws IOException {
+  void await(
+      ReplyDispatcher dispatcher,
+      long deadlineNanos,
+      Function<IOException, RpcException> transportError)
+      throws IOException {
     this.transportError = transportError;
     this.dispatcher = dispatcher;
     this.waiter = dispatcher.registerAsync(xid, this::answered);
@@ -111,18 +120,19 @@ final class AsyncCall<R> {
 
   /** Called by whoever read the reply or saw the transport fail: the rest happens elsewhere. */
   private void answered(ReplyDispatcher.Waiter w) {
-    completeLater(() -> {
-      IOException failure = w.failure();
-      if (failure != null) {
-        future.completeExceptionally(transportError.apply(failure).withXid(xid));
-        return;
-      }
-      try {
-        future.complete(channel.decodeReply(xid, w.reply(), resultCodec, null, probe));
-      } catch (RpcException e) {
-        future.completeExceptionally(e.withXid(xid));
-      }
-    });
+    completeLater(
+        () -> {
+          IOException failure = w.failure();
+          if (failure != null) {
+            future.completeExceptionally(transportError.apply(failure).withXid(xid));
+            return;
+          }
+          try {
+            future.complete(channel.decodeReply(xid, w.reply(), resultCodec, null, probe));
+          } catch (RpcException e) {
+            future.completeExceptionally(e.withXid(xid));
+          }
+        });
   }
 
   private void expire() {

@@ -23,8 +23,8 @@ final class CallTimers {
 
   /** Runs {@code task} every {@code periodNanos}, the first time one period from now. */
   static ScheduledFuture<?> every(long periodNanos, Runnable task) {
-    return TIMERS.scheduleWithFixedDelay(guarded(task), periodNanos, periodNanos,
-        TimeUnit.NANOSECONDS);
+    return TIMERS.scheduleWithFixedDelay(
+        guarded(task), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
   }
 
   // A periodic task that throws is never run again; a timer's trouble must not end a resend.
@@ -39,11 +39,14 @@ final class CallTimers {
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "jrpcgen-call-timers");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "jrpcgen-call-timers");
+              t.setDaemon(true);
+              return t;
+            });
     // A call that ends before its deadline takes its timer out of the queue: a million
     // completed calls leave no million timers behind.
     timers.setRemoveOnCancelPolicy(true);

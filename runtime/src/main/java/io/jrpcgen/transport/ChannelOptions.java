@@ -12,31 +12,37 @@ import java.time.Duration;
  * @param maxRecordSize the largest reply record or datagram accepted
  * @param maxFragmentSize the largest fragment a TCP record is sent in
  * @param tls RPC-with-TLS settings for TCP, or null for plain RPC (UDP refuses TLS settings)
- * @param maxInFlight how many calls, synchronous and asynchronous, may await replies on the
- *     channel at once; a call beyond waits for one to end, within its own deadline
- * @param listener hears every call and TCP connection of the channel, or null (the default:
- *     nothing is done for it)
- * @param keepAliveTimers when keep-alive probes start and repeat, or null for the system's
- *     defaults (on Linux {@code net.ipv4.tcp_keepalive_time}, 2 hours, and its kin)
+ * @param maxInFlight how many calls, synchronous and asynchronous, may await replies on the channel
+ *     at once; a call beyond waits for one to end, within its own deadline
+ * @param listener hears every call and TCP connection of the channel, or null (the default: nothing
+ *     is done for it)
+ * @param keepAliveTimers when keep-alive probes start and repeat, or null for the system's defaults
+ *     (on Linux {@code net.ipv4.tcp_keepalive_time}, 2 hours, and its kin)
  */
-public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-    int maxFragmentSize, TlsSettings tls, int maxInFlight, RpcListener listener,
+public record ChannelOptions(
+    Duration connectTimeout,
+    boolean keepAlive,
+    int maxRecordSize,
+    int maxFragmentSize,
+    TlsSettings tls,
+    int maxInFlight,
+    RpcListener listener,
     KeepAlive keepAliveTimers) {
   /** At most this many calls await replies on one channel unless told otherwise. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
 
   /**
-   * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB:
-   * the largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for
-   * the RPC and protocol headers around it. A reply's memory grows only as its bytes arrive.
-   * At most {@link #DEFAULT_MAX_IN_FLIGHT} calls in flight.
+   * 25 s to connect, no keep-alive, records sent as a single fragment, replies of up to 65 MiB: the
+   * largest transfer size servers advertise (nfs-ganesha's rtmax of 64 MiB) with room for the RPC
+   * and protocol headers around it. A reply's memory grows only as its bytes arrive. At most {@link
+   * #DEFAULT_MAX_IN_FLIGHT} calls in flight.
    */
   public static final ChannelOptions DEFAULTS =
       new ChannelOptions(Duration.ofSeconds(25), false, 65 << 20, RecordMarking.MAX_FRAGMENT);
 
   /** Options without TLS or a listener, with the default bound of calls in flight. */
-  public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-      int maxFragmentSize) {
+  public ChannelOptions(
+      Duration connectTimeout, boolean keepAlive, int maxRecordSize, int maxFragmentSize) {
     this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, null);
   }
 
@@ -44,17 +50,28 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
    * Options without a listener, with the default bound of calls in flight and the system's
    * keep-alive timers.
    */
-  public ChannelOptions(Duration connectTimeout, boolean keepAlive, int maxRecordSize,
-      int maxFragmentSize, TlsSettings tls) {
-    this(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls, DEFAULT_MAX_IN_FLIGHT,
-        null, null);
+  public ChannelOptions(
+      Duration connectTimeout,
+      boolean keepAlive,
+      int maxRecordSize,
+      int maxFragmentSize,
+      TlsSettings tls) {
+    this(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        DEFAULT_MAX_IN_FLIGHT,
+        null,
+        null);
   }
 
   /**
-   * The timers of TCP keep-alive ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL},
-   * {@code TCP_KEEPCNT}), in whole seconds as the kernel counts them: after {@code idle} without
-   * traffic a probe is sent, then one every {@code interval}, and after {@code count} probes
-   * unanswered the connection is dead, its calls failing with a connection error.
+   * The timers of TCP keep-alive ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL}, {@code
+   * TCP_KEEPCNT}), in whole seconds as the kernel counts them: after {@code idle} without traffic a
+   * probe is sent, then one every {@code interval}, and after {@code count} probes unanswered the
+   * connection is dead, its calls failing with a connection error.
    *
    * @param idle the silence before the first probe, at least a second
    * @param interval the time between probes, at least a second
@@ -91,57 +108,105 @@ public record ChannelOptions(Duration connectTimeout, boolean keepAlive, int max
 
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 
   /** A copy with SO_KEEPALIVE on or off; on, with the timers set, if any. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 
   /**
-   * A copy with SO_KEEPALIVE on and its timers set, where the platform has them
-   * ({@code jdk.net.ExtendedSocketOptions}: Linux, macOS, Windows 10 and later); elsewhere
-   * keep-alive is on with the system's timers. {@link TcpChannel#keepAliveTimers()} reads what
-   * a connection has.
+   * A copy with SO_KEEPALIVE on and its timers set, where the platform has them ({@code
+   * jdk.net.ExtendedSocketOptions}: Linux, macOS, Windows 10 and later); elsewhere keep-alive is on
+   * with the system's timers. {@link TcpChannel#keepAliveTimers()} reads what a connection has.
    */
   public ChannelOptions withKeepAlive(KeepAlive timers) {
     if (timers == null) {
       throw new IllegalArgumentException("timers is null");
     }
-    return new ChannelOptions(connectTimeout, true, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, timers);
+    return new ChannelOptions(
+        connectTimeout, true, maxRecordSize, maxFragmentSize, tls, maxInFlight, listener, timers);
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 
   /** A copy that lets at most {@code maxInFlight} calls await replies at once. */
   public ChannelOptions withMaxInFlight(int maxInFlight) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
   public ChannelOptions withTls(TlsSettings tls) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 
   /** A copy whose channels tell {@code listener} of every call and connection (null: none). */
   public ChannelOptions withListener(RpcListener listener) {
-    return new ChannelOptions(connectTimeout, keepAlive, maxRecordSize, maxFragmentSize, tls,
-        maxInFlight, listener, keepAliveTimers);
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers);
   }
 }

@@ -30,8 +30,14 @@ final class ClientCallProbe {
   private Reply reply;
   private int replyBytes;
 
-  ClientCallProbe(RpcListener listener, AbstractChannel channel, RpcCall.Transport transport,
-      int program, int version, int procedure, ProgramNames names) {
+  ClientCallProbe(
+      RpcListener listener,
+      AbstractChannel channel,
+      RpcCall.Transport transport,
+      int program,
+      int version,
+      int procedure,
+      ProgramNames names) {
     this.listener = listener;
     this.channel = channel;
     this.transport = transport;
@@ -43,10 +49,20 @@ final class ClientCallProbe {
 
   /** The call is encoded: it has its XID and size, and the listener hears it begin. */
   void started(int xid, int requestBytes) {
-    call = new RpcCall(RpcCall.Side.CLIENT, transport, channel.options.tls() != null, null,
-        channel.server, xid, program, version, procedure,
-        names == null ? null : names.program(), names == null ? null : names.procedure(procedure),
-        requestBytes);
+    call =
+        new RpcCall(
+            RpcCall.Side.CLIENT,
+            transport,
+            channel.options.tls() != null,
+            null,
+            channel.server,
+            xid,
+            program,
+            version,
+            procedure,
+            names == null ? null : names.program(),
+            names == null ? null : names.procedure(procedure),
+            requestBytes);
     observer = listener.callStarted(call);
   }
 
@@ -58,14 +74,14 @@ final class ClientCallProbe {
 
   /** The call ended: with its results, or with {@code failure}. */
   void ended(Throwable failure) {
-    observer.callEnded(call,
-        new CallEnd(status(failure), replyBytes, System.nanoTime() - start, failure));
+    observer.callEnded(
+        call, new CallEnd(status(failure), replyBytes, System.nanoTime() - start, failure));
   }
 
   /** A batched call was sent: it expects no reply. */
   void sent() {
-    observer.callEnded(call, new CallEnd(new CallStatus.NoReply(), 0,
-        System.nanoTime() - start, null));
+    observer.callEnded(
+        call, new CallEnd(new CallStatus.NoReply(), 0, System.nanoTime() - start, null));
   }
 
   private CallStatus status(Throwable failure) {
@@ -81,7 +97,6 @@ final class ClientCallProbe {
     } else if (reply instanceof Reply.RpcMismatch) {
       return new CallStatus.RpcMismatch();
     }
-    return new CallStatus.Failed(
-        failure instanceof RpcException e ? e.status() : RpcStatus.FAILED);
+    return new CallStatus.Failed(failure instanceof RpcException e ? e.status() : RpcStatus.FAILED);
   }
 }

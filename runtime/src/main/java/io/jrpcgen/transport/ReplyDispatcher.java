@@ -17,16 +17,16 @@ import java.util.function.Consumer;
  * <p>Leader/follower: a caller that finds nobody reading becomes the reader and reads messages,
  * handing each to its waiter, until its own reply arrives or its wait ends; then it wakes another
  * waiter to take over. A lone caller thus reads its own reply with no thread hand-off, and many
- * callers share one connection, each reply reaching its own caller. Replies nobody waits for
- * (late answers to calls that timed out, duplicates) are dropped. Asynchronous calls have no
- * thread waiting: while any is pending, a reader thread of the dispatcher's own reads.
+ * callers share one connection, each reply reaching its own caller. Replies nobody waits for (late
+ * answers to calls that timed out, duplicates) are dropped. Asynchronous calls have no thread
+ * waiting: while any is pending, a reader thread of the dispatcher's own reads.
  */
 final class ReplyDispatcher {
   /** Reads messages. */
   interface Receiver {
     /**
-     * Reads the next message, or returns null if it has not arrived whole by
-     * {@code deadlineNanos} (a {@link System#nanoTime()} value).
+     * Reads the next message, or returns null if it has not arrived whole by {@code deadlineNanos}
+     * (a {@link System#nanoTime()} value).
      */
     Message receive(long deadlineNanos) throws IOException;
 
@@ -152,8 +152,8 @@ final class ReplyDispatcher {
   }
 
   /**
-   * Waits for the reply to {@code waiter}'s call until {@code deadlineNanos} (a
-   * {@link System#nanoTime()} value).
+   * Waits for the reply to {@code waiter}'s call until {@code deadlineNanos} (a {@link
+   * System#nanoTime()} value).
    *
    * @return the reply, or null if the wait ended first (the waiter stays registered)
    * @throws IOException if the transport failed; every waiter gets the same exception
@@ -195,9 +195,9 @@ final class ReplyDispatcher {
   }
 
   /**
-   * Reads, while no call is pending, whatever arrived since the last one, until
-   * {@code deadlineNanos}; returns whether the peer ended the connection meanwhile (then the
-   * dispatcher is broken). Returns false at once if a call is pending or anybody is reading.
+   * Reads, while no call is pending, whatever arrived since the last one, until {@code
+   * deadlineNanos}; returns whether the peer ended the connection meanwhile (then the dispatcher is
+   * broken). Returns false at once if a call is pending or anybody is reading.
    */
   boolean endedWhileIdle(long deadlineNanos) {
     if (!waiters.isEmpty() || !reading.tryLock()) {
@@ -244,8 +244,8 @@ final class ReplyDispatcher {
   /**
    * Called when the reader's wait ended. A message left half-read is still awaited only if its
    * caller waits on: read on under that caller's deadline. Otherwise the stream is stuck in a
-   * record nobody will take (a stalled or lying peer): fails the transport, so that TCP drops
-   * the connection and the next call opens a new one.
+   * record nobody will take (a stalled or lying peer): fails the transport, so that TCP drops the
+   * connection and the next call opens a new one.
    */
   private void abandonIfStalled(Waiter self) throws SocketTimeoutException {
     if (!receiver.inMessage()) {

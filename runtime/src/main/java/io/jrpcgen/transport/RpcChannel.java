@@ -8,8 +8,8 @@ import java.util.concurrent.Executor;
 
 /**
  * A client's transport to one server: a TCP connection or a UDP socket. Thread-safe; concurrent
- * calls share it, each reply going to its caller by XID. Generated clients and {@link io.jrpcgen.client.RpcClient}
- * sit on top of it.
+ * calls share it, each reply going to its caller by XID. Generated clients and {@link
+ * io.jrpcgen.client.RpcClient} sit on top of it.
  */
 public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel {
 
@@ -38,31 +38,43 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
    *
    * @throws io.jrpcgen.rpc.RpcException (unchecked) if the call fails, with the RPC status
    */
-  <A, R> RpcReply<R> call(int program, int version, int procedure, CallOptions options,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec);
+  <A, R> RpcReply<R> call(
+      int program,
+      int version,
+      int procedure,
+      CallOptions options,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec);
 
   /**
    * Calls a procedure without waiting: the future ends with the reply, or fails with the same
-   * {@link io.jrpcgen.rpc.RpcException} a blocking call would throw, at the latest at
-   * {@code options.timeout()} from now ({@link io.jrpcgen.rpc.RpcTimeoutException}). It is
-   * completed on {@code executor}, never on the thread that reads replies, so that what the caller
-   * chains to it cannot hold up other calls' replies (pass {@code Runnable::run} to complete it
-   * there). Cancelling the future frees its slot and its XID, and a record not yet written is
-   * never written. If {@link #maxInFlight()} calls are in flight the calling thread waits for one
-   * to end, within the call's deadline, as a blocking call would.
+   * {@link io.jrpcgen.rpc.RpcException} a blocking call would throw, at the latest at {@code
+   * options.timeout()} from now ({@link io.jrpcgen.rpc.RpcTimeoutException}). It is completed on
+   * {@code executor}, never on the thread that reads replies, so that what the caller chains to it
+   * cannot hold up other calls' replies (pass {@code Runnable::run} to complete it there).
+   * Cancelling the future frees its slot and its XID, and a record not yet written is never
+   * written. If {@link #maxInFlight()} calls are in flight the calling thread waits for one to end,
+   * within the call's deadline, as a blocking call would.
    *
    * @throws IllegalStateException if the channel is closed
    */
-  <A, R> CompletableFuture<RpcReply<R>> callAsync(int program, int version, int procedure,
-      CallOptions options, XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec,
+  <A, R> CompletableFuture<RpcReply<R>> callAsync(
+      int program,
+      int version,
+      int procedure,
+      CallOptions options,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
       Executor executor);
 
   /**
    * Sends a call that expects no reply (RFC 5531 §8, batching). Over TCP it is buffered and leaves
    * with the next call or {@link #flush()}; over UDP it is sent at once.
    */
-  <A> void callBatched(int program, int version, int procedure, CallOptions options,
-      XdrCodec<A> argsCodec, A args);
+  <A> void callBatched(
+      int program, int version, int procedure, CallOptions options, XdrCodec<A> argsCodec, A args);
 
   /** Sends any batched calls that are still buffered. */
   void flush();

@@ -4,8 +4,8 @@ import io.jrpcgen.rpc.OpaqueAuth;
 import java.net.InetSocketAddress;
 
 /**
- * A successful reply: the decoded results with what the call used and got besides, which belong
- * to this call alone (unlike {@code lastXid()} on a channel that other threads share).
+ * A successful reply: the decoded results with what the call used and got besides, which belong to
+ * this call alone (unlike {@code lastXid()} on a channel that other threads share).
  *
  * @param <R> the result type
  * @param xid the call's transaction id

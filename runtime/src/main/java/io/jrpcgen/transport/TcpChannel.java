@@ -33,12 +33,12 @@ import jdk.net.ExtendedSocketOptions;
 /**
  * A TCP channel: one connection, opened when the channel is created and reused by every call, as
  * rpcgen clients do. Concurrent calls are pipelined on it. If the connection fails (reset by a
- * rebooted server, closed by the server) the failing calls report it and the next call opens a
- * new connection; a call is never re-sent behind the caller's back. A connection the server
- * closed or reset while no call was pending is replaced before the next call is sent, since
- * none of that call can have reached the server. A call's timeout bounds the whole wait for its
- * reply, however the reply trickles in; a reply left half-read when the wait ends, with no call
- * waiting for it any more, makes the channel drop the connection.
+ * rebooted server, closed by the server) the failing calls report it and the next call opens a new
+ * connection; a call is never re-sent behind the caller's back. A connection the server closed or
+ * reset while no call was pending is replaced before the next call is sent, since none of that call
+ * can have reached the server. A call's timeout bounds the whole wait for its reply, however the
+ * reply trickles in; a reply left half-read when the wait ends, with no call waiting for it any
+ * more, makes the channel drop the connection.
  */
 public final class TcpChannel extends AbstractChannel {
   // Batched calls are flushed once this much is buffered, as libtirpc does when its buffer fills.
@@ -70,14 +70,30 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
-  <A, R> RpcReply<R> exchange(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
+  <A, R> RpcReply<R> exchange(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
     acquireSlot(deadline, callOptions.timeout());
     int xid = newXid();
     try {
-      return callInSlot(deadline, xid, program, version, procedure, callOptions, argsCodec, args,
-          resultCodec, probe);
+      return callInSlot(
+          deadline,
+          xid,
+          program,
+          version,
+          procedure,
+          callOptions,
+          argsCodec,
+          args,
+          resultCodec,
+          probe);
     } catch (RpcException e) {
       throw e.withXid(xid);
     } finally {
@@ -85,9 +101,17 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
-  private <A, R> RpcReply<R> callInSlot(long deadline, int xid, int program, int version,
-      int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec, ClientCallProbe probe) {
+  private <A, R> RpcReply<R> callInSlot(
+      long deadline,
+      int xid,
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
     EncodedCall call =
         encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
     XdrEncoder request = call.encoder();
@@ -124,34 +148,63 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
-  public <A, R> CompletableFuture<RpcReply<R>> callAsync(int program, int version,
-      int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec, Executor executor) {
-    return startAsync(program, version, procedure, callOptions, resultCodec, executor,
+  public <A, R> CompletableFuture<RpcReply<R>> callAsync(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      Executor executor) {
+    return startAsync(
+        program,
+        version,
+        procedure,
+        callOptions,
+        resultCodec,
+        executor,
         (call, deadline) -> {
-      XdrEncoder request = encodeCall(true, call.xid(), program, version, procedure, callOptions,
-          argsCodec, args, call.probe()).encoder();
-      try {
-        Connection c = liveConnection(deadline);
-        try {
-          call.await(c.dispatcher, deadline, c::failure);
-          c.send(request, call);
-        } catch (IOException e) {
-          // Fails every other call on the connection, and this one, registered or not.
-          call.fail(c.fail(RpcStatus.CANT_SEND, e));
-        } finally {
-          c.lastCallEnded = System.nanoTime();
-        }
-      } finally {
-        releaseEncoder(request);
-      }
-    });
+          XdrEncoder request =
+              encodeCall(
+                      true,
+                      call.xid(),
+                      program,
+                      version,
+                      procedure,
+                      callOptions,
+                      argsCodec,
+                      args,
+                      call.probe())
+                  .encoder();
+          try {
+            Connection c = liveConnection(deadline);
+            try {
+              call.await(c.dispatcher, deadline, c::failure);
+              c.send(request, call);
+            } catch (IOException e) {
+              // Fails every other call on the connection, and this one, registered or not.
+              call.fail(c.fail(RpcStatus.CANT_SEND, e));
+            } finally {
+              c.lastCallEnded = System.nanoTime();
+            }
+          } finally {
+            releaseEncoder(request);
+          }
+        });
   }
 
-  <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
-    XdrEncoder request = encodeCall(true, newXid(), program, version, procedure, callOptions,
-        argsCodec, args, probe).encoder();
+  <A> void sendBatched(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      ClientCallProbe probe) {
+    XdrEncoder request =
+        encodeCall(true, newXid(), program, version, procedure, callOptions, argsCodec, args, probe)
+            .encoder();
     Connection c = connection(System.nanoTime() + callOptions.timeout().toNanos());
     try {
       c.buffer(request);
@@ -210,14 +263,16 @@ public final class TcpChannel extends AbstractChannel {
   public Optional<ChannelOptions.KeepAlive> keepAliveTimers() {
     Connection c = connection;
     try {
-      if (c == null || !c.socket.getKeepAlive()
+      if (c == null
+          || !c.socket.getKeepAlive()
           || !c.socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
         return Optional.empty();
       }
-      return Optional.of(new ChannelOptions.KeepAlive(
-          Duration.ofSeconds(c.socket.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)),
-          Duration.ofSeconds(c.socket.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)),
-          c.socket.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)));
+      return Optional.of(
+          new ChannelOptions.KeepAlive(
+              Duration.ofSeconds(c.socket.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)),
+              Duration.ofSeconds(c.socket.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)),
+              c.socket.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -273,7 +328,8 @@ public final class TcpChannel extends AbstractChannel {
   private static void setKeepAliveTimers(Socket socket, ChannelOptions.KeepAlive timers)
       throws IOException {
     Set<SocketOption<?>> supported = socket.supportedOptions();
-    if (timers == null || !supported.contains(ExtendedSocketOptions.TCP_KEEPIDLE)
+    if (timers == null
+        || !supported.contains(ExtendedSocketOptions.TCP_KEEPIDLE)
         || !supported.contains(ExtendedSocketOptions.TCP_KEEPINTERVAL)
         || !supported.contains(ExtendedSocketOptions.TCP_KEEPCOUNT)) {
       return;
@@ -323,10 +379,10 @@ public final class TcpChannel extends AbstractChannel {
    * One TCP connection with its reader state and pending calls.
    *
    * <p>Writes are combined: a caller that finds the connection free writes its record at once; one
-   * that finds another thread writing appends its record to {@code pending} and goes on to wait
-   * for its reply, and the writing thread sends everything appended in its next write. Under load
-   * many records thus leave in one system call; a lone caller writes its own, without a copy.
-   * Batched calls wait in {@code pending} too, until the next call or {@link #flush()}.
+   * that finds another thread writing appends its record to {@code pending} and goes on to wait for
+   * its reply, and the writing thread sends everything appended in its next write. Under load many
+   * records thus leave in one system call; a lone caller writes its own, without a copy. Batched
+   * calls wait in {@code pending} too, until the next call or {@link #flush()}.
    */
   private final class Connection {
     final Socket socket;
@@ -356,29 +412,36 @@ public final class TcpChannel extends AbstractChannel {
       this.out = socket.getOutputStream();
       this.in = new DeadlineInputStream(socket);
       this.reader = new RecordReader(in, options.maxRecordSize());
-      this.dispatcher = new ReplyDispatcher(new ReplyDispatcher.Receiver() {
-        @Override
-        public Message receive(long deadlineNanos) throws IOException {
-          return Connection.this.receive(deadlineNanos);
-        }
+      this.dispatcher =
+          new ReplyDispatcher(
+              new ReplyDispatcher.Receiver() {
+                @Override
+                public Message receive(long deadlineNanos) throws IOException {
+                  return Connection.this.receive(deadlineNanos);
+                }
 
-        @Override
-        public boolean hasBuffered() {
-          return reader.hasBufferedRecord();
-        }
+                @Override
+                public boolean hasBuffered() {
+                  return reader.hasBufferedRecord();
+                }
 
-        @Override
-        public boolean inMessage() {
-          return reader.inRecord();
-        }
+                @Override
+                public boolean inMessage() {
+                  return reader.inRecord();
+                }
 
-        @Override
-        public OptionalInt partialXid() {
-          return reader.partialXid();
-        }
-      }, true, readerThreads);
-      this.observed = listener == null ? null : new RpcConnection(RpcCall.Side.CLIENT,
-          (InetSocketAddress) socket.getLocalSocketAddress(), server);
+                @Override
+                public OptionalInt partialXid() {
+                  return reader.partialXid();
+                }
+              },
+              true,
+              readerThreads);
+      this.observed =
+          listener == null
+              ? null
+              : new RpcConnection(
+                  RpcCall.Side.CLIENT, (InetSocketAddress) socket.getLocalSocketAddress(), server);
       if (observed != null) {
         listener.connectionOpened(observed);
       }
@@ -395,10 +458,10 @@ public final class TcpChannel extends AbstractChannel {
     }
 
     /**
-     * Sends a call's record: now, or with the write of the thread that is writing. A record
-     * holding a large opaque by reference is always written by its own thread, from the opaque's
-     * array: appending it would copy the payload. {@code call} is the asynchronous call whose
-     * record it is, or null.
+     * Sends a call's record: now, or with the write of the thread that is writing. A record holding
+     * a large opaque by reference is always written by its own thread, from the opaque's array:
+     * appending it would copy the payload. {@code call} is the asynchronous call whose record it
+     * is, or null.
      */
     void send(XdrEncoder request, AsyncCall<?> call) throws IOException {
       XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());

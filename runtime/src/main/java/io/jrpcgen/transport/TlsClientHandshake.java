@@ -45,8 +45,9 @@ final class TlsClientHandshake {
    * @throws RpcTlsException if TLS is required and refused, or the handshake fails
    * @throws SocketTimeoutException if {@code deadline} (System.nanoTime) passes first
    */
-  static Socket secure(Socket plain, InetSocketAddress server, ChannelOptions options,
-      long callDeadline) throws IOException {
+  static Socket secure(
+      Socket plain, InetSocketAddress server, ChannelOptions options, long callDeadline)
+      throws IOException {
     TlsSettings tls = options.tls();
     if (tls == null) {
       return plain;
@@ -54,8 +55,11 @@ final class TlsClientHandshake {
     long connectDeadline = System.nanoTime() + options.connectTimeout().toNanos();
     long deadline = callDeadline - connectDeadline < 0 ? callDeadline : connectDeadline;
     String serverName = server.getHostString();
-    ScheduledFuture<?> alarm = ALARMS.schedule(() -> closeQuietly(plain),
-        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> alarm =
+        ALARMS.schedule(
+            () -> closeQuietly(plain),
+            Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
     try {
       plain.setSoTimeout(SocketTimeouts.toMillis(deadline - System.nanoTime()));
       Reply reply = probe(plain, serverName);
@@ -67,8 +71,11 @@ final class TlsClientHandshake {
         LOG.log(Level.WARNING, serverName + ": " + why + "; RPC goes on WITHOUT TLS");
         return plain;
       }
-      SSLSocket secured = (SSLSocket) tls.context().getSocketFactory()
-          .createSocket(plain, serverName, server.getPort(), true);
+      SSLSocket secured =
+          (SSLSocket)
+              tls.context()
+                  .getSocketFactory()
+                  .createSocket(plain, serverName, server.getPort(), true);
       SSLParameters parameters = RpcWithTls.restrict(secured.getSSLParameters());
       if (tls.verifyHostname()) {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -105,20 +112,24 @@ final class TlsClientHandshake {
       throw new RpcTlsException(serverName, "malformed reply to the AUTH_TLS probe", e);
     }
     if (reply.xid() != xid) {
-      throw new RpcTlsException(serverName, "reply to the AUTH_TLS probe has xid "
-          + Integer.toUnsignedString(reply.xid()) + ", sent " + Integer.toUnsignedString(xid),
+      throw new RpcTlsException(
+          serverName,
+          "reply to the AUTH_TLS probe has xid "
+              + Integer.toUnsignedString(reply.xid())
+              + ", sent "
+              + Integer.toUnsignedString(xid),
           null);
     }
     if (reader.hasBufferedBytes()) {
       // RFC 9289 §5.1.1: nothing may come between the probe's reply and the handshake.
-      throw new RpcTlsException(serverName, "unexpected bytes after the AUTH_TLS probe's reply",
-          null);
+      throw new RpcTlsException(
+          serverName, "unexpected bytes after the AUTH_TLS probe's reply", null);
     }
     return reply;
   }
 
-  private static void handshake(SSLSocket secured, String serverName, boolean requireAlpn,
-      long deadline) throws IOException {
+  private static void handshake(
+      SSLSocket secured, String serverName, boolean requireAlpn, long deadline) throws IOException {
     try {
       secured.startHandshake();
     } catch (SSLException e) {
@@ -130,17 +141,26 @@ final class TlsClientHandshake {
     String selected = secured.getApplicationProtocol();
     // Only "sunrpc" is offered, so a server selects it or nothing.
     if (requireAlpn && !RpcWithTls.ALPN.equals(selected)) {
-      throw new RpcTlsException(serverName, "server did not negotiate ALPN \"" + RpcWithTls.ALPN
-          + "\" (RFC 9289 §5): \"" + selected + "\"", null);
+      throw new RpcTlsException(
+          serverName,
+          "server did not negotiate ALPN \""
+              + RpcWithTls.ALPN
+              + "\" (RFC 9289 §5): \""
+              + selected
+              + "\"",
+          null);
     }
   }
 
   private static ScheduledThreadPoolExecutor alarms() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread t = new Thread(task, "jrpcgen-tls-handshake-deadline");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread t = new Thread(task, "jrpcgen-tls-handshake-deadline");
+              t.setDaemon(true);
+              return t;
+            });
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }

@@ -17,8 +17,8 @@ public final class TlsContexts {
 
   /**
    * A TLS 1.3 context with the private key and certificate in {@code keys} (null for a client
-   * without a certificate) and the certificates trusted in {@code trust} (null: the JDK's
-   * default trust store).
+   * without a certificate) and the certificates trusted in {@code trust} (null: the JDK's default
+   * trust store).
    */
   public static SSLContext of(KeyStore keys, char[] keyPassword, KeyStore trust) {
     try {

@@ -9,13 +9,13 @@ import javax.net.ssl.SSLContext;
  *
  * @param context keys and trust for the handshake; only TLS 1.3 is negotiated with it
  * @param policy whether a server without TLS is an error or is used in the clear
- * @param verifyHostname whether the server's certificate must name the host or address dialled
- *     (as HTTPS checks it); on by default
+ * @param verifyHostname whether the server's certificate must name the host or address dialled (as
+ *     HTTPS checks it); on by default
  * @param requireAlpn whether the server must select the ALPN protocol {@code sunrpc}, as RFC 9289
  *     §5 requires; on by default
  */
-public record TlsSettings(SSLContext context, Policy policy, boolean verifyHostname,
-    boolean requireAlpn) {
+public record TlsSettings(
+    SSLContext context, Policy policy, boolean verifyHostname, boolean requireAlpn) {
   /** What a client does when the server answers the {@code AUTH_TLS} probe without STARTTLS. */
   public enum Policy {
     /** The connection fails with {@link io.jrpcgen.rpc.RpcTlsException}. */

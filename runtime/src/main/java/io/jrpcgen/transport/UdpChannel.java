@@ -20,8 +20,8 @@ import java.util.concurrent.Executor;
 
 /**
  * A UDP channel: a connected datagram socket. A call resends its datagram, with the same XID, each
- * time the retry interval passes without a reply, until the call's deadline (libtirpc's
- * {@code clnt_dg} behaviour); replies are matched by XID and stale ones dropped.
+ * time the retry interval passes without a reply, until the call's deadline (libtirpc's {@code
+ * clnt_dg} behaviour); replies are matched by XID and stale ones dropped.
  */
 public final class UdpChannel extends AbstractChannel {
   private static final int MAX_DATAGRAM = 65_507;
@@ -43,8 +43,10 @@ public final class UdpChannel extends AbstractChannel {
   /** Opens a UDP socket connected to {@code server}. */
   public static UdpChannel open(InetSocketAddress server, ChannelOptions options) {
     if (options.tls() != null) {
-      throw new IllegalArgumentException("RPC-with-TLS over UDP needs DTLS, which jrpcgen does"
-          + " not implement: use TCP for TLS to " + server);
+      throw new IllegalArgumentException(
+          "RPC-with-TLS over UDP needs DTLS, which jrpcgen does"
+              + " not implement: use TCP for TLS to "
+              + server);
     }
     try {
       DatagramSocket socket = new DatagramSocket();
@@ -61,16 +63,33 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   @Override
-  <A, R> RpcReply<R> exchange(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args, XdrCodec<R> resultCodec, ClientCallProbe probe) {
+  <A, R> RpcReply<R> exchange(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
     requireOpen();
     long start = System.nanoTime();
     long deadline = start + callOptions.timeout().toNanos();
     acquireSlot(deadline, callOptions.timeout());
     int xid = newXid();
     try {
-      return callInSlot(start, deadline, xid, program, version, procedure, callOptions,
-          argsCodec, args, resultCodec, probe);
+      return callInSlot(
+          start,
+          deadline,
+          xid,
+          program,
+          version,
+          procedure,
+          callOptions,
+          argsCodec,
+          args,
+          resultCodec,
+          probe);
     } catch (RpcException e) {
       throw e.withXid(xid);
     } finally {
@@ -78,9 +97,18 @@ public final class UdpChannel extends AbstractChannel {
     }
   }
 
-  private <A, R> RpcReply<R> callInSlot(long start, long deadline, int xid, int program,
-      int version, int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec, ClientCallProbe probe) {
+  private <A, R> RpcReply<R> callInSlot(
+      long start,
+      long deadline,
+      int xid,
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
     long retry = callOptions.retryInterval().toNanos();
     EncodedCall call =
         encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args, probe);
@@ -104,8 +132,18 @@ public final class UdpChannel extends AbstractChannel {
             // RFC 2203 §5.3.3.1: a resent RPCSEC_GSS call needs a sequence number of its own
             // (the server drops the old one as a replay); the reply may answer either.
             // The listener was told of the call when it was first encoded.
-            call = call.resent(encodeCall(false, xid, program, version, procedure, callOptions,
-                argsCodec, args, null));
+            call =
+                call.resent(
+                    encodeCall(
+                        false,
+                        xid,
+                        program,
+                        version,
+                        procedure,
+                        callOptions,
+                        argsCodec,
+                        args,
+                        null));
             request = call.encoder();
           }
           send(xid, waiter, request);
@@ -127,45 +165,77 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   /**
-   * {@inheritDoc} The datagram is sent at once, and again each retry interval until the call
-   * ends.
+   * {@inheritDoc} The datagram is sent at once, and again each retry interval until the call ends.
    */
   @Override
-  public <A, R> CompletableFuture<RpcReply<R>> callAsync(int program, int version,
-      int procedure, CallOptions callOptions, XdrCodec<A> argsCodec, A args,
-      XdrCodec<R> resultCodec, Executor executor) {
+  public <A, R> CompletableFuture<RpcReply<R>> callAsync(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      Executor executor) {
     requireOpen();
-    return startAsync(program, version, procedure, callOptions, resultCodec, executor,
+    return startAsync(
+        program,
+        version,
+        procedure,
+        callOptions,
+        resultCodec,
+        executor,
         (call, deadline) -> {
-      XdrEncoder request = encodeCall(false, call.xid(), program, version, procedure,
-          callOptions, argsCodec, args, call.probe()).encoder();
-      // Kept for the resends: the encoder is this thread's, and reused.
-      DatagramPacket datagram = new DatagramPacket(
-          Arrays.copyOf(request.array(), request.position()), request.position());
-      releaseEncoder(request);
-      try {
-        call.await(dispatcher, deadline, e -> connectionError(RpcStatus.CANT_RECV, e));
-        socket.send(datagram);
-      } catch (IOException e) {
-        call.fail(connectionError(RpcStatus.CANT_SEND, e));
-        return;
-      }
-      call.resendEvery(callOptions.retryInterval().toNanos(), () -> {
-        try {
-          socket.send(datagram);
-        } catch (IOException e) {
-          call.failLater(connectionError(RpcStatus.CANT_SEND, e));
-        }
-      });
-    });
+          XdrEncoder request =
+              encodeCall(
+                      false,
+                      call.xid(),
+                      program,
+                      version,
+                      procedure,
+                      callOptions,
+                      argsCodec,
+                      args,
+                      call.probe())
+                  .encoder();
+          // Kept for the resends: the encoder is this thread's, and reused.
+          DatagramPacket datagram =
+              new DatagramPacket(
+                  Arrays.copyOf(request.array(), request.position()), request.position());
+          releaseEncoder(request);
+          try {
+            call.await(dispatcher, deadline, e -> connectionError(RpcStatus.CANT_RECV, e));
+            socket.send(datagram);
+          } catch (IOException e) {
+            call.fail(connectionError(RpcStatus.CANT_SEND, e));
+            return;
+          }
+          call.resendEvery(
+              callOptions.retryInterval().toNanos(),
+              () -> {
+                try {
+                  socket.send(datagram);
+                } catch (IOException e) {
+                  call.failLater(connectionError(RpcStatus.CANT_SEND, e));
+                }
+              });
+        });
   }
 
   @Override
-  <A> void sendBatched(int program, int version, int procedure, CallOptions callOptions,
-      XdrCodec<A> argsCodec, A args, ClientCallProbe probe) {
+  <A> void sendBatched(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      ClientCallProbe probe) {
     requireOpen();
-    XdrEncoder request = encodeCall(false, newXid(), program, version, procedure, callOptions,
-        argsCodec, args, probe).encoder();
+    XdrEncoder request =
+        encodeCall(
+                false, newXid(), program, version, procedure, callOptions, argsCodec, args, probe)
+            .encoder();
     try {
       socket.send(new DatagramPacket(request.array(), request.position()));
     } catch (IOException e) {

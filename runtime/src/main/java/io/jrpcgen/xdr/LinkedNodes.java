@@ -21,8 +21,8 @@ public final class LinkedNodes {
    * Whether the lists from {@code a} and from {@code b} have equal nodes: as many, and pairwise
    * {@code sameValues} (which compares a node's components other than the link).
    */
-  public static <T> boolean equals(T a, T b, UnaryOperator<T> next,
-      BiPredicate<? super T, ? super T> sameValues) {
+  public static <T> boolean equals(
+      T a, T b, UnaryOperator<T> next, BiPredicate<? super T, ? super T> sameValues) {
     // Lists that share a tail are equal from there on.
     while (a != b) {
       if (a == null || b == null || !sameValues.test(a, b)) {
@@ -35,8 +35,8 @@ public final class LinkedNodes {
   }
 
   /** A hash of the list from {@code head}, combining each node's {@code valuesHash} in order. */
-  public static <T> int hashCode(T head, UnaryOperator<T> next,
-      ToIntFunction<? super T> valuesHash) {
+  public static <T> int hashCode(
+      T head, UnaryOperator<T> next, ToIntFunction<? super T> valuesHash) {
     int h = 0;
     for (T node = head; node != null; node = next.apply(node)) {
       h = 31 * h + valuesHash.applyAsInt(node);
@@ -51,8 +51,8 @@ public final class LinkedNodes {
    * ({@code next=... 999900 more]}) instead of them, so that a long list stays readable in a log
    * and its string small.
    */
-  public static <T> String toString(T head, UnaryOperator<T> next,
-      BiConsumer<StringBuilder, ? super T> opening) {
+  public static <T> String toString(
+      T head, UnaryOperator<T> next, BiConsumer<StringBuilder, ? super T> opening) {
     StringBuilder s = new StringBuilder();
     int printed = 0;
     T node = head;

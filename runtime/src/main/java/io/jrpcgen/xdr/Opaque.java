@@ -9,8 +9,8 @@ import java.util.HexFormat;
 /**
  * An immutable run of bytes: the Java form of XDR {@code opaque[N]} and {@code opaque<N>}.
  *
- * <p>Values made by {@link XdrDecoder} view a slice of the received record without copying it;
- * the runtime gives every received record its own array, so the view stays valid.
+ * <p>Values made by {@link XdrDecoder} view a slice of the received record without copying it; the
+ * runtime gives every received record its own array, so the view stays valid.
  */
 public final class Opaque {
   /** The empty opaque. */
@@ -89,8 +89,8 @@ public final class Opaque {
   @Override
   public boolean equals(Object o) {
     return o instanceof Opaque other
-        && Arrays.equals(array, offset, offset + length,
-            other.array, other.offset, other.offset + other.length);
+        && Arrays.equals(
+            array, offset, offset + length, other.array, other.offset, other.offset + other.length);
   }
 
   @Override
@@ -108,7 +108,10 @@ public final class Opaque {
     if (length <= TO_STRING_LIMIT) {
       return "Opaque[" + toHex() + "]";
     }
-    return "Opaque[" + HexFormat.of().formatHex(array, offset, offset + TO_STRING_LIMIT)
-        + "... (" + length + " bytes)]";
+    return "Opaque["
+        + HexFormat.of().formatHex(array, offset, offset + TO_STRING_LIMIT)
+        + "... ("
+        + length
+        + " bytes)]";
   }
 }

@@ -6,9 +6,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The checks a value must pass to be encoded, in one place: generated records run them in their
- * constructors, so that a value beyond a declared bound fails at {@code new} (with an
- * {@link IllegalArgumentException} naming the component), and {@link XdrEncoder} runs the same
- * checks, with the same messages, on what it is handed directly (as an {@link XdrException}).
+ * constructors, so that a value beyond a declared bound fails at {@code new} (with an {@link
+ * IllegalArgumentException} naming the component), and {@link XdrEncoder} runs the same checks,
+ * with the same messages, on what it is handed directly (as an {@link XdrException}).
  */
 public final class XdrChecks {
   private XdrChecks() {}
@@ -49,8 +49,8 @@ public final class XdrChecks {
    * As {@link #array(List, int, String)}, with each element replaced by what {@code element}
    * returns for it (which checks it, and decides whether null is allowed).
    */
-  public static <T> List<T> array(List<T> values, int maxLength, String component,
-      UnaryOperator<T> element) {
+  public static <T> List<T> array(
+      List<T> values, int maxLength, String component, UnaryOperator<T> element) {
     Objects.requireNonNull(values, component);
     throwIf(component, exceeds("array", values.size(), maxLength));
     return elements(values, component, element);
@@ -62,8 +62,8 @@ public final class XdrChecks {
   }
 
   /** As {@link #array(List, int, String, UnaryOperator)}, with exactly {@code length} elements. */
-  public static <T> List<T> fixedArray(List<T> values, int length, String component,
-      UnaryOperator<T> element) {
+  public static <T> List<T> fixedArray(
+      List<T> values, int length, String component, UnaryOperator<T> element) {
     Objects.requireNonNull(values, component);
     throwIf(component, fixedArrayMismatch(values.size(), length));
     return elements(values, component, element);
@@ -71,19 +71,27 @@ public final class XdrChecks {
 
   /** The error of an item of {@code length} bytes or elements past its bound, or null. */
   static String exceeds(String what, int length, int maxLength) {
-    return length <= maxLength ? null : what + " of " + length
-        + (what.equals("array") ? " elements" : " bytes") + " exceeds its bound of " + maxLength;
+    return length <= maxLength
+        ? null
+        : what
+            + " of "
+            + length
+            + (what.equals("array") ? " elements" : " bytes")
+            + " exceeds its bound of "
+            + maxLength;
   }
 
   /** The error of a fixed opaque of {@code actual} bytes instead of {@code length}, or null. */
   static String fixedOpaqueMismatch(int actual, int length) {
-    return actual == length ? null
+    return actual == length
+        ? null
         : "fixed opaque needs exactly " + length + " bytes, got " + actual;
   }
 
   /** The error of a fixed array of {@code actual} elements instead of {@code length}, or null. */
   static String fixedArrayMismatch(int actual, int length) {
-    return actual == length ? null
+    return actual == length
+        ? null
         : "fixed array needs exactly " + length + " elements, got " + actual;
   }
 
@@ -94,8 +102,7 @@ public final class XdrChecks {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> List<T> elements(List<T> values, String component,
-      UnaryOperator<T> element) {
+  private static <T> List<T> elements(List<T> values, String component, UnaryOperator<T> element) {
     boolean own = values instanceof ImmutableArrayList<T>;
     Object[] items = own ? ((ImmutableArrayList<T>) values).items() : values.toArray();
     boolean copied = !own;

@@ -11,32 +11,39 @@ public interface XdrCodec<T> {
 
   /** {@code int}, and {@code unsigned int} as its bit pattern. */
   XdrCodec<Integer> INT = of(XdrEncoder::writeInt, XdrDecoder::readInt);
+
   /** {@code hyper}, and {@code unsigned hyper} as its bit pattern. */
   XdrCodec<Long> HYPER = of(XdrEncoder::writeHyper, XdrDecoder::readHyper, 8);
+
   /** {@code float}. */
   XdrCodec<Float> FLOAT = of(XdrEncoder::writeFloat, XdrDecoder::readFloat);
+
   /** {@code double}. */
   XdrCodec<Double> DOUBLE = of(XdrEncoder::writeDouble, XdrDecoder::readDouble, 8);
+
   /** {@code bool}. */
   XdrCodec<Boolean> BOOL = of(XdrEncoder::writeBoolean, XdrDecoder::readBoolean);
+
   /** {@code quadruple}. */
   XdrCodec<Quadruple> QUADRUPLE =
       of(XdrEncoder::writeQuadruple, XdrDecoder::readQuadruple, Quadruple.SIZE);
+
   /** {@code void}: nothing on the wire. */
-  XdrCodec<Void> VOID = new XdrCodec<>() {
-    @Override
-    public void encode(XdrEncoder out, Void value) {}
+  XdrCodec<Void> VOID =
+      new XdrCodec<>() {
+        @Override
+        public void encode(XdrEncoder out, Void value) {}
 
-    @Override
-    public Void decode(XdrDecoder in) {
-      return null;
-    }
+        @Override
+        public Void decode(XdrDecoder in) {
+          return null;
+        }
 
-    @Override
-    public int minEncodedSize() {
-      return 0;
-    }
-  };
+        @Override
+        public int minEncodedSize() {
+          return 0;
+        }
+      };
 
   /** Writes {@code value}. */
   void encode(XdrEncoder out, T value);
@@ -45,8 +52,8 @@ public interface XdrCodec<T> {
   T decode(XdrDecoder in);
 
   /**
-   * The fewest bytes one value takes on the wire. Decoders use it to refuse an array count that
-   * the bytes left cannot hold before allocating anything.
+   * The fewest bytes one value takes on the wire. Decoders use it to refuse an array count that the
+   * bytes left cannot hold before allocating anything.
    */
   default int minEncodedSize() {
     return 4;
@@ -59,26 +66,30 @@ public interface XdrCodec<T> {
 
   /** {@code opaque<maxLength>}. */
   static XdrCodec<Opaque> opaque(int maxLength) {
-    return of((out, v) -> out.writeVariableOpaque(v, maxLength),
-        in -> in.readVariableOpaque(maxLength));
+    return of(
+        (out, v) -> out.writeVariableOpaque(v, maxLength), in -> in.readVariableOpaque(maxLength));
   }
 
   /** {@code opaque[length]}. */
   static XdrCodec<Opaque> fixedOpaque(int length) {
-    return of((out, v) -> out.writeFixedOpaque(v, length), in -> in.readFixedOpaque(length),
+    return of(
+        (out, v) -> out.writeFixedOpaque(v, length),
+        in -> in.readFixedOpaque(length),
         (int) Math.min(Integer.MAX_VALUE, (length + 3L) & ~3L));
   }
 
   /** {@code T[length]} of this codec's type. */
   static <T> XdrCodec<java.util.List<T>> fixedArray(XdrCodec<T> element, int length) {
-    return of((out, v) -> out.writeFixedArray(v, length, element),
+    return of(
+        (out, v) -> out.writeFixedArray(v, length, element),
         in -> in.readFixedArray(length, element),
         (int) Math.min(Integer.MAX_VALUE, (long) length * element.minEncodedSize()));
   }
 
   /** {@code T<maxLength>} of this codec's type. */
   static <T> XdrCodec<java.util.List<T>> array(XdrCodec<T> element, int maxLength) {
-    return of((out, v) -> out.writeVariableArray(v, maxLength, element),
+    return of(
+        (out, v) -> out.writeVariableArray(v, maxLength, element),
         in -> in.readVariableArray(maxLength, element));
   }
 

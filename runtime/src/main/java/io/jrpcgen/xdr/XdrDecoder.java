@@ -7,13 +7,13 @@ import java.util.List;
 /**
  * Reads XDR (RFC 4506) from a range of a byte array.
  *
- * <p>Every read first checks that the bytes it needs are there, and every length read from the
- * wire is checked against the declared bound and against the bytes left before anything is
- * allocated, so hostile input costs at most its own size. Decoding is strict where C peers are
- * lenient: a {@code bool} other than 0 or 1 and non-zero padding are errors, as RFC 4506 says.
+ * <p>Every read first checks that the bytes it needs are there, and every length read from the wire
+ * is checked against the declared bound and against the bytes left before anything is allocated, so
+ * hostile input costs at most its own size. Decoding is strict where C peers are lenient: a {@code
+ * bool} other than 0 or 1 and non-zero padding are errors, as RFC 4506 says.
  *
- * <p>Opaque values are views of the source array (no copy): callers must not change the array
- * after decoding from it. Not thread-safe.
+ * <p>Opaque values are views of the source array (no copy): callers must not change the array after
+ * decoding from it. Not thread-safe.
  */
 public final class XdrDecoder {
   private final byte[] buf;
@@ -150,8 +150,8 @@ public final class XdrDecoder {
     int at = pos;
     long length = readInt() & 0xffff_ffffL;
     if (length > maxLength) {
-      throw new XdrException(what + " length " + length + " at offset " + at
-          + " exceeds its bound of " + maxLength);
+      throw new XdrException(
+          what + " length " + length + " at offset " + at + " exceeds its bound of " + maxLength);
     }
     checkFits(what, (int) length, minElementSize);
     return (int) length;
@@ -161,8 +161,14 @@ public final class XdrDecoder {
     // Elements of size 0 (void, empty structs) still cost a loop turn each: cap them as bytes.
     long needed = (long) count * Math.max(minElementSize, 1);
     if (needed > remaining()) {
-      throw new XdrException(what + " of " + count + (minElementSize == 1 ? " bytes" : " elements")
-          + " cannot fit in the " + remaining() + " bytes left");
+      throw new XdrException(
+          what
+              + " of "
+              + count
+              + (minElementSize == 1 ? " bytes" : " elements")
+              + " cannot fit in the "
+              + remaining()
+              + " bytes left");
     }
   }
 
@@ -202,8 +208,8 @@ public final class XdrDecoder {
 
   private void require(long n) {
     if (limit - pos < n) {
-      throw new XdrException("truncated: " + n + " bytes needed at offset " + pos + ", "
-          + (limit - pos) + " left");
+      throw new XdrException(
+          "truncated: " + n + " bytes needed at offset " + pos + ", " + (limit - pos) + " left");
     }
   }
 }

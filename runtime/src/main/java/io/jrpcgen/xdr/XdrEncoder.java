@@ -19,9 +19,9 @@ import java.util.List;
  */
 public final class XdrEncoder {
   /**
-   * The smallest opaque held by reference instead of copied. On a stream socket the bytes before
-   * a reference leave in a write of their own; below this size copying costs less than that
-   * write (a JDK socket stream writes at most 128 KiB per system call anyway).
+   * The smallest opaque held by reference instead of copied. On a stream socket the bytes before a
+   * reference leave in a write of their own; below this size copying costs less than that write (a
+   * JDK socket stream writes at most 128 KiB per system call anyway).
    */
   public static final int REFERENCE_THRESHOLD = 128 * 1024;
 
@@ -84,8 +84,8 @@ public final class XdrEncoder {
   }
 
   /**
-   * Writes the encoding to {@code out}: the encoder's own bytes and each referenced opaque from
-   * its own array, in order, with no copy in between.
+   * Writes the encoding to {@code out}: the encoder's own bytes and each referenced opaque from its
+   * own array, in order, with no copy in between.
    */
   public void writeTo(OutputStream out) throws IOException {
     int from = 0;
@@ -230,8 +230,8 @@ public final class XdrEncoder {
 
   /**
    * Writes {@code value} if it is all ASCII, which is its own UTF-8: straight into the buffer,
-   * without the byte array {@code getBytes} would make. Returns false, having written nothing,
-   * for any other string.
+   * without the byte array {@code getBytes} would make. Returns false, having written nothing, for
+   * any other string.
    */
   private boolean writeAscii(String value) {
     int length = value.length();
@@ -331,8 +331,8 @@ public final class XdrEncoder {
 
   /**
    * The offset in {@code buf} of the encoding's byte {@code position}, whose next {@code width}
-   * bytes are about to be changed: a referenced opaque they would touch is copied in first, as
-   * the encoder never writes into an opaque it does not own.
+   * bytes are about to be changed: a referenced opaque they would touch is copied in first, as the
+   * encoder never writes into an opaque it does not own.
    */
   private int physical(int position, int width) {
     int before = 0;

@@ -10,18 +10,18 @@ import java.nio.charset.StandardCharsets;
  * forms only, no encoded surrogates, nothing above U+10FFFF) as UTF-8, and turns every other byte
  * 0x80..0xFF into the lone surrogate U+DC80..U+DCFF, as Python's "surrogateescape" does (PEP 383);
  * bytes 0x00..0x7F are always ASCII. Encoding writes each character as UTF-8 and each lone
- * U+DC80..U+DCFF as the byte it stands for. So every byte sequence decodes to a string that
- * encodes back to the same bytes: {@code toBytes(fromBytes(b))} equals {@code b}.
+ * U+DC80..U+DCFF as the byte it stands for. So every byte sequence decodes to a string that encodes
+ * back to the same bytes: {@code toBytes(fromBytes(b))} equals {@code b}.
  *
  * <pre>
  * bytes 63 61 66 c3 a9   "caf&#92;u00E9"    (UTF-8)
  * bytes 63 61 66 e9      "caf&#92;uDCE9"    (ISO-8859-1: e9 is not UTF-8 here)
  * </pre>
  *
- * <p>A string with any other lone surrogate (U+D800..U+DBFF, or U+DC00..U+DC7F and
- * U+DD00..U+DFFF unpaired) stands for no bytes: encoding it is an {@link XdrException}, never a
- * replacement character. A string built by hand whose escapes happen to spell valid UTF-8 (U+DCC3
- * U+DCA9) encodes to those bytes and decodes as what they spell (U+00E9).
+ * <p>A string with any other lone surrogate (U+D800..U+DBFF, or U+DC00..U+DC7F and U+DD00..U+DFFF
+ * unpaired) stands for no bytes: encoding it is an {@link XdrException}, never a replacement
+ * character. A string built by hand whose escapes happen to spell valid UTF-8 (U+DCC3 U+DCA9)
+ * encodes to those bytes and decodes as what they spell (U+00E9).
  */
 public final class XdrStrings {
   private static final int ESCAPE = 0xdc00;
@@ -85,8 +85,8 @@ public final class XdrStrings {
   }
 
   /**
-   * Writes the bytes of {@code value} into {@code dst} from {@code at}; the caller has checked
-   * them with {@link #byteLength} and made room.
+   * Writes the bytes of {@code value} into {@code dst} from {@code at}; the caller has checked them
+   * with {@link #byteLength} and made room.
    */
   static void encode(String value, byte[] dst, int at) {
     int length = value.length();
@@ -118,7 +118,8 @@ public final class XdrStrings {
   }
 
   private static boolean isPairAt(String s, int i) {
-    return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length()
+    return Character.isHighSurrogate(s.charAt(i))
+        && i + 1 < s.length()
         && Character.isLowSurrogate(s.charAt(i + 1));
   }
 
@@ -127,9 +128,11 @@ public final class XdrStrings {
   }
 
   private static XdrException unpaired(char c, int index) {
-    return new XdrException(String.format("cannot encode string: unpaired surrogate U+%04X at"
-        + " index %d (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)", (int) c,
-        index));
+    return new XdrException(
+        String.format(
+            "cannot encode string: unpaired surrogate U+%04X at"
+                + " index %d (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)",
+            (int) c, index));
   }
 
   /** Decodes what is valid UTF-8 as such, and escapes each other byte. */
@@ -145,11 +148,14 @@ public final class XdrStrings {
       switch (size) {
         case 1 -> out[n++] = (char) (b0 < 0x80 ? b0 : ESCAPE | b0);
         case 2 -> out[n++] = (char) (((b0 & 0x1f) << 6) | (b[i + 1] & 0x3f));
-        case 3 -> out[n++] = (char) (((b0 & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6)
-            | (b[i + 2] & 0x3f));
+        case 3 ->
+            out[n++] = (char) (((b0 & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f));
         default -> {
-          int cp = ((b0 & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6)
-              | (b[i + 3] & 0x3f);
+          int cp =
+              ((b0 & 0x07) << 18)
+                  | ((b[i + 1] & 0x3f) << 12)
+                  | ((b[i + 2] & 0x3f) << 6)
+                  | (b[i + 3] & 0x3f);
           out[n++] = Character.highSurrogate(cp);
           out[n++] = Character.lowSurrogate(cp);
         }
@@ -160,10 +166,10 @@ public final class XdrStrings {
   }
 
   /**
-   * The length of the valid UTF-8 sequence at {@code i}, whose first byte is {@code b0}; 1 if
-   * there is none (then the byte stands alone). The ranges of the second byte are those of
-   * Unicode's table of well-formed sequences (Table 3-7): they exclude overlong forms, encoded
-   * surrogates and code points above U+10FFFF.
+   * The length of the valid UTF-8 sequence at {@code i}, whose first byte is {@code b0}; 1 if there
+   * is none (then the byte stands alone). The ranges of the second byte are those of Unicode's
+   * table of well-formed sequences (Table 3-7): they exclude overlong forms, encoded surrogates and
+   * code points above U+10FFFF.
    */
   private static int sequenceLength(byte[] b, int i, int end, int b0) {
     int size;

@@ -58,18 +58,33 @@ class AbstractStubTest {
   }
 
   private static RpcServer server(List<OpaqueAuth> credentials, AtomicInteger notes) {
-    return RpcServer.builder().program(ProgramDefinition.builder(PROGRAM, VERSION)
-        .procedure(Procedure.of(DOUBLE, "DOUBLE", XdrCodec.INT, XdrCodec.INT, (call, n) -> {
-          credentials.add(call.credential());
-          return 2 * n;
-        }))
-        .procedure(Procedure.oneWay(NOTE, "NOTE", XdrCodec.INT, (call, n) -> notes.addAndGet(n)))
-        .build()).bindAddress(InetAddress.getLoopbackAddress()).tcp(0).start();
+    return RpcServer.builder()
+        .program(
+            ProgramDefinition.builder(PROGRAM, VERSION)
+                .procedure(
+                    Procedure.of(
+                        DOUBLE,
+                        "DOUBLE",
+                        XdrCodec.INT,
+                        XdrCodec.INT,
+                        (call, n) -> {
+                          credentials.add(call.credential());
+                          return 2 * n;
+                        }))
+                .procedure(
+                    Procedure.oneWay(NOTE, "NOTE", XdrCodec.INT, (call, n) -> notes.addAndGet(n)))
+                .build())
+        .bindAddress(InetAddress.getLoopbackAddress())
+        .tcp(0)
+        .start();
   }
 
   private static DoublerClient client(RpcServer server) {
-    return new DoublerClient(RpcClient.create(
-        RpcChannel.tcp(new InetSocketAddress("127.0.0.1", server.tcpPort())), PROGRAM, VERSION));
+    return new DoublerClient(
+        RpcClient.create(
+            RpcChannel.tcp(new InetSocketAddress("127.0.0.1", server.tcpPort())),
+            PROGRAM,
+            VERSION));
   }
 
   @Test
@@ -77,17 +92,25 @@ class AbstractStubTest {
     try (RpcServer server = server(new CopyOnWriteArrayList<>(), new AtomicInteger());
         DoublerClient client = client(server)) {
       Executor mine = Runnable::run;
-      DoublerClient copy = client.withTimeout(Duration.ofSeconds(3))
-          .withRetryInterval(Duration.ofSeconds(2)).withExecutor(mine);
+      DoublerClient copy =
+          client
+              .withTimeout(Duration.ofSeconds(3))
+              .withRetryInterval(Duration.ofSeconds(2))
+              .withExecutor(mine);
       assertThat(copy.rpcClient().timeout()).isEqualTo(Duration.ofSeconds(3));
       assertThat(copy.rpcClient().retryInterval()).isEqualTo(Duration.ofSeconds(2));
       assertThat(copy.rpcClient().executor()).isSameAs(mine);
       assertThat(copy.rpcClient().channel()).isSameAs(client.rpcClient().channel());
       assertThat(client.rpcClient().options()).isEqualTo(CallOptions.DEFAULTS);
-      assertThat(client.withOptions(CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(4)))
-          .rpcClient().timeout()).isEqualTo(Duration.ofSeconds(4));
+      assertThat(
+              client
+                  .withOptions(CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(4)))
+                  .rpcClient()
+                  .timeout())
+          .isEqualTo(Duration.ofSeconds(4));
       assertThatThrownBy(() -> new DoublerClient(null))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("client is null");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("client is null");
     }
   }
 
@@ -95,15 +118,16 @@ class AbstractStubTest {
   void callsGoOutInEveryFormWithTheCopysCredentials() throws Exception {
     List<OpaqueAuth> credentials = new CopyOnWriteArrayList<>();
     AtomicInteger notes = new AtomicInteger();
-    try (RpcServer server = server(credentials, notes); DoublerClient client = client(server)) {
+    try (RpcServer server = server(credentials, notes);
+        DoublerClient client = client(server)) {
       client.ping();
       assertThat(client.twice(21)).isEqualTo(42);
       assertThat(client.twiceAsync(5).get(10, TimeUnit.SECONDS)).isEqualTo(10);
       AuthSys sys = new AuthSys(7, "host", 1000, 100, List.of(4, 5));
       assertThat(client.withAuthSys(sys).twice(1)).isEqualTo(2);
       assertThat(client.withAuthSys(sys).withCredential(OpaqueAuth.NONE).twice(2)).isEqualTo(4);
-      assertThat(credentials).containsExactly(OpaqueAuth.NONE, OpaqueAuth.NONE,
-          sys.toOpaqueAuth(), OpaqueAuth.NONE);
+      assertThat(credentials)
+          .containsExactly(OpaqueAuth.NONE, OpaqueAuth.NONE, sys.toOpaqueAuth(), OpaqueAuth.NONE);
 
       client.noteOneWay(3);
       client.noteOneWay(4);

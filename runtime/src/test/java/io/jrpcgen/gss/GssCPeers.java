@@ -14,12 +14,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds and runs the C square peers that speak RPCSEC_GSS through libtirpc (authgss on the
- * client, svcauth_gss on the server) in the realm of a {@link TestKdc}.
+ * Builds and runs the C square peers that speak RPCSEC_GSS through libtirpc (authgss on the client,
+ * svcauth_gss on the server) in the realm of a {@link TestKdc}.
  */
 final class GssCPeers {
-  private static final List<String> SOURCES = List.of("square.x", "square_gss_client_main.c",
-      "square_gss_server_main.c", "square_gss_server_impl.c");
+  private static final List<String> SOURCES =
+      List.of(
+          "square.x",
+          "square_gss_client_main.c",
+          "square_gss_server_main.c",
+          "square_gss_server_impl.c");
   private static final long RUN_SECONDS = 30;
   private static final Pattern PORT = Pattern.compile("tcp=(\\d+) ");
 
@@ -52,16 +56,21 @@ final class GssCPeers {
     tools.tool("rpcgen", "-l", "-o", "square_clnt.c", "square.x");
     tools.tool("rpcgen", "-m", "-o", "square_svc.c", "square.x");
     gcc(tools, "square_gss_client", "square_gss_client_main.c", "square_clnt.c", "square_xdr.c");
-    gcc(tools, "square_gss_server", "square_gss_server_main.c", "square_gss_server_impl.c",
-        "square_svc.c", "square_xdr.c");
+    gcc(
+        tools,
+        "square_gss_server",
+        "square_gss_server_main.c",
+        "square_gss_server_impl.c",
+        "square_svc.c",
+        "square_xdr.c");
     kdc.kinitClient();
     return new GssCPeers(kdc);
   }
 
   private static void gcc(NativeTools tools, String output, String... sources)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("gcc", "-I" + NativeTools.TIRPC_INCLUDE,
-        "-I.", "-o", output));
+    List<String> command =
+        new ArrayList<>(List.of("gcc", "-I" + NativeTools.TIRPC_INCLUDE, "-I.", "-o", output));
     command.addAll(List.of(sources));
     command.addAll(List.of("-ltirpc", "-lgssapi_krb5"));
     tools.tool(command.toArray(new String[0]));
@@ -74,14 +83,24 @@ final class GssCPeers {
   Run runClient(int port, String service, int n, int count)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile(dir, "gss-client", ".log");
-    Process p = TestKdc.builder(dir, List.of("./square_gss_client", "127.0.0.1",
-            Integer.toString(port), service, TestKdc.SERVICE, Integer.toString(n),
-            Integer.toString(count)))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        TestKdc.builder(
+                dir,
+                List.of(
+                    "./square_gss_client",
+                    "127.0.0.1",
+                    Integer.toString(port),
+                    service,
+                    TestKdc.SERVICE,
+                    Integer.toString(n),
+                    Integer.toString(count)))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       if (!p.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
-        fail("square_gss_client did not finish in " + RUN_SECONDS + " s:\n"
-            + Files.readString(log));
+        fail(
+            "square_gss_client did not finish in " + RUN_SECONDS + " s:\n" + Files.readString(log));
       }
     } finally {
       NativeTools.stop(p);
@@ -105,8 +124,11 @@ final class GssCPeers {
   Server startServer() throws IOException, InterruptedException {
     Path out = dir.resolve("square_gss_server.out");
     Path err = dir.resolve("square_gss_server.err");
-    Process p = TestKdc.builder(dir, List.of("./square_gss_server", TestKdc.SERVICE, "600"))
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        TestKdc.builder(dir, List.of("./square_gss_server", TestKdc.SERVICE, "600"))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     try {
       while (true) {

@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 /**
- * A test realm with a Java server of {@link GssSquare} that accepts RPCSEC_GSS on TCP and UDP,
- * and alice's login; closing stops the server, then the KDC.
+ * A test realm with a Java server of {@link GssSquare} that accepts RPCSEC_GSS on TCP and UDP, and
+ * alice's login; closing stops the server, then the KDC.
  */
 final class GssFixture implements AutoCloseable {
   final TestKdc kdc;
@@ -17,8 +17,8 @@ final class GssFixture implements AutoCloseable {
   final RpcServer server;
   final GssLogin alice;
 
-  private GssFixture(TestKdc kdc, GssSquare square, RpcSecGssServer gss, RpcServer server,
-      GssLogin alice) {
+  private GssFixture(
+      TestKdc kdc, GssSquare square, RpcSecGssServer gss, RpcServer server, GssLogin alice) {
     this.kdc = kdc;
     this.square = square;
     this.gss = gss;
@@ -33,8 +33,14 @@ final class GssFixture implements AutoCloseable {
       GssSquare square = new GssSquare();
       RpcSecGssServer gss = RpcSecGssServer.create(GssLogin.acceptor(kdc.serverKeytab()));
       GssLogin alice = GssLogin.keytab(TestKdc.CLIENT_PRINCIPAL, kdc.clientKeytab());
-      RpcServer server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress())
-          .security(gss).program(square.definition()).tcp(0).udp(0).start();
+      RpcServer server =
+          RpcServer.builder()
+              .bindAddress(InetAddress.getLoopbackAddress())
+              .security(gss)
+              .program(square.definition())
+              .tcp(0)
+              .udp(0)
+              .start();
       return new GssFixture(kdc, square, gss, server, alice);
     } catch (RuntimeException | Error e) {
       kdc.close();

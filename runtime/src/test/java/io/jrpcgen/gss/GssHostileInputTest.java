@@ -29,10 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Calls a client never sends, written byte by byte on a raw connection to the Java server:
- * replayed and too old sequence numbers, forged checksums, bodies that do not unwrap, context
- * handles never issued. Each is counted, dropped or answered as RFC 2203 says, none reaches
- * the procedure, and the server goes on serving the same connection.
+ * Calls a client never sends, written byte by byte on a raw connection to the Java server: replayed
+ * and too old sequence numbers, forged checksums, bodies that do not unwrap, context handles never
+ * issued. Each is counted, dropped or answered as RFC 2203 says, none reaches the procedure, and
+ * the server goes on serving the same connection.
  */
 class GssHostileInputTest extends GssRealmTest {
   private static final AtomicInteger XID = new AtomicInteger(0x6000);
@@ -59,8 +59,7 @@ class GssHostileInputTest extends GssRealmTest {
   private static Call square(RpcSecGssClient client, int n) {
     int xid = XID.incrementAndGet();
     XdrEncoder e = new XdrEncoder();
-    RpcMessages.writeCallStart(e, xid, GssSquare.PROGRAM, GssSquare.VERSION,
-        GssSquare.SQUAREPROC);
+    RpcMessages.writeCallStart(e, xid, GssSquare.PROGRAM, GssSquare.VERSION, GssSquare.SQUAREPROC);
     ReplyCheck check = client.writeCall(e, 0, XdrCodec.INT, n);
     return new Call(xid, e.toByteArray(), check);
   }
@@ -100,7 +99,10 @@ class GssHostileInputTest extends GssRealmTest {
   }
 
   private RpcSecGssClient client(TcpChannel channel, GssService service) {
-    return RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION,
+    return RpcSecGssClient.establish(
+        channel,
+        GssSquare.PROGRAM,
+        GssSquare.VERSION,
         GssSettings.of(TestKdc.SERVICE, realm.alice, service));
   }
 
@@ -188,8 +190,7 @@ class GssHostileInputTest extends GssRealmTest {
     }
   }
 
-  private void assertBadBodyIsGarbage(RpcSecGssClient client, int offsetInBody)
-      throws IOException {
+  private void assertBadBodyIsGarbage(RpcSecGssClient client, int offsetInBody) throws IOException {
     long bad = realm.gss.stats().badBodies();
     int calls = realm.square.calls.get();
     Call forged = square(client, 5);
@@ -205,11 +206,22 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aContextHandleNeverIssuedIsACredentialProblem() throws IOException {
     long unknown = realm.gss.stats().unknownContexts();
-    GssCred cred = new GssCred(GssCred.VERSION, GssCred.DATA, 0, GssService.NONE.value(),
-        Opaque.fromHex("00112233445566778899aabbccddeeff"));
+    GssCred cred =
+        new GssCred(
+            GssCred.VERSION,
+            GssCred.DATA,
+            0,
+            GssService.NONE.value(),
+            Opaque.fromHex("00112233445566778899aabbccddeeff"));
     int xid = XID.incrementAndGet();
-    assertThat(sendForReply(rawCall(xid, GssSquare.SQUAREPROC, cred.toOpaqueAuth(),
-        new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(), Opaque.fromHex("0102030405060708")))))
+    assertThat(
+            sendForReply(
+                rawCall(
+                    xid,
+                    GssSquare.SQUAREPROC,
+                    cred.toOpaqueAuth(),
+                    new OpaqueAuth(
+                        AuthFlavor.RPCSEC_GSS.value(), Opaque.fromHex("0102030405060708")))))
         .isEqualTo(new Reply.AuthError(xid, AuthStat.RPCSEC_GSS_CREDPROBLEM));
     assertThat(realm.gss.stats().unknownContexts()).isEqualTo(unknown + 1);
     // So is a CONTINUE_INIT for a handle never issued.
@@ -237,8 +249,9 @@ class GssHostileInputTest extends GssRealmTest {
     // Context creation goes to the NULL procedure only.
     GssCred init = new GssCred(1, GssCred.INIT, 0, 1, Opaque.EMPTY);
     int xid4 = XID.incrementAndGet();
-    assertThat(sendForReply(rawCall(xid4, GssSquare.SQUAREPROC, init.toOpaqueAuth(),
-        OpaqueAuth.NONE))).isEqualTo(new Reply.AuthError(xid4, AuthStat.AUTH_BADCRED));
+    assertThat(
+            sendForReply(rawCall(xid4, GssSquare.SQUAREPROC, init.toOpaqueAuth(), OpaqueAuth.NONE)))
+        .isEqualTo(new Reply.AuthError(xid4, AuthStat.AUTH_BADCRED));
   }
 
   @Test
@@ -248,15 +261,14 @@ class GssHostileInputTest extends GssRealmTest {
     GssCred init = new GssCred(GssCred.VERSION, GssCred.INIT, 0, 1, Opaque.EMPTY);
     XdrEncoder e = new XdrEncoder();
     int xid = XID.incrementAndGet();
-    RpcMessages.writeCall(e, xid, GssSquare.PROGRAM, GssSquare.VERSION, 0, init.toOpaqueAuth(),
-        OpaqueAuth.NONE);
+    RpcMessages.writeCall(
+        e, xid, GssSquare.PROGRAM, GssSquare.VERSION, 0, init.toOpaqueAuth(), OpaqueAuth.NONE);
     e.writeVariableOpaque(Opaque.fromHex("6082deadbeef"), 1000);
     send(e.toByteArray());
     XdrDecoder reply = receive();
     assertThat(RpcMessages.readReply(reply)).isInstanceOf(Reply.Success.class);
     InitResult result = InitResult.CODEC.decode(reply);
-    assertThat(result.major()).isNotIn(InitResult.GSS_S_COMPLETE,
-        InitResult.GSS_S_CONTINUE_NEEDED);
+    assertThat(result.major()).isNotIn(InitResult.GSS_S_COMPLETE, InitResult.GSS_S_CONTINUE_NEEDED);
     assertThat(result.handle().length()).isZero();
     assertThat(realm.gss.stats().failedInits()).isEqualTo(failed + 1);
     assertThat(realm.gss.contextCount()).isEqualTo(contexts);
@@ -268,10 +280,11 @@ class GssHostileInputTest extends GssRealmTest {
         RpcSecGssClient client = client(channel, GssService.NONE)) {
       Call call = square(client, 5);
       XdrDecoder results = new XdrDecoder(new byte[] {0, 0, 0, 25});
-      OpaqueAuth forged = new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(),
-          Opaque.fromHex("0404050000000000"));
+      OpaqueAuth forged =
+          new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(), Opaque.fromHex("0404050000000000"));
       assertThatThrownBy(() -> call.check().readResults(forged, results, XdrCodec.INT))
-          .isInstanceOfSatisfying(RpcAuthException.class,
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
               e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_INVALIDRESP));
       assertThatThrownBy(() -> call.check().readResults(OpaqueAuth.NONE, results, XdrCodec.INT))
           .isInstanceOf(RpcAuthException.class);
@@ -282,8 +295,12 @@ class GssHostileInputTest extends GssRealmTest {
   void aContextTheServerForgotIsMadeAgainOnceAndTheCallSucceeds() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
         RpcSecGssClient client = client(channel, GssService.INTEGRITY)) {
-      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
-          client.callOptions().withTimeout(Duration.ofSeconds(10)));
+      RpcClient rpc =
+          RpcClient.create(
+              channel,
+              GssSquare.PROGRAM,
+              GssSquare.VERSION,
+              client.callOptions().withTimeout(Duration.ofSeconds(10)));
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT)).isEqualTo(9);
       // Destroy the context behind the client's back, as a server restart would lose it.
       int xid = XID.incrementAndGet();

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * RPCSEC_GSS between jrpcgen and libtirpc, both ways, for krb5, krb5i and krb5p: a C client
- * using {@code authgss_create_default} calls the Java server, and the Java client calls a C
- * server using {@code svcauth_gss}; all in a throwaway MIT Kerberos realm.
+ * RPCSEC_GSS between jrpcgen and libtirpc, both ways, for krb5, krb5i and krb5p: a C client using
+ * {@code authgss_create_default} calls the Java server, and the Java client calls a C server using
+ * {@code svcauth_gss}; all in a throwaway MIT Kerberos realm.
  */
 class GssInteropTest extends GssRealmTest {
   private static GssCPeers peers;
@@ -40,8 +40,8 @@ class GssInteropTest extends GssRealmTest {
     assertThat(run.output()).isEqualTo("result: 144\nresult: 144\nresult: 144\n");
     assertThat(run.exitCode()).isZero();
     assertThat(realm.square.calls.get()).isEqualTo(callsBefore + 3);
-    assertThat(realm.square.lastCaller.get()).isEqualTo(
-        new GssCaller(TestKdc.CLIENT_PRINCIPAL, GssCaller.KERBEROS_V5, service));
+    assertThat(realm.square.lastCaller.get())
+        .isEqualTo(new GssCaller(TestKdc.CLIENT_PRINCIPAL, GssCaller.KERBEROS_V5, service));
     GssServerStats after = realm.gss.stats();
     assertThat(after.contextsEstablished()).isEqualTo(before.contextsEstablished() + 1);
     assertThat(after.contextsDestroyed()).isEqualTo(before.contextsDestroyed() + 1);
@@ -52,16 +52,24 @@ class GssInteropTest extends GssRealmTest {
   @EnumSource(GssService.class)
   void javaClientCallsCServer(GssService service) throws Exception {
     try (GssCPeers.Server c = peers.startServer();
-        TcpChannel channel = RpcChannel.tcp(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), c.port()));
-        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
-      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
-          client.callOptions().withTimeout(Duration.ofSeconds(10)));
+        TcpChannel channel =
+            RpcChannel.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), c.port()));
+        RpcSecGssClient client =
+            RpcSecGssClient.establish(
+                channel,
+                GssSquare.PROGRAM,
+                GssSquare.VERSION,
+                GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
+      RpcClient rpc =
+          RpcClient.create(
+              channel,
+              GssSquare.PROGRAM,
+              GssSquare.VERSION,
+              client.callOptions().withTimeout(Duration.ofSeconds(10)));
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 9, XdrCodec.INT)).isEqualTo(81);
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, -3, XdrCodec.INT)).isEqualTo(9);
-      assertThat(c.errors()).contains("caller: " + TestKdc.CLIENT_PRINCIPAL + " service "
-          + service.value());
+      assertThat(c.errors())
+          .contains("caller: " + TestKdc.CLIENT_PRINCIPAL + " service " + service.value());
     }
   }
 }

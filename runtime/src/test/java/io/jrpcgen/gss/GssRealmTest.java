@@ -7,8 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Test classes that share one throwaway realm and Java server per class. */
 abstract class GssRealmTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static GssFixture realm;
 
   @BeforeAll

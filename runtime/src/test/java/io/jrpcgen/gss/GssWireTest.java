@@ -19,8 +19,9 @@ class GssWireTest {
 
   @Test
   void aCredentialIsVersionProcedureSequenceServiceAndHandle() {
-    GssCred cred = new GssCred(1, GssCred.DATA, 0x01020304, GssService.PRIVACY.value(),
-        Opaque.fromHex("aabbcc"));
+    GssCred cred =
+        new GssCred(
+            1, GssCred.DATA, 0x01020304, GssService.PRIVACY.value(), Opaque.fromHex("aabbcc"));
     OpaqueAuth auth = cred.toOpaqueAuth();
     assertThat(auth.flavor()).isEqualTo(AuthFlavor.RPCSEC_GSS.value());
     assertThat(auth.body().toHex())
@@ -30,8 +31,13 @@ class GssWireTest {
 
   @Test
   void aCredentialWithTrailingBytesOrCutShortIsRefused() {
-    assertThatThrownBy(() -> GssCred.decode(new OpaqueAuth(6,
-        Opaque.fromHex("00000001000000000000000000000001" + "00000000" + "00000000"))))
+    assertThatThrownBy(
+            () ->
+                GssCred.decode(
+                    new OpaqueAuth(
+                        6,
+                        Opaque.fromHex(
+                            "00000001000000000000000000000001" + "00000000" + "00000000"))))
         .isInstanceOf(XdrException.class);
     assertThatThrownBy(() -> GssCred.decode(new OpaqueAuth(6, Opaque.fromHex("00000001"))))
         .isInstanceOf(XdrException.class);
@@ -42,8 +48,8 @@ class GssWireTest {
     InitResult r = new InitResult(Opaque.fromHex("0102"), 1, 2, 128, Opaque.fromHex("ff"));
     XdrEncoder out = new XdrEncoder();
     InitResult.CODEC.encode(out, r);
-    assertThat(Opaque.copyOf(out.toByteArray()).toHex()).isEqualTo("0000000201020000"
-        + "00000001" + "00000002" + "00000080" + "00000001ff000000");
+    assertThat(Opaque.copyOf(out.toByteArray()).toHex())
+        .isEqualTo("0000000201020000" + "00000001" + "00000002" + "00000080" + "00000001ff000000");
     assertThat(InitResult.CODEC.decode(new XdrDecoder(out.toByteArray()))).isEqualTo(r);
   }
 

@@ -31,17 +31,30 @@ class RpcSecGssTest extends GssRealmTest {
   void callsOverTcpWithEachService(GssService service) {
     long destroyedBefore = realm.gss.stats().contextsDestroyed();
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
-      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
-          client.callOptions().withTimeout(Duration.ofSeconds(10)));
+        RpcSecGssClient client =
+            RpcSecGssClient.establish(
+                channel,
+                GssSquare.PROGRAM,
+                GssSquare.VERSION,
+                GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
+      RpcClient rpc =
+          RpcClient.create(
+              channel,
+              GssSquare.PROGRAM,
+              GssSquare.VERSION,
+              client.callOptions().withTimeout(Duration.ofSeconds(10)));
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 5, XdrCodec.INT)).isEqualTo(25);
       assertThat(rpc.call(GssSquare.WHO, XdrCodec.VOID, null, XdrCodec.string(256)))
           .isEqualTo(TestKdc.CLIENT_PRINCIPAL + " " + service + " " + GssCaller.KERBEROS_V5);
       // Big enough for the encoder to hold it by reference: wrapping must see every byte.
       var big = GssSquare.bytes(300_000);
-      assertThat(rpc.call(GssSquare.ECHO, XdrCodec.opaque(Integer.MAX_VALUE), big,
-          XdrCodec.opaque(Integer.MAX_VALUE))).isEqualTo(big);
+      assertThat(
+              rpc.call(
+                  GssSquare.ECHO,
+                  XdrCodec.opaque(Integer.MAX_VALUE),
+                  big,
+                  XdrCodec.opaque(Integer.MAX_VALUE)))
+          .isEqualTo(big);
       rpc.ping();
       assertThat(client.sequenceWindow()).isEqualTo(RpcSecGssServer.DEFAULT_WINDOW);
       assertThat(client.service()).isEqualTo(service);
@@ -51,14 +64,24 @@ class RpcSecGssTest extends GssRealmTest {
 
   @Test
   void noMoreCallsAreInFlightThanTheServersWindow() throws Exception {
-    RpcSecGssServer narrow = RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()),
-        2, 16);
-    try (RpcServer server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress())
-            .security(narrow).program(realm.square.definition()).tcp(0).start();
-        TcpChannel channel = RpcChannel.tcp(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()));
-        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.NONE))) {
+    RpcSecGssServer narrow =
+        RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()), 2, 16);
+    try (RpcServer server =
+            RpcServer.builder()
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .security(narrow)
+                .program(realm.square.definition())
+                .tcp(0)
+                .start();
+        TcpChannel channel =
+            RpcChannel.tcp(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()));
+        RpcSecGssClient client =
+            RpcSecGssClient.establish(
+                channel,
+                GssSquare.PROGRAM,
+                GssSquare.VERSION,
+                GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.NONE))) {
       assertThat(client.sequenceWindow()).isEqualTo(2);
       assertThat(client.admit(0)).isTrue();
       assertThat(client.admit(0)).isTrue();
@@ -68,15 +91,19 @@ class RpcSecGssTest extends GssRealmTest {
       client.done();
       client.done();
       // Many threads on one connection: none of their calls falls below the window.
-      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
-          client.callOptions().withTimeout(Duration.ofSeconds(20)));
+      RpcClient rpc =
+          RpcClient.create(
+              channel,
+              GssSquare.PROGRAM,
+              GssSquare.VERSION,
+              client.callOptions().withTimeout(Duration.ofSeconds(20)));
       ExecutorService threads = Executors.newFixedThreadPool(16);
       try {
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           int n = i;
-          results.add(threads.submit(
-              () -> rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, n, XdrCodec.INT)));
+          results.add(
+              threads.submit(() -> rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, n, XdrCodec.INT)));
         }
         for (int i = 0; i < results.size(); i++) {
           assertThat(results.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(i * i);
@@ -93,15 +120,24 @@ class RpcSecGssTest extends GssRealmTest {
     long replays = realm.gss.stats().replaysDropped();
     realm.square.unanswered.set(true);
     try (UdpChannel channel = RpcChannel.udp(realm.udp());
-        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.PRIVACY))) {
-      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
-          client.callOptions().withTimeout(Duration.ofSeconds(10))
-              .withRetryInterval(Duration.ofMillis(200)));
+        RpcSecGssClient client =
+            RpcSecGssClient.establish(
+                channel,
+                GssSquare.PROGRAM,
+                GssSquare.VERSION,
+                GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.PRIVACY))) {
+      RpcClient rpc =
+          RpcClient.create(
+              channel,
+              GssSquare.PROGRAM,
+              GssSquare.VERSION,
+              client
+                  .callOptions()
+                  .withTimeout(Duration.ofSeconds(10))
+                  .withRetryInterval(Duration.ofMillis(200)));
       // The first transmission is served but its reply lost; the resent one must not be
       // dropped as its replay.
-      assertThat(rpc.call(GssSquare.FIRST_UNANSWERED, XdrCodec.INT, 6, XdrCodec.INT))
-          .isEqualTo(36);
+      assertThat(rpc.call(GssSquare.FIRST_UNANSWERED, XdrCodec.INT, 6, XdrCodec.INT)).isEqualTo(36);
     }
     assertThat(realm.square.unanswered.get()).isFalse();
     assertThat(realm.gss.stats().replaysDropped()).isEqualTo(replays);
@@ -112,15 +148,23 @@ class RpcSecGssTest extends GssRealmTest {
     RpcSecGssServer small =
         RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()), 8, 1);
     GssSettings settings = GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.INTEGRITY);
-    try (RpcServer server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress())
-            .security(small).program(realm.square.definition()).tcp(0).start();
-        TcpChannel channel = RpcChannel.tcp(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()))) {
+    try (RpcServer server =
+            RpcServer.builder()
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .security(small)
+                .program(realm.square.definition())
+                .tcp(0)
+                .start();
+        TcpChannel channel =
+            RpcChannel.tcp(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()))) {
       RpcSecGssClient first =
           RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION, settings);
       assertThat(small.contextCount()).isEqualTo(1);
-      assertThatThrownBy(() -> RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-          GssSquare.VERSION, settings))
+      assertThatThrownBy(
+              () ->
+                  RpcSecGssClient.establish(
+                      channel, GssSquare.PROGRAM, GssSquare.VERSION, settings))
           .isInstanceOf(SecurityException.class)
           .hasMessageContaining("RPCSEC_GSS context refused: GSS major d0000");
       assertThat(small.stats().failedInits()).isEqualTo(1);
@@ -137,24 +181,32 @@ class RpcSecGssTest extends GssRealmTest {
   @Test
   void serverLimitsAreChecked() {
     GssLogin none = GssLogin.subject(new Subject());
-    assertThatThrownBy(() -> RpcSecGssServer.create(null))
-        .hasMessage("login is null");
+    assertThatThrownBy(() -> RpcSecGssServer.create(null)).hasMessage("login is null");
     assertThatThrownBy(() -> RpcSecGssServer.create(none, 0, 1))
         .hasMessage("window and maxContexts must be > 0: 0, 1");
     assertThatThrownBy(() -> RpcSecGssServer.create(none, 1, 0))
         .hasMessage("window and maxContexts must be > 0: 1, 0");
     assertThatThrownBy(() -> RpcSecGssServer.create(none))
-        .isInstanceOf(SecurityException.class).hasMessageStartingWith("no GSS acceptor credential");
+        .isInstanceOf(SecurityException.class)
+        .hasMessageStartingWith("no GSS acceptor credential");
   }
 
   @ParameterizedTest
   @EnumSource(GssService.class)
   void callsOverUdpWithEachService(GssService service) {
     try (UdpChannel channel = RpcChannel.udp(realm.udp());
-        RpcSecGssClient client = RpcSecGssClient.establish(channel, GssSquare.PROGRAM,
-            GssSquare.VERSION, GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
-      RpcClient rpc = RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION,
-          client.callOptions().withTimeout(Duration.ofSeconds(10)));
+        RpcSecGssClient client =
+            RpcSecGssClient.establish(
+                channel,
+                GssSquare.PROGRAM,
+                GssSquare.VERSION,
+                GssSettings.of(TestKdc.SERVICE, realm.alice, service))) {
+      RpcClient rpc =
+          RpcClient.create(
+              channel,
+              GssSquare.PROGRAM,
+              GssSquare.VERSION,
+              client.callOptions().withTimeout(Duration.ofSeconds(10)));
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, -7, XdrCodec.INT)).isEqualTo(49);
     }
   }

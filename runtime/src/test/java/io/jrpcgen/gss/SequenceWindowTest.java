@@ -66,6 +66,7 @@ class SequenceWindowTest {
   @Test
   void aWindowHasRoom() {
     assertThatThrownBy(() -> new SequenceWindow(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("window size <= 0: 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("window size <= 0: 0");
   }
 }

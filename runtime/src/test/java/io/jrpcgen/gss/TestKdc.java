@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway MIT Kerberos realm for tests: database, keytabs and {@code krb5.conf} in a
- * directory, a {@code krb5kdc} on a loopback port, stopped by its process handle. No DNS: the
- * service principal is {@code rpc/localhost}. Tests skip, loudly, when the KDC tools are absent.
+ * A throwaway MIT Kerberos realm for tests: database, keytabs and {@code krb5.conf} in a directory,
+ * a {@code krb5kdc} on a loopback port, stopped by its process handle. No DNS: the service
+ * principal is {@code rpc/localhost}. Tests skip, loudly, when the KDC tools are absent.
  */
 final class TestKdc implements AutoCloseable {
   static final String REALM = "JRPCGEN.TEST";
@@ -44,14 +44,19 @@ final class TestKdc implements AutoCloseable {
   static TestKdc start(Path dir) throws IOException, InterruptedException {
     for (String tool : List.of("krb5kdc", "kdb5_util", "kadmin.local", "kinit")) {
       if (find(tool) == null) {
-        String message = "SKIPPED: " + tool + " not found (install krb5-kdc, krb5-admin-server"
-            + " and krb5-user): the RPCSEC_GSS Kerberos tests did not run";
+        String message =
+            "SKIPPED: "
+                + tool
+                + " not found (install krb5-kdc, krb5-admin-server"
+                + " and krb5-user): the RPCSEC_GSS Kerberos tests did not run";
         System.err.println(message);
         Assumptions.abort(message);
       }
     }
     int port = freePort();
-    Files.writeString(dir.resolve("krb5.conf"), """
+    Files.writeString(
+        dir.resolve("krb5.conf"),
+        """
         [libdefaults]
           default_realm = %1$s
           dns_lookup_kdc = false
@@ -68,8 +73,11 @@ final class TestKdc implements AutoCloseable {
           }
         [domain_realm]
           localhost = %1$s
-        """.formatted(REALM, port));
-    Files.writeString(dir.resolve("kdc.conf"), """
+        """
+            .formatted(REALM, port));
+    Files.writeString(
+        dir.resolve("kdc.conf"),
+        """
         [kdcdefaults]
           kdc_listen = 127.0.0.1:%2$d
           kdc_tcp_listen = 127.0.0.1:%2$d
@@ -83,16 +91,21 @@ final class TestKdc implements AutoCloseable {
           }
         [logging]
           kdc = FILE:%3$s/kdc.log
-        """.formatted(REALM, port, dir));
+        """
+            .formatted(REALM, port, dir));
     Files.writeString(dir.resolve("kadm5.acl"), "");
     run(dir, "kdb5_util", "create", "-s", "-r", REALM, "-P", "throwaway-master-key");
     kadmin(dir, "addprinc -randkey " + SERVICE_PRINCIPAL);
     kadmin(dir, "addprinc -randkey " + CLIENT_PRINCIPAL);
     kadmin(dir, "ktadd -k " + dir.resolve("server.keytab") + " " + SERVICE_PRINCIPAL);
     kadmin(dir, "ktadd -k " + dir.resolve("alice.keytab") + " " + CLIENT_PRINCIPAL);
-    ProcessBuilder pb = builder(dir, List.of("timeout", KDC_LIFETIME_SECONDS,
-        find("krb5kdc").toString(), "-n", "-r", REALM))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("krb5kdc.out").toFile());
+    ProcessBuilder pb =
+        builder(
+                dir,
+                List.of(
+                    "timeout", KDC_LIFETIME_SECONDS, find("krb5kdc").toString(), "-n", "-r", REALM))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("krb5kdc.out").toFile());
     Process kdc = pb.start();
     TestKdc started = new TestKdc(dir, kdc);
     try {
@@ -120,9 +133,13 @@ final class TestKdc implements AutoCloseable {
 
   /** The environment C peers need: this realm's configuration, keytab and ticket cache. */
   Map<String, String> environment() {
-    return Map.of("KRB5_CONFIG", dir.resolve("krb5.conf").toString(),
-        "KRB5_KTNAME", "FILE:" + serverKeytab(),
-        "KRB5CCNAME", "FILE:" + dir.resolve("alice.ccache"));
+    return Map.of(
+        "KRB5_CONFIG",
+        dir.resolve("krb5.conf").toString(),
+        "KRB5_KTNAME",
+        "FILE:" + serverKeytab(),
+        "KRB5CCNAME",
+        "FILE:" + dir.resolve("alice.ccache"));
   }
 
   /** Gets alice a ticket-granting ticket in the cache of {@link #environment()}. */
@@ -134,8 +151,11 @@ final class TestKdc implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
     while (true) {
       if (!kdc.isAlive()) {
-        fail("krb5kdc exited with " + kdc.exitValue() + ":\n"
-            + Files.readString(dir.resolve("krb5kdc.out")));
+        fail(
+            "krb5kdc exited with "
+                + kdc.exitValue()
+                + ":\n"
+                + Files.readString(dir.resolve("krb5kdc.out")));
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
@@ -159,8 +179,8 @@ final class TestKdc implements AutoCloseable {
     command.add(find(tool).toString());
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, tool, ".log");
-    Process p = builder(dir, command).redirectErrorStream(true).redirectOutput(log.toFile())
-        .start();
+    Process p =
+        builder(dir, command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       if (!p.waitFor(TOOL_SECONDS, TimeUnit.SECONDS)) {
         fail(String.join(" ", command) + " did not finish in " + TOOL_SECONDS + " s");
@@ -171,8 +191,12 @@ final class TestKdc implements AutoCloseable {
       }
     }
     if (p.exitValue() != 0) {
-      fail(String.join(" ", command) + " exited with " + p.exitValue() + ":\n"
-          + Files.readString(log));
+      fail(
+          String.join(" ", command)
+              + " exited with "
+              + p.exitValue()
+              + ":\n"
+              + Files.readString(log));
     }
   }
 

@@ -17,11 +17,15 @@ import java.util.List;
  * that need no rpcbind ({@link #build}), and ones that do ({@link #buildRpcbindPeers}).
  */
 final class CPeers {
-  private static final List<String> SOURCES = List.of("square.x", "square_server_main.c",
-      "square_server_impl.c", "square_client_main.c");
-  private static final List<String> RPCBIND_SOURCES = List.of("square.x",
-      "square_registered_main.c", "square_server_impl.c", "square_create_client_main.c",
-      "square_broadcast_main.c");
+  private static final List<String> SOURCES =
+      List.of("square.x", "square_server_main.c", "square_server_impl.c", "square_client_main.c");
+  private static final List<String> RPCBIND_SOURCES =
+      List.of(
+          "square.x",
+          "square_registered_main.c",
+          "square_server_impl.c",
+          "square_create_client_main.c",
+          "square_broadcast_main.c");
   private static final long CLIENT_TIMEOUT_SECONDS = 30;
 
   private final NativeTools tools;
@@ -31,8 +35,8 @@ final class CPeers {
   }
 
   /**
-   * Generates the stubs and compiles both peers in {@code dir}; skips the calling tests when a
-   * tool is missing.
+   * Generates the stubs and compiles both peers in {@code dir}; skips the calling tests when a tool
+   * is missing.
    */
   static CPeers build(Path dir) throws IOException, InterruptedException {
     NativeTools.assumeToolsPresent();
@@ -43,17 +47,21 @@ final class CPeers {
     tools.tool("rpcgen", "-c", "-o", "square_xdr.c", "square.x");
     tools.tool("rpcgen", "-l", "-o", "square_clnt.c", "square.x");
     tools.tool("rpcgen", "-m", "-o", "square_svc.c", "square.x");
-    tools.gcc("square_server", "square_server_main.c", "square_server_impl.c", "square_svc.c",
+    tools.gcc(
+        "square_server",
+        "square_server_main.c",
+        "square_server_impl.c",
+        "square_svc.c",
         "square_xdr.c");
     tools.gcc("square_client", "square_client_main.c", "square_clnt.c", "square_xdr.c");
     return new CPeers(tools);
   }
 
   /**
-   * Generates the stubs and compiles, in {@code dir}, the peers that go through rpcbind: the
-   * server with rpcgen's own {@code main} (which registers with rpcbind), a client that uses
-   * {@code clnt_create}, and one that uses {@code clnt_broadcast}. Skips the calling tests when a
-   * tool is missing.
+   * Generates the stubs and compiles, in {@code dir}, the peers that go through rpcbind: the server
+   * with rpcgen's own {@code main} (which registers with rpcbind), a client that uses {@code
+   * clnt_create}, and one that uses {@code clnt_broadcast}. Skips the calling tests when a tool is
+   * missing.
    */
   static CPeers buildRpcbindPeers(Path dir) throws IOException, InterruptedException {
     NativeTools.assumeToolsPresent("rpcinfo");
@@ -64,12 +72,22 @@ final class CPeers {
     tools.tool("rpcgen", "-l", "-o", "square_clnt.c", "square.x");
     // A server skeleton with main, for UDP and TCP, as plain "rpcgen square.x" writes it.
     tools.tool("rpcgen", "-s", "udp", "-s", "tcp", "-o", "square_svc.c", "square.x");
-    tools.tool("gcc", "-I" + TIRPC_INCLUDE, "-Dmain=square_rpcgen_main", "-c", "-o",
-        "square_svc.o", "square_svc.c");
-    tools.gcc("square_registered_server", "square_registered_main.c", "square_svc.o",
-        "square_server_impl.c", "square_xdr.c");
-    tools.gcc("square_create_client", "square_create_client_main.c", "square_clnt.c",
+    tools.tool(
+        "gcc",
+        "-I" + TIRPC_INCLUDE,
+        "-Dmain=square_rpcgen_main",
+        "-c",
+        "-o",
+        "square_svc.o",
+        "square_svc.c");
+    tools.gcc(
+        "square_registered_server",
+        "square_registered_main.c",
+        "square_svc.o",
+        "square_server_impl.c",
         "square_xdr.c");
+    tools.gcc(
+        "square_create_client", "square_create_client_main.c", "square_clnt.c", "square_xdr.c");
     tools.gcc("square_broadcast", "square_broadcast_main.c", "square_xdr.c");
     return new CPeers(tools);
   }

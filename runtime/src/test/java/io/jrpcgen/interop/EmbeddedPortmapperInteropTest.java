@@ -35,8 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * skipped, loudly, unless it is free and the tests may bind it (root).
  */
 class EmbeddedPortmapperInteropTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static CPeers peers;
   private static EmbeddedPortmapper portmapper;
   private static String skipped;
@@ -48,17 +47,23 @@ class EmbeddedPortmapperInteropTest {
     }
     peers = CPeers.buildRpcbindPeers(dir);
     if (PortmapperOn111.answers()) {
-      skipped = "SKIPPED: embedded portmapper interop tests: port 111 is taken (by a running"
-          + " rpcbind?)";
+      skipped =
+          "SKIPPED: embedded portmapper interop tests: port 111 is taken (by a running"
+              + " rpcbind?)";
       return;
     }
     try {
       // As rpcbind -r: every interface, and remote calls, so that broadcasts reach it.
-      portmapper = EmbeddedPortmapper.builder().port(111).remoteCalls(true)
-          .probeTimeout(Duration.ofMillis(500)).start();
+      portmapper =
+          EmbeddedPortmapper.builder()
+              .port(111)
+              .remoteCalls(true)
+              .probeTimeout(Duration.ofMillis(500))
+              .start();
     } catch (UncheckedIOException e) {
-      skipped = "SKIPPED: embedded portmapper interop tests: cannot bind port 111 (not root?): "
-          + e.getCause();
+      skipped =
+          "SKIPPED: embedded portmapper interop tests: cannot bind port 111 (not root?): "
+              + e.getCause();
     }
   }
 
@@ -129,22 +134,28 @@ class EmbeddedPortmapperInteropTest {
 
   @Test
   void clntBroadcastReachesTheJavaServerThroughCallit() throws Exception {
-    Assumptions.assumeTrue(BroadcastCall.toLocalNetworks().targets().stream()
+    Assumptions.assumeTrue(
+        BroadcastCall.toLocalNetworks().targets().stream()
             .noneMatch(t -> t.getAddress().getHostAddress().equals("255.255.255.255")),
         "no interface with a broadcast address");
     try (RpcServer server = registeredJavaServer()) {
       ProcessRun run = peers.runBroadcast(8);
-      assertThat(run.output()).containsPattern("(?m)^reply from [0-9.]+: result 64$")
+      assertThat(run.output())
+          .containsPattern("(?m)^reply from [0-9.]+: result 64$")
           .endsWith("status: RPC: Success\n");
       assertThat(run.exitCode()).isZero();
 
-      List<BroadcastCall.Reply<Integer>> replies = BroadcastCall.toLocalNetworks()
-          .withTimeLimit(Duration.ofSeconds(2))
-          .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 9, XdrCodec.INT);
-      assertThat(replies).isNotEmpty().allSatisfy(reply -> {
-        assertThat(reply.value()).isEqualTo(81);
-        assertThat(reply.server().getPort()).isEqualTo(server.udpPort());
-      });
+      List<BroadcastCall.Reply<Integer>> replies =
+          BroadcastCall.toLocalNetworks()
+              .withTimeLimit(Duration.ofSeconds(2))
+              .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 9, XdrCodec.INT);
+      assertThat(replies)
+          .isNotEmpty()
+          .allSatisfy(
+              reply -> {
+                assertThat(reply.value()).isEqualTo(81);
+                assertThat(reply.server().getPort()).isEqualTo(server.udpPort());
+              });
     }
   }
 }

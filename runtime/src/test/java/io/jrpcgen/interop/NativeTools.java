@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class NativeTools {
   /** Where libtirpc's headers are. */
   public static final String TIRPC_INCLUDE = "/usr/include/tirpc";
+
   private static final long TOOL_TIMEOUT_SECONDS = 60;
   private static final long START_TIMEOUT_SECONDS = 10;
   // A C server the JVM could not kill (a crashed test run) exits by itself after this.
@@ -57,28 +58,33 @@ public final class NativeTools {
 
   /** Compiles {@code sources} with libtirpc into the program {@code output}. */
   public void gcc(String output, String... sources) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("gcc", "-I" + TIRPC_INCLUDE, "-I.", "-o",
-        output));
+    List<String> command =
+        new ArrayList<>(List.of("gcc", "-I" + TIRPC_INCLUDE, "-I.", "-o", output));
     command.addAll(List.of(sources));
     command.add("-ltirpc");
     tool(command.toArray(new String[0]));
   }
 
   /**
-   * Runs {@code command} to completion, its stdout and stderr going to one log file; fails the
-   * test if it takes longer than {@code timeoutSeconds}. Programs of the directory are
-   * {@code ./name}.
+   * Runs {@code command} to completion, its stdout and stderr going to one log file; fails the test
+   * if it takes longer than {@code timeoutSeconds}. Programs of the directory are {@code ./name}.
    */
   public ProcessRun run(long timeoutSeconds, String... command)
       throws IOException, InterruptedException {
     Path log = dir.resolve("run-" + logs.incrementAndGet() + ".log");
-    Process process = processBuilder(List.of(command)).redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        processBuilder(List.of(command))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        fail(String.join(" ", command) + " did not finish within " + timeoutSeconds
-            + " s; output so far:\n" + Files.readString(log));
+        fail(
+            String.join(" ", command)
+                + " did not finish within "
+                + timeoutSeconds
+                + " s; output so far:\n"
+                + Files.readString(log));
       }
     } finally {
       stop(process);
@@ -87,31 +93,31 @@ public final class NativeTools {
   }
 
   /**
-   * Starts {@code ./program lifetime-seconds} and lets it run; its output goes to
-   * {@code program.out}. For servers that tell their ports to the portmapper, not to us.
+   * Starts {@code ./program lifetime-seconds} and lets it run; its output goes to {@code
+   * program.out}. For servers that tell their ports to the portmapper, not to us.
    */
   public CServer startUnlisted(String program) throws IOException {
-    Process process = processBuilder(
-            List.of("./" + program, Integer.toString(SERVER_LIFETIME_SECONDS)))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(program + ".out").toFile())
-        .start();
+    Process process =
+        processBuilder(List.of("./" + program, Integer.toString(SERVER_LIFETIME_SECONDS)))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(program + ".out").toFile())
+            .start();
     return new CServer(process, 0, 0);
   }
 
   /**
    * Starts the C server {@code ./program lifetime-seconds}, which prints {@code tcp=<port>
-   * udp=<port>} once it listens, and waits for that line; fails the test, having killed the
-   * server, if it does not come within a few seconds.
+   * udp=<port>} once it listens, and waits for that line; fails the test, having killed the server,
+   * if it does not come within a few seconds.
    */
   public CServer startServer(String program) throws IOException, InterruptedException {
     Path out = dir.resolve(program + ".out");
     Path err = dir.resolve(program + ".err");
-    Process process = processBuilder(
-            List.of("./" + program, Integer.toString(SERVER_LIFETIME_SECONDS)))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+    Process process =
+        processBuilder(List.of("./" + program, Integer.toString(SERVER_LIFETIME_SECONDS)))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
       while (true) {
@@ -120,9 +126,16 @@ public final class NativeTools {
           return new CServer(process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
         if (!process.isAlive() || System.nanoTime() - deadline > 0) {
-          fail(program + " printed no ports within " + START_TIMEOUT_SECONDS + " s (alive: "
-              + process.isAlive() + ")\nstdout: " + Files.readString(out) + "\nstderr: "
-              + Files.readString(err));
+          fail(
+              program
+                  + " printed no ports within "
+                  + START_TIMEOUT_SECONDS
+                  + " s (alive: "
+                  + process.isAlive()
+                  + ")\nstdout: "
+                  + Files.readString(out)
+                  + "\nstderr: "
+                  + Files.readString(err));
         }
         Thread.sleep(20);
       }
@@ -152,8 +165,8 @@ public final class NativeTools {
   }
 
   /**
-   * Why the C peers cannot be built on this machine, or null if every tool is present: gcc,
-   * rpcgen, the libtirpc headers, and {@code extraTools} (looked for in sbin, too).
+   * Why the C peers cannot be built on this machine, or null if every tool is present: gcc, rpcgen,
+   * the libtirpc headers, and {@code extraTools} (looked for in sbin, too).
    */
   public static String missingTools(String... extraTools) {
     List<String> missing = new ArrayList<>();
@@ -171,8 +184,10 @@ public final class NativeTools {
     if (!Files.isRegularFile(header)) {
       missing.add(header.toString());
     }
-    return missing.isEmpty() ? null
-        : "SKIPPED: C interop tests: " + String.join(", ", missing)
+    return missing.isEmpty()
+        ? null
+        : "SKIPPED: C interop tests: "
+            + String.join(", ", missing)
             + " missing; .ci/run installs gcc rpcsvc-proto libtirpc-dev rpcbind";
   }
 

@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Finding services through the real rpcbind: Java servers register with it, and rpcinfo and a C
- * client made with rpcgen and {@code clnt_create} find them; the Java {@code clnt_create} finds
- * a server rpcgen made. rpcbind is started here ({@code rpcbind -f}, as root) and stopped after,
+ * client made with rpcgen and {@code clnt_create} find them; the Java {@code clnt_create} finds a
+ * server rpcgen made. rpcbind is started here ({@code rpcbind -f}, as root) and stopped after,
  * unless one already runs, which is used and left running.
  */
 class RpcbindInteropTest {
@@ -50,8 +50,7 @@ class RpcbindInteropTest {
   static final int SQUAREPROC = 1;
   static final Duration WAIT = Duration.ofSeconds(10);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static CPeers peers;
   private static PortmapperOn111.Rpcbind rpcbind;
 
@@ -78,21 +77,25 @@ class RpcbindInteropTest {
   /** The square program in Java, version 1. */
   static ProgramDefinition square() {
     return ProgramDefinition.builder(SQUARE_PROG, 1)
-        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT,
-            (call, n) -> n * n))
+        .procedure(
+            Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT, (call, n) -> n * n))
         .build();
   }
 
   /** A Java square server on 127.0.0.1 that registers with the local portmapper. */
   static RpcServer registeredJavaServer() {
-    return RpcServer.builder().program(square()).bindAddress(InetAddress.getLoopbackAddress())
-        .port(0).registrar(PortmapRegistrar.local()).start();
+    return RpcServer.builder()
+        .program(square())
+        .bindAddress(InetAddress.getLoopbackAddress())
+        .port(0)
+        .registrar(PortmapRegistrar.local())
+        .start();
   }
 
   static int getPort(boolean tcp) {
     try (PortmapperClient client = PortmapperOn111.client(tcp)) {
-      return client.getPort(SQUARE_PROG, 1,
-          tcp ? PortmapProtocol.IPPROTO_TCP : PortmapProtocol.IPPROTO_UDP);
+      return client.getPort(
+          SQUARE_PROG, 1, tcp ? PortmapProtocol.IPPROTO_TCP : PortmapProtocol.IPPROTO_UDP);
     }
   }
 
@@ -118,15 +121,23 @@ class RpcbindInteropTest {
             .isEqualTo("program " + PROG_DECIMAL + " version 1 ready and waiting\n");
         assertThat(ping.exitCode()).isZero();
         ProcessRun mismatch = peers.rpcinfo(transport, HOST, PROG_DECIMAL, "2");
-        assertThat(mismatch.output()).contains(
-            "rpcinfo: RPC: Program/version mismatch; low version = 1, high version = 1",
-            "program " + PROG_DECIMAL + " version 2 is not available");
+        assertThat(mismatch.output())
+            .contains(
+                "rpcinfo: RPC: Program/version mismatch; low version = 1, high version = 1",
+                "program " + PROG_DECIMAL + " version 2 is not available");
         assertThat(mismatch.exitCode()).isEqualTo(1);
       }
       // rpcbind's own list, with netids and universal addresses.
       ProcessRun dump = peers.rpcinfo(HOST);
-      assertThat(dump.output()).containsPattern("(?m)^\\s+" + PROG_DECIMAL
-          + "\\s+1\\s+tcp\\s+127\\.0\\.0\\.1\\." + (port >> 8) + "\\." + (port & 255) + "\\s");
+      assertThat(dump.output())
+          .containsPattern(
+              "(?m)^\\s+"
+                  + PROG_DECIMAL
+                  + "\\s+1\\s+tcp\\s+127\\.0\\.0\\.1\\."
+                  + (port >> 8)
+                  + "\\."
+                  + (port & 255)
+                  + "\\s");
     }
     ProcessRun after = peers.rpcinfo("-p", HOST);
     assertThat(after.output()).doesNotContain(PROG_DECIMAL);
@@ -151,8 +162,11 @@ class RpcbindInteropTest {
       assertThat(run.output()).isEqualTo("result: 25\n");
       assertThat(run.exitCode()).isZero();
       run = peers.runCreateClient(HOST, transport, "5", "2");
-      assertThat(run.output()).isEqualTo(
-          "call: " + HOST + ": RPC: Program/version mismatch; low version = 1, high version = 1\n");
+      assertThat(run.output())
+          .isEqualTo(
+              "call: "
+                  + HOST
+                  + ": RPC: Program/version mismatch; low version = 1, high version = 1\n");
       assertThat(run.exitCode()).isEqualTo(1);
     }
     ProcessRun gone = peers.runCreateClient(HOST, transport, "5");
@@ -171,13 +185,14 @@ class RpcbindInteropTest {
           .isInstanceOf(RpcMismatchException.class)
           .hasMessage(HOST + ": RPC: Program/version mismatch; low version = 1, high version = 1");
       assertThatThrownBy(() -> RpcClientFactory.create(HOST, SQUARE_PROG + 1, 1, "udp"))
-          .isInstanceOfSatisfying(RpcException.class,
+          .isInstanceOfSatisfying(
+              RpcException.class,
               e -> assertThat(e.status()).isEqualTo(RpcStatus.PROG_NOT_REGISTERED))
           .hasMessage(HOST + ": RPC: Program not registered");
       // It answers: a Java server of the same program version may not take its place.
       assertThatThrownBy(RpcbindInteropTest::registeredJavaServer)
-          .isInstanceOfSatisfying(RpcException.class,
-              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
           .hasMessageContaining(PROG_DECIMAL + " version 1 over ");
       assertThat(squareVia("udp", 3)).isEqualTo(9);
       assertThat(cServer.isAlive()).isTrue();
@@ -197,16 +212,25 @@ class RpcbindInteropTest {
   void aLiveRegistrationIsNotStolenUnlessTheServerAsks() {
     try (RpcServer first = registeredJavaServer()) {
       assertThatThrownBy(RpcbindInteropTest::registeredJavaServer)
-          .isInstanceOfSatisfying(RpcException.class,
-              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
-          .hasMessageContaining(PROG_DECIMAL + " version 1 over tcp is registered to a server"
-              + " that answers (127.0.0.1." + (first.tcpPort() >> 8) + "."
-              + (first.tcpPort() & 255) + ")");
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .hasMessageContaining(
+              PROG_DECIMAL
+                  + " version 1 over tcp is registered to a server"
+                  + " that answers (127.0.0.1."
+                  + (first.tcpPort() >> 8)
+                  + "."
+                  + (first.tcpPort() & 255)
+                  + ")");
       assertThat(getPort(true)).isEqualTo(first.tcpPort());
       assertThat(getPort(false)).isEqualTo(first.udpPort());
-      try (RpcServer second = RpcServer.builder().program(square())
-          .bindAddress(InetAddress.getLoopbackAddress()).port(0)
-          .registrar(PortmapRegistrar.local().replacingLive()).start()) {
+      try (RpcServer second =
+          RpcServer.builder()
+              .program(square())
+              .bindAddress(InetAddress.getLoopbackAddress())
+              .port(0)
+              .registrar(PortmapRegistrar.local().replacingLive())
+              .start()) {
         assertThat(getPort(true)).isEqualTo(second.tcpPort());
         first.close();
         // Closing, the first server leaves the second's registration alone.
@@ -221,27 +245,44 @@ class RpcbindInteropTest {
 
   @Test
   void withoutRemoteCallsRpcbindIgnoresCallit() {
-    Assumptions.assumeTrue(rpcbind.startedHere(),
+    Assumptions.assumeTrue(
+        rpcbind.startedHere(),
         "rpcbind was running already: whether it forwards remote calls is not known");
     AtomicInteger calls = new AtomicInteger();
-    ProgramDefinition counted = ProgramDefinition.builder(SQUARE_PROG, 1)
-        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", XdrCodec.INT, XdrCodec.INT,
-            (call, n) -> {
-              calls.incrementAndGet();
-              return n * n;
-            }))
-        .build();
-    try (RpcServer server = RpcServer.builder().program(counted)
-        .bindAddress(InetAddress.getLoopbackAddress()).port(0)
-        .registrar(PortmapRegistrar.local()).start()) {
+    ProgramDefinition counted =
+        ProgramDefinition.builder(SQUARE_PROG, 1)
+            .procedure(
+                Procedure.of(
+                    SQUAREPROC,
+                    "SQUAREPROC",
+                    XdrCodec.INT,
+                    XdrCodec.INT,
+                    (call, n) -> {
+                      calls.incrementAndGet();
+                      return n * n;
+                    }))
+            .build();
+    try (RpcServer server =
+        RpcServer.builder()
+            .program(counted)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .port(0)
+            .registrar(PortmapRegistrar.local())
+            .start()) {
       // What the embedded portmapper does by default too: no reply, nothing forwarded.
-      assertThat(BroadcastCall.to(List.of(PortmapperOn111.ADDRESS))
-          .withTimeLimit(Duration.ofSeconds(2))
-          .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT)).isEmpty();
-      try (RpcbindClient client = RpcbindClient.create(RpcChannel.udp(PortmapperOn111.ADDRESS),
-          4, PortmapperOn111.SHORT.withTimeout(Duration.ofSeconds(1)))) {
-        assertThatThrownBy(() -> client.callIt(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 3,
-            XdrCodec.INT)).isInstanceOf(RpcTimeoutException.class);
+      assertThat(
+              BroadcastCall.to(List.of(PortmapperOn111.ADDRESS))
+                  .withTimeLimit(Duration.ofSeconds(2))
+                  .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT))
+          .isEmpty();
+      try (RpcbindClient client =
+          RpcbindClient.create(
+              RpcChannel.udp(PortmapperOn111.ADDRESS),
+              4,
+              PortmapperOn111.SHORT.withTimeout(Duration.ofSeconds(1)))) {
+        assertThatThrownBy(
+                () -> client.callIt(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT))
+            .isInstanceOf(RpcTimeoutException.class);
       }
       assertThat(calls).hasValue(0);
     }

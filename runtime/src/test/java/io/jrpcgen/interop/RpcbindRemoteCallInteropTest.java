@@ -39,8 +39,7 @@ class RpcbindRemoteCallInteropTest {
   private static final String SKIP = "SKIPPED: rpcbind remote call tests: ";
   private static final InetSocketAddress IPV4 = PortmapperOn111.ADDRESS;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static PortmapperOn111.Rpcbind rpcbind;
   private static String skipped;
 
@@ -55,10 +54,14 @@ class RpcbindRemoteCallInteropTest {
     rpcbind = PortmapperOn111.Rpcbind.useOrStart(dir, true);
     if (!rpcbind.startedHere()) {
       try (RpcServer server = registered(InetAddress.getLoopbackAddress())) {
-        if (BroadcastCall.to(List.of(IPV4)).withTimeLimit(Duration.ofSeconds(2))
-            .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 2, XdrCodec.INT).isEmpty()) {
-          skipped = SKIP + "the rpcbind already running does not forward remote calls (no -r);"
-              + " stop it and these tests start rpcbind -f -r themselves";
+        if (BroadcastCall.to(List.of(IPV4))
+            .withTimeLimit(Duration.ofSeconds(2))
+            .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 2, XdrCodec.INT)
+            .isEmpty()) {
+          skipped =
+              SKIP
+                  + "the rpcbind already running does not forward remote calls (no -r);"
+                  + " stop it and these tests start rpcbind -f -r themselves";
         }
       }
     }
@@ -88,8 +91,12 @@ class RpcbindRemoteCallInteropTest {
 
   /** The square server on {@code address}, registered with rpcbind. */
   static RpcServer registered(InetAddress address) {
-    return RpcServer.builder().program(square()).bindAddress(address).port(0)
-        .registrar(PortmapRegistrar.local()).start();
+    return RpcServer.builder()
+        .program(square())
+        .bindAddress(address)
+        .port(0)
+        .registrar(PortmapRegistrar.local())
+        .start();
   }
 
   static String uaddr(String host, int port) {
@@ -111,8 +118,7 @@ class RpcbindRemoteCallInteropTest {
     try (RpcbindClient client =
         RpcbindClient.create(RpcChannel.udp(IPV4), version, PortmapperOn111.SHORT)) {
       assertThat(client.callIt(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, -3, XdrCodec.INT))
-          .isEqualTo(new RpcbindClient.CallItReply<>(
-              uaddr("127.0.0.1", ipv4Server.udpPort()), 9));
+          .isEqualTo(new RpcbindClient.CallItReply<>(uaddr("127.0.0.1", ipv4Server.udpPort()), 9));
     }
   }
 
@@ -121,8 +127,9 @@ class RpcbindRemoteCallInteropTest {
   void rpcbindCallItGetsTheReplyOverIpv6(int version) throws Exception {
     InetAddress ipv6 = ipv6LoopbackOrSkip();
     try (RpcServer server = registered(ipv6);
-        RpcbindClient client = RpcbindClient.create(
-            RpcChannel.udp(new InetSocketAddress(ipv6, 111)), version, PortmapperOn111.SHORT)) {
+        RpcbindClient client =
+            RpcbindClient.create(
+                RpcChannel.udp(new InetSocketAddress(ipv6, 111)), version, PortmapperOn111.SHORT)) {
       assertThat(client.callIt(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 5, XdrCodec.INT))
           .isEqualTo(new RpcbindClient.CallItReply<>(uaddr("::1", server.udpPort()), 25));
     }
@@ -136,10 +143,12 @@ class RpcbindRemoteCallInteropTest {
           BroadcastCall.to(List.of(IPV4, new InetSocketAddress(ipv6, 111)))
               .withTimeLimit(Duration.ofSeconds(3))
               .call(SQUARE_PROG, 1, SQUAREPROC, XdrCodec.INT, 7, XdrCodec.INT);
-      assertThat(replies).containsExactlyInAnyOrder(
-          new BroadcastCall.Reply<>(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-              ipv4Server.udpPort()), 49),
-          new BroadcastCall.Reply<>(new InetSocketAddress(ipv6, server.udpPort()), 49));
+      assertThat(replies)
+          .containsExactlyInAnyOrder(
+              new BroadcastCall.Reply<>(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), ipv4Server.udpPort()),
+                  49),
+              new BroadcastCall.Reply<>(new InetSocketAddress(ipv6, server.udpPort()), 49));
     }
   }
 

@@ -51,12 +51,14 @@ class SquareInteropTest {
   // Only the Java server has it, and it always fails: the C client then sees SYSTEM_ERR.
   private static final int FAILPROC = 3;
   // Short enough that a broken peer fails a test quickly instead of after rpcgen's 25 s.
-  private static final CallOptions OPTIONS = CallOptions.DEFAULTS
-      .withTimeout(Duration.ofSeconds(5))
-      .withRetryInterval(Duration.ofMillis(500));
+  private static final CallOptions OPTIONS =
+      CallOptions.DEFAULTS
+          .withTimeout(Duration.ofSeconds(5))
+          .withRetryInterval(Duration.ofMillis(500));
   // 46341² and 65536² overflow 32 bits; so do the squares of the extremes.
-  private static final int[] VALUES =
-      {5, 0, 1, -1, -7, 12_345, 46_341, 65_536, Integer.MAX_VALUE, Integer.MIN_VALUE};
+  private static final int[] VALUES = {
+    5, 0, 1, -1, -7, 12_345, 46_341, 65_536, Integer.MAX_VALUE, Integer.MIN_VALUE
+  };
 
   /** {@code struct square_in { long arg1; }}: rpcgen's long is an XDR int. */
   record SquareIn(int arg1) {
@@ -70,8 +72,7 @@ class SquareInteropTest {
         XdrCodec.of((out, v) -> out.writeInt(v.res1()), in -> new SquareOut(in.readInt()));
   }
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static CPeers peers;
   private static CServer cServer;
 
@@ -129,8 +130,8 @@ class SquareInteropTest {
           .endsWith("RPC: Program/version mismatch; low version = 1, high version = 1");
 
       assertThatThrownBy(() -> client.call(2, SquareIn.CODEC, new SquareIn(5), SquareOut.CODEC))
-          .isInstanceOfSatisfying(RpcException.class,
-              e -> assertThat(e.status()).isEqualTo(RpcStatus.PROC_UNAVAIL))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PROC_UNAVAIL))
           .hasMessageEndingWith("RPC: Procedure unavailable");
 
       // The errors left the channel usable.
@@ -157,12 +158,14 @@ class SquareInteropTest {
         List<Future<?>> callers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
           int base = t * 1_000;
-          callers.add(pool.submit(() -> {
-            for (int n = base; n < base + 50; n++) {
-              assertThat(square(client, n)).isEqualTo(n * n);
-            }
-            return null;
-          }));
+          callers.add(
+              pool.submit(
+                  () -> {
+                    for (int n = base; n < base + 50; n++) {
+                      assertThat(square(client, n)).isEqualTo(n * n);
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> caller : callers) {
           caller.get(30, TimeUnit.SECONDS);
@@ -212,8 +215,8 @@ class SquareInteropTest {
     Queue<String> seen = new ConcurrentLinkedQueue<>();
     try (RpcServer server = javaServer(seen)) {
       ProcessRun run = runCClient(server, transport, "5", "2");
-      assertThat(run.output()).isEqualTo(
-          HOST + ": RPC: Program/version mismatch; low version = 1, high version = 1\n");
+      assertThat(run.output())
+          .isEqualTo(HOST + ": RPC: Program/version mismatch; low version = 1, high version = 1\n");
       assertThat(run.exitCode()).isEqualTo(1);
 
       run = runCClient(server, transport, "5", "1", "2");
@@ -245,17 +248,29 @@ class SquareInteropTest {
 
   /** A Java square server that records "TRANSPORT FLAVOR arg1=n" for each square it computes. */
   private static RpcServer javaServer(Queue<String> seen) {
-    ProgramDefinition square = ProgramDefinition.builder(SQUARE_PROG, SQUARE_VERS)
-        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", SquareIn.CODEC, SquareOut.CODEC,
-            (call, in) -> {
-              seen.add(call.transport() + " " + flavor(call) + " arg1=" + in.arg1());
-              return new SquareOut(in.arg1() * in.arg1());
-            }))
-        .procedure(Procedure.of(FAILPROC, "FAILPROC", SquareIn.CODEC, SquareOut.CODEC,
-            (call, in) -> {
-              throw new IllegalStateException("FAILPROC always fails (expected in this test)");
-            }))
-        .build();
+    ProgramDefinition square =
+        ProgramDefinition.builder(SQUARE_PROG, SQUARE_VERS)
+            .procedure(
+                Procedure.of(
+                    SQUAREPROC,
+                    "SQUAREPROC",
+                    SquareIn.CODEC,
+                    SquareOut.CODEC,
+                    (call, in) -> {
+                      seen.add(call.transport() + " " + flavor(call) + " arg1=" + in.arg1());
+                      return new SquareOut(in.arg1() * in.arg1());
+                    }))
+            .procedure(
+                Procedure.of(
+                    FAILPROC,
+                    "FAILPROC",
+                    SquareIn.CODEC,
+                    SquareOut.CODEC,
+                    (call, in) -> {
+                      throw new IllegalStateException(
+                          "FAILPROC always fails (expected in this test)");
+                    }))
+            .build();
     return RpcServer.builder().program(square).bindAddress(loopback()).tcp(0).udp(0).start();
   }
 

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The JFR events of real calls, recorded with the JDK's own recorder and read back. */
 class JfrRpcListenerTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyCallAndConnectionIsRecorded() throws Exception {
@@ -41,26 +40,32 @@ class JfrRpcListenerTest {
       // The server's connection thread reports the close after the client has gone: the test
       // waits for it before it stops recording.
       CountDownLatch serverClosed = new CountDownLatch(1);
-      RpcListener closes = new RpcListener() {
-        @Override
-        public void connectionClosed(RpcConnection connection) {
-          serverClosed.countDown();
-        }
-      };
-      try (RpcServer server = RpcServer.builder().program(new Echo().definition())
-          .bindAddress(Echo.LOOPBACK).port(0)
-          .listener(RpcListener.all(JfrRpcListener.INSTANCE, closes)).start()) {
+      RpcListener closes =
+          new RpcListener() {
+            @Override
+            public void connectionClosed(RpcConnection connection) {
+              serverClosed.countDown();
+            }
+          };
+      try (RpcServer server =
+          RpcServer.builder()
+              .program(new Echo().definition())
+              .bindAddress(Echo.LOOPBACK)
+              .port(0)
+              .listener(RpcListener.all(JfrRpcListener.INSTANCE, closes))
+              .start()) {
         address = new InetSocketAddress(Echo.LOOPBACK, server.tcpPort());
         ChannelOptions options = ChannelOptions.DEFAULTS.withListener(JfrRpcListener.INSTANCE);
-        try (RpcClient client = RpcClient.create(TcpChannel.connect(address, options),
-            Echo.PROGRAM, Echo.VERSION).withNames(Echo.NAMES)) {
+        try (RpcClient client =
+            RpcClient.create(TcpChannel.connect(address, options), Echo.PROGRAM, Echo.VERSION)
+                .withNames(Echo.NAMES)) {
           assertThat(client.call(Echo.SQUARE, XdrCodec.INT, 6, XdrCodec.INT)).isEqualTo(36);
           tcpXid = client.lastXid();
           assertThatThrownBy(() -> client.call(Echo.FAIL, XdrCodec.VOID, null, XdrCodec.VOID))
               .isInstanceOf(RpcException.class);
         }
-        try (RpcClient client = RpcClient.create(UdpChannel.open(address, options),
-            Echo.PROGRAM, Echo.VERSION)) {
+        try (RpcClient client =
+            RpcClient.create(UdpChannel.open(address, options), Echo.PROGRAM, Echo.VERSION)) {
           client.call(Echo.SQUARE, XdrCodec.INT, 2, XdrCodec.INT);
         }
         assertThat(serverClosed.await(5, TimeUnit.SECONDS)).isTrue();
@@ -69,12 +74,17 @@ class JfrRpcListenerTest {
       recording.dump(file);
     }
     List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-    List<RecordedEvent> calls = events.stream()
-        .filter(e -> e.getEventType().getName().equals(JfrRpcListener.CALL_EVENT)).toList();
+    List<RecordedEvent> calls =
+        events.stream()
+            .filter(e -> e.getEventType().getName().equals(JfrRpcListener.CALL_EVENT))
+            .toList();
     // Three calls, each recorded by the client and by the server.
     assertThat(calls).hasSize(6);
-    RecordedEvent client = calls.stream().filter(e -> e.getString("side").equals("CLIENT")
-        && e.getInt("xid") == tcpXid).findFirst().orElseThrow();
+    RecordedEvent client =
+        calls.stream()
+            .filter(e -> e.getString("side").equals("CLIENT") && e.getInt("xid") == tcpXid)
+            .findFirst()
+            .orElseThrow();
     assertThat(client.getString("transport")).isEqualTo("TCP");
     assertThat(client.getBoolean("tls")).isFalse();
     assertThat(client.getString("peer")).isEqualTo(address.toString());
@@ -88,20 +98,31 @@ class JfrRpcListenerTest {
     assertThat(client.getLong("requestBytes")).isEqualTo(44);
     assertThat(client.getLong("replyBytes")).isEqualTo(28);
     assertThat(client.getDuration().isNegative()).isFalse();
-    RecordedEvent served = calls.stream().filter(e -> e.getString("side").equals("SERVER")
-        && e.getInt("xid") == tcpXid).findFirst().orElseThrow();
+    RecordedEvent served =
+        calls.stream()
+            .filter(e -> e.getString("side").equals("SERVER") && e.getInt("xid") == tcpXid)
+            .findFirst()
+            .orElseThrow();
     assertThat(served.getString("procedureName")).isEqualTo("SQUARE");
     assertThat(served.getString("status")).isEqualTo("SUCCESS");
-    assertThat(calls).filteredOn(e -> e.getString("status").equals("SYSTEM_ERR")).hasSize(2)
+    assertThat(calls)
+        .filteredOn(e -> e.getString("status").equals("SYSTEM_ERR"))
+        .hasSize(2)
         .anySatisfy(e -> assertThat(e.getString("error")).contains("Remote system error"));
-    assertThat(calls).filteredOn(e -> e.getString("transport").equals("UDP")).hasSize(2)
-        .allSatisfy(e -> assertThat(e.getString("programName"))
-            .isEqualTo(e.getString("side").equals("SERVER") ? "ECHO_PROG" : null));
+    assertThat(calls)
+        .filteredOn(e -> e.getString("transport").equals("UDP"))
+        .hasSize(2)
+        .allSatisfy(
+            e ->
+                assertThat(e.getString("programName"))
+                    .isEqualTo(e.getString("side").equals("SERVER") ? "ECHO_PROG" : null));
     // One TCP connection, opened and closed by each side.
-    for (String name : List.of(JfrRpcListener.CONNECTION_OPENED_EVENT,
-        JfrRpcListener.CONNECTION_CLOSED_EVENT)) {
-      assertThat(events).filteredOn(e -> e.getEventType().getName().equals(name))
-          .extracting(e -> e.getString("side")).containsExactlyInAnyOrder("CLIENT", "SERVER");
+    for (String name :
+        List.of(JfrRpcListener.CONNECTION_OPENED_EVENT, JfrRpcListener.CONNECTION_CLOSED_EVENT)) {
+      assertThat(events)
+          .filteredOn(e -> e.getEventType().getName().equals(name))
+          .extracting(e -> e.getString("side"))
+          .containsExactlyInAnyOrder("CLIENT", "SERVER");
     }
   }
 
@@ -111,11 +132,18 @@ class JfrRpcListenerTest {
     try (Recording recording = new Recording()) {
       recording.enable(JfrRpcListener.CALL_EVENT).withThreshold(Duration.ofMillis(20));
       recording.start();
-      try (RpcServer server = RpcServer.builder().program(new Echo().definition())
-          .bindAddress(Echo.LOOPBACK).tcp(0).listener(JfrRpcListener.INSTANCE).start();
-          RpcClient client = RpcClient.create(RpcChannel.tcp(
-              new InetSocketAddress(Echo.LOOPBACK, server.tcpPort())), Echo.PROGRAM,
-              Echo.VERSION)) {
+      try (RpcServer server =
+              RpcServer.builder()
+                  .program(new Echo().definition())
+                  .bindAddress(Echo.LOOPBACK)
+                  .tcp(0)
+                  .listener(JfrRpcListener.INSTANCE)
+                  .start();
+          RpcClient client =
+              RpcClient.create(
+                  RpcChannel.tcp(new InetSocketAddress(Echo.LOOPBACK, server.tcpPort())),
+                  Echo.PROGRAM,
+                  Echo.VERSION)) {
         client.call(Echo.SLEEP, XdrCodec.INT, 100, XdrCodec.INT);
       }
       recording.stop();
@@ -124,16 +152,30 @@ class JfrRpcListenerTest {
     // The server's event, which lasted as long as the procedure slept at least.
     assertThat(RecordingFile.readAllEvents(file))
         .filteredOn(e -> e.getEventType().getName().equals(JfrRpcListener.CALL_EVENT))
-        .singleElement().satisfies(e -> {
-          assertThat(e.getString("procedureName")).isEqualTo("SLEEP");
-          assertThat(e.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
-        });
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getString("procedureName")).isEqualTo("SLEEP");
+              assertThat(e.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            });
   }
 
   @Test
   void withoutARecordingNothingIsMade() {
-    RpcCall call = new RpcCall(RpcCall.Side.CLIENT, RpcCall.Transport.TCP, false, null, null, 1,
-        2, 3, 4, null, null, 0);
+    RpcCall call =
+        new RpcCall(
+            RpcCall.Side.CLIENT,
+            RpcCall.Transport.TCP,
+            false,
+            null,
+            null,
+            1,
+            2,
+            3,
+            4,
+            null,
+            null,
+            0);
     assertThat(JfrRpcListener.INSTANCE.callStarted(call)).isSameAs(CallObserver.NONE);
     assertThat(JfrRpcListener.INSTANCE).hasToString("JfrRpcListener");
   }

@@ -45,8 +45,14 @@ class RpcListenerWireTest {
   @BeforeEach
   void start() {
     // TCP and UDP on ports of their own, so that each call's local address tells them apart.
-    server = RpcServer.builder().program(echo.definition()).bindAddress(Echo.LOOPBACK).tcp(0)
-        .udp(0).listener(serverHears).start();
+    server =
+        RpcServer.builder()
+            .program(echo.definition())
+            .bindAddress(Echo.LOOPBACK)
+            .tcp(0)
+            .udp(0)
+            .listener(serverHears)
+            .start();
     address = new InetSocketAddress(Echo.LOOPBACK, server.tcpPort());
   }
 
@@ -57,14 +63,20 @@ class RpcListenerWireTest {
 
   private RpcClient tcpClient() {
     return RpcClient.create(
-        TcpChannel.connect(address, ChannelOptions.DEFAULTS.withListener(clientHears)),
-        Echo.PROGRAM, Echo.VERSION).withNames(Echo.NAMES);
+            TcpChannel.connect(address, ChannelOptions.DEFAULTS.withListener(clientHears)),
+            Echo.PROGRAM,
+            Echo.VERSION)
+        .withNames(Echo.NAMES);
   }
 
   private RpcClient udpClient() {
-    return RpcClient.create(UdpChannel.open(new InetSocketAddress(Echo.LOOPBACK,
-        server.udpPort()), ChannelOptions.DEFAULTS.withListener(clientHears)),
-        Echo.PROGRAM, Echo.VERSION).withNames(Echo.NAMES);
+    return RpcClient.create(
+            UdpChannel.open(
+                new InetSocketAddress(Echo.LOOPBACK, server.udpPort()),
+                ChannelOptions.DEFAULTS.withListener(clientHears)),
+            Echo.PROGRAM,
+            Echo.VERSION)
+        .withNames(Echo.NAMES);
   }
 
   @Test
@@ -81,9 +93,21 @@ class RpcListenerWireTest {
     }
     Ended c = clientHears.nextEnded();
     assertThat(clientHears.started).containsExactly(c.call());
-    assertThat(c.call()).isEqualTo(new RpcCall(RpcCall.Side.CLIENT, RpcCall.Transport.TCP,
-        false, null, address, xid, Echo.PROGRAM, Echo.VERSION, Echo.SQUARE, "ECHO_PROG",
-        "SQUARE", CALL_HEADER + 4));
+    assertThat(c.call())
+        .isEqualTo(
+            new RpcCall(
+                RpcCall.Side.CLIENT,
+                RpcCall.Transport.TCP,
+                false,
+                null,
+                address,
+                xid,
+                Echo.PROGRAM,
+                Echo.VERSION,
+                Echo.SQUARE,
+                "ECHO_PROG",
+                "SQUARE",
+                CALL_HEADER + 4));
     assertThat(c.end().status()).isEqualTo(CallStatus.accepted(AcceptStat.SUCCESS));
     assertThat(c.end().replyBytes()).isEqualTo(REPLY_HEADER + 4);
     // Within the call as the caller saw it; the server's part within the client's.
@@ -91,9 +115,21 @@ class RpcListenerWireTest {
     assertThat(c.end().failure()).isNull();
 
     Ended s = serverHears.nextEnded();
-    assertThat(s.call()).isEqualTo(new RpcCall(RpcCall.Side.SERVER, RpcCall.Transport.TCP,
-        false, new InetSocketAddress(Echo.LOOPBACK, server.tcpPort()), clientAddress, xid,
-        Echo.PROGRAM, Echo.VERSION, Echo.SQUARE, "ECHO_PROG", "SQUARE", CALL_HEADER + 4));
+    assertThat(s.call())
+        .isEqualTo(
+            new RpcCall(
+                RpcCall.Side.SERVER,
+                RpcCall.Transport.TCP,
+                false,
+                new InetSocketAddress(Echo.LOOPBACK, server.tcpPort()),
+                clientAddress,
+                xid,
+                Echo.PROGRAM,
+                Echo.VERSION,
+                Echo.SQUARE,
+                "ECHO_PROG",
+                "SQUARE",
+                CALL_HEADER + 4));
     assertThat(s.end().status().name()).isEqualTo("SUCCESS");
     assertThat(s.end().replyBytes()).isEqualTo(REPLY_HEADER + 4);
     assertThat(s.end().failure()).isNull();
@@ -103,21 +139,26 @@ class RpcListenerWireTest {
     assertThat(opened).isEqualTo(new RpcConnection(RpcCall.Side.CLIENT, clientAddress, address));
     assertThat(RecordingListener.take(clientHears.closed)).isSameAs(opened);
     RpcConnection accepted = RecordingListener.take(serverHears.opened);
-    assertThat(accepted).isEqualTo(new RpcConnection(RpcCall.Side.SERVER, address,
-        clientAddress));
+    assertThat(accepted).isEqualTo(new RpcConnection(RpcCall.Side.SERVER, address, clientAddress));
     assertThat(RecordingListener.take(serverHears.closed)).isSameAs(accepted);
   }
 
   @Test
   void aFactoryGivesItsChannelsTheListener() throws Exception {
     try (EmbeddedPortmapper portmapper = EmbeddedPortmapper.start(0);
-        RpcServer registered = RpcServer.builder().program(echo.definition())
-            .bindAddress(Echo.LOOPBACK).port(0)
-            .registrar(PortmapRegistrar.at(portmapper.localAddress())).start()) {
-      RpcClientFactory factory = RpcClientFactory.DEFAULT.withPortmapperPort(portmapper.port())
-          .withChannelOptions(ChannelOptions.DEFAULTS.withListener(clientHears));
-      try (RpcClient client = factory.client("127.0.0.1", Echo.PROGRAM, Echo.VERSION, "tcp")
-          .withNames(Echo.NAMES)) {
+        RpcServer registered =
+            RpcServer.builder()
+                .program(echo.definition())
+                .bindAddress(Echo.LOOPBACK)
+                .port(0)
+                .registrar(PortmapRegistrar.at(portmapper.localAddress()))
+                .start()) {
+      RpcClientFactory factory =
+          RpcClientFactory.DEFAULT
+              .withPortmapperPort(portmapper.port())
+              .withChannelOptions(ChannelOptions.DEFAULTS.withListener(clientHears));
+      try (RpcClient client =
+          factory.client("127.0.0.1", Echo.PROGRAM, Echo.VERSION, "tcp").withNames(Echo.NAMES)) {
         assertThat(client.call(Echo.SQUARE, XdrCodec.INT, 9, XdrCodec.INT)).isEqualTo(81);
       }
     }
@@ -140,8 +181,7 @@ class RpcListenerWireTest {
     assertThat(c.end().replyBytes()).isEqualTo(REPLY_HEADER + 4);
     Ended s = serverHears.nextEnded();
     assertThat(s.call().transport()).isEqualTo(RpcCall.Transport.UDP);
-    assertThat(s.call().local()).isEqualTo(new InetSocketAddress(Echo.LOOPBACK,
-        server.udpPort()));
+    assertThat(s.call().local()).isEqualTo(new InetSocketAddress(Echo.LOOPBACK, server.udpPort()));
     assertThat(s.call().xid()).isEqualTo(c.call().xid());
     assertThat(s.end().status().succeeded()).isTrue();
     assertThat(clientHears.opened).isEmpty();
@@ -208,8 +248,11 @@ class RpcListenerWireTest {
   @Test
   void aTimedOutCallIsHeardAsAClientFailure() throws Exception {
     try (RpcClient client = tcpClient()) {
-      assertThatThrownBy(() -> client.withTimeout(Duration.ofMillis(100))
-          .call(Echo.SLEEP, XdrCodec.INT, 1_000, XdrCodec.INT))
+      assertThatThrownBy(
+              () ->
+                  client
+                      .withTimeout(Duration.ofMillis(100))
+                      .call(Echo.SLEEP, XdrCodec.INT, 1_000, XdrCodec.INT))
           .isInstanceOf(RpcTimeoutException.class);
     }
     Ended c = clientHears.nextEnded();
@@ -224,8 +267,9 @@ class RpcListenerWireTest {
   @Test
   void argumentsThatCannotBeEncodedAreHeardBegunAndFailed() throws Exception {
     try (RpcClient client = tcpClient()) {
-      assertThatThrownBy(() -> client.call(Echo.SHORT, Echo.SHORT_STRING, "too long",
-          Echo.SHORT_STRING)).isInstanceOf(RpcException.class);
+      assertThatThrownBy(
+              () -> client.call(Echo.SHORT, Echo.SHORT_STRING, "too long", Echo.SHORT_STRING))
+          .isInstanceOf(RpcException.class);
     }
     RpcCall started = RecordingListener.take(clientHears.started);
     assertThat(started.requestBytes()).isZero();
@@ -280,12 +324,22 @@ class RpcListenerWireTest {
 
   @Test
   void aCallThatIsNotRpcVersionTwoIsHeardDenied() throws Exception {
-    ByteBuffer call = ByteBuffer.allocate(CALL_HEADER)
-        .putInt(0x1234).putInt(0).putInt(3).putInt(Echo.PROGRAM).putInt(Echo.VERSION)
-        .putInt(Echo.SQUARE).putInt(0).putInt(0).putInt(0).putInt(0);
+    ByteBuffer call =
+        ByteBuffer.allocate(CALL_HEADER)
+            .putInt(0x1234)
+            .putInt(0)
+            .putInt(3)
+            .putInt(Echo.PROGRAM)
+            .putInt(Echo.VERSION)
+            .putInt(Echo.SQUARE)
+            .putInt(0)
+            .putInt(0)
+            .putInt(0)
+            .putInt(0);
     try (DatagramSocket socket = new DatagramSocket()) {
-      socket.send(new DatagramPacket(call.array(), CALL_HEADER,
-          new InetSocketAddress(Echo.LOOPBACK, server.udpPort())));
+      socket.send(
+          new DatagramPacket(
+              call.array(), CALL_HEADER, new InetSocketAddress(Echo.LOOPBACK, server.udpPort())));
     }
     Ended s = serverHears.nextEnded();
     assertThat(s.end().status()).isEqualTo(new CallStatus.RpcMismatch());
@@ -297,21 +351,34 @@ class RpcListenerWireTest {
   @Test
   void aClientHearsADenialAsDenied() throws Exception {
     try (DatagramSocket peer = new DatagramSocket(0, Echo.LOOPBACK);
-        RpcClient client = RpcClient.create(UdpChannel.open(
-            (InetSocketAddress) peer.getLocalSocketAddress(),
-            ChannelOptions.DEFAULTS.withListener(clientHears)), Echo.PROGRAM, Echo.VERSION)) {
-      Thread answer = new Thread(() -> {
-        try {
-          DatagramPacket call = new DatagramPacket(new byte[512], 512);
-          peer.receive(call);
-          // MSG_DENIED, RPC_MISMATCH, versions 2 to 2.
-          byte[] reply = ByteBuffer.allocate(24).putInt(ByteBuffer.wrap(call.getData()).getInt())
-              .putInt(1).putInt(1).putInt(0).putInt(2).putInt(2).array();
-          peer.send(new DatagramPacket(reply, reply.length, call.getSocketAddress()));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+        RpcClient client =
+            RpcClient.create(
+                UdpChannel.open(
+                    (InetSocketAddress) peer.getLocalSocketAddress(),
+                    ChannelOptions.DEFAULTS.withListener(clientHears)),
+                Echo.PROGRAM,
+                Echo.VERSION)) {
+      Thread answer =
+          new Thread(
+              () -> {
+                try {
+                  DatagramPacket call = new DatagramPacket(new byte[512], 512);
+                  peer.receive(call);
+                  // MSG_DENIED, RPC_MISMATCH, versions 2 to 2.
+                  byte[] reply =
+                      ByteBuffer.allocate(24)
+                          .putInt(ByteBuffer.wrap(call.getData()).getInt())
+                          .putInt(1)
+                          .putInt(1)
+                          .putInt(0)
+                          .putInt(2)
+                          .putInt(2)
+                          .array();
+                  peer.send(new DatagramPacket(reply, reply.length, call.getSocketAddress()));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       answer.start();
       assertThatThrownBy(client::ping).isInstanceOf(RpcException.class);
       answer.join(5_000);
@@ -326,8 +393,7 @@ class RpcListenerWireTest {
     try (DatagramSocket socket = new DatagramSocket()) {
       InetSocketAddress udp = new InetSocketAddress(Echo.LOOPBACK, server.udpPort());
       // A reply, and a call too short to name its procedure.
-      socket.send(new DatagramPacket(ByteBuffer.allocate(24).putInt(1).putInt(1).array(), 24,
-          udp));
+      socket.send(new DatagramPacket(ByteBuffer.allocate(24).putInt(1).putInt(1).array(), 24, udp));
       socket.send(new DatagramPacket(new byte[20], 20, udp));
     }
     // The server answers what comes after them, and heard only that.
@@ -341,42 +407,52 @@ class RpcListenerWireTest {
 
   @Test
   void aListenerThatThrowsNeverFailsACall() throws Exception {
-    RpcListener faulty = new RpcListener() {
-      @Override
-      public CallObserver callStarted(RpcCall call) {
-        return (c, end) -> {
-          throw new IllegalStateException("callEnded fails");
+    RpcListener faulty =
+        new RpcListener() {
+          @Override
+          public CallObserver callStarted(RpcCall call) {
+            return (c, end) -> {
+              throw new IllegalStateException("callEnded fails");
+            };
+          }
+
+          @Override
+          public void connectionOpened(RpcConnection connection) {
+            throw new IllegalStateException("connectionOpened fails");
+          }
+
+          @Override
+          public void connectionClosed(RpcConnection connection) {
+            throw new IllegalStateException("connectionClosed fails");
+          }
         };
-      }
-
-      @Override
-      public void connectionOpened(RpcConnection connection) {
-        throw new IllegalStateException("connectionOpened fails");
-      }
-
-      @Override
-      public void connectionClosed(RpcConnection connection) {
-        throw new IllegalStateException("connectionClosed fails");
-      }
-    };
-    RpcListener throwsOnStart = new RpcListener() {
-      @Override
-      public CallObserver callStarted(RpcCall call) {
-        throw new IllegalStateException("callStarted fails");
-      }
-    };
-    try (RpcServer other = RpcServer.builder().program(echo.definition())
-        .bindAddress(Echo.LOOPBACK).port(0).listener(RpcListener.all(faulty, throwsOnStart))
-        .start()) {
+    RpcListener throwsOnStart =
+        new RpcListener() {
+          @Override
+          public CallObserver callStarted(RpcCall call) {
+            throw new IllegalStateException("callStarted fails");
+          }
+        };
+    try (RpcServer other =
+        RpcServer.builder()
+            .program(echo.definition())
+            .bindAddress(Echo.LOOPBACK)
+            .port(0)
+            .listener(RpcListener.all(faulty, throwsOnStart))
+            .start()) {
       InetSocketAddress otherAddress = new InetSocketAddress(Echo.LOOPBACK, other.tcpPort());
       ChannelOptions options = ChannelOptions.DEFAULTS.withListener(faulty);
       for (int i = 0; i < 2; i++) {
-        try (RpcClient client = RpcClient.create(TcpChannel.connect(otherAddress, options),
-            Echo.PROGRAM, Echo.VERSION)) {
+        try (RpcClient client =
+            RpcClient.create(
+                TcpChannel.connect(otherAddress, options), Echo.PROGRAM, Echo.VERSION)) {
           assertThat(client.call(Echo.SQUARE, XdrCodec.INT, 4, XdrCodec.INT)).isEqualTo(16);
         }
-        try (RpcClient client = RpcClient.create(UdpChannel.open(otherAddress,
-            options.withListener(throwsOnStart)), Echo.PROGRAM, Echo.VERSION)) {
+        try (RpcClient client =
+            RpcClient.create(
+                UdpChannel.open(otherAddress, options.withListener(throwsOnStart)),
+                Echo.PROGRAM,
+                Echo.VERSION)) {
           assertThat(client.call(Echo.SQUARE, XdrCodec.INT, 5, XdrCodec.INT)).isEqualTo(25);
         }
       }

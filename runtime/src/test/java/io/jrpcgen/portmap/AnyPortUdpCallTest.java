@@ -28,41 +28,47 @@ import org.junit.jupiter.api.Timeout;
 class AnyPortUdpCallTest {
   @Test
   void aCallIsNotSentAgainBeforeItsRetryIntervalEvenWhenOtherDatagramsArrive() throws Exception {
-    try (DatagramSocket server = new DatagramSocket(
-            new InetSocketAddress(RemoteCallReplyTest.LOOPBACK, 0));
-        RpcClient client = RpcClient.create(
-            RpcChannel.udp((InetSocketAddress) server.getLocalSocketAddress()),
-            RemoteCallReplyTest.PROG, 1)
-            .withOptions(CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(50))
-                .withRetryInterval(Duration.ofSeconds(40)))) {
+    try (DatagramSocket server =
+            new DatagramSocket(new InetSocketAddress(RemoteCallReplyTest.LOOPBACK, 0));
+        RpcClient client =
+            RpcClient.create(
+                    RpcChannel.udp((InetSocketAddress) server.getLocalSocketAddress()),
+                    RemoteCallReplyTest.PROG,
+                    1)
+                .withOptions(
+                    CallOptions.DEFAULTS
+                        .withTimeout(Duration.ofSeconds(50))
+                        .withRetryInterval(Duration.ofSeconds(40)))) {
       // Takes the call, sends something that is no reply, then counts what else arrives for a
       // while before answering: a resend within the retry interval would be counted.
-      CompletableFuture<Integer> datagramsBeforeTheReply = CompletableFuture.supplyAsync(() -> {
-        try {
-          DatagramPacket call = new DatagramPacket(new byte[1024], 1024);
-          server.receive(call);
-          server.send(new DatagramPacket(new byte[4], 4, call.getSocketAddress()));
-          int datagrams = 1;
-          server.setSoTimeout(500);
-          try {
-            while (datagrams < 100) {
-              server.receive(new DatagramPacket(new byte[1024], 1024));
-              datagrams++;
-            }
-          } catch (SocketTimeoutException quiet) {
-            // Nothing more came.
-          }
-          XdrEncoder reply = new XdrEncoder();
-          RpcMessages.writeAccepted(reply, Bytes.getInt(call.getData(), 0), OpaqueAuth.NONE,
-              AcceptStat.SUCCESS);
-          reply.writeInt(7);
-          byte[] bytes = reply.toByteArray();
-          server.send(new DatagramPacket(bytes, bytes.length, call.getSocketAddress()));
-          return datagrams;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Integer> datagramsBeforeTheReply =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  DatagramPacket call = new DatagramPacket(new byte[1024], 1024);
+                  server.receive(call);
+                  server.send(new DatagramPacket(new byte[4], 4, call.getSocketAddress()));
+                  int datagrams = 1;
+                  server.setSoTimeout(500);
+                  try {
+                    while (datagrams < 100) {
+                      server.receive(new DatagramPacket(new byte[1024], 1024));
+                      datagrams++;
+                    }
+                  } catch (SocketTimeoutException quiet) {
+                    // Nothing more came.
+                  }
+                  XdrEncoder reply = new XdrEncoder();
+                  RpcMessages.writeAccepted(
+                      reply, Bytes.getInt(call.getData(), 0), OpaqueAuth.NONE, AcceptStat.SUCCESS);
+                  reply.writeInt(7);
+                  byte[] bytes = reply.toByteArray();
+                  server.send(new DatagramPacket(bytes, bytes.length, call.getSocketAddress()));
+                  return datagrams;
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       assertThat(AnyPortUdpCall.call(client, 1, XdrCodec.INT, 3, XdrCodec.INT)).isEqualTo(7);
       assertThat(datagramsBeforeTheReply.get(30, TimeUnit.SECONDS)).isEqualTo(1);
     }

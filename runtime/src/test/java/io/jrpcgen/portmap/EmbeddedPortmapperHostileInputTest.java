@@ -23,15 +23,22 @@ import org.junit.jupiter.api.Test;
 /** Whatever arrives, the embedded portmapper keeps serving. */
 class EmbeddedPortmapperHostileInputTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-  private static final CallOptions SHORT = CallOptions.DEFAULTS
-      .withTimeout(Duration.ofSeconds(3)).withRetryInterval(Duration.ofMillis(500));
+  private static final CallOptions SHORT =
+      CallOptions.DEFAULTS
+          .withTimeout(Duration.ofSeconds(3))
+          .withRetryInterval(Duration.ofMillis(500));
 
   private EmbeddedPortmapper portmapper;
 
   @BeforeEach
   void start() {
-    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
-        .probeTimeout(Duration.ofMillis(200)).forwardTimeout(Duration.ofMillis(200)).start();
+    portmapper =
+        EmbeddedPortmapper.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .probeTimeout(Duration.ofMillis(200))
+            .forwardTimeout(Duration.ofMillis(200))
+            .start();
   }
 
   @AfterEach
@@ -99,8 +106,10 @@ class EmbeddedPortmapperHostileInputTest {
   }
 
   private void assertStillServes() {
-    for (RpcChannel channel : new RpcChannel[] {RpcChannel.tcp(portmapper.localAddress()),
-        RpcChannel.udp(portmapper.localAddress())}) {
+    for (RpcChannel channel :
+        new RpcChannel[] {
+          RpcChannel.tcp(portmapper.localAddress()), RpcChannel.udp(portmapper.localAddress())
+        }) {
       try (PortmapperClient client = PortmapperClient.create(channel, SHORT)) {
         client.ping();
         assertThat(client.getPort(PortmapProtocol.PROGRAM, 2, PortmapProtocol.IPPROTO_TCP))
@@ -116,8 +125,10 @@ class EmbeddedPortmapperHostileInputTest {
 
   private static XdrEncoder header(int version, int procedure) {
     XdrEncoder out = new XdrEncoder();
-    RpcMessages.writeCall(out, new CallHeader(1, PortmapProtocol.PROGRAM, version, procedure,
-        OpaqueAuth.NONE, OpaqueAuth.NONE));
+    RpcMessages.writeCall(
+        out,
+        new CallHeader(
+            1, PortmapProtocol.PROGRAM, version, procedure, OpaqueAuth.NONE, OpaqueAuth.NONE));
     return out;
   }
 

@@ -48,8 +48,10 @@ class EmbeddedPortmapperTest {
   static final int PROG = 0x2000_0a01;
   static final int SQUARE = 1;
   static final Duration WAIT = Duration.ofSeconds(5);
-  static final CallOptions SHORT = CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(3))
-      .withRetryInterval(Duration.ofMillis(500));
+  static final CallOptions SHORT =
+      CallOptions.DEFAULTS
+          .withTimeout(Duration.ofSeconds(3))
+          .withRetryInterval(Duration.ofMillis(500));
 
   private EmbeddedPortmapper portmapper;
   private final List<AutoCloseable> closeAfter = new ArrayList<>();
@@ -75,8 +77,11 @@ class EmbeddedPortmapperTest {
   }
 
   private RpcServer registeredServer(ProgramDefinition... programs) {
-    RpcServer.Builder b = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .registrar(PortmapRegistrar.at(portmapper.localAddress()));
+    RpcServer.Builder b =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .registrar(PortmapRegistrar.at(portmapper.localAddress()));
     for (ProgramDefinition p : programs) {
       b.program(p);
     }
@@ -86,37 +91,41 @@ class EmbeddedPortmapperTest {
   }
 
   private PortmapperClient pmap(boolean tcp) {
-    RpcChannel channel = tcp ? RpcChannel.tcp(portmapper.localAddress())
-        : RpcChannel.udp(portmapper.localAddress());
+    RpcChannel channel =
+        tcp ? RpcChannel.tcp(portmapper.localAddress()) : RpcChannel.udp(portmapper.localAddress());
     PortmapperClient client = PortmapperClient.create(channel, SHORT);
     closeAfter.add(client);
     return client;
   }
 
   private RpcbindClient rpcbind(boolean tcp, int version) {
-    RpcChannel channel = tcp ? RpcChannel.tcp(portmapper.localAddress())
-        : RpcChannel.udp(portmapper.localAddress());
+    RpcChannel channel =
+        tcp ? RpcChannel.tcp(portmapper.localAddress()) : RpcChannel.udp(portmapper.localAddress());
     RpcbindClient client = RpcbindClient.create(channel, version, SHORT);
     closeAfter.add(client);
     return client;
   }
 
   private RpcClientFactory factory() {
-    return RpcClientFactory.DEFAULT.withPortmapperPort(portmapper.port())
-        .withLookupTimeout(Duration.ofSeconds(3)).withCallOptions(SHORT);
+    return RpcClientFactory.DEFAULT
+        .withPortmapperPort(portmapper.port())
+        .withLookupTimeout(Duration.ofSeconds(3))
+        .withCallOptions(SHORT);
   }
 
   @Test
   void listsItselfAsRpcbindDoes() {
     int port = portmapper.port();
-    assertThat(pmap(true).dump()).containsExactly(
-        new Mapping(100_000, 4, 6, port), new Mapping(100_000, 4, 17, port),
-        new Mapping(100_000, 3, 6, port), new Mapping(100_000, 3, 17, port),
-        new Mapping(100_000, 2, 6, port), new Mapping(100_000, 2, 17, port));
+    assertThat(pmap(true).dump())
+        .containsExactly(
+            new Mapping(100_000, 4, 6, port), new Mapping(100_000, 4, 17, port),
+            new Mapping(100_000, 3, 6, port), new Mapping(100_000, 3, 17, port),
+            new Mapping(100_000, 2, 6, port), new Mapping(100_000, 2, 17, port));
     String uaddr = "127.0.0.1." + (port >> 8) + "." + (port & 255);
-    assertThat(rpcbind(false, 4).dump()).contains(
-        new Rpcb(100_000, 4, "tcp", uaddr, "superuser"),
-        new Rpcb(100_000, 2, "udp", uaddr, "superuser"));
+    assertThat(rpcbind(false, 4).dump())
+        .contains(
+            new Rpcb(100_000, 4, "tcp", uaddr, "superuser"),
+            new Rpcb(100_000, 2, "udp", uaddr, "superuser"));
     assertThat(pmap(false).getPort(100_000, 2, PortmapProtocol.IPPROTO_UDP)).isEqualTo(port);
     Instant time = rpcbind(true, 3).getTime();
     assertThat(time).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
@@ -139,16 +148,18 @@ class EmbeddedPortmapperTest {
           expected.add(version + " " + netid + " 0.0.0.0" + low);
         }
       }
-      assertThat(wildcard.registrations()).extracting(r -> r.version() + " " + r.netid() + " "
-          + r.address()).containsExactlyElementsOf(expected);
-      assertThat(Thread.getAllStackTraces().keySet()).filteredOn(
-          t -> t.getName().equals("jrpcgen-portmap-probe-" + port))
+      assertThat(wildcard.registrations())
+          .extracting(r -> r.version() + " " + r.netid() + " " + r.address())
+          .containsExactlyElementsOf(expected);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .filteredOn(t -> t.getName().equals("jrpcgen-portmap-probe-" + port))
           .allMatch(Thread::isDaemon);
     }
     Assumptions.assumeTrue(RemoteCallReplyTest.ipv6Loopback(), "no IPv6 loopback");
-    try (EmbeddedPortmapper ipv6 = EmbeddedPortmapper.builder()
-        .bindAddress(IpAddresses.ipv6Loopback()).port(0).start()) {
-      assertThat(ipv6.registrations()).extracting(r -> r.version() + " " + r.netid())
+    try (EmbeddedPortmapper ipv6 =
+        EmbeddedPortmapper.builder().bindAddress(IpAddresses.ipv6Loopback()).port(0).start()) {
+      assertThat(ipv6.registrations())
+          .extracting(r -> r.version() + " " + r.netid())
           .containsExactly("4 tcp6", "4 udp6", "3 tcp6", "3 udp6");
     }
   }
@@ -168,42 +179,50 @@ class EmbeddedPortmapperTest {
 
   @Test
   void setAndUnsetOverTheWireSayWhatHappened() {
-    assertThat(pmap(false).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, 2000)))
-        .isTrue();
-    assertThat(pmap(false).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, 2001)))
-        .isFalse();
+    assertThat(pmap(false).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, 2000))).isTrue();
+    assertThat(pmap(false).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_TCP, 2001))).isFalse();
     assertThat(pmap(false).unset(PROG, 1)).isTrue();
     assertThat(pmap(false).unset(PROG, 1)).isFalse();
     assertThat(rpcbind(false, 3).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.7.208", ""))).isTrue();
-    assertThat(rpcbind(false, 4).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.7.209", "")))
-        .isFalse();
+    assertThat(rpcbind(false, 4).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.7.209", ""))).isFalse();
     assertThat(rpcbind(false, 4).unset(PROG, 2, "udp")).isTrue();
     assertThat(rpcbind(false, 3).unset(PROG, 2, "udp")).isFalse();
     // GETVERSADDR is version 4's.
-    assertThatThrownBy(() -> rpcbind(true, 3).rpcClient().call(PortmapProtocol.PROC_GETVERSADDR,
-        Rpcb.CODEC, Rpcb.query(PROG, 2, "udp"), XdrCodec.string(64)))
-        .isInstanceOfSatisfying(RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(RpcStatus.PROC_UNAVAIL));
+    assertThatThrownBy(
+            () ->
+                rpcbind(true, 3)
+                    .rpcClient()
+                    .call(
+                        PortmapProtocol.PROC_GETVERSADDR,
+                        Rpcb.CODEC,
+                        Rpcb.query(PROG, 2, "udp"),
+                        XdrCodec.string(64)))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PROC_UNAVAIL));
   }
 
   @Test
   void theClientsFactoriesGiveWorkingClientsUntilClosed() {
     InetSocketAddress address = portmapper.localAddress();
-    for (PortmapperClient client : List.of(PortmapperClient.tcp(address),
-        PortmapperClient.udp(address).withOptions(SHORT),
-        PortmapperClient.create(RpcChannel.tcp(address)))) {
+    for (PortmapperClient client :
+        List.of(
+            PortmapperClient.tcp(address),
+            PortmapperClient.udp(address).withOptions(SHORT),
+            PortmapperClient.create(RpcChannel.tcp(address)))) {
       client.ping();
       client.close();
-      assertThatThrownBy(client::ping).isInstanceOfAny(RpcException.class,
-          IllegalStateException.class);
+      assertThatThrownBy(client::ping)
+          .isInstanceOfAny(RpcException.class, IllegalStateException.class);
     }
-    for (RpcbindClient client : List.of(RpcbindClient.tcp(address, 4),
-        RpcbindClient.udp(address, 3).withOptions(SHORT),
-        RpcbindClient.create(RpcChannel.tcp(address), 4))) {
+    for (RpcbindClient client :
+        List.of(
+            RpcbindClient.tcp(address, 4),
+            RpcbindClient.udp(address, 3).withOptions(SHORT),
+            RpcbindClient.create(RpcChannel.tcp(address), 4))) {
       client.ping();
       client.close();
-      assertThatThrownBy(client::ping).isInstanceOfAny(RpcException.class,
-          IllegalStateException.class);
+      assertThatThrownBy(client::ping)
+          .isInstanceOfAny(RpcException.class, IllegalStateException.class);
     }
   }
 
@@ -212,12 +231,15 @@ class EmbeddedPortmapperTest {
     RpcServer server = registeredServer(square(PROG, 1), square(PROG, 3));
     int port = server.tcpPort();
     String uaddr = "127.0.0.1." + (port >> 8) + "." + (port & 255);
-    assertThat(pmap(true).dump()).contains(new Mapping(PROG, 1, 6, port),
-        new Mapping(PROG, 1, 17, port), new Mapping(PROG, 3, 6, port),
-        new Mapping(PROG, 3, 17, port));
+    assertThat(pmap(true).dump())
+        .contains(
+            new Mapping(PROG, 1, 6, port),
+            new Mapping(PROG, 1, 17, port),
+            new Mapping(PROG, 3, 6, port),
+            new Mapping(PROG, 3, 17, port));
     String owner = System.getProperty("user.name");
-    assertThat(rpcbind(true, 4).dump()).contains(new Rpcb(PROG, 1, "tcp", uaddr, owner),
-        new Rpcb(PROG, 3, "udp", uaddr, owner));
+    assertThat(rpcbind(true, 4).dump())
+        .contains(new Rpcb(PROG, 1, "tcp", uaddr, owner), new Rpcb(PROG, 3, "udp", uaddr, owner));
     assertThat(pmap(false).getPort(PROG, 3, PortmapProtocol.IPPROTO_UDP)).isEqualTo(port);
     assertThat(rpcbind(false, 3).getAddr(PROG, 1, "udp")).isEqualTo(uaddr);
     assertThat(rpcbind(true, 4).getVersAddr(PROG, 3, "tcp")).isEqualTo(uaddr);
@@ -235,18 +257,22 @@ class EmbeddedPortmapperTest {
     RpcServer server = registeredServer(square(PROG, 1), square(PROG, 2));
     try (RpcClient client = factory().client("127.0.0.1", PROG, 2, protocol)) {
       assertThat(client.call(SQUARE, XdrCodec.INT, 7, XdrCodec.INT)).isEqualTo(49);
-      assertThat(client.serverAddress()).isEqualTo(new InetSocketAddress(LOOPBACK,
-          protocol.equals("tcp") ? server.tcpPort() : server.udpPort()));
+      assertThat(client.serverAddress())
+          .isEqualTo(
+              new InetSocketAddress(
+                  LOOPBACK, protocol.equals("tcp") ? server.tcpPort() : server.udpPort()));
     }
     assertThat(factory().lookup("127.0.0.1", PROG, 1, protocol).getPort())
         .isEqualTo(server.tcpPort());
 
     assertThatThrownBy(() -> factory().client("127.0.0.1", PROG, 7, protocol))
-        .isInstanceOfSatisfying(RpcMismatchException.class, e -> {
-          assertThat(e.status()).isEqualTo(RpcStatus.PROG_VERS_MISMATCH);
-          assertThat(e.low()).isEqualTo(1);
-          assertThat(e.high()).isEqualTo(2);
-        })
+        .isInstanceOfSatisfying(
+            RpcMismatchException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(RpcStatus.PROG_VERS_MISMATCH);
+              assertThat(e.low()).isEqualTo(1);
+              assertThat(e.high()).isEqualTo(2);
+            })
         .hasMessage("127.0.0.1: RPC: Program/version mismatch; low version = 1, high version = 2");
     // Without the check, as libtirpc's clnt_create: the first call tells.
     try (RpcClient lazy =
@@ -256,7 +282,8 @@ class EmbeddedPortmapperTest {
           .hasMessageEndingWith("RPC: Program/version mismatch; low version = 1, high version = 2");
     }
     assertThatThrownBy(() -> factory().client("127.0.0.1", PROG + 1, 1, protocol))
-        .isInstanceOfSatisfying(RpcException.class,
+        .isInstanceOfSatisfying(
+            RpcException.class,
             e -> assertThat(e.status()).isEqualTo(RpcStatus.PROG_NOT_REGISTERED))
         .hasMessage("127.0.0.1: RPC: Program not registered");
   }
@@ -264,19 +291,23 @@ class EmbeddedPortmapperTest {
   @Test
   void theClientFactoryReportsWhatClntCreateReports() throws IOException {
     assertThatThrownBy(() -> factory().client("127.0.0.1", PROG, 1, "sctp"))
-        .isInstanceOfSatisfying(RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(RpcStatus.UNKNOWN_PROTO))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.UNKNOWN_PROTO))
         .hasMessage("127.0.0.1: RPC: Unknown protocol");
     assertThatThrownBy(() -> factory().client("no-such-host.invalid", PROG, 1, "tcp"))
-        .isInstanceOfSatisfying(RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(RpcStatus.UNKNOWN_HOST))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.UNKNOWN_HOST))
         .hasMessage("no-such-host.invalid: RPC: Unknown host");
     int nobody = freePort();
     for (String protocol : List.of("tcp", "udp")) {
-      assertThatThrownBy(() -> RpcClientFactory.DEFAULT.withPortmapperPort(nobody)
-          .withLookupTimeout(Duration.ofSeconds(2)).client("127.0.0.1", PROG, 1, protocol))
-          .isInstanceOfSatisfying(RpcException.class,
-              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+      assertThatThrownBy(
+              () ->
+                  RpcClientFactory.DEFAULT
+                      .withPortmapperPort(nobody)
+                      .withLookupTimeout(Duration.ofSeconds(2))
+                      .client("127.0.0.1", PROG, 1, protocol))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
           .hasMessageStartingWith("127.0.0.1: RPC: Port mapper failure; RPC: Unable to ");
     }
   }
@@ -297,27 +328,34 @@ class EmbeddedPortmapperTest {
   void aLiveRegistrationIsNotStolen() {
     RpcServer first = registeredServer(square(PROG, 1));
     assertThatThrownBy(() -> registeredServer(square(PROG, 1)))
-        .isInstanceOfSatisfying(RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
-        .hasMessageContaining("RPC: Port mapper failure; " + Integer.toUnsignedString(PROG)
-            + " version 1 over tcp is registered to a server that answers (127.0.0.1."
-            + (first.tcpPort() >> 8) + "." + (first.tcpPort() & 255) + ")")
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+        .hasMessageContaining(
+            "RPC: Port mapper failure; "
+                + Integer.toUnsignedString(PROG)
+                + " version 1 over tcp is registered to a server that answers (127.0.0.1."
+                + (first.tcpPort() >> 8)
+                + "."
+                + (first.tcpPort() & 255)
+                + ")")
         .hasMessageContaining("replacingLive()");
-    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
-        .isEqualTo(first.tcpPort());
-    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP))
-        .isEqualTo(first.udpPort());
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isEqualTo(first.tcpPort());
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP)).isEqualTo(first.udpPort());
     // Another version of the program is no conflict.
     RpcServer other = registeredServer(square(PROG, 2));
-    assertThat(pmap(true).getPort(PROG, 2, PortmapProtocol.IPPROTO_TCP))
-        .isEqualTo(other.tcpPort());
+    assertThat(pmap(true).getPort(PROG, 2, PortmapProtocol.IPPROTO_TCP)).isEqualTo(other.tcpPort());
   }
 
   @Test
   void aLiveRegistrationIsReplacedWhenAskedAndNotWithdrawnByTheServerItReplaced() {
     RpcServer first = registeredServer(square(PROG, 1));
-    RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
-        .registrar(PortmapRegistrar.at(portmapper.localAddress()).replacingLive()).start();
+    RpcServer second =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(portmapper.localAddress()).replacingLive())
+            .start();
     closeAfter.add(0, second);
     assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
         .isEqualTo(second.tcpPort());
@@ -332,11 +370,13 @@ class EmbeddedPortmapperTest {
   @Test
   void aRegistrationWhoseServerIsBusyIsNotStolen() throws IOException {
     try (DatagramSocket busy = new DatagramSocket(0, LOOPBACK)) {
-      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP,
-          busy.getLocalPort()))).isTrue();
+      assertThat(
+              pmap(true)
+                  .set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, busy.getLocalPort())))
+          .isTrue();
       assertThatThrownBy(() -> registeredServer(square(PROG, 1)))
-          .isInstanceOfSatisfying(RpcException.class,
-              e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
           .hasMessageContaining(" version 1 over udp is registered to a server that may be busy");
       assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP))
           .isEqualTo(busy.getLocalPort());
@@ -350,8 +390,7 @@ class EmbeddedPortmapperTest {
     // A server in a long call: it reads nothing and answers nothing, NULLPROC included.
     try (DatagramSocket busy = new DatagramSocket(0, LOOPBACK)) {
       int port = busy.getLocalPort();
-      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, port)))
-          .isTrue();
+      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, port))).isTrue();
       for (int i = 0; i < 3; i++) {
         assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_UDP)).isEqualTo(port);
         now.addAndGet(Duration.ofMinutes(1).toNanos());
@@ -368,8 +407,8 @@ class EmbeddedPortmapperTest {
   void givingUpTakesSeveralUnansweredProbesInARowOverTheWholePeriod() throws Exception {
     AtomicLong now = restartWithClock();
     try (SwitchableUdpServer server = new SwitchableUdpServer()) {
-      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP,
-          server.port()))).isTrue();
+      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, server.port())))
+          .isTrue();
       assertThat(getUdpPort()).isEqualTo(server.port());
       now.addAndGet(Duration.ofMinutes(4).toNanos());
       assertThat(getUdpPort()).isEqualTo(server.port());
@@ -394,9 +433,14 @@ class EmbeddedPortmapperTest {
   private AtomicLong restartWithClock() {
     AtomicLong now = new AtomicLong();
     portmapper.close();
-    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
-        .probeTimeout(Duration.ofMillis(200)).giveUpAfter(Duration.ofMinutes(5))
-        .clock(now::get).start();
+    portmapper =
+        EmbeddedPortmapper.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .probeTimeout(Duration.ofMillis(200))
+            .giveUpAfter(Duration.ofMinutes(5))
+            .clock(now::get)
+            .start();
     return now;
   }
 
@@ -465,59 +509,92 @@ class EmbeddedPortmapperTest {
     int port = freePort();
     InetSocketAddress where = new InetSocketAddress(InetAddress.getByName(registrarAddress), port);
     try (LogCapture log = new LogCapture();
-        RpcServer server = RpcServer.builder().port(0).program(square(PROG, 1))
-            .registrar(PortmapRegistrar.at(where).orEmbedded()).start()) {
+        RpcServer server =
+            RpcServer.builder()
+                .port(0)
+                .program(square(PROG, 1))
+                .registrar(PortmapRegistrar.at(where).orEmbedded())
+                .start()) {
       assertThatThrownBy(() -> new Socket(own, port).close()).isInstanceOf(IOException.class);
-      try (PortmapperClient client = PortmapperClient.create(
-          RpcChannel.tcp(new InetSocketAddress(LOOPBACK, port)), SHORT)) {
+      try (PortmapperClient client =
+          PortmapperClient.create(RpcChannel.tcp(new InetSocketAddress(LOOPBACK, port)), SHORT)) {
         assertThat(client.getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
             .isEqualTo(server.tcpPort());
       }
-      assertThat(log.messages(java.util.logging.Level.INFO)).contains("no portmapper answers at "
-          + registrarAddress + " port " + port + ": started an embedded portmapper on 127.0.0.1"
-          + " port " + port + " for as long as this server runs");
+      assertThat(log.messages(java.util.logging.Level.INFO))
+          .contains(
+              "no portmapper answers at "
+                  + registrarAddress
+                  + " port "
+                  + port
+                  + ": started an embedded portmapper on 127.0.0.1"
+                  + " port "
+                  + port
+                  + " for as long as this server runs");
     }
   }
 
   @Test
   void callItIsOffByDefault() {
     AtomicInteger calls = new AtomicInteger();
-    registeredServer(ProgramDefinition.builder(PROG, 1)
-        .procedure(Procedure.of(SQUARE, "SQUARE", XdrCodec.INT, XdrCodec.INT, (c, n) -> {
-          calls.incrementAndGet();
-          return n * n;
-        }))
-        .build());
+    registeredServer(
+        ProgramDefinition.builder(PROG, 1)
+            .procedure(
+                Procedure.of(
+                    SQUARE,
+                    "SQUARE",
+                    XdrCodec.INT,
+                    XdrCodec.INT,
+                    (c, n) -> {
+                      calls.incrementAndGet();
+                      return n * n;
+                    }))
+            .build());
     Duration brief = Duration.ofMillis(300);
     // As rpcbind without -r: no reply at all, and nothing forwarded.
-    assertThatThrownBy(() -> pmap(false).withTimeout(brief)
-        .callIt(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
+    assertThatThrownBy(
+            () ->
+                pmap(false)
+                    .withTimeout(brief)
+                    .callIt(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
         .isInstanceOf(RpcTimeoutException.class);
     for (int version : new int[] {3, 4}) {
-      assertThatThrownBy(() -> rpcbind(false, version).withTimeout(brief)
-          .callIt(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
+      assertThatThrownBy(
+              () ->
+                  rpcbind(false, version)
+                      .withTimeout(brief)
+                      .callIt(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
           .isInstanceOf(RpcTimeoutException.class);
     }
-    assertThat(BroadcastCall.to(List.of(portmapper.localAddress())).withTimeLimit(brief)
-        .call(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT)).isEmpty();
+    assertThat(
+            BroadcastCall.to(List.of(portmapper.localAddress()))
+                .withTimeLimit(brief)
+                .call(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT))
+        .isEmpty();
     assertThat(calls).hasValue(0);
   }
 
   @Test
   void registrationsOfServersThatAreGoneAreDropped() throws IOException {
     portmapper.close();
-    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
-        .probeInterval(Duration.ofMillis(100)).probeTimeout(Duration.ofMillis(300)).start();
+    portmapper =
+        EmbeddedPortmapper.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .probeInterval(Duration.ofMillis(100))
+            .probeTimeout(Duration.ofMillis(300))
+            .start();
     RpcServer live = registeredServer(square(PROG, 1));
     int dead = freePort();
     assertThat(pmap(true).set(new Mapping(PROG, 2, PortmapProtocol.IPPROTO_TCP, dead))).isTrue();
     assertThat(rpcbind(true, 3).set(new Rpcb(PROG, 2, "udp", "127.0.0.1.0." + 9, ""))).isTrue();
     // Port 9 (discard) has no RPC server here: the UDP probe gets no answer or a refusal.
-    await(() -> portmapper.registrations().stream()
-            .noneMatch(r -> r.program() == PROG && r.version() == 2),
+    await(
+        () ->
+            portmapper.registrations().stream()
+                .noneMatch(r -> r.program() == PROG && r.version() == 2),
         "the periodic probe drops the dead registrations");
-    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
-        .isEqualTo(live.tcpPort());
+    assertThat(pmap(true).getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isEqualTo(live.tcpPort());
     assertThat(portmapper.registrations()).filteredOn(r -> r.program() == PROG).hasSize(2);
   }
 
@@ -527,19 +604,27 @@ class EmbeddedPortmapperTest {
     // the clock ten minutes a probe, so three unanswered probes give the server up.
     AtomicInteger clockReads = new AtomicInteger();
     portmapper.close();
-    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
-        .probeInterval(Duration.ofMillis(50)).probeTimeout(Duration.ofMillis(100))
-        .clock(() -> {
-          if (clockReads.incrementAndGet() == 1) {
-            throw new IllegalStateException("a sweep that fails (expected by the test)");
-          }
-          return clockReads.get() * Duration.ofMinutes(10).toNanos();
-        })
-        .start();
+    portmapper =
+        EmbeddedPortmapper.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .probeInterval(Duration.ofMillis(50))
+            .probeTimeout(Duration.ofMillis(100))
+            .clock(
+                () -> {
+                  if (clockReads.incrementAndGet() == 1) {
+                    throw new IllegalStateException("a sweep that fails (expected by the test)");
+                  }
+                  return clockReads.get() * Duration.ofMinutes(10).toNanos();
+                })
+            .start();
     try (DatagramSocket silent = new DatagramSocket(0, LOOPBACK)) {
-      assertThat(pmap(true).set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP,
-          silent.getLocalPort()))).isTrue();
-      await(() -> portmapper.registrations().stream().noneMatch(r -> r.program() == PROG),
+      assertThat(
+              pmap(true)
+                  .set(new Mapping(PROG, 1, PortmapProtocol.IPPROTO_UDP, silent.getLocalPort())))
+          .isTrue();
+      await(
+          () -> portmapper.registrations().stream().noneMatch(r -> r.program() == PROG),
           "the sweeps after the failed one to give the silent server up");
       assertThat(clockReads.get()).isGreaterThan(3);
     }
@@ -548,8 +633,8 @@ class EmbeddedPortmapperTest {
   /** Replaces the portmapper with one that forwards remote calls, as rpcbind -r. */
   private void withRemoteCalls() {
     portmapper.close();
-    portmapper = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).remoteCalls(true)
-        .start();
+    portmapper =
+        EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).remoteCalls(true).start();
   }
 
   @Test
@@ -570,17 +655,22 @@ class EmbeddedPortmapperTest {
   void callItOverIpv6ForwardsToTheIpv6Registration() {
     Assumptions.assumeTrue(RemoteCallReplyTest.ipv6Loopback(), "no IPv6 loopback");
     InetAddress ipv6 = IpAddresses.ipv6Loopback();
-    EmbeddedPortmapper v6 = EmbeddedPortmapper.builder().bindAddress(ipv6).port(0)
-        .remoteCalls(true).start();
+    EmbeddedPortmapper v6 =
+        EmbeddedPortmapper.builder().bindAddress(ipv6).port(0).remoteCalls(true).start();
     closeAfter.add(v6);
-    RpcServer server = RpcServer.builder().bindAddress(ipv6).port(0).program(square(PROG, 1))
-        .registrar(PortmapRegistrar.at(v6.localAddress())).start();
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(ipv6)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(v6.localAddress()))
+            .start();
     closeAfter.add(0, server);
-    try (RpcbindClient client = RpcbindClient.create(RpcChannel.udp(v6.localAddress()), 4,
-        SHORT)) {
-      assertThat(client.callIt(PROG, 1, SQUARE, XdrCodec.INT, 11, XdrCodec.INT)).isEqualTo(
-          new RpcbindClient.CallItReply<>("::1." + (server.udpPort() >> 8) + "."
-              + (server.udpPort() & 255), 121));
+    try (RpcbindClient client = RpcbindClient.create(RpcChannel.udp(v6.localAddress()), 4, SHORT)) {
+      assertThat(client.callIt(PROG, 1, SQUARE, XdrCodec.INT, 11, XdrCodec.INT))
+          .isEqualTo(
+              new RpcbindClient.CallItReply<>(
+                  "::1." + (server.udpPort() >> 8) + "." + (server.udpPort() & 255), 121));
     }
   }
 
@@ -601,11 +691,19 @@ class EmbeddedPortmapperTest {
     // Only over UDP: the client does not try TCP, and the portmapper would not answer.
     assertThatThrownBy(() -> pmap(true).callIt(PROG, 1, SQUARE, XdrCodec.INT, 1, XdrCodec.INT))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("CALLIT is a UDP call (rpcbind ignores it over TCP): use a client over UDP"
-            + " for localhost");
-    assertThatThrownBy(() -> pmap(true).withTimeout(Duration.ofMillis(300)).rpcClient()
-        .call(PortmapProtocol.PROC_CALLIT, RemoteCallArgs.CODEC, new RemoteCallArgs(PROG, 1,
-            SQUARE, RawBytes.encode(XdrCodec.INT, 1)), CallResult.CODEC))
+        .hasMessage(
+            "CALLIT is a UDP call (rpcbind ignores it over TCP): use a client over UDP"
+                + " for localhost");
+    assertThatThrownBy(
+            () ->
+                pmap(true)
+                    .withTimeout(Duration.ofMillis(300))
+                    .rpcClient()
+                    .call(
+                        PortmapProtocol.PROC_CALLIT,
+                        RemoteCallArgs.CODEC,
+                        new RemoteCallArgs(PROG, 1, SQUARE, RawBytes.encode(XdrCodec.INT, 1)),
+                        CallResult.CODEC))
         .isInstanceOf(RpcTimeoutException.class);
     // And the portmapper still serves.
     assertThat(udp.callIt(PROG, 1, SQUARE, XdrCodec.INT, 5, XdrCodec.INT).value()).isEqualTo(25);
@@ -615,29 +713,38 @@ class EmbeddedPortmapperTest {
   void broadcastCollectsEveryServersReply() {
     withRemoteCalls();
     RpcServer first = registeredServer(square(PROG, 1));
-    EmbeddedPortmapper other = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
-        .remoteCalls(true).start();
+    EmbeddedPortmapper other =
+        EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).remoteCalls(true).start();
     closeAfter.add(other);
-    RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
-        .registrar(PortmapRegistrar.at(other.localAddress())).start();
+    RpcServer second =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(other.localAddress()))
+            .start();
     closeAfter.add(0, second);
     // A portmapper without the program stays silent.
-    EmbeddedPortmapper empty = EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0)
-        .remoteCalls(true).start();
+    EmbeddedPortmapper empty =
+        EmbeddedPortmapper.builder().bindAddress(LOOPBACK).port(0).remoteCalls(true).start();
     closeAfter.add(empty);
 
-    BroadcastCall broadcast = BroadcastCall.to(List.of(portmapper.localAddress(),
-        other.localAddress(), empty.localAddress())).withTimeLimit(Duration.ofMillis(1500));
+    BroadcastCall broadcast =
+        BroadcastCall.to(
+                List.of(portmapper.localAddress(), other.localAddress(), empty.localAddress()))
+            .withTimeLimit(Duration.ofMillis(1500));
     List<BroadcastCall.Reply<Integer>> replies =
         broadcast.call(PROG, 1, SQUARE, XdrCodec.INT, 6, XdrCodec.INT);
-    assertThat(replies).containsExactlyInAnyOrder(
-        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, first.udpPort()), 36),
-        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, second.udpPort()), 36));
+    assertThat(replies)
+        .containsExactlyInAnyOrder(
+            new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, first.udpPort()), 36),
+            new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, second.udpPort()), 36));
 
     // The handler may stop it at the first reply.
     List<BroadcastCall.Reply<Integer>> firstOnly = new ArrayList<>();
-    broadcast.withTimeLimit(Duration.ofSeconds(5)).call(PROG, 1, SQUARE, XdrCodec.INT, 2,
-        XdrCodec.INT, reply -> firstOnly.add(reply));
+    broadcast
+        .withTimeLimit(Duration.ofSeconds(5))
+        .call(PROG, 1, SQUARE, XdrCodec.INT, 2, XdrCodec.INT, reply -> firstOnly.add(reply));
     assertThat(firstOnly).hasSize(1);
     assertThat(firstOnly.get(0).value()).isEqualTo(4);
   }
@@ -646,16 +753,22 @@ class EmbeddedPortmapperTest {
   void broadcastReachesAWildcardPortmapperThroughTheLoopbackBroadcastAddress() throws Exception {
     EmbeddedPortmapper wildcard = EmbeddedPortmapper.builder().port(0).remoteCalls(true).start();
     closeAfter.add(wildcard);
-    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
-        .registrar(PortmapRegistrar.at(wildcard.localAddress())).start();
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(wildcard.localAddress()))
+            .start();
     closeAfter.add(0, server);
     InetAddress loopbackBroadcast = InetAddress.getByName("127.255.255.255");
     List<BroadcastCall.Reply<Integer>> replies =
         BroadcastCall.to(List.of(new InetSocketAddress(loopbackBroadcast, wildcard.port())))
             .withTimeLimit(Duration.ofMillis(1500))
             .call(PROG, 1, SQUARE, XdrCodec.INT, 3, XdrCodec.INT);
-    assertThat(replies).containsExactly(
-        new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, server.udpPort()), 9));
+    assertThat(replies)
+        .containsExactly(
+            new BroadcastCall.Reply<>(new InetSocketAddress(LOOPBACK, server.udpPort()), 9));
   }
 
   @Test
@@ -665,10 +778,12 @@ class EmbeddedPortmapperTest {
     EmbeddedPortmapper wildcard = EmbeddedPortmapper.builder().port(0).start();
     closeAfter.add(wildcard);
     // A call to this host's own address comes from that address, which is not loopback.
-    try (PortmapperClient remote = PortmapperClient.create(
-        RpcChannel.udp(new InetSocketAddress(own, wildcard.port())), SHORT)) {
+    try (PortmapperClient remote =
+        PortmapperClient.create(
+            RpcChannel.udp(new InetSocketAddress(own, wildcard.port())), SHORT)) {
       assertThatThrownBy(() -> remote.set(new Mapping(PROG, 1, 6, 2000)))
-          .isInstanceOfSatisfying(RpcAuthException.class,
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
               e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK))
           .hasMessageEndingWith("RPC: Authentication error; why = Client credential too weak");
       assertThatThrownBy(() -> remote.unset(100_000, 2)).isInstanceOf(RpcAuthException.class);
@@ -681,12 +796,15 @@ class EmbeddedPortmapperTest {
   void aServerEmbedsAPortmapperWhenNoneAnswers() throws IOException {
     int port = freePort();
     InetSocketAddress where = new InetSocketAddress(LOOPBACK, port);
-    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(square(PROG, 1)).registrar(PortmapRegistrar.at(where).orEmbedded(LOOPBACK))
-        .start();
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(where).orEmbedded(LOOPBACK))
+            .start();
     try (PortmapperClient client = PortmapperClient.create(RpcChannel.tcp(where), SHORT)) {
-      assertThat(client.getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP))
-          .isEqualTo(server.tcpPort());
+      assertThat(client.getPort(PROG, 1, PortmapProtocol.IPPROTO_TCP)).isEqualTo(server.tcpPort());
     }
     server.close();
     // The embedded portmapper went with the server.
@@ -696,10 +814,16 @@ class EmbeddedPortmapperTest {
   @Test
   void withoutAPortmapperRegistrationFailsAndTheServerCloses() throws IOException {
     InetSocketAddress nobody = new InetSocketAddress(LOOPBACK, freePort());
-    assertThatThrownBy(() -> RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(square(PROG, 1)).registrar(PortmapRegistrar.at(nobody)).start())
-        .isInstanceOfSatisfying(RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+    assertThatThrownBy(
+            () ->
+                RpcServer.builder()
+                    .bindAddress(LOOPBACK)
+                    .port(0)
+                    .program(square(PROG, 1))
+                    .registrar(PortmapRegistrar.at(nobody))
+                    .start())
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
         .hasMessageStartingWith("127.0.0.1: RPC: Port mapper failure; no portmapper answers: ");
   }
 
@@ -708,18 +832,29 @@ class EmbeddedPortmapperTest {
     // A classic portmapper: PMAP version 2 only, so the registrar falls back to it.
     Registry registry = new Registry(64);
     PortmapService service =
-        new PortmapService(registry, new LivenessPolicy(
-            new LivenessProbe(Duration.ofSeconds(1))::probe, Long.MAX_VALUE, System::nanoTime),
-            false, Duration.ofSeconds(1));
-    RpcServer classic = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(service.definitions().get(0)).start();
+        new PortmapService(
+            registry,
+            new LivenessPolicy(
+                new LivenessProbe(Duration.ofSeconds(1))::probe, Long.MAX_VALUE, System::nanoTime),
+            false,
+            Duration.ofSeconds(1));
+    RpcServer classic =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(service.definitions().get(0))
+            .start();
     closeAfter.add(classic);
-    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(square(PROG, 1))
-        .registrar(PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, classic.tcpPort())))
-        .start();
-    assertThat(service.pmapDump()).containsExactly(new Mapping(PROG, 1, 6, server.tcpPort()),
-        new Mapping(PROG, 1, 17, server.udpPort()));
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, classic.tcpPort())))
+            .start();
+    assertThat(service.pmapDump())
+        .containsExactly(
+            new Mapping(PROG, 1, 6, server.tcpPort()), new Mapping(PROG, 1, 17, server.udpPort()));
     server.close();
     assertThat(service.pmapDump()).isEmpty();
   }
@@ -727,29 +862,55 @@ class EmbeddedPortmapperTest {
   @Test
   void aPmapOnlyPortmapperKeepsLiveRegistrationsToo() {
     Registry registry = new Registry(64);
-    PortmapService service = new PortmapService(registry, new LivenessPolicy(
-        new LivenessProbe(Duration.ofSeconds(1))::probe, Long.MAX_VALUE, System::nanoTime),
-        false, Duration.ofSeconds(1));
-    RpcServer classic = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(service.definitions().get(0)).start();
+    PortmapService service =
+        new PortmapService(
+            registry,
+            new LivenessPolicy(
+                new LivenessProbe(Duration.ofSeconds(1))::probe, Long.MAX_VALUE, System::nanoTime),
+            false,
+            Duration.ofSeconds(1));
+    RpcServer classic =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(service.definitions().get(0))
+            .start();
     closeAfter.add(classic);
     PortmapRegistrar registrar =
         PortmapRegistrar.at(new InetSocketAddress(LOOPBACK, classic.tcpPort()));
-    RpcServer first = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(square(PROG, 1))
-        .registrar(registrar).start();
+    RpcServer first =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(registrar)
+            .start();
     closeAfter.add(first);
-    assertThatThrownBy(() -> RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(square(PROG, 1)).registrar(registrar).start())
+    assertThatThrownBy(
+            () ->
+                RpcServer.builder()
+                    .bindAddress(LOOPBACK)
+                    .port(0)
+                    .program(square(PROG, 1))
+                    .registrar(registrar)
+                    .start())
         .hasMessageContaining(
             " version 1 over tcp is registered to a server that answers (0.0.0.0.");
-    RpcServer second = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(square(PROG, 1)).registrar(registrar.replacingLive()).start();
+    RpcServer second =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(square(PROG, 1))
+            .registrar(registrar.replacingLive())
+            .start();
     closeAfter.add(0, second);
-    assertThat(service.pmapDump()).containsExactly(new Mapping(PROG, 1, 6, second.tcpPort()),
-        new Mapping(PROG, 1, 17, second.udpPort()));
+    assertThat(service.pmapDump())
+        .containsExactly(
+            new Mapping(PROG, 1, 6, second.tcpPort()), new Mapping(PROG, 1, 17, second.udpPort()));
     first.close();
-    assertThat(service.pmapDump()).containsExactly(new Mapping(PROG, 1, 6, second.tcpPort()),
-        new Mapping(PROG, 1, 17, second.udpPort()));
+    assertThat(service.pmapDump())
+        .containsExactly(
+            new Mapping(PROG, 1, 6, second.tcpPort()), new Mapping(PROG, 1, 17, second.udpPort()));
     second.close();
     assertThat(service.pmapDump()).isEmpty();
   }

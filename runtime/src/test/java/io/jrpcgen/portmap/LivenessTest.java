@@ -42,18 +42,23 @@ class LivenessTest {
 
   @Test
   void udpAnsweringIsAliveSilentSaysNothingAndRefusingIsGone() throws IOException {
-    try (RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(ProgramDefinition.builder(PROG, 1)
-            .procedure(Procedure.of(1, "ONE", XdrCodec.VOID, XdrCodec.VOID, (c, v) -> null))
-            .build())
-        .start()) {
+    try (RpcServer server =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(
+                ProgramDefinition.builder(PROG, 1)
+                    .procedure(Procedure.of(1, "ONE", XdrCodec.VOID, XdrCodec.VOID, (c, v) -> null))
+                    .build())
+            .start()) {
       assertThat(PROBE.probe(at("udp", server.udpPort()))).isEqualTo(Verdict.ALIVE);
       // Another version of the program: a live server of it all the same.
-      assertThat(PROBE.probe(new Rpcb(PROG, 7, "udp", at("udp", server.udpPort()).address(),
-          ""))).isEqualTo(Verdict.ALIVE);
+      assertThat(PROBE.probe(new Rpcb(PROG, 7, "udp", at("udp", server.udpPort()).address(), "")))
+          .isEqualTo(Verdict.ALIVE);
       // Another program has the port now.
-      assertThat(PROBE.probe(new Rpcb(PROG + 1, 1, "udp",
-          at("udp", server.udpPort()).address(), ""))).isEqualTo(Verdict.GONE);
+      assertThat(
+              PROBE.probe(new Rpcb(PROG + 1, 1, "udp", at("udp", server.udpPort()).address(), "")))
+          .isEqualTo(Verdict.GONE);
     }
     int port;
     try (DatagramSocket silent = new DatagramSocket(0, LOOPBACK)) {
@@ -76,10 +81,14 @@ class LivenessTest {
     final Deque<Verdict> verdicts = new ArrayDeque<>();
     final AtomicInteger probes = new AtomicInteger();
     final AtomicLong now = new AtomicLong(123);
-    final LivenessPolicy policy = new LivenessPolicy(r -> {
-      probes.incrementAndGet();
-      return verdicts.removeFirst();
-    }, 5 * MINUTE, now::get);
+    final LivenessPolicy policy =
+        new LivenessPolicy(
+            r -> {
+              probes.incrementAndGet();
+              return verdicts.removeFirst();
+            },
+            5 * MINUTE,
+            now::get);
 
     boolean isGone(Verdict verdict) {
       verdicts.add(verdict);

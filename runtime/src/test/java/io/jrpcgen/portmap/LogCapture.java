@@ -25,7 +25,9 @@ final class LogCapture extends Handler implements AutoCloseable {
 
   /** The messages logged at {@code level}, in order. */
   synchronized List<String> messages(Level level) {
-    return records.stream().filter(r -> r.getLevel().equals(level)).map(LogRecord::getMessage)
+    return records.stream()
+        .filter(r -> r.getLevel().equals(level))
+        .map(LogRecord::getMessage)
         .toList();
   }
 

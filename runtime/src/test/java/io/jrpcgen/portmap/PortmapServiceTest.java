@@ -33,19 +33,25 @@ class PortmapServiceTest {
 
   private final Registry registry = new Registry(16);
   private final PortmapService service =
-      new PortmapService(registry, new LivenessPolicy(
-          new LivenessProbe(Duration.ofSeconds(2))::probe, Long.MAX_VALUE, System::nanoTime),
-          true, Duration.ofSeconds(1));
+      new PortmapService(
+          registry,
+          new LivenessPolicy(
+              new LivenessProbe(Duration.ofSeconds(2))::probe, Long.MAX_VALUE, System::nanoTime),
+          true,
+          Duration.ofSeconds(1));
 
   @Test
   void onlyLoopbackCallersMaySetAndUnset() {
-    for (Runnable call : List.<Runnable>of(
-        () -> service.pmapSet(new Mapping(PROG, 1, 6, 2000), REMOTE),
-        () -> service.pmapUnset(new Mapping(PROG, 1, 0, 0), REMOTE),
-        () -> service.rpcbSet(new Rpcb(PROG, 1, "tcp", "127.0.0.1.7.208", ""), REMOTE),
-        () -> service.rpcbUnset(Rpcb.query(PROG, 1, ""), REMOTE))) {
-      assertThatThrownBy(call::run).isInstanceOfSatisfying(RpcAuthException.class,
-          e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK));
+    for (Runnable call :
+        List.<Runnable>of(
+            () -> service.pmapSet(new Mapping(PROG, 1, 6, 2000), REMOTE),
+            () -> service.pmapUnset(new Mapping(PROG, 1, 0, 0), REMOTE),
+            () -> service.rpcbSet(new Rpcb(PROG, 1, "tcp", "127.0.0.1.7.208", ""), REMOTE),
+            () -> service.rpcbUnset(Rpcb.query(PROG, 1, ""), REMOTE))) {
+      assertThatThrownBy(call::run)
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
+              e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK));
     }
     assertThat(registry.registered()).isEmpty();
 
@@ -53,9 +59,10 @@ class PortmapServiceTest {
     assertThat(service.rpcbSet(new Rpcb(PROG, 1, "udp6", "::1.7.208", "me"), LOCAL6)).isTrue();
     assertThatThrownBy(() -> service.rpcbUnset(Rpcb.query(PROG, 1, ""), REMOTE))
         .isInstanceOf(RpcAuthException.class);
-    assertThat(registry.registered()).containsExactly(
-        new Rpcb(PROG, 1, "tcp", "0.0.0.0.7.208", "unknown"),
-        new Rpcb(PROG, 1, "udp6", "::1.7.208", "me"));
+    assertThat(registry.registered())
+        .containsExactly(
+            new Rpcb(PROG, 1, "tcp", "0.0.0.0.7.208", "unknown"),
+            new Rpcb(PROG, 1, "udp6", "::1.7.208", "me"));
   }
 
   @Test
@@ -85,11 +92,14 @@ class PortmapServiceTest {
   void setTakesWhatIsAtTheLimits() {
     assertThat(service.pmapSet(new Mapping(PROG, 1, 6, 65_535), LOCAL)).isTrue();
     assertThat(service.pmapSet(new Mapping(PROG, 2, 6, 1), LOCAL)).isTrue();
-    assertThat(service.rpcbSet(new Rpcb(PROG, 3, "n".repeat(32), "a".repeat(256),
-        "o".repeat(256)), LOCAL)).isTrue();
+    assertThat(
+            service.rpcbSet(
+                new Rpcb(PROG, 3, "n".repeat(32), "a".repeat(256), "o".repeat(256)), LOCAL))
+        .isTrue();
     assertThat(service.rpcbSet(new Rpcb(PROG, 4, "n".repeat(33), "a", ""), LOCAL)).isFalse();
     assertThat(service.rpcbSet(new Rpcb(PROG, 4, "n", "a", "o".repeat(257)), LOCAL)).isFalse();
-    assertThat(registry.all()).extracting(Rpcb::owner)
+    assertThat(registry.all())
+        .extracting(Rpcb::owner)
         .containsExactly("unknown", "unknown", "o".repeat(256));
   }
 
@@ -111,7 +121,8 @@ class PortmapServiceTest {
     assertThat(service.rpcbUnset(Rpcb.query(PROG, 1, "udp"), LOCAL)).isFalse();
     // PMAP's UNSET: TCP and UDP over IPv4, whatever the mapping's protocol says.
     assertThat(service.pmapUnset(new Mapping(PROG, 1, 17, 0), LOCAL)).isTrue();
-    assertThat(registry.registered()).extracting(Rpcb::netid, Rpcb::version)
+    assertThat(registry.registered())
+        .extracting(Rpcb::netid, Rpcb::version)
         .containsExactly(tuple("tcp6", 1), tuple("tcp", 2));
     assertThat(service.rpcbUnset(Rpcb.query(PROG, 1, ""), LOCAL)).isTrue();
     assertThat(service.rpcbUnset(Rpcb.query(PROG, 2, ""), LOCAL)).isTrue();
@@ -128,10 +139,17 @@ class PortmapServiceTest {
 
   @Test
   void lookupsPreferTheVersionAskedForElseAnyVersion() throws IOException {
-    try (ServerSocket v1 = listener(); ServerSocket v3 = listener()) {
+    try (ServerSocket v1 = listener();
+        ServerSocket v3 = listener()) {
       service.pmapSet(new Mapping(PROG, 1, 6, v1.getLocalPort()), LOCAL);
-      service.rpcbSet(new Rpcb(PROG, 3, "tcp",
-          "127.0.0.1." + (v3.getLocalPort() >> 8) + "." + (v3.getLocalPort() & 255), ""), LOCAL);
+      service.rpcbSet(
+          new Rpcb(
+              PROG,
+              3,
+              "tcp",
+              "127.0.0.1." + (v3.getLocalPort() >> 8) + "." + (v3.getLocalPort() & 255),
+              ""),
+          LOCAL);
       assertThat(service.pmapGetPort(new Mapping(PROG, 3, 6, 0))).isEqualTo(v3.getLocalPort());
       assertThat(service.pmapGetPort(new Mapping(PROG, 1, 6, 0))).isEqualTo(v1.getLocalPort());
       // No version 2: another version's port, so that the caller hears the versions there are.
@@ -181,7 +199,8 @@ class PortmapServiceTest {
     for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
         InetAddress own = ia.getAddress();
-        if (own instanceof Inet4Address && !own.isLoopbackAddress()
+        if (own instanceof Inet4Address
+            && !own.isLoopbackAddress()
             && ia.getNetworkPrefixLength() <= 30) {
           byte[] peer = own.getAddress();
           peer[3] ^= 1;
@@ -199,24 +218,32 @@ class PortmapServiceTest {
   void callItIsSilentUnlessItCanForward() {
     RemoteCallArgs toNobody = new RemoteCallArgs(PROG, 1, 1, Opaque.EMPTY);
     assertThatThrownBy(() -> service.callIt(toNobody, true, LOCAL, OpaqueAuth.NONE))
-        .isInstanceOf(NoReplyException.class).hasMessageContaining("not registered");
+        .isInstanceOf(NoReplyException.class)
+        .hasMessageContaining("not registered");
     assertThatThrownBy(() -> service.callIt(toNobody, false, LOCAL, OpaqueAuth.NONE))
-        .isInstanceOf(NoReplyException.class).hasMessage("CALLIT over TCP");
+        .isInstanceOf(NoReplyException.class)
+        .hasMessage("CALLIT over TCP");
     // Never on a remote caller's behalf to the portmapper itself (a SET from loopback).
     RemoteCallArgs set = new RemoteCallArgs(PortmapProtocol.PROGRAM, 2, 1, Opaque.EMPTY);
     assertThatThrownBy(() -> service.callIt(set, true, REMOTE, OpaqueAuth.NONE))
-        .isInstanceOf(NoReplyException.class).hasMessage("CALLIT to the portmapper itself");
+        .isInstanceOf(NoReplyException.class)
+        .hasMessage("CALLIT to the portmapper itself");
   }
 
   @Test
   void callItIsSilentWhenRemoteCallsAreOff() {
-    PortmapService off = new PortmapService(registry, new LivenessPolicy(
-        rpcb -> LivenessProbe.Verdict.ALIVE, Long.MAX_VALUE, System::nanoTime), false,
-        Duration.ofSeconds(1));
+    PortmapService off =
+        new PortmapService(
+            registry,
+            new LivenessPolicy(
+                rpcb -> LivenessProbe.Verdict.ALIVE, Long.MAX_VALUE, System::nanoTime),
+            false,
+            Duration.ofSeconds(1));
     off.rpcbSet(new Rpcb(PROG, 1, "udp", "127.0.0.1.7.208", ""), LOCAL);
     RemoteCallArgs call = new RemoteCallArgs(PROG, 1, 1, Opaque.EMPTY);
     assertThatThrownBy(() -> off.callIt(call, true, LOCAL, OpaqueAuth.NONE))
-        .isInstanceOf(NoReplyException.class).hasMessage("CALLIT: remote calls are off");
+        .isInstanceOf(NoReplyException.class)
+        .hasMessage("CALLIT: remote calls are off");
   }
 
   private static ServerSocket listener() throws IOException {

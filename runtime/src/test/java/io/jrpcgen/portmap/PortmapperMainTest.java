@@ -22,8 +22,11 @@ class PortmapperMainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return PortmapperMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), shutdown -> {
+    return PortmapperMain.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        shutdown -> {
           throw new AssertionError("not expected to serve");
         });
   }
@@ -37,8 +40,8 @@ class PortmapperMainTest {
   @Test
   void takesAPortAndAnAddress() throws Exception {
     assertThat(PortmapperMain.parse(new String[] {"--port", "1111", "--bind", "127.0.0.1"}))
-        .isEqualTo(new PortmapperMain.Options(1111, InetAddress.getByName("127.0.0.1"), false,
-            false));
+        .isEqualTo(
+            new PortmapperMain.Options(1111, InetAddress.getByName("127.0.0.1"), false, false));
     assertThat(PortmapperMain.parse(new String[] {"--port=0", "--bind=::1"}))
         .isEqualTo(new PortmapperMain.Options(0, InetAddress.getByName("::1"), false, false));
   }
@@ -53,21 +56,27 @@ class PortmapperMainTest {
   @Test
   void servesWhereItSaysUntilShutDown() {
     AtomicInteger port = new AtomicInteger();
-    int code = PortmapperMain.run(new String[] {"--port", "0", "--bind", "127.0.0.1", "-r"},
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), shutdown -> {
-          Matcher m = Pattern.compile("^jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on"
-                  + " 127\\.0\\.0\\.1 port (\\d+) \\(TCP and UDP\\), remote calls on\n$")
-              .matcher(out.toString(StandardCharsets.UTF_8));
-          assertThat(m.matches()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
-          port.set(Integer.parseInt(m.group(1)));
-          try (PortmapperClient client = PortmapperClient.tcp(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get()))) {
-            client.ping();
-          }
-          assertThat(shutdown.isDaemon()).isFalse();
-          shutdown.start();
-        });
+    int code =
+        PortmapperMain.run(
+            new String[] {"--port", "0", "--bind", "127.0.0.1", "-r"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            shutdown -> {
+              Matcher m =
+                  Pattern.compile(
+                          "^jrpcgen-portmap: serving PMAP 2 and rpcbind 3, 4 on"
+                              + " 127\\.0\\.0\\.1 port (\\d+) \\(TCP and UDP\\), remote calls on\n$")
+                      .matcher(out.toString(StandardCharsets.UTF_8));
+              assertThat(m.matches()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
+              port.set(Integer.parseInt(m.group(1)));
+              try (PortmapperClient client =
+                  PortmapperClient.tcp(
+                      new InetSocketAddress(InetAddress.getLoopbackAddress(), port.get()))) {
+                client.ping();
+              }
+              assertThat(shutdown.isDaemon()).isFalse();
+              shutdown.start();
+            });
     assertThat(code).isZero();
     assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port.get()).close())
         .isInstanceOf(IOException.class);
@@ -92,8 +101,9 @@ class PortmapperMainTest {
   @Test
   void badUsageExitsWith2() {
     assertThat(run("--port", "65536")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
-        "jrpcgen-portmap: --port must be a number from 0 to 65535, got '65536'\nusage: ");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith(
+            "jrpcgen-portmap: --port must be a number from 0 to 65535, got '65536'\nusage: ");
     assertThatThrownBy(() -> PortmapperMain.parse(new String[] {"--port"}))
         .hasMessage("--port needs a value");
     assertThatThrownBy(() -> PortmapperMain.parse(new String[] {"--bind", "localhost"}))

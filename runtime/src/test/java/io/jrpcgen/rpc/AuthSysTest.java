@@ -7,7 +7,6 @@ import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -32,8 +31,17 @@ class AuthSysTest {
   void unsignedIdsKeepTheirBitPatterns() {
     // nobody is 65534 on Linux; 0xfffffffe also appears as (uid_t) -2.
     AuthSys sys = new AuthSys(-1, "h", 0xffff_fffe, 65534, List.of(0x8000_0000));
-    assertThat(sys.toOpaqueAuth().body().toHex()).isEqualTo(String.join("",
-        "ffffffff", "00000001", "68000000", "fffffffe", "0000fffe", "00000001", "80000000"));
+    assertThat(sys.toOpaqueAuth().body().toHex())
+        .isEqualTo(
+            String.join(
+                "",
+                "ffffffff",
+                "00000001",
+                "68000000",
+                "fffffffe",
+                "0000fffe",
+                "00000001",
+                "80000000"));
     assertThat(AuthSys.fromOpaqueAuth(sys.toOpaqueAuth())).isEqualTo(sys);
   }
 
@@ -91,8 +99,7 @@ class AuthSysTest {
 
   @Test
   void parsesAHandWrittenBody() {
-    assertThat(AuthSys.fromOpaqueAuth(sys(SMALL))).isEqualTo(new AuthSys(1, "ab", 0, 0,
-        List.of()));
+    assertThat(AuthSys.fromOpaqueAuth(sys(SMALL))).isEqualTo(new AuthSys(1, "ab", 0, 0, List.of()));
   }
 
   @Test

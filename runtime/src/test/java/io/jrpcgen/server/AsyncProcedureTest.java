@@ -42,21 +42,28 @@ import org.junit.jupiter.api.Test;
 class AsyncProcedureTest {
   private static final int PROGRAM = 0x2000_4321;
   private static final int VERSION = 1;
+
   /** {@code int WAIT(int)}: completes when the test says, with its argument. */
   private static final int WAIT = 1;
+
   /** {@code int NOW(int)}: an async procedure whose future is complete when returned. */
   private static final int NOW = 2;
+
   /** {@code int SYNC(int)}: a plain procedure. */
   private static final int SYNC = 3;
+
   /** {@code int STAGE(int)}: returns a stage that is no CompletableFuture, completed already. */
   private static final int STAGE = 4;
+
   /** {@code void NOTHING(void)}: returns a null stage. */
   private static final int NOTHING = 5;
+
   /** {@code void ABSENT(void)}: a plain procedure that throws ProcedureUnavailableException. */
   private static final int ABSENT = 6;
 
   /** The calls waiting in WAIT, by argument. */
   private final Map<Integer, CompletableFuture<Integer>> waiting = new ConcurrentHashMap<>();
+
   private final AtomicInteger waitCalls = new AtomicInteger();
   private final AtomicReference<CallContext> context = new AtomicReference<>();
   private final AtomicReference<CallContext> current = new AtomicReference<>();
@@ -73,22 +80,44 @@ class AsyncProcedureTest {
 
   private ProgramDefinition program() {
     return ProgramDefinition.builder(PROGRAM, VERSION)
-        .procedure(Procedure.ofAsync(WAIT, "WAIT", XdrCodec.INT, XdrCodec.INT, (call, n) -> {
-          context.compareAndSet(null, call);
-          current.compareAndSet(null, CallContext.current());
-          waitCalls.incrementAndGet();
-          return waiting.computeIfAbsent(n, k -> new CompletableFuture<>());
-        }))
-        .procedure(Procedure.ofAsync(NOW, "NOW", XdrCodec.INT, XdrCodec.INT,
-            (call, n) -> CompletableFuture.completedFuture(n * 2)))
+        .procedure(
+            Procedure.ofAsync(
+                WAIT,
+                "WAIT",
+                XdrCodec.INT,
+                XdrCodec.INT,
+                (call, n) -> {
+                  context.compareAndSet(null, call);
+                  current.compareAndSet(null, CallContext.current());
+                  waitCalls.incrementAndGet();
+                  return waiting.computeIfAbsent(n, k -> new CompletableFuture<>());
+                }))
+        .procedure(
+            Procedure.ofAsync(
+                NOW,
+                "NOW",
+                XdrCodec.INT,
+                XdrCodec.INT,
+                (call, n) -> CompletableFuture.completedFuture(n * 2)))
         .procedure(Procedure.of(SYNC, "SYNC", XdrCodec.INT, XdrCodec.INT, (call, n) -> n + 1))
-        .procedure(Procedure.ofAsync(STAGE, "STAGE", XdrCodec.INT, XdrCodec.INT,
-            (call, n) -> CompletableFuture.completedStage(n * 3)))
-        .procedure(Procedure.ofAsync(NOTHING, "NOTHING", XdrCodec.VOID, XdrCodec.VOID,
-            (call, v) -> null))
-        .procedure(Procedure.of(ABSENT, "ABSENT", XdrCodec.VOID, XdrCodec.VOID, (call, v) -> {
-          throw new ProcedureUnavailableException("ABSENT");
-        }))
+        .procedure(
+            Procedure.ofAsync(
+                STAGE,
+                "STAGE",
+                XdrCodec.INT,
+                XdrCodec.INT,
+                (call, n) -> CompletableFuture.completedStage(n * 3)))
+        .procedure(
+            Procedure.ofAsync(NOTHING, "NOTHING", XdrCodec.VOID, XdrCodec.VOID, (call, v) -> null))
+        .procedure(
+            Procedure.of(
+                ABSENT,
+                "ABSENT",
+                XdrCodec.VOID,
+                XdrCodec.VOID,
+                (call, v) -> {
+                  throw new ProcedureUnavailableException("ABSENT");
+                }))
         .build();
   }
 
@@ -127,8 +156,7 @@ class AsyncProcedureTest {
   }
 
   @Test
-  void manyLongCallsOnOneConnectionWaitTogetherAndReplyInTheOrderTheyComplete()
-      throws IOException {
+  void manyLongCallsOnOneConnectionWaitTogetherAndReplyInTheOrderTheyComplete() throws IOException {
     int calls = 200;
     RpcServer server = start(RpcServer.builder().tcp(0));
     Socket s = connect(server);
@@ -168,11 +196,13 @@ class AsyncProcedureTest {
     List<Thread> completers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int first = t;
-      Thread completer = new Thread(() -> {
-        for (int i = first; i < calls; i += 4) {
-          waiting.get(i).complete(i);
-        }
-      });
+      Thread completer =
+          new Thread(
+              () -> {
+                for (int i = first; i < calls; i += 4) {
+                  waiting.get(i).complete(i);
+                }
+              });
       completer.start();
       completers.add(completer);
     }
@@ -208,9 +238,11 @@ class AsyncProcedureTest {
     for (CallContext.Transport t : CallContext.Transport.values()) {
       assertIntResult(RawWire.exchange(t, server, intCall(0x10, NOW, 21)), 0x10, 42);
       assertIntResult(RawWire.exchange(t, server, intCall(0x11, STAGE, 5)), 0x11, 15);
-      assertReply(RawWire.exchange(t, server, call(0x12, PROGRAM, VERSION, NOTHING)),
+      assertReply(
+          RawWire.exchange(t, server, call(0x12, PROGRAM, VERSION, NOTHING)),
           new Reply.AcceptedError(0x12, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
-      assertReply(RawWire.exchange(t, server, call(0x13, PROGRAM, VERSION, ABSENT)),
+      assertReply(
+          RawWire.exchange(t, server, call(0x13, PROGRAM, VERSION, ABSENT)),
           new Reply.AcceptedError(0x13, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL));
     }
   }
@@ -219,31 +251,39 @@ class AsyncProcedureTest {
   void aStageThatFailsLaterGetsTheErrorReplyOfItsException() throws IOException {
     RpcServer server = start(RpcServer.builder().tcp(0));
     Socket s = connect(server);
-    RawWire.send(s, concat(record(intCall(1, WAIT, 1)), record(intCall(2, WAIT, 2)),
-        record(intCall(3, WAIT, 3)), record(intCall(4, WAIT, 4)),
-        record(intCall(5, WAIT, 5))));
+    RawWire.send(
+        s,
+        concat(
+            record(intCall(1, WAIT, 1)),
+            record(intCall(2, WAIT, 2)),
+            record(intCall(3, WAIT, 3)),
+            record(intCall(4, WAIT, 4)),
+            record(intCall(5, WAIT, 5))));
     awaitTrue("all calls waiting", () -> waiting.size() == 5);
     waiting.get(1).completeExceptionally(new ProcedureUnavailableException("WAIT"));
-    assertReply(RawWire.readRecord(s),
+    assertReply(
+        RawWire.readRecord(s),
         new Reply.AcceptedError(1, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL));
     waiting.get(2).completeExceptionally(new RpcAuthException(null, AuthStat.AUTH_TOOWEAK));
     assertReply(RawWire.readRecord(s), new Reply.AuthError(2, AuthStat.AUTH_TOOWEAK));
     waiting.get(3).completeExceptionally(new IllegalStateException("expected by the test"));
-    assertReply(RawWire.readRecord(s),
-        new Reply.AcceptedError(3, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
+    assertReply(
+        RawWire.readRecord(s), new Reply.AcceptedError(3, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
     waiting.get(4).completeExceptionally(new NoReplyException("expected by the test"));
     waiting.get(5).cancel(false);
     // NoReplyException sends nothing: the next record is the cancelled call's SYSTEM_ERR.
-    assertReply(RawWire.readRecord(s),
-        new Reply.AcceptedError(5, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
+    assertReply(
+        RawWire.readRecord(s), new Reply.AcceptedError(5, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
   }
 
   @Test
   void atTheLimitOfPendingCallsTheConnectionIsNotReadUntilOneReplies() throws IOException {
     RpcServer server = start(RpcServer.builder().tcp(0).maxPendingCalls(2));
     Socket s = connect(server);
-    RawWire.send(s, concat(record(intCall(1, WAIT, 1)), record(intCall(2, WAIT, 2)),
-        record(intCall(3, WAIT, 3))));
+    RawWire.send(
+        s,
+        concat(
+            record(intCall(1, WAIT, 1)), record(intCall(2, WAIT, 2)), record(intCall(3, WAIT, 3))));
     awaitTrue("two calls waiting", () -> waiting.size() == 2);
     // The third is not read while two wait: a plain call behind it is not answered either.
     RawWire.send(s, record(intCall(4, SYNC, 1)));
@@ -269,8 +309,12 @@ class AsyncProcedureTest {
 
   @Test
   void closeWaitsForCallsInProgressWithinTheGracePeriod() throws Exception {
-    RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofSeconds(10))
-        .duplicateRequestCache(16));
+    RpcServer server =
+        start(
+            RpcServer.builder()
+                .port(0)
+                .closeGrace(Duration.ofSeconds(10))
+                .duplicateRequestCache(16));
     Socket s = connect(server);
     DatagramSocket u = udpSocket();
     RawWire.send(s, record(intCall(1, WAIT, 1)));
@@ -357,12 +401,17 @@ class AsyncProcedureTest {
   void anyCompletionStageWillDo() throws IOException {
     CompletableFuture<Integer> source = new CompletableFuture<>();
     CompletionStage<Integer> stage = source.minimalCompletionStage();
-    RpcServer server = RpcServer.builder().bindAddress(RawWire.LOOPBACK).tcp(0)
-        .program(ProgramDefinition.builder(PROGRAM, VERSION)
-            .procedure(Procedure.ofAsync(WAIT, "WAIT", XdrCodec.INT, XdrCodec.INT,
-                (call, n) -> stage))
-            .build())
-        .start();
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(RawWire.LOOPBACK)
+            .tcp(0)
+            .program(
+                ProgramDefinition.builder(PROGRAM, VERSION)
+                    .procedure(
+                        Procedure.ofAsync(
+                            WAIT, "WAIT", XdrCodec.INT, XdrCodec.INT, (call, n) -> stage))
+                    .build())
+            .start();
     toClose.add(server);
     Socket s = connect(server);
     RawWire.send(s, record(intCall(9, WAIT, 0)));
@@ -383,35 +432,49 @@ class AsyncProcedureTest {
    * makes {@code whenComplete} refuse too.
    */
   @SuppressWarnings("unchecked")
-  private static CompletionStage<Integer> foreignStage(CompletableFuture<Integer> source,
-      boolean inert) {
-    return (CompletionStage<Integer>) Proxy.newProxyInstance(
-        CompletionStage.class.getClassLoader(), new Class<?>[] {CompletionStage.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("toCompletableFuture")
-              || inert && method.getName().equals("whenComplete")) {
-            throw new UnsupportedOperationException(method.getName());
-          }
-          try {
-            return method.invoke(source, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+  private static CompletionStage<Integer> foreignStage(
+      CompletableFuture<Integer> source, boolean inert) {
+    return (CompletionStage<Integer>)
+        Proxy.newProxyInstance(
+            CompletionStage.class.getClassLoader(),
+            new Class<?>[] {CompletionStage.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("toCompletableFuture")
+                  || inert && method.getName().equals("whenComplete")) {
+                throw new UnsupportedOperationException(method.getName());
+              }
+              try {
+                return method.invoke(source, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
-  private RpcServer serving(RpcServer.Builder builder, int procedure,
-      AsyncProcedureHandler<Integer, Integer> handler, XdrCodec<Integer> resultCodec) {
-    RpcServer server = builder.bindAddress(RawWire.LOOPBACK)
-        .program(ProgramDefinition.builder(PROGRAM, VERSION)
-            .procedure(Procedure.ofAsync(procedure, "FOREIGN", XdrCodec.INT, resultCodec,
-                handler))
-            .procedure(Procedure.of(SYNC, "SYNC", XdrCodec.INT, XdrCodec.INT, (call, n) -> n + 1))
-            .procedure(Procedure.oneWay(NOTHING, "ONE_WAY_ABSENT", XdrCodec.VOID, (call, v) -> {
-              throw new ProcedureUnavailableException("ONE_WAY_ABSENT");
-            }))
-            .build())
-        .start();
+  private RpcServer serving(
+      RpcServer.Builder builder,
+      int procedure,
+      AsyncProcedureHandler<Integer, Integer> handler,
+      XdrCodec<Integer> resultCodec) {
+    RpcServer server =
+        builder
+            .bindAddress(RawWire.LOOPBACK)
+            .program(
+                ProgramDefinition.builder(PROGRAM, VERSION)
+                    .procedure(
+                        Procedure.ofAsync(procedure, "FOREIGN", XdrCodec.INT, resultCodec, handler))
+                    .procedure(
+                        Procedure.of(SYNC, "SYNC", XdrCodec.INT, XdrCodec.INT, (call, n) -> n + 1))
+                    .procedure(
+                        Procedure.oneWay(
+                            NOTHING,
+                            "ONE_WAY_ABSENT",
+                            XdrCodec.VOID,
+                            (call, v) -> {
+                              throw new ProcedureUnavailableException("ONE_WAY_ABSENT");
+                            }))
+                    .build())
+            .start();
     toClose.add(server);
     return server;
   }
@@ -419,8 +482,12 @@ class AsyncProcedureTest {
   @Test
   void aStageThatIsNoFutureRepliesWhenItCompletes() throws IOException {
     CompletableFuture<Integer> source = new CompletableFuture<>();
-    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT,
-        (call, n) -> foreignStage(source, false), XdrCodec.INT);
+    RpcServer server =
+        serving(
+            RpcServer.builder().tcp(0),
+            WAIT,
+            (call, n) -> foreignStage(source, false),
+            XdrCodec.INT);
     Socket s = connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 0)));
     RawWire.send(s, record(intCall(2, SYNC, 1)));
@@ -431,12 +498,17 @@ class AsyncProcedureTest {
 
   @Test
   void aStageThatTakesNoActionIsSystemErrAndHoldsNoPlace() throws IOException {
-    RpcServer server = serving(RpcServer.builder().tcp(0).maxPendingCalls(1), WAIT,
-        (call, n) -> foreignStage(new CompletableFuture<>(), true), XdrCodec.INT);
+    RpcServer server =
+        serving(
+            RpcServer.builder().tcp(0).maxPendingCalls(1),
+            WAIT,
+            (call, n) -> foreignStage(new CompletableFuture<>(), true),
+            XdrCodec.INT);
     Socket s = connect(server);
     for (int xid = 1; xid <= 3; xid++) {
       RawWire.send(s, record(intCall(xid, WAIT, 0)));
-      assertReply(RawWire.readRecord(s),
+      assertReply(
+          RawWire.readRecord(s),
           new Reply.AcceptedError(xid, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
     }
     assertIntResult(RawWire.tcpExchange(server, intCall(4, SYNC, 1)), 4, 2);
@@ -445,12 +517,14 @@ class AsyncProcedureTest {
   @Test
   void aLateResultThatCannotBeEncodedIsSystemErr() throws IOException {
     CompletableFuture<Integer> source = new CompletableFuture<>();
-    XdrCodec<Integer> refusing = XdrCodec.of((out, v) -> {
-      out.writeInt(v);
-      throw new IllegalArgumentException("cannot encode " + v + " (expected by the test)");
-    }, in -> in.readInt());
-    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT, (call, n) -> source,
-        refusing);
+    XdrCodec<Integer> refusing =
+        XdrCodec.of(
+            (out, v) -> {
+              out.writeInt(v);
+              throw new IllegalArgumentException("cannot encode " + v + " (expected by the test)");
+            },
+            in -> in.readInt());
+    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT, (call, n) -> source, refusing);
     Socket s = connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 0)));
     awaitTrue("the call read", () -> server.connectionCount() == 1);
@@ -458,14 +532,18 @@ class AsyncProcedureTest {
     assertIntResult(RawWire.readRecord(s), 2, 2);
     source.complete(5);
     // The half-written result is cut off: the record holds the error reply alone.
-    assertReply(RawWire.readRecord(s),
-        new Reply.AcceptedError(1, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
+    assertReply(
+        RawWire.readRecord(s), new Reply.AcceptedError(1, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
   }
 
   @Test
   void aOneWayProcedureThatIsUnavailableSendsNothing() throws IOException {
-    RpcServer server = serving(RpcServer.builder().port(0), WAIT,
-        (call, n) -> new CompletableFuture<>(), XdrCodec.INT);
+    RpcServer server =
+        serving(
+            RpcServer.builder().port(0),
+            WAIT,
+            (call, n) -> new CompletableFuture<>(),
+            XdrCodec.INT);
     Socket s = connect(server);
     RawWire.send(s, record(call(1, PROGRAM, VERSION, NOTHING)));
     RawWire.send(s, record(intCall(2, SYNC, 1)));
@@ -505,13 +583,22 @@ class AsyncProcedureTest {
   @Test
   void exceptionsOfDependentStagesAnswerAsTheirCause() throws IOException {
     CompletableFuture<Integer> source = new CompletableFuture<>();
-    RpcServer server = serving(RpcServer.builder().tcp(0), WAIT, (call, n) -> n == 0
-        ? CompletableFuture.completedFuture(n).thenApply(v -> {
-          throw new RpcAuthException(null, AuthStat.AUTH_TOOWEAK);
-        })
-        : source.thenApply(v -> {
-          throw new ProcedureUnavailableException("WAIT");
-        }), XdrCodec.INT);
+    RpcServer server =
+        serving(
+            RpcServer.builder().tcp(0),
+            WAIT,
+            (call, n) ->
+                n == 0
+                    ? CompletableFuture.completedFuture(n)
+                        .thenApply(
+                            v -> {
+                              throw new RpcAuthException(null, AuthStat.AUTH_TOOWEAK);
+                            })
+                    : source.thenApply(
+                        v -> {
+                          throw new ProcedureUnavailableException("WAIT");
+                        }),
+            XdrCodec.INT);
     Socket s = connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 0)));
     assertReply(RawWire.readRecord(s), new Reply.AuthError(1, AuthStat.AUTH_TOOWEAK));
@@ -519,18 +606,23 @@ class AsyncProcedureTest {
     RawWire.send(s, record(intCall(3, SYNC, 1)));
     assertIntResult(RawWire.readRecord(s), 3, 2);
     source.complete(1);
-    assertReply(RawWire.readRecord(s),
+    assertReply(
+        RawWire.readRecord(s),
         new Reply.AcceptedError(2, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL));
   }
 
   @Test
   void aUdpCallAnsweredAtOnceWithNoReplyIsForgottenByTheCache() throws IOException {
     AtomicInteger runs = new AtomicInteger();
-    RpcServer server = serving(RpcServer.builder().udp(0).duplicateRequestCache(16), WAIT,
-        (call, n) -> {
-          runs.incrementAndGet();
-          return CompletableFuture.failedFuture(new NoReplyException("expected by the test"));
-        }, XdrCodec.INT);
+    RpcServer server =
+        serving(
+            RpcServer.builder().udp(0).duplicateRequestCache(16),
+            WAIT,
+            (call, n) -> {
+              runs.incrementAndGet();
+              return CompletableFuture.failedFuture(new NoReplyException("expected by the test"));
+            },
+            XdrCodec.INT);
     DatagramSocket u = udpSocket();
     RawWire.send(u, server, intCall(0x9201, WAIT, 0));
     RawWire.send(u, server, intCall(0x9201, WAIT, 0));

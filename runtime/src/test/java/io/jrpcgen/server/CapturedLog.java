@@ -45,7 +45,9 @@ final class CapturedLog extends Handler implements BeforeEachCallback, AfterEach
 
   /** The messages logged at {@code level}, in order. */
   List<String> messages(Level level) {
-    return records.stream().filter(r -> r.getLevel().equals(level)).map(LogRecord::getMessage)
+    return records.stream()
+        .filter(r -> r.getLevel().equals(level))
+        .map(LogRecord::getMessage)
         .toList();
   }
 }

@@ -66,8 +66,8 @@ final class ChildJvm implements AutoCloseable {
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        ChildServer.class.getName()));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), ChildServer.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     // One malloc arena: an address-space limit (prlimit --as) counts what arenas reserve.
@@ -91,8 +91,8 @@ final class ChildJvm implements AutoCloseable {
     while (true) {
       String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (line == null) {
-        throw new AssertionError("no line starting with '" + prefix + "' from the child; "
-            + "its stderr: " + stderr());
+        throw new AssertionError(
+            "no line starting with '" + prefix + "' from the child; " + "its stderr: " + stderr());
       }
       if (line.startsWith(prefix)) {
         return line;
@@ -119,8 +119,10 @@ final class ChildJvm implements AutoCloseable {
     if (process.isAlive()) {
       Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
       try {
-        Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()),
-            "Thread.print").redirectErrorStream(true).start();
+        Process dump =
+            new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .start();
         try {
           if (dump.waitFor(10, TimeUnit.SECONDS)) {
             b.append("\nits threads:\n")
@@ -151,8 +153,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   private void pumpLines(InputStream in) {
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         lines.add(line);
       }

@@ -3,18 +3,18 @@ package io.jrpcgen.server;
 import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test server in a JVM of its own, for cases whose trigger is a process limit:
- * {@code ChildServer [--max-connections N] [--hog] [--on-signal] [--portmapper PORT]}. Prints
- * {@code ready tcp=P udp=Q} once serving and runs until killed.
+ * A test server in a JVM of its own, for cases whose trigger is a process limit: {@code ChildServer
+ * [--max-connections N] [--hog] [--on-signal] [--portmapper PORT]}. Prints {@code ready tcp=P
+ * udp=Q} once serving and runs until killed.
  */
 public final class ChildServer {
   /** {@code void HOG(int millis)} of {@link #HOG_PROGRAM}: fills the heap, holds it, frees it. */
   static final int HOG_PROGRAM = 0x2000_4444;
+
   static final int HOG = 1;
 
   private ChildServer() {}
@@ -24,15 +24,25 @@ public final class ChildServer {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--max-connections" -> builder.maxConnections(Integer.parseInt(args[++i]));
-        case "--hog" -> builder.program(ProgramDefinition.builder(HOG_PROGRAM, 1)
-            .procedure(Procedure.of(HOG, "HOG", XdrCodec.INT, XdrCodec.VOID, (call, ms) -> {
-              hog(ms);
-              return null;
-            }))
-            .build());
+        case "--hog" ->
+            builder.program(
+                ProgramDefinition.builder(HOG_PROGRAM, 1)
+                    .procedure(
+                        Procedure.of(
+                            HOG,
+                            "HOG",
+                            XdrCodec.INT,
+                            XdrCodec.VOID,
+                            (call, ms) -> {
+                              hog(ms);
+                              return null;
+                            }))
+                    .build());
         case "--on-signal" -> builder.shutdownOnSignal();
-        case "--portmapper" -> builder.registrar(PortmapRegistrar.at(
-            new InetSocketAddress(RawWire.LOOPBACK, Integer.parseInt(args[++i]))));
+        case "--portmapper" ->
+            builder.registrar(
+                PortmapRegistrar.at(
+                    new InetSocketAddress(RawWire.LOOPBACK, Integer.parseInt(args[++i]))));
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }

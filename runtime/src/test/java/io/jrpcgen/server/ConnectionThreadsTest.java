@@ -17,11 +17,15 @@ class ConnectionThreadsTest {
     AtomicReference<Thread> made = new AtomicReference<>();
     CompletableFuture<String> ranAs = new CompletableFuture<>();
     // A stand-in for Thread.ofVirtual().factory(), which Java 17 lacks.
-    ConnectionThreads.start(task -> {
-      Thread t = new Thread(task, "unnamed");
-      made.set(t);
-      return t;
-    }, null, "jrpcgen-tcp-peer", () -> ranAs.complete(Thread.currentThread().getName()));
+    ConnectionThreads.start(
+        task -> {
+          Thread t = new Thread(task, "unnamed");
+          made.set(t);
+          return t;
+        },
+        null,
+        "jrpcgen-tcp-peer",
+        () -> ranAs.complete(Thread.currentThread().getName()));
     assertThat(ranAs.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo("jrpcgen-tcp-peer");
     made.get().join(TimeUnit.SECONDS.toMillis(WAIT_S));
   }
@@ -32,10 +36,14 @@ class ConnectionThreadsTest {
     try {
       CompletableFuture<Thread> ranOn = new CompletableFuture<>();
       CompletableFuture<String> ranAs = new CompletableFuture<>();
-      ConnectionThreads.start(null, pool, "jrpcgen-tcp-peer", () -> {
-        ranAs.complete(Thread.currentThread().getName());
-        ranOn.complete(Thread.currentThread());
-      });
+      ConnectionThreads.start(
+          null,
+          pool,
+          "jrpcgen-tcp-peer",
+          () -> {
+            ranAs.complete(Thread.currentThread().getName());
+            ranOn.complete(Thread.currentThread());
+          });
       assertThat(ranAs.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo("jrpcgen-tcp-peer");
       Thread t = ranOn.get(WAIT_S, TimeUnit.SECONDS);
       assertThat(t.isDaemon()).isTrue();
@@ -52,8 +60,8 @@ class ConnectionThreadsTest {
     try {
       CompletableFuture<String> ranAs = new CompletableFuture<>();
       // setName(null) throws, as setName does when the heap is full.
-      ConnectionThreads.start(null, pool, null,
-          () -> ranAs.complete(Thread.currentThread().getName()));
+      ConnectionThreads.start(
+          null, pool, null, () -> ranAs.complete(Thread.currentThread().getName()));
       assertThat(ranAs.get(WAIT_S, TimeUnit.SECONDS)).matches("jrpcgen-tcp-\\d+");
     } finally {
       pool.shutdownNow();

@@ -14,7 +14,8 @@ class DuplicateRequestCacheTest {
   @Test
   void itHoldsAtLeastOneEntry() {
     assertThatThrownBy(() -> new DuplicateRequestCache(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxEntries <= 0: 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxEntries <= 0: 0");
     DuplicateRequestCache one = new DuplicateRequestCache(1);
     assertThat(one.lookUpOrStart(KEY)).isNull();
   }

@@ -43,7 +43,8 @@ class DuplicateRequestCacheWireTest {
 
   @Test
   void withoutTheCacheARetransmissionRunsAgain() throws IOException {
-    try (RpcServer server = prog.server().udp(0).start(); DatagramSocket s = RawWire.udpSocket()) {
+    try (RpcServer server = prog.server().udp(0).start();
+        DatagramSocket s = RawWire.udpSocket()) {
       assertIntResult(exchange(s, server, count(0x7101)), 0x7101, 1);
       assertIntResult(exchange(s, server, count(0x7101)), 0x7101, 2);
       assertThat(prog.count.get()).isEqualTo(2);

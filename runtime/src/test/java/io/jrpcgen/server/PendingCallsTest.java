@@ -14,13 +14,15 @@ class PendingCallsTest {
   void aWaiterAtTheLimitLeavesWhenOneIsDone() throws InterruptedException {
     PendingCalls pending = new PendingCalls(1);
     pending.add();
-    Thread waiter = new Thread(() -> {
-      try {
-        pending.awaitRoom(() -> false);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                pending.awaitRoom(() -> false);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     waiter.start();
     pending.done();
     waiter.join(TimeUnit.SECONDS.toMillis(10));
@@ -33,13 +35,15 @@ class PendingCallsTest {
     PendingCalls pending = new PendingCalls(1);
     pending.add();
     AtomicBoolean stop = new AtomicBoolean();
-    Thread waiter = new Thread(() -> {
-      try {
-        pending.awaitRoom(stop::get);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                pending.awaitRoom(stop::get);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     waiter.start();
     while (waiter.getState() != Thread.State.WAITING && waiter.isAlive()) {
       Thread.sleep(5);
@@ -60,10 +64,12 @@ class PendingCallsTest {
     assertThat(pending.count()).isEqualTo(1);
 
     AtomicBoolean interrupted = new AtomicBoolean();
-    Thread waiter = new Thread(() -> {
-      pending.awaitNone(System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
-      interrupted.set(Thread.currentThread().isInterrupted());
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              pending.awaitNone(System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
+              interrupted.set(Thread.currentThread().isInterrupted());
+            });
     waiter.start();
     waiter.interrupt();
     waiter.join(TimeUnit.SECONDS.toMillis(10));

@@ -67,9 +67,10 @@ class RateLimitedLogTest {
     Recording logger = new Recording();
     RateLimitedLog log = new RateLimitedLog(logger, 1, TimeUnit.HOURS);
     log.warn(() -> "first");
-    Supplier<String> unexpected = () -> {
-      throw new AssertionError("built a message that was held back");
-    };
+    Supplier<String> unexpected =
+        () -> {
+          throw new AssertionError("built a message that was held back");
+        };
     log.warn(unexpected);
     assertThat(logger.messages).containsExactly("first");
   }

@@ -26,12 +26,11 @@ import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/**
- * Hand-made RPC bytes over raw sockets, so that server tests do not depend on the client code.
- */
+/** Hand-made RPC bytes over raw sockets, so that server tests do not depend on the client code. */
 final class RawWire {
   /** The bound on every wait of a test: socket reads, latches, polls. */
   static final int TIMEOUT_MS = 3_000;
+
   static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   // Replies in these tests are small; a larger record means the framing went wrong.
@@ -41,21 +40,25 @@ final class RawWire {
 
   /** A call message with AUTH_NONE and no arguments. */
   static byte[] call(int xid, int program, int version, int procedure) {
-    return call(xid, program, version, procedure, OpaqueAuth.NONE, out -> { });
+    return call(xid, program, version, procedure, OpaqueAuth.NONE, out -> {});
   }
 
   /** A call message with AUTH_NONE and the arguments {@code args} writes. */
-  static byte[] call(int xid, int program, int version, int procedure,
-      Consumer<XdrEncoder> args) {
+  static byte[] call(int xid, int program, int version, int procedure, Consumer<XdrEncoder> args) {
     return call(xid, program, version, procedure, OpaqueAuth.NONE, args);
   }
 
   /** A call message with credential {@code credential}. */
-  static byte[] call(int xid, int program, int version, int procedure, OpaqueAuth credential,
+  static byte[] call(
+      int xid,
+      int program,
+      int version,
+      int procedure,
+      OpaqueAuth credential,
       Consumer<XdrEncoder> args) {
     XdrEncoder out = new XdrEncoder();
-    RpcMessages.writeCall(out,
-        new CallHeader(xid, program, version, procedure, credential, OpaqueAuth.NONE));
+    RpcMessages.writeCall(
+        out, new CallHeader(xid, program, version, procedure, credential, OpaqueAuth.NONE));
     args.accept(out);
     return out.toByteArray();
   }
@@ -83,8 +86,8 @@ final class RawWire {
   }
 
   /**
-   * {@code message} as fragments of the given sizes, then a last fragment with the rest (which
-   * may be empty).
+   * {@code message} as fragments of the given sizes, then a last fragment with the rest (which may
+   * be empty).
    */
   static byte[] fragments(byte[] message, int... sizes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -158,8 +161,9 @@ final class RawWire {
   }
 
   static void send(DatagramSocket s, RpcServer server, byte[] message) throws IOException {
-    s.send(new DatagramPacket(message, message.length,
-        new InetSocketAddress(LOOPBACK, server.udpPort())));
+    s.send(
+        new DatagramPacket(
+            message, message.length, new InetSocketAddress(LOOPBACK, server.udpPort())));
   }
 
   static byte[] receive(DatagramSocket s) throws IOException {

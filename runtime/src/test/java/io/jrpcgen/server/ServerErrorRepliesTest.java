@@ -59,39 +59,47 @@ class ServerErrorRepliesTest {
   @EnumSource(Transport.class)
   void nullProcIsAnsweredByTheRuntimeWithNoResults(Transport t) throws IOException {
     // Neither version defines procedure 0.
-    assertReply(exchange(t, server, call(0x101, PROGRAM, V2, 0)),
+    assertReply(
+        exchange(t, server, call(0x101, PROGRAM, V2, 0)),
         new Reply.Success(0x101, OpaqueAuth.NONE));
-    assertReply(exchange(t, server, call(0x102, PROGRAM, TestProgram.V4, 0)),
+    assertReply(
+        exchange(t, server, call(0x102, PROGRAM, TestProgram.V4, 0)),
         new Reply.Success(0x102, OpaqueAuth.NONE));
   }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
   void unknownProgramIsProgUnavail(Transport t) throws IOException {
-    assertReply(exchange(t, server, call(0x201, 0x3000_0000, 1, 1)),
+    assertReply(
+        exchange(t, server, call(0x201, 0x3000_0000, 1, 1)),
         new Reply.AcceptedError(0x201, OpaqueAuth.NONE, AcceptStat.PROG_UNAVAIL));
     // NULLPROC of an unknown program is no exception.
-    assertReply(exchange(t, server, call(0x202, 0x3000_0000, 1, 0)),
+    assertReply(
+        exchange(t, server, call(0x202, 0x3000_0000, 1, 0)),
         new Reply.AcceptedError(0x202, OpaqueAuth.NONE, AcceptStat.PROG_UNAVAIL));
   }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
   void versionBetweenTheServedOnesIsProgMismatchWithTheRange(Transport t) throws IOException {
-    assertReply(exchange(t, server, call(0x301, PROGRAM, 3, TestProgram.ECHO)),
+    assertReply(
+        exchange(t, server, call(0x301, PROGRAM, 3, TestProgram.ECHO)),
         new Reply.ProgramMismatch(0x301, OpaqueAuth.NONE, 2, 4));
-    assertReply(exchange(t, server, call(0x302, PROGRAM, 5, 0)),
+    assertReply(
+        exchange(t, server, call(0x302, PROGRAM, 5, 0)),
         new Reply.ProgramMismatch(0x302, OpaqueAuth.NONE, 2, 4));
   }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
   void progMismatchRangeComparesVersionsUnsigned(Transport t) throws IOException {
-    XdrDecoder in = new XdrDecoder(exchange(t, server, call(0x303, TestProgram.WIDE_PROGRAM, 7,
-        0)));
+    XdrDecoder in =
+        new XdrDecoder(exchange(t, server, call(0x303, TestProgram.WIDE_PROGRAM, 7, 0)));
     Reply reply = RpcMessages.readReply(in);
-    assertThat(reply).isEqualTo(new Reply.ProgramMismatch(0x303, OpaqueAuth.NONE,
-        TestProgram.WIDE_LOW, TestProgram.WIDE_HIGH));
+    assertThat(reply)
+        .isEqualTo(
+            new Reply.ProgramMismatch(
+                0x303, OpaqueAuth.NONE, TestProgram.WIDE_LOW, TestProgram.WIDE_HIGH));
     Reply.ProgramMismatch m = (Reply.ProgramMismatch) reply;
     assertThat(Integer.toUnsignedLong(m.low())).isEqualTo(1L);
     assertThat(Integer.toUnsignedLong(m.high())).isEqualTo(0xffff_fffeL);
@@ -101,32 +109,36 @@ class ServerErrorRepliesTest {
   @EnumSource(Transport.class)
   void unknownProcedureIsProcUnavail(Transport t) throws IOException {
     for (int procedure : new int[] {99, 65_536, -1}) {
-      assertReply(exchange(t, server, call(0x401, PROGRAM, V2, procedure)),
+      assertReply(
+          exchange(t, server, call(0x401, PROGRAM, V2, procedure)),
           new Reply.AcceptedError(0x401, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL));
     }
     // ADD exists in version 2 only.
-    assertReply(exchange(t, server, call(0x402, PROGRAM, TestProgram.V4, TestProgram.ADD)),
+    assertReply(
+        exchange(t, server, call(0x402, PROGRAM, TestProgram.V4, TestProgram.ADD)),
         new Reply.AcceptedError(0x402, OpaqueAuth.NONE, AcceptStat.PROC_UNAVAIL));
   }
 
   static Stream<Arguments> garbageArguments() {
     byte[] seventeen = "abcdefghijklmnopq".getBytes(StandardCharsets.US_ASCII);
-    List<Arguments> cases = List.of(
-        Arguments.of("ADD with one int of two", TestProgram.ADD, words(1)),
-        Arguments.of("ADD with no arguments", TestProgram.ADD, new byte[0]),
-        Arguments.of("ECHO of 17 bytes, bound 16", TestProgram.ECHO,
-            concat(words(17), seventeen, new byte[3])),
-        Arguments.of("ECHO of length 0xffffffff", TestProgram.ECHO,
-            words(0xffff_ffff, 0x6162_6364)),
-        Arguments.of("ECHO with its bytes cut short", TestProgram.ECHO, words(8, 0x6162_6364)),
-        Arguments.of("ECHO with non-zero padding", TestProgram.ECHO, words(1, 0x6101_0101)),
-        // An unbounded array whose count no datagram could hold: refused before allocating.
-        Arguments.of("SUM of 0x7fffffff ints", TestProgram.SUM, words(0x7fff_ffff, 1, 2)),
-        Arguments.of("SUM of 0xffffffff ints", TestProgram.SUM, words(0xffff_ffff, 1, 2)),
-        Arguments.of("DEPTH with a bool of 2", TestProgram.DEPTH, words(2)));
+    List<Arguments> cases =
+        List.of(
+            Arguments.of("ADD with one int of two", TestProgram.ADD, words(1)),
+            Arguments.of("ADD with no arguments", TestProgram.ADD, new byte[0]),
+            Arguments.of(
+                "ECHO of 17 bytes, bound 16",
+                TestProgram.ECHO,
+                concat(words(17), seventeen, new byte[3])),
+            Arguments.of(
+                "ECHO of length 0xffffffff", TestProgram.ECHO, words(0xffff_ffff, 0x6162_6364)),
+            Arguments.of("ECHO with its bytes cut short", TestProgram.ECHO, words(8, 0x6162_6364)),
+            Arguments.of("ECHO with non-zero padding", TestProgram.ECHO, words(1, 0x6101_0101)),
+            // An unbounded array whose count no datagram could hold: refused before allocating.
+            Arguments.of("SUM of 0x7fffffff ints", TestProgram.SUM, words(0x7fff_ffff, 1, 2)),
+            Arguments.of("SUM of 0xffffffff ints", TestProgram.SUM, words(0xffff_ffff, 1, 2)),
+            Arguments.of("DEPTH with a bool of 2", TestProgram.DEPTH, words(2)));
     return Stream.of(Transport.values())
-        .flatMap(t -> cases.stream().map(c -> Arguments.of(t, c.get()[0], c.get()[1],
-            c.get()[2])));
+        .flatMap(t -> cases.stream().map(c -> Arguments.of(t, c.get()[0], c.get()[1], c.get()[2])));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -134,7 +146,8 @@ class ServerErrorRepliesTest {
   void undecodableArgumentsAreGarbageArgs(Transport t, String what, int procedure, byte[] args)
       throws IOException {
     byte[] message = concat(call(0x501, PROGRAM, V2, procedure), args);
-    assertReply(exchange(t, server, message),
+    assertReply(
+        exchange(t, server, message),
         new Reply.AcceptedError(0x501, OpaqueAuth.NONE, AcceptStat.GARBAGE_ARGS));
   }
 
@@ -142,7 +155,8 @@ class ServerErrorRepliesTest {
   void handlerExceptionIsSystemErrAndTheConnectionServesOn() throws IOException {
     try (Socket s = RawWire.connect(server)) {
       RawWire.send(s, RawWire.record(call(0x601, PROGRAM, V2, TestProgram.FAIL)));
-      assertReply(RawWire.readRecord(s),
+      assertReply(
+          RawWire.readRecord(s),
           new Reply.AcceptedError(0x601, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
       RawWire.send(s, RawWire.record(call(0x602, PROGRAM, V2, TestProgram.ADD, add(2, 3))));
       assertIntResult(RawWire.readRecord(s), 0x602, 5);
@@ -153,7 +167,8 @@ class ServerErrorRepliesTest {
   void handlerExceptionIsSystemErrAndUdpServesOn() throws IOException {
     try (DatagramSocket s = RawWire.udpSocket()) {
       RawWire.send(s, server, call(0x603, PROGRAM, V2, TestProgram.FAIL));
-      assertReply(RawWire.receive(s),
+      assertReply(
+          RawWire.receive(s),
           new Reply.AcceptedError(0x603, OpaqueAuth.NONE, AcceptStat.SYSTEM_ERR));
       RawWire.send(s, server, call(0x604, PROGRAM, V2, TestProgram.ADD, add(2, 3)));
       assertIntResult(RawWire.receive(s), 0x604, 5);
@@ -168,8 +183,8 @@ class ServerErrorRepliesTest {
     assertReply(exchange(t, server, v3), new Reply.RpcMismatch(0x701, 2, 2));
     // A version-3 call may look like anything after rpcvers.
     assertReply(exchange(t, server, words(0x702, 0, 3)), new Reply.RpcMismatch(0x702, 2, 2));
-    assertReply(exchange(t, server, words(0x703, 0, 0xffff_ffff, 1)),
-        new Reply.RpcMismatch(0x703, 2, 2));
+    assertReply(
+        exchange(t, server, words(0x703, 0, 0xffff_ffff, 1)), new Reply.RpcMismatch(0x703, 2, 2));
   }
 
   static Stream<Arguments> malformedAuthSysBodies() {
@@ -183,8 +198,8 @@ class ServerErrorRepliesTest {
     return Stream.of(
         Arguments.of("stamp only", words(7)),
         Arguments.of("empty", new byte[0]),
-        Arguments.of("machine name of 256 bytes",
-            concat(words(7, 256), new byte[256], words(0, 0, 0))),
+        Arguments.of(
+            "machine name of 256 bytes", concat(words(7, 256), new byte[256], words(0, 0, 0))),
         Arguments.of("17 gids", concat(words(7, 0, 0, 0, 17), new byte[17 * 4])),
         Arguments.of("machine name longer than the body", words(7, 100, 0, 0)),
         Arguments.of("trailing bytes", trailing.toByteArray()));
@@ -194,7 +209,7 @@ class ServerErrorRepliesTest {
   @MethodSource("malformedAuthSysBodies")
   void malformedAuthSysIsBadCred(String what, byte[] body) throws IOException {
     OpaqueAuth credential = new OpaqueAuth(1, Opaque.copyOf(body));
-    byte[] message = call(0x801, PROGRAM, V2, TestProgram.WHO, credential, out -> { });
+    byte[] message = call(0x801, PROGRAM, V2, TestProgram.WHO, credential, out -> {});
     for (Transport t : Transport.values()) {
       assertReply(exchange(t, server, message), new Reply.AuthError(0x801, AuthStat.AUTH_BADCRED));
     }
@@ -205,15 +220,17 @@ class ServerErrorRepliesTest {
   void unknownFlavorIsRejectedCred(Transport t) throws IOException {
     PROG.seen.set(null);
     OpaqueAuth credential = new OpaqueAuth(99, Opaque.fromHex("00000001"));
-    assertReply(exchange(t, server, call(0x802, PROGRAM, V2, TestProgram.WHO, credential,
-        out -> { })), new Reply.AuthError(0x802, AuthStat.AUTH_REJECTEDCRED));
+    assertReply(
+        exchange(t, server, call(0x802, PROGRAM, V2, TestProgram.WHO, credential, out -> {})),
+        new Reply.AuthError(0x802, AuthStat.AUTH_REJECTEDCRED));
     assertThat(PROG.seen.get()).as("WHO ran").isNull();
   }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
   void handlerDenyingTheCallIsTooWeak(Transport t) throws IOException {
-    assertReply(exchange(t, server, call(0x803, PROGRAM, V2, TestProgram.TOO_WEAK)),
+    assertReply(
+        exchange(t, server, call(0x803, PROGRAM, V2, TestProgram.TOO_WEAK)),
         new Reply.AuthError(0x803, AuthStat.AUTH_TOOWEAK));
   }
 
@@ -223,14 +240,18 @@ class ServerErrorRepliesTest {
     byte[] head = words(0x804, 0, 2, PROGRAM, V2, TestProgram.WHO);
     byte[] noAuth = words(0, 0);
     byte[] big = concat(words(1, 401), new byte[404]);
-    assertReply(exchange(t, server, concat(head, big, noAuth)),
+    assertReply(
+        exchange(t, server, concat(head, big, noAuth)),
         new Reply.AuthError(0x804, AuthStat.AUTH_BADCRED));
-    assertReply(exchange(t, server, concat(head, words(1, 0xffff_ffff), noAuth)),
+    assertReply(
+        exchange(t, server, concat(head, words(1, 0xffff_ffff), noAuth)),
         new Reply.AuthError(0x804, AuthStat.AUTH_BADCRED));
-    assertReply(exchange(t, server, concat(head, noAuth, big)),
+    assertReply(
+        exchange(t, server, concat(head, noAuth, big)),
         new Reply.AuthError(0x804, AuthStat.AUTH_BADVERF));
     // 400 bytes is the largest body allowed: flavor 99 is refused for its flavor, not its size.
-    assertReply(exchange(t, server, concat(head, words(99, 400), new byte[400], noAuth)),
+    assertReply(
+        exchange(t, server, concat(head, words(99, 400), new byte[400], noAuth)),
         new Reply.AuthError(0x804, AuthStat.AUTH_REJECTEDCRED));
   }
 
@@ -238,8 +259,9 @@ class ServerErrorRepliesTest {
   void handlerSeesAuthSysAndPeerOverTcp() throws IOException {
     AuthSys who = new AuthSys(7, "tester", 1001, 100, List.of(4, 27));
     try (Socket s = RawWire.connect(server)) {
-      RawWire.send(s, RawWire.record(call(0x901, PROGRAM, V2, TestProgram.WHO,
-          who.toOpaqueAuth(), out -> { })));
+      RawWire.send(
+          s,
+          RawWire.record(call(0x901, PROGRAM, V2, TestProgram.WHO, who.toOpaqueAuth(), out -> {})));
       assertReply(RawWire.readRecord(s), new Reply.Success(0x901, OpaqueAuth.NONE));
       assertContext(0x901, who, (InetSocketAddress) s.getLocalSocketAddress(), Transport.TCP);
     }
@@ -249,8 +271,8 @@ class ServerErrorRepliesTest {
   void handlerSeesAuthSysAndPeerOverUdp() throws IOException {
     AuthSys who = new AuthSys(8, "udp-tester", 0, 0, List.of());
     try (DatagramSocket s = RawWire.udpSocket()) {
-      RawWire.send(s, server, call(0x902, PROGRAM, V2, TestProgram.WHO, who.toOpaqueAuth(),
-          out -> { }));
+      RawWire.send(
+          s, server, call(0x902, PROGRAM, V2, TestProgram.WHO, who.toOpaqueAuth(), out -> {}));
       assertReply(RawWire.receive(s), new Reply.Success(0x902, OpaqueAuth.NONE));
       assertContext(0x902, who, (InetSocketAddress) s.getLocalSocketAddress(), Transport.UDP);
     }
@@ -258,21 +280,24 @@ class ServerErrorRepliesTest {
 
   @Test
   void handlerSeesNoAuthSysForAuthNoneOrAuthShort() throws IOException {
-    assertReply(RawWire.tcpExchange(server, call(0x903, PROGRAM, V2, TestProgram.WHO)),
+    assertReply(
+        RawWire.tcpExchange(server, call(0x903, PROGRAM, V2, TestProgram.WHO)),
         new Reply.Success(0x903, OpaqueAuth.NONE));
     assertThat(PROG.seen.get().authSys()).isEmpty();
 
     OpaqueAuth shortHand = OpaqueAuth.shortHand(Opaque.fromHex("0102030405060708"));
-    assertReply(RawWire.tcpExchange(server, call(0x904, PROGRAM, V2, TestProgram.WHO, shortHand,
-        out -> { })), new Reply.Success(0x904, OpaqueAuth.NONE));
+    assertReply(
+        RawWire.tcpExchange(
+            server, call(0x904, PROGRAM, V2, TestProgram.WHO, shortHand, out -> {})),
+        new Reply.Success(0x904, OpaqueAuth.NONE));
     assertThat(PROG.seen.get().authSys()).isEmpty();
     assertThat(PROG.seen.get().credential()).isEqualTo(shortHand);
     // The context is the handler's only: this thread never served a call.
     assertThatThrownBy(CallContext::current).isInstanceOf(IllegalStateException.class);
   }
 
-  private static void assertContext(int xid, AuthSys who, InetSocketAddress client,
-      Transport transport) {
+  private static void assertContext(
+      int xid, AuthSys who, InetSocketAddress client, Transport transport) {
     CallContext seen = PROG.seen.getAndSet(null);
     assertThat(seen).isNotNull();
     assertThat(PROG.seenCurrent.get()).as("CallContext.current()").isSameAs(seen);

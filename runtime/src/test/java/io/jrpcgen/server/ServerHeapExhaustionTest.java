@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Connections that arrive while the server's heap is full, in a JVM of its own: none of them may
- * be left open for ever. The JDK's accept allocates after the kernel handed the connection over
- * and before anything owns its descriptor, so an accept that runs out of memory leaks the socket
- * (it stays in CLOSE-WAIT once the client goes). The server must not accept while memory is short.
+ * Connections that arrive while the server's heap is full, in a JVM of its own: none of them may be
+ * left open for ever. The JDK's accept allocates after the kernel handed the connection over and
+ * before anything owns its descriptor, so an accept that runs out of memory leaks the socket (it
+ * stays in CLOSE-WAIT once the client goes). The server must not accept while memory is short.
  */
 class ServerHeapExhaustionTest {
   private static final byte[] NULL_CALL =
@@ -34,14 +34,27 @@ class ServerHeapExhaustionTest {
   @Test
   void connectionsArrivingWhileTheHeapIsFullAreNeverLeftInCloseWait() throws Exception {
     Assumptions.assumeTrue(Files.isReadable(PROC_TCP), "needs /proc/net/tcp (Linux)");
-    try (ChildJvm child = ChildJvm.start(List.of(),
-        List.of("-Xmx24m", "-XX:+UseSerialGC"), "--hog", "--max-connections", "100000");
+    try (ChildJvm child =
+            ChildJvm.start(
+                List.of(),
+                List.of("-Xmx24m", "-XX:+UseSerialGC"),
+                "--hog",
+                "--max-connections",
+                "100000");
         Socket hogger = connect(child.tcp())) {
       // As on any server that has served: the JDK's socket classes are loaded and initialized.
       assertThat(nullCall(child.tcp(), 10)).as("served before the heap is full").isTrue();
       for (int round = 0; round < 2; round++) {
-        hogger.getOutputStream().write(record(call(0x4040 + round, ChildServer.HOG_PROGRAM, 1,
-            ChildServer.HOG, out -> out.writeInt(2_000))));
+        hogger
+            .getOutputStream()
+            .write(
+                record(
+                    call(
+                        0x4040 + round,
+                        ChildServer.HOG_PROGRAM,
+                        1,
+                        ChildServer.HOG,
+                        out -> out.writeInt(2_000))));
         child.awaitLine("hogging");
         // Connections that arrive while the heap is full, each with a call, then gone.
         List<Socket> during = new ArrayList<>();
@@ -58,7 +71,8 @@ class ServerHeapExhaustionTest {
             s.close();
           }
         }
-        assertThat(nullCall(child.tcp(), 20)).as("TCP served again, stderr: %s", child.stderr())
+        assertThat(nullCall(child.tcp(), 20))
+            .as("TCP served again, stderr: %s", child.stderr())
             .isTrue();
       }
       // Every connection the server took is closed once its client went: none waits for ever.
@@ -68,8 +82,9 @@ class ServerHeapExhaustionTest {
         Thread.sleep(200);
         leaked = closeWaiting(child.tcpPort);
       }
-      assertThat(leaked).as("the server's connections left in CLOSE-WAIT, stderr: %s",
-          child.stderr()).isZero();
+      assertThat(leaked)
+          .as("the server's connections left in CLOSE-WAIT, stderr: %s", child.stderr())
+          .isZero();
     }
   }
 

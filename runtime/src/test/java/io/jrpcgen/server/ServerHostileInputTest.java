@@ -105,16 +105,19 @@ class ServerHostileInputTest {
 
   @Test
   void recordsTooShortForACallAreDroppedAndTheConnectionServesOn() throws IOException {
-    try (RpcServer server = prog.server().tcp(0).start(); Socket s = RawWire.connect(server)) {
+    try (RpcServer server = prog.server().tcp(0).start();
+        Socket s = RawWire.connect(server)) {
       byte[] full = echo(3, "after");
-      RawWire.send(s, concat(
-          record(new byte[0]),
-          record(new byte[3]),
-          record(words(0x77)),
-          record(words(0x77, RpcMessages.CALL)),
-          record(Arrays.copyOf(full, 10)),
-          record(Arrays.copyOf(full, 16)),
-          record(full)));
+      RawWire.send(
+          s,
+          concat(
+              record(new byte[0]),
+              record(new byte[3]),
+              record(words(0x77)),
+              record(words(0x77, RpcMessages.CALL)),
+              record(Arrays.copyOf(full, 10)),
+              record(Arrays.copyOf(full, 16)),
+              record(full)));
       assertEcho(RawWire.readRecord(s), 3, "after");
     }
   }
@@ -141,9 +144,14 @@ class ServerHostileInputTest {
 
   @Test
   void peersSilentInsideARecordOrIdleAreClosedAfterTheirTimeouts() throws IOException {
-    try (RpcServer server = prog.server().tcp(0).recordTimeout(Duration.ofMillis(300))
-        .idleTimeout(Duration.ofMillis(300)).start()) {
-      try (Socket halfRecord = RawWire.connect(server); Socket silent = RawWire.connect(server)) {
+    try (RpcServer server =
+        prog.server()
+            .tcp(0)
+            .recordTimeout(Duration.ofMillis(300))
+            .idleTimeout(Duration.ofMillis(300))
+            .start()) {
+      try (Socket halfRecord = RawWire.connect(server);
+          Socket silent = RawWire.connect(server)) {
         byte[] framed = record(echo(6, "half"));
         RawWire.send(halfRecord, Arrays.copyOf(framed, framed.length / 2));
         awaitTrue("both connections to be counted", () -> server.connectionCount() == 2);
@@ -165,7 +173,8 @@ class ServerHostileInputTest {
   void garbageDatagramsAreIgnored() throws IOException {
     byte[] random = new byte[100];
     new Random(5531).nextBytes(random);
-    try (RpcServer server = prog.server().udp(0).start(); DatagramSocket s = RawWire.udpSocket()) {
+    try (RpcServer server = prog.server().udp(0).start();
+        DatagramSocket s = RawWire.udpSocket()) {
       RawWire.send(s, server, new byte[0]);
       RawWire.send(s, server, new byte[] {1, 2, 3});
       RawWire.send(s, server, random);
@@ -206,9 +215,11 @@ class ServerHostileInputTest {
       nested[i * 4 + 3] = 1;
     }
     byte[] message = concat(call(10, PROGRAM, V2, TestProgram.DEPTH), nested);
-    try (RpcServer server = prog.server().tcp(0).start(); Socket s = RawWire.connect(server)) {
+    try (RpcServer server = prog.server().tcp(0).start();
+        Socket s = RawWire.connect(server)) {
       RawWire.send(s, concat(record(message), record(echo(11, "still here"))));
-      assertReply(RawWire.readRecord(s),
+      assertReply(
+          RawWire.readRecord(s),
           new Reply.AcceptedError(10, OpaqueAuth.NONE, AcceptStat.GARBAGE_ARGS));
       assertEcho(RawWire.readRecord(s), 11, "still here");
     }

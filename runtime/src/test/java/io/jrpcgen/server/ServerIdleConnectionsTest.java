@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many idle connections in a small heap, in a JVM of its own: they cost little, the connection
- * limit refuses the surplus before memory runs out, and busy callers are answered throughout.
- * (The benchmarks module runs the full case: 10,000 connections in 512 MiB.)
+ * limit refuses the surplus before memory runs out, and busy callers are answered throughout. (The
+ * benchmarks module runs the full case: 10,000 connections in 512 MiB.)
  */
 class ServerIdleConnectionsTest {
   private static final int IDLE = 1_500;
@@ -43,16 +43,18 @@ class ServerIdleConnectionsTest {
           s.connect(child.tcp(), 10_000);
           s.setSoTimeout(10_000);
           int caller = i;
-          Thread t = new Thread(() -> {
-            try {
-              for (int xid = caller << 20; !stop.get(); xid++) {
-                nullCall(s, xid);
-                answered.incrementAndGet();
-              }
-            } catch (IOException | RuntimeException | AssertionError e) {
-              failure.compareAndSet(null, e);
-            }
-          });
+          Thread t =
+              new Thread(
+                  () -> {
+                    try {
+                      for (int xid = caller << 20; !stop.get(); xid++) {
+                        nullCall(s, xid);
+                        answered.incrementAndGet();
+                      }
+                    } catch (IOException | RuntimeException | AssertionError e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  });
           t.start();
           callers.add(t);
         }
@@ -66,8 +68,8 @@ class ServerIdleConnectionsTest {
         // count of refusals settles.
         List<SocketChannel> open = openOnes(opened);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (int before = -1; (open.size() == IDLE || open.size() != before)
-            && System.nanoTime() < deadline; ) {
+        for (int before = -1;
+            (open.size() == IDLE || open.size() != before) && System.nanoTime() < deadline; ) {
           before = open.size();
           Thread.sleep(1_000);
           open = openOnes(opened);

@@ -57,8 +57,10 @@ class ServerIdlePolicyTest {
       byte[] b = record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0));
       byte[] c = record(call(3, TestProgram.PROGRAM, TestProgram.V2, 0));
       // Each write ends one record and begins the next: 2.8 s in all, 1.4 s per record.
-      RawWire.send(s, RawWire.concat(record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)),
-          Arrays.copyOf(b, 10)));
+      RawWire.send(
+          s,
+          RawWire.concat(
+              record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)), Arrays.copyOf(b, 10)));
       RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
       Thread.sleep(1_400);
       RawWire.send(s, RawWire.concat(Arrays.copyOfRange(b, 10, b.length), Arrays.copyOf(c, 10)));

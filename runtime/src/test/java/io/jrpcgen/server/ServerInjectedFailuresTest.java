@@ -22,70 +22,88 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Failures of the server's own sockets, injected through {@link RpcServer.SocketMaker}: what a
- * full heap, a descriptor limit or a taken port does to real sockets, without needing any.
+ * Failures of the server's own sockets, injected through {@link RpcServer.SocketMaker}: what a full
+ * heap, a descriptor limit or a taken port does to real sockets, without needing any.
  */
 class ServerInjectedFailuresTest {
   private final TestProgram prog = new TestProgram();
-  @RegisterExtension
-  final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog();
 
   @Test
   void failedAcceptsAreReportedAndAcceptingGoesOn() throws Exception {
     AtomicInteger accepts = new AtomicInteger();
-    RpcServer.SocketMaker failing = maker(() -> new ServerSocket() {
-      @Override
-      public Socket accept() throws IOException {
-        if (accepts.incrementAndGet() <= 3) {
-          throw new OutOfMemoryError("no memory to accept (injected by the test)");
-        }
-        return super.accept();
-      }
-    }, RpcServer.SocketMaker.JDK);
+    RpcServer.SocketMaker failing =
+        maker(
+            () ->
+                new ServerSocket() {
+                  @Override
+                  public Socket accept() throws IOException {
+                    if (accepts.incrementAndGet() <= 3) {
+                      throw new OutOfMemoryError("no memory to accept (injected by the test)");
+                    }
+                    return super.accept();
+                  }
+                },
+            RpcServer.SocketMaker.JDK);
     try (RpcServer server = prog.server().tcp(0).sockets(failing).start()) {
       RawWire.assertServes(server);
       assertThat(accepts.get()).isGreaterThan(3);
       // Reported once: the rest of the failures fall in the same ten seconds.
-      assertThat(warnings()).singleElement().asString()
+      assertThat(warnings())
+          .singleElement()
+          .asString()
           .startsWith("cannot accept TCP connections on ServerSocket[")
-          .endsWith("localport=" + server.tcpPort() + "]: java.lang.OutOfMemoryError: no memory"
-              + " to accept (injected by the test); going on");
+          .endsWith(
+              "localport="
+                  + server.tcpPort()
+                  + "]: java.lang.OutOfMemoryError: no memory"
+                  + " to accept (injected by the test); going on");
     }
   }
 
   @Test
   void aConnectionThatCannotBeStartedIsClosedAndNotCounted() throws Exception {
     AtomicInteger accepts = new AtomicInteger();
-    RpcServer.SocketMaker failing = maker(() -> new ServerSocket() {
-      @Override
-      public Socket accept() throws IOException {
-        if (accepts.incrementAndGet() > 1) {
-          return super.accept();
-        }
-        // The first connection's address cannot be described, as when the heap is full: its
-        // thread's name cannot be made, after the connection was counted.
-        Socket s = new Socket() {
-          @Override
-          public SocketAddress getRemoteSocketAddress() {
-            InetSocketAddress real = (InetSocketAddress) super.getRemoteSocketAddress();
-            return new InetSocketAddress(real.getAddress(), real.getPort()) {
-              @Override
-              public String toString() {
-                throw new OutOfMemoryError("no memory for a name (injected by the test)");
-              }
-            };
-          }
-        };
-        implAccept(s);
-        return s;
-      }
-    }, RpcServer.SocketMaker.JDK);
+    RpcServer.SocketMaker failing =
+        maker(
+            () ->
+                new ServerSocket() {
+                  @Override
+                  public Socket accept() throws IOException {
+                    if (accepts.incrementAndGet() > 1) {
+                      return super.accept();
+                    }
+                    // The first connection's address cannot be described, as when the heap is full:
+                    // its
+                    // thread's name cannot be made, after the connection was counted.
+                    Socket s =
+                        new Socket() {
+                          @Override
+                          public SocketAddress getRemoteSocketAddress() {
+                            InetSocketAddress real =
+                                (InetSocketAddress) super.getRemoteSocketAddress();
+                            return new InetSocketAddress(real.getAddress(), real.getPort()) {
+                              @Override
+                              public String toString() {
+                                throw new OutOfMemoryError(
+                                    "no memory for a name (injected by the test)");
+                              }
+                            };
+                          }
+                        };
+                    implAccept(s);
+                    return s;
+                  }
+                },
+            RpcServer.SocketMaker.JDK);
     try (RpcServer server = prog.server().tcp(0).sockets(failing).start();
         Socket victim = RawWire.connect(server)) {
       RawWire.assertClosedByServer(victim);
       assertThat(server.connectionCount()).isZero();
       RawWire.assertServes(server);
-      assertThat(warnings()).singleElement().asString()
+      assertThat(warnings())
+          .singleElement()
+          .asString()
           .endsWith("OutOfMemoryError: no memory for a name (injected by the test); going on");
     }
   }
@@ -93,41 +111,52 @@ class ServerInjectedFailuresTest {
   @Test
   void aFailedReceiveIsReportedAndUdpServiceGoesOn() throws Exception {
     AtomicInteger receives = new AtomicInteger();
-    RpcServer.SocketMaker failing = maker(ServerSocket::new, local -> new DatagramSocket(local) {
-      @Override
-      public void receive(DatagramPacket p) throws IOException {
-        if (receives.incrementAndGet() == 1) {
-          throw new IOException("receive failed (injected by the test)");
-        }
-        super.receive(p);
-      }
-    });
+    RpcServer.SocketMaker failing =
+        maker(
+            ServerSocket::new,
+            local ->
+                new DatagramSocket(local) {
+                  @Override
+                  public void receive(DatagramPacket p) throws IOException {
+                    if (receives.incrementAndGet() == 1) {
+                      throw new IOException("receive failed (injected by the test)");
+                    }
+                    super.receive(p);
+                  }
+                });
     try (RpcServer server = prog.server().udp(0).sockets(failing).start()) {
       RawWire.assertServes(server);
-      assertThat(warnings()).containsExactly("UDP service on 127.0.0.1 udp port "
-          + server.udpPort() + ": java.io.IOException: receive failed (injected by the test);"
-          + " going on");
+      assertThat(warnings())
+          .containsExactly(
+              "UDP service on 127.0.0.1 udp port "
+                  + server.udpPort()
+                  + ": java.io.IOException: receive failed (injected by the test);"
+                  + " going on");
     }
   }
 
   @Test
   void aFailedSendIsReportedAndTheNextCallAnswered() throws Exception {
     AtomicInteger sends = new AtomicInteger();
-    RpcServer.SocketMaker failing = maker(ServerSocket::new, local -> new DatagramSocket(local) {
-      @Override
-      public void send(DatagramPacket p) throws IOException {
-        if (sends.incrementAndGet() == 1) {
-          throw new IOException("send failed (injected by the test)");
-        }
-        super.send(p);
-      }
-    });
+    RpcServer.SocketMaker failing =
+        maker(
+            ServerSocket::new,
+            local ->
+                new DatagramSocket(local) {
+                  @Override
+                  public void send(DatagramPacket p) throws IOException {
+                    if (sends.incrementAndGet() == 1) {
+                      throw new IOException("send failed (injected by the test)");
+                    }
+                    super.send(p);
+                  }
+                });
     try (RpcServer server = prog.server().udp(0).sockets(failing).start();
         DatagramSocket client = RawWire.udpSocket()) {
       RawWire.send(client, server, RawWire.call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
       RawWire.awaitTrue("the failed send reported", () -> !warnings().isEmpty());
-      assertThat(warnings()).containsExactly("UDP call from /127.0.0.1:" + client.getLocalPort()
-          + " failed");
+      assertThat(warnings())
+          .containsExactly("UDP call from /127.0.0.1:" + client.getLocalPort() + " failed");
       RawWire.assertServes(server);
     }
   }
@@ -143,9 +172,12 @@ class ServerInjectedFailuresTest {
       assertThat(listeners).hasSize(1).allMatch(ServerSocket::isClosed);
     }
     List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
-    RpcServer.SocketMaker noUdp = maker(() -> track(listeners), local -> {
-      throw new SocketException("no UDP socket (injected by the test)");
-    });
+    RpcServer.SocketMaker noUdp =
+        maker(
+            () -> track(listeners),
+            local -> {
+              throw new SocketException("no UDP socket (injected by the test)");
+            });
     assertThatThrownBy(() -> prog.server().tcp(0).udp(0).sockets(noUdp).start())
         .isInstanceOf(UncheckedIOException.class)
         .hasRootCauseMessage("no UDP socket (injected by the test)");
@@ -156,13 +188,16 @@ class ServerInjectedFailuresTest {
   void onePortForBothTriesAnotherWhenItsUdpTwinIsTaken() {
     List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
     List<Integer> udpPorts = new CopyOnWriteArrayList<>();
-    RpcServer.SocketMaker twinTaken = maker(() -> track(listeners), local -> {
-      udpPorts.add(local.getPort());
-      if (udpPorts.size() <= 2) {
-        throw new BindException("UDP twin taken (injected by the test)");
-      }
-      return new DatagramSocket(local);
-    });
+    RpcServer.SocketMaker twinTaken =
+        maker(
+            () -> track(listeners),
+            local -> {
+              udpPorts.add(local.getPort());
+              if (udpPorts.size() <= 2) {
+                throw new BindException("UDP twin taken (injected by the test)");
+              }
+              return new DatagramSocket(local);
+            });
     try (RpcServer server = prog.server().port(0).sockets(twinTaken).start()) {
       assertThat(server.udpPort()).isEqualTo(server.tcpPort());
       assertThat(listeners).hasSize(3);
@@ -178,9 +213,12 @@ class ServerInjectedFailuresTest {
   @Test
   void onePortForBothGivesUpAfterTwentyRetries() {
     List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
-    RpcServer.SocketMaker alwaysTaken = maker(() -> track(listeners), local -> {
-      throw new BindException("UDP twin taken (injected by the test)");
-    });
+    RpcServer.SocketMaker alwaysTaken =
+        maker(
+            () -> track(listeners),
+            local -> {
+              throw new BindException("UDP twin taken (injected by the test)");
+            });
     assertThatThrownBy(() -> prog.server().port(0).sockets(alwaysTaken).start())
         .isInstanceOf(UncheckedIOException.class)
         .hasCauseInstanceOf(BindException.class);
@@ -195,9 +233,12 @@ class ServerInjectedFailuresTest {
     }
     for (RpcServer.Builder b : List.of(prog.server().port(port), prog.server().tcp(0).udp(0))) {
       List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
-      RpcServer.SocketMaker taken = maker(() -> track(listeners), local -> {
-        throw new BindException("UDP port taken (injected by the test)");
-      });
+      RpcServer.SocketMaker taken =
+          maker(
+              () -> track(listeners),
+              local -> {
+                throw new BindException("UDP port taken (injected by the test)");
+              });
       assertThatThrownBy(() -> b.sockets(taken).start())
           .isInstanceOf(UncheckedIOException.class)
           .hasCauseInstanceOf(BindException.class);
@@ -211,10 +252,12 @@ class ServerInjectedFailuresTest {
     server.close();
     WeakReference<RpcServer> closed = new WeakReference<>(server);
     server = null;
-    RawWire.awaitTrue("the closed server collected", () -> {
-      System.gc();
-      return closed.get() == null;
-    });
+    RawWire.awaitTrue(
+        "the closed server collected",
+        () -> {
+          System.gc();
+          return closed.get() == null;
+        });
   }
 
   private List<String> warnings() {

@@ -31,13 +31,15 @@ class ServerLargeReplyTest {
 
   @BeforeEach
   void start() {
-    server = RpcServer.builder()
-        .program(ProgramDefinition.builder(PROGRAM, 1)
-            .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (context, data) -> data))
-            .build())
-        .bindAddress(RawWire.LOOPBACK)
-        .tcp(0)
-        .start();
+    server =
+        RpcServer.builder()
+            .program(
+                ProgramDefinition.builder(PROGRAM, 1)
+                    .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (context, data) -> data))
+                    .build())
+            .bindAddress(RawWire.LOOPBACK)
+            .tcp(0)
+            .start();
   }
 
   @AfterEach
@@ -54,8 +56,12 @@ class ServerLargeReplyTest {
   }
 
   private static byte[] echoCall(int xid, byte[] data) {
-    return call(xid, PROGRAM, 1, ECHO, out -> out.writeVariableOpaque(Opaque.copyOf(data),
-        XdrCodec.UNBOUNDED));
+    return call(
+        xid,
+        PROGRAM,
+        1,
+        ECHO,
+        out -> out.writeVariableOpaque(Opaque.copyOf(data), XdrCodec.UNBOUNDED));
   }
 
   /** The reply as one contiguous encoding, written by hand rather than by the server's code. */
@@ -78,8 +84,13 @@ class ServerLargeReplyTest {
 
   @Test
   void pipelinedLargeAndSmallRepliesGatheredInOneWriteStayWholeAndInOrder() throws IOException {
-    int[] sizes = {XdrEncoder.REFERENCE_THRESHOLD, 5, XdrEncoder.REFERENCE_THRESHOLD + 1, 0,
-        XdrEncoder.REFERENCE_THRESHOLD * 2 + 2};
+    int[] sizes = {
+      XdrEncoder.REFERENCE_THRESHOLD,
+      5,
+      XdrEncoder.REFERENCE_THRESHOLD + 1,
+      0,
+      XdrEncoder.REFERENCE_THRESHOLD * 2 + 2
+    };
     ByteArrayOutputStream calls = new ByteArrayOutputStream();
     for (int i = 0; i < sizes.length; i++) {
       calls.writeBytes(record(echoCall(0x6100 + i, payload(sizes[i], i))));
@@ -88,8 +99,11 @@ class ServerLargeReplyTest {
       // One write: the server finds the next calls buffered and gathers the replies.
       RawWire.send(s, calls.toByteArray());
       for (int i = 0; i < sizes.length; i++) {
-        assertThat(Arrays.equals(RawWire.readRecord(s),
-            expectedReply(0x6100 + i, payload(sizes[i], i)))).as("reply %d", i).isTrue();
+        assertThat(
+                Arrays.equals(
+                    RawWire.readRecord(s), expectedReply(0x6100 + i, payload(sizes[i], i))))
+            .as("reply %d", i)
+            .isTrue();
       }
     }
   }

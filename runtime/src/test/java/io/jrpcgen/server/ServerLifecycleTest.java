@@ -41,7 +41,8 @@ class ServerLifecycleTest {
   void closeLetsTheCallInProgressReplyThenRefusesConnections() throws Exception {
     try (RpcServer server = prog.server().tcp(0).start()) {
       int port = server.tcpPort();
-      try (Socket busy = RawWire.connect(server); Socket idle = RawWire.connect(server)) {
+      try (Socket busy = RawWire.connect(server);
+          Socket idle = RawWire.connect(server)) {
         RawWire.send(busy, record(sleep(0x8001, 300)));
         assertThat(prog.sleeping.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
         Thread closer = closeInBackground(server);
@@ -60,7 +61,8 @@ class ServerLifecycleTest {
 
   @Test
   void closeDeliversTheReplyOfACallInProgressWithMoreCallsQueuedBehindIt() throws Exception {
-    try (RpcServer server = prog.server().tcp(0).start(); Socket s = RawWire.connect(server)) {
+    try (RpcServer server = prog.server().tcp(0).start();
+        Socket s = RawWire.connect(server)) {
       // The second call is buffered while the first runs: its presence must not hold the first
       // reply back when the connection closes.
       RawWire.send(s, concat(record(sleep(0x8101, 300)), record(sleep(0x8102, 1))));

@@ -29,11 +29,13 @@ class ServerLimitsTest {
   @Test
   void connectionsBeyondTheLimitAreClosedAndTheOthersServed() throws Exception {
     try (RpcServer server = prog.server().tcp(0).maxConnections(2).start();
-        Socket a = RawWire.connect(server); Socket b = RawWire.connect(server)) {
+        Socket a = RawWire.connect(server);
+        Socket b = RawWire.connect(server)) {
       assertThat(server.maxConnections()).isEqualTo(2);
       RawWire.awaitTrue("two connections", () -> server.connectionCount() == 2);
       try (Socket c = RawWire.connect(server)) {
-        assertThat(RawWire.readOrTimeout(c.getInputStream())).as("the third, refused")
+        assertThat(RawWire.readOrTimeout(c.getInputStream()))
+            .as("the third, refused")
             .isEqualTo(-1);
       }
       for (Socket s : List.of(a, b)) {
@@ -54,16 +56,21 @@ class ServerLimitsTest {
     long unbounded = Long.MAX_VALUE;
     assertThat(RpcServer.maxConnections(1_024, unbounded)).isEqualTo(896);
     assertThat(RpcServer.maxConnections(20_000, unbounded)).isEqualTo(17_500);
-    assertThat(RpcServer.maxConnections(256, unbounded)).as("a reserve of 64 at least")
+    assertThat(RpcServer.maxConnections(256, unbounded))
+        .as("a reserve of 64 at least")
         .isEqualTo(192);
     assertThat(RpcServer.maxConnections(511, unbounded)).isEqualTo(447);
-    assertThat(RpcServer.maxConnections(20_000, 512L << 20)).as("32 KiB of heap each")
+    assertThat(RpcServer.maxConnections(20_000, 512L << 20))
+        .as("32 KiB of heap each")
         .isEqualTo(16_384);
     assertThat(RpcServer.maxConnections(10, unbounded)).as("at least one").isEqualTo(1);
     assertThat(RpcServer.maxConnections(unbounded, unbounded)).isEqualTo(Integer.MAX_VALUE);
-    assertThat(RpcServer.defaultMaxConnections()).isEqualTo(RpcServer.maxConnections(
-        ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-            .getMaxFileDescriptorCount(), Runtime.getRuntime().maxMemory()));
+    assertThat(RpcServer.defaultMaxConnections())
+        .isEqualTo(
+            RpcServer.maxConnections(
+                ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getMaxFileDescriptorCount(),
+                Runtime.getRuntime().maxMemory()));
     try (RpcServer server = prog.server().tcp(0).start()) {
       assertThat(server.maxConnections()).isEqualTo(RpcServer.defaultMaxConnections());
     }
@@ -76,8 +83,7 @@ class ServerLimitsTest {
     assertThatThrownBy(() -> b.backlog(0)).hasMessage("backlog <= 0: 0");
     assertThatThrownBy(() -> b.maxRecordSize(0)).hasMessage("maxRecordSize <= 0: 0");
     assertThatThrownBy(() -> b.duplicateRequestCache(0)).hasMessage("entries <= 0: 0");
-    assertThatThrownBy(() -> b.recordTimeout(Duration.ZERO))
-        .hasMessage("recordTimeout <= 0: PT0S");
+    assertThatThrownBy(() -> b.recordTimeout(Duration.ZERO)).hasMessage("recordTimeout <= 0: PT0S");
     assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
         .hasMessage("idleTimeout <= 0: PT-1S");
     assertThatThrownBy(() -> b.idleTimeout(null)).hasMessage("idleTimeout <= 0: null");
@@ -115,10 +121,11 @@ class ServerLimitsTest {
     if (ss == null) {
       NativeTools.skipLoudly("ss (iproute2) is not installed: test skipped");
     }
-    Process p = new ProcessBuilder(ss.toString(), "-Hltn", "sport", "= :" + port)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(),
-        StandardCharsets.UTF_8).trim();
+    Process p =
+        new ProcessBuilder(ss.toString(), "-Hltn", "sport", "= :" + port)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor();
     // State, Recv-Q, Send-Q (the backlog of a listener), local and peer address.
     String[] fields = out.split("\\s+");

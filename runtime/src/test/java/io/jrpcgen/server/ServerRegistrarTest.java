@@ -31,9 +31,12 @@ class ServerRegistrarTest {
 
   /** Whether the server at {@code port} answers NULLPROC over TCP. */
   private static String ping(int port) {
-    try (RpcClient client = RpcClient.create(
-        RpcChannel.tcp(new InetSocketAddress(LOOPBACK, port)), PROGRAM, 1,
-        CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(3)))) {
+    try (RpcClient client =
+        RpcClient.create(
+            RpcChannel.tcp(new InetSocketAddress(LOOPBACK, port)),
+            PROGRAM,
+            1,
+            CallOptions.DEFAULTS.withTimeout(Duration.ofSeconds(3)))) {
       client.ping();
       return "serving";
     } catch (RuntimeException e) {
@@ -43,42 +46,62 @@ class ServerRegistrarTest {
 
   @Test
   void registersOnceServingAndUnregistersBeforeClosing() {
-    Registrar registrar = server -> {
-      events.add("register " + server.programs().size() + " versions, " + ping(server.tcpPort()));
-      return () -> events.add("unregister, " + ping(server.tcpPort()));
-    };
-    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(version(1)).program(version(2)).registrar(registrar).start();
+    Registrar registrar =
+        server -> {
+          events.add(
+              "register " + server.programs().size() + " versions, " + ping(server.tcpPort()));
+          return () -> events.add("unregister, " + ping(server.tcpPort()));
+        };
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(version(1))
+            .program(version(2))
+            .registrar(registrar)
+            .start();
     assertThat(server.programs()).extracting(ProgramDefinition::version).containsExactly(1, 2);
     events.add("started");
     server.close();
     server.close();
-    assertThat(events).containsExactly("register 2 versions, serving", "started",
-        "unregister, serving");
+    assertThat(events)
+        .containsExactly("register 2 versions, serving", "started", "unregister, serving");
   }
 
   @Test
   void aRegistrarThatFailsClosesTheServer() {
     int[] port = new int[1];
-    Registrar failing = server -> {
-      port[0] = server.tcpPort();
-      throw new IllegalStateException("no portmapper (expected by the test)");
-    };
-    assertThatThrownBy(() -> RpcServer.builder().bindAddress(LOOPBACK).port(0)
-        .program(version(1)).registrar(failing).start())
+    Registrar failing =
+        server -> {
+          port[0] = server.tcpPort();
+          throw new IllegalStateException("no portmapper (expected by the test)");
+        };
+    assertThatThrownBy(
+            () ->
+                RpcServer.builder()
+                    .bindAddress(LOOPBACK)
+                    .port(0)
+                    .program(version(1))
+                    .registrar(failing)
+                    .start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no portmapper (expected by the test)");
-    assertThatThrownBy(() -> new Socket(LOOPBACK, port[0]).close())
-        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> new Socket(LOOPBACK, port[0]).close()).isInstanceOf(IOException.class);
   }
 
   @Test
   void anUnregistrationThatFailsDoesNotStopClose() {
-    RpcServer server = RpcServer.builder().bindAddress(LOOPBACK).port(0).program(version(1))
-        .registrar(s -> () -> {
-          throw new IllegalStateException("portmapper gone (expected by the test)");
-        })
-        .start();
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(LOOPBACK)
+            .port(0)
+            .program(version(1))
+            .registrar(
+                s ->
+                    () -> {
+                      throw new IllegalStateException("portmapper gone (expected by the test)");
+                    })
+            .start();
     int port = server.tcpPort();
     server.close();
     assertThat(ping(port)).isEqualTo("not serving");
@@ -87,6 +110,7 @@ class ServerRegistrarTest {
   @Test
   void aNullRegistrarIsRefused() {
     assertThatThrownBy(() -> RpcServer.builder().registrar(null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("registrar is null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("registrar is null");
   }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server under process limits, each in a JVM of its own: out of descriptors, out of heap,
- * and more clients than it may serve. Accepting must never stop for good.
+ * The server under process limits, each in a JVM of its own: out of descriptors, out of heap, and
+ * more clients than it may serve. Accepting must never stop for good.
  */
 class ServerResourceLimitsTest {
   private static final byte[] NULL_CALL =
@@ -24,8 +24,8 @@ class ServerResourceLimitsTest {
 
   @Test
   void acceptingComesBackWhenDescriptorsAreFreeAgain() throws Exception {
-    try (ChildJvm child = ChildJvm.start(List.of("--nofile=96"), List.of("-Xmx64m"),
-        "--max-connections", "100000")) {
+    try (ChildJvm child =
+        ChildJvm.start(List.of("--nofile=96"), List.of("-Xmx64m"), "--max-connections", "100000")) {
       assertThat(nullCall(child.tcp(), 10)).as("served before the limit").isTrue();
       List<Socket> flood = new ArrayList<>();
       try {
@@ -39,21 +39,35 @@ class ServerResourceLimitsTest {
           s.close();
         }
       }
-      assertThat(nullCall(child.tcp(), 20)).as("TCP served again; %s", child.diagnostics())
+      assertThat(nullCall(child.tcp(), 20))
+          .as("TCP served again; %s", child.diagnostics())
           .isTrue();
     }
   }
 
   @Test
   void acceptingSurvivesAFullHeap() throws Exception {
-    try (ChildJvm child = ChildJvm.start(List.of(),
-        List.of("-Xmx24m", "-XX:+UseSerialGC"), "--hog", "--max-connections", "100000");
+    try (ChildJvm child =
+            ChildJvm.start(
+                List.of(),
+                List.of("-Xmx24m", "-XX:+UseSerialGC"),
+                "--hog",
+                "--max-connections",
+                "100000");
         Socket hogger = connect(child.tcp())) {
       // As on any server that has served: the JDK's socket classes are loaded and initialized
       // (a class whose initializer runs out of memory stays unusable for good).
       assertThat(nullCall(child.tcp(), 10)).as("served before the heap is full").isTrue();
-      hogger.getOutputStream().write(record(call(0x4040, ChildServer.HOG_PROGRAM, 1,
-          ChildServer.HOG, out -> out.writeInt(2_000))));
+      hogger
+          .getOutputStream()
+          .write(
+              record(
+                  call(
+                      0x4040,
+                      ChildServer.HOG_PROGRAM,
+                      1,
+                      ChildServer.HOG,
+                      out -> out.writeInt(2_000))));
       child.awaitLine("hogging");
       Thread.sleep(300);
       // Connections that arrive while the heap is full.
@@ -70,7 +84,8 @@ class ServerResourceLimitsTest {
           s.close();
         }
       }
-      assertThat(nullCall(child.tcp(), 20)).as("TCP served again; %s", child.diagnostics())
+      assertThat(nullCall(child.tcp(), 20))
+          .as("TCP served again; %s", child.diagnostics())
           .isTrue();
     }
   }
@@ -78,9 +93,17 @@ class ServerResourceLimitsTest {
   @Test
   void aThreadThatCannotStartEndsNoAccepting() throws Exception {
     // An address space of about 600 MB leaves room for a dozen 8 MiB thread stacks.
-    try (ChildJvm child = ChildJvm.start(List.of("--as=600000000"), List.of("-Xmx32m",
-        "-Xss8m", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=32m",
-        "-XX:+UseSerialGC"), "--max-connections", "100000")) {
+    try (ChildJvm child =
+        ChildJvm.start(
+            List.of("--as=600000000"),
+            List.of(
+                "-Xmx32m",
+                "-Xss8m",
+                "-XX:CompressedClassSpaceSize=64m",
+                "-XX:ReservedCodeCacheSize=32m",
+                "-XX:+UseSerialGC"),
+            "--max-connections",
+            "100000")) {
       List<Socket> flood = new ArrayList<>();
       int answered = 0;
       try {
@@ -110,7 +133,8 @@ class ServerResourceLimitsTest {
         // A virtual thread needs no native thread of its own: every connection is served.
         assertThat(answered).as("connections served; %s", child.diagnostics()).isEqualTo(40);
       }
-      assertThat(nullCall(child.tcp(), 20)).as("TCP served again; %s", child.diagnostics())
+      assertThat(nullCall(child.tcp(), 20))
+          .as("TCP served again; %s", child.diagnostics())
           .isTrue();
     }
   }
@@ -127,12 +151,12 @@ class ServerResourceLimitsTest {
         Socket last = open.get(open.size() - 1);
         last.setSoTimeout(10_000);
         assertThat(RawWire.readOrTimeout(last.getInputStream()))
-            .as("closed by the server; %s", child.diagnostics()).isEqualTo(-1);
+            .as("closed by the server; %s", child.diagnostics())
+            .isEqualTo(-1);
         Socket first = open.get(0);
         first.setSoTimeout(10_000);
         first.getOutputStream().write(NULL_CALL);
-        RawWire.assertReply(RawWire.readRecord(first), new Reply.Success(0x5151,
-            OpaqueAuth.NONE));
+        RawWire.assertReply(RawWire.readRecord(first), new Reply.Success(0x5151, OpaqueAuth.NONE));
       } finally {
         for (Socket s : open) {
           s.close();

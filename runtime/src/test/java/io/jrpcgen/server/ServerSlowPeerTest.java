@@ -20,8 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Slow peers, whether they never read or trickle a call, do not hold a server thread for ever. */
 class ServerSlowPeerTest {
-  @RegisterExtension
-  final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog();
 
   private static final int PROGRAM = 0x2000_4321;
   private static final int BIG = 1;
@@ -29,12 +28,23 @@ class ServerSlowPeerTest {
 
   @Test
   void aPeerThatNeverReadsIsClosedAfterTheRecordTimeout() throws Exception {
-    ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
-        .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
-            (call, size) -> Opaque.copyOf(new byte[size])))
-        .build();
-    try (RpcServer server = RpcServer.builder().program(program)
-        .bindAddress(RawWire.LOOPBACK).tcp(0).recordTimeout(Duration.ofMillis(300)).start();
+    ProgramDefinition program =
+        ProgramDefinition.builder(PROGRAM, 1)
+            .procedure(
+                Procedure.of(
+                    BIG,
+                    "BIG",
+                    XdrCodec.INT,
+                    XdrCodec.opaque(XdrCodec.UNBOUNDED),
+                    (call, size) -> Opaque.copyOf(new byte[size])))
+            .build();
+    try (RpcServer server =
+            RpcServer.builder()
+                .program(program)
+                .bindAddress(RawWire.LOOPBACK)
+                .tcp(0)
+                .recordTimeout(Duration.ofMillis(300))
+                .start();
         Socket greedy = new Socket()) {
       greedy.setReceiveBufferSize(4096);
       greedy.connect(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort()), 3_000);
@@ -50,11 +60,17 @@ class ServerSlowPeerTest {
       awaitConnections(server, 1);
       awaitConnections(server, 0);
       assertThat(server.connectionCount()).as("the stuck connection was closed").isZero();
-      assertThat(log.messages(Level.FINE)).contains("closing connection from /127.0.0.1:"
-          + greedy.getLocalPort() + ": it has not read its replies for PT0.3S");
+      assertThat(log.messages(Level.FINE))
+          .contains(
+              "closing connection from /127.0.0.1:"
+                  + greedy.getLocalPort()
+                  + ": it has not read its replies for PT0.3S");
 
-      try (RpcClient client = RpcClient.create(RpcChannel.tcp(
-          new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
+      try (RpcClient client =
+          RpcClient.create(
+              RpcChannel.tcp(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())),
+              PROGRAM,
+              1)) {
         assertThat(client.call(BIG, XdrCodec.INT, 3, XdrCodec.opaque(XdrCodec.UNBOUNDED)))
             .isEqualTo(Opaque.copyOf(new byte[3]));
       }
@@ -67,34 +83,62 @@ class ServerSlowPeerTest {
         Socket s = RawWire.connect(server)) {
       RawWire.send(s, new byte[] {(byte) 0x80, 0, 1, 0});
       RawWire.assertClosedByServer(s);
-      RawWire.awaitTrue("the close logged", () -> log.messages(Level.FINE).contains(
-          "closing connection from /127.0.0.1:" + s.getLocalPort() + ": "
-              + "io.jrpcgen.internal.transport.RecordTooLongException: record of at least 256 bytes"
-              + " exceeds the maximum of 100"));
+      RawWire.awaitTrue(
+          "the close logged",
+          () ->
+              log.messages(Level.FINE)
+                  .contains(
+                      "closing connection from /127.0.0.1:"
+                          + s.getLocalPort()
+                          + ": "
+                          + "io.jrpcgen.internal.transport.RecordTooLongException: record of at least 256 bytes"
+                          + " exceeds the maximum of 100"));
     }
   }
 
   @Test
   void aSlowButSteadyReaderIsNotCutOff() throws IOException {
-    ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
-        .procedure(Procedure.of(BIG, "BIG", XdrCodec.INT, XdrCodec.opaque(XdrCodec.UNBOUNDED),
-            (call, size) -> Opaque.copyOf(new byte[size])))
-        .build();
-    try (RpcServer server = RpcServer.builder().program(program)
-        .bindAddress(RawWire.LOOPBACK).tcp(0).recordTimeout(Duration.ofSeconds(2)).start();
-        RpcClient client = RpcClient.create(RpcChannel.tcp(
-            new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1)) {
+    ProgramDefinition program =
+        ProgramDefinition.builder(PROGRAM, 1)
+            .procedure(
+                Procedure.of(
+                    BIG,
+                    "BIG",
+                    XdrCodec.INT,
+                    XdrCodec.opaque(XdrCodec.UNBOUNDED),
+                    (call, size) -> Opaque.copyOf(new byte[size])))
+            .build();
+    try (RpcServer server =
+            RpcServer.builder()
+                .program(program)
+                .bindAddress(RawWire.LOOPBACK)
+                .tcp(0)
+                .recordTimeout(Duration.ofSeconds(2))
+                .start();
+        RpcClient client =
+            RpcClient.create(
+                RpcChannel.tcp(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())),
+                PROGRAM,
+                1)) {
       for (int i = 0; i < 5; i++) {
-        assertThat(client.call(BIG, XdrCodec.INT, REPLY_SIZE, XdrCodec.opaque(XdrCodec.UNBOUNDED))
-            .length()).isEqualTo(REPLY_SIZE);
+        assertThat(
+                client
+                    .call(BIG, XdrCodec.INT, REPLY_SIZE, XdrCodec.opaque(XdrCodec.UNBOUNDED))
+                    .length())
+            .isEqualTo(REPLY_SIZE);
       }
     }
   }
 
   @Test
   void aPeerTricklingACallIsClosedAfterTheRecordTimeout() throws Exception {
-    try (RpcServer server = new TestProgram().server().bindAddress(RawWire.LOOPBACK).tcp(0)
-        .recordTimeout(Duration.ofMillis(600)).start();
+    try (RpcServer server =
+            new TestProgram()
+                .server()
+                .bindAddress(RawWire.LOOPBACK)
+                .tcp(0)
+                .recordTimeout(Duration.ofMillis(600))
+                .start();
         Socket trickler = RawWire.connect(server)) {
       // A record of 100 bytes, announced, then sent a byte at a time, each well within 600 ms.
       OutputStream toServer = trickler.getOutputStream();
@@ -102,8 +146,9 @@ class ServerSlowPeerTest {
       awaitConnections(server, 1);
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       try {
-        for (int i = 0; i < 100 && server.connectionCount() > 0
-            && System.nanoTime() < deadline; i++) {
+        for (int i = 0;
+            i < 100 && server.connectionCount() > 0 && System.nanoTime() < deadline;
+            i++) {
           Thread.sleep(150);
           toServer.write(0);
         }

@@ -38,28 +38,35 @@ class ServerSurvivesFailuresTest {
   private static final int OOM = 1;
 
   private final TestProgram prog = new TestProgram();
-  @RegisterExtension
-  final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog();
 
   @Test
   void anErrorOutsideTheProcedureClosesOnlyItsConnection() throws Exception {
     // A result codec that runs out of memory: past the procedure, in the connection's own code.
-    XdrCodec<Integer> failing = XdrCodec.of((out, v) -> {
-      throw new OutOfMemoryError("no memory for the reply (expected by the test)");
-    }, in -> in.readInt());
-    ProgramDefinition program = ProgramDefinition.builder(PROGRAM, 1)
-        .procedure(Procedure.of(OOM, "OOM", XdrCodec.VOID, failing, (call, v) -> 1))
-        .build();
+    XdrCodec<Integer> failing =
+        XdrCodec.of(
+            (out, v) -> {
+              throw new OutOfMemoryError("no memory for the reply (expected by the test)");
+            },
+            in -> in.readInt());
+    ProgramDefinition program =
+        ProgramDefinition.builder(PROGRAM, 1)
+            .procedure(Procedure.of(OOM, "OOM", XdrCodec.VOID, failing, (call, v) -> 1))
+            .build();
     try (RpcServer server = prog.server().program(program).tcp(0).start();
-        Socket bystander = RawWire.connect(server); Socket victim = RawWire.connect(server)) {
+        Socket bystander = RawWire.connect(server);
+        Socket victim = RawWire.connect(server)) {
       RawWire.send(victim, record(call(1, PROGRAM, 1, OOM)));
       RawWire.assertClosedByServer(victim);
       RawWire.send(bystander, record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0)));
       RawWire.assertReply(RawWire.readRecord(bystander), new Reply.Success(2, OpaqueAuth.NONE));
       RawWire.assertServes(server);
-      assertThat(warnings()).containsExactly("closing the connection from /127.0.0.1:"
-          + victim.getLocalPort() + ": java.lang.OutOfMemoryError: no memory for the reply"
-          + " (expected by the test); going on");
+      assertThat(warnings())
+          .containsExactly(
+              "closing the connection from /127.0.0.1:"
+                  + victim.getLocalPort()
+                  + ": java.lang.OutOfMemoryError: no memory for the reply"
+                  + " (expected by the test); going on");
     }
   }
 
@@ -67,21 +74,22 @@ class ServerSurvivesFailuresTest {
   void aFailureWhileReportingTheEndOfAConnectionEndsNoThread() throws Exception {
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     AtomicReference<Thread> reporter = new AtomicReference<>();
-    Handler failing = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getMessage().endsWith("closed by peer")) {
-          reporter.set(Thread.currentThread());
-          throw new OutOfMemoryError("no memory for the report (expected by the test)");
-        }
-      }
+    Handler failing =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getMessage().endsWith("closed by peer")) {
+              reporter.set(Thread.currentThread());
+              throw new OutOfMemoryError("no memory for the report (expected by the test)");
+            }
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
     log.logger.addHandler(failing);
@@ -94,8 +102,10 @@ class ServerSurvivesFailuresTest {
       // its task would have reached the uncaught-exception handler before either.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       Thread t = reporter.get();
-      while ((t == null || (t.getState() != Thread.State.TERMINATED
-          && t.getState() != Thread.State.TIMED_WAITING)) && System.nanoTime() < deadline) {
+      while ((t == null
+              || (t.getState() != Thread.State.TERMINATED
+                  && t.getState() != Thread.State.TIMED_WAITING))
+          && System.nanoTime() < deadline) {
         Thread.sleep(10);
         t = reporter.get();
       }
@@ -130,8 +140,11 @@ class ServerSurvivesFailuresTest {
             break;
           }
         }
-        RawWire.awaitTrue("a failed accept reported", () -> warnings().stream()
-            .anyMatch(w -> w.startsWith("cannot accept TCP connections on")));
+        RawWire.awaitTrue(
+            "a failed accept reported",
+            () ->
+                warnings().stream()
+                    .anyMatch(w -> w.startsWith("cannot accept TCP connections on")));
       } finally {
         for (Socket s : flood) {
           s.close();
@@ -157,8 +170,7 @@ class ServerSurvivesFailuresTest {
     try (ServerSocket probe = new ServerSocket(0, 1, RawWire.LOOPBACK)) {
       port = probe.getLocalPort();
     }
-    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(RawWire.LOOPBACK,
-        port))) {
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(RawWire.LOOPBACK, port))) {
       assertThatThrownBy(() -> prog.server().tcp(port).udp(port).start())
           .isInstanceOf(UncheckedIOException.class)
           .hasMessage("cannot bind the server's sockets")
@@ -184,19 +196,31 @@ class ServerSurvivesFailuresTest {
       assertThat(tcp.tcpPort()).isEqualTo(port);
       assertThat(tcp.bindAddress()).isEqualTo(RawWire.LOOPBACK);
       assertThat(udp.bindAddress()).isEqualTo(RawWire.LOOPBACK);
-      assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals(
-          "jrpcgen-tcp-accept-" + port) || t.getName().equals("jrpcgen-udp-" + udp.udpPort()))
-          .hasSize(2).allMatch(Thread::isDaemon);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .filteredOn(
+              t ->
+                  t.getName().equals("jrpcgen-tcp-accept-" + port)
+                      || t.getName().equals("jrpcgen-udp-" + udp.udpPort()))
+          .hasSize(2)
+          .allMatch(Thread::isDaemon);
     }
   }
 
   @Test
   void aSmallDatagramDoesNotShortenTheNextAndCallsWarnOfNothing() throws IOException {
-    try (RpcServer server = prog.server().udp(0).start(); DatagramSocket s = RawWire.udpSocket()) {
+    try (RpcServer server = prog.server().udp(0).start();
+        DatagramSocket s = RawWire.udpSocket()) {
       RawWire.send(s, server, call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
       RawWire.assertReply(RawWire.receive(s), new Reply.Success(1, OpaqueAuth.NONE));
-      RawWire.send(s, server, call(2, TestProgram.PROGRAM, TestProgram.V2, TestProgram.ECHO,
-          out -> out.writeString("sixteen bytes!!!", TestProgram.ECHO_BOUND)));
+      RawWire.send(
+          s,
+          server,
+          call(
+              2,
+              TestProgram.PROGRAM,
+              TestProgram.V2,
+              TestProgram.ECHO,
+              out -> out.writeString("sixteen bytes!!!", TestProgram.ECHO_BOUND)));
       assertThat(RawWire.results(RawWire.receive(s), 2).readString(TestProgram.ECHO_BOUND))
           .isEqualTo("sixteen bytes!!!");
       assertThat(warnings()).isEmpty();
@@ -209,8 +233,10 @@ class ServerSurvivesFailuresTest {
 
   /** This process's soft and hard descriptor limits, as prlimit prints them. */
   private static String[] limits(Path prlimit, String pid) throws Exception {
-    return run(prlimit.toString(), "--pid", pid, "--nofile", "--noheadings", "--output",
-        "SOFT,HARD").trim().split("\\s+");
+    return run(
+            prlimit.toString(), "--pid", pid, "--nofile", "--noheadings", "--output", "SOFT,HARD")
+        .trim()
+        .split("\\s+");
   }
 
   private static long countOpenDescriptors() throws IOException {

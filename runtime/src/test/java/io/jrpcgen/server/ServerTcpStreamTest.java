@@ -35,10 +35,15 @@ class ServerTcpStreamTest {
   }
 
   private static byte[] add(int xid, int a, int b) {
-    return call(xid, PROGRAM, V2, TestProgram.ADD, out -> {
-      out.writeInt(a);
-      out.writeInt(b);
-    });
+    return call(
+        xid,
+        PROGRAM,
+        V2,
+        TestProgram.ADD,
+        out -> {
+          out.writeInt(a);
+          out.writeInt(b);
+        });
   }
 
   private static byte[] echo(int xid, String s) {
@@ -107,9 +112,11 @@ class ServerTcpStreamTest {
   @Test
   void oneWayCallRunsButIsNotAnsweredOverTcp() throws Exception {
     try (Socket s = RawWire.connect(server)) {
-      RawWire.send(s, concat(
-          record(call(0x5400, PROGRAM, V2, TestProgram.NOTE, out -> out.writeInt(42))),
-          record(echo(0x5401, "after note"))));
+      RawWire.send(
+          s,
+          concat(
+              record(call(0x5400, PROGRAM, V2, TestProgram.NOTE, out -> out.writeInt(42))),
+              record(echo(0x5401, "after note"))));
       assertEcho(RawWire.readRecord(s), 0x5401, "after note");
       assertThat(prog.notes.poll(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isEqualTo(42);
     }
@@ -128,9 +135,11 @@ class ServerTcpStreamTest {
   @Test
   void oneWayCallThatThrowsIsNotAnsweredEither() throws IOException {
     try (Socket s = RawWire.connect(server)) {
-      RawWire.send(s, concat(
-          record(call(0x5600, PROGRAM, V2, TestProgram.NOTE_FAIL)),
-          record(echo(0x5601, "after failure"))));
+      RawWire.send(
+          s,
+          concat(
+              record(call(0x5600, PROGRAM, V2, TestProgram.NOTE_FAIL)),
+              record(echo(0x5601, "after failure"))));
       assertEcho(RawWire.readRecord(s), 0x5601, "after failure");
     }
   }

@@ -20,29 +20,40 @@ final class TestProgram {
 
   /** A second program whose versions only compare right as unsigned numbers. */
   static final int WIDE_PROGRAM = 0x2000_1235;
+
   static final int WIDE_LOW = 1;
   static final int WIDE_HIGH = 0xffff_fffe;
 
   /** {@code string<16> ECHO(string<16>)}. */
   static final int ECHO = 1;
+
   /** {@code int ADD(int, int)}. */
   static final int ADD = 2;
+
   /** {@code void FAIL(void)}: throws. */
   static final int FAIL = 3;
+
   /** {@code void TOO_WEAK(void)}: denies the call with AUTH_TOOWEAK. */
   static final int TOO_WEAK = 4;
+
   /** {@code void WHO(void)}: records its {@link CallContext}. */
   static final int WHO = 5;
+
   /** {@code int COUNT(void)}: increments {@link #count}. */
   static final int COUNT = 6;
+
   /** {@code int SLEEP(int millis)}: signals {@link #sleeping}, then sleeps. */
   static final int SLEEP = 7;
+
   /** One-way {@code NOTE(int)}: adds its argument to {@link #notes}. */
   static final int NOTE = 8;
+
   /** One-way {@code NOTE_FAIL(void)}: throws. */
   static final int NOTE_FAIL = 9;
+
   /** {@code int SUM(int<>)}. */
   static final int SUM = 10;
+
   /** {@code int DEPTH(link *)}: the length of a linked list decoded recursively. */
   static final int DEPTH = 11;
 
@@ -52,28 +63,34 @@ final class TestProgram {
   record Link(Link next) {}
 
   /** Decodes a list by recursion, as a codec for a self-referencing XDR type does. */
-  static final XdrCodec<Link> LINK = new XdrCodec<>() {
-    @Override
-    public void encode(XdrEncoder out, Link value) {
-      out.writeOptional(value.next(), this);
-    }
+  static final XdrCodec<Link> LINK =
+      new XdrCodec<>() {
+        @Override
+        public void encode(XdrEncoder out, Link value) {
+          out.writeOptional(value.next(), this);
+        }
 
-    @Override
-    public Link decode(XdrDecoder in) {
-      return new Link(in.readOptional(this));
-    }
-  };
+        @Override
+        public Link decode(XdrDecoder in) {
+          return new Link(in.readOptional(this));
+        }
+      };
 
   private record Pair(int a, int b) {}
 
-  private static final XdrCodec<Pair> PAIR = XdrCodec.of((out, p) -> {
-    out.writeInt(p.a());
-    out.writeInt(p.b());
-  }, in -> new Pair(in.readInt(), in.readInt()), 8);
+  private static final XdrCodec<Pair> PAIR =
+      XdrCodec.of(
+          (out, p) -> {
+            out.writeInt(p.a());
+            out.writeInt(p.b());
+          },
+          in -> new Pair(in.readInt(), in.readInt()),
+          8);
 
-  private static final XdrCodec<List<Integer>> INTS = XdrCodec.of(
-      (out, v) -> out.writeVariableArray(v, XdrCodec.UNBOUNDED, XdrCodec.INT),
-      in -> in.readVariableArray(XdrCodec.UNBOUNDED, XdrCodec.INT));
+  private static final XdrCodec<List<Integer>> INTS =
+      XdrCodec.of(
+          (out, v) -> out.writeVariableArray(v, XdrCodec.UNBOUNDED, XdrCodec.INT),
+          in -> in.readVariableArray(XdrCodec.UNBOUNDED, XdrCodec.INT));
 
   final AtomicInteger count = new AtomicInteger();
   final AtomicReference<CallContext> seen = new AtomicReference<>();
@@ -84,52 +101,103 @@ final class TestProgram {
   /** Version 2 with every procedure above; no procedure 0. */
   ProgramDefinition v2() {
     return ProgramDefinition.builder(PROGRAM, V2)
-        .procedure(Procedure.of(ECHO, "ECHO", XdrCodec.string(ECHO_BOUND),
-            XdrCodec.string(ECHO_BOUND), (call, s) -> s))
+        .procedure(
+            Procedure.of(
+                ECHO,
+                "ECHO",
+                XdrCodec.string(ECHO_BOUND),
+                XdrCodec.string(ECHO_BOUND),
+                (call, s) -> s))
         .procedure(Procedure.of(ADD, "ADD", PAIR, XdrCodec.INT, (call, p) -> p.a() + p.b()))
-        .procedure(Procedure.of(FAIL, "FAIL", XdrCodec.VOID, XdrCodec.VOID, (call, v) -> {
-          throw new IllegalStateException("FAIL always fails (expected by the test)");
-        }))
-        .procedure(Procedure.of(TOO_WEAK, "TOO_WEAK", XdrCodec.VOID, XdrCodec.VOID, (call, v) -> {
-          throw new RpcAuthException(null, AuthStat.AUTH_TOOWEAK);
-        }))
-        .procedure(Procedure.of(WHO, "WHO", XdrCodec.VOID, XdrCodec.VOID, (call, v) -> {
-          seenCurrent.set(CallContext.current());
-          seen.set(call);
-          return null;
-        }))
-        .procedure(Procedure.of(COUNT, "COUNT", XdrCodec.VOID, XdrCodec.INT,
-            (call, v) -> count.incrementAndGet()))
-        .procedure(Procedure.of(SLEEP, "SLEEP", XdrCodec.INT, XdrCodec.INT, (call, ms) -> {
-          sleeping.countDown();
-          try {
-            Thread.sleep(ms);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return ms;
-        }))
+        .procedure(
+            Procedure.of(
+                FAIL,
+                "FAIL",
+                XdrCodec.VOID,
+                XdrCodec.VOID,
+                (call, v) -> {
+                  throw new IllegalStateException("FAIL always fails (expected by the test)");
+                }))
+        .procedure(
+            Procedure.of(
+                TOO_WEAK,
+                "TOO_WEAK",
+                XdrCodec.VOID,
+                XdrCodec.VOID,
+                (call, v) -> {
+                  throw new RpcAuthException(null, AuthStat.AUTH_TOOWEAK);
+                }))
+        .procedure(
+            Procedure.of(
+                WHO,
+                "WHO",
+                XdrCodec.VOID,
+                XdrCodec.VOID,
+                (call, v) -> {
+                  seenCurrent.set(CallContext.current());
+                  seen.set(call);
+                  return null;
+                }))
+        .procedure(
+            Procedure.of(
+                COUNT, "COUNT", XdrCodec.VOID, XdrCodec.INT, (call, v) -> count.incrementAndGet()))
+        .procedure(
+            Procedure.of(
+                SLEEP,
+                "SLEEP",
+                XdrCodec.INT,
+                XdrCodec.INT,
+                (call, ms) -> {
+                  sleeping.countDown();
+                  try {
+                    Thread.sleep(ms);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return ms;
+                }))
         .procedure(Procedure.oneWay(NOTE, "NOTE", XdrCodec.INT, (call, n) -> notes.add(n)))
-        .procedure(Procedure.oneWay(NOTE_FAIL, "NOTE_FAIL", XdrCodec.VOID, (call, v) -> {
-          throw new IllegalStateException("NOTE_FAIL always fails (expected by the test)");
-        }))
-        .procedure(Procedure.of(SUM, "SUM", INTS, XdrCodec.INT,
-            (call, v) -> v.stream().mapToInt(Integer::intValue).sum()))
-        .procedure(Procedure.of(DEPTH, "DEPTH", LINK, XdrCodec.INT, (call, link) -> {
-          int n = 0;
-          for (Link l = link.next(); l != null; l = l.next()) {
-            n++;
-          }
-          return n;
-        }))
+        .procedure(
+            Procedure.oneWay(
+                NOTE_FAIL,
+                "NOTE_FAIL",
+                XdrCodec.VOID,
+                (call, v) -> {
+                  throw new IllegalStateException("NOTE_FAIL always fails (expected by the test)");
+                }))
+        .procedure(
+            Procedure.of(
+                SUM,
+                "SUM",
+                INTS,
+                XdrCodec.INT,
+                (call, v) -> v.stream().mapToInt(Integer::intValue).sum()))
+        .procedure(
+            Procedure.of(
+                DEPTH,
+                "DEPTH",
+                LINK,
+                XdrCodec.INT,
+                (call, link) -> {
+                  int n = 0;
+                  for (Link l = link.next(); l != null; l = l.next()) {
+                    n++;
+                  }
+                  return n;
+                }))
         .build();
   }
 
   /** Version 4: ECHO only. */
   ProgramDefinition v4() {
     return ProgramDefinition.builder(PROGRAM, V4)
-        .procedure(Procedure.of(ECHO, "ECHO", XdrCodec.string(ECHO_BOUND),
-            XdrCodec.string(ECHO_BOUND), (call, s) -> s))
+        .procedure(
+            Procedure.of(
+                ECHO,
+                "ECHO",
+                XdrCodec.string(ECHO_BOUND),
+                XdrCodec.string(ECHO_BOUND),
+                (call, s) -> s))
         .build();
   }
 

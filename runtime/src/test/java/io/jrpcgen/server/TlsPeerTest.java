@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the server tells a procedure about a TLS client: its certificate and names. */
 class TlsPeerTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static TestCertificates.Identity named;
   private static TestCertificates.Identity unnamed;
 
@@ -37,8 +36,9 @@ class TlsPeerTest {
 
   @Test
   void aCertificateWithoutAlternativeNamesHasNone() {
-    TlsPeer peer = new TlsPeer("TLSv1.3", "TLS_AES_128_GCM_SHA256",
-        List.of((X509Certificate) unnamed.certificate()));
+    TlsPeer peer =
+        new TlsPeer(
+            "TLSv1.3", "TLS_AES_128_GCM_SHA256", List.of((X509Certificate) unnamed.certificate()));
     assertThat(peer.subject().orElseThrow().getName()).isEqualTo("CN=plain");
     assertThat(peer.subjectAlternativeNames()).isEmpty();
   }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Asynchronous calls over TCP and UDP: futures, their own deadlines, cancels that free the slot
- * and unsend the record, the bound of calls in flight, and where completions run.
+ * Asynchronous calls over TCP and UDP: futures, their own deadlines, cancels that free the slot and
+ * unsend the record, the bound of calls in flight, and where completions run.
  */
 @Timeout(60)
 class AsyncCallTest {
@@ -48,30 +48,37 @@ class AsyncCallTest {
 
   /** A server squaring its argument over TCP and UDP; 0 waits for {@code release} first. */
   private static RpcServer server(CountDownLatch release, AtomicInteger held) {
-    return RpcServer.builder().program(Square.program((call, in) -> {
-      if (in.arg1() == HOLD) {
-        held.incrementAndGet();
-        await(release);
-      }
-      return new Square.Out(in.arg1() * in.arg1());
-    })).bindAddress(Square.LOOPBACK).port(0).start();
+    return RpcServer.builder()
+        .program(
+            Square.program(
+                (call, in) -> {
+                  if (in.arg1() == HOLD) {
+                    held.incrementAndGet();
+                    await(release);
+                  }
+                  return new Square.Out(in.arg1() * in.arg1());
+                }))
+        .bindAddress(Square.LOOPBACK)
+        .port(0)
+        .start();
   }
 
   private static RpcClient tcp(RpcServer server, ChannelOptions options) {
-    return RpcClient.create(TcpChannel.connect(
-        new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), options),
-        Square.PROGRAM, Square.VERSION);
+    return RpcClient.create(
+        TcpChannel.connect(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), options),
+        Square.PROGRAM,
+        Square.VERSION);
   }
 
   private static RpcClient udp(RpcServer server, ChannelOptions options) {
-    return RpcClient.create(UdpChannel.open(
-        new InetSocketAddress(Square.LOOPBACK, server.udpPort()), options),
-        Square.PROGRAM, Square.VERSION);
+    return RpcClient.create(
+        UdpChannel.open(new InetSocketAddress(Square.LOOPBACK, server.udpPort()), options),
+        Square.PROGRAM,
+        Square.VERSION);
   }
 
   private static CompletableFuture<Square.Out> square(RpcClient client, int n) {
-    return client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(n),
-        Square.Out.CODEC);
+    return client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(n), Square.Out.CODEC);
   }
 
   @Test
@@ -79,8 +86,10 @@ class AsyncCallTest {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger())) {
       for (boolean overTcp : new boolean[] {true, false}) {
         // A datagram the loaded loopback drops is resent soon, not after the default 15 s.
-        try (RpcClient client = overTcp ? tcp(server, ChannelOptions.DEFAULTS)
-            : udp(server, ChannelOptions.DEFAULTS).withRetryInterval(Duration.ofMillis(200))) {
+        try (RpcClient client =
+            overTcp
+                ? tcp(server, ChannelOptions.DEFAULTS)
+                : udp(server, ChannelOptions.DEFAULTS).withRetryInterval(Duration.ofMillis(200))) {
           List<CompletableFuture<Square.Out>> futures = new ArrayList<>();
           for (int n = 1; n <= 300; n++) {
             futures.add(square(client, n));
@@ -112,7 +121,8 @@ class AsyncCallTest {
 
       assertThatThrownBy(() -> quick.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(RpcTimeoutException.class)
+          .cause()
+          .isInstanceOf(RpcTimeoutException.class)
           .hasMessage("127.0.0.1: RPC: Timed out");
       // Never early: a deadline timer fires at its time or after it.
       assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(300_000_000L);
@@ -137,8 +147,9 @@ class AsyncCallTest {
       assertThat(stuck.cancel(false)).isTrue();
       // The only slot is free again: this call gets it, although no reply to the cancelled
       // one will ever be taken (the server answers calls of a connection in order).
-      CompletableFuture<Integer> next = CompletableFuture.supplyAsync(
-          () -> Square.square(client.withTimeout(Duration.ofSeconds(10)), 3));
+      CompletableFuture<Integer> next =
+          CompletableFuture.supplyAsync(
+              () -> Square.square(client.withTimeout(Duration.ofSeconds(10)), 3));
       release.countDown();
       assertThat(next.get(20, TimeUnit.SECONDS)).isEqualTo(9);
       assertThatThrownBy(stuck::join).isInstanceOf(CancellationException.class);
@@ -159,16 +170,17 @@ class AsyncCallTest {
       RpcClient quick = client.withTimeout(Duration.ofMillis(200));
 
       // A blocking caller waits for a slot until its deadline, then times out.
-      assertThatThrownBy(() -> Square.square(quick, 4))
-          .isInstanceOf(RpcTimeoutException.class);
+      assertThatThrownBy(() -> Square.square(quick, 4)).isInstanceOf(RpcTimeoutException.class);
       // An asynchronous caller waits the same way; its future fails at the deadline.
-      assertThatThrownBy(() -> square(quick, 5).join()).cause()
+      assertThatThrownBy(() -> square(quick, 5).join())
+          .cause()
           .isInstanceOf(RpcTimeoutException.class);
       // The server never saw either: they never had a slot.
       assertThat(held.get()).isLessThanOrEqualTo(2);
 
-      CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(
-          () -> Square.square(client.withTimeout(Duration.ofSeconds(20)), 6));
+      CompletableFuture<Integer> waiting =
+          CompletableFuture.supplyAsync(
+              () -> Square.square(client.withTimeout(Duration.ofSeconds(20)), 6));
       release.countDown();
       assertThat(first.get(10, TimeUnit.SECONDS).res1()).isZero();
       assertThat(second.get(10, TimeUnit.SECONDS).res1()).isZero();
@@ -187,10 +199,16 @@ class AsyncCallTest {
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS)) {
       RpcClient onMine = client.withExecutor(executor);
       CompletableFuture<String> completedOnMine = new CompletableFuture<>();
-      square(client.withExecutor(r -> executor.execute(() -> {
-        completedOnMine.complete(Thread.currentThread().getName());
-        r.run();
-      })), 2).get(10, TimeUnit.SECONDS);
+      square(
+              client.withExecutor(
+                  r ->
+                      executor.execute(
+                          () -> {
+                            completedOnMine.complete(Thread.currentThread().getName());
+                            r.run();
+                          })),
+              2)
+          .get(10, TimeUnit.SECONDS);
       assertThat(completedOnMine.get(10, TimeUnit.SECONDS)).isEqualTo("mine");
 
       // A callback that blocks its executor's only thread...
@@ -206,10 +224,14 @@ class AsyncCallTest {
 
       // Asked for, a completion runs on the thread that read the reply.
       CompletableFuture<String> completedOn = new CompletableFuture<>();
-      square(client.withExecutor(r -> {
-        completedOn.complete(Thread.currentThread().getName());
-        r.run();
-      }), 4).get(10, TimeUnit.SECONDS);
+      square(
+              client.withExecutor(
+                  r -> {
+                    completedOn.complete(Thread.currentThread().getName());
+                    r.run();
+                  }),
+              4)
+          .get(10, TimeUnit.SECONDS);
       assertThat(completedOn.get(10, TimeUnit.SECONDS)).startsWith("jrpcgen-reader");
     } finally {
       slowCallback.countDown();
@@ -221,43 +243,55 @@ class AsyncCallTest {
   void repliesAndFailuresCarryTheirOwnCallsXidAndServer() throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS)) {
-      RpcReply<Square.Out> reply = client.callForReplyAsync(Square.SQUAREPROC, Square.In.CODEC,
-          new Square.In(5), Square.Out.CODEC).get(10, TimeUnit.SECONDS);
+      RpcReply<Square.Out> reply =
+          client
+              .callForReplyAsync(
+                  Square.SQUAREPROC, Square.In.CODEC, new Square.In(5), Square.Out.CODEC)
+              .get(10, TimeUnit.SECONDS);
       assertThat(reply.value().res1()).isEqualTo(25);
       assertThat(reply.server()).isEqualTo(client.serverAddress());
       RpcReply<Square.Out> next =
-          client.callForReply(Square.SQUAREPROC, Square.In.CODEC, new Square.In(6),
-              Square.Out.CODEC);
+          client.callForReply(
+              Square.SQUAREPROC, Square.In.CODEC, new Square.In(6), Square.Out.CODEC);
       assertThat(next.xid()).isEqualTo(reply.xid() + 1);
 
-      RpcException unavailable = (RpcException) client.callAsync(99, XdrCodec.VOID, null,
-          XdrCodec.VOID).handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+      RpcException unavailable =
+          (RpcException)
+              client
+                  .callAsync(99, XdrCodec.VOID, null, XdrCodec.VOID)
+                  .handle((v, e) -> e)
+                  .get(10, TimeUnit.SECONDS);
       assertThat(unavailable.status()).isEqualTo(RpcStatus.PROC_UNAVAIL);
       assertThat(unavailable.xid()).hasValue(next.xid() + 1);
       assertThatThrownBy(() -> client.call(99, XdrCodec.VOID, null, XdrCodec.VOID))
-          .isInstanceOfSatisfying(RpcException.class,
-              e -> assertThat(e.xid()).hasValue(next.xid() + 2));
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.xid()).hasValue(next.xid() + 2));
     }
   }
 
   @Test
   void aCancelledCallsRecordQueuedBehindAnotherWriteIsNeverWritten() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, Square.LOOPBACK)) {
-      RpcClient client = RpcClient.create(
-          RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort())),
-          Square.PROGRAM, Square.VERSION).withTimeout(Duration.ofSeconds(20));
+      RpcClient client =
+          RpcClient.create(
+                  RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort())),
+                  Square.PROGRAM,
+                  Square.VERSION)
+              .withTimeout(Duration.ofSeconds(20));
       try (Socket peer = listener.accept()) {
         // A record larger than the socket buffers: its write blocks while the peer reads nothing.
         Opaque big = Opaque.copyOf(new byte[16 << 20]);
         XdrCodec<Opaque> bytes =
             XdrCodec.of((out, b) -> out.writeFixedOpaque(b, b.length()), in -> null);
-        Thread writer = new Thread(() -> {
-          try {
-            client.call(7, bytes, big, XdrCodec.VOID);
-          } catch (RpcException | IllegalStateException expected) {
-            // Nobody answers it; the test closes the client at its end.
-          }
-        });
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    client.call(7, bytes, big, XdrCodec.VOID);
+                  } catch (RpcException | IllegalStateException expected) {
+                    // Nobody answers it; the test closes the client at its end.
+                  }
+                });
         writer.start();
         awaitBlockedInWrite(writer);
 
@@ -288,20 +322,24 @@ class AsyncCallTest {
   void aLostDatagramOfAnAsyncCallIsResentWithTheSameXid() throws Exception {
     try (DatagramSocket server = new DatagramSocket(0, Square.LOOPBACK)) {
       server.setSoTimeout(10_000);
-      try (RpcClient client = RpcClient.create(
-          UdpChannel.open(new InetSocketAddress(Square.LOOPBACK, server.getLocalPort()),
-              ChannelOptions.DEFAULTS), Square.PROGRAM, Square.VERSION,
-          CallOptions.DEFAULTS.withRetryInterval(Duration.ofMillis(100)))) {
+      try (RpcClient client =
+          RpcClient.create(
+              UdpChannel.open(
+                  new InetSocketAddress(Square.LOOPBACK, server.getLocalPort()),
+                  ChannelOptions.DEFAULTS),
+              Square.PROGRAM,
+              Square.VERSION,
+              CallOptions.DEFAULTS.withRetryInterval(Duration.ofMillis(100)))) {
         CompletableFuture<Square.Out> result = square(client, 9);
         DatagramPacket first = receive(server); // dropped, as a lossy network would
         DatagramPacket second = receive(server);
         XdrDecoder in = new XdrDecoder(second.getData(), 0, second.getLength());
         CallHeader call = RawRpc.readSquareCall(in);
-        assertThat(call.xid()).isEqualTo(RawRpc.readSquareCall(
-            new XdrDecoder(first.getData(), 0, first.getLength())).xid());
+        assertThat(call.xid())
+            .isEqualTo(
+                RawRpc.readSquareCall(new XdrDecoder(first.getData(), 0, first.getLength())).xid());
         XdrEncoder reply = RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, 9);
-        server.send(new DatagramPacket(reply.array(), reply.position(),
-            second.getSocketAddress()));
+        server.send(new DatagramPacket(reply.array(), reply.position(), second.getSocketAddress()));
         assertThat(result.get(10, TimeUnit.SECONDS).res1()).isEqualTo(81);
       }
     }
@@ -312,16 +350,18 @@ class AsyncCallTest {
     CountDownLatch release = new CountDownLatch(1);
     try (RpcServer server = server(release, new AtomicInteger())) {
       for (boolean overTcp : new boolean[] {true, false}) {
-        RpcClient client = overTcp ? tcp(server, ChannelOptions.DEFAULTS)
-            : udp(server, ChannelOptions.DEFAULTS);
+        RpcClient client =
+            overTcp ? tcp(server, ChannelOptions.DEFAULTS) : udp(server, ChannelOptions.DEFAULTS);
         RpcClient copy = client.withTimeout(Duration.ofSeconds(20));
         CompletableFuture<Square.Out> inProgress = square(copy, HOLD);
         copy.close();
         assertThatThrownBy(() -> Square.square(client, 2))
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("is closed");
         assertThatThrownBy(() -> square(client, 2)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> inProgress.get(10, TimeUnit.SECONDS))
-            .cause().isInstanceOf(RpcException.class);
+            .cause()
+            .isInstanceOf(RpcException.class);
       }
     } finally {
       release.countDown();
@@ -356,8 +396,10 @@ class AsyncCallTest {
         if (e.getClassName().contains("Socket") && e.getMethodName().contains("write")) {
           // Still there a moment later: blocked, not passing through.
           Thread.sleep(100);
-          if (Arrays.stream(writer.getStackTrace()).anyMatch(
-              f -> f.getClassName().contains("Socket") && f.getMethodName().contains("write"))) {
+          if (Arrays.stream(writer.getStackTrace())
+              .anyMatch(
+                  f ->
+                      f.getClassName().contains("Socket") && f.getMethodName().contains("write"))) {
             return;
           }
         }

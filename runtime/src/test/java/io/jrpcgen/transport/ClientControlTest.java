@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code clnt_control}'s reads on a client: the retry interval where it applies, the socket's
- * local address, and keep-alive with its timers.
+ * {@code clnt_control}'s reads on a client: the retry interval where it applies, the socket's local
+ * address, and keep-alive with its timers.
  */
 @Timeout(30)
 class ClientControlTest {
@@ -25,11 +25,15 @@ class ClientControlTest {
   private final Set<InetSocketAddress> callers = ConcurrentHashMap.newKeySet();
 
   private RpcServer server() {
-    return RpcServer.builder().bindAddress(Square.LOOPBACK).port(0)
-        .program(Square.program((call, in) -> {
-          callers.add(call.remoteAddress());
-          return new Square.Out(in.arg1() * in.arg1());
-        }))
+    return RpcServer.builder()
+        .bindAddress(Square.LOOPBACK)
+        .port(0)
+        .program(
+            Square.program(
+                (call, in) -> {
+                  callers.add(call.remoteAddress());
+                  return new Square.Out(in.arg1() * in.arg1());
+                }))
         .start();
   }
 
@@ -40,10 +44,10 @@ class ClientControlTest {
   @Test
   void theRetryIntervalIsReportedForUdpOnly() {
     try (RpcServer server = server();
-        RpcClient tcp = RpcClient.create(RpcChannel.tcp(address(server)), Square.PROGRAM,
-            Square.VERSION);
-        RpcClient udp = RpcClient.create(RpcChannel.udp(address(server)), Square.PROGRAM,
-            Square.VERSION)) {
+        RpcClient tcp =
+            RpcClient.create(RpcChannel.tcp(address(server)), Square.PROGRAM, Square.VERSION);
+        RpcClient udp =
+            RpcClient.create(RpcChannel.udp(address(server)), Square.PROGRAM, Square.VERSION)) {
       assertThat(tcp.retryInterval()).isEmpty();
       assertThat(tcp.channel().resends()).isFalse();
       assertThat(tcp.withRetryInterval(Duration.ofSeconds(2)).retryInterval()).isEmpty();
@@ -60,10 +64,10 @@ class ClientControlTest {
   @Test
   void theLocalAddressIsWhereCallsComeFrom() {
     try (RpcServer server = server();
-        RpcClient tcp = RpcClient.create(RpcChannel.tcp(address(server)), Square.PROGRAM,
-            Square.VERSION);
-        RpcClient udp = RpcClient.create(RpcChannel.udp(address(server)), Square.PROGRAM,
-            Square.VERSION)) {
+        RpcClient tcp =
+            RpcClient.create(RpcChannel.tcp(address(server)), Square.PROGRAM, Square.VERSION);
+        RpcClient udp =
+            RpcClient.create(RpcChannel.udp(address(server)), Square.PROGRAM, Square.VERSION)) {
       assertThat(Square.square(tcp, 5)).isEqualTo(25);
       assertThat(Square.square(udp, 10)).isEqualTo(100);
       assertThat(tcp.localAddress().getAddress()).isEqualTo(Square.LOOPBACK);
@@ -75,8 +79,8 @@ class ClientControlTest {
   @Test
   void aClosedTcpChannelHasNoLocalAddress() {
     try (RpcServer server = server()) {
-      RpcClient tcp = RpcClient.create(RpcChannel.tcp(address(server)), Square.PROGRAM,
-          Square.VERSION);
+      RpcClient tcp =
+          RpcClient.create(RpcChannel.tcp(address(server)), Square.PROGRAM, Square.VERSION);
       tcp.close();
       assertThat(tcp.localAddress()).isNull();
     }
@@ -93,8 +97,8 @@ class ClientControlTest {
     ChannelOptions.KeepAlive timers =
         new ChannelOptions.KeepAlive(Duration.ofSeconds(60), Duration.ofSeconds(10), 5);
     try (RpcServer server = server();
-        TcpChannel kept = TcpChannel.connect(address(server),
-            ChannelOptions.DEFAULTS.withKeepAlive(timers));
+        TcpChannel kept =
+            TcpChannel.connect(address(server), ChannelOptions.DEFAULTS.withKeepAlive(timers));
         TcpChannel plain = TcpChannel.connect(address(server), ChannelOptions.DEFAULTS)) {
       assertThat(kept.keepAlive()).isTrue();
       assertThat(plain.keepAlive()).isFalse();
@@ -111,8 +115,8 @@ class ClientControlTest {
   @Test
   void keepAliveOnWithoutTimersUsesTheSystemsAndReportsThem() {
     try (RpcServer server = server();
-        TcpChannel kept = TcpChannel.connect(address(server),
-            ChannelOptions.DEFAULTS.withKeepAlive(true))) {
+        TcpChannel kept =
+            TcpChannel.connect(address(server), ChannelOptions.DEFAULTS.withKeepAlive(true))) {
       assertThat(ChannelOptions.DEFAULTS.withKeepAlive(true).keepAliveTimers()).isNull();
       // Whatever the system's are, they are read back from the connection where it can tell.
       kept.keepAliveTimers().ifPresent(t -> assertThat(t.count()).isPositive());
@@ -121,25 +125,31 @@ class ClientControlTest {
 
   @Test
   void keepAliveTimersAreCheckedAndKeptByCopies() {
-    assertThatThrownBy(() -> new ChannelOptions.KeepAlive(Duration.ofMillis(999),
-        Duration.ofSeconds(1), 1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () -> new ChannelOptions.KeepAlive(Duration.ofMillis(999), Duration.ofSeconds(1), 1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keep-alive idle < 1 s: PT0.999S");
     assertThatThrownBy(() -> new ChannelOptions.KeepAlive(null, Duration.ofSeconds(1), 1))
         .hasMessage("keep-alive idle < 1 s: null");
-    assertThatThrownBy(() -> new ChannelOptions.KeepAlive(Duration.ofSeconds(1),
-        Duration.ZERO, 1)).hasMessage("keep-alive interval < 1 s: PT0S");
+    assertThatThrownBy(() -> new ChannelOptions.KeepAlive(Duration.ofSeconds(1), Duration.ZERO, 1))
+        .hasMessage("keep-alive interval < 1 s: PT0S");
     assertThatThrownBy(() -> new ChannelOptions.KeepAlive(Duration.ofSeconds(1), null, 1))
         .hasMessage("keep-alive interval < 1 s: null");
-    assertThatThrownBy(() -> new ChannelOptions.KeepAlive(Duration.ofSeconds(1),
-        Duration.ofSeconds(1), 0)).hasMessage("keep-alive count < 1: 0");
+    assertThatThrownBy(
+            () -> new ChannelOptions.KeepAlive(Duration.ofSeconds(1), Duration.ofSeconds(1), 0))
+        .hasMessage("keep-alive count < 1: 0");
     assertThatThrownBy(() -> ChannelOptions.DEFAULTS.withKeepAlive(null))
         .hasMessage("timers is null");
 
     ChannelOptions.KeepAlive minimal =
         new ChannelOptions.KeepAlive(Duration.ofSeconds(1), Duration.ofSeconds(1), 1);
-    ChannelOptions options = ChannelOptions.DEFAULTS.withKeepAlive(minimal)
-        .withMaxRecordSize(1 << 20).withConnectTimeout(Duration.ofSeconds(3))
-        .withMaxFragmentSize(4096).withTls(null);
+    ChannelOptions options =
+        ChannelOptions.DEFAULTS
+            .withKeepAlive(minimal)
+            .withMaxRecordSize(1 << 20)
+            .withConnectTimeout(Duration.ofSeconds(3))
+            .withMaxFragmentSize(4096)
+            .withTls(null);
     assertThat(options.keepAlive()).isTrue();
     assertThat(options.keepAliveTimers()).isEqualTo(minimal);
     assertThat(options.withKeepAlive(false).keepAliveTimers()).isEqualTo(minimal);

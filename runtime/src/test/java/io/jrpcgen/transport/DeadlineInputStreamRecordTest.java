@@ -49,8 +49,7 @@ class DeadlineInputStreamRecordTest {
     byte[] rest = new byte[2];
     assertThat(in.read(rest, 0, 2)).isEqualTo(2);
     assertThat(rest).containsExactly(8, 9);
-    assertThat(socket.getSoTimeout()).as("what is left of the record's 10 s")
-        .isBetween(1, 10_000);
+    assertThat(socket.getSoTimeout()).as("what is left of the record's 10 s").isBetween(1, 10_000);
   }
 
   @Test
@@ -58,7 +57,8 @@ class DeadlineInputStreamRecordTest {
     in.recordBegun(TimeUnit.MILLISECONDS.toNanos(1));
     assertThat(in.betweenRecords()).isFalse();
     Thread.sleep(20);
-    assertThatThrownBy(() -> in.read()).isInstanceOf(SocketTimeoutException.class)
+    assertThatThrownBy(() -> in.read())
+        .isInstanceOf(SocketTimeoutException.class)
         .hasMessage("deadline passed");
     assertThatThrownBy(() -> in.read(new byte[1], 0, 1))
         .isInstanceOf(SocketTimeoutException.class)
@@ -69,7 +69,8 @@ class DeadlineInputStreamRecordTest {
   @Test
   void anIdleDeadlineThatPassedTimesOutAsIdle() {
     in.awaitRecord(System.nanoTime() - 1, SECOND);
-    assertThatThrownBy(() -> in.read()).isInstanceOf(SocketTimeoutException.class)
+    assertThatThrownBy(() -> in.read())
+        .isInstanceOf(SocketTimeoutException.class)
         .hasMessage("no record within the idle timeout");
     assertThat(in.betweenRecords()).isTrue();
   }

@@ -53,9 +53,11 @@ class DeadlineInputStreamTest {
 
     // One byte is still there, but the deadline has passed: nothing more is read.
     in.deadline(System.nanoTime() - 1);
-    assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class)
+    assertThatThrownBy(in::read)
+        .isInstanceOf(SocketTimeoutException.class)
         .hasMessage("deadline passed");
-    assertThatThrownBy(() -> in.read(two, 0, 2)).isInstanceOf(SocketTimeoutException.class)
+    assertThatThrownBy(() -> in.read(two, 0, 2))
+        .isInstanceOf(SocketTimeoutException.class)
         .hasMessage("deadline passed");
 
     in.deadline(in(20_000));
@@ -65,7 +67,6 @@ class DeadlineInputStreamTest {
   @Test
   void aReadWaitingForBytesEndsAtTheDeadline() {
     in.deadline(in(100));
-    assertThatThrownBy(() -> in.read(new byte[8], 0, 8))
-        .isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(() -> in.read(new byte[8], 0, 8)).isInstanceOf(SocketTimeoutException.class);
   }
 }

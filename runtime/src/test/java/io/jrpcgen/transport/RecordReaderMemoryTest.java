@@ -100,8 +100,7 @@ class RecordReaderMemoryTest {
   }
 
   @Test
-  void aRecordInFragmentsArrivingOneAtATimeIsReassembledInLinearAllocation()
-      throws IOException {
+  void aRecordInFragmentsArrivingOneAtATimeIsReassembledInLinearAllocation() throws IOException {
     // Fragments of 1000 bytes, each delivered by its own read, so that no read buffer
     // ever holds more than one fragment.
     byte[] record = payload(400_000);
@@ -151,8 +150,9 @@ class RecordReaderMemoryTest {
     // Reading each fragment's header apart from its bytes would double the system calls.
     byte[] record = payload((1 << 20) + 44);
     byte[] small = payload(100);
-    ChunkedStream in = new ChunkedStream(concat(fragmented(record, 65_532),
-        fragmented(small, small.length)), 64 * KIB);
+    ChunkedStream in =
+        new ChunkedStream(
+            concat(fragmented(record, 65_532), fragmented(small, small.length)), 64 * KIB);
     RecordReader reader = new RecordReader(in, 2 << 20);
 
     Message message = reader.read();

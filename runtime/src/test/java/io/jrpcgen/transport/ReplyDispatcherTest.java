@@ -38,8 +38,7 @@ class ReplyDispatcherTest {
       reading.release();
       Object next;
       try {
-        next = arrivals.poll(Math.max(0, deadlineNanos - System.nanoTime()),
-            TimeUnit.NANOSECONDS);
+        next = arrivals.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         throw new AssertionError(e);
       }
@@ -90,21 +89,23 @@ class ReplyDispatcherTest {
   /** Registers {@code xid} and waits for its reply in another thread, until {@code wait}. */
   private static CompletableFuture<Message> call(ReplyDispatcher d, int xid, long wait) {
     CompletableFuture<Message> result = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        result.complete(d.await(d.register(xid), in(wait)));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.complete(d.await(d.register(xid), in(wait)));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            });
     t.setDaemon(true);
     t.start();
     return result;
   }
 
   /**
-   * Calls 1 and 2 on a permanent transport read by {@code r}: call 1 reading, call 2 (given
-   * time to park) waiting behind it.
+   * Calls 1 and 2 on a permanent transport read by {@code r}: call 1 reading, call 2 (given time to
+   * park) waiting behind it.
    */
   private static List<CompletableFuture<Message>> readerAndFollower(ScriptedReceiver r)
       throws InterruptedException {
@@ -142,7 +143,8 @@ class ReplyDispatcherTest {
     ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(7);
     assertThat(d.await(w, in(millis(50)))).isNull();
-    assertThatThrownBy(() -> d.register(7)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> d.register(7))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("xid already pending: 7");
     d.cancel(7, w);
     assertThat(d.register(7)).isNotNull();
@@ -182,7 +184,8 @@ class ReplyDispatcherTest {
     r.arrivals.add(reset);
     for (CompletableFuture<Message> f : calls) {
       assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class).hasCause(reset);
+          .isInstanceOf(ExecutionException.class)
+          .hasCause(reset);
     }
   }
 
@@ -214,23 +217,26 @@ class ReplyDispatcherTest {
 
   @Test
   void aReceiverThatCannotTellTheXidIsTakenAsStuckInNobodysMessage() throws Exception {
-    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver() {
-      @Override
-      public boolean inMessage() {
-        return true;
-      }
-    }, true, Thread::new);
+    ReplyDispatcher d =
+        new ReplyDispatcher(
+            new ScriptedReceiver() {
+              @Override
+              public boolean inMessage() {
+                return true;
+              }
+            },
+            true,
+            Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
-    assertThatThrownBy(() -> d.await(w, in(millis(50))))
-        .isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(() -> d.await(w, in(millis(50)))).isInstanceOf(SocketTimeoutException.class);
   }
 
   @Test
   void aWaitEndingInsideItsOwnReplyFailsTheTransport() throws Exception {
-    ReplyDispatcher d = new ReplyDispatcher(new StuckReceiver(OptionalInt.of(1)), true, Thread::new);
+    ReplyDispatcher d =
+        new ReplyDispatcher(new StuckReceiver(OptionalInt.of(1)), true, Thread::new);
     ReplyDispatcher.Waiter w = d.register(1);
-    assertThatThrownBy(() -> d.await(w, in(millis(50))))
-        .isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(() -> d.await(w, in(millis(50)))).isInstanceOf(SocketTimeoutException.class);
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,36 +24,43 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What RPC-with-TLS puts on the wire, as tshark captures it on loopback: the AUTH_TLS probe and
- * its STARTTLS reply in the clear, then TLS records only, starting with a ClientHello. Skipped,
- * saying so, where tshark is missing or cannot capture on {@code lo}.
+ * What RPC-with-TLS puts on the wire, as tshark captures it on loopback: the AUTH_TLS probe and its
+ * STARTTLS reply in the clear, then TLS records only, starting with a ClientHello. Skipped, saying
+ * so, where tshark is missing or cannot capture on {@code lo}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RpcWithTlsCaptureTest {
   private static final int TLS_HANDSHAKE = 22;
   private static final int TLS_APPLICATION_DATA = 23;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void probeThenTlsHandshakeThenNoPlainRpc() throws Exception {
     Assumptions.assumeTrue(tsharkRuns(), () -> skip("tshark is not installed"));
     TestCertificates.Identity server =
         TestCertificates.create(dir, "server", "ip:127.0.0.1", null, 2);
-    try (RpcServer rpc = RpcServer.builder().bindAddress(Square.LOOPBACK)
-        .program(Square.program()).tcp(0).tls(ServerTls.of(server.contextTrusting())).start()) {
+    try (RpcServer rpc =
+        RpcServer.builder()
+            .bindAddress(Square.LOOPBACK)
+            .program(Square.program())
+            .tcp(0)
+            .tls(ServerTls.of(server.contextTrusting()))
+            .start()) {
       int port = rpc.tcpPort();
       Path pcap = dir.resolve("tls.pcap");
-      Process capture = new ProcessBuilder("tshark", "-i", "lo", "-f", "tcp port " + port,
-          "-w", pcap.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process capture =
+          new ProcessBuilder("tshark", "-i", "lo", "-f", "tcp port " + port, "-w", pcap.toString())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       try {
-        Assumptions.assumeTrue(awaitCapturing(capture),
-            () -> skip("tshark cannot capture on lo"));
+        Assumptions.assumeTrue(awaitCapturing(capture), () -> skip("tshark cannot capture on lo"));
         {
-          TcpChannel channel = RpcChannel.tls(new InetSocketAddress(Square.LOOPBACK, port),
-              TlsSettings.require(TlsContexts.of(null, null,
-                  TestCertificates.trustStore(server))));
+          TcpChannel channel =
+              RpcChannel.tls(
+                  new InetSocketAddress(Square.LOOPBACK, port),
+                  TlsSettings.require(
+                      TlsContexts.of(null, null, TestCertificates.trustStore(server))));
           try (RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION)) {
             for (int n = 1; n <= 3; n++) {
               assertThat(Square.square(client, n)).isEqualTo(n * n);
@@ -69,9 +75,18 @@ class RpcWithTlsCaptureTest {
           capture.destroyForcibly();
         }
       }
-      List<String> segments = tshark("-r", pcap.toString(), "-Y",
-          "tcp.len > 0 && !tcp.analysis.retransmission && !tcp.analysis.duplicate_ack",
-          "-T", "fields", "-e", "tcp.dstport", "-e", "tcp.payload");
+      List<String> segments =
+          tshark(
+              "-r",
+              pcap.toString(),
+              "-Y",
+              "tcp.len > 0 && !tcp.analysis.retransmission && !tcp.analysis.duplicate_ack",
+              "-T",
+              "fields",
+              "-e",
+              "tcp.dstport",
+              "-e",
+              "tcp.payload");
       ByteArrayOutputStream toServer = new ByteArrayOutputStream();
       ByteArrayOutputStream toClient = new ByteArrayOutputStream();
       for (String line : segments) {
@@ -103,9 +118,19 @@ class RpcWithTlsCaptureTest {
       assertThat(tlsRecords(up)).contains(TLS_APPLICATION_DATA);
       assertThat(tlsRecords(down)).contains(TLS_APPLICATION_DATA);
       // tshark's TLS dissector agrees: one ClientHello, a TLS 1.3 one (supported_versions).
-      assertThat(tshark("-r", pcap.toString(), "-d", "tcp.port==" + port + ",tls",
-          "-Y", "tls.handshake.type == 1 && tls.handshake.extensions.supported_version == 0x0304",
-          "-T", "fields", "-e", "frame.number")).hasSize(1);
+      assertThat(
+              tshark(
+                  "-r",
+                  pcap.toString(),
+                  "-d",
+                  "tcp.port==" + port + ",tls",
+                  "-Y",
+                  "tls.handshake.type == 1 && tls.handshake.extensions.supported_version == 0x0304",
+                  "-T",
+                  "fields",
+                  "-e",
+                  "frame.number"))
+          .hasSize(1);
     }
   }
 
@@ -140,26 +165,30 @@ class RpcWithTlsCaptureTest {
   }
 
   /**
-   * Waits (bounded) for tshark to say on stderr that it is capturing; its stderr is drained to
-   * the end so that tshark never blocks on it.
+   * Waits (bounded) for tshark to say on stderr that it is capturing; its stderr is drained to the
+   * end so that tshark never blocks on it.
    */
   private static boolean awaitCapturing(Process capture) throws Exception {
     CompletableFuture<Boolean> started = new CompletableFuture<>();
-    Thread drain = new Thread(() -> {
-      try (BufferedReader err = new BufferedReader(
-          new InputStreamReader(capture.getErrorStream(), StandardCharsets.UTF_8))) {
-        // "Capturing on" comes before the capture is armed, "Capture started" when it is.
-        String line;
-        while ((line = err.readLine()) != null) {
-          if (line.contains("Capture started")) {
-            started.complete(true);
-          }
-        }
-      } catch (IOException e) {
-        // tshark ended: nothing more to read.
-      }
-      started.complete(false);
-    }, "tshark-stderr");
+    Thread drain =
+        new Thread(
+            () -> {
+              try (BufferedReader err =
+                  new BufferedReader(
+                      new InputStreamReader(capture.getErrorStream(), StandardCharsets.UTF_8))) {
+                // "Capturing on" comes before the capture is armed, "Capture started" when it is.
+                String line;
+                while ((line = err.readLine()) != null) {
+                  if (line.contains("Capture started")) {
+                    started.complete(true);
+                  }
+                }
+              } catch (IOException e) {
+                // tshark ended: nothing more to read.
+              }
+              started.complete(false);
+            },
+            "tshark-stderr");
     drain.setDaemon(true);
     drain.start();
     try {
@@ -172,16 +201,15 @@ class RpcWithTlsCaptureTest {
   private static List<String> tshark(String... args) throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of("tshark"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return out.lines().filter(l -> !l.isBlank()).toList();
   }
 
   private static String skip(String why) {
-    String message = "SKIPPED RpcWithTlsCaptureTest: " + why
-        + " (apt-get install tshark to run it)";
+    String message =
+        "SKIPPED RpcWithTlsCaptureTest: " + why + " (apt-get install tshark to run it)";
     System.err.println(message);
     return message;
   }

@@ -63,8 +63,7 @@ class RpcWithTlsTest {
   private static final int SOCKET_TIMEOUT_MS = 5_000;
   private static final int OTHER_PROGRAM = 0x31230001;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static TestCertificates.Identity serverId;
   private static TestCertificates.Identity clientId;
   private static TestCertificates.Identity strangerId;
@@ -79,10 +78,8 @@ class RpcWithTlsTest {
     serverId = TestCertificates.create(dir, "server", "ip:127.0.0.1,dns:localhost", null, 2);
     clientId = TestCertificates.create(dir, "client", "dns:client.example,ip:127.0.0.1", null, 2);
     strangerId = TestCertificates.create(dir, "stranger", "ip:127.0.0.1", null, 2);
-    TestCertificates.Identity authority =
-        TestCertificates.create(dir, "authority", null, null, 30);
-    expiredId = TestCertificates.createSigned(dir, authority, "expired", "ip:127.0.0.1", "-10d",
-        1);
+    TestCertificates.Identity authority = TestCertificates.create(dir, "authority", null, null, 30);
+    expiredId = TestCertificates.createSigned(dir, authority, "expired", "ip:127.0.0.1", "-10d", 1);
     expiredIssuer = authority;
   }
 
@@ -109,22 +106,26 @@ class RpcWithTlsTest {
 
   @Test
   void mutualTlsGivesTheHandlerTheClientsVerifiedIdentity() {
-    RpcServer server = start(ServerTls.of(serverId.contextTrusting(clientId))
-        .withClientAuth(ServerTls.ClientAuth.NEED));
+    RpcServer server =
+        start(
+            ServerTls.of(serverId.contextTrusting(clientId))
+                .withClientAuth(ServerTls.ClientAuth.NEED));
     RpcClient client = client(server, TlsSettings.require(clientId.contextTrusting(serverId)));
 
     assertThat(Square.square(client, 3)).isEqualTo(9);
     TlsPeer peer = seen.get().tlsPeer().orElseThrow();
     assertThat(peer.subject().orElseThrow().getName()).isEqualTo("CN=client");
     assertThat(peer.subjectAlternativeNames()).containsExactly("client.example", "127.0.0.1");
-    assertThat(peer.certificates()).containsExactly(
-        (java.security.cert.X509Certificate) clientId.certificate());
+    assertThat(peer.certificates())
+        .containsExactly((java.security.cert.X509Certificate) clientId.certificate());
   }
 
   @Test
   void aWantedClientCertificateIsTakenWhenOfferedAndNotRequired() {
-    RpcServer server = start(ServerTls.of(serverId.contextTrusting(clientId))
-        .withClientAuth(ServerTls.ClientAuth.WANT));
+    RpcServer server =
+        start(
+            ServerTls.of(serverId.contextTrusting(clientId))
+                .withClientAuth(ServerTls.ClientAuth.WANT));
     RpcClient anonymous = client(server, TlsSettings.require(trusting(serverId)));
     assertThat(Square.square(anonymous, 2)).isEqualTo(4);
     assertThat(seen.get().tlsPeer().orElseThrow().certificates()).isEmpty();
@@ -136,14 +137,18 @@ class RpcWithTlsTest {
 
   @Test
   void mutualTlsRefusesAClientWithoutCertificateAndKeepsServing() {
-    RpcServer server = start(ServerTls.of(serverId.contextTrusting(clientId))
-        .withClientAuth(ServerTls.ClientAuth.NEED));
+    RpcServer server =
+        start(
+            ServerTls.of(serverId.contextTrusting(clientId))
+                .withClientAuth(ServerTls.ClientAuth.NEED));
     // TLS 1.3 reports a refused client certificate after the client's handshake has finished:
     // the first call then fails.
-    assertThatThrownBy(() -> {
-      RpcClient anonymous = client(server, TlsSettings.require(trusting(serverId)));
-      Square.square(anonymous, 2);
-    }).isInstanceOf(RpcException.class);
+    assertThatThrownBy(
+            () -> {
+              RpcClient anonymous = client(server, TlsSettings.require(trusting(serverId)));
+              Square.square(anonymous, 2);
+            })
+        .isInstanceOf(RpcException.class);
     RpcClient good = client(server, TlsSettings.require(clientId.contextTrusting(serverId)));
     assertThat(Square.square(good, 4)).isEqualTo(16);
   }
@@ -179,13 +184,13 @@ class RpcWithTlsTest {
 
   @Test
   void plainCallToATlsOnlyProgramIsAuthTooWeakWhileOtherProgramsStayPlain() {
-    RpcServer server = start(ServerTls.of(serverId.contextTrusting())
-        .requireTlsFor(Square.PROGRAM));
+    RpcServer server =
+        start(ServerTls.of(serverId.contextTrusting()).requireTlsFor(Square.PROGRAM));
     RpcClient plain = plainClient(server);
 
     assertThatThrownBy(() -> Square.square(plain, 2))
-        .isInstanceOfSatisfying(RpcAuthException.class,
-            e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK));
+        .isInstanceOfSatisfying(
+            RpcAuthException.class, e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK));
     assertThatThrownBy(plain::ping).isInstanceOf(RpcAuthException.class);
     assertThat(seen.get()).isNull();
     RpcClient other = RpcClient.create(plain.channel(), OTHER_PROGRAM, Square.VERSION);
@@ -200,12 +205,12 @@ class RpcWithTlsTest {
     RpcClient secured = client(server, TlsSettings.require(trusting(serverId)));
     RpcClient probeAgain = secured.withCredential(RpcWithTls.PROBE_CREDENTIAL);
     assertThatThrownBy(probeAgain::ping)
-        .isInstanceOfSatisfying(RpcAuthException.class,
-            e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_BADCRED));
+        .isInstanceOfSatisfying(
+            RpcAuthException.class, e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_BADCRED));
     RpcClient plain = plainClient(server).withCredential(RpcWithTls.PROBE_CREDENTIAL);
     assertThatThrownBy(() -> Square.square(plain, 1))
-        .isInstanceOfSatisfying(RpcAuthException.class,
-            e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_BADCRED));
+        .isInstanceOfSatisfying(
+            RpcAuthException.class, e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_BADCRED));
   }
 
   @Test
@@ -213,10 +218,12 @@ class RpcWithTlsTest {
     RpcServer server = start(ServerTls.of(serverId.contextTrusting()));
     try (Socket s = new Socket(Square.LOOPBACK, server.tcpPort())) {
       s.setSoTimeout(SOCKET_TIMEOUT_MS);
-      writeRecord(s.getOutputStream(), out ->
-          RpcMessages.writeCall(out, RpcWithTls.probe(0x51, Square.PROGRAM, Square.VERSION)));
-      Reply reply = RpcMessages.readReply(
-          new RecordReader(s.getInputStream(), 1 << 16).read().decoder());
+      writeRecord(
+          s.getOutputStream(),
+          out ->
+              RpcMessages.writeCall(out, RpcWithTls.probe(0x51, Square.PROGRAM, Square.VERSION)));
+      Reply reply =
+          RpcMessages.readReply(new RecordReader(s.getInputStream(), 1 << 16).read().decoder());
       assertThat(reply).isEqualTo(new Reply.Success(0x51, RpcWithTls.STARTTLS));
       assertThat(RpcWithTls.STARTTLS.body().toString()).contains("5354415254544c53");
     }
@@ -234,8 +241,7 @@ class RpcWithTlsTest {
         RecordReader reader = new RecordReader(s.getInputStream(), 1 << 16);
         try {
           Reply reply = RpcMessages.readReply(reader.read().decoder());
-          assertThat(RpcWithTls.acceptsProbe(reply)).as("answered as a probe: %s", reply)
-              .isFalse();
+          assertThat(RpcWithTls.acceptsProbe(reply)).as("answered as a probe: %s", reply).isFalse();
         } catch (PeerClosedException | java.net.SocketTimeoutException noAnswer) {
           // Closed as garbage, or dropped: not a probe either.
         }
@@ -275,12 +281,16 @@ class RpcWithTlsTest {
 
   @Test
   void handshakeThatStallsEndsAtTheConnectTimeout() throws Exception {
-    try (FakePeer peer = new FakePeer(s -> {
-      answerProbe(s);
-      s.getInputStream().readAllBytes(); // never answers the ClientHello
-    })) {
-      ChannelOptions options = ChannelOptions.DEFAULTS.withConnectTimeout(SHORT)
-          .withTls(TlsSettings.require(trusting(serverId)));
+    try (FakePeer peer =
+        new FakePeer(
+            s -> {
+              answerProbe(s);
+              s.getInputStream().readAllBytes(); // never answers the ClientHello
+            })) {
+      ChannelOptions options =
+          ChannelOptions.DEFAULTS
+              .withConnectTimeout(SHORT)
+              .withTls(TlsSettings.require(trusting(serverId)));
       assertThatThrownBy(() -> TcpChannel.connect(peer.address(), options))
           .isInstanceOf(RpcTimeoutException.class);
     }
@@ -289,8 +299,10 @@ class RpcWithTlsTest {
   @Test
   void probeReplyThatNeverComesEndsAtTheConnectTimeout() throws Exception {
     try (FakePeer peer = new FakePeer(s -> s.getInputStream().readAllBytes())) {
-      ChannelOptions options = ChannelOptions.DEFAULTS.withConnectTimeout(SHORT)
-          .withTls(TlsSettings.require(trusting(serverId)));
+      ChannelOptions options =
+          ChannelOptions.DEFAULTS
+              .withConnectTimeout(SHORT)
+              .withTls(TlsSettings.require(trusting(serverId)));
       assertThatThrownBy(() -> TcpChannel.connect(peer.address(), options))
           .isInstanceOf(RpcTimeoutException.class);
     }
@@ -298,15 +310,19 @@ class RpcWithTlsTest {
 
   @Test
   void garbageInsteadOfAServerHelloFailsTheHandshakeClearly() throws Exception {
-    try (FakePeer peer = new FakePeer(s -> {
-      answerProbe(s);
-      s.getInputStream().read(); // the ClientHello has begun
-      s.getOutputStream()
-          .write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      s.getInputStream().readAllBytes();
-    })) {
-      assertThatThrownBy(() -> TcpChannel.connect(peer.address(),
-          shortConnect(TlsSettings.require(trusting(serverId)))))
+    try (FakePeer peer =
+        new FakePeer(
+            s -> {
+              answerProbe(s);
+              s.getInputStream().read(); // the ClientHello has begun
+              s.getOutputStream()
+                  .write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+              s.getInputStream().readAllBytes();
+            })) {
+      assertThatThrownBy(
+              () ->
+                  TcpChannel.connect(
+                      peer.address(), shortConnect(TlsSettings.require(trusting(serverId)))))
           .isInstanceOf(RpcTlsException.class)
           .hasMessageContaining("TLS handshake failed");
     }
@@ -314,25 +330,34 @@ class RpcWithTlsTest {
 
   @Test
   void bytesRightAfterTheStartTlsReplyAreRefusedBeforeAnyHandshake() throws Exception {
-    try (FakePeer peer = new FakePeer(s -> {
-      answerProbe(s, new byte[] {1, 2, 3, 4});
-      s.getInputStream().readAllBytes();
-    })) {
-      assertThatThrownBy(() -> TcpChannel.connect(peer.address(),
-          shortConnect(TlsSettings.require(trusting(serverId)))))
+    try (FakePeer peer =
+        new FakePeer(
+            s -> {
+              answerProbe(s, new byte[] {1, 2, 3, 4});
+              s.getInputStream().readAllBytes();
+            })) {
+      assertThatThrownBy(
+              () ->
+                  TcpChannel.connect(
+                      peer.address(), shortConnect(TlsSettings.require(trusting(serverId)))))
           .isInstanceOf(RpcTlsException.class)
           .hasMessageContaining("unexpected bytes after the AUTH_TLS probe's reply");
     }
   }
 
   @Test
-  void serverDropsAClientThatSendsGarbageOrStallsAfterTheProbeAndKeepsServing()
-      throws Exception {
-    RpcServer server = RpcServer.builder().bindAddress(Square.LOOPBACK)
-        .program(Square.program()).tcp(0).recordTimeout(SHORT)
-        .tls(ServerTls.of(serverId.contextTrusting())).start();
+  void serverDropsAClientThatSendsGarbageOrStallsAfterTheProbeAndKeepsServing() throws Exception {
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(Square.LOOPBACK)
+            .program(Square.program())
+            .tcp(0)
+            .recordTimeout(SHORT)
+            .tls(ServerTls.of(serverId.contextTrusting()))
+            .start();
     toClose.add(server);
-    try (Socket garbage = probedSocket(server); Socket stalled = probedSocket(server)) {
+    try (Socket garbage = probedSocket(server);
+        Socket stalled = probedSocket(server)) {
       garbage.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x7f, (byte) 0xff, 1, 2, 3});
       garbage.getOutputStream().write(new byte[300]);
       assertThat(drain(garbage.getInputStream())).isNotNull();
@@ -352,15 +377,17 @@ class RpcWithTlsTest {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int base = t * 1000;
-        results.add(pool.submit(() -> {
-          for (int i = 0; i < 200; i++) {
-            int n = base + i;
-            if (Square.square(client, n) != n * n) {
-              return false;
-            }
-          }
-          return true;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    int n = base + i;
+                    if (Square.square(client, n) != n * n) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
       }
       for (Future<Boolean> f : results) {
         assertThat(f.get(60, TimeUnit.SECONDS)).isTrue();
@@ -372,29 +399,35 @@ class RpcWithTlsTest {
   }
 
   /**
-   * ntirpc #369: two replies arriving in one TLS record must both reach their callers, although
-   * the socket has nothing more to read once the record is decrypted.
+   * ntirpc #369: two replies arriving in one TLS record must both reach their callers, although the
+   * socket has nothing more to read once the record is decrypted.
    */
   @Test
   void repliesSharingOneTlsRecordAreBothDelivered() throws Exception {
     SSLContext serverContext = serverId.contextTrusting();
-    try (FakePeer peer = new FakePeer(s -> {
-      answerProbe(s);
-      SSLSocket tls = serverSide(serverContext, s, true);
-      RecordReader reader = new RecordReader(tls.getInputStream(), 1 << 16);
-      ByteArrayOutputStream both = new ByteArrayOutputStream();
-      for (int i = 0; i < 2; i++) {
-        XdrDecoder in = reader.read().decoder();
-        CallHeader call = RawRpc.readSquareCall(in);
-        XdrEncoder reply = RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, in.readInt());
-        both.write(recordOf(reply));
-      }
-      tls.getOutputStream().write(both.toByteArray()); // one write: one TLS record
-      tls.getInputStream().read(); // keeps the connection open, silent
-    })) {
-      RpcClient client = RpcClient.create(
-          TcpChannel.connect(peer.address(), shortConnect(TlsSettings.require(trusting(serverId)))),
-          Square.PROGRAM, Square.VERSION).withTimeout(CALL);
+    try (FakePeer peer =
+        new FakePeer(
+            s -> {
+              answerProbe(s);
+              SSLSocket tls = serverSide(serverContext, s, true);
+              RecordReader reader = new RecordReader(tls.getInputStream(), 1 << 16);
+              ByteArrayOutputStream both = new ByteArrayOutputStream();
+              for (int i = 0; i < 2; i++) {
+                XdrDecoder in = reader.read().decoder();
+                CallHeader call = RawRpc.readSquareCall(in);
+                XdrEncoder reply = RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, in.readInt());
+                both.write(recordOf(reply));
+              }
+              tls.getOutputStream().write(both.toByteArray()); // one write: one TLS record
+              tls.getInputStream().read(); // keeps the connection open, silent
+            })) {
+      RpcClient client =
+          RpcClient.create(
+                  TcpChannel.connect(
+                      peer.address(), shortConnect(TlsSettings.require(trusting(serverId)))),
+                  Square.PROGRAM,
+                  Square.VERSION)
+              .withTimeout(CALL);
       toClose.add(client);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
@@ -411,16 +444,18 @@ class RpcWithTlsTest {
   void serverWithoutAlpnIsRefusedUnlessTheCheckIsOff() throws Exception {
     SSLContext serverContext = serverId.contextTrusting();
     for (boolean check : new boolean[] {true, false}) {
-      try (FakePeer peer = new FakePeer(s -> {
-        answerProbe(s);
-        SSLSocket tls = serverSide(serverContext, s, false);
-        RecordReader reader = new RecordReader(tls.getInputStream(), 1 << 16);
-        XdrDecoder in = reader.read().decoder();
-        CallHeader call = RawRpc.readSquareCall(in);
-        tls.getOutputStream().write(
-            recordOf(RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, in.readInt())));
-        tls.getInputStream().read();
-      })) {
+      try (FakePeer peer =
+          new FakePeer(
+              s -> {
+                answerProbe(s);
+                SSLSocket tls = serverSide(serverContext, s, false);
+                RecordReader reader = new RecordReader(tls.getInputStream(), 1 << 16);
+                XdrDecoder in = reader.read().decoder();
+                CallHeader call = RawRpc.readSquareCall(in);
+                tls.getOutputStream()
+                    .write(recordOf(RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, in.readInt())));
+                tls.getInputStream().read();
+              })) {
         TlsSettings settings = TlsSettings.require(trusting(serverId));
         if (check) {
           assertThatThrownBy(() -> TcpChannel.connect(peer.address(), shortConnect(settings)))
@@ -439,8 +474,8 @@ class RpcWithTlsTest {
 
   @Test
   void udpChannelRefusesTlsNamingDtls() {
-    ChannelOptions options = ChannelOptions.DEFAULTS.withTls(TlsSettings.require(
-        trusting(serverId)));
+    ChannelOptions options =
+        ChannelOptions.DEFAULTS.withTls(TlsSettings.require(trusting(serverId)));
     assertThatThrownBy(() -> UdpChannel.open(new InetSocketAddress(Square.LOOPBACK, 9), options))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("DTLS")
@@ -454,12 +489,18 @@ class RpcWithTlsTest {
   }
 
   private RpcServer start(ServerTls tls) {
-    ProgramDefinition square = Square.program((call, in) -> {
-      seen.set(call);
-      return new Square.Out(in.arg1() * in.arg1());
-    });
-    RpcServer.Builder b = RpcServer.builder().bindAddress(Square.LOOPBACK).program(square)
-        .program(ProgramDefinition.builder(OTHER_PROGRAM, Square.VERSION).build()).tcp(0);
+    ProgramDefinition square =
+        Square.program(
+            (call, in) -> {
+              seen.set(call);
+              return new Square.Out(in.arg1() * in.arg1());
+            });
+    RpcServer.Builder b =
+        RpcServer.builder()
+            .bindAddress(Square.LOOPBACK)
+            .program(square)
+            .program(ProgramDefinition.builder(OTHER_PROGRAM, Square.VERSION).build())
+            .tcp(0);
     if (tls != null) {
       b.tls(tls);
     }
@@ -470,20 +511,19 @@ class RpcWithTlsTest {
 
   private RpcClient client(RpcServer server, TlsSettings tls) {
     TcpChannel channel =
-        TcpChannel.connect(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
-            shortConnect(tls));
+        TcpChannel.connect(
+            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), shortConnect(tls));
     toClose.add(channel);
-    return RpcClient.create(channel, Square.PROGRAM, Square.VERSION)
-        .withTimeout(CALL);
+    return RpcClient.create(channel, Square.PROGRAM, Square.VERSION).withTimeout(CALL);
   }
 
   private RpcClient plainClient(RpcServer server) {
-    TcpChannel channel = TcpChannel.connect(
-        new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
-        ChannelOptions.DEFAULTS.withConnectTimeout(SHORT));
+    TcpChannel channel =
+        TcpChannel.connect(
+            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
+            ChannelOptions.DEFAULTS.withConnectTimeout(SHORT));
     toClose.add(channel);
-    return RpcClient.create(channel, Square.PROGRAM, Square.VERSION)
-        .withTimeout(CALL);
+    return RpcClient.create(channel, Square.PROGRAM, Square.VERSION).withTimeout(CALL);
   }
 
   private static ChannelOptions shortConnect(TlsSettings tls) {
@@ -493,10 +533,11 @@ class RpcWithTlsTest {
   private static Socket probedSocket(RpcServer server) throws IOException {
     Socket s = new Socket(Square.LOOPBACK, server.tcpPort());
     s.setSoTimeout(SOCKET_TIMEOUT_MS);
-    writeRecord(s.getOutputStream(), out ->
-        RpcMessages.writeCall(out, RpcWithTls.probe(0x77, Square.PROGRAM, Square.VERSION)));
-    Reply reply = RpcMessages.readReply(
-        new RecordReader(s.getInputStream(), 1 << 16).read().decoder());
+    writeRecord(
+        s.getOutputStream(),
+        out -> RpcMessages.writeCall(out, RpcWithTls.probe(0x77, Square.PROGRAM, Square.VERSION)));
+    Reply reply =
+        RpcMessages.readReply(new RecordReader(s.getInputStream(), 1 << 16).read().decoder());
     assertThat(RpcWithTls.acceptsProbe(reply)).isTrue();
     return s;
   }
@@ -543,8 +584,8 @@ class RpcWithTlsTest {
     in.readInt();
     assertThat(RpcWithTls.isProbe(RpcMessages.readCallBody(xid, in))).isTrue();
     ByteArrayOutputStream reply = new ByteArrayOutputStream();
-    writeRecord(reply,
-        out -> RpcMessages.writeAccepted(out, xid, RpcWithTls.STARTTLS, AcceptStat.SUCCESS));
+    writeRecord(
+        reply, out -> RpcMessages.writeAccepted(out, xid, RpcWithTls.STARTTLS, AcceptStat.SUCCESS));
     reply.write(tail);
     s.getOutputStream().write(reply.toByteArray());
   }
@@ -571,14 +612,17 @@ class RpcWithTlsTest {
     private volatile Socket accepted;
 
     FakePeer(PeerScript script) throws IOException {
-      thread = new Thread(() -> {
-        try (Socket s = listener.accept()) {
-          accepted = s;
-          script.run(s);
-        } catch (Exception e) {
-          // The client gave up or the test closed the peer: the script ends.
-        }
-      }, "fake-tls-peer");
+      thread =
+          new Thread(
+              () -> {
+                try (Socket s = listener.accept()) {
+                  accepted = s;
+                  script.run(s);
+                } catch (Exception e) {
+                  // The client gave up or the test closed the peer: the script ends.
+                }
+              },
+              "fake-tls-peer");
       thread.setDaemon(true);
       thread.start();
     }

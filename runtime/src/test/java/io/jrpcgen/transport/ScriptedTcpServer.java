@@ -18,9 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback TCP server whose n-th connection is served by the n-th script (the last script
- * serves any further ones), for tests of a client against peers that misbehave. Stops its
- * thread and closes every socket it opened on {@link #close()}.
+ * A loopback TCP server whose n-th connection is served by the n-th script (the last script serves
+ * any further ones), for tests of a client against peers that misbehave. Stops its thread and
+ * closes every socket it opened on {@link #close()}.
  */
 final class ScriptedTcpServer implements AutoCloseable {
   /** What the server does with one accepted connection. */
@@ -92,8 +92,10 @@ final class ScriptedTcpServer implements AutoCloseable {
 
   private final ServerSocket listener;
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
   /** The argument of every call read, on any connection, in order per connection. */
   final List<List<Integer>> argumentsByConnection = new CopyOnWriteArrayList<>();
+
   private final Thread thread;
 
   ScriptedTcpServer(Script... scripts) throws IOException {
@@ -132,13 +134,16 @@ final class ScriptedTcpServer implements AutoCloseable {
       List<Integer> arguments = new CopyOnWriteArrayList<>();
       argumentsByConnection.add(arguments);
       Script script = scripts[Math.min(index++, scripts.length - 1)];
-      Thread worker = new Thread(() -> {
-        try {
-          script.serve(new Peer(socket, arguments));
-        } catch (Exception e) {
-          // A script ends when the client goes away; tests check what the client saw.
-        }
-      }, "scripted-tcp-connection");
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  script.serve(new Peer(socket, arguments));
+                } catch (Exception e) {
+                  // A script ends when the client goes away; tests check what the client saw.
+                }
+              },
+              "scripted-tcp-connection");
       worker.setDaemon(true);
       worker.start();
     }

@@ -15,18 +15,21 @@ final class Square {
   static final int PROGRAM = 0x31230000;
   static final int VERSION = 1;
   static final int SQUAREPROC = 1;
+
   /** 127.0.0.1 without a host name, so that messages name the address as C clients do. */
   static final InetAddress LOOPBACK = loopback();
 
   record In(int arg1) {
     static final XdrCodec<In> CODEC =
-        XdrCodec.of((XdrEncoder out, In v) -> out.writeInt(v.arg1()),
+        XdrCodec.of(
+            (XdrEncoder out, In v) -> out.writeInt(v.arg1()),
             (XdrDecoder in) -> new In(in.readInt()));
   }
 
   record Out(int res1) {
     static final XdrCodec<Out> CODEC =
-        XdrCodec.of((XdrEncoder out, Out v) -> out.writeInt(v.res1()),
+        XdrCodec.of(
+            (XdrEncoder out, Out v) -> out.writeInt(v.res1()),
             (XdrDecoder in) -> new Out(in.readInt()));
   }
 

@@ -37,23 +37,27 @@ class TcpChannelConnectionTest {
   private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
   private static RpcClient client(ScriptedTcpServer server) {
-    return RpcClient.create(TcpChannel.connect(server.address(), ChannelOptions.DEFAULTS),
-        Square.PROGRAM, Square.VERSION);
+    return RpcClient.create(
+        TcpChannel.connect(server.address(), ChannelOptions.DEFAULTS),
+        Square.PROGRAM,
+        Square.VERSION);
   }
 
   /**
    * {@code call} in a thread of its own (not the common pool, which may have one thread on two
-   * cores, so that a second blocking call would wait for the first); its result or the
-   * RpcException it threw.
+   * cores, so that a second blocking call would wait for the first); its result or the RpcException
+   * it threw.
    */
   private static CompletableFuture<Object> inAnotherThread(Supplier<Object> call) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return call.get();
-      } catch (RpcException e) {
-        return e;
-      }
-    }, task -> new Thread(task, "test-call").start());
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return call.get();
+          } catch (RpcException e) {
+            return e;
+          }
+        },
+        task -> new Thread(task, "test-call").start());
   }
 
   /** Waits (bounded) until the server has read {@code calls} calls on its first connection. */
@@ -93,10 +97,12 @@ class TcpChannelConnectionTest {
   @Test
   void closingTheChannelClosesItsConnection() throws Exception {
     CountDownLatch ended = new CountDownLatch(1);
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          peer.answerAll();
-          ended.countDown();
-        })) {
+    try (ScriptedTcpServer server =
+        new ScriptedTcpServer(
+            peer -> {
+              peer.answerAll();
+              ended.countDown();
+            })) {
       TcpChannel channel = TcpChannel.connect(server.address(), ChannelOptions.DEFAULTS);
       RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION);
       assertThat(Square.square(client, 3)).isEqualTo(9);
@@ -112,10 +118,12 @@ class TcpChannelConnectionTest {
 
   @Test
   void closingTheChannelFailsACallInProgress() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          peer.readCall();
-          peer.awaitClose();
-        })) {
+    try (ScriptedTcpServer server =
+        new ScriptedTcpServer(
+            peer -> {
+              peer.readCall();
+              peer.awaitClose();
+            })) {
       RpcClient client = client(server);
       CompletableFuture<Object> pending = inAnotherThread(() -> Square.square(client, 2));
       awaitCalls(server, 1);
@@ -130,13 +138,14 @@ class TcpChannelConnectionTest {
   @Test
   void aTimedOutCallLeavesTheConnectionIdle() throws Exception {
     CountDownLatch timedOut = new CountDownLatch(1);
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> {
-              peer.readCall();
-              timedOut.await(20, TimeUnit.SECONDS);
-              peer.socket.close();
-            },
-            Peer::answerAll);
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.readCall();
+                  timedOut.await(20, TimeUnit.SECONDS);
+                  peer.socket.close();
+                },
+                Peer::answerAll);
         RpcClient client = client(server)) {
       assertThatThrownBy(() -> Square.square(client.withTimeout(Duration.ofMillis(200)), 5))
           .isInstanceOf(RpcTimeoutException.class);
@@ -173,10 +182,14 @@ class TcpChannelConnectionTest {
     try (ServerSocket gone = new ServerSocket(0, 1, Square.LOOPBACK)) {
       nobody = new InetSocketAddress(Square.LOOPBACK, gone.getLocalPort());
     }
-    ChannelOptions tlsRefused = ChannelOptions.DEFAULTS.withTls(
-        TlsSettings.require(javax.net.ssl.SSLContext.getDefault()));
-    try (io.jrpcgen.server.RpcServer plain = io.jrpcgen.server.RpcServer.builder()
-            .program(Square.program()).bindAddress(Square.LOOPBACK).tcp(0).start();
+    ChannelOptions tlsRefused =
+        ChannelOptions.DEFAULTS.withTls(TlsSettings.require(javax.net.ssl.SSLContext.getDefault()));
+    try (io.jrpcgen.server.RpcServer plain =
+            io.jrpcgen.server.RpcServer.builder()
+                .program(Square.program())
+                .bindAddress(Square.LOOPBACK)
+                .tcp(0)
+                .start();
         ServerSocket full = new ServerSocket(0, 1, Square.LOOPBACK);
         ScriptedTcpServer hangsUp = new ScriptedTcpServer(peer -> peer.socket.close())) {
       InetSocketAddress queueFull = new InetSocketAddress(Square.LOOPBACK, full.getLocalPort());
@@ -188,8 +201,10 @@ class TcpChannelConnectionTest {
           assertThatThrownBy(() -> TcpChannel.connect(nobody, ChannelOptions.DEFAULTS))
               .isInstanceOf(RpcConnectionException.class);
           // A plain server refuses the AUTH_TLS probe that TLS requires.
-          assertThatThrownBy(() -> TcpChannel.connect(
-              new InetSocketAddress(Square.LOOPBACK, plain.tcpPort()), tlsRefused))
+          assertThatThrownBy(
+                  () ->
+                      TcpChannel.connect(
+                          new InetSocketAddress(Square.LOOPBACK, plain.tcpPort()), tlsRefused))
               .isInstanceOf(io.jrpcgen.rpc.RpcTlsException.class);
           // Connected, then closed by the server before it answers the probe.
           assertThatThrownBy(() -> TcpChannel.connect(hangsUp.address(), tlsRefused))
@@ -212,8 +227,8 @@ class TcpChannelConnectionTest {
   /** How many descriptors this process has open (Linux), skipping the test elsewhere. */
   private static long openDescriptors() throws IOException {
     java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
-    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(fds),
-        "needs /proc/self/fd");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isDirectory(fds), "needs /proc/self/fd");
     try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(fds)) {
       return list.count();
     }
@@ -240,8 +255,9 @@ class TcpChannelConnectionTest {
       // A connect timeout far beyond the test's: only the call's deadline can end the reconnect.
       ChannelOptions patient = ChannelOptions.DEFAULTS.withConnectTimeout(Duration.ofHours(1));
       List<Socket> queued = new ArrayList<>();
-      try (RpcClient client = RpcClient.create(TcpChannel.connect(address, patient),
-              Square.PROGRAM, Square.VERSION);
+      try (RpcClient client =
+              RpcClient.create(
+                  TcpChannel.connect(address, patient), Square.PROGRAM, Square.VERSION);
           Socket first = full.accept()) {
         queued.addAll(fillAcceptQueue(address));
         assertThat(queued.size()).as("the accept queue fills").isLessThan(16);
@@ -249,10 +265,12 @@ class TcpChannelConnectionTest {
         // Idle long enough for the next call to look at the connection and find it closed.
         Thread.sleep(300);
         RpcClient brief = client.withTimeout(Duration.ofMillis(500));
-        assertTimeoutPreemptively(Duration.ofSeconds(40), () ->
-            assertThatThrownBy(() -> Square.square(brief, 3))
-                .isInstanceOf(RpcTimeoutException.class)
-                .hasMessage("127.0.0.1: RPC: Timed out"));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(40),
+            () ->
+                assertThatThrownBy(() -> Square.square(brief, 3))
+                    .isInstanceOf(RpcTimeoutException.class)
+                    .hasMessage("127.0.0.1: RPC: Timed out"));
       } finally {
         for (Socket s : queued) {
           s.close();
@@ -266,13 +284,15 @@ class TcpChannelConnectionTest {
     CountDownLatch closedByClient = new CountDownLatch(1);
     byte[] claim = new byte[4];
     Bytes.putInt(claim, 0, RecordMarking.LAST_FRAGMENT | (60 << 20));
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          peer.readCall();
-          peer.readCall();
-          peer.write(claim);
-          peer.awaitClose();
-          closedByClient.countDown();
-        });
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.readCall();
+                  peer.readCall();
+                  peer.write(claim);
+                  peer.awaitClose();
+                  closedByClient.countDown();
+                });
         RpcClient client = client(server)) {
       CompletableFuture<Object> impatient =
           inAnotherThread(() -> Square.square(client.withTimeout(ONE_SECOND), 2));
@@ -286,19 +306,22 @@ class TcpChannelConnectionTest {
           .isInstanceOf(RpcConnectionException.class)
           .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_RECV)
           .extracting(e -> ((RpcException) e).getMessage())
-          .isEqualTo("127.0.0.1: RPC: Unable to receive;"
-              + " errno = reply record left half-read at a call's deadline");
+          .isEqualTo(
+              "127.0.0.1: RPC: Unable to receive;"
+                  + " errno = reply record left half-read at a call's deadline");
       assertThat(closedByClient.await(20, TimeUnit.SECONDS)).isTrue();
     }
   }
 
   @Test
   void aResetFailsEveryWaitingCallAsUnableToReceive() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          peer.readCall();
-          peer.readCall();
-          peer.reset();
-        });
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.readCall();
+                  peer.readCall();
+                  peer.reset();
+                });
         RpcClient client = client(server)) {
       CompletableFuture<Object> first = inAnotherThread(() -> Square.square(client, 2));
       awaitCalls(server, 1);
@@ -314,16 +337,19 @@ class TcpChannelConnectionTest {
 
   @Test
   void aSendThatFailsIsUnableToSendAndTheNextCallReconnects() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> {
-              peer.socket.getInputStream().readNBytes(4);
-              peer.reset();
-            },
-            Peer::answerAll);
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.socket.getInputStream().readNBytes(4);
+                  peer.reset();
+                },
+                Peer::answerAll);
         RpcClient client = client(server)) {
       Opaque huge = Opaque.copyOf(new byte[32 << 20]);
-      assertThatThrownBy(() -> client.call(Square.SQUAREPROC,
-              XdrCodec.opaque(XdrCodec.UNBOUNDED), huge, XdrCodec.VOID))
+      assertThatThrownBy(
+              () ->
+                  client.call(
+                      Square.SQUAREPROC, XdrCodec.opaque(XdrCodec.UNBOUNDED), huge, XdrCodec.VOID))
           .isInstanceOf(RpcConnectionException.class)
           .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_SEND);
       assertThat(Square.square(client, 4)).isEqualTo(16);
@@ -332,12 +358,14 @@ class TcpChannelConnectionTest {
 
   @Test
   void aCallWhileAnotherIsPendingOnAnIdleLookingConnectionLeavesItAlone() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          Call slow = peer.readCall();
-          peer.answer(peer.readCall());
-          peer.answer(slow);
-          peer.answerAll();
-        });
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  Call slow = peer.readCall();
+                  peer.answer(peer.readCall());
+                  peer.answer(slow);
+                  peer.answerAll();
+                });
         RpcClient client = client(server)) {
       CompletableFuture<Object> slow = inAnotherThread(() -> Square.square(client, 2));
       awaitCalls(server, 1);
@@ -355,8 +383,10 @@ class TcpChannelConnectionTest {
         RpcClient client = client(server)) {
       Thread.sleep(300);
       assertThat(Square.square(client, 2)).isEqualTo(4);
-      assertThat(inAnotherThread(() -> Square.square(client.withTimeout(Duration.ofSeconds(20)),
-          3)).get(30, TimeUnit.SECONDS)).isEqualTo(9);
+      assertThat(
+              inAnotherThread(() -> Square.square(client.withTimeout(Duration.ofSeconds(20)), 3))
+                  .get(30, TimeUnit.SECONDS))
+          .isEqualTo(9);
       assertThat(server.connections()).isEqualTo(1);
     }
   }
@@ -384,8 +414,11 @@ class TcpChannelConnectionTest {
       }
       // Large enough to leave from its own array, in a write of its own.
       int length = 2 * io.jrpcgen.xdr.XdrEncoder.REFERENCE_THRESHOLD;
-      client.call(Square.SQUAREPROC, XdrCodec.opaque(XdrCodec.UNBOUNDED),
-          Opaque.copyOf(new byte[length]), XdrCodec.INT);
+      client.call(
+          Square.SQUAREPROC,
+          XdrCodec.opaque(XdrCodec.UNBOUNDED),
+          Opaque.copyOf(new byte[length]),
+          XdrCodec.INT);
       // The server runs calls in the order they arrive: the batch was sent first.
       assertThat(server.argumentsByConnection).containsExactly(List.of(1, 2, 3, length));
     }
@@ -398,8 +431,10 @@ class TcpChannelConnectionTest {
       client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(1));
       client.flush();
       awaitCalls(server, 1);
-      assertThat(inAnotherThread(() -> Square.square(client.withTimeout(Duration.ofSeconds(20)),
-          5)).get(30, TimeUnit.SECONDS)).isEqualTo(25);
+      assertThat(
+              inAnotherThread(() -> Square.square(client.withTimeout(Duration.ofSeconds(20)), 5))
+                  .get(30, TimeUnit.SECONDS))
+          .isEqualTo(25);
     }
   }
 
@@ -415,8 +450,7 @@ class TcpChannelConnectionTest {
       client.flush();
       awaitCalls(server, 2_000);
       assertThat(server.argumentsByConnection.get(0))
-          .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 2_000).boxed()
-              .toList());
+          .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 2_000).boxed().toList());
     }
   }
 
@@ -427,8 +461,8 @@ class TcpChannelConnectionTest {
       byte[] ones = new byte[20_000];
       java.util.Arrays.fill(ones, (byte) 1);
       client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(1));
-      client.callBatched(Square.SQUAREPROC, XdrCodec.opaque(XdrCodec.UNBOUNDED),
-          Opaque.copyOf(ones));
+      client.callBatched(
+          Square.SQUAREPROC, XdrCodec.opaque(XdrCodec.UNBOUNDED), Opaque.copyOf(ones));
       // This thread's encoder still holds the opaque's bytes past this short record's end.
       client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2));
       assertThat(Square.square(client, 4)).isEqualTo(16);

@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The TCP client against servers that trickle, stall, close or reset: a call's deadline is the
- * whole call's, a stalled stream is dropped, an idle connection the server ended is replaced
- * before sending, and a call that may have reached the server is never re-sent.
+ * whole call's, a stalled stream is dropped, an idle connection the server ended is replaced before
+ * sending, and a call that may have reached the server is never re-sent.
  */
 @Timeout(60)
 class TcpClientPeerBehaviourTest {
@@ -44,8 +44,8 @@ class TcpClientPeerBehaviourTest {
   }
 
   private static RpcClient client(ScriptedTcpServer server, ChannelOptions options) {
-    return RpcClient.create(TcpChannel.connect(server.address(), options), Square.PROGRAM,
-        Square.VERSION);
+    return RpcClient.create(
+        TcpChannel.connect(server.address(), options), Square.PROGRAM, Square.VERSION);
   }
 
   private static byte[] squareReply(Call call) {
@@ -73,8 +73,8 @@ class TcpClientPeerBehaviourTest {
   @Test
   void aReplyTrickledByteByByteCannotStretchTheCallPastItsDeadline() throws Exception {
     // 32 bytes, 200 ms apart: the whole reply takes over 6 s; every single read, 0.2 s.
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> trickle(peer, squareReply(peer.readCall()), 200));
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(peer -> trickle(peer, squareReply(peer.readCall()), 200));
         RpcClient client = client(server)) {
       assertThatThrownBy(() -> Square.square(client.withTimeout(ONE_SECOND), 5))
           .isInstanceOf(RpcTimeoutException.class)
@@ -84,17 +84,19 @@ class TcpClientPeerBehaviourTest {
 
   @Test
   void aReplyTrickledInOneByteFragmentsCannotStretchTheCallPastItsDeadline() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          XdrEncoder reply = RawRpc.squareReply(peer.readCall().xid(), OpaqueAuth.NONE, 5);
-          for (int i = 0; i < reply.position(); i++) {
-            byte[] fragment = new byte[RecordMarking.HEADER_SIZE + 1];
-            boolean last = i == reply.position() - 1;
-            Bytes.putInt(fragment, 0, last ? RecordMarking.LAST_FRAGMENT | 1 : 1);
-            fragment[RecordMarking.HEADER_SIZE] = reply.array()[i];
-            sleep(200);
-            peer.write(fragment);
-          }
-        });
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  XdrEncoder reply = RawRpc.squareReply(peer.readCall().xid(), OpaqueAuth.NONE, 5);
+                  for (int i = 0; i < reply.position(); i++) {
+                    byte[] fragment = new byte[RecordMarking.HEADER_SIZE + 1];
+                    boolean last = i == reply.position() - 1;
+                    Bytes.putInt(fragment, 0, last ? RecordMarking.LAST_FRAGMENT | 1 : 1);
+                    fragment[RecordMarking.HEADER_SIZE] = reply.array()[i];
+                    sleep(200);
+                    peer.write(fragment);
+                  }
+                });
         RpcClient client = client(server)) {
       assertThatThrownBy(() -> Square.square(client.withTimeout(ONE_SECOND), 5))
           .isInstanceOf(RpcTimeoutException.class);
@@ -124,12 +126,13 @@ class TcpClientPeerBehaviourTest {
   @ParameterizedTest
   @EnumSource(Stall.class)
   void aRecordLeftHalfReadDropsTheConnectionAndTheNextCallWorks(Stall stall) throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> {
-              peer.write(stall.bytes(peer.readCall()));
-              peer.awaitClose();
-            },
-            Peer::answerAll);
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.write(stall.bytes(peer.readCall()));
+                  peer.awaitClose();
+                },
+                Peer::answerAll);
         RpcClient client = client(server)) {
       RpcClient quick = client.withTimeout(ONE_SECOND);
       assertThatThrownBy(() -> Square.square(quick, 5)).isInstanceOf(RpcTimeoutException.class);
@@ -141,25 +144,29 @@ class TcpClientPeerBehaviourTest {
 
   @Test
   void aHalfReadReplyOfACallStillWaitingIsReadOnByThatCall() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          Call first = peer.readCall();
-          Call second = peer.readCall();
-          // The impatient caller (reading, if it called first) times out inside the patient
-          // one's reply: its mark and XID at once, then the rest slowly.
-          byte[] reply = squareReply(first.n() == 6 ? second : first);
-          peer.write(Arrays.copyOf(reply, 8));
-          trickle(peer, Arrays.copyOfRange(reply, 8, reply.length), 150);
-          peer.awaitClose();
-        });
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  Call first = peer.readCall();
+                  Call second = peer.readCall();
+                  // The impatient caller (reading, if it called first) times out inside the patient
+                  // one's reply: its mark and XID at once, then the rest slowly.
+                  byte[] reply = squareReply(first.n() == 6 ? second : first);
+                  peer.write(Arrays.copyOf(reply, 8));
+                  trickle(peer, Arrays.copyOfRange(reply, 8, reply.length), 150);
+                  peer.awaitClose();
+                });
         RpcClient client = client(server)) {
-      CompletableFuture<Throwable> impatient = CompletableFuture.supplyAsync(() -> {
-        try {
-          Square.square(client.withTimeout(ONE_SECOND), 6);
-          return null;
-        } catch (RpcException e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> impatient =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  Square.square(client.withTimeout(ONE_SECOND), 6);
+                  return null;
+                } catch (RpcException e) {
+                  return e;
+                }
+              });
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (server.argumentsByConnection.isEmpty()
           || server.argumentsByConnection.get(0).isEmpty()) {
@@ -181,35 +188,39 @@ class TcpClientPeerBehaviourTest {
     int data = 64 << 20;
     int attributes = 25;
     // A result the client only decodes: encoding one would be a bug in the test.
-    XdrCodec<Opaque> readResult = XdrCodec.of((XdrEncoder out, Opaque v) -> {
-      throw new AssertionError("a READ result is never encoded here");
-    }, (XdrDecoder in) -> {
-      for (int i = 0; i < attributes; i++) {
-        in.readInt();
-      }
-      return in.readVariableOpaque(XdrCodec.UNBOUNDED);
-    });
-    try (ScriptedTcpServer server = new ScriptedTcpServer(peer -> {
-          Call call = peer.readCall();
-          XdrEncoder head = new XdrEncoder();
-          RpcMessages.writeAccepted(head, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
-          for (int i = 0; i < attributes; i++) {
-            head.writeInt(i);
-          }
-          head.writeInt(data);
-          byte[] mark = new byte[4];
-          Bytes.putInt(mark, 0, RecordMarking.LAST_FRAGMENT | (head.position() + data));
-          peer.write(mark);
-          peer.write(Arrays.copyOf(head.array(), head.position()));
-          byte[] chunk = new byte[1 << 20];
-          for (int sent = 0; sent < data; sent += chunk.length) {
-            peer.write(chunk);
-          }
-          peer.awaitClose();
-        });
+    XdrCodec<Opaque> readResult =
+        XdrCodec.of(
+            (XdrEncoder out, Opaque v) -> {
+              throw new AssertionError("a READ result is never encoded here");
+            },
+            (XdrDecoder in) -> {
+              for (int i = 0; i < attributes; i++) {
+                in.readInt();
+              }
+              return in.readVariableOpaque(XdrCodec.UNBOUNDED);
+            });
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  Call call = peer.readCall();
+                  XdrEncoder head = new XdrEncoder();
+                  RpcMessages.writeAccepted(head, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
+                  for (int i = 0; i < attributes; i++) {
+                    head.writeInt(i);
+                  }
+                  head.writeInt(data);
+                  byte[] mark = new byte[4];
+                  Bytes.putInt(mark, 0, RecordMarking.LAST_FRAGMENT | (head.position() + data));
+                  peer.write(mark);
+                  peer.write(Arrays.copyOf(head.array(), head.position()));
+                  byte[] chunk = new byte[1 << 20];
+                  for (int sent = 0; sent < data; sent += chunk.length) {
+                    peer.write(chunk);
+                  }
+                  peer.awaitClose();
+                });
         RpcClient client = client(server)) {
-      Opaque read = client.call(Square.SQUAREPROC, Square.In.CODEC, new Square.In(1),
-          readResult);
+      Opaque read = client.call(Square.SQUAREPROC, Square.In.CODEC, new Square.In(1), readResult);
       assertThat(read.length()).isEqualTo(data);
     }
   }
@@ -221,8 +232,7 @@ class TcpClientPeerBehaviourTest {
       assertThatThrownBy(() -> Square.square(client, 5))
           .isInstanceOf(RpcConnectionException.class)
           .hasMessageEndingWith("record of at least 28 bytes exceeds the maximum of 20")
-          .satisfies(e ->
-              assertThat(((RpcException) e).status()).isEqualTo(RpcStatus.CANT_RECV));
+          .satisfies(e -> assertThat(((RpcException) e).status()).isEqualTo(RpcStatus.CANT_RECV));
     }
   }
 
@@ -230,7 +240,8 @@ class TcpClientPeerBehaviourTest {
 
   /** How a server ends a connection. */
   enum Ending {
-    CLOSE, RESET;
+    CLOSE,
+    RESET;
 
     void end(Peer peer) throws java.io.IOException {
       if (this == CLOSE) {
@@ -245,13 +256,14 @@ class TcpClientPeerBehaviourTest {
   @EnumSource(Ending.class)
   void aConnectionThePeerEndedWhileIdleIsReplacedBeforeSending(Ending ending) throws Exception {
     CountDownLatch ended = new CountDownLatch(1);
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> {
-              peer.answer(peer.readCall());
-              ending.end(peer);
-              ended.countDown();
-            },
-            Peer::answerAll);
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.answer(peer.readCall());
+                  ending.end(peer);
+                  ended.countDown();
+                },
+                Peer::answerAll);
         RpcClient client = client(server)) {
       assertThat(Square.square(client, 2)).isEqualTo(4);
       assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
@@ -265,20 +277,23 @@ class TcpClientPeerBehaviourTest {
   void aResetAfterTheCallWasSentIsReportedAndTheCallIsNotResent() throws Exception {
     // A server host that crashed and rebooted forgot the connection: it answers the next
     // call's bytes with RST. The call may have run before the crash, so it is not re-sent.
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> {
-              peer.answer(peer.readCall());
-              peer.readCall();
-              peer.reset();
-            },
-            Peer::answerAll);
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.answer(peer.readCall());
+                  peer.readCall();
+                  peer.reset();
+                },
+                Peer::answerAll);
         RpcClient client = client(server)) {
       assertThat(Square.square(client, 5)).isEqualTo(25);
       assertThatThrownBy(() -> Square.square(client, 6))
           .isInstanceOf(RpcConnectionException.class)
           .hasMessage("127.0.0.1: RPC: Unable to receive; errno = Connection reset by peer")
-          .satisfies(e -> assertThat(((RpcConnectionException) e).reason())
-              .isEqualTo(RpcConnectionException.Reason.RESET));
+          .satisfies(
+              e ->
+                  assertThat(((RpcConnectionException) e).reason())
+                      .isEqualTo(RpcConnectionException.Reason.RESET));
       assertThat(Square.square(client, 7)).isEqualTo(49);
       assertThat(server.argumentsByConnection).containsExactly(List.of(5, 6), List.of(7));
     }
@@ -286,19 +301,22 @@ class TcpClientPeerBehaviourTest {
 
   @Test
   void aCloseAfterTheCallWasSentIsReportedAndTheCallIsNotResent() throws Exception {
-    try (ScriptedTcpServer server = new ScriptedTcpServer(
-            peer -> {
-              peer.readCall();
-              peer.socket.shutdownOutput();
-              peer.awaitClose();
-            },
-            Peer::answerAll);
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.readCall();
+                  peer.socket.shutdownOutput();
+                  peer.awaitClose();
+                },
+                Peer::answerAll);
         RpcClient client = client(server)) {
       assertThatThrownBy(() -> Square.square(client, 6))
           .isInstanceOf(RpcConnectionException.class)
           .hasMessage("127.0.0.1: RPC: Unable to receive; connection closed by peer")
-          .satisfies(e -> assertThat(((RpcConnectionException) e).reason())
-              .isEqualTo(RpcConnectionException.Reason.CLOSED));
+          .satisfies(
+              e ->
+                  assertThat(((RpcConnectionException) e).reason())
+                      .isEqualTo(RpcConnectionException.Reason.CLOSED));
       assertThat(Square.square(client, 7)).isEqualTo(49);
       assertThat(server.argumentsByConnection).containsExactly(List.of(6), List.of(7));
     }

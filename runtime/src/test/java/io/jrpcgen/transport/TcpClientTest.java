@@ -41,17 +41,22 @@ class TcpClientTest {
   }
 
   private static RpcClient client(RpcServer server) {
-    return RpcClient.create(RpcChannel.tcp(new InetSocketAddress(LOOPBACK, server.tcpPort())),
-        Square.PROGRAM, Square.VERSION);
+    return RpcClient.create(
+        RpcChannel.tcp(new InetSocketAddress(LOOPBACK, server.tcpPort())),
+        Square.PROGRAM,
+        Square.VERSION);
   }
 
   @Test
   void callsReuseTheConnectionOpenedAtCreation() {
     Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
-    try (RpcServer server = server(Square.program((call, in) -> {
-          peers.add(call.remoteAddress());
-          return new Square.Out(in.arg1() * in.arg1());
-        }));
+    try (RpcServer server =
+            server(
+                Square.program(
+                    (call, in) -> {
+                      peers.add(call.remoteAddress());
+                      return new Square.Out(in.arg1() * in.arg1());
+                    }));
         RpcClient client = client(server)) {
       InetSocketAddress local = ((TcpChannel) client.channel()).localAddress();
       assertThat(local).isNotNull();
@@ -68,7 +73,8 @@ class TcpClientTest {
 
   @Test
   void clientControlReadsDefaultsAndCopiesOnChange() {
-    try (RpcServer server = server(Square.program()); RpcClient client = client(server)) {
+    try (RpcServer server = server(Square.program());
+        RpcClient client = client(server)) {
       assertThat(client.timeout()).isEqualTo(Duration.ofSeconds(25));
       // TCP never resends: there is no retry interval to report, as in libtirpc.
       assertThat(client.retryInterval()).isEmpty();
@@ -80,19 +86,24 @@ class TcpClientTest {
       assertThat(quick.channel()).isSameAs(client.channel());
 
       assertThatThrownBy(() -> client.withTimeout(Duration.ZERO))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout <= 0: PT0S");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("timeout <= 0: PT0S");
       assertThatThrownBy(() -> client.withRetryInterval(Duration.ofSeconds(-1)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("retryInterval <= 0: PT-1S");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("retryInterval <= 0: PT-1S");
     }
   }
 
   @Test
   void lastXidIsTheXidTheServerSaw() {
     AtomicInteger seen = new AtomicInteger();
-    try (RpcServer server = server(Square.program((call, in) -> {
-          seen.set(call.xid());
-          return new Square.Out(0);
-        }));
+    try (RpcServer server =
+            server(
+                Square.program(
+                    (call, in) -> {
+                      seen.set(call.xid());
+                      return new Square.Out(0);
+                    }));
         RpcClient client = client(server)) {
       Square.square(client, 1);
       assertThat(client.lastXid()).isEqualTo(seen.get());
@@ -104,12 +115,15 @@ class TcpClientTest {
   @Test
   void slowServerTimesOutWithClntSperrorMessageAndChannelStaysUsable() {
     CountDownLatch release = new CountDownLatch(1);
-    try (RpcServer server = server(Square.program((call, in) -> {
-          if (in.arg1() == 0) {
-            await(release);
-          }
-          return new Square.Out(in.arg1() * in.arg1());
-        }));
+    try (RpcServer server =
+            server(
+                Square.program(
+                    (call, in) -> {
+                      if (in.arg1() == 0) {
+                        await(release);
+                      }
+                      return new Square.Out(in.arg1() * in.arg1());
+                    }));
         RpcClient client = client(server)) {
       RpcClient impatient = client.withTimeout(Duration.ofMillis(300));
       long start = System.nanoTime();
@@ -127,8 +141,13 @@ class TcpClientTest {
 
   @Test
   void aConnectionTheServerClosedWhenIdleIsReplacedBeforeTheNextCall() throws Exception {
-    try (RpcServer server = RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK)
-            .tcp(0).idleTimeout(Duration.ofMillis(200)).start();
+    try (RpcServer server =
+            RpcServer.builder()
+                .program(Square.program())
+                .bindAddress(LOOPBACK)
+                .tcp(0)
+                .idleTimeout(Duration.ofMillis(200))
+                .start();
         RpcClient client = client(server)) {
       assertThat(Square.square(client, 2)).isEqualTo(4);
       // The server's idle timeout closes the connection with FIN.
@@ -157,22 +176,25 @@ class TcpClientTest {
 
   @Test
   void thirtyTwoThreadsShareOneClientAndEveryReplyReachesItsCaller() throws Exception {
-    try (RpcServer server = server(Square.program()); RpcClient client = client(server)) {
+    try (RpcServer server = server(Square.program());
+        RpcClient client = client(server)) {
       ExecutorService pool = Executors.newFixedThreadPool(32);
       try {
         List<Future<Integer>> results = new ArrayList<>();
         for (int t = 0; t < 32; t++) {
           int thread = t;
-          results.add(pool.submit(() -> {
-            int wrong = 0;
-            for (int i = 0; i < 500; i++) {
-              int n = thread * 1000 + i;
-              if (Square.square(client, n) != n * n) {
-                wrong++;
-              }
-            }
-            return wrong;
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    int wrong = 0;
+                    for (int i = 0; i < 500; i++) {
+                      int n = thread * 1000 + i;
+                      if (Square.square(client, n) != n * n) {
+                        wrong++;
+                      }
+                    }
+                    return wrong;
+                  }));
         }
         for (Future<Integer> r : results) {
           assertThat(r.get(20, TimeUnit.SECONDS)).isZero();
@@ -187,12 +209,14 @@ class TcpClientTest {
   @Test
   void batchedCallsWaitForTheNextCallAndGetNoReply() throws Exception {
     AtomicInteger logged = new AtomicInteger();
-    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
-        .procedure(Procedure.oneWay(2, "LOG", XdrCodec.INT, (call, n) -> logged.addAndGet(n)))
-        .procedure(Procedure.of(3, "TOTAL", XdrCodec.VOID, XdrCodec.INT,
-            (call, v) -> logged.get()))
-        .build();
-    try (RpcServer server = server(program); RpcClient client = client(server)) {
+    ProgramDefinition program =
+        ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+            .procedure(Procedure.oneWay(2, "LOG", XdrCodec.INT, (call, n) -> logged.addAndGet(n)))
+            .procedure(
+                Procedure.of(3, "TOTAL", XdrCodec.VOID, XdrCodec.INT, (call, v) -> logged.get()))
+            .build();
+    try (RpcServer server = server(program);
+        RpcClient client = client(server)) {
       for (int i = 1; i <= 10; i++) {
         client.callBatched(2, XdrCodec.INT, i);
       }
@@ -214,7 +238,8 @@ class TcpClientTest {
 
   @Test
   void resultsThatDoNotDecodeAreCantDecodeRes() {
-    try (RpcServer server = server(Square.program()); RpcClient client = client(server)) {
+    try (RpcServer server = server(Square.program());
+        RpcClient client = client(server)) {
       assertThatThrownBy(() -> client.call(1, Square.In.CODEC, new Square.In(2), XdrCodec.HYPER))
           .isInstanceOf(RpcException.class)
           .hasMessageStartingWith("127.0.0.1: RPC: Can't decode result; truncated");
@@ -224,15 +249,19 @@ class TcpClientTest {
   @Test
   void argumentsOverTheirBoundAreRefusedBeforeSending() {
     AtomicInteger calls = new AtomicInteger();
-    try (RpcServer server = server(Square.program((call, in) -> {
-          calls.incrementAndGet();
-          return new Square.Out(in.arg1() * in.arg1());
-        }));
+    try (RpcServer server =
+            server(
+                Square.program(
+                    (call, in) -> {
+                      calls.incrementAndGet();
+                      return new Square.Out(in.arg1() * in.arg1());
+                    }));
         RpcClient client = client(server)) {
       assertThatThrownBy(() -> client.call(1, XdrCodec.string(3), "four", XdrCodec.VOID))
           .isInstanceOf(RpcException.class)
-          .hasMessage("127.0.0.1: RPC: Can't encode arguments; string of 4 bytes exceeds its"
-              + " bound of 3");
+          .hasMessage(
+              "127.0.0.1: RPC: Can't encode arguments; string of 4 bytes exceeds its"
+                  + " bound of 3");
       assertThat(Square.square(client, 3)).isEqualTo(9);
       assertThat(calls.get()).isEqualTo(1);
     }
@@ -241,10 +270,13 @@ class TcpClientTest {
   @Test
   void keepAliveIsSetWhenAsked() {
     try (RpcServer server = server(Square.program());
-        TcpChannel plain = TcpChannel.connect(
-            new InetSocketAddress(LOOPBACK, server.tcpPort()), ChannelOptions.DEFAULTS);
-        TcpChannel kept = TcpChannel.connect(new InetSocketAddress(LOOPBACK, server.tcpPort()),
-            ChannelOptions.DEFAULTS.withKeepAlive(true))) {
+        TcpChannel plain =
+            TcpChannel.connect(
+                new InetSocketAddress(LOOPBACK, server.tcpPort()), ChannelOptions.DEFAULTS);
+        TcpChannel kept =
+            TcpChannel.connect(
+                new InetSocketAddress(LOOPBACK, server.tcpPort()),
+                ChannelOptions.DEFAULTS.withKeepAlive(true))) {
       assertThat(plain.keepAlive()).isFalse();
       assertThat(kept.keepAlive()).isTrue();
     }
@@ -253,15 +285,21 @@ class TcpClientTest {
   @Test
   void largeRecordsTravelInFragmentsBothWays() {
     XdrCodec<io.jrpcgen.xdr.Opaque> blob = XdrCodec.opaque(XdrCodec.UNBOUNDED);
-    ProgramDefinition echo = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
-        .procedure(Procedure.of(4, "ECHO", blob, blob, (call, v) -> v)).build();
+    ProgramDefinition echo =
+        ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+            .procedure(Procedure.of(4, "ECHO", blob, blob, (call, v) -> v))
+            .build();
     byte[] bytes = new byte[1 << 20];
     new java.util.Random(1).nextBytes(bytes);
     io.jrpcgen.xdr.Opaque payload = io.jrpcgen.xdr.Opaque.copyOf(bytes);
     try (RpcServer server = server(echo);
-        RpcClient client = RpcClient.create(TcpChannel.connect(
-            new InetSocketAddress(LOOPBACK, server.tcpPort()),
-            ChannelOptions.DEFAULTS.withMaxFragmentSize(4096)), Square.PROGRAM, Square.VERSION)) {
+        RpcClient client =
+            RpcClient.create(
+                TcpChannel.connect(
+                    new InetSocketAddress(LOOPBACK, server.tcpPort()),
+                    ChannelOptions.DEFAULTS.withMaxFragmentSize(4096)),
+                Square.PROGRAM,
+                Square.VERSION)) {
       assertThat(client.call(4, blob, payload, blob)).isEqualTo(payload);
     }
   }
@@ -269,7 +307,8 @@ class TcpClientTest {
   @Test
   void callOptionsRejectZeroTimeouts() {
     assertThatThrownBy(() -> CallOptions.DEFAULTS.withTimeout(Duration.ofMillis(-5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout <= 0: PT-0.005S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout <= 0: PT-0.005S");
   }
 
   static void await(CountDownLatch latch) {

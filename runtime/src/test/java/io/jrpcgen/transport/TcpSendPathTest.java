@@ -57,8 +57,10 @@ class TcpSendPathTest {
   private static byte[] expectedRecord(int xid, byte[] data) {
     XdrEncoder out = new XdrEncoder();
     out.writeInt(0);
-    RpcMessages.writeCall(out, new CallHeader(xid, Square.PROGRAM, Square.VERSION, ECHO,
-        OpaqueAuth.NONE, OpaqueAuth.NONE));
+    RpcMessages.writeCall(
+        out,
+        new CallHeader(
+            xid, Square.PROGRAM, Square.VERSION, ECHO, OpaqueAuth.NONE, OpaqueAuth.NONE));
     out.writeInt(data.length);
     out.writeRaw(data, 0, data.length);
     out.putInt(0, 0x8000_0000 | (out.position() - 4));
@@ -66,9 +68,9 @@ class TcpSendPathTest {
   }
 
   /**
-   * Receives one call record into a small receive buffer, a few hundred bytes per read so that
-   * the client's writes block and resume many times, answers it with a void result and returns
-   * the record's bytes as they came, header included.
+   * Receives one call record into a small receive buffer, a few hundred bytes per read so that the
+   * client's writes block and resume many times, answers it with a void result and returns the
+   * record's bytes as they came, header included.
    */
   private static byte[] receiveSlowly(ServerSocket listener) throws IOException {
     try (Socket s = listener.accept()) {
@@ -87,8 +89,11 @@ class TcpSendPathTest {
       }
       XdrEncoder reply = new XdrEncoder();
       RecordMarking.begin(reply);
-      RpcMessages.writeAccepted(reply, new XdrDecoder(record, 4, record.length - 4).readInt(),
-          OpaqueAuth.NONE, AcceptStat.SUCCESS);
+      RpcMessages.writeAccepted(
+          reply,
+          new XdrDecoder(record, 4, record.length - 4).readInt(),
+          OpaqueAuth.NONE,
+          AcceptStat.SUCCESS);
       RecordMarking.write(s.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
       return record;
     }
@@ -102,9 +107,10 @@ class TcpSendPathTest {
       listener.setReceiveBufferSize(4096);
       listener.bind(new InetSocketAddress(Square.LOOPBACK, 0));
       Future<byte[]> received = peer.submit(() -> receiveSlowly(listener));
-      try (TcpChannel channel = TcpChannel.connect(
-          new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort()),
-          ChannelOptions.DEFAULTS)) {
+      try (TcpChannel channel =
+          TcpChannel.connect(
+              new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort()),
+              ChannelOptions.DEFAULTS)) {
         RpcClient client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION);
         client.call(ECHO, BLOB, Opaque.copyOf(data), XdrCodec.VOID);
         byte[] record = received.get(30, TimeUnit.SECONDS);
@@ -117,34 +123,47 @@ class TcpSendPathTest {
 
   @Test
   void largeAndSmallCallsFromManyThreadsOnOneConnectionAllComeBackWhole() throws Exception {
-    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
-        .procedure(Procedure.of(Square.SQUAREPROC, "SQUAREPROC", Square.In.CODEC,
-            Square.Out.CODEC, (call, in) -> new Square.Out(in.arg1() * in.arg1())))
-        .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (call, v) -> v))
-        .build();
+    ProgramDefinition program =
+        ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+            .procedure(
+                Procedure.of(
+                    Square.SQUAREPROC,
+                    "SQUAREPROC",
+                    Square.In.CODEC,
+                    Square.Out.CODEC,
+                    (call, in) -> new Square.Out(in.arg1() * in.arg1())))
+            .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (call, v) -> v))
+            .build();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try (RpcServer server =
             RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
-        RpcClient client = RpcClient.create(
-            RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
-            Square.PROGRAM, Square.VERSION)) {
+        RpcClient client =
+            RpcClient.create(
+                RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
+                Square.PROGRAM,
+                Square.VERSION)) {
       List<Future<Integer>> wrong = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        wrong.add(pool.submit(() -> {
-          int failures = 0;
-          for (int i = 0; i < 40; i++) {
-            if (thread % 2 == 0) {
-              Opaque sent = Opaque.copyOf(payload(XdrEncoder.REFERENCE_THRESHOLD * (1 + i % 5)
-                  + i % 4, thread * 100 + i));
-              failures += client.call(ECHO, BLOB, sent, BLOB).equals(sent) ? 0 : 1;
-            } else {
-              int n = thread * 1000 + i;
-              failures += Square.square(client, n) == n * n ? 0 : 1;
-            }
-          }
-          return failures;
-        }));
+        wrong.add(
+            pool.submit(
+                () -> {
+                  int failures = 0;
+                  for (int i = 0; i < 40; i++) {
+                    if (thread % 2 == 0) {
+                      Opaque sent =
+                          Opaque.copyOf(
+                              payload(
+                                  XdrEncoder.REFERENCE_THRESHOLD * (1 + i % 5) + i % 4,
+                                  thread * 100 + i));
+                      failures += client.call(ECHO, BLOB, sent, BLOB).equals(sent) ? 0 : 1;
+                    } else {
+                      int n = thread * 1000 + i;
+                      failures += Square.square(client, n) == n * n ? 0 : 1;
+                    }
+                  }
+                  return failures;
+                }));
       }
       for (Future<Integer> w : wrong) {
         assertThat(w.get(40, TimeUnit.SECONDS)).isZero();
@@ -159,16 +178,24 @@ class TcpSendPathTest {
   void largeCallsInLibtirpcSizedFragmentsComeBackWhole() throws Exception {
     // libtirpc sends records in fragments of 65,532 bytes; the server reassembles them from a
     // real socket, sizing each record by what the socket holds.
-    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
-        .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (call, v) -> v))
-        .build();
-    ChannelOptions libtirpcFragments = new ChannelOptions(ChannelOptions.DEFAULTS.connectTimeout(),
-        false, ChannelOptions.DEFAULTS.maxRecordSize(), 65_532);
+    ProgramDefinition program =
+        ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+            .procedure(Procedure.of(ECHO, "ECHO", BLOB, BLOB, (call, v) -> v))
+            .build();
+    ChannelOptions libtirpcFragments =
+        new ChannelOptions(
+            ChannelOptions.DEFAULTS.connectTimeout(),
+            false,
+            ChannelOptions.DEFAULTS.maxRecordSize(),
+            65_532);
     try (RpcServer server =
             RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
-        RpcClient client = RpcClient.create(TcpChannel.connect(
-            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), libtirpcFragments),
-            Square.PROGRAM, Square.VERSION)) {
+        RpcClient client =
+            RpcClient.create(
+                TcpChannel.connect(
+                    new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), libtirpcFragments),
+                Square.PROGRAM,
+                Square.VERSION)) {
       for (int length : new int[] {65_532 - 40, 65_532, 1 << 20, (1 << 20) + 44, 3_000_001}) {
         Opaque sent = Opaque.copyOf(payload(length, length));
         assertThat(client.call(ECHO, BLOB, sent, BLOB)).isEqualTo(sent);
@@ -178,7 +205,8 @@ class TcpSendPathTest {
 
   @Test
   void aSentCallDoesNotKeepItsLargeOpaqueAlive() throws Exception {
-    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
+    try (RpcServer server = lengthServer();
+        RpcClient client = client(server)) {
       Opaque payload = Opaque.copyOf(new byte[XdrEncoder.REFERENCE_THRESHOLD * 2]);
       WeakReference<Opaque> sent = new WeakReference<>(payload);
       assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT))
@@ -195,35 +223,39 @@ class TcpSendPathTest {
 
   /** A server whose procedure ECHO answers the length of the opaque it is sent. */
   private static RpcServer lengthServer() {
-    ProgramDefinition program = ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
-        .procedure(Procedure.of(ECHO, "LENGTH", BLOB, XdrCodec.INT, (call, v) -> v.length()))
-        .build();
+    ProgramDefinition program =
+        ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+            .procedure(Procedure.of(ECHO, "LENGTH", BLOB, XdrCodec.INT, (call, v) -> v.length()))
+            .build();
     return RpcServer.builder().program(program).bindAddress(Square.LOOPBACK).tcp(0).start();
   }
 
   private static RpcClient client(RpcServer server) {
     return RpcClient.create(
         RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort())),
-        Square.PROGRAM, Square.VERSION);
+        Square.PROGRAM,
+        Square.VERSION);
   }
 
   @Test
   void aLargeOpaqueLeavesFromItsOwnArrayWithoutACopy() throws Exception {
-    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
+    try (RpcServer server = lengthServer();
+        RpcClient client = client(server)) {
       Opaque payload = Opaque.copyOf(new byte[8 << 20]);
       // The first call pays for loading classes and growing buffers.
       assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT)).isEqualTo(8 << 20);
       long before = ALLOCATED.getAsLong();
       assertThat(client.call(ECHO, BLOB, payload, XdrCodec.INT)).isEqualTo(8 << 20);
-      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by the call")
+      assertThat(ALLOCATED.getAsLong() - before)
+          .as("bytes allocated by the call")
           .isLessThan(1 << 20);
     }
   }
 
   @Test
-  void batchingAllocatesInProportionToTheBytesBatchedAndFlushingReusesTheBuffer()
-      throws Exception {
-    try (RpcServer server = lengthServer(); RpcClient client = client(server)) {
+  void batchingAllocatesInProportionToTheBytesBatchedAndFlushingReusesTheBuffer() throws Exception {
+    try (RpcServer server = lengthServer();
+        RpcClient client = client(server)) {
       Opaque small = Opaque.copyOf(new byte[16]);
       client.callBatched(ECHO, BLOB, small);
       client.flush();
@@ -232,7 +264,8 @@ class TcpSendPathTest {
       for (int i = 0; i < 900; i++) {
         client.callBatched(ECHO, BLOB, small);
       }
-      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by batching 57 KiB")
+      assertThat(ALLOCATED.getAsLong() - before)
+          .as("bytes allocated by batching 57 KiB")
           .isLessThan(4 << 20);
       client.flush();
       before = ALLOCATED.getAsLong();
@@ -241,7 +274,8 @@ class TcpSendPathTest {
         client.flush();
       }
       // Each flush swaps the batch's array with the one the last flush sent from.
-      assertThat(ALLOCATED.getAsLong() - before).as("bytes allocated by 1,000 flushes")
+      assertThat(ALLOCATED.getAsLong() - before)
+          .as("bytes allocated by 1,000 flushes")
           .isLessThan(2 << 20);
       assertThat(client.call(ECHO, BLOB, small, XdrCodec.INT)).isEqualTo(16);
     }
@@ -264,9 +298,11 @@ class TcpSendPathTest {
   void aCallQueuedBehindALargeWriteLeavesWhenThatWriteEnds() throws Exception {
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try (ServerSocket listener = new ServerSocket(0, 50, Square.LOOPBACK);
-        RpcClient client = RpcClient.create(RpcChannel.tcp(
-            new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort())),
-            Square.PROGRAM, Square.VERSION);
+        RpcClient client =
+            RpcClient.create(
+                RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort())),
+                Square.PROGRAM,
+                Square.VERSION);
         Socket s = listener.accept()) {
       s.setSoTimeout(20_000);
       Opaque large = Opaque.copyOf(new byte[32 << 20]);
@@ -275,8 +311,8 @@ class TcpSendPathTest {
       while (s.getInputStream().available() == 0) {
         Thread.sleep(10);
       }
-      Future<?> second = callers.submit(() ->
-          client.call(ECHO, BLOB, Opaque.copyOf(new byte[8]), XdrCodec.VOID));
+      Future<?> second =
+          callers.submit(() -> client.call(ECHO, BLOB, Opaque.copyOf(new byte[8]), XdrCodec.VOID));
       // The second call can only append its record for the first one's thread to send.
       Thread.sleep(300);
       assertThat(answerRecord(s)).isGreaterThan(32 << 20);

@@ -37,11 +37,28 @@ public final class TestCertificates {
   public static Identity create(Path dir, String cn, String san, String startDate, int days)
       throws IOException, InterruptedException {
     Path file = dir.resolve(cn + "-" + System.nanoTime() + ".p12");
-    List<String> command = new ArrayList<>(List.of("-genkeypair", "-alias", "id",
-        "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=" + cn, "-validity", Integer.toString(days),
-        "-keystore", file.toString(), "-storetype", "PKCS12",
-        "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "-genkeypair",
+                "-alias",
+                "id",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + cn,
+                "-validity",
+                Integer.toString(days),
+                "-keystore",
+                file.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD)));
     if (san != null) {
       command.addAll(List.of("-ext", "SAN=" + san));
     }
@@ -58,12 +75,13 @@ public final class TestCertificates {
   }
 
   /**
-   * Makes an identity named {@code cn} whose certificate {@code issuer} signed, valid from
-   * {@code startDate} for {@code days}: unlike a self-signed certificate trusted as such, its
-   * validity dates are checked.
+   * Makes an identity named {@code cn} whose certificate {@code issuer} signed, valid from {@code
+   * startDate} for {@code days}: unlike a self-signed certificate trusted as such, its validity
+   * dates are checked.
    */
-  public static Identity createSigned(Path dir, Identity issuer, String cn, String san,
-      String startDate, int days) throws Exception {
+  public static Identity createSigned(
+      Path dir, Identity issuer, String cn, String san, String startDate, int days)
+      throws Exception {
     Identity self = create(dir, cn, san, null, days);
     Path issuerFile = dir.resolve("issuer-" + System.nanoTime() + ".p12");
     try (OutputStream out = Files.newOutputStream(issuerFile)) {
@@ -75,19 +93,46 @@ public final class TestCertificates {
     }
     Path request = dir.resolve(cn + ".csr");
     Path signed = dir.resolve(cn + ".cer");
-    keytool(List.of("-certreq", "-alias", "id", "-keystore", selfFile.toString(),
-        "-storepass", new String(PASSWORD), "-file", request.toString()));
-    keytool(List.of("-gencert", "-alias", "id", "-keystore", issuerFile.toString(),
-        "-storepass", new String(PASSWORD), "-infile", request.toString(),
-        "-outfile", signed.toString(), "-startdate", startDate, "-validity",
-        Integer.toString(days), "-ext", "SAN=" + san));
+    keytool(
+        List.of(
+            "-certreq",
+            "-alias",
+            "id",
+            "-keystore",
+            selfFile.toString(),
+            "-storepass",
+            new String(PASSWORD),
+            "-file",
+            request.toString()));
+    keytool(
+        List.of(
+            "-gencert",
+            "-alias",
+            "id",
+            "-keystore",
+            issuerFile.toString(),
+            "-storepass",
+            new String(PASSWORD),
+            "-infile",
+            request.toString(),
+            "-outfile",
+            signed.toString(),
+            "-startdate",
+            startDate,
+            "-validity",
+            Integer.toString(days),
+            "-ext",
+            "SAN=" + san));
     Certificate leaf;
     try (InputStream in = Files.newInputStream(signed)) {
       leaf = CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
-    store.setKeyEntry("id", self.keyStore().getKey("id", PASSWORD), PASSWORD,
+    store.setKeyEntry(
+        "id",
+        self.keyStore().getKey("id", PASSWORD),
+        PASSWORD,
         new Certificate[] {leaf, issuer.certificate()});
     return new Identity(store, leaf);
   }

@@ -15,25 +15,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The TLS settings types: defaults, copies, preconditions, and building contexts. */
 class TlsSettingsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void clientSettingsDefaultToCheckingHostAndAlpnAndCopiesChangeOneThing() throws Exception {
     SSLContext context = SSLContext.getDefault();
     TlsSettings require = TlsSettings.require(context);
-    assertThat(require).isEqualTo(
-        new TlsSettings(context, TlsSettings.Policy.REQUIRE, true, true));
-    assertThat(TlsSettings.opportunistic(context)).isEqualTo(
-        new TlsSettings(context, TlsSettings.Policy.OPPORTUNISTIC, true, true));
-    assertThat(require.withoutHostnameCheck()).isEqualTo(
-        new TlsSettings(context, TlsSettings.Policy.REQUIRE, false, true));
-    assertThat(require.withoutAlpnCheck()).isEqualTo(
-        new TlsSettings(context, TlsSettings.Policy.REQUIRE, true, false));
+    assertThat(require).isEqualTo(new TlsSettings(context, TlsSettings.Policy.REQUIRE, true, true));
+    assertThat(TlsSettings.opportunistic(context))
+        .isEqualTo(new TlsSettings(context, TlsSettings.Policy.OPPORTUNISTIC, true, true));
+    assertThat(require.withoutHostnameCheck())
+        .isEqualTo(new TlsSettings(context, TlsSettings.Policy.REQUIRE, false, true));
+    assertThat(require.withoutAlpnCheck())
+        .isEqualTo(new TlsSettings(context, TlsSettings.Policy.REQUIRE, true, false));
     assertThatThrownBy(() -> TlsSettings.require(null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("context is null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("context is null");
     assertThatThrownBy(() -> new TlsSettings(context, null, true, true))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("policy is null");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("policy is null");
   }
 
   @Test
@@ -55,8 +55,8 @@ class TlsSettingsTest {
     ServerTls tls = ServerTls.of(context);
     assertThat(tls.clientAuth()).isEqualTo(ServerTls.ClientAuth.NONE);
     assertThat(tls.tlsOnlyPrograms()).isEmpty();
-    ServerTls strict = tls.withClientAuth(ServerTls.ClientAuth.NEED).requireTlsFor(5)
-        .requireTlsFor(6);
+    ServerTls strict =
+        tls.withClientAuth(ServerTls.ClientAuth.NEED).requireTlsFor(5).requireTlsFor(6);
     assertThat(strict.clientAuth()).isEqualTo(ServerTls.ClientAuth.NEED);
     assertThat(strict.tlsOnlyPrograms()).containsExactlyInAnyOrder(5, 6);
     assertThat(tls.tlsOnlyPrograms()).as("the original is unchanged").isEmpty();
@@ -70,15 +70,17 @@ class TlsSettingsTest {
     SSLContext context = TlsContexts.of(id.keyStore(), TestCertificates.PASSWORD, null);
     assertThat(context.getProtocol()).isEqualTo("TLSv1.3");
     assertThatThrownBy(() -> TlsContexts.of(id.keyStore(), "wrong".toCharArray(), null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TLS context");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TLS context");
     Path file = dir.resolve("store.p12");
     try (var out = Files.newOutputStream(file)) {
       id.keyStore().store(out, TestCertificates.PASSWORD);
     }
     KeyStore loaded = TlsContexts.load(file, TestCertificates.PASSWORD);
     assertThat(loaded.getCertificate("id")).isEqualTo(id.certificate());
-    assertThatThrownBy(() -> TlsContexts.load(dir.resolve("missing.p12"),
-        TestCertificates.PASSWORD)).isInstanceOf(UncheckedIOException.class)
+    assertThatThrownBy(
+            () -> TlsContexts.load(dir.resolve("missing.p12"), TestCertificates.PASSWORD))
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("missing.p12");
     Path garbage = Files.write(dir.resolve("garbage.p12"), new byte[] {1, 2, 3});
     assertThatThrownBy(() -> TlsContexts.load(garbage, TestCertificates.PASSWORD))

@@ -33,14 +33,14 @@ class UdpClientTest {
   private static final InetAddress LOOPBACK = Square.LOOPBACK;
 
   private static RpcClient client(int port) {
-    return RpcClient.create(RpcChannel.udp(new InetSocketAddress(LOOPBACK, port)),
-        Square.PROGRAM, Square.VERSION);
+    return RpcClient.create(
+        RpcChannel.udp(new InetSocketAddress(LOOPBACK, port)), Square.PROGRAM, Square.VERSION);
   }
 
   @Test
   void callsAnswerOverUdp() {
-    try (RpcServer server = RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK)
-            .udp(0).start();
+    try (RpcServer server =
+            RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK).udp(0).start();
         RpcClient client = client(server.udpPort())) {
       assertThat(Square.square(client, 5)).isEqualTo(25);
       client.ping();
@@ -53,8 +53,10 @@ class UdpClientTest {
     try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
       server.setSoTimeout(5_000);
       ExecutorService pool = Executors.newSingleThreadExecutor();
-      try (RpcClient client = client(server.getLocalPort())
-          .withRetryInterval(Duration.ofMillis(200)).withTimeout(Duration.ofSeconds(5))) {
+      try (RpcClient client =
+          client(server.getLocalPort())
+              .withRetryInterval(Duration.ofMillis(200))
+              .withTimeout(Duration.ofSeconds(5))) {
         Future<Integer> result = pool.submit(() -> Square.square(client, 9));
         List<Integer> xids = new ArrayList<>();
         DatagramPacket first = receive(server);
@@ -120,14 +122,18 @@ class UdpClientTest {
   @Test
   void silentServerTimesOutAfterRetrying() throws Exception {
     try (DatagramSocket server = new DatagramSocket(0, LOOPBACK);
-        RpcClient client = client(server.getLocalPort()).withTimeout(Duration.ofMillis(700))
-            .withRetryInterval(Duration.ofMillis(200))) {
+        RpcClient client =
+            client(server.getLocalPort())
+                .withTimeout(Duration.ofMillis(700))
+                .withRetryInterval(Duration.ofMillis(200))) {
       server.setSoTimeout(2_000);
       long start = System.nanoTime();
       assertThatThrownBy(() -> Square.square(client, 1))
-          .isInstanceOf(RpcTimeoutException.class).hasMessage("127.0.0.1: RPC: Timed out");
+          .isInstanceOf(RpcTimeoutException.class)
+          .hasMessage("127.0.0.1: RPC: Timed out");
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isGreaterThanOrEqualTo(Duration.ofMillis(700)).isLessThan(Duration.ofSeconds(3));
+          .isGreaterThanOrEqualTo(Duration.ofMillis(700))
+          .isLessThan(Duration.ofSeconds(3));
       int sends = 0;
       int xid = client.lastXid();
       try {
@@ -150,8 +156,9 @@ class UdpClientTest {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try (RpcClient client = client(server.getLocalPort())) {
         OpaqueAuth shortVerifier = new OpaqueAuth(AuthFlavor.AUTH_SHORT.value(), handle);
-        Future<RpcReply<Square.Out>> first = pool.submit(() ->
-            client.callForReply(1, Square.In.CODEC, new Square.In(3), Square.Out.CODEC));
+        Future<RpcReply<Square.Out>> first =
+            pool.submit(
+                () -> client.callForReply(1, Square.In.CODEC, new Square.In(3), Square.Out.CODEC));
         DatagramPacket request = receive(server);
         CallHeader call = readCall(request);
         reply(server, request, RawRpc.squareReply(call.xid(), shortVerifier, 3));
@@ -178,8 +185,8 @@ class UdpClientTest {
     try (DatagramSocket s = new DatagramSocket(0, LOOPBACK)) {
       port = s.getLocalPort();
     }
-    try (RpcClient client = client(port).withRetryInterval(Duration.ofMillis(100))
-        .withTimeout(Duration.ofSeconds(2))) {
+    try (RpcClient client =
+        client(port).withRetryInterval(Duration.ofMillis(100)).withTimeout(Duration.ofSeconds(2))) {
       assertThatThrownBy(() -> Square.square(client, 1))
           .isInstanceOf(RpcConnectionException.class)
           .hasMessage("127.0.0.1: RPC: Unable to receive; errno = Connection refused");
@@ -188,24 +195,26 @@ class UdpClientTest {
 
   @Test
   void threadsShareOneUdpClient() throws Exception {
-    try (RpcServer server = RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK)
-            .udp(0).start();
+    try (RpcServer server =
+            RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK).udp(0).start();
         RpcClient client = client(server.udpPort())) {
       ExecutorService pool = Executors.newFixedThreadPool(16);
       try {
         List<Future<Integer>> results = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
           int thread = t;
-          results.add(pool.submit(() -> {
-            int wrong = 0;
-            for (int i = 0; i < 200; i++) {
-              int n = thread * 1000 + i;
-              if (Square.square(client, n) != n * n) {
-                wrong++;
-              }
-            }
-            return wrong;
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    int wrong = 0;
+                    for (int i = 0; i < 200; i++) {
+                      int n = thread * 1000 + i;
+                      if (Square.square(client, n) != n * n) {
+                        wrong++;
+                      }
+                    }
+                    return wrong;
+                  }));
         }
         for (Future<Integer> r : results) {
           assertThat(r.get(20, TimeUnit.SECONDS)).isZero();

@@ -45,7 +45,8 @@ class OpaqueTest {
     Opaque vb = inB.readVariableOpaque(8);
 
     assertThat(va).isEqualTo(vb).isEqualTo(Opaque.fromHex("aabbcc"));
-    assertThat(va.hashCode()).isEqualTo(vb.hashCode())
+    assertThat(va.hashCode())
+        .isEqualTo(vb.hashCode())
         .isEqualTo(Opaque.fromHex("aabbcc").hashCode());
   }
 
@@ -145,7 +146,8 @@ class OpaqueTest {
     Opaque view = Opaque.view(array, 2, 3);
     assertThat(view.byteAt(0)).isEqualTo((byte) 1);
     assertThat(view.byteAt(2)).isEqualTo((byte) 3);
-    assertThat(view.hashCode()).isEqualTo(java.util.Arrays.hashCode(new byte[] {1, 2, 3}))
+    assertThat(view.hashCode())
+        .isEqualTo(java.util.Arrays.hashCode(new byte[] {1, 2, 3}))
         .isEqualTo(Opaque.fromHex("010203").hashCode());
     assertThat(view).isEqualTo(Opaque.fromHex("010203"));
   }

@@ -133,8 +133,9 @@ class XdrBoundsTest {
   @Test
   void decodingArrayCountOverItsBoundFails() {
     assertThatThrownBy(
-        () -> decoder("00000005 00000001 00000002 00000003 00000004 00000005")
-            .readVariableArray(4, XdrCodec.INT))
+            () ->
+                decoder("00000005 00000001 00000002 00000003 00000004 00000005")
+                    .readVariableArray(4, XdrCodec.INT))
         .isInstanceOf(XdrException.class)
         .hasMessage("array length 5 at offset 0 exceeds its bound of 4");
   }

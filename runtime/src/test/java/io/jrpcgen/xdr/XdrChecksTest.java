@@ -25,7 +25,8 @@ class XdrChecksTest {
         .hasMessage("name: string of 4 bytes exceeds its bound of 3");
     assertThat(XdrChecks.string("x".repeat(100), XdrCodec.UNBOUNDED, "text")).hasSize(100);
     assertThatThrownBy(() -> XdrChecks.string(null, 4, "name"))
-        .isInstanceOf(NullPointerException.class).hasMessage("name");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("name");
   }
 
   @Test
@@ -40,9 +41,11 @@ class XdrChecksTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("verf: fixed opaque needs exactly 4 bytes, got 3");
     assertThatThrownBy(() -> XdrChecks.opaque(null, 2, "data"))
-        .isInstanceOf(NullPointerException.class).hasMessage("data");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("data");
     assertThatThrownBy(() -> XdrChecks.fixedOpaque(null, 2, "verf"))
-        .isInstanceOf(NullPointerException.class).hasMessage("verf");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("verf");
   }
 
   @Test
@@ -62,11 +65,14 @@ class XdrChecksTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ints: fixed array needs exactly 4 elements, got 3");
     assertThatThrownBy(() -> XdrChecks.array(null, 2, "ints"))
-        .isInstanceOf(NullPointerException.class).hasMessage("ints");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ints");
     assertThatThrownBy(() -> XdrChecks.fixedArray(null, 2, "ints"))
-        .isInstanceOf(NullPointerException.class).hasMessage("ints");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ints");
     assertThatThrownBy(() -> XdrChecks.array(Arrays.asList(1, null), 2, "ints"))
-        .isInstanceOf(NullPointerException.class).hasMessage("ints: element 1 is null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("ints: element 1 is null");
   }
 
   @Test
@@ -78,16 +84,16 @@ class XdrChecksTest {
     assertThatThrownBy(() -> XdrChecks.fixedArray(List.of("a", "abcd"), 2, "names", name))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("names: string of 4 bytes exceeds its bound of 3");
-    List<String> optional = XdrChecks.fixedArray(Arrays.asList("a", null), 2, "maybe",
-        UnaryOperator.identity());
+    List<String> optional =
+        XdrChecks.fixedArray(Arrays.asList("a", null), 2, "maybe", UnaryOperator.identity());
     assertThat(optional).containsExactly("a", null);
     // An element check that replaces an element (a nested list made immutable) makes a copy.
     List<List<Integer>> rows = List.of(new ArrayList<>(List.of(1)));
-    List<List<Integer>> checked = XdrChecks.array(rows, 1, "rows",
-        r -> XdrChecks.array(r, 1, "rows"));
+    List<List<Integer>> checked =
+        XdrChecks.array(rows, 1, "rows", r -> XdrChecks.array(r, 1, "rows"));
     assertThat(checked).isEqualTo(rows);
-    List<List<Integer>> again = XdrChecks.array(checked, 1, "rows",
-        r -> XdrChecks.array(r, 1, "rows"));
+    List<List<Integer>> again =
+        XdrChecks.array(checked, 1, "rows", r -> XdrChecks.array(r, 1, "rows"));
     assertThat(again).isSameAs(checked);
     List<List<Integer>> replaced = XdrChecks.array(checked, 1, "rows", r -> List.of(2));
     assertThat(replaced).containsExactly(List.of(2));
@@ -124,8 +130,8 @@ class XdrChecksTest {
   }
 
   private static String print(Link head) {
-    return LinkedNodes.toString(head, Link::next,
-        (s, n) -> s.append("Link[value=").append(n.value()).append(", next="));
+    return LinkedNodes.toString(
+        head, Link::next, (s, n) -> s.append("Link[value=").append(n.value()).append(", next="));
   }
 
   @Test
@@ -142,7 +148,8 @@ class XdrChecksTest {
 
   @Test
   void linkedNodesHashInOrder() {
-    assertThat(hash(Link.of(1, 2, 3))).isEqualTo(hash(Link.of(1, 2, 3)))
+    assertThat(hash(Link.of(1, 2, 3)))
+        .isEqualTo(hash(Link.of(1, 2, 3)))
         .isEqualTo((31 * 1 + 2) * 31 + 3);
     assertThat(hash(Link.of(1, 2))).isNotEqualTo(hash(Link.of(2, 1)));
     assertThat(hash(null)).isZero();

@@ -18,7 +18,10 @@ class XdrCodecFixturesTest {
 
   /** A small enum with a negative and a sparse value, as XDR enums may have. */
   enum Color implements XdrEnum {
-    RED(0), GREEN(1), BLUE(7), INFRARED(-1);
+    RED(0),
+    GREEN(1),
+    BLUE(7),
+    INFRARED(-1);
 
     private final int value;
 
@@ -32,7 +35,9 @@ class XdrCodecFixturesTest {
     }
 
     static Color fromValue(int value) {
-      return Arrays.stream(values()).filter(c -> c.value == value).findFirst()
+      return Arrays.stream(values())
+          .filter(c -> c.value == value)
+          .findFirst()
           .orElseThrow(() -> new XdrException("unknown color " + value));
     }
   }
@@ -58,12 +63,15 @@ class XdrCodecFixturesTest {
   }
 
   private static <T> XdrCodec<List<T>> fixedArray(int length, XdrCodec<T> element) {
-    return XdrCodec.of((out, v) -> out.writeFixedArray(v, length, element),
-        in -> in.readFixedArray(length, element), length * element.minEncodedSize());
+    return XdrCodec.of(
+        (out, v) -> out.writeFixedArray(v, length, element),
+        in -> in.readFixedArray(length, element),
+        length * element.minEncodedSize());
   }
 
   private static <T> XdrCodec<List<T>> variableArray(int max, XdrCodec<T> element) {
-    return XdrCodec.of((out, v) -> out.writeVariableArray(v, max, element),
+    return XdrCodec.of(
+        (out, v) -> out.writeVariableArray(v, max, element),
         in -> in.readVariableArray(max, element));
   }
 
@@ -81,7 +89,10 @@ class XdrCodecFixturesTest {
         fixture("hyper MIN", XdrCodec.HYPER, Long.MIN_VALUE, "8000000000000000"),
         fixture("hyper MAX", XdrCodec.HYPER, Long.MAX_VALUE, "7fffffffffffffff"),
         fixture("hyper byte order", XdrCodec.HYPER, 0x0102030405060708L, "0102030405060708"),
-        fixture("unsigned hyper 0xffffffffffffffff", XdrCodec.HYPER, 0xffff_ffff_ffff_ffffL,
+        fixture(
+            "unsigned hyper 0xffffffffffffffff",
+            XdrCodec.HYPER,
+            0xffff_ffff_ffff_ffffL,
             "ffffffffffffffff"),
         fixture("float 1.0", XdrCodec.FLOAT, 1.0f, "3f800000"),
         fixture("float -2.5", XdrCodec.FLOAT, -2.5f, "c0200000"),
@@ -100,7 +111,9 @@ class XdrCodecFixturesTest {
         fixture("enum RED", COLOR, Color.RED, "00000000"),
         fixture("enum BLUE", COLOR, Color.BLUE, "00000007"),
         fixture("enum negative", COLOR, Color.INFRARED, "ffffffff"),
-        fixture("quadruple", XdrCodec.QUADRUPLE,
+        fixture(
+            "quadruple",
+            XdrCodec.QUADRUPLE,
             Quadruple.fromBytes(HEX.parseHex("3fff000102030405060708090a0b0c0d")),
             "3fff000102030405060708090a0b0c0d"),
         fixture("opaque[0]", XdrCodec.fixedOpaque(0), Opaque.EMPTY, ""),
@@ -108,47 +121,80 @@ class XdrCodecFixturesTest {
         fixture("opaque[2]", XdrCodec.fixedOpaque(2), Opaque.fromHex("a1a2"), "a1a20000"),
         fixture("opaque[3]", XdrCodec.fixedOpaque(3), Opaque.fromHex("a1a2a3"), "a1a2a300"),
         fixture("opaque[4]", XdrCodec.fixedOpaque(4), Opaque.fromHex("a1a2a3a4"), "a1a2a3a4"),
-        fixture("opaque[5]", XdrCodec.fixedOpaque(5), Opaque.fromHex("a1a2a3a4a5"),
+        fixture(
+            "opaque[5]",
+            XdrCodec.fixedOpaque(5),
+            Opaque.fromHex("a1a2a3a4a5"),
             "a1a2a3a4 a5000000"),
         fixture("opaque<8> empty", XdrCodec.opaque(8), Opaque.EMPTY, "00000000"),
-        fixture("opaque<8> 1 byte", XdrCodec.opaque(8), Opaque.fromHex("ff"),
-            "00000001 ff000000"),
-        fixture("opaque<8> 3 bytes", XdrCodec.opaque(8), Opaque.fromHex("010203"),
-            "00000003 01020300"),
-        fixture("opaque<8> 5 bytes", XdrCodec.opaque(8), Opaque.fromHex("0102030405"),
+        fixture("opaque<8> 1 byte", XdrCodec.opaque(8), Opaque.fromHex("ff"), "00000001 ff000000"),
+        fixture(
+            "opaque<8> 3 bytes", XdrCodec.opaque(8), Opaque.fromHex("010203"), "00000003 01020300"),
+        fixture(
+            "opaque<8> 5 bytes",
+            XdrCodec.opaque(8),
+            Opaque.fromHex("0102030405"),
             "00000005 01020304 05000000"),
-        fixture("opaque<8> at the bound", XdrCodec.opaque(8), Opaque.fromHex("0102030405060708"),
+        fixture(
+            "opaque<8> at the bound",
+            XdrCodec.opaque(8),
+            Opaque.fromHex("0102030405060708"),
             "00000008 01020304 05060708"),
         fixture("string<16> empty", XdrCodec.string(16), "", "00000000"),
         fixture("string<16> ASCII", XdrCodec.string(16), "hello", "00000005 68656c6c 6f000000"),
         fixture("string<16> 4 ASCII", XdrCodec.string(16), "abcd", "00000004 61626364"),
         // é is two UTF-8 bytes, so "héllo" is 6 bytes on the wire, not 5.
-        fixture("string<16> 2-byte UTF-8", XdrCodec.string(16), "h\u00e9llo",
+        fixture(
+            "string<16> 2-byte UTF-8",
+            XdrCodec.string(16),
+            "h\u00e9llo",
             "00000006 68c3a96c 6c6f0000"),
         fixture("string<16> 3-byte UTF-8", XdrCodec.string(16), "\u20ac", "00000003 e282ac00"),
         // One code point, two Java chars, four bytes: exactly at a bound of 4.
-        fixture("string<4> 4-byte UTF-8 at the bound", XdrCodec.string(4), "\ud83d\ude00",
+        fixture(
+            "string<4> 4-byte UTF-8 at the bound",
+            XdrCodec.string(4),
+            "\ud83d\ude00",
             "00000004 f09f9880"),
-        fixture("string<8> ASCII at the bound", XdrCodec.string(8), "12345678",
+        fixture(
+            "string<8> ASCII at the bound",
+            XdrCodec.string(8),
+            "12345678",
             "00000008 31323334 35363738"),
-        fixture("int[3]", fixedArray(3, XdrCodec.INT), List.of(1, -1, Integer.MAX_VALUE),
+        fixture(
+            "int[3]",
+            fixedArray(3, XdrCodec.INT),
+            List.of(1, -1, Integer.MAX_VALUE),
             "00000001 ffffffff 7fffffff"),
         fixture("int[0]", fixedArray(0, XdrCodec.INT), List.of(), ""),
-        fixture("string<8>[2]", fixedArray(2, XdrCodec.string(8)), List.of("a", "bcde"),
+        fixture(
+            "string<8>[2]",
+            fixedArray(2, XdrCodec.string(8)),
+            List.of("a", "bcde"),
             "00000001 61000000 00000004 62636465"),
         fixture("int<4> empty", variableArray(4, XdrCodec.INT), List.of(), "00000000"),
-        fixture("int<4> one", variableArray(4, XdrCodec.INT), List.of(7),
-            "00000001 00000007"),
-        fixture("int<4> at the bound", variableArray(4, XdrCodec.INT), List.of(1, 2, 3, -4),
+        fixture("int<4> one", variableArray(4, XdrCodec.INT), List.of(7), "00000001 00000007"),
+        fixture(
+            "int<4> at the bound",
+            variableArray(4, XdrCodec.INT),
+            List.of(1, 2, 3, -4),
             "00000004 00000001 00000002 00000003 fffffffc"),
-        fixture("string<8><3>", variableArray(3, XdrCodec.string(8)),
+        fixture(
+            "string<8><3>",
+            variableArray(3, XdrCodec.string(8)),
             List.of("", "xyz", "\u00e9"),
             "00000003 00000000 00000003 78797a00 00000002 c3a90000"),
-        fixture("hyper<2>", variableArray(2, XdrCodec.HYPER), List.of(-2L),
+        fixture(
+            "hyper<2>",
+            variableArray(2, XdrCodec.HYPER),
+            List.of(-2L),
             "00000001 fffffffffffffffe"),
         fixture("int * absent", XdrCodec.optional(XdrCodec.INT), null, "00000000"),
         fixture("int * present", XdrCodec.optional(XdrCodec.INT), 5, "00000001 00000005"),
-        fixture("string<8> * present", XdrCodec.optional(XdrCodec.string(8)), "ab",
+        fixture(
+            "string<8> * present",
+            XdrCodec.optional(XdrCodec.string(8)),
+            "ab",
             "00000001 00000002 61620000"),
         fixture("void", XdrCodec.VOID, null, ""));
   }
@@ -214,8 +260,9 @@ class XdrCodecFixturesTest {
   void negativeZeroStaysNegative() {
     assertThat(Float.floatToRawIntBits(new XdrDecoder(HEX.parseHex("80000000")).readFloat()))
         .isEqualTo(0x8000_0000);
-    assertThat(Double.doubleToRawLongBits(
-        new XdrDecoder(HEX.parseHex("8000000000000000")).readDouble()))
+    assertThat(
+            Double.doubleToRawLongBits(
+                new XdrDecoder(HEX.parseHex("8000000000000000")).readDouble()))
         .isEqualTo(Long.MIN_VALUE);
   }
 

@@ -76,8 +76,7 @@ class XdrDecoderHostileInputTest {
   void truncationMessageSaysWhatWasNeededWhere() {
     XdrDecoder in = decoder("00000001 000000");
     in.readInt();
-    assertThatThrownBy(in::readHyper)
-        .hasMessage("truncated: 8 bytes needed at offset 4, 3 left");
+    assertThatThrownBy(in::readHyper).hasMessage("truncated: 8 bytes needed at offset 4, 3 left");
   }
 
   @Test
@@ -102,8 +101,9 @@ class XdrDecoderHostileInputTest {
   @Test
   void arrayCountIsCheckedAgainstTheElementsMinimumSize() {
     // Two hypers need 16 bytes; 12 are left, though 12 would do for three ints.
-    assertThatThrownBy(() -> decoder("00000002 00000000 00000000 00000000")
-        .readVariableArray(8, XdrCodec.HYPER))
+    assertThatThrownBy(
+            () ->
+                decoder("00000002 00000000 00000000 00000000").readVariableArray(8, XdrCodec.HYPER))
         .isInstanceOf(XdrException.class)
         .hasMessage("array of 2 elements cannot fit in the 12 bytes left");
   }
@@ -111,8 +111,8 @@ class XdrDecoderHostileInputTest {
   @Test
   void hugeArrayOfVoidIsStillCappedByTheBytesLeft() {
     // A zero-size element would let the count alone drive a 2^31 loop and array.
-    assertThatThrownBy(() -> decoder("7fffffff").readVariableArray(XdrCodec.UNBOUNDED,
-        XdrCodec.VOID))
+    assertThatThrownBy(
+            () -> decoder("7fffffff").readVariableArray(XdrCodec.UNBOUNDED, XdrCodec.VOID))
         .isInstanceOf(XdrException.class)
         .hasMessage("array of 2147483647 elements cannot fit in the 0 bytes left");
   }
@@ -126,8 +126,8 @@ class XdrDecoderHostileInputTest {
 
   @Test
   void hugeFixedArrayLengthIsRefusedBeforeAllocating() {
-    assertThatThrownBy(() -> decoder("00000001 00000002")
-        .readFixedArray(Integer.MAX_VALUE, XdrCodec.INT))
+    assertThatThrownBy(
+            () -> decoder("00000001 00000002").readFixedArray(Integer.MAX_VALUE, XdrCodec.INT))
         .isInstanceOf(XdrException.class)
         .hasMessage("array of 2147483647 elements cannot fit in the 8 bytes left");
   }

@@ -70,21 +70,25 @@ class XdrEncoderReferenceTest {
 
     List<Object> arrays = new ArrayList<>();
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    out.writeTo(new OutputStream() {
-      @Override
-      public void write(int b) {
-        throw new AssertionError("byte-wise write");
-      }
+    out.writeTo(
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new AssertionError("byte-wise write");
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        arrays.add(b);
-        sink.write(b, off, len);
-      }
-    });
+          @Override
+          public void write(byte[] b, int off, int len) {
+            arrays.add(b);
+            sink.write(b, off, len);
+          }
+        });
     assertThat(sink.toByteArray()).isEqualTo(expected(payload));
-    assertThat(arrays).as("head, payload from the opaque's array, tail")
-        .hasSize(3).element(1).isSameAs(payload);
+    assertThat(arrays)
+        .as("head, payload from the opaque's array, tail")
+        .hasSize(3)
+        .element(1)
+        .isSameAs(payload);
     assertThat(out.toByteArray()).isEqualTo(expected(payload));
   }
 

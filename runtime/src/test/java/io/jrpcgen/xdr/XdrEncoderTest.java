@@ -11,8 +11,10 @@ class XdrEncoderTest {
   @Test
   void nullArrayElementsAreXdrExceptionsNotNullPointers() {
     XdrEncoder out = new XdrEncoder();
-    assertThatThrownBy(() -> out.writeVariableArray(java.util.Arrays.asList(1, null), 5,
-        XdrCodec.INT)).isInstanceOf(XdrException.class).hasMessage("cannot encode null");
+    assertThatThrownBy(
+            () -> out.writeVariableArray(java.util.Arrays.asList(1, null), 5, XdrCodec.INT))
+        .isInstanceOf(XdrException.class)
+        .hasMessage("cannot encode null");
     out.reset();
     XdrCodec.optional(XdrCodec.INT).encode(out, null);
     assertThat(out.toByteArray()).containsExactly(0, 0, 0, 0);

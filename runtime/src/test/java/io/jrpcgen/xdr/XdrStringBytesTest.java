@@ -29,7 +29,6 @@ class XdrStringBytesTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final int UNBOUNDED = XdrCodec.UNBOUNDED;
 
-
   /** {@code bytes} as a string on the wire, decoded. */
   private static String decode(byte[] bytes) {
     XdrEncoder wire = new XdrEncoder();
@@ -56,13 +55,15 @@ class XdrStringBytesTest {
 
   /**
    * What the decoder must give, by another route: the JDK's strict UTF-8 decoder for the valid
-   * parts; where it reports malformed input, the first byte is escaped and decoding goes on at
-   * the next.
+   * parts; where it reports malformed input, the first byte is escaped and decoding goes on at the
+   * next.
    */
   private static String expected(byte[] bytes) {
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length);
     while (true) {
@@ -77,17 +78,18 @@ class XdrStringBytesTest {
   }
 
   /** Strings in failures with each char outside printable ASCII as a Java escape. */
-  private static final Representation ESCAPED = value -> {
-    if (!(value instanceof String s)) {
-      return String.valueOf(value);
-    }
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04X", (int) c));
-    }
-    return out.append('"').toString();
-  };
+  private static final Representation ESCAPED =
+      value -> {
+        if (!(value instanceof String s)) {
+          return String.valueOf(value);
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+          char c = s.charAt(i);
+          out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04X", (int) c));
+        }
+        return out.append('"').toString();
+      };
 
   private static AbstractStringAssert<?> assertString(String actual) {
     return assertThat(actual).withRepresentation(ESCAPED);
@@ -96,8 +98,7 @@ class XdrStringBytesTest {
   private static void assertRoundTrips(byte[] bytes) {
     String decoded = decode(bytes);
     assertString(decoded).as("decoded %s", HEX.formatHex(bytes)).isEqualTo(expected(bytes));
-    assertThat(encode(decoded, UNBOUNDED)).as("encoded %s", HEX.formatHex(bytes))
-        .isEqualTo(bytes);
+    assertThat(encode(decoded, UNBOUNDED)).as("encoded %s", HEX.formatHex(bytes)).isEqualTo(bytes);
   }
 
   @Test
@@ -160,7 +161,10 @@ class XdrStringBytesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       latin-1 name           | 636166e9    | caf\\uDCE9
       lone continuation      | 80          | \\uDC80
       ff                     | ff          | \\uDCFF
@@ -250,9 +254,18 @@ class XdrStringBytesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "\uD800", "a\uD83D", "\uD83Da", "\uDBFF\uDBFF", "\uDC00", "x\uDC7F", "\uDD00", "\uDFFF",
-      "\uDE00\uD83D"})
+  @ValueSource(
+      strings = {
+        "\uD800",
+        "a\uD83D",
+        "\uD83Da",
+        "\uDBFF\uDBFF",
+        "\uDC00",
+        "x\uDC7F",
+        "\uDD00",
+        "\uDFFF",
+        "\uDE00\uD83D"
+      })
   void stringsThatStandForNoBytesAreRefused(String value) {
     XdrEncoder out = new XdrEncoder();
     out.writeInt(0x11223344);
@@ -265,8 +278,9 @@ class XdrStringBytesTest {
   @Test
   void refusalNamesTheSurrogateAndWhereItIs() {
     assertThatThrownBy(() -> encode("ab\uD800c", UNBOUNDED))
-        .hasMessage("cannot encode string: unpaired surrogate U+D800 at index 2"
-            + " (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)");
+        .hasMessage(
+            "cannot encode string: unpaired surrogate U+D800 at index 2"
+                + " (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)");
   }
 
   @Test
@@ -278,8 +292,8 @@ class XdrStringBytesTest {
     out.reset();
     out.writeString("\uDCE9", 8);
     out.writeString("\u00e9", 8);
-    assertThat(HEX.formatHex(out.toByteArray())).isEqualTo("00000001 e9000000 00000002 c3a90000"
-        .replace(" ", ""));
+    assertThat(HEX.formatHex(out.toByteArray()))
+        .isEqualTo("00000001 e9000000 00000002 c3a90000".replace(" ", ""));
   }
 
   @Test

@@ -9,16 +9,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Strings are written as their UTF-8 bytes whichever way the encoder takes: ASCII straight into
- * the buffer, anything else through a byte array, including a string that turns non-ASCII after
- * an ASCII start.
+ * Strings are written as their UTF-8 bytes whichever way the encoder takes: ASCII straight into the
+ * buffer, anything else through a byte array, including a string that turns non-ASCII after an
+ * ASCII start.
  */
 class XdrStringEncodingTest {
   private static final HexFormat HEX = HexFormat.of();
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a", "abc", "abcd", "file-000123.dat", "\u007f",
-      "\u00e9t\u00e9", "abc\u00e9", "0123456789\u20ac", "\ud83d\ude00 smile"})
+  @ValueSource(
+      strings = {
+        "",
+        "a",
+        "abc",
+        "abcd",
+        "file-000123.dat",
+        "\u007f",
+        "\u00e9t\u00e9",
+        "abc\u00e9",
+        "0123456789\u20ac",
+        "\ud83d\ude00 smile"
+      })
   void stringIsLengthThenUtf8BytesThenZeroPadding(String value) {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     XdrEncoder out = new XdrEncoder(0);
@@ -37,7 +48,6 @@ class XdrStringEncodingTest {
     System.arraycopy(utf8, 0, expected, 8, utf8.length);
     Bytes.putInt(expected, 8 + padded, 0x55667788);
     assertThat(HEX.formatHex(out.toByteArray())).isEqualTo(HEX.formatHex(expected));
-    assertThat(new XdrDecoder(out.toByteArray(), 4, 4 + padded).readString(64))
-        .isEqualTo(value);
+    assertThat(new XdrDecoder(out.toByteArray(), 4, 4 + padded).readString(64)).isEqualTo(value);
   }
 }

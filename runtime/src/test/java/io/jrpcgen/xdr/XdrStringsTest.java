@@ -15,17 +15,18 @@ class XdrStringsTest {
 
   @ParameterizedTest(name = "[{index}] {1}")
   @CsvSource({
-      "'', ''",
-      "abc, 616263",
-      "\u00e9, c3a9",
-      "\u07ff, dfbf",
-      "\u0800, e0a080",
-      "\u20ac, e282ac",
-      "\uffff, efbfbf",
-      "\ud83d\ude00, f09f9880",
-      "caf\udce9, 636166e9",
-      "\udc80\udcff, 80ff",
-      "a\u00e9\u20ac\ud83d\ude00\udcfe, 61c3a9e282acf09f9880fe"})
+    "'', ''",
+    "abc, 616263",
+    "\u00e9, c3a9",
+    "\u07ff, dfbf",
+    "\u0800, e0a080",
+    "\u20ac, e282ac",
+    "\uffff, efbfbf",
+    "\ud83d\ude00, f09f9880",
+    "caf\udce9, 636166e9",
+    "\udc80\udcff, 80ff",
+    "a\u00e9\u20ac\ud83d\ude00\udcfe, 61c3a9e282acf09f9880fe"
+  })
   void toBytesAndByteLengthAreTheWireBytes(String value, String hex) {
     assertThat(HEX.formatHex(XdrStrings.toBytes(value))).isEqualTo(hex);
     assertThat(XdrStrings.byteLength(value)).isEqualTo(hex.length() / 2);
@@ -50,11 +51,16 @@ class XdrStringsTest {
   @ParameterizedTest
   @ValueSource(strings = {"\ud800", "\udbff", "\udc00", "\udc7f", "\udd00", "\udfff"})
   void stringsThatStandForNoBytesHaveNoLengthAndNoBytes(String value) {
-    String message = String.format("cannot encode string: unpaired surrogate U+%04X at index 1"
-        + " (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)", (int) value.charAt(0));
+    String message =
+        String.format(
+            "cannot encode string: unpaired surrogate U+%04X at index 1"
+                + " (only U+DC80..U+DCFF stand alone, for the bytes 0x80..0xFF)",
+            (int) value.charAt(0));
     assertThatThrownBy(() -> XdrStrings.byteLength("a" + value + "b"))
-        .isInstanceOf(XdrException.class).hasMessage(message);
+        .isInstanceOf(XdrException.class)
+        .hasMessage(message);
     assertThatThrownBy(() -> XdrStrings.toBytes("a" + value))
-        .isInstanceOf(XdrException.class).hasMessage(message);
+        .isInstanceOf(XdrException.class)
+        .hasMessage(message);
   }
 }

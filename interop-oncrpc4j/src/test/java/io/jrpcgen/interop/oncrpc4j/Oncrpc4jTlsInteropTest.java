@@ -12,8 +12,8 @@ import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
 import io.jrpcgen.server.TlsPeer;
 import io.jrpcgen.transport.RpcChannel;
-import io.jrpcgen.transport.TestCertificates.Identity;
 import io.jrpcgen.transport.TestCertificates;
+import io.jrpcgen.transport.TestCertificates.Identity;
 import io.jrpcgen.transport.TlsContexts;
 import io.jrpcgen.transport.TlsSettings;
 import io.jrpcgen.xdr.XdrCodec;
@@ -44,9 +44,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * RPC-with-TLS (RFC 9289) against dCache oncrpc4j, the one other Java implementation: the
- * jrpcgen client with oncrpc4j's STARTTLS server, and oncrpc4j's client with the jrpcgen server,
- * each with and without a client certificate. Certificates are made by the test; loopback only.
+ * RPC-with-TLS (RFC 9289) against dCache oncrpc4j, the one other Java implementation: the jrpcgen
+ * client with oncrpc4j's STARTTLS server, and oncrpc4j's client with the jrpcgen server, each with
+ * and without a client certificate. Certificates are made by the test; loopback only.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class Oncrpc4jTlsInteropTest {
@@ -55,8 +55,7 @@ class Oncrpc4jTlsInteropTest {
   private static final int SQUAREPROC = 1;
   private static final XdrCodec<Integer> INT = XdrCodec.INT;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static Identity serverId;
   private static Identity clientId;
 
@@ -70,46 +69,65 @@ class Oncrpc4jTlsInteropTest {
   @ValueSource(booleans = {false, true})
   void jrpcgenClientWithOncrpc4jTlsServer(boolean mutual) throws Exception {
     AtomicBoolean overTls = new AtomicBoolean();
-    RpcDispatchable square = call -> {
-      if (call.getProcedure() == 0) {
-        call.reply(XdrVoid.XDR_VOID);
-      } else {
-        XdrInt in = new XdrInt();
-        call.retrieveCall(in);
-        overTls.set(call.getTransport().isTLS());
-        call.reply(new XdrInt(in.intValue() * in.intValue()));
-      }
-    };
+    RpcDispatchable square =
+        call -> {
+          if (call.getProcedure() == 0) {
+            call.reply(XdrVoid.XDR_VOID);
+          } else {
+            XdrInt in = new XdrInt();
+            call.retrieveCall(in);
+            overTls.set(call.getTransport().isTLS());
+            call.reply(new XdrInt(in.intValue() * in.intValue()));
+          }
+        };
     SSLParameters parameters = new SSLParameters();
     parameters.setNeedClientAuth(mutual);
-    OncRpcSvc svc = new OncRpcSvcBuilder().withTCP().withoutAutoPublish()
-        .withBindAddress("127.0.0.1").withPort(0).withServiceName("interop-tls-server")
-        .withSSLContext(serverId.contextTrusting(clientId)).withSSLParameters(parameters)
-        .withStartTLS()
-        .withRpcService(new OncRpcProgram(SQUARE_PROG, VERSION), square).build();
+    OncRpcSvc svc =
+        new OncRpcSvcBuilder()
+            .withTCP()
+            .withoutAutoPublish()
+            .withBindAddress("127.0.0.1")
+            .withPort(0)
+            .withServiceName("interop-tls-server")
+            .withSSLContext(serverId.contextTrusting(clientId))
+            .withSSLParameters(parameters)
+            .withStartTLS()
+            .withRpcService(new OncRpcProgram(SQUARE_PROG, VERSION), square)
+            .build();
     svc.start();
     try {
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
-          svc.getInetSocketAddress(IpProtocolType.TCP).getPort());
+      InetSocketAddress address =
+          new InetSocketAddress(
+              InetAddress.getByName("127.0.0.1"),
+              svc.getInetSocketAddress(IpProtocolType.TCP).getPort());
       SSLContext context = mutual ? clientId.contextTrusting(serverId) : trusting(serverId);
       // oncrpc4j's server selects no ALPN protocol, even when its SSLParameters name one.
       assertThatThrownBy(() -> RpcChannel.tls(address, TlsSettings.require(context)))
           .hasMessageContaining("did not negotiate ALPN \"sunrpc\"");
-      try (RpcClient client = RpcClient.create(
-          RpcChannel.tls(address, TlsSettings.require(context).withoutAlpnCheck()), SQUARE_PROG,
-          VERSION)
-          .withTimeout(Duration.ofSeconds(30))) {
+      try (RpcClient client =
+          RpcClient.create(
+                  RpcChannel.tls(address, TlsSettings.require(context).withoutAlpnCheck()),
+                  SQUARE_PROG,
+                  VERSION)
+              .withTimeout(Duration.ofSeconds(30))) {
         assertThat(client.call(SQUAREPROC, INT, 12, INT)).isEqualTo(144);
         assertThat(overTls).isTrue();
       }
       if (mutual) {
-        assertThatThrownBy(() -> {
-          try (RpcClient anonymous = RpcClient.create(
-              RpcChannel.tls(address, TlsSettings.require(trusting(serverId)).withoutAlpnCheck()),
-              SQUARE_PROG, VERSION).withTimeout(Duration.ofSeconds(10))) {
-            anonymous.call(SQUAREPROC, INT, 2, INT);
-          }
-        }).isInstanceOf(RpcException.class);
+        assertThatThrownBy(
+                () -> {
+                  try (RpcClient anonymous =
+                      RpcClient.create(
+                              RpcChannel.tls(
+                                  address,
+                                  TlsSettings.require(trusting(serverId)).withoutAlpnCheck()),
+                              SQUARE_PROG,
+                              VERSION)
+                          .withTimeout(Duration.ofSeconds(10))) {
+                    anonymous.call(SQUAREPROC, INT, 2, INT);
+                  }
+                })
+            .isInstanceOf(RpcException.class);
       }
     } finally {
       svc.stop();
@@ -120,20 +138,38 @@ class Oncrpc4jTlsInteropTest {
   @ValueSource(booleans = {false, true})
   void oncrpc4jTlsClientWithJrpcgenServer(boolean mutual) throws Exception {
     AtomicReference<CallContext> seen = new AtomicReference<>();
-    ProgramDefinition program = ProgramDefinition.builder(SQUARE_PROG, VERSION)
-        .procedure(Procedure.of(SQUAREPROC, "SQUAREPROC", INT, INT, (call, n) -> {
-          seen.set(call);
-          return n * n;
-        })).build();
-    ServerTls tls = ServerTls.of(serverId.contextTrusting(clientId))
-        .withClientAuth(mutual ? ServerTls.ClientAuth.NEED : ServerTls.ClientAuth.NONE)
-        .requireTlsFor(SQUARE_PROG);
-    try (RpcServer server = RpcServer.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
-        .program(program).tcp(0).tls(tls).start()) {
+    ProgramDefinition program =
+        ProgramDefinition.builder(SQUARE_PROG, VERSION)
+            .procedure(
+                Procedure.of(
+                    SQUAREPROC,
+                    "SQUAREPROC",
+                    INT,
+                    INT,
+                    (call, n) -> {
+                      seen.set(call);
+                      return n * n;
+                    }))
+            .build();
+    ServerTls tls =
+        ServerTls.of(serverId.contextTrusting(clientId))
+            .withClientAuth(mutual ? ServerTls.ClientAuth.NEED : ServerTls.ClientAuth.NONE)
+            .requireTlsFor(SQUARE_PROG);
+    try (RpcServer server =
+        RpcServer.builder()
+            .bindAddress(InetAddress.getByName("127.0.0.1"))
+            .program(program)
+            .tcp(0)
+            .tls(tls)
+            .start()) {
       SSLContext context = mutual ? clientId.contextTrusting(serverId) : trusting(serverId);
-      OncRpcClient client = OncRpcClient.newBuilder().withTCP().withSSLContext(context)
-          .withStartTLS().withServiceName("interop-tls-client")
-          .build(InetAddress.getByName("127.0.0.1"), server.tcpPort());
+      OncRpcClient client =
+          OncRpcClient.newBuilder()
+              .withTCP()
+              .withSSLContext(context)
+              .withStartTLS()
+              .withServiceName("interop-tls-client")
+              .build(InetAddress.getByName("127.0.0.1"), server.tcpPort());
       try {
         RpcTransport transport = client.connect(30, TimeUnit.SECONDS);
         RpcCall call = new RpcCall(SQUARE_PROG, VERSION, new RpcAuthTypeNone(), transport);

@@ -3,9 +3,9 @@ package io.jrpcgen.compiler.ast;
 import io.jrpcgen.compiler.diag.SourcePos;
 
 /**
- * A declaration: a struct member, a union arm or discriminant, or what a typedef names.
- * {@code opaque} and {@code string} come as {@link TypeSpec.Builtin} with an array shape:
- * {@code opaque x[4]} is FIXED_ARRAY with bound 4, {@code string s<>} VARIABLE_ARRAY with no bound.
+ * A declaration: a struct member, a union arm or discriminant, or what a typedef names. {@code
+ * opaque} and {@code string} come as {@link TypeSpec.Builtin} with an array shape: {@code opaque
+ * x[4]} is FIXED_ARRAY with bound 4, {@code string s<>} VARIABLE_ARRAY with no bound.
  *
  * @param pos where its name is; for {@code void}, where the keyword is
  * @param name the declared name; null for {@code void}

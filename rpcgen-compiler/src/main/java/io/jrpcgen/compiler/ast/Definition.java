@@ -43,8 +43,8 @@ public sealed interface Definition {
    * {@code result NAME(params) = number;}: one parameter, {@code void}, or several (rpcgen -N),
    * optionally named ({@code cat3(string one, string two)}).
    */
-  record Procedure(SourcePos pos, String name, TypeSpec result, List<Parameter> parameters,
-      Expr number) {}
+  record Procedure(
+      SourcePos pos, String name, TypeSpec result, List<Parameter> parameters, Expr number) {}
 
   /**
    * A procedure parameter.

@@ -7,9 +7,9 @@ import java.util.List;
  *
  * @param file the file compiled
  * @param definitions its definitions, included files' ones at the place of the include
- * @param cDefines integer constants that {@code %#define} lines give the C side
- *     ({@code %#define LM_MAXSTRLEN 1024}): .x definitions may use them as rpcgen's C output
- *     does, but they are not .x definitions themselves
+ * @param cDefines integer constants that {@code %#define} lines give the C side ({@code %#define
+ *     LM_MAXSTRLEN 1024}): .x definitions may use them as rpcgen's C output does, but they are not
+ *     .x definitions themselves
  */
-public record Specification(String file, List<Definition> definitions,
-    List<Definition.Const> cDefines) {}
+public record Specification(
+    String file, List<Definition> definitions, List<Definition.Const> cDefines) {}

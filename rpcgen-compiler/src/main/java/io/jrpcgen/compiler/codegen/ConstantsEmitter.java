@@ -31,19 +31,19 @@ final class ConstantsEmitter {
     if (isHexOrOctal(written)) {
       return written;
     }
-    return c.number().bitLength() < Long.SIZE ? c.number().toString()
+    return c.number().bitLength() < Long.SIZE
+        ? c.number().toString()
         : "0x" + Long.toHexString(c.number().longValue());
   }
 
   /** Whether the .x wrote a number (possibly null: not a literal) in hex or octal. */
   static boolean isHexOrOctal(String written) {
-    return written != null
-        && written.replaceFirst("^-", "").matches("0[0-7]+|0[xX]\\p{XDigit}+");
+    return written != null && written.replaceFirst("^-", "").matches("0[0-7]+|0[xX]\\p{XDigit}+");
   }
 
   TypeSpec constants(ClassName name, Schema schema) {
-    TypeSpec.Builder type = utilityClass(name,
-        "The constants of " + Docs.fileName(schema.file()) + ".\n");
+    TypeSpec.Builder type =
+        utilityClass(name, "The constants of " + Docs.fileName(schema.file()) + ".\n");
     for (Schema.Constant c : schema.constants()) {
       FieldSpec.Builder field;
       String javaName = names.constant(c);
@@ -54,30 +54,40 @@ final class ConstantsEmitter {
       } else {
         field = FieldSpec.builder(TypeName.LONG, javaName).initializer("$LL", literal(c));
       }
-      type.addField(field.addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-          .addJavadoc(Docs.cite("const " + c.name(), c.pos()))
-          .build());
+      type.addField(
+          field
+              .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc(Docs.cite("const " + c.name(), c.pos()))
+              .build());
     }
     return type.build();
   }
 
   TypeSpec typedefs(ClassName name, Schema schema) {
-    TypeSpec.Builder type = utilityClass(name,
-        "Codecs for the typedefs of " + Docs.fileName(schema.file())
-            + ", which Java has no aliases for.\n");
+    TypeSpec.Builder type =
+        utilityClass(
+            name,
+            "Codecs for the typedefs of "
+                + Docs.fileName(schema.file())
+                + ", which Java has no aliases for.\n");
     for (Schema.Typedef t : schema.typedefs()) {
-      type.addField(FieldSpec.builder(
-              ParameterizedTypeName.get(XDR_CODEC, types.javaType(t.type()).box()),
-              names.typedef(t), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-          .addJavadoc(Docs.cite("typedef " + t.name(), t.pos()))
-          .initializer("$Z$L", types.codec(t.type()))
-          .build());
+      type.addField(
+          FieldSpec.builder(
+                  ParameterizedTypeName.get(XDR_CODEC, types.javaType(t.type()).box()),
+                  names.typedef(t),
+                  Modifier.PUBLIC,
+                  Modifier.STATIC,
+                  Modifier.FINAL)
+              .addJavadoc(Docs.cite("typedef " + t.name(), t.pos()))
+              .initializer("$Z$L", types.codec(t.type()))
+              .build());
     }
     return type.build();
   }
 
   private TypeSpec.Builder utilityClass(ClassName name, String javadoc) {
-    return types.qualifying(TypeSpec.classBuilder(name))
+    return types
+        .qualifying(TypeSpec.classBuilder(name))
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc(javadoc)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());

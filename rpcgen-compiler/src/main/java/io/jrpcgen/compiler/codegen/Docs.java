@@ -19,7 +19,9 @@ final class Docs {
     return code + (code.length() + from.length() > ONE_LINE ? "\n" : " ") + from;
   }
 
-  /** {@code t} in .x syntax, as far as a resolved type tells: {@code string<255>}, {@code node *}. */
+  /**
+   * {@code t} in .x syntax, as far as a resolved type tells: {@code string<255>}, {@code node *}.
+   */
   static String xdr(XdrType t) {
     if (t instanceof XdrType.Primitive p) {
       return p.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');

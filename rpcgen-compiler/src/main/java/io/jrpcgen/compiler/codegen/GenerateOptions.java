@@ -12,8 +12,8 @@ import java.util.Set;
  */
 public record GenerateOptions(String packageName, Set<Emit> emit, Duration defaultTimeout) {
   /**
-   * A part of the output. Types (constants, structs, unions, enums, typedef codecs, each
-   * version's interface) are always generated: clients and binders need them.
+   * A part of the output. Types (constants, structs, unions, enums, typedef codecs, each version's
+   * interface) are always generated: clients and binders need them.
    */
   public enum Emit {
     /** Types only. */

@@ -33,8 +33,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * A program as one outer class holding, per version, the interface to implement, an immutable
- * client stub and a binder that turns an implementation into a dispatch table; and for servers
- * that answer later, an asynchronous interface with its binder.
+ * client stub and a binder that turns an implementation into a dispatch table; and for servers that
+ * answer later, an asynchronous interface with its binder.
  */
 final class ProgramEmitter {
   private final TypeMapper types;
@@ -51,22 +51,33 @@ final class ProgramEmitter {
 
   TypeSpec emit(Schema.Program program, String packageName) {
     ClassName outer = ClassName.get(packageName, names.program(program));
-    TypeSpec.Builder type = types.qualifying(TypeSpec.classBuilder(outer))
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc(Docs.cite("program " + program.name(), program.pos()))
-        .addField(intConstant(names.number(program), program.number(),
-            program.numberLiteral(), "The program number."))
-        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    TypeSpec.Builder type =
+        types
+            .qualifying(TypeSpec.classBuilder(outer))
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addJavadoc(Docs.cite("program " + program.name(), program.pos()))
+            .addField(
+                intConstant(
+                    names.number(program),
+                    program.number(),
+                    program.numberLiteral(),
+                    "The program number."))
+            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (Schema.Version v : program.versions()) {
-      type.addField(intConstant(names.number(v), v.number(), v.numberLiteral(),
-          "The number of version {@code " + v.name() + "}."));
+      type.addField(
+          intConstant(
+              names.number(v),
+              v.number(),
+              v.numberLiteral(),
+              "The number of version {@code " + v.name() + "}."));
     }
     if (options.emit().contains(Emit.CLIENT)) {
-      type.addField(FieldSpec.builder(DURATION, "DEFAULT_TIMEOUT", Modifier.PUBLIC,
-              Modifier.STATIC, Modifier.FINAL)
-          .addJavadoc("How long a call of a new client waits for its reply.\n")
-          .initializer(duration(options.defaultTimeout()))
-          .build());
+      type.addField(
+          FieldSpec.builder(
+                  DURATION, "DEFAULT_TIMEOUT", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc("How long a call of a new client waits for its reply.\n")
+              .initializer(duration(options.defaultTimeout()))
+              .build());
     }
     for (Schema.Version v : program.versions()) {
       for (Schema.Procedure p : v.procedures()) {
@@ -89,28 +100,44 @@ final class ProgramEmitter {
 
   private TypeSpec argumentsRecord(ClassName outer, Schema.Procedure p) {
     long minSize = p.parameters().stream().mapToLong(a -> a.type().minEncodedSize()).sum();
-    return structs.recordWithCodec(outer.nestedClass(names.arguments(p)), p.parameters(), null,
-        "The arguments of {@code " + p.name() + "}, sent one after another.\n", minSize)
+    return structs
+        .recordWithCodec(
+            outer.nestedClass(names.arguments(p)),
+            p.parameters(),
+            null,
+            "The arguments of {@code " + p.name() + "}, sent one after another.\n",
+            minSize)
         .addModifiers(Modifier.STATIC)
         .build();
   }
 
   private TypeSpec versionInterface(Schema.Program program, Schema.Version v) {
-    TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.version(v))
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Version {@code $L} of {@code $L}:\nwhat a server implements and a client"
-            + " calls.$L\n", v.name(), program.name(), partialDoc(v,
-                "\n\n<p>{@link io.jrpcgen.server.CallContext#current()} describes the call being"
-                + " served."));
+    TypeSpec.Builder type =
+        TypeSpec.interfaceBuilder(names.version(v))
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Version {@code $L} of {@code $L}:\nwhat a server implements and a client"
+                    + " calls.$L\n",
+                v.name(),
+                program.name(),
+                partialDoc(
+                    v,
+                    "\n\n<p>{@link io.jrpcgen.server.CallContext#current()} describes the call being"
+                        + " served."));
     for (Schema.Procedure p : v.procedures()) {
-      type.addField(intConstant(names.number(p), p.number(), p.numberLiteral(),
-          "The number of procedure {@code " + p.name() + "}."));
+      type.addField(
+          intConstant(
+              names.number(p),
+              p.number(),
+              p.numberLiteral(),
+              "The number of procedure {@code " + p.name() + "}."));
     }
     for (Schema.Procedure p : v.procedures()) {
-      MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
-          .addModifiers(Modifier.PUBLIC)
-          .addJavadoc(Docs.cite(signature(p), p.pos()))
-          .returns(resultType(p));
+      MethodSpec.Builder m =
+          MethodSpec.methodBuilder(names.procedure(p))
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(Docs.cite(signature(p), p.pos()))
+              .returns(resultType(p));
       for (NamedType.Field param : p.parameters()) {
         m.addParameter(types.javaType(param.type()), names.field(param));
       }
@@ -132,20 +159,27 @@ final class ProgramEmitter {
    * at once, given the call it serves.
    */
   private TypeSpec asyncInterface(ClassName outer, Schema.Program program, Schema.Version v) {
-    TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.asyncVersion(v))
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Version {@code $L} of {@code $L}\nfor a server that answers later: each method"
-            + " returns at once, and the reply is sent\nwhen its future completes; no thread"
-            + " waits meanwhile. A future that fails answers as\n"
-            + "{@link io.jrpcgen.server.AsyncProcedureHandler} says.$L\nBind it with"
-            + " {@link $T#$N}.\n", v.name(), program.name(), partialDoc(v, ""), outer,
-            names.asyncBinder(v));
+    TypeSpec.Builder type =
+        TypeSpec.interfaceBuilder(names.asyncVersion(v))
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Version {@code $L} of {@code $L}\nfor a server that answers later: each method"
+                    + " returns at once, and the reply is sent\nwhen its future completes; no thread"
+                    + " waits meanwhile. A future that fails answers as\n"
+                    + "{@link io.jrpcgen.server.AsyncProcedureHandler} says.$L\nBind it with"
+                    + " {@link $T#$N}.\n",
+                v.name(),
+                program.name(),
+                partialDoc(v, ""),
+                outer,
+                names.asyncBinder(v));
     for (Schema.Procedure p : v.procedures()) {
-      MethodSpec.Builder m = MethodSpec.methodBuilder(names.procedure(p))
-          .addModifiers(Modifier.PUBLIC)
-          .addJavadoc(Docs.cite(signature(p), p.pos()))
-          .returns(futureType(p))
-          .addParameter(CALL_CONTEXT, "call");
+      MethodSpec.Builder m =
+          MethodSpec.methodBuilder(names.procedure(p))
+              .addModifiers(Modifier.PUBLIC)
+              .addJavadoc(Docs.cite(signature(p), p.pos()))
+              .returns(futureType(p))
+              .addParameter(CALL_CONTEXT, "call");
       for (NamedType.Field param : p.parameters()) {
         m.addParameter(types.javaType(param.type()), names.field(param));
       }
@@ -154,8 +188,11 @@ final class ProgramEmitter {
             .addStatement("return $T.completedFuture(null)", COMPLETABLE_FUTURE);
       } else if (hasDefaults(v)) {
         m.addModifiers(Modifier.DEFAULT)
-            .addStatement("return $T.failedFuture($Wnew $T($W$S))", COMPLETABLE_FUTURE,
-                PROCEDURE_UNAVAILABLE, p.name());
+            .addStatement(
+                "return $T.failedFuture($Wnew $T($W$S))",
+                COMPLETABLE_FUTURE,
+                PROCEDURE_UNAVAILABLE,
+                p.name());
       } else {
         m.addModifiers(Modifier.ABSTRACT);
       }
@@ -165,8 +202,8 @@ final class ProgramEmitter {
   }
 
   /**
-   * Whether a version's procedures get {@code default} methods that answer PROC_UNAVAIL, so that
-   * a partial implementation compiles. Not when it has only one besides procedure 0: then the
+   * Whether a version's procedures get {@code default} methods that answer PROC_UNAVAIL, so that a
+   * partial implementation compiles. Not when it has only one besides procedure 0: then the
    * interface stays functional, for a lambda, and an implementation of none would serve nothing.
    */
   private static boolean hasDefaults(Schema.Version v) {
@@ -187,92 +224,120 @@ final class ProgramEmitter {
   private TypeSpec client(ClassName outer, Schema.Program program, Schema.Version v) {
     ClassName iface = outer.nestedClass(names.version(v));
     ClassName self = outer.nestedClass(names.client(v));
-    TypeSpec.Builder type = TypeSpec.classBuilder(self)
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .superclass(ParameterizedTypeName.get(ABSTRACT_STUB, self))
-        .addSuperinterface(iface)
-        .addJavadoc("A client of version {@code $L}: immutable and thread-safe. Each procedure"
-            + " is\ncalled blocking, asynchronously ({@code Async}) and, if it has no results,"
-            + " one-way\n({@code OneWay}); options, {@code ping()} and {@code close()} are"
-            + " {@link $T}'s.\n", v.name(), ABSTRACT_STUB)
-        .addField(FieldSpec.builder(PROGRAM_NAMES, "NAMES", Modifier.PRIVATE, Modifier.STATIC,
-                Modifier.FINAL)
-            .addJavadoc("The {@code .x} names its calls are reported with to listeners.\n")
-            .initializer(programNames(iface, program, v))
-            .build())
-        .addMethod(MethodSpec.constructorBuilder()
-            .addModifiers(Modifier.PRIVATE)
-            .addParameter(RPC_CLIENT, "client")
-            .addStatement("super(client.withNames(NAMES))")
-            .build())
-        .addMethod(MethodSpec.methodBuilder("create")
-            .addJavadoc("A client over {@code channel} whose calls wait {@link #DEFAULT_TIMEOUT}."
-                + "\n")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .addParameter(RPC_CHANNEL, "channel")
-            .returns(self)
-            .addStatement("return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
-                + ".withTimeout(DEFAULT_TIMEOUT)))", self, RPC_CLIENT,
-                names.number(program), names.number(v),
-                CALL_OPTIONS)
-            .build())
-        .addMethod(MethodSpec.methodBuilder("create")
-            .addJavadoc("A client of the server that {@code host}'s portmapper names, as rpcgen's"
-                + "\n{@code clnt_create(host, prog, vers, protocol)}: {@code protocol} is"
-                + " {@code \"tcp\"} or\n{@code \"udp\"}.\n\n@throws $T if the program"
-                + " is not registered there or lacks this version\n", RPC_EXCEPTION)
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .addParameter(String.class, "host")
-            .addParameter(String.class, "protocol")
-            .returns(self)
-            .addStatement("return create($T.DEFAULT, host, protocol)", RPC_CLIENT_FACTORY)
-            .build())
-        .addMethod(MethodSpec.methodBuilder("create")
-            .addJavadoc("As {@link #create(String, String)}, asking with {@code factory}'s"
-                + " portmapper port and\noptions.\n")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .addParameter(RPC_CLIENT_FACTORY, "factory")
-            .addParameter(String.class, "host")
-            .addParameter(String.class, "protocol")
-            .returns(self)
-            .addStatement("return new $T(factory.client(host,$W$N,$W$N,$Wprotocol)"
-                + ".withTimeout(DEFAULT_TIMEOUT))", self, names.number(program),
-                names.number(v))
-            .build())
-        .addMethod(MethodSpec.methodBuilder("copy")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PROTECTED)
-            .addParameter(RPC_CLIENT, "client")
-            .returns(self)
-            .addStatement("return new $T(client)", self)
-            .build());
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(self)
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .superclass(ParameterizedTypeName.get(ABSTRACT_STUB, self))
+            .addSuperinterface(iface)
+            .addJavadoc(
+                "A client of version {@code $L}: immutable and thread-safe. Each procedure"
+                    + " is\ncalled blocking, asynchronously ({@code Async}) and, if it has no results,"
+                    + " one-way\n({@code OneWay}); options, {@code ping()} and {@code close()} are"
+                    + " {@link $T}'s.\n",
+                v.name(),
+                ABSTRACT_STUB)
+            .addField(
+                FieldSpec.builder(
+                        PROGRAM_NAMES, "NAMES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("The {@code .x} names its calls are reported with to listeners.\n")
+                    .initializer(programNames(iface, program, v))
+                    .build())
+            .addMethod(
+                MethodSpec.constructorBuilder()
+                    .addModifiers(Modifier.PRIVATE)
+                    .addParameter(RPC_CLIENT, "client")
+                    .addStatement("super(client.withNames(NAMES))")
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("create")
+                    .addJavadoc(
+                        "A client over {@code channel} whose calls wait {@link #DEFAULT_TIMEOUT}."
+                            + "\n")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(RPC_CHANNEL, "channel")
+                    .returns(self)
+                    .addStatement(
+                        "return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
+                            + ".withTimeout(DEFAULT_TIMEOUT)))",
+                        self,
+                        RPC_CLIENT,
+                        names.number(program),
+                        names.number(v),
+                        CALL_OPTIONS)
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("create")
+                    .addJavadoc(
+                        "A client of the server that {@code host}'s portmapper names, as rpcgen's"
+                            + "\n{@code clnt_create(host, prog, vers, protocol)}: {@code protocol} is"
+                            + " {@code \"tcp\"} or\n{@code \"udp\"}.\n\n@throws $T if the program"
+                            + " is not registered there or lacks this version\n",
+                        RPC_EXCEPTION)
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(String.class, "host")
+                    .addParameter(String.class, "protocol")
+                    .returns(self)
+                    .addStatement("return create($T.DEFAULT, host, protocol)", RPC_CLIENT_FACTORY)
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("create")
+                    .addJavadoc(
+                        "As {@link #create(String, String)}, asking with {@code factory}'s"
+                            + " portmapper port and\noptions.\n")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(RPC_CLIENT_FACTORY, "factory")
+                    .addParameter(String.class, "host")
+                    .addParameter(String.class, "protocol")
+                    .returns(self)
+                    .addStatement(
+                        "return new $T(factory.client(host,$W$N,$W$N,$Wprotocol)"
+                            + ".withTimeout(DEFAULT_TIMEOUT))",
+                        self,
+                        names.number(program),
+                        names.number(v))
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("copy")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PROTECTED)
+                    .addParameter(RPC_CLIENT, "client")
+                    .returns(self)
+                    .addStatement("return new $T(client)", self)
+                    .build());
     for (Schema.Procedure p : v.procedures()) {
-      CodeBlock procedure = CodeBlock.of("$T.$N,$W$L", iface, names.number(p),
-          argumentsCodecAndValue(outer, p));
+      CodeBlock procedure =
+          CodeBlock.of("$T.$N,$W$L", iface, names.number(p), argumentsCodecAndValue(outer, p));
       CodeBlock call = CodeBlock.of("call($L,$W$L)", procedure, types.codec(p.result()));
-      MethodSpec.Builder blocking = procedureMethod(p, names.procedure(p))
-          .addAnnotation(Override.class)
-          .returns(resultType(p));
+      MethodSpec.Builder blocking =
+          procedureMethod(p, names.procedure(p))
+              .addAnnotation(Override.class)
+              .returns(resultType(p));
       if (p.result() instanceof XdrType.Void) {
         blocking.addStatement("$L", call);
       } else {
         blocking.addStatement("return $L", call);
       }
       type.addMethod(blocking.build());
-      type.addMethod(procedureMethod(p, names.asyncProcedure(p))
-          .addJavadoc("{@link #$N}, without waiting:\nthe future ends with the results or fails"
-              + " with the {@link $T} the\nblocking call would throw, at the latest at the"
-              + " timeout.\n", names.procedure(p), RPC_EXCEPTION)
-          .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType(p).box()))
-          .addStatement("return callAsync($L,$W$L)", procedure, types.codec(p.result()))
-          .build());
+      type.addMethod(
+          procedureMethod(p, names.asyncProcedure(p))
+              .addJavadoc(
+                  "{@link #$N}, without waiting:\nthe future ends with the results or fails"
+                      + " with the {@link $T} the\nblocking call would throw, at the latest at the"
+                      + " timeout.\n",
+                  names.procedure(p),
+                  RPC_EXCEPTION)
+              .returns(ParameterizedTypeName.get(COMPLETABLE_FUTURE, resultType(p).box()))
+              .addStatement("return callAsync($L,$W$L)", procedure, types.codec(p.result()))
+              .build());
       if (p.result() instanceof XdrType.Void) {
-        type.addMethod(procedureMethod(p, names.oneWayProcedure(p))
-            .addJavadoc("{@link #$N}, one-way:\nno reply is awaited (RFC 5531 batching), and"
-                + " over TCP the call leaves with the next\none or {@link #flush()}.\n",
-                names.procedure(p))
-            .addStatement("callOneWay($L)", procedure)
-            .build());
+        type.addMethod(
+            procedureMethod(p, names.oneWayProcedure(p))
+                .addJavadoc(
+                    "{@link #$N}, one-way:\nno reply is awaited (RFC 5531 batching), and"
+                        + " over TCP the call leaves with the next\none or {@link #flush()}.\n",
+                    names.procedure(p))
+                .addStatement("callOneWay($L)", procedure)
+                .build());
       }
     }
     return type.build();
@@ -280,8 +345,8 @@ final class ProgramEmitter {
 
   /** The names of the program and of each procedure of {@code v}, as the {@code .x} has them. */
   private CodeBlock programNames(ClassName iface, Schema.Program program, Schema.Version v) {
-    CodeBlock.Builder b = CodeBlock.builder().add("$T.builder($S)$>$>", PROGRAM_NAMES,
-        program.name());
+    CodeBlock.Builder b =
+        CodeBlock.builder().add("$T.builder($S)$>$>", PROGRAM_NAMES, program.name());
     for (Schema.Procedure p : v.procedures()) {
       b.add("\n.procedure($T.$N,$W$S)", iface, names.number(p), p.name());
     }
@@ -300,8 +365,11 @@ final class ProgramEmitter {
   /** The start of a binder's body: a program definition's builder, named as the {@code .x} does. */
   private CodeBlock.Builder dispatchTable(Schema.Program program, Schema.Version v) {
     return CodeBlock.builder()
-        .add("return $T.builder($N, $N)$>$>", PROGRAM_DEFINITION,
-            names.number(program), names.number(v))
+        .add(
+            "return $T.builder($N, $N)$>$>",
+            PROGRAM_DEFINITION,
+            names.number(program),
+            names.number(v))
         .add("\n.programName($S)", program.name());
   }
 
@@ -310,19 +378,32 @@ final class ProgramEmitter {
     CodeBlock.Builder table = dispatchTable(program, v);
     for (Schema.Procedure p : v.procedures()) {
       if (p.result() instanceof XdrType.Void) {
-        table.add("\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))", PROCEDURE, iface,
-            names.number(p), p.name(), argumentsCodec(outer, p),
+        table.add(
+            "\n.procedure($T.ofVoid($T.$N,$W$S,$W$L,$W$L))",
+            PROCEDURE,
+            iface,
+            names.number(p),
+            p.name(),
+            argumentsCodec(outer, p),
             handler(p, false));
       } else {
-        table.add("\n.procedure($T.of($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
-            names.number(p), p.name(), argumentsCodec(outer, p),
-            types.codec(p.result()), handler(p, false));
+        table.add(
+            "\n.procedure($T.of($T.$N,$W$S,$W$L,$W$L,$W$L))",
+            PROCEDURE,
+            iface,
+            names.number(p),
+            p.name(),
+            argumentsCodec(outer, p),
+            types.codec(p.result()),
+            handler(p, false));
       }
     }
     table.add("\n.build();\n$<$<");
     return MethodSpec.methodBuilder(names.binder(v))
-        .addJavadoc("The dispatch table that serves version {@code $L} with {@code impl}, for"
-            + "\n{@code RpcServer.builder().program(...)}.\n", v.name())
+        .addJavadoc(
+            "The dispatch table that serves version {@code $L} with {@code impl}, for"
+                + "\n{@code RpcServer.builder().program(...)}.\n",
+            v.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(iface, "impl")
         .returns(PROGRAM_DEFINITION)
@@ -334,16 +415,25 @@ final class ProgramEmitter {
     ClassName iface = outer.nestedClass(names.version(v));
     CodeBlock.Builder table = dispatchTable(program, v);
     for (Schema.Procedure p : v.procedures()) {
-      table.add("\n.procedure($T.ofAsync($T.$N,$W$S,$W$L,$W$L,$W$L))", PROCEDURE, iface,
-          names.number(p), p.name(), argumentsCodec(outer, p),
-          p.result() instanceof XdrType.Void ? CodeBlock.of("$T.VOID", XDR_CODEC)
-              : types.codec(p.result()), handler(p, true));
+      table.add(
+          "\n.procedure($T.ofAsync($T.$N,$W$S,$W$L,$W$L,$W$L))",
+          PROCEDURE,
+          iface,
+          names.number(p),
+          p.name(),
+          argumentsCodec(outer, p),
+          p.result() instanceof XdrType.Void
+              ? CodeBlock.of("$T.VOID", XDR_CODEC)
+              : types.codec(p.result()),
+          handler(p, true));
     }
     table.add("\n.build();\n$<$<");
     return MethodSpec.methodBuilder(names.asyncBinder(v))
-        .addJavadoc("The dispatch table that serves version {@code $L} with {@code impl},\nwhose"
-            + " calls reply when their futures complete, for\n{@code RpcServer.builder()"
-            + ".program(...)}.\n", v.name())
+        .addJavadoc(
+            "The dispatch table that serves version {@code $L} with {@code impl},\nwhose"
+                + " calls reply when their futures complete, for\n{@code RpcServer.builder()"
+                + ".program(...)}.\n",
+            v.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(outer.nestedClass(names.asyncVersion(v)), "impl")
         .returns(PROGRAM_DEFINITION)
@@ -367,8 +457,8 @@ final class ProgramEmitter {
         args.add(CodeBlock.of("args.$N()", names.field(param)));
       }
     }
-    return CodeBlock.of("(call, args) -> impl.$N($L)", names.procedure(p),
-        CodeBlock.join(args, ",$W"));
+    return CodeBlock.of(
+        "(call, args) -> impl.$N($L)", names.procedure(p), CodeBlock.join(args, ",$W"));
   }
 
   private CodeBlock argumentsCodec(ClassName outer, Schema.Procedure p) {
@@ -382,11 +472,19 @@ final class ProgramEmitter {
   private CodeBlock argumentsCodecAndValue(ClassName outer, Schema.Procedure p) {
     return switch (p.parameters().size()) {
       case 0 -> CodeBlock.of("$T.VOID,$Wnull", XDR_CODEC);
-      case 1 -> CodeBlock.of("$L,$W$N", types.codec(p.parameters().get(0).type()),
-          names.field(p.parameters().get(0)));
-      default -> CodeBlock.of("$T.CODEC,$Wnew $T($L)", outer.nestedClass(names.arguments(p)),
-          outer.nestedClass(names.arguments(p)), CodeBlock.join(p.parameters().stream()
-              .map(a -> CodeBlock.of("$N", names.field(a))).toList(), ",$W"));
+      case 1 ->
+          CodeBlock.of(
+              "$L,$W$N",
+              types.codec(p.parameters().get(0).type()),
+              names.field(p.parameters().get(0)));
+      default ->
+          CodeBlock.of(
+              "$T.CODEC,$Wnew $T($L)",
+              outer.nestedClass(names.arguments(p)),
+              outer.nestedClass(names.arguments(p)),
+              CodeBlock.join(
+                  p.parameters().stream().map(a -> CodeBlock.of("$N", names.field(a))).toList(),
+                  ",$W"));
     };
   }
 
@@ -396,8 +494,10 @@ final class ProgramEmitter {
 
   /** {@code CompletableFuture} of the results, boxed; of {@code Void} for none. */
   private TypeName futureType(Schema.Procedure p) {
-    TypeName result = p.result() instanceof XdrType.Void ? ClassName.get(Void.class)
-        : types.javaType(p.result()).box();
+    TypeName result =
+        p.result() instanceof XdrType.Void
+            ? ClassName.get(Void.class)
+            : types.javaType(p.result()).box();
     return ParameterizedTypeName.get(COMPLETABLE_FUTURE, result);
   }
 
@@ -407,26 +507,32 @@ final class ProgramEmitter {
     for (NamedType.Field param : p.parameters()) {
       parameters.add(Docs.xdr(param.type()));
     }
-    return Docs.xdr(p.result()) + " " + p.name() + "("
-        + (parameters.isEmpty() ? "void" : String.join(", ", parameters)) + ") = "
+    return Docs.xdr(p.result())
+        + " "
+        + p.name()
+        + "("
+        + (parameters.isEmpty() ? "void" : String.join(", ", parameters))
+        + ") = "
         + Integer.toUnsignedString(p.number());
   }
 
   /** {@code Duration.ofSeconds(25)}, or {@code ofMillis} when it is no whole number of seconds. */
   private static CodeBlock duration(java.time.Duration d) {
-    return d.toMillis() % 1000 == 0 ? CodeBlock.of("$T.ofSeconds($L)", DURATION, d.toSeconds())
+    return d.toMillis() % 1000 == 0
+        ? CodeBlock.of("$T.ofSeconds($L)", DURATION, d.toSeconds())
         : CodeBlock.of("$T.ofMillis($L)", DURATION, d.toMillis());
   }
 
   /**
-   * A number as the .x wrote it ({@code 100003}, {@code 0x20000001}); a decimal past
-   * {@code Integer.MAX_VALUE}, which is no int literal in Java, as its bit pattern in hex.
+   * A number as the .x wrote it ({@code 100003}, {@code 0x20000001}); a decimal past {@code
+   * Integer.MAX_VALUE}, which is no int literal in Java, as its bit pattern in hex.
    */
   private static FieldSpec intConstant(String name, int value, String written, String javadoc) {
-    String literal = ConstantsEmitter.isHexOrOctal(written) ? written
-        : value >= 0 ? Integer.toString(value) : "0x" + Integer.toHexString(value);
-    return FieldSpec.builder(TypeName.INT, name, Modifier.PUBLIC,
-            Modifier.STATIC, Modifier.FINAL)
+    String literal =
+        ConstantsEmitter.isHexOrOctal(written)
+            ? written
+            : value >= 0 ? Integer.toString(value) : "0x" + Integer.toHexString(value);
+    return FieldSpec.builder(TypeName.INT, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc(javadoc + "\n")
         .initializer("$L", literal)
         .build();

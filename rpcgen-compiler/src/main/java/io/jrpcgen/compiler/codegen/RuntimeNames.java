@@ -40,15 +40,42 @@ final class RuntimeNames {
   private RuntimeNames() {}
 
   /**
-   * The classes of {@code java.lang} generated code refers to, or may: every file sees them
-   * without an import, so a class of the generated package with one of these names hides them.
+   * The classes of {@code java.lang} generated code refers to, or may: every file sees them without
+   * an import, so a class of the generated package with one of these names hides them.
    */
-  private static final Set<String> JAVA_LANG = Set.of("AutoCloseable", "Boolean", "Byte",
-      "Character", "CharSequence", "Class", "Comparable", "Deprecated", "Double", "Exception",
-      "Float", "IllegalArgumentException", "IllegalStateException", "IndexOutOfBoundsException",
-      "Integer", "Iterable", "Long", "Math", "NullPointerException", "Number", "Object",
-      "Override", "RuntimeException", "SafeVarargs", "Short", "String", "StringBuilder",
-      "SuppressWarnings", "System", "UnsupportedOperationException", "Void");
+  private static final Set<String> JAVA_LANG =
+      Set.of(
+          "AutoCloseable",
+          "Boolean",
+          "Byte",
+          "Character",
+          "CharSequence",
+          "Class",
+          "Comparable",
+          "Deprecated",
+          "Double",
+          "Exception",
+          "Float",
+          "IllegalArgumentException",
+          "IllegalStateException",
+          "IndexOutOfBoundsException",
+          "Integer",
+          "Iterable",
+          "Long",
+          "Math",
+          "NullPointerException",
+          "Number",
+          "Object",
+          "Override",
+          "RuntimeException",
+          "SafeVarargs",
+          "Short",
+          "String",
+          "StringBuilder",
+          "SuppressWarnings",
+          "System",
+          "UnsupportedOperationException",
+          "Void");
 
   /**
    * Whether a class of the generated package named {@code simpleName} would hide a class the

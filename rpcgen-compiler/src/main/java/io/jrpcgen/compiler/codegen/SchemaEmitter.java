@@ -25,10 +25,32 @@ final class SchemaEmitter {
   private static final ClassName XDR_SCHEMA = ClassName.get(XDR_SCHEMA_PACKAGE, "XdrSchema");
   static final ClassName XDR_SHAPE = ClassName.get(XDR_SCHEMA_PACKAGE, "XdrShape");
   private static final ClassName XDR_BINDING = ClassName.get(XDR_SCHEMA_PACKAGE, "XdrBinding");
-  static final String[] SHAPE_FACTORIES = {"INT", "UNSIGNED_INT", "HYPER",
-      "UNSIGNED_HYPER", "FLOAT", "DOUBLE", "QUADRUPLE", "BOOL", "VOID", "UNBOUNDED", "struct",
-      "member", "enumOf", "enumerator", "union", "arm", "defaultArm", "ref", "optional",
-      "fixedOpaque", "opaque", "string", "fixedArray", "array"};
+  static final String[] SHAPE_FACTORIES = {
+    "INT",
+    "UNSIGNED_INT",
+    "HYPER",
+    "UNSIGNED_HYPER",
+    "FLOAT",
+    "DOUBLE",
+    "QUADRUPLE",
+    "BOOL",
+    "VOID",
+    "UNBOUNDED",
+    "struct",
+    "member",
+    "enumOf",
+    "enumerator",
+    "union",
+    "arm",
+    "defaultArm",
+    "ref",
+    "optional",
+    "fixedOpaque",
+    "opaque",
+    "string",
+    "fixedArray",
+    "array"
+  };
 
   private final TypeMapper types;
   private final Names names;
@@ -50,27 +72,38 @@ final class SchemaEmitter {
       build.add("\n.type($S,$W$L)", t.getKey(), shape(t.getValue()));
     }
     build.add("\n.build()").unindent();
-    TypeSpec.Builder b = types.qualifying(TypeSpec.classBuilder(self))
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc("The types of $L as shapes.\n\n<p>A binding per struct, union and enum"
-            + " gives its values\na JSON form and random values.\n", Docs.fileName(schema.file()))
-        .addField(FieldSpec.builder(XDR_SCHEMA, "SCHEMA", Modifier.PUBLIC, Modifier.STATIC,
-                Modifier.FINAL)
-            .addJavadoc("The structs, unions, enums and typedefs by their .x names.\n")
-            .initializer(build.build()).build());
+    TypeSpec.Builder b =
+        types
+            .qualifying(TypeSpec.classBuilder(self))
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addJavadoc(
+                "The types of $L as shapes.\n\n<p>A binding per struct, union and enum"
+                    + " gives its values\na JSON form and random values.\n",
+                Docs.fileName(schema.file()))
+            .addField(
+                FieldSpec.builder(
+                        XDR_SCHEMA, "SCHEMA", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("The structs, unions, enums and typedefs by their .x names.\n")
+                    .initializer(build.build())
+                    .build());
     for (NamedType t : schema.types()) {
       if (!shapes.types().containsKey(t.name())) {
         continue; // it contains a -T type, whose encoding the schema does not know
       }
       ClassName type = types.className(t);
-      b.addField(FieldSpec.builder(ParameterizedTypeName.get(XDR_BINDING, type),
-              constantCase(names.type(t)), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-          .addJavadoc("{@code $L}: JSON and random values.\n", t.name())
-          // $Z: a long type and name may leave no room for the initializer on their line. The
-          // codec is qualified: a field named like its type (U for union u) would hide it.
-          .initializer("$Znew $T<>(SCHEMA,$W$S,$W$L.CODEC)", XDR_BINDING, t.name(),
-              type.canonicalName())
-          .build());
+      b.addField(
+          FieldSpec.builder(
+                  ParameterizedTypeName.get(XDR_BINDING, type),
+                  constantCase(names.type(t)),
+                  Modifier.PUBLIC,
+                  Modifier.STATIC,
+                  Modifier.FINAL)
+              .addJavadoc("{@code $L}: JSON and random values.\n", t.name())
+              // $Z: a long type and name may leave no room for the initializer on their line. The
+              // codec is qualified: a field named like its type (U for union u) would hide it.
+              .initializer(
+                  "$Znew $T<>(SCHEMA,$W$S,$W$L.CODEC)", XDR_BINDING, t.name(), type.canonicalName())
+              .build());
     }
     return b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .build();
@@ -89,18 +122,24 @@ final class SchemaEmitter {
     } else if (s instanceof XdrShape.Text t) {
       return CodeBlock.of("string($L)", size(t.bound()));
     } else if (s instanceof XdrShape.Array a) {
-      return CodeBlock.of("$L($L,$W$L)", a.fixed() ? "fixedArray" : "array", shape(a.element()),
-          size(a.size()));
+      return CodeBlock.of(
+          "$L($L,$W$L)", a.fixed() ? "fixedArray" : "array", shape(a.element()), size(a.size()));
     } else if (s instanceof XdrShape.Optional o) {
       return CodeBlock.of("optional($L)", shape(o.element()));
     } else if (s instanceof XdrShape.Ref r) {
       return CodeBlock.of("ref($S)", r.name());
     } else if (s instanceof XdrShape.Struct st) {
-      return CodeBlock.of("struct($L)", CodeBlock.join(st.members().stream()
-          .map(SchemaEmitter::member).toList(), ",$W"));
+      return CodeBlock.of(
+          "struct($L)",
+          CodeBlock.join(st.members().stream().map(SchemaEmitter::member).toList(), ",$W"));
     } else if (s instanceof XdrShape.Enum e) {
-      return CodeBlock.of("enumOf($L)", CodeBlock.join(e.enumerators().stream()
-          .map(x -> CodeBlock.of("enumerator($S,$W$L)", x.name(), x.value())).toList(), ",$W"));
+      return CodeBlock.of(
+          "enumOf($L)",
+          CodeBlock.join(
+              e.enumerators().stream()
+                  .map(x -> CodeBlock.of("enumerator($S,$W$L)", x.name(), x.value()))
+                  .toList(),
+              ",$W"));
     } else if (s instanceof XdrShape.Union u) {
       CodeBlock.Builder arms = CodeBlock.builder();
       for (XdrShape.Arm a : u.arms()) {
@@ -109,8 +148,10 @@ final class SchemaEmitter {
         if (a.isDefault()) {
           arms.add("defaultArm($L)", m);
         } else {
-          arms.add("arm($L,$W$L)", m, CodeBlock.join(a.values().stream()
-              .map(v -> CodeBlock.of("$L", v)).toList(), ",$W"));
+          arms.add(
+              "arm($L,$W$L)",
+              m,
+              CodeBlock.join(a.values().stream().map(v -> CodeBlock.of("$L", v)).toList(), ",$W"));
         }
       }
       return CodeBlock.of("union($L$L)", member(u.discriminant()), arms.build());
@@ -123,7 +164,6 @@ final class SchemaEmitter {
   }
 
   private static CodeBlock size(int size) {
-    return size == XdrShape.UNBOUNDED ? CodeBlock.of("UNBOUNDED")
-        : CodeBlock.of("$L", size);
+    return size == XdrShape.UNBOUNDED ? CodeBlock.of("UNBOUNDED") : CodeBlock.of("$L", size);
   }
 }

@@ -42,32 +42,43 @@ final class StructEmitter {
 
   TypeSpec emit(NamedType.Struct struct) {
     ClassName name = types.className(struct);
-    return recordWithCodec(name, struct.fields(), struct.listTail(),
-        Docs.cite("struct " + struct.name(), struct.pos()), struct.minEncodedSize())
+    return recordWithCodec(
+            name,
+            struct.fields(),
+            struct.listTail(),
+            Docs.cite("struct " + struct.name(), struct.pos()),
+            struct.minEncodedSize())
         .build();
   }
 
   /**
-   * A public record of {@code fields} with static {@code encode}/{@code decode} and a
-   * {@code CODEC}; also used for the arguments of multi-argument procedures.
+   * A public record of {@code fields} with static {@code encode}/{@code decode} and a {@code
+   * CODEC}; also used for the arguments of multi-argument procedures.
    */
-  TypeSpec.Builder recordWithCodec(ClassName name, List<NamedType.Field> fields,
-      NamedType.Field listTail, String javadoc, long minSize) {
+  TypeSpec.Builder recordWithCodec(
+      ClassName name,
+      List<NamedType.Field> fields,
+      NamedType.Field listTail,
+      String javadoc,
+      long minSize) {
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
     for (NamedType.Field f : fields) {
       constructor.addParameter(types.javaType(f.type()), names.field(f));
     }
-    TypeSpec.Builder record = types.qualifying(TypeSpec.recordBuilder(name.simpleName()))
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc(javadoc)
-        .recordConstructor(constructor.build())
-        .addField(codecField(name, minSize));
+    TypeSpec.Builder record =
+        types
+            .qualifying(TypeSpec.recordBuilder(name.simpleName()))
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(javadoc)
+            .recordConstructor(constructor.build())
+            .addField(codecField(name, minSize));
     CodeBlock checked = checks.statements(fields);
     if (!checked.isEmpty()) {
-      record.addMethod(MethodSpec.compactConstructorBuilder()
-          .addModifiers(Modifier.PUBLIC)
-          .addCode(checked)
-          .build());
+      record.addMethod(
+          MethodSpec.compactConstructorBuilder()
+              .addModifiers(Modifier.PUBLIC)
+              .addCode(checked)
+              .build());
     }
     if (fields.size() >= Naming.WITHERS_FROM) {
       for (NamedType.Field f : fields) {
@@ -75,7 +86,8 @@ final class StructEmitter {
       }
     }
     if (listTail != null) {
-      record.addMethod(asList(name, listTail))
+      record
+          .addMethod(asList(name, listTail))
           .addMethod(listEquals(name, fields))
           .addMethod(listHashCode(name, fields))
           .addMethod(listToString(name, fields));
@@ -100,8 +112,9 @@ final class StructEmitter {
 
   private MethodSpec asList(ClassName name, NamedType.Field tail) {
     return MethodSpec.methodBuilder("asList")
-        .addJavadoc("The nodes from {@code head} on, in order, as an immutable list; empty for"
-            + " null.\n")
+        .addJavadoc(
+            "The nodes from {@code head} on, in order, as an immutable list; empty for"
+                + " null.\n")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(name, "head")
         .returns(ParameterizedTypeName.get(LIST, name))
@@ -115,13 +128,14 @@ final class StructEmitter {
     for (NamedType.Field f : values(fields)) {
       TypeName t = types.javaType(f.type());
       if (t.equals(TypeName.FLOAT) || t.equals(TypeName.DOUBLE)) {
-        same.add(CodeBlock.of("$T.compare(a.$N(), b.$N()) == 0", t.box(), names.field(f),
-            names.field(f)));
+        same.add(
+            CodeBlock.of(
+                "$T.compare(a.$N(), b.$N()) == 0", t.box(), names.field(f), names.field(f)));
       } else if (t.isPrimitive()) {
         same.add(CodeBlock.of("a.$N() == b.$N()", names.field(f), names.field(f)));
       } else {
-        same.add(CodeBlock.of("$T.equals(a.$N(), b.$N())", OBJECTS, names.field(f),
-            names.field(f)));
+        same.add(
+            CodeBlock.of("$T.equals(a.$N(), b.$N())", OBJECTS, names.field(f), names.field(f)));
       }
     }
     return MethodSpec.methodBuilder("equals")
@@ -129,8 +143,12 @@ final class StructEmitter {
         .addModifiers(Modifier.PUBLIC)
         .addParameter(Object.class, "o")
         .returns(TypeName.BOOLEAN)
-        .addStatement("return o instanceof $T other$W&& $T.equals(this, other, $T::$N,$W(a, b) ->"
-            + " $L)", name, LINKED_NODES, name, names.field(tail(fields)),
+        .addStatement(
+            "return o instanceof $T other$W&& $T.equals(this, other, $T::$N,$W(a, b) ->" + " $L)",
+            name,
+            LINKED_NODES,
+            name,
+            names.field(tail(fields)),
             same.isEmpty() ? CodeBlock.of("true") : CodeBlock.join(same, "$W&& "))
         .build();
   }
@@ -140,42 +158,50 @@ final class StructEmitter {
     CodeBlock hash = null;
     for (NamedType.Field f : values(fields)) {
       TypeName t = types.javaType(f.type());
-      CodeBlock h = t.isPrimitive()
-          ? CodeBlock.of("$T.hashCode(n.$N())", t.box(), names.field(f))
-          : CodeBlock.of("$T.hashCode(n.$N())", OBJECTS, names.field(f));
+      CodeBlock h =
+          t.isPrimitive()
+              ? CodeBlock.of("$T.hashCode(n.$N())", t.box(), names.field(f))
+              : CodeBlock.of("$T.hashCode(n.$N())", OBJECTS, names.field(f));
       hash = hash == null ? h : CodeBlock.of("31 * ($L)$W+ $L", hash, h);
     }
     return MethodSpec.methodBuilder("hashCode")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(TypeName.INT)
-        .addStatement("return $T.hashCode(this, $T::$N,$W$L)", LINKED_NODES, name,
-            names.field(tail(fields)), hash == null ? CodeBlock.of("n -> 0")
-                : CodeBlock.of("n -> $L", hash))
+        .addStatement(
+            "return $T.hashCode(this, $T::$N,$W$L)",
+            LINKED_NODES,
+            name,
+            names.field(tail(fields)),
+            hash == null ? CodeBlock.of("n -> 0") : CodeBlock.of("n -> $L", hash))
         .build();
   }
 
   /**
-   * A linked list printed as a record would be, in a loop; past {@code
-   * LinkedNodes.TO_STRING_NODES} nodes, only the count of the rest.
+   * A linked list printed as a record would be, in a loop; past {@code LinkedNodes.TO_STRING_NODES}
+   * nodes, only the count of the rest.
    */
   private MethodSpec listToString(ClassName name, List<NamedType.Field> fields) {
     CodeBlock.Builder opening = CodeBlock.builder().add("s");
     String separator = name.simpleName() + "[";
     for (NamedType.Field f : values(fields)) {
-      opening.add("$Z.append($S)$Z.append(n.$N())", separator + names.field(f) + "=",
-          names.field(f));
+      opening.add(
+          "$Z.append($S)$Z.append(n.$N())", separator + names.field(f) + "=", names.field(f));
       separator = ", ";
     }
     opening.add("$Z.append($S)", separator + names.field(tail(fields)) + "=");
     return MethodSpec.methodBuilder("toString")
-        .addJavadoc("This list as records print, up to {@code LinkedNodes.TO_STRING_NODES}"
-            + " nodes.\n")
+        .addJavadoc(
+            "This list as records print, up to {@code LinkedNodes.TO_STRING_NODES}" + " nodes.\n")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(String.class)
-        .addStatement("return $T.toString(this, $T::$N,$W(s, n) -> $L)", LINKED_NODES, name,
-            names.field(tail(fields)), opening.build())
+        .addStatement(
+            "return $T.toString(this, $T::$N,$W(s, n) -> $L)",
+            LINKED_NODES,
+            name,
+            names.field(tail(fields)),
+            opening.build())
         .build();
   }
 
@@ -189,11 +215,20 @@ final class StructEmitter {
   }
 
   static FieldSpec codecField(ClassName name, long minSize) {
-    return FieldSpec.builder(ParameterizedTypeName.get(XDR_CODEC, name), "CODEC",
-            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+    return FieldSpec.builder(
+            ParameterizedTypeName.get(XDR_CODEC, name),
+            "CODEC",
+            Modifier.PUBLIC,
+            Modifier.STATIC,
+            Modifier.FINAL)
         .addJavadoc("Encodes and decodes this type as XDR.\n")
-        .initializer(minSize == 4 ? "$Z$T.of($T::encode,$W$T::decode)"
-            : "$Z$T.of($T::encode,$W$T::decode,$W" + minSize + ")", XDR_CODEC, name, name)
+        .initializer(
+            minSize == 4
+                ? "$Z$T.of($T::encode,$W$T::decode)"
+                : "$Z$T.of($T::encode,$W$T::decode,$W" + minSize + ")",
+            XDR_CODEC,
+            name,
+            name)
         .build();
   }
 
@@ -247,10 +282,11 @@ final class StructEmitter {
   /** A list's nodes are written one after another, each followed by its "next" flag. */
   private MethodSpec encodeList(ClassName name, List<NamedType.Field> fields) {
     NamedType.Field tail = fields.get(fields.size() - 1);
-    MethodSpec.Builder m = encodeMethod(name)
-        .addComment("A linked list: written in a loop, so its length never costs stack.")
-        .beginControlFlow("for ($T node = value; node != null; node = node.$N())", name,
-            names.field(tail));
+    MethodSpec.Builder m =
+        encodeMethod(name)
+            .addComment("A linked list: written in a loop, so its length never costs stack.")
+            .beginControlFlow(
+                "for ($T node = value; node != null; node = node.$N())", name, names.field(tail));
     for (NamedType.Field f : fields.subList(0, fields.size() - 1)) {
       m.addCode(types.encode(f.type(), CodeBlock.of("node.$N()", names.field(f))));
     }
@@ -264,18 +300,25 @@ final class StructEmitter {
    */
   private MethodSpec decodeList(ClassName name, List<NamedType.Field> fields) {
     List<NamedType.Field> values = values(fields);
-    MethodSpec.Builder m = decodeMethod(name)
-        .addComment("A linked list: read in a loop, so its length never costs stack. Each node"
-            + " holds the")
-        .addComment("next, so the values wait in arrays and the nodes are made from the last one"
-            + " back.");
+    MethodSpec.Builder m =
+        decodeMethod(name)
+            .addComment(
+                "A linked list: read in a loop, so its length never costs stack. Each node"
+                    + " holds the")
+            .addComment(
+                "next, so the values wait in arrays and the nodes are made from the last one"
+                    + " back.");
     boolean unchecked = false;
     for (NamedType.Field f : values) {
       TypeName t = types.javaType(f.type());
       boolean generic = t instanceof ParameterizedTypeName;
       unchecked |= generic;
-      m.addStatement("$T $N = new $T[$L]", ArrayTypeName.of(generic ? ClassName.OBJECT : t),
-          column(f), generic ? ClassName.OBJECT : t, FIRST_CAPACITY);
+      m.addStatement(
+          "$T $N = new $T[$L]",
+          ArrayTypeName.of(generic ? ClassName.OBJECT : t),
+          column(f),
+          generic ? ClassName.OBJECT : t,
+          FIRST_CAPACITY);
     }
     m.addStatement("int count = 0").beginControlFlow("do");
     if (!values.isEmpty()) {
@@ -296,13 +339,17 @@ final class StructEmitter {
     CodeBlock.Builder args = CodeBlock.builder();
     for (NamedType.Field f : values) {
       TypeName t = types.javaType(f.type());
-      args.add(t instanceof ParameterizedTypeName ? "($T) $N[count],$W" : "$N[count],$W",
-          t instanceof ParameterizedTypeName ? new Object[] {t, column(f)}
+      args.add(
+          t instanceof ParameterizedTypeName ? "($T) $N[count],$W" : "$N[count],$W",
+          t instanceof ParameterizedTypeName
+              ? new Object[] {t, column(f)}
               : new Object[] {column(f)});
     }
     if (unchecked) {
-      m.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
-          .addMember("value", "$S", "unchecked").build());
+      m.addAnnotation(
+          AnnotationSpec.builder(SuppressWarnings.class)
+              .addMember("value", "$S", "unchecked")
+              .build());
     }
     return m.addStatement("list = new $T($Llist)", name, args.build())
         .endControlFlow()

@@ -11,8 +11,8 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
-import io.jrpcgen.compiler.model.XdrType;
 import io.jrpcgen.compiler.model.Schema;
+import io.jrpcgen.compiler.model.XdrType;
 import io.jrpcgen.compiler.naming.Names;
 import java.util.Map;
 
@@ -24,11 +24,14 @@ final class TypeMapper {
   private final String[] hiding;
 
   /**
-   * A mapper for {@code packageName}, whose bounds cite the {@code intConstants} (by .x name)
-   * when the .x wrote them so; {@code hiding}: generated classes named like classes the
-   * generated code refers to.
+   * A mapper for {@code packageName}, whose bounds cite the {@code intConstants} (by .x name) when
+   * the .x wrote them so; {@code hiding}: generated classes named like classes the generated code
+   * refers to.
    */
-  TypeMapper(String packageName, Names names, Map<String, Schema.Constant> intConstants,
+  TypeMapper(
+      String packageName,
+      Names names,
+      Map<String, Schema.Constant> intConstants,
       String... hiding) {
     this.packageName = packageName;
     this.names = names;
@@ -80,23 +83,27 @@ final class TypeMapper {
   /** An expression for the codec of {@code t}. */
   CodeBlock codec(XdrType t) {
     if (t instanceof XdrType.Primitive p) {
-      String name = switch (p.kind()) {
-        case INT, UNSIGNED_INT -> "INT";
-        case HYPER, UNSIGNED_HYPER -> "HYPER";
-        case FLOAT -> "FLOAT";
-        case DOUBLE -> "DOUBLE";
-        case BOOL -> "BOOL";
-        case QUADRUPLE -> "QUADRUPLE";
-      };
+      String name =
+          switch (p.kind()) {
+            case INT, UNSIGNED_INT -> "INT";
+            case HYPER, UNSIGNED_HYPER -> "HYPER";
+            case FLOAT -> "FLOAT";
+            case DOUBLE -> "DOUBLE";
+            case BOOL -> "BOOL";
+            case QUADRUPLE -> "QUADRUPLE";
+          };
       return CodeBlock.of("$T.$L", XDR_CODEC, name);
     } else if (t instanceof XdrType.Opaque o) {
-      return CodeBlock.of("$T.$L($L)", XDR_CODEC, o.fixed() ? "fixedOpaque" : "opaque",
-          bound(o));
+      return CodeBlock.of("$T.$L($L)", XDR_CODEC, o.fixed() ? "fixedOpaque" : "opaque", bound(o));
     } else if (t instanceof XdrType.Text s) {
       return CodeBlock.of("$T.string($L)", XDR_CODEC, bound(s));
     } else if (t instanceof XdrType.Array a) {
-      return CodeBlock.of("$T.$L($L,$W$L)", XDR_CODEC, a.fixed() ? "fixedArray" : "array",
-          codec(a.element()), bound(a));
+      return CodeBlock.of(
+          "$T.$L($L,$W$L)",
+          XDR_CODEC,
+          a.fixed() ? "fixedArray" : "array",
+          codec(a.element()),
+          bound(a));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("$T.optional($L)", XDR_CODEC, codec(o.element()));
     } else if (t instanceof XdrType.Void) {
@@ -108,23 +115,30 @@ final class TypeMapper {
   /** A statement writing {@code value} (an expression of {@code t}'s Java type) to {@code out}. */
   CodeBlock encode(XdrType t, CodeBlock value) {
     if (t instanceof XdrType.Primitive p) {
-      String method = switch (p.kind()) {
-        case INT, UNSIGNED_INT -> "writeInt";
-        case HYPER, UNSIGNED_HYPER -> "writeHyper";
-        case FLOAT -> "writeFloat";
-        case DOUBLE -> "writeDouble";
-        case BOOL -> "writeBoolean";
-        case QUADRUPLE -> "writeQuadruple";
-      };
+      String method =
+          switch (p.kind()) {
+            case INT, UNSIGNED_INT -> "writeInt";
+            case HYPER, UNSIGNED_HYPER -> "writeHyper";
+            case FLOAT -> "writeFloat";
+            case DOUBLE -> "writeDouble";
+            case BOOL -> "writeBoolean";
+            case QUADRUPLE -> "writeQuadruple";
+          };
       return CodeBlock.of("out.$L($L);\n", method, value);
     } else if (t instanceof XdrType.Opaque o) {
-      return CodeBlock.of("out.$L($L,$W$L);\n",
-          o.fixed() ? "writeFixedOpaque" : "writeVariableOpaque", value, bound(o));
+      return CodeBlock.of(
+          "out.$L($L,$W$L);\n",
+          o.fixed() ? "writeFixedOpaque" : "writeVariableOpaque",
+          value,
+          bound(o));
     } else if (t instanceof XdrType.Text s) {
       return CodeBlock.of("out.writeString($L,$W$L);\n", value, bound(s));
     } else if (t instanceof XdrType.Array a) {
-      return CodeBlock.of("out.$L($L,$W$L,$W$L);\n",
-          a.fixed() ? "writeFixedArray" : "writeVariableArray", value, bound(a),
+      return CodeBlock.of(
+          "out.$L($L,$W$L,$W$L);\n",
+          a.fixed() ? "writeFixedArray" : "writeVariableArray",
+          value,
+          bound(a),
           codec(a.element()));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("out.writeOptional($L,$W$L);\n", value, codec(o.element()));
@@ -139,23 +153,27 @@ final class TypeMapper {
   /** An expression reading a value of {@code t} from {@code in}. */
   CodeBlock decode(XdrType t) {
     if (t instanceof XdrType.Primitive p) {
-      String method = switch (p.kind()) {
-        case INT, UNSIGNED_INT -> "readInt";
-        case HYPER, UNSIGNED_HYPER -> "readHyper";
-        case FLOAT -> "readFloat";
-        case DOUBLE -> "readDouble";
-        case BOOL -> "readBoolean";
-        case QUADRUPLE -> "readQuadruple";
-      };
+      String method =
+          switch (p.kind()) {
+            case INT, UNSIGNED_INT -> "readInt";
+            case HYPER, UNSIGNED_HYPER -> "readHyper";
+            case FLOAT -> "readFloat";
+            case DOUBLE -> "readDouble";
+            case BOOL -> "readBoolean";
+            case QUADRUPLE -> "readQuadruple";
+          };
       return CodeBlock.of("in.$L()", method);
     } else if (t instanceof XdrType.Opaque o) {
-      return CodeBlock.of("in.$L($L)", o.fixed() ? "readFixedOpaque" : "readVariableOpaque",
-          bound(o));
+      return CodeBlock.of(
+          "in.$L($L)", o.fixed() ? "readFixedOpaque" : "readVariableOpaque", bound(o));
     } else if (t instanceof XdrType.Text s) {
       return CodeBlock.of("in.readString($L)", bound(s));
     } else if (t instanceof XdrType.Array a) {
-      return CodeBlock.of("in.$L($L,$W$L)", a.fixed() ? "readFixedArray" : "readVariableArray",
-          bound(a), codec(a.element()));
+      return CodeBlock.of(
+          "in.$L($L,$W$L)",
+          a.fixed() ? "readFixedArray" : "readVariableArray",
+          bound(a),
+          codec(a.element()));
     } else if (t instanceof XdrType.Optional o) {
       return CodeBlock.of("in.readOptional($L)", codec(o.element()));
     } else if (t instanceof XdrType.Ref r && r.target() instanceof NamedType.Enum) {
@@ -187,10 +205,11 @@ final class TypeMapper {
   private CodeBlock bound(int size, String constant) {
     Schema.Constant cited = constant == null ? null : intConstants.get(constant);
     if (cited != null) {
-      return CodeBlock.of("$T.$N", ClassName.get(packageName, names.constantsClass()),
-          names.constant(cited));
+      return CodeBlock.of(
+          "$T.$N", ClassName.get(packageName, names.constantsClass()), names.constant(cited));
     }
-    return size == XdrType.UNBOUNDED ? CodeBlock.of("$T.UNBOUNDED", XDR_CODEC)
+    return size == XdrType.UNBOUNDED
+        ? CodeBlock.of("$T.UNBOUNDED", XDR_CODEC)
         : CodeBlock.of("$L", size);
   }
 

@@ -36,21 +36,25 @@ final class UnionEmitter {
     ClassName name = types.className(union);
     NamedType.Field disc = union.discriminant();
     TypeName discType = types.javaType(disc.type());
-    TypeSpec.Builder type = types.qualifying(TypeSpec.interfaceBuilder(name.simpleName()))
-        .addModifiers(Modifier.PUBLIC, Modifier.SEALED)
-        .addJavadoc(Docs.cite("union " + union.name(), union.pos()))
-        .addField(StructEmitter.codecField(name, union.minEncodedSize()))
-        .addMethod(MethodSpec.methodBuilder(names.field(disc))
-            .addJavadoc("The discriminant, {@code $L}.\n", disc.name())
-            .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
-            .returns(discType)
-            .build());
-    MethodSpec.Builder encode = MethodSpec.methodBuilder("encode")
-        .addJavadoc("Writes {@code value} as XDR.\n")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addParameter(XDR_ENCODER, "out")
-        .addParameter(name, "value")
-        .addCode(types.encode(disc.type(), CodeBlock.of("value.$N()", names.field(disc))));
+    TypeSpec.Builder type =
+        types
+            .qualifying(TypeSpec.interfaceBuilder(name.simpleName()))
+            .addModifiers(Modifier.PUBLIC, Modifier.SEALED)
+            .addJavadoc(Docs.cite("union " + union.name(), union.pos()))
+            .addField(StructEmitter.codecField(name, union.minEncodedSize()))
+            .addMethod(
+                MethodSpec.methodBuilder(names.field(disc))
+                    .addJavadoc("The discriminant, {@code $L}.\n", disc.name())
+                    .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT)
+                    .returns(discType)
+                    .build());
+    MethodSpec.Builder encode =
+        MethodSpec.methodBuilder("encode")
+            .addJavadoc("Writes {@code value} as XDR.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addParameter(XDR_ENCODER, "out")
+            .addParameter(name, "value")
+            .addCode(types.encode(disc.type(), CodeBlock.of("value.$N()", names.field(disc))));
     boolean first = true;
     for (NamedType.Arm arm : union.arms()) {
       ClassName armName = name.nestedClass(names.arm(arm));
@@ -61,8 +65,8 @@ final class UnionEmitter {
         } else {
           encode.nextControlFlow("else if (value instanceof $T arm)", armName);
         }
-        encode.addCode(types.encode(arm.field().type(),
-            CodeBlock.of("arm.$N()", names.field(arm.field()))));
+        encode.addCode(
+            types.encode(arm.field().type(), CodeBlock.of("arm.$N()", names.field(arm.field()))));
         first = false;
       }
     }
@@ -74,8 +78,8 @@ final class UnionEmitter {
     return type.build();
   }
 
-  private TypeSpec armRecord(NamedType.Union union, NamedType.Arm arm, ClassName unionName,
-      TypeName discType) {
+  private TypeSpec armRecord(
+      NamedType.Union union, NamedType.Arm arm, ClassName unionName, TypeName discType) {
     NamedType.Field disc = union.discriminant();
     boolean keepsDiscriminant = arm.values().size() != 1;
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
@@ -85,19 +89,21 @@ final class UnionEmitter {
     if (arm.field() != null) {
       constructor.addParameter(types.javaType(arm.field().type()), names.field(arm.field()));
     }
-    TypeSpec.Builder record = TypeSpec.recordBuilder(names.arm(arm))
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addSuperinterface(unionName)
-        .addJavadoc(armDoc(union, arm))
-        .recordConstructor(constructor.build());
+    TypeSpec.Builder record =
+        TypeSpec.recordBuilder(names.arm(arm))
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addSuperinterface(unionName)
+            .addJavadoc(armDoc(union, arm))
+            .recordConstructor(constructor.build());
     CodeBlock.Builder checked = CodeBlock.builder();
     if (!keepsDiscriminant) {
-      record.addMethod(MethodSpec.methodBuilder(names.field(disc))
-          .addAnnotation(Override.class)
-          .addModifiers(Modifier.PUBLIC)
-          .returns(discType)
-          .addStatement("return $L", literal(union, arm.values().get(0)))
-          .build());
+      record.addMethod(
+          MethodSpec.methodBuilder(names.field(disc))
+              .addAnnotation(Override.class)
+              .addModifiers(Modifier.PUBLIC)
+              .returns(discType)
+              .addStatement("return $L", literal(union, arm.values().get(0)))
+              .build());
     } else if (!isBool(disc.type()) || arm.isDefault()) {
       checked.add(check(union, arm));
     }
@@ -105,10 +111,11 @@ final class UnionEmitter {
       checked.add(checks.statements(List.of(arm.field())));
     }
     if (!checked.isEmpty()) {
-      record.addMethod(MethodSpec.compactConstructorBuilder()
-          .addModifiers(Modifier.PUBLIC)
-          .addCode(checked.build())
-          .build());
+      record.addMethod(
+          MethodSpec.compactConstructorBuilder()
+              .addModifiers(Modifier.PUBLIC)
+              .addCode(checked.build())
+              .build());
     }
     return record.build();
   }
@@ -130,10 +137,12 @@ final class UnionEmitter {
     if (tests.isEmpty()) {
       return code.build();
     }
-    String message = arm.isDefault() ? d + " has an arm of its own: " : d + " is not a case of "
-        + names.arm(arm) + ": ";
-    return code.beginControlFlow("if ($L)",
-            CodeBlock.join(tests, arm.isDefault() ? " ||$W" : " &&$W"))
+    String message =
+        arm.isDefault()
+            ? d + " has an arm of its own: "
+            : d + " is not a case of " + names.arm(arm) + ": ";
+    return code.beginControlFlow(
+            "if ($L)", CodeBlock.join(tests, arm.isDefault() ? " ||$W" : " &&$W"))
         .addStatement("throw new $T($S$W+ $N)", IllegalArgumentException.class, message, d)
         .endControlFlow()
         .build();
@@ -141,12 +150,13 @@ final class UnionEmitter {
 
   private MethodSpec decode(NamedType.Union union, ClassName name, TypeName discType) {
     NamedType.Field disc = union.discriminant();
-    MethodSpec.Builder m = MethodSpec.methodBuilder("decode")
-        .addJavadoc("Reads a value from XDR.\n")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addParameter(XDR_DECODER, "in")
-        .returns(name)
-        .addStatement("$T $N = $L", discType, names.field(disc), types.decode(disc.type()));
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("decode")
+            .addJavadoc("Reads a value from XDR.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addParameter(XDR_DECODER, "in")
+            .returns(name)
+            .addStatement("$T $N = $L", discType, names.field(disc), types.decode(disc.type()));
     if (isBool(disc.type())) {
       return m.addCode(decodeBool(union, name)).build();
     }
@@ -166,8 +176,11 @@ final class UnionEmitter {
     if (defaultArm != null) {
       m.addCode("default -> $L;\n", construct(union, defaultArm, name));
     } else if (!coversEnum(union)) {
-      m.addCode("default -> throw new $T($S$W+ $N);\n", XDR_EXCEPTION,
-          "union " + union.name() + " has no arm for " + disc.name() + " ", names.field(disc));
+      m.addCode(
+          "default -> throw new $T($S$W+ $N);\n",
+          XDR_EXCEPTION,
+          "union " + union.name() + " has no arm for " + disc.name() + " ",
+          names.field(disc));
     }
     return m.addCode("$<};\n").build();
   }
@@ -179,10 +192,14 @@ final class UnionEmitter {
     NamedType.Arm whenTrue = boolArm(union, true);
     NamedType.Arm whenFalse = boolArm(union, false);
     if (whenTrue == whenFalse) {
-      return whenTrue == null ? fallback(union, null, name)
+      return whenTrue == null
+          ? fallback(union, null, name)
           : CodeBlock.of("return $L;\n", construct(union, whenTrue, name));
     } else if (whenTrue != null && whenFalse != null) {
-      return CodeBlock.of("return $N$W? $L$W: $L;\n", d, construct(union, whenTrue, name),
+      return CodeBlock.of(
+          "return $N$W? $L$W: $L;\n",
+          d,
+          construct(union, whenTrue, name),
           construct(union, whenFalse, name));
     }
     NamedType.Arm only = whenTrue != null ? whenTrue : whenFalse;
@@ -212,8 +229,11 @@ final class UnionEmitter {
       return CodeBlock.of("return $L;\n", construct(union, defaultArm, name));
     }
     String disc = names.field(union.discriminant());
-    return CodeBlock.of("throw new $T($S$W+ $N);\n", XDR_EXCEPTION,
-        "union " + union.name() + " has no arm for " + union.discriminant().name() + " ", disc);
+    return CodeBlock.of(
+        "throw new $T($S$W+ $N);\n",
+        XDR_EXCEPTION,
+        "union " + union.name() + " has no arm for " + union.discriminant().name() + " ",
+        disc);
   }
 
   private CodeBlock construct(NamedType.Union union, NamedType.Arm arm, ClassName name) {
@@ -224,8 +244,8 @@ final class UnionEmitter {
     if (arm.field() != null) {
       args.add(types.decode(arm.field().type()));
     }
-    return CodeBlock.of("new $T($Z$L)", name.nestedClass(names.arm(arm)),
-        CodeBlock.join(args, ",$W"));
+    return CodeBlock.of(
+        "new $T($Z$L)", name.nestedClass(names.arm(arm)), CodeBlock.join(args, ",$W"));
   }
 
   private static boolean coversEnum(NamedType.Union union) {
@@ -276,12 +296,17 @@ final class UnionEmitter {
   }
 
   private static String armDoc(NamedType.Union union, NamedType.Arm arm) {
-    String cases = arm.isDefault() ? "default" : "case " + String.join(", ",
-        arm.values().stream().map(v -> v.constant() != null ? v.constant()
-            : Long.toString(v.value())).toList());
+    String cases =
+        arm.isDefault()
+            ? "default"
+            : "case "
+                + String.join(
+                    ", ",
+                    arm.values().stream()
+                        .map(v -> v.constant() != null ? v.constant() : Long.toString(v.value()))
+                        .toList());
     String what = arm.field() == null ? "void" : arm.field().name();
-    return "The arm {@code " + cases + ": " + what + "}\nof {@code union " + union.name()
-        + "}.\n";
+    return "The arm {@code " + cases + ": " + what + "}\nof {@code union " + union.name() + "}.\n";
   }
 
   private static boolean isBool(XdrType t) {

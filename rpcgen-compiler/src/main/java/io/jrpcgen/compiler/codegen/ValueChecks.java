@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * What a record's compact constructor checks, so that a value the encoder would refuse fails at
- * {@code new}: bounds and fixed lengths (with the encoder's messages, from the runtime's
- * {@code XdrChecks}), nulls where the .x has no {@code *}, and lists made immutable.
+ * {@code new}: bounds and fixed lengths (with the encoder's messages, from the runtime's {@code
+ * XdrChecks}), nulls where the .x has no {@code *}, and lists made immutable.
  */
 final class ValueChecks {
   private final TypeMapper types;
@@ -45,9 +45,8 @@ final class ValueChecks {
       CodeBlock value = CodeBlock.of("$N", component);
       Check check = check(f.type(), value, component, components);
       switch (check.kind()) {
-        case NONE -> { }
-        case NON_NULL -> code.addStatement("$T.requireNonNull($L,$W$S)", OBJECTS, value,
-            component);
+        case NONE -> {}
+        case NON_NULL -> code.addStatement("$T.requireNonNull($L,$W$S)", OBJECTS, value, component);
         case CHECKS -> code.addStatement("$L", check.expression());
         case REPLACES -> code.addStatement("$L = $L", value, check.expression());
       }
@@ -60,24 +59,33 @@ final class ValueChecks {
       return p.kind() == XdrType.Primitive.Kind.QUADRUPLE ? nonNull() : none();
     } else if (t instanceof XdrType.Opaque o) {
       if (o.fixed()) {
-        return checks("$T.fixedOpaque($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(o),
-            component);
+        return checks("$T.fixedOpaque($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(o), component);
       }
-      return o.size() == XdrType.UNBOUNDED ? nonNull()
+      return o.size() == XdrType.UNBOUNDED
+          ? nonNull()
           : checks("$T.opaque($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(o), component);
     } else if (t instanceof XdrType.Text s) {
-      return s.bound() == XdrType.UNBOUNDED ? nonNull()
+      return s.bound() == XdrType.UNBOUNDED
+          ? nonNull()
           : checks("$T.string($L,$W$L,$W$S)", XDR_CHECKS, value, types.bound(s), component);
     } else if (t instanceof XdrType.Array a) {
       CodeBlock element = elementCheck(a.element(), component, names);
-      return new Check(Kind.REPLACES, CodeBlock.of("$T.$L($L,$W$L,$W$S$L)", XDR_CHECKS,
-          a.fixed() ? "fixedArray" : "array", value, types.bound(a), component,
-          element == null ? CodeBlock.of("") : CodeBlock.of(",$W$L", element)));
+      return new Check(
+          Kind.REPLACES,
+          CodeBlock.of(
+              "$T.$L($L,$W$L,$W$S$L)",
+              XDR_CHECKS,
+              a.fixed() ? "fixedArray" : "array",
+              value,
+              types.bound(a),
+              component,
+              element == null ? CodeBlock.of("") : CodeBlock.of(",$W$L", element)));
     } else if (t instanceof XdrType.Optional o) {
       Check present = check(o.element(), value, component, names);
-      return present.kind() == Kind.NONE || present.kind() == Kind.NON_NULL ? none()
-          : new Check(Kind.REPLACES,
-              CodeBlock.of("$L == null ? null :$W$L", value, present.expression()));
+      return present.kind() == Kind.NONE || present.kind() == Kind.NON_NULL
+          ? none()
+          : new Check(
+              Kind.REPLACES, CodeBlock.of("$L == null ? null :$W$L", value, present.expression()));
     } else if (t instanceof XdrType.Void) {
       return none();
     }
@@ -85,8 +93,8 @@ final class ValueChecks {
   }
 
   /**
-   * The operator that checks each element of an array, or null when the runtime's default (no
-   * null elements) is all there is to check.
+   * The operator that checks each element of an array, or null when the runtime's default (no null
+   * elements) is all there is to check.
    */
   private CodeBlock elementCheck(XdrType element, String component, Set<String> names) {
     String name = unused(names, "element");
@@ -100,7 +108,8 @@ final class ValueChecks {
           : CodeBlock.of("$N -> $N == null ? null :$W$L", name, name, present.expression());
     }
     Check check = check(element, value, component, inner);
-    return check.kind() == Kind.NONE || check.kind() == Kind.NON_NULL ? null
+    return check.kind() == Kind.NONE || check.kind() == Kind.NON_NULL
+        ? null
         : CodeBlock.of("$N -> $L", name, check.expression());
   }
 

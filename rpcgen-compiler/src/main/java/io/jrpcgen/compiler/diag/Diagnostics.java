@@ -34,8 +34,10 @@ public final class Diagnostics {
   /** Every diagnostic, ordered by file, line and column as found. */
   public List<Diagnostic> list() {
     List<Diagnostic> sorted = new ArrayList<>(all);
-    sorted.sort(Comparator.comparing((Diagnostic d) -> d.pos().file())
-        .thenComparingInt(d -> d.pos().line()).thenComparingInt(d -> d.pos().column()));
+    sorted.sort(
+        Comparator.comparing((Diagnostic d) -> d.pos().file())
+            .thenComparingInt(d -> d.pos().line())
+            .thenComparingInt(d -> d.pos().column()));
     return Collections.unmodifiableList(sorted);
   }
 }

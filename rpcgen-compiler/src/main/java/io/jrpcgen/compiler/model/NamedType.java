@@ -40,8 +40,8 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
   abstract long computeMinSize();
 
   /**
-   * A member of a struct, a union arm's value, a union's discriminant, or a procedure's
-   * parameter. Records compare by value, so the naming pass keys its names by identity.
+   * A member of a struct, a union arm's value, a union's discriminant, or a procedure's parameter.
+   * Records compare by value, so the naming pass keys its names by identity.
    */
   public record Field(String name, XdrType type, SourcePos pos) {}
 
@@ -71,8 +71,11 @@ public abstract sealed class NamedType permits NamedType.Struct, NamedType.Union
         return null;
       }
       Field last = fields.get(fields.size() - 1);
-      return last.type() instanceof XdrType.Optional o && o.element() instanceof XdrType.Ref r
-          && r.target() == this ? last : null;
+      return last.type() instanceof XdrType.Optional o
+              && o.element() instanceof XdrType.Ref r
+              && r.target() == this
+          ? last
+          : null;
     }
 
     @Override

@@ -20,71 +20,73 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The linker: checks a parsed file and resolves it into a {@link Schema}. One global namespace,
- * as in C; constants evaluated on demand in dependency order; typedefs resolved to what they
- * name. Every problem is reported to the {@link Diagnostics} and resolution goes on, so that one
- * run shows them all.
+ * The linker: checks a parsed file and resolves it into a {@link Schema}. One global namespace, as
+ * in C; constants evaluated on demand in dependency order; typedefs resolved to what they name.
+ * Every problem is reported to the {@link Diagnostics} and resolution goes on, so that one run
+ * shows them all.
  */
 public final class Resolver {
   private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
   private static final BigInteger UINT_MAX = BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger ULONG_MAX =
-      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final BigInteger ULONG_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   /** Type names C (stdint, rpc/types.h) or libtirpc define, as rpcgen's output sees them. */
-  private static final Map<String, XdrType> KNOWN_TYPES = Map.ofEntries(
-      Map.entry("int8_t", primitive(XdrType.Primitive.Kind.INT)),
-      Map.entry("int16_t", primitive(XdrType.Primitive.Kind.INT)),
-      Map.entry("int32_t", primitive(XdrType.Primitive.Kind.INT)),
-      Map.entry("uint8_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("uint16_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("uint32_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_int8_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_int16_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_int32_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_char", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_short", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_int", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("u_long", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("int64_t", primitive(XdrType.Primitive.Kind.HYPER)),
-      Map.entry("quad_t", primitive(XdrType.Primitive.Kind.HYPER)),
-      Map.entry("longlong_t", primitive(XdrType.Primitive.Kind.HYPER)),
-      Map.entry("uint64_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
-      Map.entry("u_int64_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
-      Map.entry("u_quad_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
-      Map.entry("u_longlong_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
-      Map.entry("bool_t", primitive(XdrType.Primitive.Kind.BOOL)),
-      // rpc/types.h: libtirpc's names for the numbers of rpcbind's protocol (rpcb_prot.x).
-      Map.entry("rpcprog_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("rpcvers_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("rpcproc_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("rpcprot_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("rpcport_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
-      Map.entry("netobj", new XdrType.Opaque(false, 1024)),
-      // rpc/auth.h: xdr_des_block is 8 opaque bytes (key_prot.x).
-      Map.entry("des_block", new XdrType.Opaque(true, 8)),
-      // RFC 5531's AUTH_SYS body, which NFSv4.1 callbacks carry: the runtime's record.
-      Map.entry("authsys_parms", new XdrType.External("authsys_parms", "io.jrpcgen.rpc.AuthSys")),
-      // libtirpc's transport address, which rpcb_prot.x leaves to C.
-      Map.entry("netbuf", new XdrType.External("netbuf", "io.jrpcgen.rpc.Netbuf")));
+  private static final Map<String, XdrType> KNOWN_TYPES =
+      Map.ofEntries(
+          Map.entry("int8_t", primitive(XdrType.Primitive.Kind.INT)),
+          Map.entry("int16_t", primitive(XdrType.Primitive.Kind.INT)),
+          Map.entry("int32_t", primitive(XdrType.Primitive.Kind.INT)),
+          Map.entry("uint8_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("uint16_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("uint32_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_int8_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_int16_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_int32_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_char", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_short", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_int", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("u_long", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("int64_t", primitive(XdrType.Primitive.Kind.HYPER)),
+          Map.entry("quad_t", primitive(XdrType.Primitive.Kind.HYPER)),
+          Map.entry("longlong_t", primitive(XdrType.Primitive.Kind.HYPER)),
+          Map.entry("uint64_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+          Map.entry("u_int64_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+          Map.entry("u_quad_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+          Map.entry("u_longlong_t", primitive(XdrType.Primitive.Kind.UNSIGNED_HYPER)),
+          Map.entry("bool_t", primitive(XdrType.Primitive.Kind.BOOL)),
+          // rpc/types.h: libtirpc's names for the numbers of rpcbind's protocol (rpcb_prot.x).
+          Map.entry("rpcprog_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("rpcvers_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("rpcproc_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("rpcprot_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("rpcport_t", primitive(XdrType.Primitive.Kind.UNSIGNED_INT)),
+          Map.entry("netobj", new XdrType.Opaque(false, 1024)),
+          // rpc/auth.h: xdr_des_block is 8 opaque bytes (key_prot.x).
+          Map.entry("des_block", new XdrType.Opaque(true, 8)),
+          // RFC 5531's AUTH_SYS body, which NFSv4.1 callbacks carry: the runtime's record.
+          Map.entry(
+              "authsys_parms", new XdrType.External("authsys_parms", "io.jrpcgen.rpc.AuthSys")),
+          // libtirpc's transport address, which rpcb_prot.x leaves to C.
+          Map.entry("netbuf", new XdrType.External("netbuf", "io.jrpcgen.rpc.Netbuf")));
 
   /** Constants C defines that {@code .x} files use as case labels. */
-  private static final Map<String, BigInteger> KNOWN_CONSTANTS = Map.ofEntries(
-      Map.entry("TRUE", BigInteger.ONE),
-      Map.entry("FALSE", BigInteger.ZERO),
-      // rpc/auth.h: authentication flavors (NFSv4's secinfo unions switch on RPCSEC_GSS).
-      Map.entry("AUTH_NONE", BigInteger.ZERO),
-      Map.entry("AUTH_NULL", BigInteger.ZERO),
-      Map.entry("AUTH_SYS", BigInteger.ONE),
-      Map.entry("AUTH_UNIX", BigInteger.ONE),
-      Map.entry("AUTH_SHORT", BigInteger.TWO),
-      Map.entry("AUTH_DH", BigInteger.valueOf(3)),
-      Map.entry("AUTH_DES", BigInteger.valueOf(3)),
-      Map.entry("AUTH_KERB", BigInteger.valueOf(4)),
-      Map.entry("RPCSEC_GSS", BigInteger.valueOf(6)),
-      // rpc/auth.h: the longest network name (key_prot.x).
-      Map.entry("MAXNETNAMELEN", BigInteger.valueOf(255)));
+  private static final Map<String, BigInteger> KNOWN_CONSTANTS =
+      Map.ofEntries(
+          Map.entry("TRUE", BigInteger.ONE),
+          Map.entry("FALSE", BigInteger.ZERO),
+          // rpc/auth.h: authentication flavors (NFSv4's secinfo unions switch on RPCSEC_GSS).
+          Map.entry("AUTH_NONE", BigInteger.ZERO),
+          Map.entry("AUTH_NULL", BigInteger.ZERO),
+          Map.entry("AUTH_SYS", BigInteger.ONE),
+          Map.entry("AUTH_UNIX", BigInteger.ONE),
+          Map.entry("AUTH_SHORT", BigInteger.TWO),
+          Map.entry("AUTH_DH", BigInteger.valueOf(3)),
+          Map.entry("AUTH_DES", BigInteger.valueOf(3)),
+          Map.entry("AUTH_KERB", BigInteger.valueOf(4)),
+          Map.entry("RPCSEC_GSS", BigInteger.valueOf(6)),
+          // rpc/auth.h: the longest network name (key_prot.x).
+          Map.entry("MAXNETNAMELEN", BigInteger.valueOf(255)));
 
   private final Diagnostics diagnostics;
   private final ResolveOptions options;
@@ -113,8 +115,8 @@ public final class Resolver {
   }
 
   /** Resolves {@code spec}; returns null if there were errors (all of them reported). */
-  public static Schema resolve(Specification spec, ResolveOptions options,
-      Diagnostics diagnostics) {
+  public static Schema resolve(
+      Specification spec, ResolveOptions options, Diagnostics diagnostics) {
     int before = diagnostics.errorCount();
     Schema schema = new Resolver(diagnostics, options).run(spec);
     return diagnostics.errorCount() > before ? null : schema;
@@ -133,7 +135,8 @@ public final class Resolver {
     for (Definition d : spec.definitions()) {
       if (d instanceof Definition.Const c) {
         constants.add(constant(c));
-      } else if (d instanceof Definition.Typedef t && !isCTagAlias(t)
+      } else if (d instanceof Definition.Typedef t
+          && !isCTagAlias(t)
           && !options.externalTypes().containsKey(t.name())) {
         XdrType type = typedefType(t.name(), t.pos());
         if (!(type instanceof XdrType.Ref r && r.target().name().equals(t.name()))) {
@@ -195,13 +198,14 @@ public final class Resolver {
   }
 
   /**
-   * {@code typedef struct x x;}: C's way to use a tag without its keyword, which the .x
-   * namespace already allows; it defines nothing new.
+   * {@code typedef struct x x;}: C's way to use a tag without its keyword, which the .x namespace
+   * already allows; it defines nothing new.
    */
   private static boolean isCTagAlias(Definition.Typedef t) {
     return t.declaration().shape() == Declaration.Shape.SINGLE
         && t.declaration().type() instanceof TypeSpec.Named n
-        && n.keyword() != TypeSpec.Keyword.NONE && n.name().equals(t.name());
+        && n.keyword() != TypeSpec.Keyword.NONE
+        && n.name().equals(t.name());
   }
 
   private void define(String name, SourcePos pos) {
@@ -254,11 +258,16 @@ public final class Resolver {
     }
     BigInteger v = value(c.value());
     if (v != null && (v.compareTo(LONG_MIN) < 0 || v.compareTo(ULONG_MAX) > 0)) {
-      diagnostics.error(c.value().pos(), "value " + v + " of constant '" + c.name()
-          + "' is out of range for a 64-bit integer");
+      diagnostics.error(
+          c.value().pos(),
+          "value " + v + " of constant '" + c.name() + "' is out of range for a 64-bit integer");
       v = null;
     }
-    return new Schema.Constant(c.name(), c.pos(), v == null ? BigInteger.ZERO : v, null,
+    return new Schema.Constant(
+        c.name(),
+        c.pos(),
+        v == null ? BigInteger.ZERO : v,
+        null,
         c.value() instanceof Expr.Number n ? n.text() : null);
   }
 
@@ -296,9 +305,19 @@ public final class Resolver {
     } else if (KNOWN_CONSTANTS.containsKey(name)) {
       return KNOWN_CONSTANTS.get(name);
     } else {
-      diagnostics.error(usedAt, "undefined constant '" + name + "'" + hint(name,
-          "define it with -D " + name + "=VALUE", constDefs.keySet(), enumMembers.keySet(),
-          cDefines.keySet(), numberNames.keySet(), KNOWN_CONSTANTS.keySet()));
+      diagnostics.error(
+          usedAt,
+          "undefined constant '"
+              + name
+              + "'"
+              + hint(
+                  name,
+                  "define it with -D " + name + "=VALUE",
+                  constDefs.keySet(),
+                  enumMembers.keySet(),
+                  cDefines.keySet(),
+                  numberNames.keySet(),
+                  KNOWN_CONSTANTS.keySet()));
       return null;
     }
     if (values.containsKey(key)) {
@@ -377,7 +396,8 @@ public final class Resolver {
     for (EnumMember m : members) {
       BigInteger v = named(m.name(), m.pos());
       if (v != null && (v.compareTo(INT_MIN) < 0 || v.compareTo(UINT_MAX) > 0)) {
-        diagnostics.error(m.value() != null ? m.value().pos() : m.pos(),
+        diagnostics.error(
+            m.value() != null ? m.value().pos() : m.pos(),
             "value " + v + " is out of range for an enum value");
         v = null;
       }
@@ -418,7 +438,8 @@ public final class Resolver {
     } else if (!(dt instanceof XdrType.Primitive p
         && (p.kind() == XdrType.Primitive.Kind.INT
             || p.kind() == XdrType.Primitive.Kind.UNSIGNED_INT))) {
-      diagnostics.error(body.discriminant().type().pos(),
+      diagnostics.error(
+          body.discriminant().type().pos(),
           "union discriminant must be int, unsigned int, enum or bool, not " + describe(dt));
     }
     Map<Long, SourcePos> seen = new HashMap<>();
@@ -430,8 +451,9 @@ public final class Resolver {
           continue;
         }
         if (seen.putIfAbsent(cv.value(), label.pos()) != null) {
-          diagnostics.error(label.pos(), "duplicate case value " + describeCase(cv)
-              + " in union '" + type.name() + "'");
+          diagnostics.error(
+              label.pos(),
+              "duplicate case value " + describeCase(cv) + " in union '" + type.name() + "'");
         }
         caseValues.add(cv);
       }
@@ -439,14 +461,14 @@ public final class Resolver {
     }
     if (body.defaultArm() != null) {
       SourcePos pos = body.defaultArm().pos();
-      type.add(arm(type, body.defaultArm(), bool ? remainingBool(seen.keySet(), pos) : List.of(),
-          pos));
+      type.add(
+          arm(type, body.defaultArm(), bool ? remainingBool(seen.keySet(), pos) : List.of(), pos));
     }
   }
 
   /**
-   * A bool's default arm that is left one value stands for that value, as if the .x had said
-   * {@code case FALSE:} (or {@code TRUE}); else it stays the default arm.
+   * A bool's default arm that is left one value stands for that value, as if the .x had said {@code
+   * case FALSE:} (or {@code TRUE}); else it stays the default arm.
    */
   private static List<NamedType.CaseValue> remainingBool(Set<Long> seen, SourcePos pos) {
     if (seen.size() != 1) {
@@ -472,12 +494,15 @@ public final class Resolver {
     String constant = label instanceof Expr.Name n ? n.name() : null;
     if (enumType != null) {
       complete(enumType);
-      boolean member = enumType.constants().stream()
-          .anyMatch(c -> BigInteger.valueOf(c.value()).equals(v)
-              || Integer.toUnsignedLong(c.value()) == v.longValue());
+      boolean member =
+          enumType.constants().stream()
+              .anyMatch(
+                  c ->
+                      BigInteger.valueOf(c.value()).equals(v)
+                          || Integer.toUnsignedLong(c.value()) == v.longValue());
       if (!member) {
-        diagnostics.error(label.pos(), "case value " + v + " is not a value of enum '"
-            + enumType.name() + "'");
+        diagnostics.error(
+            label.pos(), "case value " + v + " is not a value of enum '" + enumType.name() + "'");
         return null;
       }
     } else if ((bool && v.compareTo(BigInteger.ONE) > 0) || (v.signum() < 0 && bool)) {
@@ -490,10 +515,9 @@ public final class Resolver {
     return new NamedType.CaseValue(v.intValue(), constant, label.pos());
   }
 
-  private NamedType.Arm arm(NamedType.Union union, Declaration d,
-      List<NamedType.CaseValue> values, SourcePos pos) {
-    NamedType.Field field =
-        d.shape() == Declaration.Shape.VOID ? null : field(d, union.name());
+  private NamedType.Arm arm(
+      NamedType.Union union, Declaration d, List<NamedType.CaseValue> values, SourcePos pos) {
+    NamedType.Field field = d.shape() == Declaration.Shape.VOID ? null : field(d, union.name());
     return new NamedType.Arm(values, field, pos);
   }
 
@@ -516,28 +540,44 @@ public final class Resolver {
           if (opaque) {
             return new XdrType.Opaque(true, bound(d.bound(), true), constantName(d.bound()));
           }
-          diagnostics.error(d.pos(), "string '" + d.name() + "' must be declared string "
-              + d.name() + "<N> or string " + d.name() + "<>");
+          diagnostics.error(
+              d.pos(),
+              "string '"
+                  + d.name()
+                  + "' must be declared string "
+                  + d.name()
+                  + "<N> or string "
+                  + d.name()
+                  + "<>");
           return new XdrType.Text(XdrType.UNBOUNDED);
         case VARIABLE_ARRAY:
           int bound = bound(d.bound(), false);
           String constant = constantName(d.bound());
-          return opaque ? new XdrType.Opaque(false, bound, constant)
+          return opaque
+              ? new XdrType.Opaque(false, bound, constant)
               : new XdrType.Text(bound, constant);
         default:
-          diagnostics.error(d.pos(), "'" + d.name() + "' must be declared " + b.type().name()
-              .toLowerCase(java.util.Locale.ROOT) + " " + d.name() + "[N], <N> or <>");
-          return opaque ? new XdrType.Opaque(false, XdrType.UNBOUNDED)
+          diagnostics.error(
+              d.pos(),
+              "'"
+                  + d.name()
+                  + "' must be declared "
+                  + b.type().name().toLowerCase(java.util.Locale.ROOT)
+                  + " "
+                  + d.name()
+                  + "[N], <N> or <>");
+          return opaque
+              ? new XdrType.Opaque(false, XdrType.UNBOUNDED)
               : new XdrType.Text(XdrType.UNBOUNDED);
       }
     }
     XdrType element = typeSpec(spec, inlineName);
     return switch (d.shape()) {
       case SINGLE -> element;
-      case FIXED_ARRAY -> new XdrType.Array(element, true, bound(d.bound(), true),
-          constantName(d.bound()));
-      case VARIABLE_ARRAY -> new XdrType.Array(element, false, bound(d.bound(), false),
-          constantName(d.bound()));
+      case FIXED_ARRAY ->
+          new XdrType.Array(element, true, bound(d.bound(), true), constantName(d.bound()));
+      case VARIABLE_ARRAY ->
+          new XdrType.Array(element, false, bound(d.bound(), false), constantName(d.bound()));
       case OPTIONAL -> new XdrType.Optional(element);
       case VOID -> new XdrType.Void();
     };
@@ -593,22 +633,37 @@ public final class Resolver {
     if (known != null) {
       return known;
     }
-    diagnostics.error(n.pos(), "undefined type '" + n.name() + "'" + hint(n.name(),
-        "map it to a Java class with -T " + n.name() + "=CLASS", namedTypes.keySet(),
-        typedefDefs.keySet(), KNOWN_TYPES.keySet()));
+    diagnostics.error(
+        n.pos(),
+        "undefined type '"
+            + n.name()
+            + "'"
+            + hint(
+                n.name(),
+                "map it to a Java class with -T " + n.name() + "=CLASS",
+                namedTypes.keySet(),
+                typedefDefs.keySet(),
+                KNOWN_TYPES.keySet()));
     return primitive(XdrType.Primitive.Kind.INT);
   }
 
   private void checkKeyword(TypeSpec.Named n, NamedType type) {
-    TypeSpec.Keyword expected = type instanceof NamedType.Struct ? TypeSpec.Keyword.STRUCT
-        : type instanceof NamedType.Union ? TypeSpec.Keyword.UNION : TypeSpec.Keyword.ENUM;
+    TypeSpec.Keyword expected =
+        type instanceof NamedType.Struct
+            ? TypeSpec.Keyword.STRUCT
+            : type instanceof NamedType.Union ? TypeSpec.Keyword.UNION : TypeSpec.Keyword.ENUM;
     // rpcgen and gcc take "struct u" for a union u (ypxfrd.x has one): the tag is what counts.
     boolean structForUnion =
         n.keyword() == TypeSpec.Keyword.STRUCT && expected == TypeSpec.Keyword.UNION;
     if (n.keyword() != TypeSpec.Keyword.NONE && n.keyword() != expected && !structForUnion) {
-      diagnostics.error(n.pos(), "'" + n.name() + "' is " + expected.name()
-          .toLowerCase(java.util.Locale.ROOT) + ", not " + n.keyword().name()
-          .toLowerCase(java.util.Locale.ROOT));
+      diagnostics.error(
+          n.pos(),
+          "'"
+              + n.name()
+              + "' is "
+              + expected.name().toLowerCase(java.util.Locale.ROOT)
+              + ", not "
+              + n.keyword().name().toLowerCase(java.util.Locale.ROOT));
     }
   }
 
@@ -644,8 +699,13 @@ public final class Resolver {
     for (NamedType t : types) {
       if (!finite.contains(t)) {
         String kind = t instanceof NamedType.Struct ? "struct" : "union";
-        diagnostics.error(t.pos(), kind + " '" + t.name() + "' contains itself without '*',"
-            + " so its values would be infinitely large");
+        diagnostics.error(
+            t.pos(),
+            kind
+                + " '"
+                + t.name()
+                + "' contains itself without '*',"
+                + " so its values would be infinitely large");
       }
     }
   }
@@ -680,16 +740,22 @@ public final class Resolver {
       int number = uint32(v.number(), "a version number");
       String other = numbers.putIfAbsent(number, v.name());
       if (other != null) {
-        diagnostics.error(v.number().pos(), "duplicate version number "
-            + Integer.toUnsignedString(number) + " in program '" + p.name() + "' (also '"
-            + other + "')");
+        diagnostics.error(
+            v.number().pos(),
+            "duplicate version number "
+                + Integer.toUnsignedString(number)
+                + " in program '"
+                + p.name()
+                + "' (also '"
+                + other
+                + "')");
       }
       unique(names, "version", v.name(), v.pos());
-      versions.add(new Schema.Version(v.name(), number, procedures(v), v.pos(),
-          literal(v.number())));
+      versions.add(
+          new Schema.Version(v.name(), number, procedures(v), v.pos(), literal(v.number())));
     }
-    return new Schema.Program(p.name(), uint32(p.number(), "a program number"), versions,
-        p.pos(), literal(p.number()));
+    return new Schema.Program(
+        p.name(), uint32(p.number(), "a program number"), versions, p.pos(), literal(p.number()));
   }
 
   private List<Schema.Procedure> procedures(Definition.Version v) {
@@ -700,9 +766,15 @@ public final class Resolver {
       int number = uint32(p.number(), "a procedure number");
       String other = numbers.putIfAbsent(number, p.name());
       if (other != null) {
-        diagnostics.error(p.number().pos(), "duplicate procedure number "
-            + Integer.toUnsignedString(number) + " in version '" + v.name() + "' (also '"
-            + other + "')");
+        diagnostics.error(
+            p.number().pos(),
+            "duplicate procedure number "
+                + Integer.toUnsignedString(number)
+                + " in version '"
+                + v.name()
+                + "' (also '"
+                + other
+                + "')");
       }
       unique(names, "procedure", p.name(), p.pos());
       List<NamedType.Field> parameters = new ArrayList<>();
@@ -716,13 +788,21 @@ public final class Resolver {
           }
           continue;
         }
-        String name = param.name() != null ? param.name()
-            : p.parameters().size() == 1 ? "arg" : "arg" + (i + 1);
+        String name =
+            param.name() != null
+                ? param.name()
+                : p.parameters().size() == 1 ? "arg" : "arg" + (i + 1);
         unique(parameterNames, "parameter", name, param.pos());
         parameters.add(new NamedType.Field(name, type, param.pos()));
       }
-      procedures.add(new Schema.Procedure(p.name(), number, parameters,
-          typeSpec(p.result(), p.name() + "_result"), p.pos(), literal(p.number())));
+      procedures.add(
+          new Schema.Procedure(
+              p.name(),
+              number,
+              parameters,
+              typeSpec(p.result(), p.name() + "_result"),
+              p.pos(),
+              literal(p.number())));
     }
     return procedures;
   }
@@ -737,8 +817,13 @@ public final class Resolver {
     for (Schema.Program p : programs) {
       String other = numbers.putIfAbsent(p.number(), p.name());
       if (other != null) {
-        diagnostics.error(p.pos(), "duplicate program number "
-            + Integer.toUnsignedString(p.number()) + " (also '" + other + "')");
+        diagnostics.error(
+            p.pos(),
+            "duplicate program number "
+                + Integer.toUnsignedString(p.number())
+                + " (also '"
+                + other
+                + "')");
       }
     }
   }
@@ -746,8 +831,8 @@ public final class Resolver {
   // ---- hints ---------------------------------------------------------------------------
 
   /**
-   * What to add to an "undefined" error: the nearest defined name when one is a likely
-   * misspelling, else how to supply the name from outside the file.
+   * What to add to an "undefined" error: the nearest defined name when one is a likely misspelling,
+   * else how to supply the name from outside the file.
    */
   @SafeVarargs
   private static String hint(String name, String howToSupply, Set<String>... defined) {
@@ -763,7 +848,8 @@ public final class Resolver {
       }
     }
     return nearest != null && Spelling.isLikelyMisspelling(name, best)
-        ? "; did you mean '" + nearest + "'?" : " (" + howToSupply + ")";
+        ? "; did you mean '" + nearest + "'?"
+        : " (" + howToSupply + ")";
   }
 
   private static String describe(XdrType t) {
@@ -778,7 +864,8 @@ public final class Resolver {
   }
 
   private static String describeCase(NamedType.CaseValue cv) {
-    return cv.constant() != null ? cv.constant() + " (" + cv.value() + ")"
+    return cv.constant() != null
+        ? cv.constant() + " (" + cv.value() + ")"
         : Long.toString(cv.value());
   }
 

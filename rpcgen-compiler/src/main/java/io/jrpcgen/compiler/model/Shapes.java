@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The resolved schema as the runtime's {@link XdrSchema}: the shapes that drive the JSON form and
- * random values. A type that reaches an external ({@code -T}) type has no shape, since its
- * encoding is the external class's business; it is left out.
+ * random values. A type that reaches an external ({@code -T}) type has no shape, since its encoding
+ * is the external class's business; it is left out.
  */
 public final class Shapes {
   private final Map<NamedType, Boolean> external = new HashMap<>();
@@ -51,8 +51,8 @@ public final class Shapes {
     if (t instanceof NamedType.Struct s) {
       reaches = s.fields().stream().anyMatch(f -> reachesExternal(f.type()));
     } else if (t instanceof NamedType.Union u) {
-      reaches = u.arms().stream().anyMatch(a -> a.field() != null
-          && reachesExternal(a.field().type()));
+      reaches =
+          u.arms().stream().anyMatch(a -> a.field() != null && reachesExternal(a.field().type()));
     }
     external.put(t, reaches);
     return reaches;
@@ -86,7 +86,8 @@ public final class Shapes {
       return new XdrShape.Union(member(u.discriminant()), arms);
     }
     List<XdrShape.Enumerator> enumerators = new ArrayList<>();
-    ((NamedType.Enum) t).constants()
+    ((NamedType.Enum) t)
+        .constants()
         .forEach(c -> enumerators.add(new XdrShape.Enumerator(c.name(), c.value())));
     return new XdrShape.Enum(enumerators);
   }

@@ -40,8 +40,8 @@ public sealed interface XdrType {
   }
 
   /**
-   * {@code opaque[size]} when fixed, else {@code opaque<size>}; {@code sizeConstant} is the
-   * {@code const} the size was written as, or null.
+   * {@code opaque[size]} when fixed, else {@code opaque<size>}; {@code sizeConstant} is the {@code
+   * const} the size was written as, or null.
    */
   record Opaque(boolean fixed, int size, String sizeConstant) implements XdrType {
     public Opaque(boolean fixed, int size) {
@@ -54,7 +54,8 @@ public sealed interface XdrType {
     }
   }
 
-  /** {@code string<bound>}; {@code boundConstant} is the {@code const} it was written as, or null.
+  /**
+   * {@code string<bound>}; {@code boundConstant} is the {@code const} it was written as, or null.
    */
   record Text(int bound, String boundConstant) implements XdrType {
     public Text(int bound) {
@@ -68,8 +69,8 @@ public sealed interface XdrType {
   }
 
   /**
-   * {@code T[size]} when fixed, else {@code T<size>}; {@code sizeConstant} is the {@code const}
-   * the size was written as, or null.
+   * {@code T[size]} when fixed, else {@code T<size>}; {@code sizeConstant} is the {@code const} the
+   * size was written as, or null.
    */
   record Array(XdrType element, boolean fixed, int size, String sizeConstant) implements XdrType {
     @Override

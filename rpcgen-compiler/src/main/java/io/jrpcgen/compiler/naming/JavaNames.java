@@ -6,22 +6,76 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns {@code .x} identifiers into Java names: types UpperCamel ({@code square_in} →
- * {@code SquareIn}), members lowerCamel ({@code SQUAREPROC} → {@code squareproc}), typedef codecs
- * constant case ({@code nfs_fh4} → {@code NFS_FH4}); Java keywords and literals get a trailing
- * {@code _}, and a name that would start with a digit a leading one. Words break at underscores
- * and other punctuation, at lower-to-upper changes and between letters and digits, and
- * all-capital words are lowered: {@code READDIR3args} → {@code Readdir3Args}.
+ * Turns {@code .x} identifiers into Java names: types UpperCamel ({@code square_in} → {@code
+ * SquareIn}), members lowerCamel ({@code SQUAREPROC} → {@code squareproc}), typedef codecs constant
+ * case ({@code nfs_fh4} → {@code NFS_FH4}); Java keywords and literals get a trailing {@code _},
+ * and a name that would start with a digit a leading one. Words break at underscores and other
+ * punctuation, at lower-to-upper changes and between letters and digits, and all-capital words are
+ * lowered: {@code READDIR3args} → {@code Readdir3Args}.
  */
 public final class JavaNames {
-  private static final Set<String> RESERVED = Set.of(
-      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-      "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally",
-      "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface",
-      "long", "native", "new", "package", "private", "protected", "public", "return", "short",
-      "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws",
-      "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "yield",
-      "record", "sealed", "permits", "non-sealed", "_");
+  private static final Set<String> RESERVED =
+      Set.of(
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "true",
+          "false",
+          "null",
+          "var",
+          "yield",
+          "record",
+          "sealed",
+          "permits",
+          "non-sealed",
+          "_");
 
   private JavaNames() {}
 

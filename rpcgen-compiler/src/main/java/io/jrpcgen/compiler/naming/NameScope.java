@@ -11,9 +11,9 @@ import javax.lang.model.SourceVersion;
 
 /**
  * One Java scope (a package's types, a class's fields, methods or nested types): hands out each
- * name once, as JavaPoet's {@code NameAllocator} does, and reports every collision with the
- * {@code .x} name that came first. Names the generated code itself uses there are reserved: a
- * {@code .x} name that maps to one gets a trailing {@code _}.
+ * name once, as JavaPoet's {@code NameAllocator} does, and reports every collision with the {@code
+ * .x} name that came first. Names the generated code itself uses there are reserved: a {@code .x}
+ * name that maps to one gets a trailing {@code _}.
  */
 final class NameScope {
   private final Diagnostics diagnostics;
@@ -23,8 +23,8 @@ final class NameScope {
   private final Set<String> claimed = new HashSet<>();
 
   /**
-   * A scope where {@code reserved} are taken by the generated code; {@code ignoreCase} for
-   * classes, which must also be distinct files on case-insensitive file systems.
+   * A scope where {@code reserved} are taken by the generated code; {@code ignoreCase} for classes,
+   * which must also be distinct files on case-insensitive file systems.
    */
   NameScope(Diagnostics diagnostics, boolean ignoreCase, Set<String> reserved) {
     this.diagnostics = diagnostics;
@@ -44,15 +44,15 @@ final class NameScope {
   String claim(String javaName, String xdrName, SourcePos pos) {
     String name = reserved.contains(javaName) ? javaName + "_" : javaName;
     if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
-      diagnostics.error(pos, "'" + xdrName + "' gives the Java name '" + name
-          + "', which Java does not accept");
+      diagnostics.error(
+          pos, "'" + xdrName + "' gives the Java name '" + name + "', which Java does not accept");
       return name;
     }
     claimed.add(name);
     String other = owners.putIfAbsent(key(name), "'" + xdrName + "'");
     if (other != null) {
-      diagnostics.error(pos, other + " and '" + xdrName + "' both map to the Java name '"
-          + name + "'");
+      diagnostics.error(
+          pos, other + " and '" + xdrName + "' both map to the Java name '" + name + "'");
     }
     return name;
   }

@@ -16,42 +16,65 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The naming pass: assigns the Java name of everything a schema generates, once, in the spirit
- * of Wire's and JavaPoet's {@code NameAllocator}. Rules (the README's "Names"): types UpperCamel,
+ * The naming pass: assigns the Java name of everything a schema generates, once, in the spirit of
+ * Wire's and JavaPoet's {@code NameAllocator}. Rules (the README's "Names"): types UpperCamel,
  * members lowerCamel, constants and enumerators as in the {@code .x}, typedef codecs in constant
- * case, union arms after their case labels ({@code OpGetattr}, {@code Case1Or2},
- * {@code Default}), a record's copy methods {@code with} and the member ({@code withSize}). A
- * name that Java or the generated code already uses in its scope gets a trailing {@code _}
- * ({@code hashCode_}, {@code CODEC_}, {@code withSize_} beside {@code size}); a program, version
- * or procedure number whose name a type in scope would hide gets {@code _PROGRAM},
- * {@code _VERSION} or {@code _PROCEDURE}. Two {@code .x} names that still map to one Java name
- * are an error.
+ * case, union arms after their case labels ({@code OpGetattr}, {@code Case1Or2}, {@code Default}),
+ * a record's copy methods {@code with} and the member ({@code withSize}). A name that Java or the
+ * generated code already uses in its scope gets a trailing {@code _} ({@code hashCode_}, {@code
+ * CODEC_}, {@code withSize_} beside {@code size}); a program, version or procedure number whose
+ * name a type in scope would hide gets {@code _PROGRAM}, {@code _VERSION} or {@code _PROCEDURE}.
+ * Two {@code .x} names that still map to one Java name are an error.
  */
 public final class Naming {
   /** Records with this many components or more get a {@code withX} method per component. */
   public static final int WITHERS_FROM = 3;
+
   /** Members a record component may not be named (JLS 8.10.1). */
-  private static final Set<String> RECORD_RESERVED = Set.of("clone", "finalize", "getClass",
-      "hashCode", "notify", "notifyAll", "toString", "wait");
+  private static final Set<String> RECORD_RESERVED =
+      Set.of(
+          "clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
   /** A linked list's record has a static {@code asList}. */
   private static final Set<String> STRUCT_RESERVED = union(RECORD_RESERVED, Set.of("asList"));
+
   /** A linked list's decoder has these locals besides its arrays of values. */
   private static final Set<String> DECODER_LOCALS = Set.of("in", "count", "list");
+
   /** {@code decode} reads a discriminant into a local beside its parameter {@code in}. */
   private static final Set<String> DISCRIMINANT_RESERVED = union(RECORD_RESERVED, Set.of("in"));
+
   /** Every enum has these fields. */
   private static final Set<String> ENUM_RESERVED = Set.of("CODEC", "value");
+
   /** A client has these methods, its own and its stub base's, besides Object's. */
-  private static final Set<String> PROCEDURE_RESERVED = union(RECORD_RESERVED, Set.of("equals",
-      "create", "copy", "withTimeout", "withRetryInterval", "withCredential", "withAuthSys",
-      "withOptions", "withExecutor", "rpcClient", "ping", "flush", "close", "call", "callAsync",
-      "callOneWay"));
+  private static final Set<String> PROCEDURE_RESERVED =
+      union(
+          RECORD_RESERVED,
+          Set.of(
+              "equals",
+              "create",
+              "copy",
+              "withTimeout",
+              "withRetryInterval",
+              "withCredential",
+              "withAuthSys",
+              "withOptions",
+              "withExecutor",
+              "rpcClient",
+              "ping",
+              "flush",
+              "close",
+              "call",
+              "callAsync",
+              "callOneWay"));
+
   /**
-   * A client method's body calls its field {@code client}, an asynchronous interface's methods
-   * take the {@code call} first; arguments are record components.
+   * A client method's body calls its field {@code client}, an asynchronous interface's methods take
+   * the {@code call} first; arguments are record components.
    */
-  private static final Set<String> PARAMETER_RESERVED = union(RECORD_RESERVED,
-      Set.of("client", "call"));
+  private static final Set<String> PARAMETER_RESERVED =
+      union(RECORD_RESERVED, Set.of("client", "call"));
 
   private final Schema schema;
   private final Diagnostics diagnostics;
@@ -132,8 +155,8 @@ public final class Naming {
 
   /**
    * The components of a record and, from {@link #WITHERS_FROM} components on, its copy methods
-   * {@code withX}: reserved for the components, so that a member named {@code withSize} beside
-   * one named {@code size} becomes {@code withSize_}.
+   * {@code withX}: reserved for the components, so that a member named {@code withSize} beside one
+   * named {@code size} becomes {@code withSize_}.
    */
   private void record(List<NamedType.Field> fields, Set<String> reserved) {
     if (fields.size() < WITHERS_FROM) {
@@ -165,8 +188,9 @@ public final class Naming {
     NamedType.Field discriminant = u.discriminant();
     fields(List.of(discriminant), DISCRIMINANT_RESERVED);
     String discriminantName = names.field(discriminant);
-    boolean unsigned = discriminant.type() instanceof XdrType.Primitive p
-        && p.kind() == XdrType.Primitive.Kind.UNSIGNED_INT;
+    boolean unsigned =
+        discriminant.type() instanceof XdrType.Primitive p
+            && p.kind() == XdrType.Primitive.Kind.UNSIGNED_INT;
     // A nested type named like its enclosing type does not compile.
     NameScope arms = new NameScope(diagnostics, true, Set.of(names.type(u)));
     for (NamedType.Arm arm : u.arms()) {
@@ -176,8 +200,8 @@ public final class Naming {
       }
       SourcePos pos = arm.values().isEmpty() ? arm.pos() : arm.values().get(0).pos();
       String name = arm.isDefault() ? "Default" : armName(arm.values(), unsigned);
-      names.put(arm, arms.claim(name, arm.isDefault() ? "default" : String.join(", ", labels),
-          pos));
+      names.put(
+          arm, arms.claim(name, arm.isDefault() ? "default" : String.join(", ", labels), pos));
       if (arm.field() != null) {
         // An arm's value named like the discriminant (RFC 5531's rejected_reply) must not
         // override the discriminant's accessor.
@@ -188,23 +212,27 @@ public final class Naming {
 
   /**
    * An arm's name: its labels joined with {@code Or}, each after the first without the words it
-   * begins with too ({@code NF4SOCK}, {@code NF4FIFO}: {@code Nf4SockOrFifo}; {@code 1, 2}:
-   * {@code Case1Or2}), so that no label is left out and the name stays short.
+   * begins with too ({@code NF4SOCK}, {@code NF4FIFO}: {@code Nf4SockOrFifo}; {@code 1, 2}: {@code
+   * Case1Or2}), so that no label is left out and the name stays short.
    */
   private static String armName(List<NamedType.CaseValue> values, boolean unsigned) {
     List<String> first = null;
     StringBuilder name = new StringBuilder();
     for (NamedType.CaseValue v : values) {
       long value = unsigned ? Integer.toUnsignedLong((int) v.value()) : v.value();
-      List<String> words = JavaNames.words(v.constant() != null ? v.constant()
-          : "Case" + (value < 0 ? "Minus" + -value : Long.toString(value)));
+      List<String> words =
+          JavaNames.words(
+              v.constant() != null
+                  ? v.constant()
+                  : "Case" + (value < 0 ? "Minus" + -value : Long.toString(value)));
       if (first == null) {
         first = words;
         name.append(JavaNames.typeName(String.join("_", words)));
         continue;
       }
       int common = 0;
-      while (common < words.size() - 1 && common < first.size()
+      while (common < words.size() - 1
+          && common < first.size()
           && words.get(common).equalsIgnoreCase(first.get(common))) {
         common++;
       }
@@ -220,15 +248,16 @@ public final class Naming {
     for (Schema.Version v : p.versions()) {
       String iface = nested.claim(JavaNames.typeName(v.name()), v.name(), v.pos());
       names.put(v, iface);
-      names.putClient(v, nested.claim(JavaNames.typeName(v.name()) + "Client", v.name(),
-          v.pos()));
-      names.putAsyncVersion(v, nested.claim(JavaNames.typeName(v.name()) + "Async", v.name(),
-          v.pos()));
+      names.putClient(v, nested.claim(JavaNames.typeName(v.name()) + "Client", v.name(), v.pos()));
+      names.putAsyncVersion(
+          v, nested.claim(JavaNames.typeName(v.name()) + "Async", v.name(), v.pos()));
       for (Schema.Procedure proc : v.procedures()) {
         if (proc.parameters().size() > 1) {
           // rpcgen -N names these per version too, when versions share a procedure's name.
-          String name = JavaNames.typeName(proc.name())
-              + (argumentsByProcedure.containsKey(proc.name()) ? iface : "") + "Args";
+          String name =
+              JavaNames.typeName(proc.name())
+                  + (argumentsByProcedure.containsKey(proc.name()) ? iface : "")
+                  + "Args";
           argumentsByProcedure.put(proc.name(), name);
           names.putArguments(proc, nested.claim(name, proc.name(), proc.pos()));
         }
@@ -247,11 +276,12 @@ public final class Naming {
         // A client reads its program's and version's numbers by simple name, where the
         // interface's constants would hide them.
         String number = JavaNames.constantName(proc.name());
-        names.putNumberConstant(proc, fields.isTaken(number)
-            ? procedureNumbers.claim(number + "_PROCEDURE", proc.name(), proc.pos())
-            : numberConstant(procedureNumbers, nested, proc.name(), "PROCEDURE", proc.pos()));
-        names.put(proc, methods.claim(JavaNames.memberName(proc.name()), proc.name(),
-            proc.pos()));
+        names.putNumberConstant(
+            proc,
+            fields.isTaken(number)
+                ? procedureNumbers.claim(number + "_PROCEDURE", proc.name(), proc.pos())
+                : numberConstant(procedureNumbers, nested, proc.name(), "PROCEDURE", proc.pos()));
+        names.put(proc, methods.claim(JavaNames.memberName(proc.name()), proc.name(), proc.pos()));
         // Several parameters are the components of the procedure's arguments record.
         record(proc.parameters(), PARAMETER_RESERVED);
       }
@@ -267,15 +297,15 @@ public final class Naming {
   }
 
   /**
-   * A program, version or procedure number's constant: its .x spelling, unless a type in scope
-   * has that name (a field would hide it in expressions such as {@code V1.CODEC}) or the
-   * generated code uses it: then with a suffix ({@code V1_VERSION}).
+   * A program, version or procedure number's constant: its .x spelling, unless a type in scope has
+   * that name (a field would hide it in expressions such as {@code V1.CODEC}) or the generated code
+   * uses it: then with a suffix ({@code V1_VERSION}).
    */
-  private String numberConstant(NameScope fields, NameScope nestedTypes, String xdrName,
-      String suffix, SourcePos pos) {
+  private String numberConstant(
+      NameScope fields, NameScope nestedTypes, String xdrName, String suffix, SourcePos pos) {
     String name = JavaNames.constantName(xdrName);
-    boolean hides = names.topLevelTypes().contains(name) || nestedTypes.isTaken(name)
-        || fields.isTaken(name);
+    boolean hides =
+        names.topLevelTypes().contains(name) || nestedTypes.isTaken(name) || fields.isTaken(name);
     return fields.claim(hides ? name + "_" + suffix : name, xdrName, pos);
   }
 

@@ -35,8 +35,8 @@ final class AstBuilder {
     this.diagnostics = diagnostics;
   }
 
-  Specification specification(XdrSyntaxParser.SpecificationContext ctx,
-      List<Definition.Const> cDefines) {
+  Specification specification(
+      XdrSyntaxParser.SpecificationContext ctx, List<Definition.Const> cDefines) {
     List<Definition> definitions = new ArrayList<>();
     for (DefinitionContext d : ctx.definition()) {
       definitions.add(definition(d));
@@ -72,40 +72,60 @@ final class AstBuilder {
     for (XdrSyntaxParser.ProcedureContext p : ctx.procedure()) {
       List<Definition.Parameter> parameters = new ArrayList<>();
       for (XdrSyntaxParser.ParameterContext param : p.parameter()) {
-        parameters.add(param.typeSpecifier() == null
-            ? new Definition.Parameter(pos(param), new TypeSpec.Builtin(pos(param),
-                BuiltinType.VOID), null)
-            : new Definition.Parameter(pos(param), typeSpec(param.typeSpecifier()),
-                param.identifier() == null ? null : name(param.identifier())));
+        parameters.add(
+            param.typeSpecifier() == null
+                ? new Definition.Parameter(
+                    pos(param), new TypeSpec.Builtin(pos(param), BuiltinType.VOID), null)
+                : new Definition.Parameter(
+                    pos(param),
+                    typeSpec(param.typeSpecifier()),
+                    param.identifier() == null ? null : name(param.identifier())));
       }
       XdrSyntaxParser.ResultTypeContext result = p.resultType();
-      TypeSpec resultType = result.typeSpecifier() == null
-          ? new TypeSpec.Builtin(pos(result), BuiltinType.VOID) : typeSpec(result.typeSpecifier());
-      procedures.add(new Definition.Procedure(pos(p.identifier()), name(p.identifier()),
-          resultType, parameters, value(p.value())));
+      TypeSpec resultType =
+          result.typeSpecifier() == null
+              ? new TypeSpec.Builtin(pos(result), BuiltinType.VOID)
+              : typeSpec(result.typeSpecifier());
+      procedures.add(
+          new Definition.Procedure(
+              pos(p.identifier()), name(p.identifier()), resultType, parameters, value(p.value())));
     }
-    return new Definition.Version(pos(ctx), name(ctx.identifier()), procedures,
-        value(ctx.value()));
+    return new Definition.Version(pos(ctx), name(ctx.identifier()), procedures, value(ctx.value()));
   }
 
   private Declaration declaration(DeclarationContext ctx) {
     if (ctx instanceof XdrSyntaxParser.OptionalDeclarationContext o) {
-      return new Declaration(pos(o.identifier()), name(o.identifier()),
-          typeSpec(o.typeSpecifier()), Declaration.Shape.OPTIONAL, null);
+      return new Declaration(
+          pos(o.identifier()),
+          name(o.identifier()),
+          typeSpec(o.typeSpecifier()),
+          Declaration.Shape.OPTIONAL,
+          null);
     } else if (ctx instanceof XdrSyntaxParser.FixedArrayDeclarationContext f) {
-      return new Declaration(pos(f.identifier()), name(f.identifier()),
-          typeSpec(f.typeSpecifier()), Declaration.Shape.FIXED_ARRAY, value(f.value()));
+      return new Declaration(
+          pos(f.identifier()),
+          name(f.identifier()),
+          typeSpec(f.typeSpecifier()),
+          Declaration.Shape.FIXED_ARRAY,
+          value(f.value()));
     } else if (ctx instanceof XdrSyntaxParser.VariableArrayDeclarationContext v) {
-      return new Declaration(pos(v.identifier()), name(v.identifier()),
-          typeSpec(v.typeSpecifier()), Declaration.Shape.VARIABLE_ARRAY,
+      return new Declaration(
+          pos(v.identifier()),
+          name(v.identifier()),
+          typeSpec(v.typeSpecifier()),
+          Declaration.Shape.VARIABLE_ARRAY,
           v.value() == null ? null : value(v.value()));
     } else if (ctx instanceof XdrSyntaxParser.SingleDeclarationContext s) {
-      return new Declaration(pos(s.identifier()), name(s.identifier()),
-          typeSpec(s.typeSpecifier()), Declaration.Shape.SINGLE, null);
+      return new Declaration(
+          pos(s.identifier()),
+          name(s.identifier()),
+          typeSpec(s.typeSpecifier()),
+          Declaration.Shape.SINGLE,
+          null);
     }
     SourcePos pos = pos(ctx);
-    return new Declaration(pos, null, new TypeSpec.Builtin(pos, BuiltinType.VOID),
-        Declaration.Shape.VOID, null);
+    return new Declaration(
+        pos, null, new TypeSpec.Builtin(pos, BuiltinType.VOID), Declaration.Shape.VOID, null);
   }
 
   private TypeSpec typeSpec(TypeSpecifierContext ctx) {
@@ -113,20 +133,24 @@ final class AstBuilder {
     if (ctx instanceof XdrSyntaxParser.IntegerTypeContext i) {
       boolean unsigned = i.getStart().getText().equals("unsigned");
       boolean hyper = i.integerKeyword().getStart().getText().equals("hyper");
-      BuiltinType type = hyper ? (unsigned ? BuiltinType.UNSIGNED_HYPER : BuiltinType.HYPER)
-          : (unsigned ? BuiltinType.UNSIGNED_INT : BuiltinType.INT);
+      BuiltinType type =
+          hyper
+              ? (unsigned ? BuiltinType.UNSIGNED_HYPER : BuiltinType.HYPER)
+              : (unsigned ? BuiltinType.UNSIGNED_INT : BuiltinType.INT);
       return new TypeSpec.Builtin(pos, type);
     } else if (ctx instanceof XdrSyntaxParser.BareUnsignedTypeContext) {
       return new TypeSpec.Builtin(pos, BuiltinType.UNSIGNED_INT);
     } else if (ctx instanceof XdrSyntaxParser.KeywordTypeContext k) {
-      return new TypeSpec.Builtin(pos, switch (k.keyword.getText()) {
-        case "float" -> BuiltinType.FLOAT;
-        case "double" -> BuiltinType.DOUBLE;
-        case "quadruple" -> BuiltinType.QUADRUPLE;
-        case "bool" -> BuiltinType.BOOL;
-        case "opaque" -> BuiltinType.OPAQUE;
-        default -> BuiltinType.STRING;
-      });
+      return new TypeSpec.Builtin(
+          pos,
+          switch (k.keyword.getText()) {
+            case "float" -> BuiltinType.FLOAT;
+            case "double" -> BuiltinType.DOUBLE;
+            case "quadruple" -> BuiltinType.QUADRUPLE;
+            case "bool" -> BuiltinType.BOOL;
+            case "opaque" -> BuiltinType.OPAQUE;
+            default -> BuiltinType.STRING;
+          });
     } else if (ctx instanceof XdrSyntaxParser.InlineEnumTypeContext e) {
       return new TypeSpec.InlineEnum(pos, enumMembers(e.enumBody()));
     } else if (ctx instanceof XdrSyntaxParser.InlineStructTypeContext s) {
@@ -135,16 +159,19 @@ final class AstBuilder {
       return new TypeSpec.InlineUnion(pos, unionBody(u.unionBody()));
     }
     XdrSyntaxParser.NamedTypeContext n = (XdrSyntaxParser.NamedTypeContext) ctx;
-    TypeSpec.Keyword keyword = n.keyword == null ? TypeSpec.Keyword.NONE
-        : TypeSpec.Keyword.valueOf(n.keyword.getText().toUpperCase(java.util.Locale.ROOT));
+    TypeSpec.Keyword keyword =
+        n.keyword == null
+            ? TypeSpec.Keyword.NONE
+            : TypeSpec.Keyword.valueOf(n.keyword.getText().toUpperCase(java.util.Locale.ROOT));
     return new TypeSpec.Named(pos, name(n.identifier()), keyword);
   }
 
   private List<EnumMember> enumMembers(EnumBodyContext ctx) {
     List<EnumMember> members = new ArrayList<>();
     for (EnumMemberContext m : ctx.enumMember()) {
-      members.add(new EnumMember(pos(m), name(m.identifier()),
-          m.value() == null ? null : value(m.value())));
+      members.add(
+          new EnumMember(
+              pos(m), name(m.identifier()), m.value() == null ? null : value(m.value())));
     }
     return members;
   }
@@ -166,8 +193,8 @@ final class AstBuilder {
       }
       arms.add(new UnionBody.Arm(pos(arm), labels, declaration(arm.declaration())));
     }
-    Declaration defaultArm = ctx.defaultArm() == null ? null
-        : declaration(ctx.defaultArm().declaration());
+    Declaration defaultArm =
+        ctx.defaultArm() == null ? null : declaration(ctx.defaultArm().declaration());
     return new UnionBody(declaration(ctx.declaration()), arms, defaultArm);
   }
 
@@ -178,8 +205,8 @@ final class AstBuilder {
     Token number = ctx.NUMBER().getSymbol();
     boolean negative = ctx.MINUS() != null;
     BigInteger value = parseNumber(number);
-    return new Expr.Number(pos(ctx), negative ? value.negate() : value,
-        (negative ? "-" : "") + number.getText());
+    return new Expr.Number(
+        pos(ctx), negative ? value.negate() : value, (negative ? "-" : "") + number.getText());
   }
 
   /** A C integer literal: decimal, {@code 0x} hex or {@code 0} octal, with no suffix. */

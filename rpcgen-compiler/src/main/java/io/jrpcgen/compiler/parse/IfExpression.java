@@ -3,9 +3,9 @@ package io.jrpcgen.compiler.parse;
 import java.util.function.Function;
 
 /**
- * An {@code #if} expression as cpp evaluates it: integers, macros (an undefined name is 0),
- * {@code defined}, and C's unary, binary and conditional operators, in {@code long} arithmetic.
- * Invalid input throws {@link IllegalArgumentException} with what was wrong.
+ * An {@code #if} expression as cpp evaluates it: integers, macros (an undefined name is 0), {@code
+ * defined}, and C's unary, binary and conditional operators, in {@code long} arithmetic. Invalid
+ * input throws {@link IllegalArgumentException} with what was wrong.
  */
 final class IfExpression {
   private static final int MAX_MACRO_DEPTH = 64;
@@ -17,15 +17,14 @@ final class IfExpression {
   private int pos;
 
   /**
-   * An expression over {@code macros} (name to body, null if undefined); in {@code strict} mode
-   * an undefined name is an error rather than 0.
+   * An expression over {@code macros} (name to body, null if undefined); in {@code strict} mode an
+   * undefined name is an error rather than 0.
    */
   IfExpression(String text, Function<String, String> macros, boolean strict) {
     this(text, macros, strict, 0);
   }
 
-  private IfExpression(String text, Function<String, String> macros, boolean strict,
-      int depth) {
+  private IfExpression(String text, Function<String, String> macros, boolean strict, int depth) {
     this.text = text;
     this.macros = macros;
     this.strict = strict;
@@ -58,8 +57,16 @@ final class IfExpression {
 
   /** Binary operators, lowest precedence first; C's table. */
   private static final String[][] LEVELS = {
-    {"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<=", ">=", "<", ">"}, {"<<", ">>"},
-    {"+", "-"}, {"*", "/", "%"},
+    {"||"},
+    {"&&"},
+    {"|"},
+    {"^"},
+    {"&"},
+    {"==", "!="},
+    {"<=", ">=", "<", ">"},
+    {"<<", ">>"},
+    {"+", "-"},
+    {"*", "/", "%"},
   };
 
   private long binary(int level) {
@@ -186,9 +193,11 @@ final class IfExpression {
     skipSpace();
     for (String op : candidates) {
       // '|' must not take the first half of '||', nor '<' of '<<'.
-      if (text.startsWith(op, pos) && !(op.length() == 1 && pos + 1 < text.length()
-          && ((text.charAt(pos + 1) == op.charAt(0) && "|&<>".indexOf(op.charAt(0)) >= 0)
-          || (text.charAt(pos + 1) == '=' && "<>=!".indexOf(op.charAt(0)) >= 0)))) {
+      if (text.startsWith(op, pos)
+          && !(op.length() == 1
+              && pos + 1 < text.length()
+              && ((text.charAt(pos + 1) == op.charAt(0) && "|&<>".indexOf(op.charAt(0)) >= 0)
+                  || (text.charAt(pos + 1) == '=' && "<>=!".indexOf(op.charAt(0)) >= 0)))) {
         pos += op.length();
         return op;
       }

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
 
 /**
  * What rpcgen gets from {@code cpp -C}, done in place: comments, {@code %} pass-through lines and
- * directives become blank, skipped conditional regions become blank, included files are spliced
- * in, and object-like macros are expanded. Every output line remembers the file and line it came
- * from, so positions survive; columns too, except after a macro longer than its name.
+ * directives become blank, skipped conditional regions become blank, included files are spliced in,
+ * and object-like macros are expanded. Every output line remembers the file and line it came from,
+ * so positions survive; columns too, except after a macro longer than its name.
  */
 final class Preprocessor {
   /** One output line and where it came from. */
@@ -36,10 +36,13 @@ final class Preprocessor {
   record CDefine(SourcePos pos, String name, String value) {}
 
   /**
-   * The output lines, the {@code %#define} lines, every file's lines for diagnostics, and the
-   * first conditional that left out lines with text ({@code #ifdef USINGC}), or null.
+   * The output lines, the {@code %#define} lines, every file's lines for diagnostics, and the first
+   * conditional that left out lines with text ({@code #ifdef USINGC}), or null.
    */
-  record Result(List<Line> lines, List<CDefine> cDefines, Map<String, List<String>> sourceLines,
+  record Result(
+      List<Line> lines,
+      List<CDefine> cDefines,
+      Map<String, List<String>> sourceLines,
       String firstSkippedBy) {}
 
   private static final Pattern C_DEFINE =
@@ -84,8 +87,8 @@ final class Preprocessor {
     boolean taken;
     boolean sawElse;
 
-    Conditional(SourcePos pos, String directive, String argument, boolean outerActive,
-        boolean condition) {
+    Conditional(
+        SourcePos pos, String directive, String argument, boolean outerActive, boolean condition) {
       this.pos = pos;
       this.directive = directive;
       this.argument = argument;
@@ -111,7 +114,8 @@ final class Preprocessor {
     try {
       lines = splitLines(decode(Files.readAllBytes(path)));
     } catch (IOException | RuntimeException e) {
-      diagnostics.error(includedAt != null ? includedAt : new SourcePos(name, 1, 1),
+      diagnostics.error(
+          includedAt != null ? includedAt : new SourcePos(name, 1, 1),
           "cannot read " + name + ": " + reason(e));
       return false;
     }
@@ -135,13 +139,17 @@ final class Preprocessor {
           out.add(new Line(name, k + 1, ""));
         }
         if (trimmed.startsWith("%") && active) {
-          cDefine(logical.toString().strip(), new SourcePos(name, first + 1,
-              line.length() - trimmed.length() + 1));
+          cDefine(
+              logical.toString().strip(),
+              new SourcePos(name, first + 1, line.length() - trimmed.length() + 1));
         } else if (trimmed.startsWith("#")) {
           int column = line.length() - trimmed.length() + 1;
           String text = stripComments(logical.toString(), new CommentState(), name, first + 1);
-          directive(text.stripLeading().substring(1), new SourcePos(name, first + 1, column),
-              path, conditionals);
+          directive(
+              text.stripLeading().substring(1),
+              new SourcePos(name, first + 1, column),
+              path,
+              conditionals);
         }
         continue;
       }
@@ -192,12 +200,11 @@ final class Preprocessor {
       case "ifdef", "ifndef" -> {
         String macro = macroName(argument, name, pos, active);
         boolean defined = macro != null && macros.containsKey(macro);
-        stack.push(new Conditional(pos, name, argument, active,
-            defined == name.equals("ifdef")));
+        stack.push(new Conditional(pos, name, argument, active, defined == name.equals("ifdef")));
       }
       case "if" ->
-          stack.push(new Conditional(pos, name, argument, active,
-              active && evaluate(argument, pos)));
+          stack.push(
+              new Conditional(pos, name, argument, active, active && evaluate(argument, pos)));
       case "elif" -> {
         Conditional c = branch(stack, name, pos);
         if (c != null) {
@@ -241,7 +248,7 @@ final class Preprocessor {
       case "error" -> diagnostics.error(pos, "#error " + argument);
       case "warning" -> diagnostics.warning(pos, "#warning " + argument);
       // A null directive, cpp's line markers, and directives that change nothing for Java.
-      case "", "line", "pragma", "ident", "sccs" -> { }
+      case "", "line", "pragma", "ident", "sccs" -> {}
       default -> {
         if (!Character.isDigit(name.isEmpty() ? 'x' : name.charAt(0))) {
           diagnostics.error(pos, "unknown directive '#" + name + "'");
@@ -291,8 +298,9 @@ final class Preprocessor {
   }
 
   private void includeDirective(String argument, SourcePos pos, Path file) {
-    if (argument.length() < 2 || !((argument.startsWith("\"") && argument.indexOf('"', 1) > 0)
-        || (argument.startsWith("<") && argument.indexOf('>') > 0))) {
+    if (argument.length() < 2
+        || !((argument.startsWith("\"") && argument.indexOf('"', 1) > 0)
+            || (argument.startsWith("<") && argument.indexOf('>') > 0))) {
       diagnostics.error(pos, "#include expects \"FILE\" or <FILE>");
       return;
     }
@@ -382,8 +390,8 @@ final class Preprocessor {
   }
 
   /**
-   * Replaces comments with spaces (so columns stay), keeping track of a comment that goes on
-   * past the end of the line.
+   * Replaces comments with spaces (so columns stay), keeping track of a comment that goes on past
+   * the end of the line.
    */
   private static String stripComments(String line, CommentState state, String file, int number) {
     if (state.start == null && line.indexOf('/') < 0) {
@@ -443,8 +451,8 @@ final class Preprocessor {
 
   private static int wordEnd(String text, int start) {
     int i = start;
-    while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i))
-        || text.charAt(i) == '_')) {
+    while (i < text.length()
+        && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_')) {
       i++;
     }
     return i;
@@ -456,9 +464,11 @@ final class Preprocessor {
 
   /** UTF-8, with anything else shown as U+FFFD rather than refused (comments may be Latin-1). */
   private static String decode(byte[] bytes) throws IOException {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     return decoder.decode(ByteBuffer.wrap(bytes)).toString();
   }
 

@@ -1,10 +1,10 @@
 package io.jrpcgen.compiler.parse;
 
+import io.jrpcgen.compiler.ast.Definition;
+import io.jrpcgen.compiler.ast.Expr;
 import io.jrpcgen.compiler.ast.Specification;
 import io.jrpcgen.compiler.diag.Diagnostics;
 import io.jrpcgen.compiler.diag.SourcePos;
-import io.jrpcgen.compiler.ast.Definition;
-import io.jrpcgen.compiler.ast.Expr;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +23,8 @@ import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.misc.IntervalSet;
 
 /**
- * Reads a {@code .x} file into a {@link Specification}: preprocessing, then the ANTLR grammar,
- * then the syntax tree. Every problem becomes a diagnostic with its {@code file:line:col}.
+ * Reads a {@code .x} file into a {@link Specification}: preprocessing, then the ANTLR grammar, then
+ * the syntax tree. Every problem becomes a diagnostic with its {@code file:line:col}.
  */
 public final class XdrParser {
   /**
@@ -62,12 +62,16 @@ public final class XdrParser {
     if (diagnostics.errorCount() > before) {
       return new ParseResult(null, pre.sourceLines());
     }
-    Specification spec = new AstBuilder(positions, diagnostics).specification(tree,
-        cDefines(pre.cDefines()));
+    Specification spec =
+        new AstBuilder(positions, diagnostics).specification(tree, cDefines(pre.cDefines()));
     if (spec.definitions().isEmpty()) {
-      diagnostics.warning(new SourcePos(file.toString(), 1, 1), "no definitions in "
-          + file.getFileName() + (pre.firstSkippedBy() == null ? ""
-              : "; are they inside " + pre.firstSkippedBy() + "?"));
+      diagnostics.warning(
+          new SourcePos(file.toString(), 1, 1),
+          "no definitions in "
+              + file.getFileName()
+              + (pre.firstSkippedBy() == null
+                  ? ""
+                  : "; are they inside " + pre.firstSkippedBy() + "?"));
     }
     return new ParseResult(diagnostics.errorCount() > before ? null : spec, pre.sourceLines());
   }
@@ -82,8 +86,9 @@ public final class XdrParser {
     for (Preprocessor.CDefine d : defines) {
       try {
         long v = new IfExpression(d.value(), values::get, true).evaluate();
-        constants.add(new Definition.Const(d.pos(), d.name(),
-            new Expr.Number(d.pos(), BigInteger.valueOf(v), d.value())));
+        constants.add(
+            new Definition.Const(
+                d.pos(), d.name(), new Expr.Number(d.pos(), BigInteger.valueOf(v), d.value())));
       } catch (IllegalArgumentException e) {
         // Not an integer (a string, a cast, a macro of C code): nothing .x could use.
       }
@@ -105,7 +110,8 @@ public final class XdrParser {
       if (line < 1 || line > lines.size()) {
         // The end of the input: just past the last line of the file.
         Preprocessor.Line last = lines.isEmpty() ? null : lines.get(lines.size() - 1);
-        return last == null ? new SourcePos(file, 1, 1)
+        return last == null
+            ? new SourcePos(file, 1, 1)
             : new SourcePos(last.file(), last.number(), last.text().length() + 1);
       }
       Preprocessor.Line l = lines.get(line - 1);
@@ -134,13 +140,22 @@ public final class XdrParser {
     }
 
     @Override
-    public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
-        int charPositionInLine, String msg, RecognitionException e) {
+    public void syntaxError(
+        Recognizer<?, ?> recognizer,
+        Object offendingSymbol,
+        int line,
+        int charPositionInLine,
+        String msg,
+        RecognitionException e) {
       SourcePos pos = positions.at(line, charPositionInLine);
       if (e instanceof LexerNoViableAltException lexerError) {
-        int c = lexerError.getInputStream().getText(
-            org.antlr.v4.runtime.misc.Interval.of(lexerError.getStartIndex(),
-                lexerError.getStartIndex())).codePointAt(0);
+        int c =
+            lexerError
+                .getInputStream()
+                .getText(
+                    org.antlr.v4.runtime.misc.Interval.of(
+                        lexerError.getStartIndex(), lexerError.getStartIndex()))
+                .codePointAt(0);
         diagnostics.error(pos, "unexpected character " + describeChar(c));
         return;
       }
@@ -155,10 +170,12 @@ public final class XdrParser {
       if (token.getType() == Token.EOF) {
         pos = positions.at(Integer.MAX_VALUE, 0);
       }
-      IntervalSet expected = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens()
-          : parser.getExpectedTokens();
-      diagnostics.error(pos, "syntax error: unexpected " + describe(token)
-          + expecting(expected, parser));
+      IntervalSet expected =
+          e != null && e.getExpectedTokens() != null
+              ? e.getExpectedTokens()
+              : parser.getExpectedTokens();
+      diagnostics.error(
+          pos, "syntax error: unexpected " + describe(token) + expecting(expected, parser));
     }
 
     private static String describe(Token token) {

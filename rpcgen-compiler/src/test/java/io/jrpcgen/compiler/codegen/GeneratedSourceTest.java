@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Generated code reads as if written by hand: the .x's names and spellings, compact Javadoc. */
 class GeneratedSourceTest {
-  private static final String NFS = """
+  private static final String NFS =
+      """
       const NFS_MAXNAMLEN = 255;
       const FHSIZE = 32;
       const MAXPATH = 1024;
@@ -31,14 +32,13 @@ class GeneratedSourceTest {
       } = 100003;
       """;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private String generate(String source, String type) throws IOException {
     Path file = dir.resolve("nfs_prot.x");
     Files.writeString(file, source);
-    CompileResult result = Compiler.generate(
-        CompilerOptions.builder().source(file).packageName("t").build());
+    CompileResult result =
+        Compiler.generate(CompilerOptions.builder().source(file).packageName("t").build());
     assertThat(result.diagnostics()).isEmpty();
     return result.files().get(Path.of("t", type + ".java"));
   }

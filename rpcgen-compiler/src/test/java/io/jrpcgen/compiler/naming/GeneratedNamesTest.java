@@ -25,22 +25,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Names the generated code derives from {@code .x} names: whatever C compiles, javac compiles
- * too, and the names follow the README's rules.
+ * Names the generated code derives from {@code .x} names: whatever C compiles, javac compiles too,
+ * and the names follow the README's rules.
  */
 class GeneratedNamesTest {
   /** Every kind of name that needs care, in one file. */
   static final Path NAMES_FIXTURE = Path.of("src/test/resources/fixtures/names.x");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Compiles {@code source} as {@code file} in package t; javac must accept the output. */
   private ClassLoader compile(String file, String source) throws IOException {
     Path x = dir.resolve(file);
     Files.writeString(x, source);
-    CompileResult result = Compiler.generate(CompilerOptions.builder().source(x)
-        .packageName("t").build());
+    CompileResult result =
+        Compiler.generate(CompilerOptions.builder().source(x).packageName("t").build());
     assertThat(result.diagnostics()).as(source).isEmpty();
     return javac(result.files());
   }
@@ -83,39 +82,42 @@ class GeneratedNamesTest {
 
   /** Each source names something as a member Java or the generated code already has. */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "struct s { int hashCode; int toString; int getClass; int wait; int notify;"
-          + " int notifyAll; int clone; int finalize; int equals; };",
-      "enum e { CODEC = 1, value = 2 };",
-      "union u switch (int in) { case 1: int a; default: void; };",
-      "union u switch (int hashCode) { case 1: int toString; case 2: case 3: int getClass; };",
-      "program P { version V { int CLOSE(int) = 1; int CREATE(string, string) = 2;"
-          + " int WAIT(void) = 3; int ADD(int client, int hashCode) = 5; } = 1; } = 1;",
-      "program P { version DEFAULT_TIMEOUT { void X(void) = 1; } = 1; } = 1;",
-      "struct String { int x; }; struct Integer { int y; }; struct Object { int z; };"
-          + " struct Override { int o; }; struct List { int l; }; struct XdrCodec { int c; };"
-          + " struct Opaque { int p; }; struct Duration { int d; };"
-          + " struct s { string name<>; String other; int many<>; opaque op<>; };"
-          + " union u switch (int d) { case 1: int a; case 2: case 3: void; };"
-          + " program P { version V { s ECHO(s) = 1; } = 1; } = 1;",
-      "typedef int *maybe; struct UnaryOperator { int u; }; struct LinkedNodes { int n; };"
-          + " struct XdrChecks { int c; }; struct Arrays { int a; }; struct Objects { int o; };"
-          + " struct node { maybe opts<>; string name<4>; opaque h[2]; node *next; };",
-      "enum kind { POINT = 1, OTHER = 2 }; struct point { int x; };"
-          + " union u switch (kind k) { case POINT: point p; case OTHER: void; };",
-      "enum k { U = 1, B = 2 }; union u switch (k d) { case U: int x; case B: void; };",
-      "struct square_in { int a; }; program P { version square_in_v {"
-          + " square_in ECHO(square_in) = 1; } = 1; version SQUARE_IN { void X(void) = 1; }"
-          + " = 2; } = 1;",
-  })
+  @ValueSource(
+      strings = {
+        "struct s { int hashCode; int toString; int getClass; int wait; int notify;"
+            + " int notifyAll; int clone; int finalize; int equals; };",
+        "enum e { CODEC = 1, value = 2 };",
+        "union u switch (int in) { case 1: int a; default: void; };",
+        "union u switch (int hashCode) { case 1: int toString; case 2: case 3: int getClass; };",
+        "program P { version V { int CLOSE(int) = 1; int CREATE(string, string) = 2;"
+            + " int WAIT(void) = 3; int ADD(int client, int hashCode) = 5; } = 1; } = 1;",
+        "program P { version DEFAULT_TIMEOUT { void X(void) = 1; } = 1; } = 1;",
+        "struct String { int x; }; struct Integer { int y; }; struct Object { int z; };"
+            + " struct Override { int o; }; struct List { int l; }; struct XdrCodec { int c; };"
+            + " struct Opaque { int p; }; struct Duration { int d; };"
+            + " struct s { string name<>; String other; int many<>; opaque op<>; };"
+            + " union u switch (int d) { case 1: int a; case 2: case 3: void; };"
+            + " program P { version V { s ECHO(s) = 1; } = 1; } = 1;",
+        "typedef int *maybe; struct UnaryOperator { int u; }; struct LinkedNodes { int n; };"
+            + " struct XdrChecks { int c; }; struct Arrays { int a; }; struct Objects { int o; };"
+            + " struct node { maybe opts<>; string name<4>; opaque h[2]; node *next; };",
+        "enum kind { POINT = 1, OTHER = 2 }; struct point { int x; };"
+            + " union u switch (kind k) { case POINT: point p; case OTHER: void; };",
+        "enum k { U = 1, B = 2 }; union u switch (k d) { case U: int x; case B: void; };",
+        "struct square_in { int a; }; program P { version square_in_v {"
+            + " square_in ECHO(square_in) = 1; } = 1; version SQUARE_IN { void X(void) = 1; }"
+            + " = 2; } = 1;",
+      })
   void namesThatJavaOrTheGeneratedCodeReserveCompile(String source) throws IOException {
     compile("t.x", source + "\n");
   }
 
   @Test
   void reservedMembersGetATrailingUnderscore() throws Exception {
-    ClassLoader loader = compile("t.x", "struct s { int hashCode; int value; };\n"
-        + "enum e { CODEC = 1, value = 2 };\n");
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "struct s { int hashCode; int value; };\n" + "enum e { CODEC = 1, value = 2 };\n");
     assertThat(recordComponents(loader.loadClass("t.S"))).containsExactly("hashCode_", "value");
     assertThat(Arrays.stream(loader.loadClass("t.E").getEnumConstants()).map(Object::toString))
         .containsExactly("CODEC_", "value_");
@@ -124,13 +126,19 @@ class GeneratedNamesTest {
   /** RFC 5531's rejected_reply has an arm named like its discriminant. */
   @Test
   void membersNamedLikeACopyMethodOrAsListGetATrailingUnderscore() throws Exception {
-    ClassLoader loader = compile("t.x",
-        "struct node { int size; int withSize; int asList; node *next; };\n"
-        + "program P { version V { int ADD(int a, int withB, int b) = 1; } = 1; } = 1;\n");
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "struct node { int size; int withSize; int asList; node *next; };\n"
+                + "program P { version V { int ADD(int a, int withB, int b) = 1; } = 1; } = 1;\n");
     Class<?> node = loader.loadClass("t.Node");
     assertThat(recordComponents(node)).containsExactly("size", "withSize_", "asList_", "next");
-    assertThat(Arrays.stream(node.getDeclaredMethods()).filter(m -> m.getParameterCount() == 1)
-        .map(Method::getName).filter(m -> m.startsWith("with")).sorted())
+    assertThat(
+            Arrays.stream(node.getDeclaredMethods())
+                .filter(m -> m.getParameterCount() == 1)
+                .map(Method::getName)
+                .filter(m -> m.startsWith("with"))
+                .sorted())
         .containsExactly("withAsList", "withNext", "withSize", "withWithSize");
     Object made = node.getConstructors()[0].newInstance(1, 2, 3, null);
     Object copy = node.getMethod("withSize", int.class).invoke(made, 5);
@@ -145,9 +153,12 @@ class GeneratedNamesTest {
 
   @Test
   void armNamedLikeItsDiscriminantRoundTrips() throws Exception {
-    ClassLoader loader = compile("t.x", "enum kind { A = 7, B = 8 };\n"
-        + "union u switch (kind stat) { case A: int stat; case B: void; };\n"
-        + "union v switch (int stat) { case 7: int stat; default: void; };\n");
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "enum kind { A = 7, B = 8 };\n"
+                + "union u switch (kind stat) { case A: int stat; case B: void; };\n"
+                + "union v switch (int stat) { case 7: int stat; default: void; };\n");
     Class<?> u = loader.loadClass("t.U");
     Class<?> a = loader.loadClass("t.U$A");
     Object value = a.getConstructors()[0].newInstance(42);
@@ -165,17 +176,20 @@ class GeneratedNamesTest {
 
   @Test
   void armsAreNamedAfterTheirLabels() throws Exception {
-    ClassLoader loader = compile("t.x", "enum op { OP_GETATTR = 9, OP_GETFH = 10,"
-        + " OP_OPEN_CONFIRM = 20, OP_A = 1, OP_B = 2 };\n"
-        + "union argop switch (op argop) {\n"
-        + "  case OP_GETATTR: int opgetattr;\n"
-        + "  case OP_GETFH: void;\n"
-        + "  case OP_OPEN_CONFIRM: int opopen_confirm;\n"
-        + "  case OP_A: case OP_B: int ab;\n"
-        + "};\n"
-        + "union r switch (int status) { case 0: int ok; case 1: case 2: void; case -1: void;"
-        + " default: int raw; };\n"
-        + "union set switch (bool set_it) { case TRUE: int value; default: void; };\n");
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "enum op { OP_GETATTR = 9, OP_GETFH = 10,"
+                + " OP_OPEN_CONFIRM = 20, OP_A = 1, OP_B = 2 };\n"
+                + "union argop switch (op argop) {\n"
+                + "  case OP_GETATTR: int opgetattr;\n"
+                + "  case OP_GETFH: void;\n"
+                + "  case OP_OPEN_CONFIRM: int opopen_confirm;\n"
+                + "  case OP_A: case OP_B: int ab;\n"
+                + "};\n"
+                + "union r switch (int status) { case 0: int ok; case 1: case 2: void; case -1: void;"
+                + " default: int raw; };\n"
+                + "union set switch (bool set_it) { case TRUE: int value; default: void; };\n");
     assertThat(nested(loader.loadClass("t.Argop")))
         .containsExactly("OpAOrB", "OpGetattr", "OpGetfh", "OpOpenConfirm");
     assertThat(nested(loader.loadClass("t.R")))
@@ -192,16 +206,20 @@ class GeneratedNamesTest {
   /** The client reads the program number by its simple name: a procedure's must not hide it. */
   @Test
   void aProcedureNamedLikeItsProgramKeepsTheProgramNumberVisible() throws Exception {
-    ClassLoader loader = compile("t.x", "program SAME { version V { int SAME(void) = 1; } = 1; }"
-        + " = 0x20000003;\n");
+    ClassLoader loader =
+        compile(
+            "t.x", "program SAME { version V { int SAME(void) = 1; } = 1; }" + " = 0x20000003;\n");
     assertThat(loader.loadClass("t.Same").getField("SAME").get(null)).isEqualTo(0x20000003);
     assertThat(loader.loadClass("t.Same$V").getField("SAME_PROCEDURE").get(null)).isEqualTo(1);
   }
 
   @Test
   void anArmNamedLikeTheEnumOfItsDiscriminantCompiles() throws Exception {
-    ClassLoader loader = compile("t.x", "enum kind { KIND = 1, OTHER = 2 };\n"
-        + "union u switch (kind k) { case KIND: void; case OTHER: int x; };\n");
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "enum kind { KIND = 1, OTHER = 2 };\n"
+                + "union u switch (kind k) { case KIND: void; case OTHER: int x; };\n");
     Object kind = loader.loadClass("t.U$Kind").getConstructor().newInstance();
     assertThat(hex(loader.loadClass("t.U"), kind)).isEqualTo("00000001");
   }
@@ -220,9 +238,11 @@ class GeneratedNamesTest {
     Files.writeString(x, "const MAX = 1;\ntypedef int key<MAX>;\n");
     CompileResult result = Compiler.generate(CompilerOptions.builder().source(x).build());
     assertThat(result.diagnostics()).isEmpty();
-    assertThat(result.files().keySet()).containsExactlyInAnyOrder(
-        Path.of("_1kv/_1KvConstants.java"), Path.of("_1kv/_1KvTypedefs.java"),
-        Path.of("_1kv/_1KvSchema.java"));
+    assertThat(result.files().keySet())
+        .containsExactlyInAnyOrder(
+            Path.of("_1kv/_1KvConstants.java"),
+            Path.of("_1kv/_1KvTypedefs.java"),
+            Path.of("_1kv/_1KvSchema.java"));
     javac(result.files());
   }
 
@@ -230,28 +250,42 @@ class GeneratedNamesTest {
   @Test
   void externalTypeReplacesTheFilesOwnDefinition() throws Exception {
     Path x = dir.resolve("t.x");
-    Files.writeString(x, "typedef string filename3<>;\nstruct point { int x; };\n"
-        + "struct s { filename3 name; point where; };\n");
-    CompileResult result = Compiler.generate(CompilerOptions.builder().source(x)
-        .packageName("t").externalType("filename3", "com.example.Name")
-        .externalType("point", "com.example.Point").build());
+    Files.writeString(
+        x,
+        "typedef string filename3<>;\nstruct point { int x; };\n"
+            + "struct s { filename3 name; point where; };\n");
+    CompileResult result =
+        Compiler.generate(
+            CompilerOptions.builder()
+                .source(x)
+                .packageName("t")
+                .externalType("filename3", "com.example.Name")
+                .externalType("point", "com.example.Point")
+                .build());
     assertThat(result.diagnostics()).isEmpty();
     assertThat(result.files().keySet()).containsExactly(Path.of("t/S.java"));
     Map<Path, String> withUserClasses = new java.util.LinkedHashMap<>(result.files());
     withUserClasses.put(Path.of("com/example/Name.java"), userClass("Name"));
     withUserClasses.put(Path.of("com/example/Point.java"), userClass("Point"));
     ClassLoader loader = javac(withUserClasses);
-    assertThat(Arrays.stream(loader.loadClass("t.S").getRecordComponents())
-        .map(c -> c.getType().getName()))
+    assertThat(
+            Arrays.stream(loader.loadClass("t.S").getRecordComponents())
+                .map(c -> c.getType().getName()))
         .containsExactly("com.example.Name", "com.example.Point");
   }
 
   private static String userClass(String name) {
     return "package com.example;\n"
         + "import io.jrpcgen.xdr.XdrCodec;\n"
-        + "public record " + name + "(int v) {\n"
-        + "  public static final XdrCodec<" + name + "> CODEC = XdrCodec.of(\n"
-        + "      (out, x) -> out.writeInt(x.v()), in -> new " + name + "(in.readInt()));\n"
+        + "public record "
+        + name
+        + "(int v) {\n"
+        + "  public static final XdrCodec<"
+        + name
+        + "> CODEC = XdrCodec.of(\n"
+        + "      (out, x) -> out.writeInt(x.v()), in -> new "
+        + name
+        + "(in.readInt()));\n"
         + "}\n";
   }
 }

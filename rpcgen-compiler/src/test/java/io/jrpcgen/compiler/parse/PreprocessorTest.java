@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What rpcgen's cpp pass does, and that positions survive it. */
 class PreprocessorTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final Diagnostics diagnostics = new Diagnostics();
 
@@ -39,42 +38,50 @@ class PreprocessorTest {
   }
 
   private List<String> errors() {
-    return diagnostics.list().stream().map(Diagnostic::toString)
-        .map(d -> d.replace(dir.toString() + "/", "")).toList();
+    return diagnostics.list().stream()
+        .map(Diagnostic::toString)
+        .map(d -> d.replace(dir.toString() + "/", ""))
+        .toList();
   }
 
   @Test
   void passThroughLinesAndContinuationsVanishButKeepTheirLines() throws IOException {
-    Specification spec = parse("%#include <rpc/rpc.h>\n"
-        + "   % indented\n"
-        + "%#define TWO_LINES(a) \\\n"
-        + "%   ((a) + 1)\n"
-        + "%#define CONTINUED (1 +\\\n"
-        + "\t\t2)\n"
-        + "const A = 1;\n");
+    Specification spec =
+        parse(
+            "%#include <rpc/rpc.h>\n"
+                + "   % indented\n"
+                + "%#define TWO_LINES(a) \\\n"
+                + "%   ((a) + 1)\n"
+                + "%#define CONTINUED (1 +\\\n"
+                + "\t\t2)\n"
+                + "const A = 1;\n");
     assertThat(names(spec)).containsExactly("A");
     assertThat(spec.definitions().get(0).pos().line()).isEqualTo(7);
   }
 
   @Test
   void conditionalsFollowCpp() throws IOException {
-    Specification spec = parse("#define LEVEL 3\n"
-        + "#if defined(LEVEL) && LEVEL > 2\nconst A = 1;\n"
-        + "#elif 1\nconst B = 1;\n#else\nconst C = 1;\n#endif\n"
-        + "#ifndef RPC_HDR\nconst D = 1;\n#else\nconst E = 1;\n#endif\n"
-        + "#if RPC_HDR\nconst F = 1;\n#endif\n"
-        + "#if 0\n#if garbage (\n#endif\nnot parsed\n#endif\n"
-        + "#ifdef UNDEFINED\nconst G = 1;\n#elif (2 * 3 == 6) || !defined UNDEFINED\n"
-        + "const H = 1;\n#endif\n");
+    Specification spec =
+        parse(
+            "#define LEVEL 3\n"
+                + "#if defined(LEVEL) && LEVEL > 2\nconst A = 1;\n"
+                + "#elif 1\nconst B = 1;\n#else\nconst C = 1;\n#endif\n"
+                + "#ifndef RPC_HDR\nconst D = 1;\n#else\nconst E = 1;\n#endif\n"
+                + "#if RPC_HDR\nconst F = 1;\n#endif\n"
+                + "#if 0\n#if garbage (\n#endif\nnot parsed\n#endif\n"
+                + "#ifdef UNDEFINED\nconst G = 1;\n#elif (2 * 3 == 6) || !defined UNDEFINED\n"
+                + "const H = 1;\n#endif\n");
     assertThat(errors()).isEmpty();
     assertThat(names(spec)).containsExactly("A", "E", "F", "H");
   }
 
   @Test
   void definesFromTheCommandLineAndMacrosInDefinitions() throws IOException {
-    Specification spec = parse("#ifdef WITH_B\nconst B = 1;\n#endif\n"
-        + "#define SIZE 16\nstruct s { int x<SIZE>; int y; };\n",
-        new ParseOptions(List.of(), Map.of("WITH_B", "1")));
+    Specification spec =
+        parse(
+            "#ifdef WITH_B\nconst B = 1;\n#endif\n"
+                + "#define SIZE 16\nstruct s { int x<SIZE>; int y; };\n",
+            new ParseOptions(List.of(), Map.of("WITH_B", "1")));
     assertThat(names(spec)).containsExactly("B", "s");
     Declaration x = ((Definition.Struct) spec.definitions().get(1)).members().get(0);
     assertThat(((Expr.Number) x.bound()).value()).isEqualTo(BigInteger.valueOf(16));
@@ -87,10 +94,10 @@ class PreprocessorTest {
     Path inc = Files.createDirectories(dir.resolve("inc"));
     Files.writeString(dir.resolve("near.x"), "const NEAR = 1;\n");
     Files.writeString(inc.resolve("far.x"), "\nconst FAR = 2;\nstruct s { undefined_t x; ;\n");
-    parse("#include \"near.x\"\n#include <far.x>\nconst AFTER = 3;\n",
+    parse(
+        "#include \"near.x\"\n#include <far.x>\nconst AFTER = 3;\n",
         new ParseOptions(List.of(inc), Map.of()));
-    assertThat(errors()).containsExactly(
-        "inc/far.x:3:27: error: syntax error: unexpected ';'");
+    assertThat(errors()).containsExactly("inc/far.x:3:27: error: syntax error: unexpected ';'");
   }
 
   @Test
@@ -106,14 +113,17 @@ class PreprocessorTest {
   void anIncludeCycleStopsWithAnError() throws IOException {
     Files.writeString(dir.resolve("self.x"), "#include \"self.x\"\n");
     parse("#include \"self.x\"\n");
-    assertThat(errors()).hasSize(1).allMatch(e -> e.endsWith("#include nested too deeply"
-        + " (more than 64)"));
+    assertThat(errors())
+        .hasSize(1)
+        .allMatch(e -> e.endsWith("#include nested too deeply" + " (more than 64)"));
   }
 
   @Test
   void commentsOfBothKindsAndDirectivesInsideThem() throws IOException {
-    Specification spec = parse("/* a comment\n#ifdef NOT_A_DIRECTIVE\n*/ const A = 1; // B\n"
-        + "const C = \"/* not a comment */\";\n");
+    Specification spec =
+        parse(
+            "/* a comment\n#ifdef NOT_A_DIRECTIVE\n*/ const A = 1; // B\n"
+                + "const C = \"/* not a comment */\";\n");
     assertThat(errors()).isEmpty();
     assertThat(names(spec)).containsExactly("A", "C");
     assertThat(spec.definitions().get(0).pos().column()).isEqualTo(4);
@@ -129,10 +139,13 @@ class PreprocessorTest {
 
   @Test
   void passThroughDefinesAreCConstantsForTheResolver() throws IOException {
-    Specification spec = parse("%#define LM_MAXSTRLEN\t1024\n%#define MAXNAMELEN LM_MAXSTRLEN+1\n"
-        + "%#define NOT_A_NUMBER \"text\"\n%#define FUNC(a) (a)\nconst A = 1;\n");
-    assertThat(spec.cDefines()).extracting(Definition.Const::name, c -> ((Expr.Number) c.value())
-        .value().intValue()).containsExactly(
+    Specification spec =
+        parse(
+            "%#define LM_MAXSTRLEN\t1024\n%#define MAXNAMELEN LM_MAXSTRLEN+1\n"
+                + "%#define NOT_A_NUMBER \"text\"\n%#define FUNC(a) (a)\nconst A = 1;\n");
+    assertThat(spec.cDefines())
+        .extracting(Definition.Const::name, c -> ((Expr.Number) c.value()).value().intValue())
+        .containsExactly(
             org.assertj.core.groups.Tuple.tuple("LM_MAXSTRLEN", 1024),
             org.assertj.core.groups.Tuple.tuple("MAXNAMELEN", 1025));
   }

@@ -36,13 +36,14 @@ public sealed interface Reply {
     if (this instanceof ProgramMismatch m) {
       return new RpcMismatchException(RpcStatus.PROG_VERS_MISMATCH, server, m.low(), m.high());
     } else if (this instanceof AcceptedError e) {
-      RpcStatus status = switch (e.status()) {
-        case PROG_UNAVAIL -> RpcStatus.PROG_UNAVAIL;
-        case PROC_UNAVAIL -> RpcStatus.PROC_UNAVAIL;
-        case GARBAGE_ARGS -> RpcStatus.CANT_DECODE_ARGS;
-        case SYSTEM_ERR -> RpcStatus.SYSTEM_ERROR;
-        case SUCCESS, PROG_MISMATCH -> throw new IllegalStateException("not an error: " + e);
-      };
+      RpcStatus status =
+          switch (e.status()) {
+            case PROG_UNAVAIL -> RpcStatus.PROG_UNAVAIL;
+            case PROC_UNAVAIL -> RpcStatus.PROC_UNAVAIL;
+            case GARBAGE_ARGS -> RpcStatus.CANT_DECODE_ARGS;
+            case SYSTEM_ERR -> RpcStatus.SYSTEM_ERROR;
+            case SUCCESS, PROG_MISMATCH -> throw new IllegalStateException("not an error: " + e);
+          };
       return new RpcException(status, server);
     } else if (this instanceof RpcMismatch m) {
       return new RpcMismatchException(RpcStatus.VERS_MISMATCH, server, m.low(), m.high());

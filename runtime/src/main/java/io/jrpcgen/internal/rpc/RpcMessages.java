@@ -20,8 +20,10 @@ import io.jrpcgen.xdr.XdrException;
 public final class RpcMessages {
   /** {@code msg_type} of a call. */
   public static final int CALL = 0;
+
   /** {@code msg_type} of a reply. */
   public static final int REPLY = 1;
+
   /** The only RPC protocol version: 2. */
   public static final int RPC_VERSION = 2;
 
@@ -34,24 +36,36 @@ public final class RpcMessages {
 
   /** Writes a call header; the arguments go after it. */
   public static void writeCall(XdrEncoder out, CallHeader call) {
-    writeCall(out, call.xid(), call.program(), call.version(), call.procedure(),
-        call.credential(), call.verifier());
+    writeCall(
+        out,
+        call.xid(),
+        call.program(),
+        call.version(),
+        call.procedure(),
+        call.credential(),
+        call.verifier());
   }
 
   /** Writes a call header from its fields, for senders that make no {@link CallHeader}. */
-  public static void writeCall(XdrEncoder out, int xid, int program, int version, int procedure,
-      OpaqueAuth credential, OpaqueAuth verifier) {
+  public static void writeCall(
+      XdrEncoder out,
+      int xid,
+      int program,
+      int version,
+      int procedure,
+      OpaqueAuth credential,
+      OpaqueAuth verifier) {
     writeCallStart(out, xid, program, version, procedure);
     credential.encode(out);
     verifier.encode(out);
   }
 
   /**
-   * Writes a call header up to the procedure number, for a {@link io.jrpcgen.rpc.CallSecurity}
-   * that writes the credential and verifier (which covers these bytes with a checksum).
+   * Writes a call header up to the procedure number, for a {@link io.jrpcgen.rpc.CallSecurity} that
+   * writes the credential and verifier (which covers these bytes with a checksum).
    */
-  public static void writeCallStart(XdrEncoder out, int xid, int program, int version,
-      int procedure) {
+  public static void writeCallStart(
+      XdrEncoder out, int xid, int program, int version, int procedure) {
     out.writeInt(xid);
     out.writeInt(CALL);
     out.writeInt(RPC_VERSION);
@@ -84,8 +98,8 @@ public final class RpcMessages {
   }
 
   /** Writes an accepted reply's header with {@code status}; results follow a SUCCESS. */
-  public static void writeAccepted(XdrEncoder out, int xid, OpaqueAuth verifier,
-      AcceptStat status) {
+  public static void writeAccepted(
+      XdrEncoder out, int xid, OpaqueAuth verifier, AcceptStat status) {
     if (status == AcceptStat.PROG_MISMATCH) {
       throw new IllegalArgumentException("PROG_MISMATCH needs writeProgramMismatch");
     }
@@ -93,8 +107,8 @@ public final class RpcMessages {
   }
 
   /** Writes {@code PROG_MISMATCH} with the lowest and highest version the server has. */
-  public static void writeProgramMismatch(XdrEncoder out, int xid, OpaqueAuth verifier, int low,
-      int high) {
+  public static void writeProgramMismatch(
+      XdrEncoder out, int xid, OpaqueAuth verifier, int low, int high) {
     writeAcceptedHead(out, xid, verifier, AcceptStat.PROG_MISMATCH);
     out.writeInt(low);
     out.writeInt(high);
@@ -130,8 +144,7 @@ public final class RpcMessages {
       AcceptStat status = AcceptStat.fromValue(in.readInt());
       return switch (status) {
         case SUCCESS -> new Reply.Success(xid, verifier);
-        case PROG_MISMATCH ->
-            new Reply.ProgramMismatch(xid, verifier, in.readInt(), in.readInt());
+        case PROG_MISMATCH -> new Reply.ProgramMismatch(xid, verifier, in.readInt(), in.readInt());
         default -> new Reply.AcceptedError(xid, verifier, status);
       };
     } else if (replyStat == MSG_DENIED) {
@@ -146,8 +159,8 @@ public final class RpcMessages {
     throw new XdrException("unknown reply_stat " + replyStat);
   }
 
-  private static void writeAcceptedHead(XdrEncoder out, int xid, OpaqueAuth verifier,
-      AcceptStat status) {
+  private static void writeAcceptedHead(
+      XdrEncoder out, int xid, OpaqueAuth verifier, AcceptStat status) {
     out.writeInt(xid);
     out.writeInt(REPLY);
     out.writeInt(MSG_ACCEPTED);

@@ -8,20 +8,25 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The fixed parts of RPC-with-TLS (RFC 9289): the {@code AUTH_TLS} probe, a NULLPROC call whose
- * credential has flavor {@code AUTH_TLS} and an empty body, and the verifier a server that
- * supports TLS answers it with: {@code AUTH_NONE} with the eight bytes {@code STARTTLS}.
+ * credential has flavor {@code AUTH_TLS} and an empty body, and the verifier a server that supports
+ * TLS answers it with: {@code AUTH_NONE} with the eight bytes {@code STARTTLS}.
  */
 public final class RpcWithTls {
   /** The ALPN protocol identifier both peers must negotiate. */
   public static final String ALPN = "sunrpc";
+
   /** The only TLS version RFC 9289 allows. */
   public static final String PROTOCOL = "TLSv1.3";
+
   /** The probe's credential: flavor {@code AUTH_TLS}, empty body. */
   public static final OpaqueAuth PROBE_CREDENTIAL =
       new OpaqueAuth(AuthFlavor.AUTH_TLS.value(), Opaque.EMPTY);
+
   /** The verifier of a reply that accepts the probe. */
-  public static final OpaqueAuth STARTTLS = new OpaqueAuth(AuthFlavor.AUTH_NONE.value(),
-      Opaque.copyOf("STARTTLS".getBytes(StandardCharsets.US_ASCII)));
+  public static final OpaqueAuth STARTTLS =
+      new OpaqueAuth(
+          AuthFlavor.AUTH_NONE.value(),
+          Opaque.copyOf("STARTTLS".getBytes(StandardCharsets.US_ASCII)));
 
   private RpcWithTls() {}
 

@@ -6,13 +6,13 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /**
- * A socket's input whose reads share one deadline: before each read the socket's timeout is set
- * to what is left of it, so that a peer trickling a byte at a time cannot stretch a record past
- * the deadline as it could a timeout per read.
+ * A socket's input whose reads share one deadline: before each read the socket's timeout is set to
+ * what is left of it, so that a peer trickling a byte at a time cannot stretch a record past the
+ * deadline as it could a timeout per read.
  *
- * <p>A client sets the deadline of its call ({@link #deadline}). A server waits for records
- * ({@link #awaitRecord}): between records the wait is unbounded unless an idle deadline is set,
- * and a record's deadline starts with its first byte.
+ * <p>A client sets the deadline of its call ({@link #deadline}). A server waits for records ({@link
+ * #awaitRecord}): between records the wait is unbounded unless an idle deadline is set, and a
+ * record's deadline starts with its first byte.
  */
 public final class DeadlineInputStream extends FilterInputStream {
   private final Socket socket;

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Record marking for RPC over TCP (RFC 5531 §11): a record is sent as one or more fragments,
- * each preceded by a 4-byte big-endian header.
+ * Record marking for RPC over TCP (RFC 5531 §11): a record is sent as one or more fragments, each
+ * preceded by a 4-byte big-endian header.
  *
  * <pre>
  *  bit 31     bits 30..0
@@ -15,12 +15,13 @@ import java.io.OutputStream;
  * +------+---------------------------+--------------------------+
  * </pre>
  *
- * Writers reserve the header in front of the encoded message ({@link #begin}) and patch it when
- * the message is complete ({@link #write}), so that each record leaves in one write.
+ * Writers reserve the header in front of the encoded message ({@link #begin}) and patch it when the
+ * message is complete ({@link #write}), so that each record leaves in one write.
  */
 public final class RecordMarking {
   /** The size of a fragment header. */
   public static final int HEADER_SIZE = 4;
+
   /** The largest fragment the header can describe. */
   public static final int MAX_FRAGMENT = 0x7fff_ffff;
 
@@ -37,8 +38,8 @@ public final class RecordMarking {
 
   /**
    * Writes the record encoded in {@code record} since {@link #begin}, as fragments of at most
-   * {@code maxFragment} bytes; a record of one fragment leaves without a copy, large opaques
-   * from their own arrays ({@link XdrEncoder#writeTo}).
+   * {@code maxFragment} bytes; a record of one fragment leaves without a copy, large opaques from
+   * their own arrays ({@link XdrEncoder#writeTo}).
    */
   public static void write(OutputStream out, XdrEncoder record, int maxFragment)
       throws IOException {
@@ -46,9 +47,9 @@ public final class RecordMarking {
   }
 
   /**
-   * Patches the header of the record in {@code record} and returns the encoding to send:
-   * {@code record} itself when the record fits one fragment, else a new encoder with a header in
-   * front of every fragment.
+   * Patches the header of the record in {@code record} and returns the encoding to send: {@code
+   * record} itself when the record fits one fragment, else a new encoder with a header in front of
+   * every fragment.
    */
   public static XdrEncoder frame(XdrEncoder record, int maxFragment) {
     if (maxFragment <= 0) {
@@ -60,8 +61,9 @@ public final class RecordMarking {
       return record;
     }
     int fragments = (payload + maxFragment - 1) / maxFragment;
-    XdrEncoder out = new XdrEncoder(
-        (int) Math.min(Integer.MAX_VALUE - 8, payload + (long) fragments * HEADER_SIZE + 3));
+    XdrEncoder out =
+        new XdrEncoder(
+            (int) Math.min(Integer.MAX_VALUE - 8, payload + (long) fragments * HEADER_SIZE + 3));
     byte[] bytes = record.array();
     int src = HEADER_SIZE;
     for (int left = payload; left > 0; ) {

@@ -10,15 +10,15 @@ import java.util.OptionalInt;
 /**
  * Reads marked records (see {@link RecordMarking}) from a stream, reassembling fragments.
  *
- * <p>A record larger than the maximum is refused with {@link RecordTooLongException}; a stream
- * that ends inside a record gives {@link CorruptRecordException}; one that ends between records
- * gives {@link PeerClosedException}. Memory grows with the bytes that actually arrive, never with
- * what a header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing, and
- * an idle reader holds only a small buffer for headers and short records. However a record is
- * fragmented, reassembling it costs time and memory linear in its size.
+ * <p>A record larger than the maximum is refused with {@link RecordTooLongException}; a stream that
+ * ends inside a record gives {@link CorruptRecordException}; one that ends between records gives
+ * {@link PeerClosedException}. Memory grows with the bytes that actually arrive, never with what a
+ * header claims, so a header of {@code 0x7fffffff} followed by silence costs nothing, and an idle
+ * reader holds only a small buffer for headers and short records. However a record is fragmented,
+ * reassembling it costs time and memory linear in its size.
  *
- * <p>A read that times out ({@link SocketTimeoutException}) leaves the reader where it was, and
- * the next call resumes the same record. Not thread-safe.
+ * <p>A read that times out ({@link SocketTimeoutException}) leaves the reader where it was, and the
+ * next call resumes the same record. Not thread-safe.
  */
 public final class RecordReader {
   // Holds headers, short records and runs of short fragments; longer fragment bytes are read
@@ -64,8 +64,8 @@ public final class RecordReader {
     int at = bufPos;
     while (bufLimit - at >= RecordMarking.HEADER_SIZE) {
       int fragmentHeader = Bytes.getInt(buf, at);
-      long end = (long) at + RecordMarking.HEADER_SIZE
-          + (fragmentHeader & RecordMarking.MAX_FRAGMENT);
+      long end =
+          (long) at + RecordMarking.HEADER_SIZE + (fragmentHeader & RecordMarking.MAX_FRAGMENT);
       if (end > bufLimit) {
         return false;
       }
@@ -87,7 +87,8 @@ public final class RecordReader {
 
   /** The first word of the record read in part (an RPC message's XID), once it has arrived. */
   public OptionalInt partialXid() {
-    return recordLength >= Integer.BYTES ? OptionalInt.of(Bytes.getInt(record, 0))
+    return recordLength >= Integer.BYTES
+        ? OptionalInt.of(Bytes.getInt(record, 0))
         : OptionalInt.empty();
   }
 
@@ -122,8 +123,11 @@ public final class RecordReader {
     lastFragment = (header & RecordMarking.LAST_FRAGMENT) != 0;
     int length = header & RecordMarking.MAX_FRAGMENT;
     if ((long) recordLength + length > maxRecordSize) {
-      throw new RecordTooLongException("record of at least " + ((long) recordLength + length)
-          + " bytes exceeds the maximum of " + maxRecordSize);
+      throw new RecordTooLongException(
+          "record of at least "
+              + ((long) recordLength + length)
+              + " bytes exceeds the maximum of "
+              + maxRecordSize);
     }
     fragmentLeft = length;
   }
@@ -146,8 +150,8 @@ public final class RecordReader {
 
   /**
    * Reads the fragment's bytes straight into the record, and, where the array has room beyond the
-   * fragment, what follows it too (the next fragment's header, say), which then goes to the
-   * empty buffer: a record in many fragments costs a read per fragment, not two.
+   * fragment, what follows it too (the next fragment's header, say), which then goes to the empty
+   * buffer: a record in many fragments costs a read per fragment, not two.
    */
   private void readIntoRecord() throws IOException {
     int room = record.length - recordLength;
@@ -172,12 +176,12 @@ public final class RecordReader {
 
   /**
    * Makes room for at least {@code n} more bytes. The array grows to what has arrived (the bytes
-   * read, and those the stream holds ready: {@link InputStream#available()}), or fourfold if
-   * that is more, whatever the fragments: the copies on the way add up to less than 4/3 of the
-   * record, and its array stays within four times the bytes that arrived (or 1 KiB). Once the
-   * last fragment is known the array grows no further than the record's end, and straight to it
-   * once a quarter of the record has arrived: a record of one fragment usually gets one array of
-   * its size, and one of many fragments that arrived together is not copied on the way.
+   * read, and those the stream holds ready: {@link InputStream#available()}), or fourfold if that
+   * is more, whatever the fragments: the copies on the way add up to less than 4/3 of the record,
+   * and its array stays within four times the bytes that arrived (or 1 KiB). Once the last fragment
+   * is known the array grows no further than the record's end, and straight to it once a quarter of
+   * the record has arrived: a record of one fragment usually gets one array of its size, and one of
+   * many fragments that arrived together is not copied on the way.
    */
   private void reserve(int n) throws IOException {
     long needed = (long) recordLength + n;
@@ -209,7 +213,7 @@ public final class RecordReader {
   }
 
   private CorruptRecordException truncated() {
-    return new CorruptRecordException("stream ended inside a record after "
-        + (recordLength + headerBytes) + " bytes");
+    return new CorruptRecordException(
+        "stream ended inside a record after " + (recordLength + headerBytes) + " bytes");
   }
 }

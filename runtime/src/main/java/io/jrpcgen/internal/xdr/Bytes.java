@@ -9,6 +9,7 @@ public final class Bytes {
   /** Big-endian int access to a {@code byte[]}. */
   public static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
   /** Big-endian long access to a {@code byte[]}. */
   public static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);

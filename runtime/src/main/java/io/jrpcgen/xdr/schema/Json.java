@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A JSON value (RFC 8259) with a strict parser and a deterministic writer: just what the XDR
- * JSON form needs, so that the runtime stays free of a JSON library. Numbers keep their text, so
- * no digit is lost to a {@code double}; objects keep their members' order and reject duplicates.
+ * A JSON value (RFC 8259) with a strict parser and a deterministic writer: just what the XDR JSON
+ * form needs, so that the runtime stays free of a JSON library. Numbers keep their text, so no
+ * digit is lost to a {@code double}; objects keep their members' order and reject duplicates.
  */
 public sealed interface Json {
   /** How deep arrays and objects may nest in parsed text: deeper input is an error. */

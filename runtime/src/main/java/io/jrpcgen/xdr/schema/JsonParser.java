@@ -220,8 +220,10 @@ final class JsonParser {
 
   private void expect(char c) {
     if (peek() != c) {
-      throw error(pos < text.length() ? "expected '" + c + "', not '" + text.charAt(pos) + "'"
-          : "expected '" + c + "' before the end of the text");
+      throw error(
+          pos < text.length()
+              ? "expected '" + c + "', not '" + text.charAt(pos) + "'"
+              : "expected '" + c + "' before the end of the text");
     }
     pos++;
   }

@@ -70,8 +70,11 @@ final class JsonWriter {
         default -> {
           // Lone surrogates are escaped too: as raw chars they could not be written as UTF-8.
           if (c < 0x20 || Character.isSurrogate(c) && !isPairAt(s, i)) {
-            out.append("\\u").append(HEX[c >> 12]).append(HEX[c >> 8 & 15])
-                .append(HEX[c >> 4 & 15]).append(HEX[c & 15]);
+            out.append("\\u")
+                .append(HEX[c >> 12])
+                .append(HEX[c >> 8 & 15])
+                .append(HEX[c >> 4 & 15])
+                .append(HEX[c & 15]);
           } else if (Character.isHighSurrogate(c)) {
             out.append(c).append(s.charAt(++i));
           } else {

@@ -40,8 +40,7 @@ final class Shapes {
     } else if (shape instanceof XdrShape.Union u) {
       long min = Long.MAX_VALUE;
       for (XdrShape.Arm a : u.arms()) {
-        min = Math.min(min, a.member() == null ? 0 : minSize(schema, a.member().shape(),
-            visiting));
+        min = Math.min(min, a.member() == null ? 0 : minSize(schema, a.member().shape(), visiting));
       }
       return 4 + (min == Long.MAX_VALUE ? 0 : min);
     } else if (shape instanceof XdrShape.Void) {

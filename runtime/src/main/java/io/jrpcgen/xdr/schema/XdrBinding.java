@@ -6,9 +6,9 @@ import io.jrpcgen.xdr.XdrEncoder;
 import java.util.Objects;
 
 /**
- * A generated Java type together with its {@code .x} shape: its values to and from the JSON form
- * of {@link XdrJson}, and random values from {@link XdrRandom}. Generated {@code *Schema} classes
- * hold one per type.
+ * A generated Java type together with its {@code .x} shape: its values to and from the JSON form of
+ * {@link XdrJson}, and random values from {@link XdrRandom}. Generated {@code *Schema} classes hold
+ * one per type.
  *
  * @param <T> the Java type
  * @param schema the schema the type is defined in

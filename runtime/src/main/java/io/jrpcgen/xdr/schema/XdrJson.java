@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Converts XDR bytes to their canonical JSON form and back, driven by an {@link XdrSchema}. The
- * form is defined over the wire, so it round-trips exactly: {@code toXdr(toJson(b))} equals
- * {@code b} for every valid encoding {@code b}.
+ * form is defined over the wire, so it round-trips exactly: {@code toXdr(toJson(b))} equals {@code
+ * b} for every valid encoding {@code b}.
  *
  * <table>
  *   <caption>The JSON form of each XDR type</caption>
@@ -46,10 +46,10 @@ import java.util.Map;
  *   <tr><td>{@code void}</td><td>{@code null}</td></tr>
  * </table>
  *
- * <p>Reading JSON is strict: a member missing or unknown, a number out of range or with a
- * fraction, a length over its bound are errors ({@link JsonException}, with the path to the
- * value, such as {@code $.items[2].name}). Reading XDR is as strict as the generated decoders
- * ({@link XdrException}). Members may come in any order. Thread-safe.
+ * <p>Reading JSON is strict: a member missing or unknown, a number out of range or with a fraction,
+ * a length over its bound are errors ({@link JsonException}, with the path to the value, such as
+ * {@code $.items[2].name}). Reading XDR is as strict as the generated decoders ({@link
+ * XdrException}). Members may come in any order. Thread-safe.
  */
 public final class XdrJson {
   /** How deep values may nest (recursive types other than linked lists), in XDR or JSON. */
@@ -132,8 +132,10 @@ public final class XdrJson {
     } else if (shape instanceof XdrShape.Text t) {
       return new Json.Str(in.readString(t.bound()));
     } else if (shape instanceof XdrShape.Array a) {
-      int count = a.fixed() ? a.size()
-          : in.readLength("array", a.size(), Math.max(1, Shapes.minSize(schema, a.element())));
+      int count =
+          a.fixed()
+              ? a.size()
+              : in.readLength("array", a.size(), Math.max(1, Shapes.minSize(schema, a.element())));
       List<Json> items = new ArrayList<>(Math.min(count, in.remaining() + 1));
       for (int i = 0; i < count; i++) {
         items.add(read(a.element(), in, depth + 1));
@@ -184,8 +186,8 @@ public final class XdrJson {
     Json disc = discriminantJson(discShape, value);
     XdrShape.Arm arm = u.armFor(value);
     if (arm == null) {
-      throw new XdrException("no union arm for discriminant " + Json.write(disc) + " at offset "
-          + at);
+      throw new XdrException(
+          "no union arm for discriminant " + Json.write(disc) + " at offset " + at);
     }
     Map<String, Json> out = new LinkedHashMap<>();
     out.put(u.discriminant().name(), disc);
@@ -215,8 +217,8 @@ public final class XdrJson {
       }
       return new Json.Bool(value == 1);
     }
-    return new Json.Number(kind == Kind.UNSIGNED_INT ? Integer.toUnsignedString(value)
-        : Integer.toString(value));
+    return new Json.Number(
+        kind == Kind.UNSIGNED_INT ? Integer.toUnsignedString(value) : Integer.toString(value));
   }
 
   private static XdrShape.Enumerator enumerator(XdrShape.Enum e, int value) {
@@ -296,8 +298,13 @@ public final class XdrJson {
     } else if (shape instanceof XdrShape.Array a) {
       List<Json> items = array(value, path).items();
       if (a.fixed() ? items.size() != a.size() : items.size() > a.size()) {
-        throw new JsonException(path + ": " + items.size() + " items, but the array takes "
-            + (a.fixed() ? "exactly " : "at most ") + a.size());
+        throw new JsonException(
+            path
+                + ": "
+                + items.size()
+                + " items, but the array takes "
+                + (a.fixed() ? "exactly " : "at most ")
+                + a.size());
       }
       if (!a.fixed()) {
         out.writeInt(items.size());
@@ -322,8 +329,10 @@ public final class XdrJson {
   private void writeList(XdrShape.Struct s, Json value, XdrEncoder out, String path, int depth) {
     List<Json> nodes = array(value, path).items();
     if (nodes.isEmpty()) {
-      throw new JsonException(path + ": a list has at least one node (an empty list is the null"
-          + " of a pointer to it)");
+      throw new JsonException(
+          path
+              + ": a list has at least one node (an empty list is the null"
+              + " of a pointer to it)");
     }
     List<XdrShape.Member> node = s.members().subList(0, s.members().size() - 1);
     for (int i = 0; i < nodes.size(); i++) {
@@ -335,13 +344,18 @@ public final class XdrJson {
     out.writeBoolean(false);
   }
 
-  private void writeMembers(List<XdrShape.Member> members, Json value, XdrEncoder out,
-      String path, int depth) {
+  private void writeMembers(
+      List<XdrShape.Member> members, Json value, XdrEncoder out, String path, int depth) {
     Map<String, Json> given = object(value, path).members();
     for (String key : given.keySet()) {
       if (members.stream().noneMatch(m -> m.name().equals(key))) {
-        throw new JsonException(path + ": unknown member \"" + key + "\" (the members are "
-            + members.stream().map(XdrShape.Member::name).toList() + ")");
+        throw new JsonException(
+            path
+                + ": unknown member \""
+                + key
+                + "\" (the members are "
+                + members.stream().map(XdrShape.Member::name).toList()
+                + ")");
       }
     }
     for (XdrShape.Member m : members) {
@@ -353,8 +367,7 @@ public final class XdrJson {
     }
   }
 
-  private void writeUnion(XdrShape.Union u, Json value, XdrEncoder out, String path,
-      int depth) {
+  private void writeUnion(XdrShape.Union u, Json value, XdrEncoder out, String path, int depth) {
     Map<String, Json> given = object(value, path).members();
     String discName = u.discriminant().name();
     Json disc = given.get(discName);
@@ -363,8 +376,10 @@ public final class XdrJson {
     }
     XdrShape discShape = schema.resolve(u.discriminant().shape());
     String discPath = path + "." + discName;
-    int v = discShape instanceof XdrShape.Enum e ? enumValue(e, disc, discPath)
-        : discriminantValue(((XdrShape.Primitive) discShape).kind(), disc, discPath);
+    int v =
+        discShape instanceof XdrShape.Enum e
+            ? enumValue(e, disc, discPath)
+            : discriminantValue(((XdrShape.Primitive) discShape).kind(), disc, discPath);
     XdrShape.Arm arm = u.armFor(v);
     if (arm == null) {
       throw new JsonException(discPath + ": no arm of the union takes " + Json.write(disc));
@@ -372,9 +387,13 @@ public final class XdrJson {
     String armName = arm.member() == null ? null : armKey(u, arm);
     for (String key : given.keySet()) {
       if (!key.equals(discName) && !key.equals(armName)) {
-        throw new JsonException(path + ": unknown member \"" + key + "\" for "
-            + Json.write(disc) + (armName == null ? " (a void arm)" : " (its arm is \"" + armName
-            + "\")"));
+        throw new JsonException(
+            path
+                + ": unknown member \""
+                + key
+                + "\" for "
+                + Json.write(disc)
+                + (armName == null ? " (a void arm)" : " (its arm is \"" + armName + "\")"));
       }
     }
     out.writeInt(v);
@@ -391,8 +410,12 @@ public final class XdrJson {
     if (kind == Kind.BOOL) {
       return bool(value, path) ? 1 : 0;
     }
-    return (int) integer(value, path, kind == Kind.UNSIGNED_INT ? BigInteger.ZERO : INT_MIN,
-        kind == Kind.UNSIGNED_INT ? UINT_MAX : INT_MAX);
+    return (int)
+        integer(
+            value,
+            path,
+            kind == Kind.UNSIGNED_INT ? BigInteger.ZERO : INT_MIN,
+            kind == Kind.UNSIGNED_INT ? UINT_MAX : INT_MAX);
   }
 
   private static int enumValue(XdrShape.Enum e, Json value, String path) {
@@ -417,8 +440,13 @@ public final class XdrJson {
       throw new JsonException(path + ": not hex: " + e.getMessage());
     }
     if (o.fixed() ? bytes.length != o.size() : bytes.length > o.size()) {
-      throw new JsonException(path + ": " + bytes.length + " bytes, but the opaque takes "
-          + (o.fixed() ? "exactly " : "at most ") + o.size());
+      throw new JsonException(
+          path
+              + ": "
+              + bytes.length
+              + " bytes, but the opaque takes "
+              + (o.fixed() ? "exactly " : "at most ")
+              + o.size());
     }
     if (o.fixed()) {
       out.writeFixedOpaque(Opaque.copyOf(bytes), o.size());
@@ -539,8 +567,14 @@ public final class XdrJson {
 
   private static long nanBits(String s, int digits, String path) {
     if (s.length() != 6 + digits || !s.startsWith("NaN:0x")) {
-      throw new JsonException(path + ": expected a number, \"NaN\", \"Infinity\", \"-Infinity\""
-          + " or \"NaN:0x\" and " + digits + " hex digits, not \"" + shorten(s) + "\"");
+      throw new JsonException(
+          path
+              + ": expected a number, \"NaN\", \"Infinity\", \"-Infinity\""
+              + " or \"NaN:0x\" and "
+              + digits
+              + " hex digits, not \""
+              + shorten(s)
+              + "\"");
     }
     try {
       return HexFormat.fromHexDigitsToLong(s, 6, s.length());

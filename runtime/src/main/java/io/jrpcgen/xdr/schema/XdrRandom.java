@@ -20,42 +20,66 @@ import java.util.Set;
  * infinities, NaNs with payloads), strings that are UTF-8 and strings that are not. Each value's
  * {@link #malformed malformed variants} are what a strict decoder must reject.
  *
- * <p>Lengths up to {@link #maxBytes} bytes (opaques, strings) and {@link #maxItems} items
- * (arrays) are drawn as 0, the bound, or anything between; a larger bound is drawn as if it were
- * that cap. Past {@link #maxDepth} nested values, pointers are null, variable arrays empty and
- * unions take the arm that ends soonest, so recursive types stay small. Not thread-safe; the
- * values follow from the seed of the {@link Random}.
+ * <p>Lengths up to {@link #maxBytes} bytes (opaques, strings) and {@link #maxItems} items (arrays)
+ * are drawn as 0, the bound, or anything between; a larger bound is drawn as if it were that cap.
+ * Past {@link #maxDepth} nested values, pointers are null, variable arrays empty and unions take
+ * the arm that ends soonest, so recursive types stay small. Not thread-safe; the values follow from
+ * the seed of the {@link Random}.
  */
 public final class XdrRandom {
   private static final int[] INTS = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE};
   private static final long[] HYPERS = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE};
-  private static final int[] FLOAT_BITS = {0, 0x80000000, 0x7fc00000, 0x7f800001, 0xffc00001,
-      0x7f800000, 0xff800000, 1, 0x7f7fffff, 0xff7fffff, 0x00800000, 0x3f800000};
-  private static final long[] DOUBLE_BITS = {0, 0x8000000000000000L, 0x7ff8000000000000L,
-      0x7ff0000000000001L, 0xfff8000000000001L, 0x7ff0000000000000L, 0xfff0000000000000L, 1,
-      0x7fefffffffffffffL, 0xffefffffffffffffL, 0x0010000000000000L, 0x3ff0000000000000L};
+  private static final int[] FLOAT_BITS = {
+    0,
+    0x80000000,
+    0x7fc00000,
+    0x7f800001,
+    0xffc00001,
+    0x7f800000,
+    0xff800000,
+    1,
+    0x7f7fffff,
+    0xff7fffff,
+    0x00800000,
+    0x3f800000
+  };
+  private static final long[] DOUBLE_BITS = {
+    0,
+    0x8000000000000000L,
+    0x7ff8000000000000L,
+    0x7ff0000000000001L,
+    0xfff8000000000001L,
+    0x7ff0000000000000L,
+    0xfff0000000000000L,
+    1,
+    0x7fefffffffffffffL,
+    0xffefffffffffffffL,
+    0x0010000000000000L,
+    0x3ff0000000000000L
+  };
 
   /**
-   * Bytes written as they are, with no length: to send an encoding from {@link #sample} as a
-   * call's arguments ({@code client.call(procedure, XdrRandom.RAW, bytes, resultCodec)}).
-   * Decoding takes every byte left.
+   * Bytes written as they are, with no length: to send an encoding from {@link #sample} as a call's
+   * arguments ({@code client.call(procedure, XdrRandom.RAW, bytes, resultCodec)}). Decoding takes
+   * every byte left.
    */
-  public static final XdrCodec<byte[]> RAW = new XdrCodec<>() {
-    @Override
-    public void encode(XdrEncoder out, byte[] value) {
-      out.writeRaw(value, 0, value.length);
-    }
+  public static final XdrCodec<byte[]> RAW =
+      new XdrCodec<>() {
+        @Override
+        public void encode(XdrEncoder out, byte[] value) {
+          out.writeRaw(value, 0, value.length);
+        }
 
-    @Override
-    public byte[] decode(XdrDecoder in) {
-      return in.readFixedOpaque(in.remaining()).toByteArray();
-    }
+        @Override
+        public byte[] decode(XdrDecoder in) {
+          return in.readFixedOpaque(in.remaining()).toByteArray();
+        }
 
-    @Override
-    public int minEncodedSize() {
-      return 0;
-    }
-  };
+        @Override
+        public int minEncodedSize() {
+          return 0;
+        }
+      };
 
   private final XdrSchema schema;
   private final Random random;
@@ -80,8 +104,8 @@ public final class XdrRandom {
   /** A copy with other caps on lengths drawn and on nesting. */
   public XdrRandom withLimits(int maxBytes, int maxItems, int maxDepth) {
     if (maxBytes < 0 || maxItems < 0 || maxDepth < 0) {
-      throw new IllegalArgumentException("negative limit: " + maxBytes + ", " + maxItems + ", "
-          + maxDepth);
+      throw new IllegalArgumentException(
+          "negative limit: " + maxBytes + ", " + maxItems + ", " + maxDepth);
     }
     return new XdrRandom(schema, random, maxBytes, maxItems, maxDepth);
   }
@@ -113,8 +137,8 @@ public final class XdrRandom {
 
   /**
    * A random valid encoding of {@code type} and variants of it that are not valid encodings: cut
-   * short, a length over its bound or over the bytes there, a {@code bool} or pointer flag of 2,
-   * an enum value no enumerator has, a union discriminant no arm takes, padding that is not zero.
+   * short, a length over its bound or over the bytes there, a {@code bool} or pointer flag of 2, an
+   * enum value no enumerator has, a union discriminant no arm takes, padding that is not zero.
    */
   public Sample sample(String type) {
     Generated g = generate(new XdrShape.Ref(type));
@@ -142,7 +166,13 @@ public final class XdrRandom {
   /** A place in an encoding that a mutation may change. */
   private record Site(SiteKind kind, int offset, long bound, int badValue) {}
 
-  private enum SiteKind { LENGTH, FLAG, ENUM, DISCRIMINANT, PADDING }
+  private enum SiteKind {
+    LENGTH,
+    FLAG,
+    ENUM,
+    DISCRIMINANT,
+    PADDING
+  }
 
   private Generated generate(XdrShape shape) {
     sites = new ArrayList<>();
@@ -157,8 +187,7 @@ public final class XdrRandom {
     // Cut at a word, as a message on the wire is: an encoding is a prefix of no other one.
     if (b.length > 0) {
       int cut = 4 * random.nextInt(b.length / 4);
-      out.add(new Malformed("cut to " + cut + " of " + b.length + " bytes",
-          Arrays.copyOf(b, cut)));
+      out.add(new Malformed("cut to " + cut + " of " + b.length + " bytes", Arrays.copyOf(b, cut)));
       if (cut != b.length - 4) {
         out.add(new Malformed("last word missing", Arrays.copyOf(b, b.length - 4)));
       }
@@ -167,16 +196,30 @@ public final class XdrRandom {
       switch (s.kind()) {
         case LENGTH -> {
           if (s.bound() < Integer.MAX_VALUE) {
-            out.add(withInt(b, s.offset(), (int) (s.bound() + 1),
-                "length " + (s.bound() + 1) + " over its bound of " + s.bound()));
+            out.add(
+                withInt(
+                    b,
+                    s.offset(),
+                    (int) (s.bound() + 1),
+                    "length " + (s.bound() + 1) + " over its bound of " + s.bound()));
           }
           out.add(withInt(b, s.offset(), -1, "length 4294967295"));
         }
         case FLAG -> out.add(withInt(b, s.offset(), 2, "bool or pointer flag 2"));
-        case ENUM -> out.add(withInt(b, s.offset(), s.badValue(),
-            "enum value " + s.badValue() + " that no enumerator has"));
-        case DISCRIMINANT -> out.add(withInt(b, s.offset(), s.badValue(),
-            "discriminant " + s.badValue() + " that no arm takes"));
+        case ENUM ->
+            out.add(
+                withInt(
+                    b,
+                    s.offset(),
+                    s.badValue(),
+                    "enum value " + s.badValue() + " that no enumerator has"));
+        case DISCRIMINANT ->
+            out.add(
+                withInt(
+                    b,
+                    s.offset(),
+                    s.badValue(),
+                    "discriminant " + s.badValue() + " that no arm takes"));
         default -> {
           byte[] c = b.clone();
           c[s.offset()] = 1;
@@ -294,14 +337,15 @@ public final class XdrRandom {
   private void writePrimitive(Kind kind, XdrEncoder out) {
     boolean extreme = random.nextBoolean();
     switch (kind) {
-      case INT, UNSIGNED_INT -> out.writeInt(extreme ? INTS[random.nextInt(INTS.length)]
-          : random.nextInt());
-      case HYPER, UNSIGNED_HYPER -> out.writeHyper(extreme
-          ? HYPERS[random.nextInt(HYPERS.length)] : random.nextLong());
-      case FLOAT -> out.writeInt(extreme ? FLOAT_BITS[random.nextInt(FLOAT_BITS.length)]
-          : random.nextInt());
-      case DOUBLE -> out.writeHyper(extreme ? DOUBLE_BITS[random.nextInt(DOUBLE_BITS.length)]
-          : random.nextLong());
+      case INT, UNSIGNED_INT ->
+          out.writeInt(extreme ? INTS[random.nextInt(INTS.length)] : random.nextInt());
+      case HYPER, UNSIGNED_HYPER ->
+          out.writeHyper(extreme ? HYPERS[random.nextInt(HYPERS.length)] : random.nextLong());
+      case FLOAT ->
+          out.writeInt(extreme ? FLOAT_BITS[random.nextInt(FLOAT_BITS.length)] : random.nextInt());
+      case DOUBLE ->
+          out.writeHyper(
+              extreme ? DOUBLE_BITS[random.nextInt(DOUBLE_BITS.length)] : random.nextLong());
       case QUADRUPLE -> {
         byte[] q = new byte[16];
         random.nextBytes(q);
@@ -322,8 +366,8 @@ public final class XdrRandom {
       choice = choices.get(0);
       int best = Integer.MAX_VALUE;
       for (Choice c : choices) {
-        int d = c.arm().member() == null ? 0 : depthToEnd(c.arm().member().shape(),
-            new HashSet<>());
+        int d =
+            c.arm().member() == null ? 0 : depthToEnd(c.arm().member().shape(), new HashSet<>());
         if (d < best) {
           best = d;
           choice = c;

@@ -26,16 +26,20 @@ public final class XdrSchema {
   }
 
   /**
-   * The shape named {@code name}, with typedef chains followed to a struct, union, enum or
-   * unnamed shape.
+   * The shape named {@code name}, with typedef chains followed to a struct, union, enum or unnamed
+   * shape.
    *
    * @throws IllegalArgumentException if there is no such type
    */
   public XdrShape shape(String name) {
     XdrShape shape = types.get(name);
     if (shape == null) {
-      throw new IllegalArgumentException("no type '" + name + "' in the schema (it has: "
-          + String.join(", ", types.keySet()) + ")");
+      throw new IllegalArgumentException(
+          "no type '"
+              + name
+              + "' in the schema (it has: "
+              + String.join(", ", types.keySet())
+              + ")");
     }
     return resolve(shape);
   }
@@ -92,7 +96,8 @@ public final class XdrSchema {
         s.members().forEach(m -> checkRefs(m.shape()));
       } else if (shape instanceof XdrShape.Union u) {
         checkRefs(u.discriminant().shape());
-        u.arms().stream().filter(a -> a.member() != null)
+        u.arms().stream()
+            .filter(a -> a.member() != null)
             .forEach(a -> checkRefs(a.member().shape()));
       }
     }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The wire shape of an XDR type, as an {@code .x} file declares it: what {@link XdrJson} and
- * {@link XdrRandom} are driven by. Names are the {@code .x} names; named types are referred to
- * with {@link Ref} and looked up in an {@link XdrSchema}, so shapes may be recursive.
+ * The wire shape of an XDR type, as an {@code .x} file declares it: what {@link XdrJson} and {@link
+ * XdrRandom} are driven by. Names are the {@code .x} names; named types are referred to with {@link
+ * Ref} and looked up in an {@link XdrSchema}, so shapes may be recursive.
  */
 public sealed interface XdrShape {
   /** The bound of {@code <>}. */
@@ -14,20 +14,28 @@ public sealed interface XdrShape {
 
   /** {@code int}. */
   XdrShape INT = new Primitive(Primitive.Kind.INT);
+
   /** {@code unsigned int}. */
   XdrShape UNSIGNED_INT = new Primitive(Primitive.Kind.UNSIGNED_INT);
+
   /** {@code hyper}. */
   XdrShape HYPER = new Primitive(Primitive.Kind.HYPER);
+
   /** {@code unsigned hyper}. */
   XdrShape UNSIGNED_HYPER = new Primitive(Primitive.Kind.UNSIGNED_HYPER);
+
   /** {@code float}. */
   XdrShape FLOAT = new Primitive(Primitive.Kind.FLOAT);
+
   /** {@code double}. */
   XdrShape DOUBLE = new Primitive(Primitive.Kind.DOUBLE);
+
   /** {@code quadruple}. */
   XdrShape QUADRUPLE = new Primitive(Primitive.Kind.QUADRUPLE);
+
   /** {@code bool}. */
   XdrShape BOOL = new Primitive(Primitive.Kind.BOOL);
+
   /** {@code void}. */
   XdrShape VOID = new Void();
 
@@ -104,7 +112,16 @@ public sealed interface XdrShape {
   /** A number or boolean. */
   record Primitive(Kind kind) implements XdrShape {
     /** The primitive kinds. */
-    public enum Kind { INT, UNSIGNED_INT, HYPER, UNSIGNED_HYPER, FLOAT, DOUBLE, QUADRUPLE, BOOL }
+    public enum Kind {
+      INT,
+      UNSIGNED_INT,
+      HYPER,
+      UNSIGNED_HYPER,
+      FLOAT,
+      DOUBLE,
+      QUADRUPLE,
+      BOOL
+    }
 
     public Primitive {
       Objects.requireNonNull(kind, "kind");
@@ -165,13 +182,14 @@ public sealed interface XdrShape {
     }
 
     /**
-     * Whether the last member is a {@code T *} of the struct named {@code self}: such a struct is
-     * a linked list, whose JSON form is an array of nodes (see {@link XdrJson}).
+     * Whether the last member is a {@code T *} of the struct named {@code self}: such a struct is a
+     * linked list, whose JSON form is an array of nodes (see {@link XdrJson}).
      */
     public boolean isListOf(String self) {
       return !members.isEmpty()
           && members.get(members.size() - 1).shape() instanceof Optional o
-          && o.element() instanceof Ref r && r.name().equals(self);
+          && o.element() instanceof Ref r
+          && r.name().equals(self);
     }
   }
 

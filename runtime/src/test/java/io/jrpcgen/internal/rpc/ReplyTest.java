@@ -23,14 +23,22 @@ class ReplyTest {
 
   static Stream<Arguments> failures() {
     return Stream.of(
-        Arguments.of(new Reply.AcceptedError(1, NONE, AcceptStat.PROG_UNAVAIL),
-            RpcStatus.PROG_UNAVAIL, "127.0.0.1: RPC: Program unavailable"),
-        Arguments.of(new Reply.AcceptedError(1, NONE, AcceptStat.PROC_UNAVAIL),
-            RpcStatus.PROC_UNAVAIL, "127.0.0.1: RPC: Procedure unavailable"),
-        Arguments.of(new Reply.AcceptedError(1, NONE, AcceptStat.GARBAGE_ARGS),
-            RpcStatus.CANT_DECODE_ARGS, "127.0.0.1: RPC: Server can't decode arguments"),
-        Arguments.of(new Reply.AcceptedError(1, NONE, AcceptStat.SYSTEM_ERR),
-            RpcStatus.SYSTEM_ERROR, "127.0.0.1: RPC: Remote system error"));
+        Arguments.of(
+            new Reply.AcceptedError(1, NONE, AcceptStat.PROG_UNAVAIL),
+            RpcStatus.PROG_UNAVAIL,
+            "127.0.0.1: RPC: Program unavailable"),
+        Arguments.of(
+            new Reply.AcceptedError(1, NONE, AcceptStat.PROC_UNAVAIL),
+            RpcStatus.PROC_UNAVAIL,
+            "127.0.0.1: RPC: Procedure unavailable"),
+        Arguments.of(
+            new Reply.AcceptedError(1, NONE, AcceptStat.GARBAGE_ARGS),
+            RpcStatus.CANT_DECODE_ARGS,
+            "127.0.0.1: RPC: Server can't decode arguments"),
+        Arguments.of(
+            new Reply.AcceptedError(1, NONE, AcceptStat.SYSTEM_ERR),
+            RpcStatus.SYSTEM_ERROR,
+            "127.0.0.1: RPC: Remote system error"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -45,7 +53,8 @@ class ReplyTest {
   @Test
   void programMismatchCarriesTheVersionRange() {
     RpcException e = new Reply.ProgramMismatch(1, NONE, 1, 3).toException(SERVER);
-    assertThat(e).isInstanceOf(RpcMismatchException.class)
+    assertThat(e)
+        .isInstanceOf(RpcMismatchException.class)
         .hasMessage("127.0.0.1: RPC: Program/version mismatch; low version = 1, high version = 3");
     RpcMismatchException m = (RpcMismatchException) e;
     assertThat(m.status()).isEqualTo(RpcStatus.PROG_VERS_MISMATCH);
@@ -56,22 +65,26 @@ class ReplyTest {
   @Test
   void mismatchVersionsPrintUnsignedLikeLibtirpcsPercentU() {
     RpcException e = new Reply.ProgramMismatch(1, NONE, 0, 0xffff_ffff).toException(SERVER);
-    assertThat(e).hasMessage(
-        "127.0.0.1: RPC: Program/version mismatch; low version = 0, high version = 4294967295");
+    assertThat(e)
+        .hasMessage(
+            "127.0.0.1: RPC: Program/version mismatch; low version = 0, high version = 4294967295");
   }
 
   @Test
   void rpcMismatchIsAVersionMismatchOfRpcItself() {
     RpcException e = new Reply.RpcMismatch(1, 2, 2).toException(SERVER);
-    assertThat(e).isInstanceOf(RpcMismatchException.class).hasMessage(
-        "127.0.0.1: RPC: Incompatible versions of RPC; low version = 2, high version = 2");
+    assertThat(e)
+        .isInstanceOf(RpcMismatchException.class)
+        .hasMessage(
+            "127.0.0.1: RPC: Incompatible versions of RPC; low version = 2, high version = 2");
     assertThat(e.status()).isEqualTo(RpcStatus.VERS_MISMATCH);
   }
 
   @Test
   void authErrorSaysWhy() {
     RpcException e = new Reply.AuthError(1, AuthStat.AUTH_TOOWEAK).toException(SERVER);
-    assertThat(e).isInstanceOf(RpcAuthException.class)
+    assertThat(e)
+        .isInstanceOf(RpcAuthException.class)
         .hasMessage("127.0.0.1: RPC: Authentication error; why = Client credential too weak");
     assertThat(e.status()).isEqualTo(RpcStatus.AUTH_ERROR);
     assertThat(((RpcAuthException) e).authStat()).isEqualTo(AuthStat.AUTH_TOOWEAK);
@@ -103,7 +116,7 @@ class ReplyTest {
   void acceptedErrorRecordHoldingSuccessIsNotAnError() {
     // AcceptedError is public, so nothing stops a caller from building one with SUCCESS.
     assertThatThrownBy(
-        () -> new Reply.AcceptedError(1, NONE, AcceptStat.SUCCESS).toException(SERVER))
+            () -> new Reply.AcceptedError(1, NONE, AcceptStat.SUCCESS).toException(SERVER))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("not an error: ");
   }

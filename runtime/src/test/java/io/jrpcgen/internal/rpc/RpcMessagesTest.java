@@ -47,15 +47,19 @@ class RpcMessagesTest {
   @Test
   void callWithAuthNone() {
     CallHeader call = new CallHeader(0x01020304, 100000, 2, 0, OpaqueAuth.NONE, OpaqueAuth.NONE);
-    String expected = String.join("",
-        "01020304", // xid
-        "00000000", // msg_type CALL
-        "00000002", // rpcvers
-        "000186a0", // prog 100000 (portmapper)
-        "00000002", // vers
-        "00000000", // proc NULL
-        "00000000", "00000000", // cred: AUTH_NONE, empty body
-        "00000000", "00000000"); // verf: AUTH_NONE, empty body
+    String expected =
+        String.join(
+            "",
+            "01020304", // xid
+            "00000000", // msg_type CALL
+            "00000002", // rpcvers
+            "000186a0", // prog 100000 (portmapper)
+            "00000002", // vers
+            "00000000", // proc NULL
+            "00000000",
+            "00000000", // cred: AUTH_NONE, empty body
+            "00000000",
+            "00000000"); // verf: AUTH_NONE, empty body
 
     assertThat(hex(out -> RpcMessages.writeCall(out, call))).isEqualTo(expected);
     XdrDecoder in = decoder(expected);
@@ -66,20 +70,35 @@ class RpcMessagesTest {
   @Test
   void callWithAuthSys() {
     AuthSys sys = new AuthSys(0x12345678, "node1", 1000, 100, List.of(100, 4, 24));
-    CallHeader call = new CallHeader(0xdeadbeef, 100003, 3, 1, sys.toOpaqueAuth(),
-        OpaqueAuth.NONE);
+    CallHeader call = new CallHeader(0xdeadbeef, 100003, 3, 1, sys.toOpaqueAuth(), OpaqueAuth.NONE);
     // authsys_parms (RFC 5531 Appendix A), worked out by hand.
-    String body = String.join("",
-        "12345678", // stamp
-        "00000005", "6e6f6465", "31000000", // machinename<255> "node1", 3 bytes padding
-        "000003e8", // uid 1000
-        "00000064", // gid 100
-        "00000003", "00000064", "00000004", "00000018"); // gids<16> {100, 4, 24}
-    String expected = String.join("",
-        "deadbeef", "00000000", "00000002",
-        "000186a3", "00000003", "00000001", // NFS v3 GETATTR
-        "00000001", "00000028", body, // cred: AUTH_SYS, 40 bytes
-        "00000000", "00000000");
+    String body =
+        String.join(
+            "",
+            "12345678", // stamp
+            "00000005",
+            "6e6f6465",
+            "31000000", // machinename<255> "node1", 3 bytes padding
+            "000003e8", // uid 1000
+            "00000064", // gid 100
+            "00000003",
+            "00000064",
+            "00000004",
+            "00000018"); // gids<16> {100, 4, 24}
+    String expected =
+        String.join(
+            "",
+            "deadbeef",
+            "00000000",
+            "00000002",
+            "000186a3",
+            "00000003",
+            "00000001", // NFS v3 GETATTR
+            "00000001",
+            "00000028",
+            body, // cred: AUTH_SYS, 40 bytes
+            "00000000",
+            "00000000");
 
     assertThat(hex(out -> RpcMessages.writeCall(out, call))).isEqualTo(expected);
     CallHeader read = readCall(decoder(expected));
@@ -102,8 +121,8 @@ class RpcMessagesTest {
   /** A reply header as written by RpcMessages, its exact bytes and the record it reads into. */
   record ReplyCase(Consumer<XdrEncoder> writer, String hex, Reply reply) {}
 
-  private static Arguments reply(String name, Consumer<XdrEncoder> writer, String hex,
-      Reply reply) {
+  private static Arguments reply(
+      String name, Consumer<XdrEncoder> writer, String hex, Reply reply) {
     return Arguments.of(Named.of(name, new ReplyCase(writer, hex.replace(" ", ""), reply)));
   }
 
@@ -116,34 +135,56 @@ class RpcMessagesTest {
   static Stream<Arguments> replies() {
     OpaqueAuth shortVerf = OpaqueAuth.shortHand(Opaque.fromHex("cafe01"));
     return Stream.of(
-        reply("SUCCESS", out -> RpcMessages.writeAccepted(out, 42, NONE, AcceptStat.SUCCESS),
-            ACCEPTED + "00000000", new Reply.Success(42, NONE)),
-        reply("SUCCESS with an AUTH_SHORT verifier",
+        reply(
+            "SUCCESS",
+            out -> RpcMessages.writeAccepted(out, 42, NONE, AcceptStat.SUCCESS),
+            ACCEPTED + "00000000",
+            new Reply.Success(42, NONE)),
+        reply(
+            "SUCCESS with an AUTH_SHORT verifier",
             out -> RpcMessages.writeAccepted(out, 42, shortVerf, AcceptStat.SUCCESS),
             "0000002a 00000001 00000000 00000002 00000003 cafe0100 00000000",
             new Reply.Success(42, shortVerf)),
-        reply("PROG_UNAVAIL",
+        reply(
+            "PROG_UNAVAIL",
             out -> RpcMessages.writeAccepted(out, 42, NONE, AcceptStat.PROG_UNAVAIL),
-            ACCEPTED + "00000001", new Reply.AcceptedError(42, NONE, AcceptStat.PROG_UNAVAIL)),
-        reply("PROG_MISMATCH", out -> RpcMessages.writeProgramMismatch(out, 42, NONE, 1, 3),
-            ACCEPTED + "00000002 00000001 00000003", new Reply.ProgramMismatch(42, NONE, 1, 3)),
-        reply("PROC_UNAVAIL",
+            ACCEPTED + "00000001",
+            new Reply.AcceptedError(42, NONE, AcceptStat.PROG_UNAVAIL)),
+        reply(
+            "PROG_MISMATCH",
+            out -> RpcMessages.writeProgramMismatch(out, 42, NONE, 1, 3),
+            ACCEPTED + "00000002 00000001 00000003",
+            new Reply.ProgramMismatch(42, NONE, 1, 3)),
+        reply(
+            "PROC_UNAVAIL",
             out -> RpcMessages.writeAccepted(out, 42, NONE, AcceptStat.PROC_UNAVAIL),
-            ACCEPTED + "00000003", new Reply.AcceptedError(42, NONE, AcceptStat.PROC_UNAVAIL)),
-        reply("GARBAGE_ARGS",
+            ACCEPTED + "00000003",
+            new Reply.AcceptedError(42, NONE, AcceptStat.PROC_UNAVAIL)),
+        reply(
+            "GARBAGE_ARGS",
             out -> RpcMessages.writeAccepted(out, 42, NONE, AcceptStat.GARBAGE_ARGS),
-            ACCEPTED + "00000004", new Reply.AcceptedError(42, NONE, AcceptStat.GARBAGE_ARGS)),
-        reply("SYSTEM_ERR",
+            ACCEPTED + "00000004",
+            new Reply.AcceptedError(42, NONE, AcceptStat.GARBAGE_ARGS)),
+        reply(
+            "SYSTEM_ERR",
             out -> RpcMessages.writeAccepted(out, 42, NONE, AcceptStat.SYSTEM_ERR),
-            ACCEPTED + "00000005", new Reply.AcceptedError(42, NONE, AcceptStat.SYSTEM_ERR)),
-        reply("RPC_MISMATCH", out -> RpcMessages.writeRpcMismatch(out, 42),
-            DENIED + "00000000 00000002 00000002", new Reply.RpcMismatch(42, 2, 2)),
-        reply("AUTH_ERROR", out -> RpcMessages.writeAuthError(out, 42, AuthStat.AUTH_TOOWEAK),
-            DENIED + "00000001 00000005", new Reply.AuthError(42, AuthStat.AUTH_TOOWEAK)),
-        reply("AUTH_ERROR with a GSS status",
+            ACCEPTED + "00000005",
+            new Reply.AcceptedError(42, NONE, AcceptStat.SYSTEM_ERR)),
+        reply(
+            "RPC_MISMATCH",
+            out -> RpcMessages.writeRpcMismatch(out, 42),
+            DENIED + "00000000 00000002 00000002",
+            new Reply.RpcMismatch(42, 2, 2)),
+        reply(
+            "AUTH_ERROR",
+            out -> RpcMessages.writeAuthError(out, 42, AuthStat.AUTH_TOOWEAK),
+            DENIED + "00000001 00000005",
+            new Reply.AuthError(42, AuthStat.AUTH_TOOWEAK)),
+        reply(
+            "AUTH_ERROR with a GSS status",
             out -> RpcMessages.writeAuthError(out, 42, AuthStat.RPCSEC_GSS_CTXPROBLEM),
-            DENIED + "00000001 0000000e", new Reply.AuthError(42,
-                AuthStat.RPCSEC_GSS_CTXPROBLEM)));
+            DENIED + "00000001 0000000e",
+            new Reply.AuthError(42, AuthStat.RPCSEC_GSS_CTXPROBLEM)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -164,10 +205,12 @@ class RpcMessagesTest {
   @MethodSource("replies")
   void truncatedReplyIsAnXdrException(ReplyCase c) {
     byte[] full = HEX.parseHex(c.hex());
-    IntStream.range(0, full.length).forEach(cut -> assertThatThrownBy(
-        () -> RpcMessages.readReply(new XdrDecoder(full, 0, cut)))
-        .as("cut after %d bytes", cut)
-        .isInstanceOf(XdrException.class));
+    IntStream.range(0, full.length)
+        .forEach(
+            cut ->
+                assertThatThrownBy(() -> RpcMessages.readReply(new XdrDecoder(full, 0, cut)))
+                    .as("cut after %d bytes", cut)
+                    .isInstanceOf(XdrException.class));
   }
 
   @Test
@@ -223,8 +266,9 @@ class RpcMessagesTest {
 
   @Test
   void callIsNotAReply() {
-    String call = "0000002a 00000000 00000002 00000001 00000001 00000000 "
-        + "00000000 00000000 00000000 00000000";
+    String call =
+        "0000002a 00000000 00000002 00000001 00000001 00000000 "
+            + "00000000 00000000 00000000 00000000";
     assertThatThrownBy(() -> RpcMessages.readReply(decoder(call)))
         .isInstanceOf(XdrException.class)
         .hasMessage("expected a reply (msg_type 1), got msg_type 0");
@@ -233,15 +277,18 @@ class RpcMessagesTest {
   @Test
   void replyVerifierOver400BytesIsRefused() {
     String verifier = "00000001 00000191" + "00".repeat(404); // 401 bytes, padded
-    assertThatThrownBy(() -> RpcMessages.readReply(
-        decoder("0000002a 00000001 00000000 " + verifier + " 00000000")))
+    assertThatThrownBy(
+            () ->
+                RpcMessages.readReply(
+                    decoder("0000002a 00000001 00000000 " + verifier + " 00000000")))
         .isInstanceOf(XdrException.class)
         .hasMessage("opaque length 401 at offset 16 exceeds its bound of 400");
   }
 
   @Test
   void authStatValuesMatchRfc5531() {
-    assertThat(AuthStat.values()).extracting(AuthStat::value)
+    assertThat(AuthStat.values())
+        .extracting(AuthStat::value)
         .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 13, 14);
     assertThat(AuthStat.fromValue(13)).isEqualTo(AuthStat.RPCSEC_GSS_CREDPROBLEM);
   }

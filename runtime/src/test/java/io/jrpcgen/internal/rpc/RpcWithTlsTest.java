@@ -18,31 +18,40 @@ class RpcWithTlsTest {
   @Test
   void probeIsNullProcWithAnEmptyAuthTlsCredentialAndAnAuthNoneVerifier() {
     CallHeader probe = RpcWithTls.probe(7, 100003, 4);
-    assertThat(probe).isEqualTo(new CallHeader(7, 100003, 4, 0,
-        new OpaqueAuth(7, Opaque.EMPTY), OpaqueAuth.NONE));
+    assertThat(probe)
+        .isEqualTo(
+            new CallHeader(7, 100003, 4, 0, new OpaqueAuth(7, Opaque.EMPTY), OpaqueAuth.NONE));
     assertThat(RpcWithTls.isProbe(probe)).isTrue();
-    assertThat(RpcWithTls.isProbe(new CallHeader(7, 1, 1, 1, RpcWithTls.PROBE_CREDENTIAL,
-        OpaqueAuth.NONE))).as("another procedure").isFalse();
+    assertThat(
+            RpcWithTls.isProbe(
+                new CallHeader(7, 1, 1, 1, RpcWithTls.PROBE_CREDENTIAL, OpaqueAuth.NONE)))
+        .as("another procedure")
+        .isFalse();
     assertThat(RpcWithTls.isProbe(new CallHeader(7, 1, 1, 0, OpaqueAuth.NONE, OpaqueAuth.NONE)))
-        .as("another flavor").isFalse();
+        .as("another flavor")
+        .isFalse();
   }
 
   @Test
   void startTlsIsAnAuthNoneVerifierHoldingTheEightAsciiBytes() {
-    assertThat(RpcWithTls.STARTTLS).isEqualTo(new OpaqueAuth(0,
-        Opaque.copyOf("STARTTLS".getBytes(StandardCharsets.US_ASCII))));
+    assertThat(RpcWithTls.STARTTLS)
+        .isEqualTo(
+            new OpaqueAuth(0, Opaque.copyOf("STARTTLS".getBytes(StandardCharsets.US_ASCII))));
   }
 
   @Test
   void anyAcceptedReplyWithStartTlsAcceptsTheProbeAndNothingElseDoes() {
     OpaqueAuth startTls = RpcWithTls.STARTTLS;
     assertThat(RpcWithTls.acceptsProbe(new Reply.Success(1, startTls))).isTrue();
-    assertThat(RpcWithTls.acceptsProbe(
-        new Reply.AcceptedError(1, startTls, AcceptStat.PROG_UNAVAIL))).isTrue();
+    assertThat(
+            RpcWithTls.acceptsProbe(new Reply.AcceptedError(1, startTls, AcceptStat.PROG_UNAVAIL)))
+        .isTrue();
     assertThat(RpcWithTls.acceptsProbe(new Reply.ProgramMismatch(1, startTls, 1, 2))).isTrue();
     assertThat(RpcWithTls.acceptsProbe(new Reply.Success(1, OpaqueAuth.NONE))).isFalse();
-    assertThat(RpcWithTls.acceptsProbe(
-        new Reply.AcceptedError(1, OpaqueAuth.NONE, AcceptStat.PROG_UNAVAIL))).isFalse();
+    assertThat(
+            RpcWithTls.acceptsProbe(
+                new Reply.AcceptedError(1, OpaqueAuth.NONE, AcceptStat.PROG_UNAVAIL)))
+        .isFalse();
     assertThat(RpcWithTls.acceptsProbe(new Reply.ProgramMismatch(1, OpaqueAuth.NONE, 1, 2)))
         .isFalse();
     OpaqueAuth otherFlavor = new OpaqueAuth(1, startTls.body());

@@ -62,8 +62,8 @@ class RecordMarkingTest {
   }
 
   /**
-   * Serves its bytes at most {@code maxChunk} per read, throws SocketTimeoutException once at
-   * each of the given offsets, and notes the largest array it was asked to fill.
+   * Serves its bytes at most {@code maxChunk} per read, throws SocketTimeoutException once at each
+   * of the given offsets, and notes the largest array it was asked to fill.
    */
   private static final class ScriptedStream extends InputStream {
     private final byte[] data;
@@ -147,10 +147,14 @@ class RecordMarkingTest {
   void recordOverMaxFragmentIsSplitWithOnlyTheLastMarked() throws IOException {
     byte[] payload = payload(40);
     String p = HEX.formatHex(payload);
-    assertThat(written(payload, 16)).isEqualTo(
-        "00000010" + p.substring(0, 32)
-            + "00000010" + p.substring(32, 64)
-            + "80000008" + p.substring(64));
+    assertThat(written(payload, 16))
+        .isEqualTo(
+            "00000010"
+                + p.substring(0, 32)
+                + "00000010"
+                + p.substring(32, 64)
+                + "80000008"
+                + p.substring(64));
   }
 
   @Test
@@ -196,17 +200,15 @@ class RecordMarkingTest {
 
   @ParameterizedTest
   @ValueSource(ints = {5, 4096, RecordMarking.MAX_FRAGMENT})
-  void recordHoldingALargeOpaqueIsFramedAsItsContiguousCopy(int maxFragment)
-      throws IOException {
+  void recordHoldingALargeOpaqueIsFramedAsItsContiguousCopy(int maxFragment) throws IOException {
     byte[] large = payload(XdrEncoder.REFERENCE_THRESHOLD + 8);
     XdrEncoder record = recordWithReference(large);
     assertThat(record.isContiguous()).isFalse();
-    byte[] contiguous = Arrays.copyOfRange(recordWithReference(large).toByteArray(), 4,
-        record.position());
+    byte[] contiguous =
+        Arrays.copyOfRange(recordWithReference(large).toByteArray(), 4, record.position());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     RecordMarking.write(out, record, maxFragment);
-    assertThat(out.toByteArray()).isEqualTo(
-        bytes(written(contiguous, maxFragment)));
+    assertThat(out.toByteArray()).isEqualTo(bytes(written(contiguous, maxFragment)));
   }
 
   @Test
@@ -242,8 +244,7 @@ class RecordMarkingTest {
 
   @Test
   void reassemblesHandWrittenFragmentsIncludingAnEmptyOne() throws IOException {
-    RecordReader reader =
-        reader("00000003 010203  00000000  80000002 0405  80000001 ff", 64);
+    RecordReader reader = reader("00000003 010203  00000000  80000002 0405  80000001 ff", 64);
     assertThat(content(reader.read())).isEqualTo(bytes("0102030405"));
     assertThat(content(reader.read())).isEqualTo(bytes("ff"));
     assertThatThrownBy(reader::read).isInstanceOf(PeerClosedException.class);
@@ -369,11 +370,11 @@ class RecordMarkingTest {
 
   /** Two records, one of them far larger than the reader's buffer, both split in fragments. */
   private static final byte[] SMALL = payload(12);
+
   private static final byte[] LARGE = payload(200_000);
   private static final byte[] STREAM = streamOf(3, SMALL, 70_000, LARGE);
 
-  private static byte[] streamOf(int smallFragment, byte[] small, int largeFragment,
-      byte[] large) {
+  private static byte[] streamOf(int smallFragment, byte[] small, int largeFragment, byte[] large) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       RecordMarking.write(out, record(small), smallFragment);

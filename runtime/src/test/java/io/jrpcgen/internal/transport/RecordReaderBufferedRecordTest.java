@@ -14,8 +14,8 @@ class RecordReaderBufferedRecordTest {
 
   /** A reader that has read the first record of {@code hex} and buffered all the rest. */
   private static RecordReader afterFirst(String hex) throws IOException {
-    RecordReader reader = new RecordReader(
-        new ByteArrayInputStream(HexFormat.of().parseHex(hex)), 1 << 20);
+    RecordReader reader =
+        new RecordReader(new ByteArrayInputStream(HexFormat.of().parseHex(hex)), 1 << 20);
     assertThat(reader.read().length()).isEqualTo(4);
     return reader;
   }
@@ -33,8 +33,7 @@ class RecordReaderBufferedRecordTest {
 
   @Test
   void wholeRecordOfSeveralFragmentsBuffered() throws IOException {
-    assertThat(afterFirst(FIRST + "0000000211220000000080000001ff").hasBufferedRecord())
-        .isTrue();
+    assertThat(afterFirst(FIRST + "0000000211220000000080000001ff").hasBufferedRecord()).isTrue();
   }
 
   @Test

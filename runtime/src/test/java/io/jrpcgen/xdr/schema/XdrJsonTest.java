@@ -36,21 +36,38 @@ import org.junit.jupiter.api.Test;
 class XdrJsonTest {
   private static final HexFormat HEX = HexFormat.of();
   // Per test, not static: a mutation tester swaps classes after static initializers ran.
-  private final XdrSchema schema = XdrSchema.builder()
-      .type("color", enumOf(enumerator("RED", 0), enumerator("BLUE", 255)))
-      .type("nums", struct(member("i", INT), member("u", UNSIGNED_INT), member("h", HYPER),
-          member("uh", UNSIGNED_HYPER), member("f", FLOAT), member("d", DOUBLE),
-          member("b", BOOL)))
-      .type("bytes", struct(member("fixed", fixedOpaque(3)), member("var", opaque(8)),
-          member("s", string(6))))
-      .type("node", struct(member("v", INT), member("next", optional(ref("node")))))
-      .type("list", struct(member("head", optional(ref("node")))))
-      .type("res", union(member("status", ref("color")), arm(member("ok", array(INT, 2)), 0),
-          defaultArm(null)))
-      .type("same", union(member("stat", INT), arm(member("stat", string(4)), 1)))
-      .type("num", union(member("n", UNSIGNED_INT), arm(member("c", ref("color")), 1),
-          arm(null, 2)))
-      .build();
+  private final XdrSchema schema =
+      XdrSchema.builder()
+          .type("color", enumOf(enumerator("RED", 0), enumerator("BLUE", 255)))
+          .type(
+              "nums",
+              struct(
+                  member("i", INT),
+                  member("u", UNSIGNED_INT),
+                  member("h", HYPER),
+                  member("uh", UNSIGNED_HYPER),
+                  member("f", FLOAT),
+                  member("d", DOUBLE),
+                  member("b", BOOL)))
+          .type(
+              "bytes",
+              struct(
+                  member("fixed", fixedOpaque(3)),
+                  member("var", opaque(8)),
+                  member("s", string(6))))
+          .type("node", struct(member("v", INT), member("next", optional(ref("node")))))
+          .type("list", struct(member("head", optional(ref("node")))))
+          .type(
+              "res",
+              union(
+                  member("status", ref("color")),
+                  arm(member("ok", array(INT, 2)), 0),
+                  defaultArm(null)))
+          .type("same", union(member("stat", INT), arm(member("stat", string(4)), 1)))
+          .type(
+              "num",
+              union(member("n", UNSIGNED_INT), arm(member("c", ref("color")), 1), arm(null, 2)))
+          .build();
   private final XdrJson xdrJson = XdrJson.of(schema);
 
   private void roundTrip(String type, String hex, String json) {
@@ -60,33 +77,63 @@ class XdrJsonTest {
 
   @Test
   void numbersKeepEveryBit() {
-    roundTrip("nums", "80000000" + "ffffffff" + "8000000000000000" + "ffffffffffffffff"
-        + "80000000" + "7ff0000000000001" + "00000001",
+    roundTrip(
+        "nums",
+        "80000000"
+            + "ffffffff"
+            + "8000000000000000"
+            + "ffffffffffffffff"
+            + "80000000"
+            + "7ff0000000000001"
+            + "00000001",
         "{\"i\":-2147483648,\"u\":4294967295,\"h\":\"-9223372036854775808\","
             + "\"uh\":\"18446744073709551615\",\"f\":-0.0,\"d\":\"NaN:0x7ff0000000000001\","
             + "\"b\":true}");
-    roundTrip("nums", "00000000" + "00000000" + "0020000000000001" + "0000000000000000"
-        + "7fc00000" + "fff0000000000000" + "00000000",
+    roundTrip(
+        "nums",
+        "00000000"
+            + "00000000"
+            + "0020000000000001"
+            + "0000000000000000"
+            + "7fc00000"
+            + "fff0000000000000"
+            + "00000000",
         "{\"i\":0,\"u\":0,\"h\":\"9007199254740993\",\"uh\":\"0\",\"f\":\"NaN\","
             + "\"d\":\"-Infinity\",\"b\":false}");
     // A number is read for a hyper too, and members in any order.
-    assertThat(HEX.formatHex(xdrJson.toXdr("nums", "{\"b\":false,\"d\":1.5,\"f\":0.1,"
-        + "\"uh\":18446744073709551615,\"h\":9007199254740993,\"u\":1,\"i\":-1}")))
-        .isEqualTo("ffffffff" + "00000001" + "0020000000000001" + "ffffffffffffffff"
-            + "3dcccccd" + "3ff8000000000000" + "00000000");
+    assertThat(
+            HEX.formatHex(
+                xdrJson.toXdr(
+                    "nums",
+                    "{\"b\":false,\"d\":1.5,\"f\":0.1,"
+                        + "\"uh\":18446744073709551615,\"h\":9007199254740993,\"u\":1,\"i\":-1}")))
+        .isEqualTo(
+            "ffffffff"
+                + "00000001"
+                + "0020000000000001"
+                + "ffffffffffffffff"
+                + "3dcccccd"
+                + "3ff8000000000000"
+                + "00000000");
   }
 
   @Test
   void opaquesAsHexAndStringsThatAreNotUtf8Escaped() {
-    roundTrip("bytes", "cafe0100" + "00000002abcd0000" + "00000004636166e9",
+    roundTrip(
+        "bytes",
+        "cafe0100" + "00000002abcd0000" + "00000004636166e9",
         "{\"fixed\":\"cafe01\",\"var\":\"abcd\",\"s\":\"caf\\udce9\"}");
-    roundTrip("bytes", "00000000" + "00000000" + "0000000363c3a900",
+    roundTrip(
+        "bytes",
+        "00000000" + "00000000" + "0000000363c3a900",
         "{\"fixed\":\"000000\",\"var\":\"\",\"s\":\"c\u00e9\"}");
   }
 
   @Test
   void listsAreArraysAndUnionsNameTheirDiscriminant() {
-    roundTrip("list", "00000001" + "00000001" + "00000001" + "00000002" + "00000000",
+    roundTrip(
+        "list",
+        "00000001" + "00000001" + "00000001" + "00000002" + "00000000",
         "{\"head\":[{\"v\":1},{\"v\":2}]}");
     roundTrip("list", "00000000", "{\"head\":null}");
     roundTrip("res", "00000000" + "00000001" + "00000007", "{\"status\":\"RED\",\"ok\":[7]}");
@@ -100,12 +147,12 @@ class XdrJsonTest {
   @Test
   void badJsonSaysWhereAndWhat() {
     assertThatThrownBy(() -> xdrJson.toXdr("nums", "{\"i\":1}"))
-        .isInstanceOf(JsonException.class).hasMessage("$: member \"u\" is missing");
-    assertThatThrownBy(() -> xdrJson.toXdr("bytes",
-        "{\"fixed\":\"00\",\"var\":\"\",\"s\":\"\"}"))
+        .isInstanceOf(JsonException.class)
+        .hasMessage("$: member \"u\" is missing");
+    assertThatThrownBy(() -> xdrJson.toXdr("bytes", "{\"fixed\":\"00\",\"var\":\"\",\"s\":\"\"}"))
         .hasMessage("$.fixed: 1 bytes, but the opaque takes exactly 3");
-    assertThatThrownBy(() -> xdrJson.toXdr("bytes",
-        "{\"fixed\":\"000000\",\"var\":\"\",\"s\":\"1234567\"}"))
+    assertThatThrownBy(
+            () -> xdrJson.toXdr("bytes", "{\"fixed\":\"000000\",\"var\":\"\",\"s\":\"1234567\"}"))
         .hasMessage("$.s: string of 7 bytes exceeds its bound of 6");
     assertThatThrownBy(() -> xdrJson.toXdr("res", "{\"status\":\"RED\",\"ok\":[1,2,3]}"))
         .hasMessage("$.ok: 3 items, but the array takes at most 2");
@@ -130,7 +177,8 @@ class XdrJsonTest {
   @Test
   void badXdrIsAnXdrException() {
     assertThatThrownBy(() -> xdrJson.toJson("res", HEX.parseHex("00000001")))
-        .isInstanceOf(XdrException.class).hasMessage("enum value 1 is none of [RED, BLUE]");
+        .isInstanceOf(XdrException.class)
+        .hasMessage("enum value 1 is none of [RED, BLUE]");
     assertThatThrownBy(() -> xdrJson.toJson("num", HEX.parseHex("00000003")))
         .hasMessage("no union arm for discriminant 3 at offset 0");
     assertThatThrownBy(() -> xdrJson.toJson("num", HEX.parseHex("0000000200")))
@@ -150,11 +198,14 @@ class XdrJsonTest {
           arms.add(type + ":" + ((Json.Obj) Json.parse(text)).members().keySet());
         }
         for (XdrRandom.Malformed m : sample.malformed()) {
-          assertThatThrownBy(() -> {
-            XdrDecoder in = new XdrDecoder(m.bytes());
-            xdrJson.read(new XdrShape.Ref(type), in);
-            in.requireEnd();
-          }).as(type + ": " + m.description()).isInstanceOf(XdrException.class);
+          assertThatThrownBy(
+                  () -> {
+                    XdrDecoder in = new XdrDecoder(m.bytes());
+                    xdrJson.read(new XdrShape.Ref(type), in);
+                    in.requireEnd();
+                  })
+              .as(type + ": " + m.description())
+              .isInstanceOf(XdrException.class);
         }
       }
     }
@@ -172,8 +223,9 @@ class XdrJsonTest {
       seen.add("i" + Json.write(n.members().get("i")));
       seen.add("f" + Json.write(n.members().get("f")));
     }
-    assertThat(seen).contains("var0", "var8", "i-2147483648", "i2147483647", "f-0.0",
-        "f\"NaN\"", "f\"-Infinity\"");
+    assertThat(seen)
+        .contains(
+            "var0", "var8", "i-2147483648", "i2147483647", "f-0.0", "f\"NaN\"", "f\"-Infinity\"");
   }
 
   @Test

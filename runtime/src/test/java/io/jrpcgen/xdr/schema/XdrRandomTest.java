@@ -46,19 +46,41 @@ class XdrRandomTest {
     return XdrSchema.builder()
         .type("color", enumOf(enumerator("RED", 0), enumerator("BLUE", 2)))
         .type("count", INT)
-        .type("tree", struct(member("v", INT), member("kids", array(ref("tree"), UNBOUNDED)),
-            member("left", optional(ref("tree")))))
-        .type("deep", union(member("d", BOOL), arm(member("more", ref("deep")), 1),
-            arm(null, 0)))
-        .type("shape", union(member("k", UNSIGNED_INT), arm(member("i", INT), 1, 2),
-            arm(member("f", FLOAT), 3), defaultArm(member("o", opaque(3)))))
-        .type("by_color", union(member("c", ref("color")), arm(VOID == null ? null : null, 0),
-            defaultArm(member("h", HYPER))))
-        .type("all_named", union(member("c", ref("color")), arm(null, 0),
-            arm(member("x", INT), 2), defaultArm(member("never", INT))))
+        .type(
+            "tree",
+            struct(
+                member("v", INT),
+                member("kids", array(ref("tree"), UNBOUNDED)),
+                member("left", optional(ref("tree")))))
+        .type("deep", union(member("d", BOOL), arm(member("more", ref("deep")), 1), arm(null, 0)))
+        .type(
+            "shape",
+            union(
+                member("k", UNSIGNED_INT),
+                arm(member("i", INT), 1, 2),
+                arm(member("f", FLOAT), 3),
+                defaultArm(member("o", opaque(3)))))
+        .type(
+            "by_color",
+            union(
+                member("c", ref("color")),
+                arm(VOID == null ? null : null, 0),
+                defaultArm(member("h", HYPER))))
+        .type(
+            "all_named",
+            union(
+                member("c", ref("color")),
+                arm(null, 0),
+                arm(member("x", INT), 2),
+                defaultArm(member("never", INT))))
         .type("flag", union(member("b", BOOL), arm(null, 1)))
-        .type("text", struct(member("s", string(5)), member("fixed", fixedOpaque(5)),
-            member("n", fixedArray(DOUBLE, 2)), member("q", QUADRUPLE)))
+        .type(
+            "text",
+            struct(
+                member("s", string(5)),
+                member("fixed", fixedOpaque(5)),
+                member("n", fixedArray(DOUBLE, 2)),
+                member("q", QUADRUPLE)))
         .build();
   }
 
@@ -77,8 +99,16 @@ class XdrRandomTest {
         }
       }
     }
-    assertThat(seen).containsExactlyInAnyOrder("shape[k, i]", "shape[k, f]", "shape[k, o]",
-        "by_color[c]", "by_color[c, h]", "all_named[c]", "all_named[c, x]", "flag[b]");
+    assertThat(seen)
+        .containsExactlyInAnyOrder(
+            "shape[k, i]",
+            "shape[k, f]",
+            "shape[k, o]",
+            "by_color[c]",
+            "by_color[c, h]",
+            "all_named[c]",
+            "all_named[c, x]",
+            "flag[b]");
   }
 
   @Test
@@ -99,12 +129,11 @@ class XdrRandomTest {
           .isLessThanOrEqualTo(3);
     }
     assertThat(deepest).isBetween(3, 12);
-    assertThatThrownBy(() -> random.withLimits(-1, 0, 0))
-        .hasMessage("negative limit: -1, 0, 0");
-    assertThatThrownBy(() -> random.withLimits(0, -1, 0)).isInstanceOf(
-        IllegalArgumentException.class);
-    assertThatThrownBy(() -> random.withLimits(0, 0, -1)).isInstanceOf(
-        IllegalArgumentException.class);
+    assertThatThrownBy(() -> random.withLimits(-1, 0, 0)).hasMessage("negative limit: -1, 0, 0");
+    assertThatThrownBy(() -> random.withLimits(0, -1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> random.withLimits(0, 0, -1))
+        .isInstanceOf(IllegalArgumentException.class);
     XdrRandom none = random.withLimits(0, 0, 0);
     // Past the depth: no kids, no left; only the int is random.
     assertThat(HEX.formatHex(none.next("tree"))).hasSize(24).endsWith("0000000000000000");
@@ -133,8 +162,10 @@ class XdrRandomTest {
       XdrDecoder in = new XdrDecoder(random.next("text"));
       String text = in.readString(5);
       lengths.add(XdrStrings.byteLength(text));
-      kinds.add(text.chars().anyMatch(c -> c >= 0xdc80 && c <= 0xdcff) ? "escaped"
-          : text.chars().anyMatch(c -> c >= 0x80) ? "utf-8" : "ascii");
+      kinds.add(
+          text.chars().anyMatch(c -> c >= 0xdc80 && c <= 0xdcff)
+              ? "escaped"
+              : text.chars().anyMatch(c -> c >= 0x80) ? "utf-8" : "ascii");
     }
     assertThat(lengths).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
     assertThat(kinds).containsExactlyInAnyOrder("escaped", "utf-8", "ascii");
@@ -142,13 +173,19 @@ class XdrRandomTest {
 
   @Test
   void malformedVariantsAreExactlyWhatTheySay() {
-    XdrSchema s = XdrSchema.builder()
-        .type("color", enumOf(enumerator("RED", 0), enumerator("TOP", Integer.MAX_VALUE)))
-        .type("m", struct(member("o", opaque(2)), member("c", ref("color")),
-            member("p", optional(INT)), member("u", union(member("d", INT), arm(null, 7))),
-            member("b", union(member("d", BOOL), arm(null, 0, 1))),
-            member("any", opaque(UNBOUNDED))))
-        .build();
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("color", enumOf(enumerator("RED", 0), enumerator("TOP", Integer.MAX_VALUE)))
+            .type(
+                "m",
+                struct(
+                    member("o", opaque(2)),
+                    member("c", ref("color")),
+                    member("p", optional(INT)),
+                    member("u", union(member("d", INT), arm(null, 7))),
+                    member("b", union(member("d", BOOL), arm(null, 0, 1))),
+                    member("any", opaque(UNBOUNDED))))
+            .build();
     // Draw until the opaque has one byte (so three of padding) and the pointer is null.
     XdrRandom random = XdrRandom.of(s, new Random(1));
     XdrRandom.Sample sample;
@@ -156,14 +193,18 @@ class XdrRandomTest {
       sample = random.sample("m");
     } while (sample.valid()[3] != 1 || sample.valid()[15] != 0);
     byte[] v = sample.valid();
-    List<String> descriptions = sample.malformed().stream().map(XdrRandom.Malformed::description)
-        .toList();
-    assertThat(descriptions).contains("length 3 over its bound of 2 at offset 0",
-        "length 4294967295 at offset 0", "padding byte 1 at offset 5",
-        "enum value 2147483646 that no enumerator has at offset 8",
-        "bool or pointer flag 2 at offset 12", "discriminant 2147483647 that no arm takes at"
-            + " offset 16", "discriminant 2 that no arm takes at offset 20",
-        "length 4294967295 at offset 24");
+    List<String> descriptions =
+        sample.malformed().stream().map(XdrRandom.Malformed::description).toList();
+    assertThat(descriptions)
+        .contains(
+            "length 3 over its bound of 2 at offset 0",
+            "length 4294967295 at offset 0",
+            "padding byte 1 at offset 5",
+            "enum value 2147483646 that no enumerator has at offset 8",
+            "bool or pointer flag 2 at offset 12",
+            "discriminant 2147483647 that no arm takes at" + " offset 16",
+            "discriminant 2 that no arm takes at offset 20",
+            "length 4294967295 at offset 24");
     assertThat(descriptions).filteredOn(d -> d.startsWith("length 4294967295")).hasSize(2);
     assertThat(descriptions).noneMatch(d -> d.startsWith("length 2147483648"));
     assertThat(descriptions.get(0)).matches("cut to \\d+ of " + v.length + " bytes");
@@ -182,9 +223,16 @@ class XdrRandomTest {
         if (d.startsWith("padding")) {
           expected[at] = 1;
         } else {
-          int value = d.startsWith("length 3") ? 3 : d.startsWith("length 4") ? -1
-              : d.startsWith("enum") ? Integer.MAX_VALUE - 1 : d.startsWith("bool") ? 2
-              : d.endsWith("offset 16") ? Integer.MAX_VALUE : 2;
+          int value =
+              d.startsWith("length 3")
+                  ? 3
+                  : d.startsWith("length 4")
+                      ? -1
+                      : d.startsWith("enum")
+                          ? Integer.MAX_VALUE - 1
+                          : d.startsWith("bool")
+                              ? 2
+                              : d.endsWith("offset 16") ? Integer.MAX_VALUE : 2;
           expected[at] = (byte) (value >>> 24);
           expected[at + 1] = (byte) (value >>> 16);
           expected[at + 2] = (byte) (value >>> 8);
@@ -192,28 +240,47 @@ class XdrRandomTest {
         }
         assertThat(m.bytes()).as(d).isEqualTo(expected);
       }
-      assertThatThrownBy(() -> {
-        XdrDecoder in = new XdrDecoder(m.bytes());
-        XdrJson.of(s).read(new XdrShape.Ref("m"), in);
-        in.requireEnd();
-      }).as(d).isInstanceOf(XdrException.class);
+      assertThatThrownBy(
+              () -> {
+                XdrDecoder in = new XdrDecoder(m.bytes());
+                XdrJson.of(s).read(new XdrShape.Ref("m"), in);
+                in.requireEnd();
+              })
+          .as(d)
+          .isInstanceOf(XdrException.class);
     }
   }
 
   @Test
   void extremesOfEveryNumberComeUp() {
-    XdrSchema s = XdrSchema.builder().type("n", struct(member("h", HYPER),
-        member("d", DOUBLE), member("u", UNSIGNED_INT))).build();
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("n", struct(member("h", HYPER), member("d", DOUBLE), member("u", UNSIGNED_INT)))
+            .build();
     XdrRandom random = XdrRandom.of(s, new Random(3));
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 600; i++) {
       Json.Obj o = (Json.Obj) Json.parse(XdrJson.of(s).toJson("n", random.next("n")));
       o.members().forEach((k, v) -> seen.add(k + Json.write(v)));
     }
-    assertThat(seen).contains("h\"-9223372036854775808\"", "h\"9223372036854775807\"",
-        "h\"0\"", "h\"1\"", "h\"-1\"", "d-0.0", "d0.0", "d\"NaN\"", "d\"Infinity\"",
-        "d\"-Infinity\"", "d\"NaN:0x7ff0000000000001\"", "d1.7976931348623157E308",
-        "d4.9E-324", "u4294967295", "u2147483648", "u0");
+    assertThat(seen)
+        .contains(
+            "h\"-9223372036854775808\"",
+            "h\"9223372036854775807\"",
+            "h\"0\"",
+            "h\"1\"",
+            "h\"-1\"",
+            "d-0.0",
+            "d0.0",
+            "d\"NaN\"",
+            "d\"Infinity\"",
+            "d\"-Infinity\"",
+            "d\"NaN:0x7ff0000000000001\"",
+            "d1.7976931348623157E308",
+            "d4.9E-324",
+            "u4294967295",
+            "u2147483648",
+            "u0");
   }
 
   @Test

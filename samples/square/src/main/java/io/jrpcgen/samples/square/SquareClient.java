@@ -18,24 +18,22 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
- * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS]
- * [--portmapper-port N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]]
- * [--sec krb5|krb5i|krb5p --gss-service SERVICE@HOST [--keytab KEYTAB --principal NAME]]
- * [--square5 | --square9 [--stay SECONDS]]}.
- * Finds the server through HOST's portmapper, as {@code clnt_create} does, and prints
- * {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message and exits 1.
- * With {@code --tls} the call goes over RPC-with-TLS (RFC 9289), trusting the certificates in
- * TRUSTSTORE (PKCS12), and fails if the server does not offer TLS; {@code --cert} presents a
- * client certificate. With {@code --sec} the call goes with RPCSEC_GSS (Kerberos) to the server
- * principal SERVICE@HOST, as NAME with its key from KEYTAB, or with the tickets of
- * {@code KRB5CCNAME} ({@code kinit}); the Kerberos configuration is {@code KRB5_CONFIG}'s, as
- * for MIT's tools.
+ * The square client: {@code square-client HOST N [tcp|udp] [--timeout SECONDS] [--portmapper-port
+ * N] [--tls TRUSTSTORE [--storepass PASSWORD] [--cert KEYSTORE]] [--sec krb5|krb5i|krb5p
+ * --gss-service SERVICE@HOST [--keytab KEYTAB --principal NAME]] [--square5 | --square9 [--stay
+ * SECONDS]]}. Finds the server through HOST's portmapper, as {@code clnt_create} does, and prints
+ * {@code result: N*N}; on failure prints the {@code clnt_sperror}-style message and exits 1. With
+ * {@code --tls} the call goes over RPC-with-TLS (RFC 9289), trusting the certificates in TRUSTSTORE
+ * (PKCS12), and fails if the server does not offer TLS; {@code --cert} presents a client
+ * certificate. With {@code --sec} the call goes with RPCSEC_GSS (Kerberos) to the server principal
+ * SERVICE@HOST, as NAME with its key from KEYTAB, or with the tickets of {@code KRB5CCNAME} ({@code
+ * kinit}); the Kerberos configuration is {@code KRB5_CONFIG}'s, as for MIT's tools.
  *
- * <p>Two options are the {@code clnt_control} programs of Stevens' UNP vol. 2, ch. 16:
- * {@code --square5} first prints the timeout and the retry interval the client would use
- * ({@code CLGET_TIMEOUT}, {@code CLGET_RETRY_TIMEOUT}, which only UDP has); {@code --square9}
- * calls twice on one connection (N, then 2N), closes the client and keeps the process alive,
- * {@code --stay} seconds or until killed, so that {@code ss} or tshark show the connection's end.
+ * <p>Two options are the {@code clnt_control} programs of Stevens' UNP vol. 2, ch. 16: {@code
+ * --square5} first prints the timeout and the retry interval the client would use ({@code
+ * CLGET_TIMEOUT}, {@code CLGET_RETRY_TIMEOUT}, which only UDP has); {@code --square9} calls twice
+ * on one connection (N, then 2N), closes the client and keeps the process alive, {@code --stay}
+ * seconds or until killed, so that {@code ss} or tshark show the connection's end.
  */
 public final class SquareClient {
   private static final String USAGE =
@@ -107,8 +105,9 @@ public final class SquareClient {
         KeyStore keys = keyStore == null ? null : TlsContexts.load(keyStore, storePassword);
         SSLContext context =
             TlsContexts.of(keys, storePassword, TlsContexts.load(trustStore, storePassword));
-        factory = factory.withChannelOptions(
-            ChannelOptions.DEFAULTS.withTls(TlsSettings.require(context)));
+        factory =
+            factory.withChannelOptions(
+                ChannelOptions.DEFAULTS.withTls(TlsSettings.require(context)));
       }
       if (sec != null && gssService == null) {
         throw new IllegalArgumentException("--sec needs --gss-service");
@@ -125,8 +124,10 @@ public final class SquareClient {
     if (sec != null) {
       try {
         useKrb5Config();
-        GssLogin login = keytab != null ? GssLogin.keytab(principal, keytab)
-            : GssLogin.ticketCache(ticketCache());
+        GssLogin login =
+            keytab != null
+                ? GssLogin.keytab(principal, keytab)
+                : GssLogin.ticketCache(ticketCache());
         gss = GssSettings.of(gssService, login, sec);
       } catch (SecurityException e) {
         err.println(e.getMessage());
@@ -145,10 +146,14 @@ public final class SquareClient {
       }
       if (gss != null) {
         // RPCSEC_GSS: a context with the server on the client's channel, then protected calls.
-        try (RpcSecGssClient context = RpcSecGssClient.establish(client.rpcClient().channel(),
-            SquareProg.SQUARE_PROG, SquareProg.SQUARE_VERS, gss)) {
-          SquareProg.SquareVersClient secure = configured.withOptions(
-              configured.rpcClient().options().withSecurity(context));
+        try (RpcSecGssClient context =
+            RpcSecGssClient.establish(
+                client.rpcClient().channel(),
+                SquareProg.SQUARE_PROG,
+                SquareProg.SQUARE_VERS,
+                gss)) {
+          SquareProg.SquareVersClient secure =
+              configured.withOptions(configured.rpcClient().options().withSecurity(context));
           out.println("result: " + secure.squareproc(new SquareIn(n)).res1());
           return 0;
         }
@@ -157,11 +162,21 @@ public final class SquareClient {
       if (program == Program.SQUARE9) {
         out.println("result: " + configured.squareproc(new SquareIn(2 * n)).res1());
         InetSocketAddress local = configured.rpcClient().localAddress();
-        out.println("both calls from " + address(local) + " to "
-            + address(configured.rpcClient().serverAddress()) + " (" + protocol + ")");
+        out.println(
+            "both calls from "
+                + address(local)
+                + " to "
+                + address(configured.rpcClient().serverAddress())
+                + " ("
+                + protocol
+                + ")");
         client.close();
-        out.println("client closed (clnt_destroy); pid " + ProcessHandle.current().pid()
-            + " stays up: ss -tan '( sport = :" + local.getPort() + " )'");
+        out.println(
+            "client closed (clnt_destroy); pid "
+                + ProcessHandle.current().pid()
+                + " stays up: ss -tan '( sport = :"
+                + local.getPort()
+                + " )'");
         stayAlive(stay);
       }
       return 0;
@@ -199,9 +214,11 @@ public final class SquareClient {
   /** clnt_control's CLGET_TIMEOUT and CLGET_RETRY_TIMEOUT, which libtirpc's TCP client lacks. */
   private static void printControl(RpcClient control, PrintStream out) {
     out.println("timeout = " + control.timeout().toSeconds() + " s (CLGET_TIMEOUT)");
-    out.println(control.retryInterval()
-        .map(retry -> "retry interval = " + retry.toSeconds() + " s (CLGET_RETRY_TIMEOUT)")
-        .orElse("no retry interval: TCP does not resend (CLGET_RETRY_TIMEOUT unsupported)"));
+    out.println(
+        control
+            .retryInterval()
+            .map(retry -> "retry interval = " + retry.toSeconds() + " s (CLGET_RETRY_TIMEOUT)")
+            .orElse("no retry interval: TCP does not resend (CLGET_RETRY_TIMEOUT unsupported)"));
   }
 
   private static String address(InetSocketAddress a) {

@@ -19,17 +19,16 @@ import java.time.Duration;
 
 /**
  * The square server: {@code square-server [--port N] [--sleep SECONDS] [--portmapper-port N]
- * [--idle-timeout SECONDS] [--max-connections N]
- * [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]] [--keytab KEYTAB] [--jfr]}.
- * Serves TCP and UDP on one
- * port and registers with the host's portmapper, as an rpcgen server's {@code main} does; where
- * no portmapper answers, it starts an embedded one. {@code --sleep} delays every reply, for the
- * book's timeout experiment; {@code --idle-timeout} closes connections idle that long (by default
- * they stay open, as libtirpc's do). With {@code --tls} the square program is served only over
+ * [--idle-timeout SECONDS] [--max-connections N] [--tls KEYSTORE [--storepass PASSWORD]
+ * [--client-trust TRUSTSTORE]] [--keytab KEYTAB] [--jfr]}. Serves TCP and UDP on one port and
+ * registers with the host's portmapper, as an rpcgen server's {@code main} does; where no
+ * portmapper answers, it starts an embedded one. {@code --sleep} delays every reply, for the book's
+ * timeout experiment; {@code --idle-timeout} closes connections idle that long (by default they
+ * stay open, as libtirpc's do). With {@code --tls} the square program is served only over
  * RPC-with-TLS (RFC 9289) with the key in KEYSTORE (PKCS12); {@code --client-trust} also requires
  * client certificates that TRUSTSTORE trusts. With {@code --keytab} it serves square only to
- * callers with RPCSEC_GSS (Kerberos: krb5, krb5i or krb5p), accepting with the keys in KEYTAB;
- * the Kerberos configuration is {@code KRB5_CONFIG}'s. It runs until SIGTERM or SIGINT, which
+ * callers with RPCSEC_GSS (Kerberos: krb5, krb5i or krb5p), accepting with the keys in KEYTAB; the
+ * Kerberos configuration is {@code KRB5_CONFIG}'s. It runs until SIGTERM or SIGINT, which
  * unregister it.
  */
 public final class SquareServer {
@@ -44,22 +43,24 @@ public final class SquareServer {
   }
 
   /** As {@link #start(int, Duration, InetSocketAddress)}, serving square only over {@code tls}. */
-  public static RpcServer start(int port, Duration sleep, InetSocketAddress portmapper,
-      ServerTls tls) {
+  public static RpcServer start(
+      int port, Duration sleep, InetSocketAddress portmapper, ServerTls tls) {
     return builder(port, sleep, portmapper, tls).start();
   }
 
   /** The server {@link #start} starts, to be configured further; {@code tls} may be null. */
-  static RpcServer.Builder builder(int port, Duration sleep, InetSocketAddress portmapper,
-      ServerTls tls) {
-    SquareProg.SquareVers square = in -> {
-      pause(sleep);
-      return new SquareOut(in.arg1() * in.arg1());
-    };
-    RpcServer.Builder builder = RpcServer.builder()
-        .program(SquareProg.bindSquareVers(square))
-        .port(port)
-        .registrar(PortmapRegistrar.at(portmapper).orEmbedded());
+  static RpcServer.Builder builder(
+      int port, Duration sleep, InetSocketAddress portmapper, ServerTls tls) {
+    SquareProg.SquareVers square =
+        in -> {
+          pause(sleep);
+          return new SquareOut(in.arg1() * in.arg1());
+        };
+    RpcServer.Builder builder =
+        RpcServer.builder()
+            .program(SquareProg.bindSquareVers(square))
+            .port(port)
+            .registrar(PortmapRegistrar.at(portmapper).orEmbedded());
     if (tls != null) {
       builder.tls(tls.requireTlsFor(SquareProg.SQUARE_PROG));
     }
@@ -70,14 +71,15 @@ public final class SquareServer {
    * The server {@link #start} starts, serving square only to RPCSEC_GSS callers whose contexts
    * {@code gss} accepts.
    */
-  static RpcServer.Builder kerberosBuilder(int port, InetSocketAddress portmapper,
-      RpcSecGssServer gss) {
-    SquareProg.SquareVers square = in -> {
-      if (CallContext.current().gssCaller().isEmpty()) {
-        throw new RpcAuthException("square", AuthStat.AUTH_TOOWEAK);
-      }
-      return new SquareOut(in.arg1() * in.arg1());
-    };
+  static RpcServer.Builder kerberosBuilder(
+      int port, InetSocketAddress portmapper, RpcSecGssServer gss) {
+    SquareProg.SquareVers square =
+        in -> {
+          if (CallContext.current().gssCaller().isEmpty()) {
+            throw new RpcAuthException("square", AuthStat.AUTH_TOOWEAK);
+          }
+          return new SquareOut(in.arg1() * in.arg1());
+        };
     return RpcServer.builder()
         .program(SquareProg.bindSquareVers(square))
         .security(gss)
@@ -92,8 +94,9 @@ public final class SquareServer {
     RpcServer.Builder builder;
     if (options.keytab != null) {
       SquareClient.useKrb5Config();
-      builder = kerberosBuilder(options.port, portmapper,
-          RpcSecGssServer.create(GssLogin.acceptor(options.keytab)));
+      builder =
+          kerberosBuilder(
+              options.port, portmapper, RpcSecGssServer.create(GssLogin.acceptor(options.keytab)));
     } else {
       builder = builder(options.port, options.sleep, portmapper, options.tls());
     }
@@ -108,10 +111,13 @@ public final class SquareServer {
       builder.listener(JfrRpcListener.INSTANCE);
     }
     RpcServer server = builder.start();
-    System.out.println("square server: tcp and udp port " + server.tcpPort()
-        + ", registered with the portmapper on port " + options.portmapperPort
-        + (options.keyStore == null ? "" : "; square only over TLS")
-        + (options.keytab == null ? "" : "; square only with RPCSEC_GSS (Kerberos)"));
+    System.out.println(
+        "square server: tcp and udp port "
+            + server.tcpPort()
+            + ", registered with the portmapper on port "
+            + options.portmapperPort
+            + (options.keyStore == null ? "" : "; square only over TLS")
+            + (options.keytab == null ? "" : "; square only with RPCSEC_GSS (Kerberos)"));
     server.awaitTermination();
   }
 
@@ -143,8 +149,9 @@ public final class SquareServer {
         return null;
       }
       KeyStore trust = clientTrust == null ? null : TlsContexts.load(clientTrust, storePassword);
-      ServerTls tls = ServerTls.of(
-          TlsContexts.of(TlsContexts.load(keyStore, storePassword), storePassword, trust));
+      ServerTls tls =
+          ServerTls.of(
+              TlsContexts.of(TlsContexts.load(keyStore, storePassword), storePassword, trust));
       return trust == null ? tls : tls.withClientAuth(ServerTls.ClientAuth.NEED);
     }
 
@@ -192,10 +199,11 @@ public final class SquareServer {
 
     private static void usage(String problem, PrintStream err) {
       err.println("square-server: " + problem);
-      err.println("usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
-          + " [--idle-timeout SECONDS] [--max-connections N]"
-          + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]"
-          + " [--keytab KEYTAB] [--jfr]");
+      err.println(
+          "usage: square-server [--port N] [--sleep SECONDS] [--portmapper-port N]"
+              + " [--idle-timeout SECONDS] [--max-connections N]"
+              + " [--tls KEYSTORE [--storepass PASSWORD] [--client-trust TRUSTSTORE]]"
+              + " [--keytab KEYTAB] [--jfr]");
       System.exit(2);
     }
   }

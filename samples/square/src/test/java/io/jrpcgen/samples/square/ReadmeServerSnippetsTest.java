@@ -22,14 +22,18 @@ class ReadmeServerSnippetsTest {
   @Test
   void theAsynchronousSquareServerAnswersManyWaitingCallsOnOneConnection() throws Exception {
     // As in the README's "Servers that answer later".
-    SquareProg.SquareVersAsync later = (call, in) -> CompletableFuture.supplyAsync(
-        () -> new SquareOut(in.arg1() * in.arg1()),
-        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
-    RpcServer server = RpcServer.builder().program(SquareProg.bindSquareVersAsync(later)).port(0)
-        .start();
+    SquareProg.SquareVersAsync later =
+        (call, in) ->
+            CompletableFuture.supplyAsync(
+                () -> new SquareOut(in.arg1() * in.arg1()),
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+    RpcServer server =
+        RpcServer.builder().program(SquareProg.bindSquareVersAsync(later)).port(0).start();
     ExecutorService callers = Executors.newFixedThreadPool(16);
-    try (server; SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
-        RpcChannel.tcp(new InetSocketAddress("127.0.0.1", server.tcpPort())))) {
+    try (server;
+        SquareProg.SquareVersClient client =
+            SquareProg.SquareVersClient.create(
+                RpcChannel.tcp(new InetSocketAddress("127.0.0.1", server.tcpPort())))) {
       List<Future<Integer>> results = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
         int n = i;
@@ -47,17 +51,18 @@ class ReadmeServerSnippetsTest {
   @Test
   void theSynchronousFormReadsTheCurrentCall() {
     List<String> seen = new ArrayList<>();
-    SquareProg.SquareVers logged = in -> {
-      seen.add("square from " + CallContext.current().remoteAddress());
-      return new SquareOut(in.arg1() * in.arg1());
-    };
-    try (RpcServer server = RpcServer.builder().program(SquareProg.bindSquareVers(logged))
-            .port(0).start();
-        SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
-            RpcChannel.udp(new InetSocketAddress("127.0.0.1", server.udpPort())))) {
+    SquareProg.SquareVers logged =
+        in -> {
+          seen.add("square from " + CallContext.current().remoteAddress());
+          return new SquareOut(in.arg1() * in.arg1());
+        };
+    try (RpcServer server =
+            RpcServer.builder().program(SquareProg.bindSquareVers(logged)).port(0).start();
+        SquareProg.SquareVersClient client =
+            SquareProg.SquareVersClient.create(
+                RpcChannel.udp(new InetSocketAddress("127.0.0.1", server.udpPort())))) {
       assertThat(client.squareproc(new SquareIn(3)).res1()).isEqualTo(9);
-      assertThat(seen).containsExactly(
-          "square from " + client.rpcClient().localAddress());
+      assertThat(seen).containsExactly("square from " + client.rpcClient().localAddress());
     }
   }
 }

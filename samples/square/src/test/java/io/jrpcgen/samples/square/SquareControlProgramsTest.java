@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The book's two {@code clnt_control} programs as the client's {@code --square5} and
- * {@code --square9}, against a server that notes where each call came from.
+ * The book's two {@code clnt_control} programs as the client's {@code --square5} and {@code
+ * --square9}, against a server that notes where each call came from.
  */
 @Timeout(60)
 class SquareControlProgramsTest {
@@ -39,15 +39,19 @@ class SquareControlProgramsTest {
   @BeforeEach
   void startServer() {
     portmapper = EmbeddedPortmapper.start(0);
-    SquareProg.SquareVers square = in -> {
-      callers.add(CallContext.current().remoteAddress());
-      calls.incrementAndGet();
-      return new SquareOut(in.arg1() * in.arg1());
-    };
-    server = RpcServer.builder().program(SquareProg.bindSquareVers(square))
-        .bindAddress(InetAddress.getLoopbackAddress()).port(0)
-        .registrar(PortmapRegistrar.at(portmapper.localAddress()))
-        .start();
+    SquareProg.SquareVers square =
+        in -> {
+          callers.add(CallContext.current().remoteAddress());
+          calls.incrementAndGet();
+          return new SquareOut(in.arg1() * in.arg1());
+        };
+    server =
+        RpcServer.builder()
+            .program(SquareProg.bindSquareVers(square))
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .port(0)
+            .registrar(PortmapRegistrar.at(portmapper.localAddress()))
+            .start();
   }
 
   @AfterEach
@@ -61,7 +65,9 @@ class SquareControlProgramsTest {
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--portmapper-port";
     all[args.length + 1] = Integer.toString(portmapper.port());
-    return SquareClient.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return SquareClient.run(
+        all,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -72,17 +78,21 @@ class SquareControlProgramsTest {
   @Test
   void square5OverTcpHasATimeoutAndNoRetryInterval() {
     assertThat(client("127.0.0.1", "5", "tcp", "--square5")).isZero();
-    assertThat(output()).isEqualTo("timeout = 25 s (CLGET_TIMEOUT)\n"
-        + "no retry interval: TCP does not resend (CLGET_RETRY_TIMEOUT unsupported)\n"
-        + "result: 25\n");
+    assertThat(output())
+        .isEqualTo(
+            "timeout = 25 s (CLGET_TIMEOUT)\n"
+                + "no retry interval: TCP does not resend (CLGET_RETRY_TIMEOUT unsupported)\n"
+                + "result: 25\n");
   }
 
   @Test
   void square5OverUdpHasBoth() {
     assertThat(client("127.0.0.1", "7", "udp", "--square5", "--timeout", "10")).isZero();
-    assertThat(output()).isEqualTo("timeout = 10 s (CLGET_TIMEOUT)\n"
-        + "retry interval = 15 s (CLGET_RETRY_TIMEOUT)\n"
-        + "result: 49\n");
+    assertThat(output())
+        .isEqualTo(
+            "timeout = 10 s (CLGET_TIMEOUT)\n"
+                + "retry interval = 15 s (CLGET_RETRY_TIMEOUT)\n"
+                + "result: 49\n");
   }
 
   @ParameterizedTest
@@ -96,8 +106,8 @@ class SquareControlProgramsTest {
   @Test
   void square9CallsTwiceOnOneConnectionClosesItAndStaysAlive() throws Exception {
     AtomicInteger exit = new AtomicInteger(-1);
-    Thread client = new Thread(() -> exit.set(client("127.0.0.1", "5", "tcp", "--square9",
-        "--stay", "30")));
+    Thread client =
+        new Thread(() -> exit.set(client("127.0.0.1", "5", "tcp", "--square9", "--stay", "30")));
     client.start();
     try {
       await("the client closed", () -> output().contains("client closed"));
@@ -116,17 +126,27 @@ class SquareControlProgramsTest {
     assertThat(lines).hasSize(4);
     assertThat(lines[0]).isEqualTo("result: 25");
     assertThat(lines[1]).isEqualTo("result: 100");
-    assertThat(lines[2]).isEqualTo("both calls from 127.0.0.1:" + caller.getPort()
-        + " to 127.0.0.1:" + server.tcpPort() + " (tcp)");
-    assertThat(lines[3]).startsWith("client closed (clnt_destroy); pid "
-        + ProcessHandle.current().pid() + " stays up: ss -tan '( sport = :" + caller.getPort()
-        + " )'");
+    assertThat(lines[2])
+        .isEqualTo(
+            "both calls from 127.0.0.1:"
+                + caller.getPort()
+                + " to 127.0.0.1:"
+                + server.tcpPort()
+                + " (tcp)");
+    assertThat(lines[3])
+        .startsWith(
+            "client closed (clnt_destroy); pid "
+                + ProcessHandle.current().pid()
+                + " stays up: ss -tan '( sport = :"
+                + caller.getPort()
+                + " )'");
   }
 
   @Test
   void square9WithNoStayReturns() {
     assertThat(client("127.0.0.1", "5", "udp", "--square9", "--stay", "0")).isZero();
-    assertThat(output()).startsWith("result: 25\nresult: 100\nboth calls from 127.0.0.1:")
+    assertThat(output())
+        .startsWith("result: 25\nresult: 100\nboth calls from 127.0.0.1:")
         .contains(" (udp)\nclient closed (clnt_destroy); pid ");
     assertThat(callers).hasSize(1);
   }

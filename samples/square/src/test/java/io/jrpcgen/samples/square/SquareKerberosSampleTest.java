@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * makes, and the README's Kerberos code, line for line. Skips, loudly, without the KDC.
  */
 class SquareKerberosSampleTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static Path realmDir;
   private static long kdcPid;
 
@@ -45,8 +44,9 @@ class SquareKerberosSampleTest {
   static void makeRealm() throws IOException, InterruptedException {
     if (!Files.isExecutable(Path.of("/usr/sbin/krb5kdc"))
         || !Files.isExecutable(Path.of("/usr/sbin/kadmin.local"))) {
-      String message = "SKIPPED: krb5kdc or kadmin.local missing (krb5-kdc, krb5-admin-server):"
-          + " the Kerberos sample did not run";
+      String message =
+          "SKIPPED: krb5kdc or kadmin.local missing (krb5-kdc, krb5-admin-server):"
+              + " the Kerberos sample did not run";
       System.err.println(message);
       Assumptions.abort(message);
     }
@@ -55,8 +55,10 @@ class SquareKerberosSampleTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Process script = new ProcessBuilder("./test-realm", realmDir.toString(),
-        Integer.toString(port)).redirectErrorStream(true).start();
+    Process script =
+        new ProcessBuilder("./test-realm", realmDir.toString(), Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
     assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String said = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(script.exitValue()).as(said).isZero();
@@ -81,10 +83,24 @@ class SquareKerberosSampleTest {
         String pm = Integer.toString(portmapper.port());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SquareClient.run(new String[] {"127.0.0.1", "5", "--portmapper-port", pm,
-            "--sec", "krb5i", "--gss-service", "rpc@localhost",
-            "--keytab", realmDir.resolve("alice.keytab").toString(),
-            "--principal", "alice@JRPCGEN.TEST"}, print(out), print(err));
+        int code =
+            SquareClient.run(
+                new String[] {
+                  "127.0.0.1",
+                  "5",
+                  "--portmapper-port",
+                  pm,
+                  "--sec",
+                  "krb5i",
+                  "--gss-service",
+                  "rpc@localhost",
+                  "--keytab",
+                  realmDir.resolve("alice.keytab").toString(),
+                  "--principal",
+                  "alice@JRPCGEN.TEST"
+                },
+                print(out),
+                print(err));
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("result: 25\n");
         assertThat(code).isZero();
@@ -92,8 +108,12 @@ class SquareKerberosSampleTest {
         assertThat(gss.stats().contextsDestroyed()).isEqualTo(1);
 
         err.reset();
-        assertThat(SquareClient.run(new String[] {"127.0.0.1", "5", "--portmapper-port", pm},
-            print(out), print(err))).isEqualTo(1);
+        assertThat(
+                SquareClient.run(
+                    new String[] {"127.0.0.1", "5", "--portmapper-port", pm},
+                    print(out),
+                    print(err)))
+            .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8))
             .contains("RPC: Authentication error; why = Client credential too weak");
       }
@@ -111,22 +131,32 @@ class SquareKerberosSampleTest {
       // Server: accept contexts with the keys in the service's keytab; procedures see the caller.
       GssLogin service = GssLogin.acceptor(Path.of(realm, "server.keytab"));
       RpcSecGssServer gss = RpcSecGssServer.create(service);
-      SquareProg.SquareVers square = in -> {
-        GssCaller caller = CallContext.current().gssCaller().orElseThrow();  // alice@JRPCGEN.TEST
-        return new SquareOut(in.arg1() * in.arg1());
-      };
-      RpcServer server = RpcServer.builder().program(SquareProg.bindSquareVers(square))
-          .security(gss).port(0).start();
+      SquareProg.SquareVers square =
+          in -> {
+            GssCaller caller =
+                CallContext.current().gssCaller().orElseThrow(); // alice@JRPCGEN.TEST
+            return new SquareOut(in.arg1() * in.arg1());
+          };
+      RpcServer server =
+          RpcServer.builder()
+              .program(SquareProg.bindSquareVers(square))
+              .security(gss)
+              .port(0)
+              .start();
 
       // Client: a context on the channel, then calls encrypted (krb5p).
       GssLogin alice = GssLogin.keytab("alice@JRPCGEN.TEST", Path.of(realm, "alice.keytab"));
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.tcpPort());
       try (TcpChannel channel = RpcChannel.tcp(address);
-          RpcSecGssClient context = RpcSecGssClient.establish(channel, SquareProg.SQUARE_PROG,
-              SquareProg.SQUARE_VERS, GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
+          RpcSecGssClient context =
+              RpcSecGssClient.establish(
+                  channel,
+                  SquareProg.SQUARE_PROG,
+                  SquareProg.SQUARE_VERS,
+                  GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
         SquareProg.SquareVersClient client =
             SquareProg.SquareVersClient.create(channel).withOptions(context.callOptions());
-        System.out.println(client.squareproc(new SquareIn(5)).res1());   // 25
+        System.out.println(client.squareproc(new SquareIn(5)).res1()); // 25
       }
       server.close();
       // End of the README's example.
@@ -147,8 +177,9 @@ class SquareKerberosSampleTest {
 
   /** The example in {@link #theReadmeKerberosCodeRuns}, each line stripped of its indent. */
   private static String thisExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/test/java/io/jrpcgen/samples/square/SquareKerberosSampleTest.java"));
+    String source =
+        Files.readString(
+            Path.of("src/test/java/io/jrpcgen/samples/square/SquareKerberosSampleTest.java"));
     int from = source.indexOf('\n', source.indexOf("// From here to the end marker")) + 1;
     int to = source.lastIndexOf('\n', source.indexOf("// End of the README's example.")) + 1;
     return stripped(source.substring(from, to));

@@ -29,8 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SquareSampleTest {
   private static final char[] PASSWORD = "changeit".toCharArray();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private EmbeddedPortmapper portmapper;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -50,7 +49,9 @@ class SquareSampleTest {
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--portmapper-port";
     all[args.length + 1] = Integer.toString(portmapper.port());
-    return SquareClient.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return SquareClient.run(
+        all,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -65,8 +66,8 @@ class SquareSampleTest {
 
   @Test
   void aSleepingServerTimesOutAShortOverride() {
-    try (RpcServer server = SquareServer.start(0, Duration.ofSeconds(2),
-        portmapper.localAddress())) {
+    try (RpcServer server =
+        SquareServer.start(0, Duration.ofSeconds(2), portmapper.localAddress())) {
       assertThat(client("127.0.0.1", "5", "tcp", "--timeout", "1")).isEqualTo(1);
       assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("127.0.0.1: RPC: Timed out\n");
     }
@@ -81,8 +82,10 @@ class SquareSampleTest {
 
   @Test
   void badUsageExitsWithTwo() {
-    assertThat(SquareClient.run(new String[] {"127.0.0.1"}, new PrintStream(out),
-        new PrintStream(err))).isEqualTo(2);
+    assertThat(
+            SquareClient.run(
+                new String[] {"127.0.0.1"}, new PrintStream(out), new PrintStream(err)))
+        .isEqualTo(2);
     assertThat(client("127.0.0.1", "five")).isEqualTo(2);
   }
 
@@ -97,8 +100,12 @@ class SquareSampleTest {
 
   @Test
   void anOptionWithoutItsValueIsAUsageError() {
-    assertThat(SquareClient.run(new String[] {"127.0.0.1", "5", "--timeout"},
-        new PrintStream(out), new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+    assertThat(
+            SquareClient.run(
+                new String[] {"127.0.0.1", "5", "--timeout"},
+                new PrintStream(out),
+                new PrintStream(err, true, StandardCharsets.UTF_8)))
+        .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("square-client: --timeout needs a value");
   }
@@ -119,32 +126,70 @@ class SquareSampleTest {
       System.setOut(original);
     }
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("tcp: square(5) -> result: 25", "tcp: square(11) -> result: 121",
-            "udp: square(7) -> result: 49", "slow server, 1 s timeout: 127.0.0.1: RPC: Timed out");
+        .contains(
+            "tcp: square(5) -> result: 25",
+            "tcp: square(11) -> result: 121",
+            "udp: square(7) -> result: 49",
+            "slow server, 1 s timeout: 127.0.0.1: RPC: Timed out");
   }
 
   @Test
   void tlsClientSquaresOverTlsAndAPlainClientIsRefused() throws Exception {
     // The README's recipe, step by step.
-    keytool("-genkeypair", "-alias", "square", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "7",
-        "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", "changeit");
-    keytool("-exportcert", "-alias", "square", "-keystore", "server.p12",
-        "-storepass", "changeit", "-file", "server.cer");
-    keytool("-importcert", "-noprompt", "-alias", "square", "-file", "server.cer",
-        "-keystore", "trust.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "square",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-validity",
+        "7",
+        "-keystore",
+        "server.p12",
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
+    keytool(
+        "-exportcert",
+        "-alias",
+        "square",
+        "-keystore",
+        "server.p12",
+        "-storepass",
+        "changeit",
+        "-file",
+        "server.cer");
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "square",
+        "-file",
+        "server.cer",
+        "-keystore",
+        "trust.p12",
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit");
 
-    ServerTls tls = ServerTls.of(
-        TlsContexts.of(TlsContexts.load(dir.resolve("server.p12"), PASSWORD), PASSWORD, null));
-    try (RpcServer server =
-        SquareServer.start(0, Duration.ZERO, portmapper.localAddress(), tls)) {
-      assertThat(client("127.0.0.1", "5", "--tls", dir.resolve("trust.p12").toString()))
-          .isZero();
+    ServerTls tls =
+        ServerTls.of(
+            TlsContexts.of(TlsContexts.load(dir.resolve("server.p12"), PASSWORD), PASSWORD, null));
+    try (RpcServer server = SquareServer.start(0, Duration.ZERO, portmapper.localAddress(), tls)) {
+      assertThat(client("127.0.0.1", "5", "--tls", dir.resolve("trust.p12").toString())).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("result: 25\n");
 
       assertThat(client("127.0.0.1", "5")).isEqualTo(1);
-      assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
-          "127.0.0.1: RPC: Authentication error; why = Client credential too weak\n");
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo("127.0.0.1: RPC: Authentication error; why = Client credential too weak\n");
     }
   }
 
@@ -152,8 +197,8 @@ class SquareSampleTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(arguments));
-    Process p = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     try {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("keytool finished").isTrue();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -127,39 +127,31 @@ class SquareKerberosSampleTest {
     PrintStream stdout = System.out;
     System.setOut(print(printed));
     try {
+      // spotless:off
       // From here to the end marker: the README's Kerberos example, verbatim.
       // Server: accept contexts with the keys in the service's keytab; procedures see the caller.
       GssLogin service = GssLogin.acceptor(Path.of(realm, "server.keytab"));
       RpcSecGssServer gss = RpcSecGssServer.create(service);
-      SquareProg.SquareVers square =
-          in -> {
-            GssCaller caller =
-                CallContext.current().gssCaller().orElseThrow(); // alice@JRPCGEN.TEST
-            return new SquareOut(in.arg1() * in.arg1());
-          };
-      RpcServer server =
-          RpcServer.builder()
-              .program(SquareProg.bindSquareVers(square))
-              .security(gss)
-              .port(0)
-              .start();
+      SquareProg.SquareVers square = in -> {
+        GssCaller caller = CallContext.current().gssCaller().orElseThrow();  // alice@JRPCGEN.TEST
+        return new SquareOut(in.arg1() * in.arg1());
+      };
+      RpcServer server = RpcServer.builder().program(SquareProg.bindSquareVers(square))
+          .security(gss).port(0).start();
 
       // Client: a context on the channel, then calls encrypted (krb5p).
       GssLogin alice = GssLogin.keytab("alice@JRPCGEN.TEST", Path.of(realm, "alice.keytab"));
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.tcpPort());
       try (TcpChannel channel = RpcChannel.tcp(address);
-          RpcSecGssClient context =
-              RpcSecGssClient.establish(
-                  channel,
-                  SquareProg.SQUARE_PROG,
-                  SquareProg.SQUARE_VERS,
-                  GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
+          RpcSecGssClient context = RpcSecGssClient.establish(channel, SquareProg.SQUARE_PROG,
+              SquareProg.SQUARE_VERS, GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
         SquareProg.SquareVersClient client =
             SquareProg.SquareVersClient.create(channel).withOptions(context.callOptions());
-        System.out.println(client.squareproc(new SquareIn(5)).res1()); // 25
+        System.out.println(client.squareproc(new SquareIn(5)).res1());   // 25
       }
       server.close();
       // End of the README's example.
+      // spotless:on
     } finally {
       System.setOut(stdout);
     }

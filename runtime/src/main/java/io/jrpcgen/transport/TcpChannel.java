@@ -51,6 +51,8 @@ public final class TcpChannel extends AbstractChannel {
   private static final long IDLE_CHECK_NANOS = 1_000_000;
 
   private final Object connectLock = new Object();
+  // Held from numbering an RPCSEC_GSS call to queueing it for the connection (see callInSlot).
+  private final ReentrantLock securedSends = new ReentrantLock();
   private volatile Connection connection;
   private volatile boolean closed;
 
@@ -112,19 +114,36 @@ public final class TcpChannel extends AbstractChannel {
       A args,
       XdrCodec<R> resultCodec,
       ClientCallProbe probe) {
-    EncodedCall call =
-        encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
-    XdrEncoder request = call.encoder();
-    Connection c = liveConnection(deadline);
+    // RPCSEC_GSS: a server drops a call whose sequence number fell out of its window behind later
+    // ones (RFC 2203 section 5.3.3.1). Numbered and queued for the connection under one lock,
+    // secured calls leave in the order of their sequence numbers, whatever the threads do.
+    ReentrantLock order = callOptions.security() == null ? null : securedSends;
+    if (order != null) {
+      order.lock();
+    }
+    EncodedCall call;
+    Connection c;
     ReplyDispatcher.Waiter waiter;
     try {
-      waiter = c.dispatcher.register(xid);
-      c.send(request, null);
-    } catch (IOException e) {
-      // Fails this call's waiter with every other one on the connection.
-      throw c.fail(RpcStatus.CANT_SEND, e);
+      call =
+          encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
+      XdrEncoder request = call.encoder();
+      try {
+        c = liveConnection(deadline);
+        try {
+          waiter = c.dispatcher.register(xid);
+          c.send(request, null);
+        } catch (IOException e) {
+          // Fails this call's waiter with every other one on the connection.
+          throw c.fail(RpcStatus.CANT_SEND, e);
+        }
+      } finally {
+        releaseEncoder(request);
+      }
     } finally {
-      releaseEncoder(request);
+      if (order != null) {
+        order.unlock();
+      }
     }
     Message reply;
     try {

@@ -98,7 +98,7 @@ class AbstractStubTest {
               .withRetryInterval(Duration.ofSeconds(2))
               .withExecutor(mine);
       assertThat(copy.rpcClient().timeout()).isEqualTo(Duration.ofSeconds(3));
-      assertThat(copy.rpcClient().retryInterval()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(copy.rpcClient().options().retryInterval()).isEqualTo(Duration.ofSeconds(2));
       assertThat(copy.rpcClient().executor()).isSameAs(mine);
       assertThat(copy.rpcClient().channel()).isSameAs(client.rpcClient().channel());
       assertThat(client.rpcClient().options()).isEqualTo(CallOptions.DEFAULTS);

@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -178,13 +179,19 @@ class AsyncCallTest {
       // The server never saw either: they never had a slot.
       assertThat(held.get()).isLessThanOrEqualTo(2);
 
-      CompletableFuture<Integer> waiting =
-          CompletableFuture.supplyAsync(
-              () -> Square.square(client.withTimeout(Duration.ofSeconds(20)), 6));
-      release.countDown();
-      assertThat(first.get(10, TimeUnit.SECONDS).res1()).isZero();
-      assertThat(second.get(10, TimeUnit.SECONDS).res1()).isZero();
-      assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(36);
+      // A thread of its own: the common pool, which completes the futures, may have only one
+      // (Java 21+ on two cores), and a blocking call there would hold up their completions.
+      ExecutorService caller = Executors.newSingleThreadExecutor();
+      try {
+        Future<Integer> waiting =
+            caller.submit(() -> Square.square(client.withTimeout(Duration.ofSeconds(20)), 6));
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).res1()).isZero();
+        assertThat(second.get(10, TimeUnit.SECONDS).res1()).isZero();
+        assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo(36);
+      } finally {
+        caller.shutdownNow();
+      }
     } finally {
       release.countDown();
     }

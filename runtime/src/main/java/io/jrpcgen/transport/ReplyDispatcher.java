@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * waiting: while any is pending, a reader thread of the dispatcher's own reads.
  */
 final class ReplyDispatcher {
+  // The least time endedWhileIdle reads for, however late its caller's deadline came.
+  private static final long MIN_IDLE_READ_NANOS = 1_000_000;
+
   /** Reads messages. */
   interface Receiver {
     /**
@@ -204,8 +207,12 @@ final class ReplyDispatcher {
       return false;
     }
     try {
-      // Nobody answers this waiter: the read goes on until the deadline or a failure.
-      readUntilDone(new Waiter(Thread.currentThread(), null), deadlineNanos);
+      // Nobody answers this waiter: the read goes on until the deadline or a failure. A thread
+      // that ran late still reads once, for a millisecond: a close the peer sent is already in
+      // the socket, and only a read sees it.
+      readUntilDone(
+          new Waiter(Thread.currentThread(), null),
+          Math.max(deadlineNanos, System.nanoTime() + MIN_IDLE_READ_NANOS));
     } finally {
       reading.unlock();
       handOver();

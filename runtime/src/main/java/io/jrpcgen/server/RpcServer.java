@@ -694,10 +694,12 @@ public final class RpcServer implements AutoCloseable {
       } catch (Throwable e) {
         ended = e;
       } finally {
+        // Why it ends is said before the peer sees the close: whoever sees it, sees the reason
+        // in the log.
+        reportEnd(ended, input);
         connections.remove(this);
         closeQuietly(socket);
       }
-      reportEnd(ended, input);
       if (observed != null) {
         reportClosed(observed);
       }

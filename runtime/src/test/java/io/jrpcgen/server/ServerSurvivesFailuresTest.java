@@ -53,20 +53,46 @@ class ServerSurvivesFailuresTest {
         ProgramDefinition.builder(PROGRAM, 1)
             .procedure(Procedure.of(OOM, "OOM", XdrCodec.VOID, failing, (call, v) -> 1))
             .build();
+    // A slow log handler, as a busy disk makes one: the close must still come after the report.
+    Handler slow =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().equals(Level.WARNING)) {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    log.logger.removeHandler(log);
+    log.logger.addHandler(slow);
+    log.logger.addHandler(log);
     try (RpcServer server = prog.server().program(program).tcp(0).start();
         Socket bystander = RawWire.connect(server);
         Socket victim = RawWire.connect(server)) {
       RawWire.send(victim, record(call(1, PROGRAM, 1, OOM)));
       RawWire.assertClosedByServer(victim);
-      RawWire.send(bystander, record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0)));
-      RawWire.assertReply(RawWire.readRecord(bystander), new Reply.Success(2, OpaqueAuth.NONE));
-      RawWire.assertServes(server);
       assertThat(warnings())
+          .as("the reason, logged before the close")
           .containsExactly(
               "closing the connection from /127.0.0.1:"
                   + victim.getLocalPort()
                   + ": java.lang.OutOfMemoryError: no memory for the reply"
                   + " (expected by the test); going on");
+      RawWire.send(bystander, record(call(2, TestProgram.PROGRAM, TestProgram.V2, 0)));
+      RawWire.assertReply(RawWire.readRecord(bystander), new Reply.Success(2, OpaqueAuth.NONE));
+      RawWire.assertServes(server);
+    } finally {
+      log.logger.removeHandler(slow);
     }
   }
 

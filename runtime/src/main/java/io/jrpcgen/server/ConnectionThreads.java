@@ -1,10 +1,15 @@
 package io.jrpcgen.server;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,10 +20,56 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionThreads {
   private static final ThreadFactory VIRTUAL = virtualThreadFactory();
+  private static final long WAIT_ONCE_MS = 10_000;
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Executor PLATFORM = VIRTUAL != null ? null : platformPool();
 
+  // Whether the JDK's machinery for virtual threads that block on sockets has been set up.
+  private static final AtomicBoolean PREPARED = new AtomicBoolean();
+
   private ConnectionThreads() {}
+
+  /**
+   * Sets up, while there is memory, what the JDK builds lazily the first time a virtual thread
+   * waits for a socket: its poller threads and the timer of timed waits. Built on the first
+   * connection's read instead, they may be built while the heap is full: the class initializer that
+   * runs out of memory leaves {@code sun.nio.ch.Poller} unusable for the life of the JVM, and every
+   * later connection fails with {@code NoClassDefFoundError} (seen on Java 25). Nothing to do with
+   * platform threads, which wait in the kernel.
+   */
+  static void prepare() {
+    if (VIRTUAL != null && PREPARED.compareAndSet(false, true)) {
+      waitOnce(VIRTUAL);
+    }
+  }
+
+  /**
+   * Makes a thread of {@code threads} wait, with a timeout, for a byte that never comes on a
+   * loopback connection. Best effort: a server that cannot do it serves all the same.
+   */
+  static void waitOnce(ThreadFactory threads) {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket listener = new ServerSocket(0, 1, loopback);
+        Socket client = new Socket(loopback, listener.getLocalPort());
+        Socket accepted = listener.accept()) {
+      Thread t =
+          threads.newThread(
+              () -> {
+                try {
+                  accepted.setSoTimeout(1);
+                  accepted.getInputStream().read();
+                } catch (IOException expected) {
+                  // The read times out: waiting is all it was for.
+                }
+              });
+      t.start();
+      t.join(WAIT_ONCE_MS);
+    } catch (IOException | RuntimeException e) {
+      // No loopback, say: the JDK sets itself up on the first connection instead.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /**
    * Runs {@code task} on a thread of its own named {@code name}.

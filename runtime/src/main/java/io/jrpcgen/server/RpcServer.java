@@ -298,6 +298,7 @@ public final class RpcServer implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
     if (tcp != null) {
+      ConnectionThreads.prepare();
       threads.add(startPlatform("jrpcgen-tcp-accept-" + tcp.getLocalPort(), this::acceptLoop));
       watchdog = startPlatform("jrpcgen-tcp-watchdog-" + tcp.getLocalPort(), this::watchdogLoop);
       threads.add(watchdog);

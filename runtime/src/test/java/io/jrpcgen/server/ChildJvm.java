@@ -1,8 +1,12 @@
 package io.jrpcgen.server;
 
+import static io.jrpcgen.server.RawWire.call;
+import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.interop.NativeTools;
+import io.jrpcgen.rpc.OpaqueAuth;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +14,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +31,11 @@ import java.util.regex.Pattern;
  * and killed by its handle on {@link #close()}.
  */
 final class ChildJvm implements AutoCloseable {
+  private static final int NULL_XID = 0x5151;
+
+  /** NULLPROC of {@link TestProgram}, as one record. */
+  static final byte[] NULL_CALL = record(call(NULL_XID, TestProgram.PROGRAM, TestProgram.V2, 0));
+
   private static final Pattern READY = Pattern.compile("ready tcp=(\\d+) udp=(\\d+)");
 
   private final Process process;
@@ -85,6 +96,78 @@ final class ChildJvm implements AutoCloseable {
     return new InetSocketAddress(RawWire.LOOPBACK, tcpPort);
   }
 
+  /** A new TCP connection to the child, within 10 s. */
+  Socket connect() throws IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(tcp(), 10_000);
+      return s;
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Whether a NULL call on a new connection is answered within {@code seconds}, retrying. */
+  boolean nullCall(int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = connect()) {
+        s.setSoTimeout(2_000);
+        s.getOutputStream().write(NULL_CALL);
+        RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(NULL_XID, OpaqueAuth.NONE));
+        return true;
+      } catch (IOException e) {
+        Thread.sleep(200);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Sends {@link ChildServer#HOG} for {@code millis} on {@code s} and waits until the child's heap
+   * is full (the child needs {@code --hog}).
+   */
+  void hog(Socket s, int xid, int millis) throws IOException, InterruptedException {
+    hog(s, hogCall(xid, millis));
+  }
+
+  /**
+   * Sends {@code hogCall}, made by {@link #hogCall}, on {@code s}; waits until the heap is full.
+   */
+  void hog(Socket s, byte[] hogCall) throws IOException, InterruptedException {
+    s.getOutputStream().write(hogCall);
+    awaitLine("hogging");
+  }
+
+  /** The record of a {@link ChildServer#HOG} call for {@code millis}. */
+  static byte[] hogCall(int xid, int millis) {
+    return record(
+        call(xid, ChildServer.HOG_PROGRAM, 1, ChildServer.HOG, out -> out.writeInt(millis)));
+  }
+
+  /**
+   * Opens {@code count} connections, {@code gapMs} apart, each sending a NULL call, and keeps them
+   * open {@code holdMs} after the last before closing them all.
+   */
+  void connectWithCalls(int count, long gapMs, long holdMs)
+      throws IOException, InterruptedException {
+    List<Socket> opened = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        Socket s = connect();
+        opened.add(s);
+        s.getOutputStream().write(NULL_CALL);
+        Thread.sleep(gapMs);
+      }
+      Thread.sleep(holdMs);
+    } finally {
+      for (Socket s : opened) {
+        s.close();
+      }
+    }
+  }
+
   /** Waits up to 20 s for a line of the child's output starting with {@code prefix}. */
   String awaitLine(String prefix) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -131,11 +214,40 @@ final class ChildJvm implements AutoCloseable {
         } finally {
           dump.destroyForcibly();
         }
+        if (Runtime.version().feature() >= 21) {
+          b.append("\nits virtual threads too:\n").append(virtualThreads(jcmd));
+        }
       } catch (IOException e) {
         b.append("\nno thread dump: ").append(e);
       }
     }
     return b.toString();
+  }
+
+  /**
+   * The child's threads with its virtual ones, which {@code Thread.print} leaves out, from {@code
+   * jcmd PID Thread.dump_to_file} (Java 21+).
+   */
+  private String virtualThreads(Path jcmd) throws IOException, InterruptedException {
+    Path file = Files.createTempFile("child-threads", ".txt");
+    Files.delete(file);
+    Process dump =
+        new ProcessBuilder(
+                jcmd.toString(),
+                Long.toString(process.pid()),
+                "Thread.dump_to_file",
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      if (!dump.waitFor(10, TimeUnit.SECONDS) || !Files.exists(file)) {
+        return "(no dump)";
+      }
+      return Files.readString(file);
+    } finally {
+      dump.destroyForcibly();
+      Files.deleteIfExists(file);
+    }
   }
 
   /** Sends SIGTERM and waits up to {@code seconds} for the exit; returns its code. */

@@ -31,6 +31,26 @@ class ConnectionThreadsTest {
   }
 
   @Test
+  void waitingOnceMakesAThreadWaitForASocketUntilItsReadTimesOut() {
+    AtomicReference<Thread> made = new AtomicReference<>();
+    AtomicReference<Thread.State> stateAtStart = new AtomicReference<>();
+    ConnectionThreads.waitOnce(
+        task -> {
+          Thread t =
+              new Thread(
+                  () -> {
+                    stateAtStart.set(Thread.currentThread().getState());
+                    task.run();
+                  });
+          made.set(t);
+          return t;
+        });
+    // It ran, and was waited for: the read timed out, nothing was left behind.
+    assertThat(stateAtStart.get()).isEqualTo(Thread.State.RUNNABLE);
+    assertThat(made.get().isAlive()).isFalse();
+  }
+
+  @Test
   void aPooledThreadIsADaemonNamedForItsConnectionWhileItServesIt() throws Exception {
     ExecutorService pool = (ExecutorService) ConnectionThreads.platformPool();
     try {

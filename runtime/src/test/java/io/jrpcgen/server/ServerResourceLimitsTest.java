@@ -1,17 +1,13 @@
 package io.jrpcgen.server;
 
-import static io.jrpcgen.server.RawWire.call;
-import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.OpaqueAuth;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,18 +15,15 @@ import org.junit.jupiter.api.Test;
  * more clients than it may serve. Accepting must never stop for good.
  */
 class ServerResourceLimitsTest {
-  private static final byte[] NULL_CALL =
-      record(call(0x5151, TestProgram.PROGRAM, TestProgram.V2, 0));
-
   @Test
   void acceptingComesBackWhenDescriptorsAreFreeAgain() throws Exception {
     try (ChildJvm child =
         ChildJvm.start(List.of("--nofile=96"), List.of("-Xmx64m"), "--max-connections", "100000")) {
-      assertThat(nullCall(child.tcp(), 10)).as("served before the limit").isTrue();
+      assertThat(child.nullCall(10)).as("served before the limit").isTrue();
       List<Socket> flood = new ArrayList<>();
       try {
         for (int i = 0; i < 150; i++) {
-          flood.add(connect(child.tcp()));
+          flood.add(child.connect());
         }
         // Out of descriptors now: the accepts beyond fail until these close.
         Thread.sleep(1_500);
@@ -39,9 +32,7 @@ class ServerResourceLimitsTest {
           s.close();
         }
       }
-      assertThat(nullCall(child.tcp(), 20))
-          .as("TCP served again; %s", child.diagnostics())
-          .isTrue();
+      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
     }
   }
 
@@ -54,39 +45,15 @@ class ServerResourceLimitsTest {
                 "--hog",
                 "--max-connections",
                 "100000");
-        Socket hogger = connect(child.tcp())) {
+        Socket hogger = child.connect()) {
       // As on any server that has served: the JDK's socket classes are loaded and initialized
       // (a class whose initializer runs out of memory stays unusable for good).
-      assertThat(nullCall(child.tcp(), 10)).as("served before the heap is full").isTrue();
-      hogger
-          .getOutputStream()
-          .write(
-              record(
-                  call(
-                      0x4040,
-                      ChildServer.HOG_PROGRAM,
-                      1,
-                      ChildServer.HOG,
-                      out -> out.writeInt(2_000))));
-      child.awaitLine("hogging");
+      assertThat(child.nullCall(10)).as("served before the heap is full").isTrue();
+      child.hog(hogger, 0x4040, 2_000);
       Thread.sleep(300);
       // Connections that arrive while the heap is full.
-      List<Socket> during = new ArrayList<>();
-      try {
-        for (int i = 0; i < 20; i++) {
-          Socket s = connect(child.tcp());
-          during.add(s);
-          s.getOutputStream().write(NULL_CALL);
-        }
-        Thread.sleep(2_500);
-      } finally {
-        for (Socket s : during) {
-          s.close();
-        }
-      }
-      assertThat(nullCall(child.tcp(), 20))
-          .as("TCP served again; %s", child.diagnostics())
-          .isTrue();
+      child.connectWithCalls(20, 0, 2_500);
+      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
     }
   }
 
@@ -108,10 +75,10 @@ class ServerResourceLimitsTest {
       int answered = 0;
       try {
         for (int i = 0; i < 40; i++) {
-          Socket s = connect(child.tcp());
+          Socket s = child.connect();
           flood.add(s);
           s.setSoTimeout(5_000);
-          s.getOutputStream().write(NULL_CALL);
+          s.getOutputStream().write(ChildJvm.NULL_CALL);
         }
         for (Socket s : flood) {
           try {
@@ -133,9 +100,7 @@ class ServerResourceLimitsTest {
         // A virtual thread needs no native thread of its own: every connection is served.
         assertThat(answered).as("connections served; %s", child.diagnostics()).isEqualTo(40);
       }
-      assertThat(nullCall(child.tcp(), 20))
-          .as("TCP served again; %s", child.diagnostics())
-          .isTrue();
+      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
     }
   }
 
@@ -145,7 +110,7 @@ class ServerResourceLimitsTest {
       List<Socket> open = new ArrayList<>();
       try {
         for (int i = 0; i < 200; i++) {
-          open.add(connect(child.tcp()));
+          open.add(child.connect());
         }
         // The server keeps descriptors in reserve: the last ones are refused, not left queued.
         Socket last = open.get(open.size() - 1);
@@ -155,7 +120,7 @@ class ServerResourceLimitsTest {
             .isEqualTo(-1);
         Socket first = open.get(0);
         first.setSoTimeout(10_000);
-        first.getOutputStream().write(NULL_CALL);
+        first.getOutputStream().write(ChildJvm.NULL_CALL);
         RawWire.assertReply(RawWire.readRecord(first), new Reply.Success(0x5151, OpaqueAuth.NONE));
       } finally {
         for (Socket s : open) {
@@ -164,33 +129,5 @@ class ServerResourceLimitsTest {
       }
       assertThat(child.stderr()).contains("WARNING").contains("refus");
     }
-  }
-
-  private static Socket connect(InetSocketAddress address) throws IOException {
-    Socket s = new Socket();
-    try {
-      s.connect(address, 10_000);
-      return s;
-    } catch (IOException e) {
-      s.close();
-      throw e;
-    }
-  }
-
-  /** Whether a NULL call on a new connection is answered within {@code seconds}, retrying. */
-  private static boolean nullCall(InetSocketAddress address, int seconds)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      try (Socket s = connect(address)) {
-        s.setSoTimeout(2_000);
-        s.getOutputStream().write(NULL_CALL);
-        RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(0x5151, OpaqueAuth.NONE));
-        return true;
-      } catch (IOException e) {
-        Thread.sleep(200);
-      }
-    }
-    return false;
   }
 }

@@ -2,7 +2,7 @@ package io.jrpcgen.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.interop.NativeTools;
+import io.jrpcgen.testsupport.NativeTools;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

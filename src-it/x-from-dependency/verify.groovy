@@ -19,6 +19,8 @@ def out = new File(basedir, 'app/target/generated-sources/jrpcgen/com/example/dr
 assert new File(out, 'Drawing.java').isFile()
 assert new File(out, 'Drawing.java').text.contains('com.example.shapes.Shape')
 assert new File(out, 'DrawingProg.java').isFile()
+// shapes.x's constants size app's types too: they are in app's constants class as well.
+assert new File(out, 'DrawingConstants.java').text.contains('MAX_NAME = 16')
 assert !new File(out, 'Shape.java').exists()
 assert !new File(out, 'ShapeProg.java').exists()
 assert new File(basedir, 'app/target/jrpcgen/dependencies/generate/shapes.x').isFile()

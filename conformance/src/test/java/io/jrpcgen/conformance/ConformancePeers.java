@@ -1,8 +1,8 @@
 package io.jrpcgen.conformance;
 
-import io.jrpcgen.interop.NativeTools;
-import io.jrpcgen.interop.NativeTools.CServer;
-import io.jrpcgen.interop.NativeTools.ProcessRun;
+import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.testsupport.NativeTools.CServer;
+import io.jrpcgen.testsupport.NativeTools.ProcessRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,14 +3,19 @@ package io.jrpcgen.cli;
 import io.jrpcgen.compiler.CompileResult;
 import io.jrpcgen.compiler.Compiler;
 import io.jrpcgen.compiler.CompilerOptions;
+import io.jrpcgen.compiler.GeneratedClasses;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
 import io.jrpcgen.compiler.diag.Diagnostic;
 import io.jrpcgen.compiler.diag.DiagnosticRenderer;
 import io.jrpcgen.compiler.model.SchemaJson;
 import io.jrpcgen.xdr.schema.Json;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -76,6 +81,22 @@ public final class Main implements Callable<Integer> {
       paramLabel = "NAME=CLASS",
       description = "map a type the file uses but does not define to a Java class with a CODEC")
   private List<String> externalTypes = List.of();
+
+  @Option(
+      names = "--classes",
+      paramLabel = "FILE.x.classes",
+      description =
+          "an #include of the .x file beside FILE uses the classes FILE lists (another build"
+              + " generated them: see --classes-out) instead of generating its types again")
+  private List<Path> generatedClasses = List.of();
+
+  @Option(
+      names = "--classes-out",
+      paramLabel = "DIR",
+      description =
+          "also write FILE.x.classes into DIR for each FILE.x: the classes generated from it,"
+              + " for builds that #include it (ship both beside each other)")
+  private Path classesOut;
 
   @Option(
       names = "--dump-schema",
@@ -159,7 +180,29 @@ public final class Main implements Callable<Integer> {
       return dumpSchema(options);
     }
     CompileResult result = Compiler.compile(options);
-    return report(result.diagnostics(), result.sourceLines()) ? 0 : 1;
+    if (!report(result.diagnostics(), result.sourceLines())) {
+      return 1;
+    }
+    if (classesOut != null) {
+      writeClasses(result);
+    }
+    return 0;
+  }
+
+  /** Writes FILE.x.classes into {@code classesOut} for each source FILE.x. */
+  private void writeClasses(CompileResult result) {
+    try {
+      Files.createDirectories(classesOut);
+      for (Map.Entry<Path, GeneratedClasses> source : result.classes().entrySet()) {
+        String name = source.getKey().getFileName().toString();
+        Files.writeString(
+            GeneratedClasses.fileFor(classesOut.resolve(name)),
+            source.getValue().text(name),
+            StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + classesOut, e);
+    }
   }
 
   /** Writes the resolved schemas as JSON, unless there are errors; writes no Java. */
@@ -206,6 +249,7 @@ public final class Main implements Callable<Integer> {
             .defaultTimeout(Duration.ofNanos(defaultTimeout.movePointRight(9).longValueExact()));
     files.forEach(b::source);
     includeDirs.forEach(b::includeDir);
+    generatedClasses.forEach(b::generatedClasses);
     for (String d : defines) {
       int eq = d.indexOf('=');
       b.define(eq < 0 ? d : d.substring(0, eq), eq < 0 ? "1" : d.substring(eq + 1));

@@ -199,6 +199,58 @@ class MainTest {
   }
 
   @Test
+  void classesOutRecordsTheClassesAndClassesMakesAnIncludeUseThem() throws IOException {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    Path shapes =
+        Files.writeString(
+            lib.resolve("shapes.x"),
+            "struct shape { int sides; };\n"
+                + "program SHAPE_PROG { version V1 { shape GET(int) = 1; } = 1; } = 0x20000100;\n");
+    Run produced =
+        run(
+            "-d",
+            dir.resolve("producer").toString(),
+            "-p",
+            "com.example.shapes",
+            "--classes-out",
+            lib.toString(),
+            shapes.toString());
+    assertThat(produced.err()).isEmpty();
+    assertThat(Files.readAllLines(lib.resolve("shapes.x.classes")))
+        .contains("shape=com.example.shapes.Shape");
+
+    Path drawing =
+        write("drawing.x", "#include \"shapes.x\"\nstruct drawing { shape shapes<4>; };\n");
+    Path out = dir.resolve("consumer");
+    Run consumed =
+        run(
+            "-d",
+            out.toString(),
+            "-p",
+            "com.example.drawing",
+            "-I",
+            lib.toString(),
+            "--classes",
+            lib.resolve("shapes.x.classes").toString(),
+            drawing.toString());
+
+    assertThat(consumed.err()).isEmpty();
+    assertThat(consumed.code()).isZero();
+    Path pkg = out.resolve("com/example/drawing");
+    assertThat(pkg.resolve("Shape.java")).doesNotExist();
+    assertThat(pkg.resolve("ShapeProg.java")).doesNotExist();
+    assertThat(Files.readString(pkg.resolve("Drawing.java"))).contains("com.example.shapes.Shape");
+  }
+
+  @Test
+  void classesTakesOnlyAFileNamedAfterItsXFile() throws IOException {
+    Path x = write("a.x", "struct s { int v; };\n");
+    Run r = run("--classes", dir.resolve("types.txt").toString(), x.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("FILE.x.classes");
+  }
+
+  @Test
   void optionsReachTheGeneratedCode() throws IOException {
     Path inc = Files.createDirectories(dir.resolve("inc"));
     Files.writeString(inc.resolve("common.x"), "const SIZE = 8;\n");

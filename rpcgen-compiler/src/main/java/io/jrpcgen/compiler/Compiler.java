@@ -5,6 +5,8 @@ import io.jrpcgen.compiler.codegen.GenerateOptions;
 import io.jrpcgen.compiler.codegen.JavaGenerator;
 import io.jrpcgen.compiler.diag.Diagnostic;
 import io.jrpcgen.compiler.diag.Diagnostics;
+import io.jrpcgen.compiler.diag.SourcePos;
+import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.ResolveOptions;
 import io.jrpcgen.compiler.model.Resolver;
 import io.jrpcgen.compiler.model.Schema;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The compiler: {@code .x} files in, Java files out. Each file is preprocessed, parsed, resolved
@@ -55,7 +58,8 @@ public final class Compiler {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + options.outputDir(), e);
     }
-    return new CompileResult(result.diagnostics(), result.sourceLines(), result.files(), written);
+    return new CompileResult(
+        result.diagnostics(), result.sourceLines(), result.files(), written, result.classes());
   }
 
   /** Compiles in memory: the files it would write, by path relative to the output directory. */
@@ -63,6 +67,9 @@ public final class Compiler {
     Diagnostics diagnostics = new Diagnostics();
     Map<String, List<String>> sourceLines = new LinkedHashMap<>();
     Map<Path, String> files = new LinkedHashMap<>();
+    Map<Path, GeneratedClasses> classes = new LinkedHashMap<>();
+    Map<Path, GeneratedClasses> generated = readGeneratedClasses(options, diagnostics);
+    ResolveOptions resolveOptions = new ResolveOptions(externalTypes(options, generated));
     ParseOptions parseOptions = new ParseOptions(options.includeDirs(), options.defines());
     for (Path source : options.sources()) {
       ParseResult parsed = XdrParser.parse(source, parseOptions, diagnostics);
@@ -71,8 +78,9 @@ public final class Compiler {
         continue;
       }
       Schema schema =
-          Resolver.resolve(
-              parsed.specification(), new ResolveOptions(options.externalTypes()), diagnostics);
+          withoutGenerated(
+              Resolver.resolve(parsed.specification(), resolveOptions, diagnostics),
+              generated.keySet());
       Names names = schema == null ? null : Naming.assign(schema, diagnostics);
       if (names == null) {
         continue;
@@ -84,9 +92,67 @@ public final class Compiler {
         Path path = Path.of(f.packageName().replace('.', '/'), f.typeSpec().name() + ".java");
         files.put(path, JavaGenerator.toSource(f));
       }
+      Map<String, String> types = new LinkedHashMap<>();
+      for (NamedType type : schema.types()) {
+        types.put(type.name(), pkg.isEmpty() ? names.type(type) : pkg + "." + names.type(type));
+      }
+      classes.put(source, new GeneratedClasses(types));
     }
+    boolean failed = diagnostics.hasErrors();
     return new CompileResult(
-        diagnostics.list(), sourceLines, diagnostics.hasErrors() ? Map.of() : files, List.of());
+        diagnostics.list(),
+        sourceLines,
+        failed ? Map.of() : files,
+        List.of(),
+        failed ? Map.of() : classes);
+  }
+
+  /** The classes files of the options, by the {@code .x} file each describes; errors reported. */
+  private static Map<Path, GeneratedClasses> readGeneratedClasses(
+      CompilerOptions options, Diagnostics diagnostics) {
+    Map<Path, GeneratedClasses> generated = new LinkedHashMap<>();
+    for (Path file : options.generatedClasses()) {
+      try {
+        generated.put(canonical(GeneratedClasses.xFileOf(file)), GeneratedClasses.read(file));
+      } catch (IOException | RuntimeException e) {
+        diagnostics.error(
+            new SourcePos(file.toString(), 1, 1), "cannot read classes file: " + e.getMessage());
+      }
+    }
+    return generated;
+  }
+
+  /** The classes files' types, then the options' own mappings, which win. */
+  private static Map<String, String> externalTypes(
+      CompilerOptions options, Map<Path, GeneratedClasses> generated) {
+    Map<String, String> types = new LinkedHashMap<>();
+    generated.values().forEach(g -> types.putAll(g.types()));
+    types.putAll(options.externalTypes());
+    return types;
+  }
+
+  /**
+   * {@code schema} without the typedefs and programs of included files that another build generated
+   * (their types are external already): that build's classes hold them. Null stays null.
+   */
+  private static Schema withoutGenerated(Schema schema, Set<Path> generatedFiles) {
+    if (schema == null || generatedFiles.isEmpty()) {
+      return schema;
+    }
+    return new Schema(
+        schema.file(),
+        schema.constants(),
+        schema.types(),
+        schema.typedefs().stream()
+            .filter(t -> !generatedFiles.contains(canonical(Path.of(t.pos().file()))))
+            .toList(),
+        schema.programs().stream()
+            .filter(p -> !generatedFiles.contains(canonical(Path.of(p.pos().file()))))
+            .toList());
+  }
+
+  private static Path canonical(Path file) {
+    return file.toAbsolutePath().normalize();
   }
 
   /**

@@ -25,6 +25,9 @@ import javax.lang.model.SourceVersion;
  * @param defaultTimeout the timeout generated clients start with
  * @param externalTypes types mapped to Java classes with a CODEC: ones a file uses without
  *     defining, or defines but should not get generated
+ * @param generatedClasses {@link GeneratedClasses} files ({@code FILE.x.classes}) of {@code .x}
+ *     files that another build generated: when a source includes such a file, its structs, unions
+ *     and enums are the classes listed, and its typedefs and programs are not generated again
  */
 public record CompilerOptions(
     List<Path> sources,
@@ -34,7 +37,8 @@ public record CompilerOptions(
     List<Path> includeDirs,
     Set<Emit> emit,
     Duration defaultTimeout,
-    Map<String, String> externalTypes) {
+    Map<String, String> externalTypes,
+    List<Path> generatedClasses) {
 
   /** rpcgen's stubs wait 25 s. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(25);
@@ -45,6 +49,7 @@ public record CompilerOptions(
     includeDirs = List.copyOf(includeDirs);
     emit = Set.copyOf(emit);
     externalTypes = Map.copyOf(externalTypes);
+    generatedClasses = List.copyOf(generatedClasses);
     if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
       throw new IllegalArgumentException("defaultTimeout <= 0: " + defaultTimeout);
     }
@@ -107,6 +112,7 @@ public record CompilerOptions(
     private Set<Emit> emit = EnumSet.allOf(Emit.class);
     private Duration defaultTimeout = DEFAULT_TIMEOUT;
     private final Map<String, String> externalTypes = new LinkedHashMap<>();
+    private final List<Path> generatedClasses = new ArrayList<>();
 
     private Builder() {}
 
@@ -165,6 +171,16 @@ public record CompilerOptions(
       return this;
     }
 
+    /**
+     * Adds a {@link GeneratedClasses} file: an {@code #include} of the {@code .x} file beside it
+     * uses the classes it lists instead of generating them.
+     */
+    public Builder generatedClasses(Path classesFile) {
+      GeneratedClasses.xFileOf(classesFile);
+      generatedClasses.add(classesFile);
+      return this;
+    }
+
     /** The options. */
     public CompilerOptions build() {
       return new CompilerOptions(
@@ -175,7 +191,8 @@ public record CompilerOptions(
           includeDirs,
           emit,
           defaultTimeout,
-          externalTypes);
+          externalTypes,
+          generatedClasses);
     }
   }
 }

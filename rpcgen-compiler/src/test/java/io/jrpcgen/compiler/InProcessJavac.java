@@ -25,6 +25,11 @@ public final class InProcessJavac {
 
   /** Compiles {@code sources} (path → content) into {@code outputDir}; returns javac's errors. */
   public static List<String> compile(Map<Path, String> sources, Path outputDir) {
+    return compile(sources, outputDir, 17);
+  }
+
+  /** As {@link #compile(Map, Path)}, for Java {@code release} (at most this JDK's). */
+  public static List<String> compile(Map<Path, String> sources, Path outputDir, int release) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     List<JavaFileObject> units = new ArrayList<>();
@@ -35,7 +40,7 @@ public final class InProcessJavac {
       List<String> options =
           List.of(
               "--release",
-              "17",
+              Integer.toString(release),
               "-proc:none",
               "-Xlint:all",
               "-Werror",

@@ -1,20 +1,25 @@
 package io.jrpcgen.maven;
 
+import io.jrpcgen.compiler.CompileResult;
 import io.jrpcgen.compiler.CompilerOptions;
+import io.jrpcgen.compiler.GeneratedClasses;
 import io.jrpcgen.compiler.codegen.GenerateOptions.Emit;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.AbstractMojo;
@@ -50,9 +55,18 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   private boolean includeDependencies;
 
   /**
+   * Whether an {@code #include} of a dependency's {@code .x} file uses the classes the dependency
+   * generated from it (listed in the {@code FILE.x.classes} its build packed beside the file)
+   * instead of generating its types, typedefs and programs again.
+   */
+  @Parameter(property = "jrpcgen.useDependencyClasses", defaultValue = "true")
+  private boolean useDependencyClasses;
+
+  /**
    * Whether the compiled {@code .x} files become resources (main or test), so that the jar carries
    * them, with their paths under the source directory, for projects that depend on it and {@code
-   * #include} them.
+   * #include} them. Beside each goes {@code FILE.x.classes}, the classes generated from it, so that
+   * those projects use them instead of generating their own.
    */
   @Parameter(property = "jrpcgen.attachXSources", defaultValue = "true")
   private boolean attachXSources;
@@ -143,6 +157,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     }
     if (attachXSources) {
       attach(sourceDir);
+      attachClasses();
     }
     Path outputDir = outputDirectory().toPath();
     addSourceRoot(project, outputDir.toString());
@@ -151,10 +166,15 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     }
     List<Path> includeDirs = new ArrayList<>();
     includeDirectories.forEach(d -> includeDirs.add(d.toPath()));
+    List<Path> dependencyClasses = new ArrayList<>();
     if (includeDependencies) {
-      dependencyIncludeDir().ifPresent(includeDirs::add);
+      Optional<Path> dependencyDir = dependencyIncludeDir();
+      dependencyDir.ifPresent(includeDirs::add);
+      if (useDependencyClasses && dependencyDir.isPresent()) {
+        dependencyClasses.addAll(classesFiles(dependencyDir.get()));
+      }
     }
-    CompilerOptions options = options(sources, includeDirs, outputDir);
+    CompilerOptions options = options(sources, includeDirs, dependencyClasses, outputDir);
     // One state per output directory: executions that produce the same files share it.
     Path stateFile =
         Path.of(
@@ -181,7 +201,72 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       return;
     }
     report(outcome, sources);
+    if (attachXSources) {
+      writeClasses(sourceDir, outcome.result());
+    }
     buildContext.refresh(outputDir.toFile());
+  }
+
+  /** Where FILE.x.classes of this goal's sources go, with their paths under the source dir. */
+  private Path classesDir() {
+    return Path.of(project.getBuild().getDirectory(), "jrpcgen", "classes", execution.getGoal());
+  }
+
+  /** The classes directory as a resource: the jar carries FILE.x.classes beside FILE.x. */
+  private void attachClasses() {
+    String directory = classesDir().toString();
+    List<Resource> resources = resources(project);
+    if (resources.stream().noneMatch(r -> directory.equals(r.getDirectory()))) {
+      Resource resource = new Resource();
+      resource.setDirectory(directory);
+      resources.add(resource);
+    }
+  }
+
+  /**
+   * Writes FILE.x.classes for each source and deletes those of sources that are gone, so the
+   * directory holds exactly the classes of this compilation.
+   */
+  private void writeClasses(Path sourceDir, CompileResult result) throws MojoExecutionException {
+    Path dir = classesDir();
+    try {
+      Set<Path> written = new HashSet<>();
+      for (Map.Entry<Path, GeneratedClasses> source : result.classes().entrySet()) {
+        Path relative = sourceDir.relativize(source.getKey());
+        Path file = GeneratedClasses.fileFor(dir.resolve(relative));
+        String text = source.getValue().text(relative.toString().replace(File.separatorChar, '/'));
+        Files.createDirectories(file.getParent());
+        if (!Files.isRegularFile(file) || !Files.readString(file).equals(text)) {
+          Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
+        written.add(file);
+      }
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path old : files.filter(Files::isRegularFile).toList()) {
+          if (!written.contains(old)) {
+            Files.delete(old);
+          }
+        }
+      }
+      buildContext.refresh(dir.toFile());
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "jrpcgen: cannot write to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The classes files in the dependencies' directory that sit beside a .x file there. */
+  private static List<Path> classesFiles(Path dependencyDir) throws MojoExecutionException {
+    try (Stream<Path> files = Files.walk(dependencyDir)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".x" + GeneratedClasses.SUFFIX))
+          .filter(f -> Files.isRegularFile(GeneratedClasses.xFileOf(f)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new MojoExecutionException(
+          "jrpcgen: cannot list " + dependencyDir + ": " + e.getMessage(), e);
+    }
   }
 
   /** Whether the IDE saw a change to the sources or to what they may include. */
@@ -254,10 +339,12 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
                 + " removed");
   }
 
-  private CompilerOptions options(List<Path> sources, List<Path> includeDirs, Path outputDir)
+  private CompilerOptions options(
+      List<Path> sources, List<Path> includeDirs, List<Path> dependencyClasses, Path outputDir)
       throws MojoExecutionException {
     CompilerOptions.Builder b = CompilerOptions.builder().outputDir(outputDir);
     sources.forEach(b::source);
+    dependencyClasses.forEach(b::generatedClasses);
     defines.forEach((name, value) -> b.define(name, value == null ? "1" : value));
     includeDirs.forEach(b::includeDir);
     try {

@@ -1,5 +1,6 @@
 package io.jrpcgen.maven;
 
+import io.jrpcgen.compiler.GeneratedClasses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.zip.ZipFile;
  * searches: paths inside the jar are kept, so {@code #include "nfs/nfs_prot.x"} finds {@code
  * nfs/nfs_prot.x} of any jar. When two dependencies hold the same path the first on the class path
  * wins, as for classes. The directory holds exactly what the class path offers: a file no
- * dependency has any more is deleted, and an unchanged one is not rewritten.
+ * dependency has any more is deleted, and an unchanged one is not rewritten. A {@code
+ * FILE.x.classes} beside a {@code FILE.x} (the classes its build generated from it) is copied too.
  */
 final class DependencyXFiles {
   /** A file larger than this is no interface definition; it is refused rather than read. */
@@ -84,7 +86,7 @@ final class DependencyXFiles {
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         String name = entry.getName();
-        if (entry.isDirectory() || !name.endsWith(".x") || found.containsKey(name)) {
+        if (entry.isDirectory() || !isShipped(name) || found.containsKey(name)) {
           continue;
         }
         try (InputStream in = zip.getInputStream(entry)) {
@@ -101,7 +103,12 @@ final class DependencyXFiles {
   }
 
   private static boolean isXFile(Path file) {
-    return Files.isRegularFile(file) && file.getFileName().toString().endsWith(".x");
+    return Files.isRegularFile(file) && isShipped(file.getFileName().toString());
+  }
+
+  /** A {@code .x} file, or the {@link GeneratedClasses} file of one. */
+  private static boolean isShipped(String name) {
+    return name.endsWith(".x") || name.endsWith(".x" + GeneratedClasses.SUFFIX);
   }
 
   private static String relative(Path dir, Path file) {

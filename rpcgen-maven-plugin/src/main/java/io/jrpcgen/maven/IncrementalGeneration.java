@@ -97,7 +97,12 @@ final class IncrementalGeneration {
             + options.defaultTimeout()
             + "\n"
             + new TreeMap<>(options.externalTypes());
-    return hash(text.getBytes(StandardCharsets.UTF_8));
+    // A dependency's classes file is read, not included: its content is configuration.
+    StringBuilder classes = new StringBuilder();
+    for (Path file : options.generatedClasses()) {
+      classes.append('\n').append(file).append(' ').append(hash(file));
+    }
+    return hash((text + classes).getBytes(StandardCharsets.UTF_8));
   }
 
   private static String hash(Path file) {

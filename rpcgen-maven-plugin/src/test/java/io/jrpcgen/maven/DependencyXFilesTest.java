@@ -35,6 +35,23 @@ class DependencyXFilesTest {
   }
 
   @Test
+  void theClassesFileBesideAnXFileComesAlongAndNothingElse() throws IOException {
+    Path jar =
+        jar(
+            "shapes.jar",
+            Map.of(
+                "shapes.x", "struct shape { int sides; };\n",
+                "shapes.x.classes", "shape=com.example.shapes.Shape\n",
+                "notes.classes", "not a classes file of a .x\n"));
+    Path target = dir.resolve("include");
+
+    List<String> copied = DependencyXFiles.copy(List.of(jar), target);
+
+    assertThat(copied).containsExactlyInAnyOrder("shapes.x", "shapes.x.classes");
+    assertThat(target.resolve("shapes.x.classes")).hasContent("shape=com.example.shapes.Shape");
+  }
+
+  @Test
   void jarsAndDirectoriesInClassPathOrderKeepingPaths() throws IOException {
     Path jar =
         jar(

@@ -2,7 +2,7 @@ package io.jrpcgen.gss;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jrpcgen.interop.NativeTools;
+import io.jrpcgen.testsupport.NativeTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

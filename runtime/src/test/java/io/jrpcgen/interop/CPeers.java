@@ -1,10 +1,11 @@
 package io.jrpcgen.interop;
 
-import static io.jrpcgen.interop.NativeTools.TIRPC_INCLUDE;
+import static io.jrpcgen.testsupport.NativeTools.TIRPC_INCLUDE;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jrpcgen.interop.NativeTools.CServer;
-import io.jrpcgen.interop.NativeTools.ProcessRun;
+import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.testsupport.NativeTools.CServer;
+import io.jrpcgen.testsupport.NativeTools.ProcessRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -10,10 +10,11 @@ import static io.jrpcgen.interop.RpcbindInteropTest.registeredJavaServer;
 import static io.jrpcgen.interop.RpcbindInteropTest.squareVia;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.interop.NativeTools.ProcessRun;
 import io.jrpcgen.portmap.BroadcastCall;
 import io.jrpcgen.portmap.EmbeddedPortmapper;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.testsupport.NativeTools.ProcessRun;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import io.jrpcgen.portmap.PortmapperClient;
 import io.jrpcgen.portmap.RpcbindClient;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.testsupport.NativeTools;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.client.RpcClientFactory;
-import io.jrpcgen.interop.NativeTools.ProcessRun;
 import io.jrpcgen.portmap.BroadcastCall;
 import io.jrpcgen.portmap.PortmapProtocol;
 import io.jrpcgen.portmap.PortmapRegistrar;
@@ -19,6 +18,8 @@ import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.testsupport.NativeTools.ProcessRun;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;

@@ -10,6 +10,7 @@ import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.portmap.PortmapperClient;
 import io.jrpcgen.portmap.RpcbindClient;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.NativeTools;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.DatagramSocket;

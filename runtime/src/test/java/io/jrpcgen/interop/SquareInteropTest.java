@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jrpcgen.client.RpcClient;
-import io.jrpcgen.interop.NativeTools.CServer;
-import io.jrpcgen.interop.NativeTools.ProcessRun;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
@@ -16,6 +14,9 @@ import io.jrpcgen.server.CallContext;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.testsupport.NativeTools.CServer;
+import io.jrpcgen.testsupport.NativeTools.ProcessRun;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;

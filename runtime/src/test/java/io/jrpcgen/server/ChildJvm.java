@@ -5,8 +5,8 @@ import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.internal.rpc.Reply;
-import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.NativeTools;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

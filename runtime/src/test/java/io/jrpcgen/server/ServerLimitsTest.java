@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.jrpcgen.internal.rpc.Reply;
-import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.NativeTools;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;

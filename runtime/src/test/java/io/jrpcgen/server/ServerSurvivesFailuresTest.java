@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.internal.rpc.Reply;
-import io.jrpcgen.interop.NativeTools;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.NativeTools;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;

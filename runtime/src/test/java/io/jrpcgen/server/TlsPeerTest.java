@@ -2,7 +2,7 @@ package io.jrpcgen.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcgen.transport.TestCertificates;
+import io.jrpcgen.testsupport.TestCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

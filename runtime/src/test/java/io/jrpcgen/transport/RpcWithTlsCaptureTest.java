@@ -6,6 +6,7 @@ import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
+import io.jrpcgen.testsupport.TestCertificates;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

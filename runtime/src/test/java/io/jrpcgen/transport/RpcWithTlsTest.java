@@ -23,6 +23,7 @@ import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
 import io.jrpcgen.server.TlsPeer;
+import io.jrpcgen.testsupport.TestCertificates;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.ByteArrayOutputStream;

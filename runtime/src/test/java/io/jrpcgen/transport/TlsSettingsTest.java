@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.server.ServerTls;
+import io.jrpcgen.testsupport.TestCertificates;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

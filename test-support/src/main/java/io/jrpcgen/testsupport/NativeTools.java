@@ -1,4 +1,4 @@
-package io.jrpcgen.interop;
+package io.jrpcgen.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs rpcgen, gcc and the C programs they build for the interop tests, in one directory, each
- * bounded in time. Shared with the conformance module through this module's test jar.
+ * bounded in time.
  */
 public final class NativeTools {
   /** Where libtirpc's headers are. */

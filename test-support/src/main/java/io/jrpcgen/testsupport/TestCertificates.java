@@ -1,4 +1,4 @@
-package io.jrpcgen.transport;
+package io.jrpcgen.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,9 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Throwaway self-signed certificates made with the JDK's {@code keytool}, for TLS tests. */
 public final class TestCertificates {
@@ -21,9 +23,24 @@ public final class TestCertificates {
 
   /** A key pair and its self-signed certificate. */
   public record Identity(KeyStore keyStore, Certificate certificate) {
-    /** A context presenting this identity and trusting {@code trusted}. */
+    /**
+     * A TLS 1.3 context presenting this identity and trusting {@code trusted}, built with the JDK
+     * alone (this module is below the runtime, so it cannot use the runtime's {@code TlsContexts}).
+     */
     public SSLContext contextTrusting(Identity... trusted) {
-      return TlsContexts.of(keyStore, PASSWORD, trustStore(trusted));
+      try {
+        KeyManagerFactory keys =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keyStore, PASSWORD);
+        TrustManagerFactory trust =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trustStore(trusted));
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -66,8 +83,9 @@ public final class TestCertificates {
       command.addAll(List.of("-startdate", startDate));
     }
     keytool(command);
-    KeyStore store = TlsContexts.load(file, PASSWORD);
-    try {
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, PASSWORD);
       return new Identity(store, store.getCertificate("id"));
     } catch (GeneralSecurityException e) {
       throw new IOException(e);

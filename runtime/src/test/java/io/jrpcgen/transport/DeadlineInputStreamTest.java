@@ -69,4 +69,52 @@ class DeadlineInputStreamTest {
     in.deadline(in(100));
     assertThatThrownBy(() -> in.read(new byte[8], 0, 8)).isInstanceOf(SocketTimeoutException.class);
   }
+
+  @Test
+  void callsWhoseDeadlinesMoveOnKeepTheSocketsTimeout() throws IOException {
+    // A client's call a millisecond after the last has a deadline a millisecond later: setting
+    // the socket's timeout for each would box a new Integer per call.
+    int[] set = new int[1];
+    Socket counting =
+        new Socket() {
+          @Override
+          public synchronized void setSoTimeout(int timeout) {
+            set[0]++;
+          }
+
+          @Override
+          public java.io.InputStream getInputStream() {
+            return new java.io.ByteArrayInputStream(new byte[1000]);
+          }
+        };
+    DeadlineInputStream calls = new DeadlineInputStream(counting);
+    long start = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      calls.deadline(start + TimeUnit.SECONDS.toNanos(25) + TimeUnit.MILLISECONDS.toNanos(i));
+      assertThat(calls.read()).isZero();
+    }
+    assertThat(set[0]).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void bytesArrivingAfterTheTimeoutSetButBeforeTheDeadlineAreRead() throws Exception {
+    // The timeout set is half the time left: the read resumes after it and gets the bytes.
+    in.deadline(in(4_000));
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(2_500);
+                server.getOutputStream().write(9);
+              } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            });
+    writer.start();
+    try {
+      assertThat(in.read()).isEqualTo(9);
+    } finally {
+      writer.join();
+    }
+  }
 }

@@ -316,6 +316,10 @@ final class ReplyDispatcher {
     if (reader != null) {
       LockSupport.unpark(reader);
     }
+    if (waiters.isEmpty()) {
+      // The usual case for a lone caller, whose iterator would be garbage of every call.
+      return;
+    }
     for (Waiter w : waiters.values()) {
       if (w.thread != null && !w.done()) {
         LockSupport.unpark(w.thread);

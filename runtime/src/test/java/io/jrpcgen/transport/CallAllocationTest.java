@@ -26,8 +26,8 @@ class CallAllocationTest {
   // What a call made when this test was written, with room for how the JIT compiles it (after
   // other tests in the same JVM it keeps fewer objects off the heap): on JDK 17, 152 B on the
   // client and 208 B on the server when run alone, 200 B and 224 B after other tests; on JDK 25,
-  // 216 B on the client.
-  private static final long CLIENT_BYTES_PER_CALL = Runtime.version().feature() == 17 ? 208 : 232;
+  // 152 B on the client.
+  private static final long CLIENT_BYTES_PER_CALL = 208;
   private static final long SERVER_BYTES_PER_CALL = 256;
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

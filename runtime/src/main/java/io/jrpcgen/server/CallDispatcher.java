@@ -43,7 +43,9 @@ final class CallDispatcher {
   record Observation(
       RpcListener listener, InetSocketAddress tcpLocal, InetSocketAddress udpLocal) {}
 
-  private final Map<Integer, Versions> programs = new HashMap<>();
+  // The programs served and their versions, side by side: looked up with no Integer boxed per call.
+  private final int[] programNumbers;
+  private final Versions[] programVersions;
   private final List<ProgramDefinition> definitions;
   private final Set<Integer> tlsOnlyPrograms;
   // Observability hook: null without a listener, the default, which then costs a null check.
@@ -85,6 +87,7 @@ final class CallDispatcher {
                 + " is defined twice");
       }
     }
+    Map<Integer, Versions> programs = new HashMap<>();
     grouped.forEach(
         (program, versions) -> {
           int low = versions.keySet().stream().min(Integer::compareUnsigned).orElseThrow();
@@ -97,17 +100,32 @@ final class CallDispatcher {
                   .orElse(null);
           programs.put(program, new Versions(Map.copyOf(versions), low, high, name));
         });
+    programNumbers = programs.keySet().stream().mapToInt(Integer::intValue).toArray();
+    programVersions = new Versions[programNumbers.length];
+    for (int i = 0; i < programNumbers.length; i++) {
+      programVersions[i] = programs.get(programNumbers[i]);
+    }
+  }
+
+  /** The versions of {@code program} served, or null. A server serves a few programs at most. */
+  private Versions versionsOf(int program) {
+    for (int i = 0; i < programNumbers.length; i++) {
+      if (programNumbers[i] == program) {
+        return programVersions[i];
+      }
+    }
+    return null;
   }
 
   /** The name of {@code program}, or null if it is not served or was not named. */
   String programName(int program) {
-    Versions versions = programs.get(program);
+    Versions versions = versionsOf(program);
     return versions == null ? null : versions.name();
   }
 
   /** The name of a procedure, or null if it is not served. */
   String procedureName(int program, int version, int procedure) {
-    Versions versions = programs.get(program);
+    Versions versions = versionsOf(program);
     ProgramDefinition definition = versions == null ? null : versions.byVersion().get(version);
     Procedure<?, ?> p = definition == null ? null : definition.procedure(procedure);
     return p == null ? null : p.name();
@@ -277,7 +295,9 @@ final class CallDispatcher {
       RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_BADCRED);
       return Outcome.REPLY;
     }
-    if (tlsPeer == null && tlsOnlyPrograms.contains(header.program())) {
+    if (tlsPeer == null
+        && !tlsOnlyPrograms.isEmpty()
+        && tlsOnlyPrograms.contains(header.program())) {
       RpcMessages.writeAuthError(out, xid, AuthStat.AUTH_TOOWEAK);
       return Outcome.REPLY;
     }
@@ -311,7 +331,7 @@ final class CallDispatcher {
     }
 
     OpaqueAuth verf = secure == null ? OpaqueAuth.NONE : secure.replyVerifier();
-    Versions versions = programs.get(header.program());
+    Versions versions = versionsOf(header.program());
     if (versions == null) {
       RpcMessages.writeAccepted(out, xid, verf, AcceptStat.PROG_UNAVAIL);
       return Outcome.REPLY;

@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -599,10 +600,16 @@ public final class RpcServer implements AutoCloseable {
     private volatile OutputStream output;
     // When the write in progress began (System.nanoTime), or 0 when none is.
     private volatile long writingSince;
+    // Made once: a lambda made in the loop would be garbage of every call.
+    private final BooleanSupplier stopped = this::stopping;
 
     TcpConnection(Socket socket) {
       this.socket = socket;
       this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    private boolean stopping() {
+      return closing || socket.isClosed();
     }
 
     void serve() {
@@ -627,7 +634,7 @@ public final class RpcServer implements AutoCloseable {
         while (!closing) {
           // Calls that answer later hold no thread, but their arguments and futures take memory:
           // at the limit, no more calls are read until one has replied.
-          pending.awaitRoom(() -> closing || socket.isClosed());
+          pending.awaitRoom(stopped);
           // A record shares one deadline from its first byte: a peer cannot keep the connection
           // by sending a byte now and then. Between records it may idle as long as it likes,
           // unless an idle timeout was asked for.

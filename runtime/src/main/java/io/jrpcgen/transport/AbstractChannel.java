@@ -38,8 +38,9 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   // Encoding happens in the caller's thread into its own reused buffer; one kept past this size
   // is dropped after the call so that a single huge call does not pin memory for ever.
   private static final int KEEP_ENCODER_BELOW = 4 << 20;
-  private static final ThreadLocal<XdrEncoder> ENCODER =
-      ThreadLocal.withInitial(() -> new XdrEncoder(512));
+  // With the encoder, the call as encoded without a CallSecurity, so that such a call makes none.
+  private static final ThreadLocal<EncodedCall> ENCODER =
+      ThreadLocal.withInitial(() -> new EncodedCall(new XdrEncoder(512), null));
 
   final InetSocketAddress server;
   final String serverName;
@@ -360,7 +361,8 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
       XdrCodec<A> argsCodec,
       A args,
       ClientCallProbe probe) {
-    XdrEncoder out = ENCODER.get();
+    EncodedCall unsecured = ENCODER.get();
+    XdrEncoder out = unsecured.encoder();
     if (tcp) {
       RecordMarking.begin(out);
     } else {
@@ -387,7 +389,7 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
         probe.started(xid, size);
       }
     }
-    return new EncodedCall(out, check);
+    return check == null ? unsecured : new EncodedCall(out, check);
   }
 
   static void releaseEncoder(XdrEncoder out) {

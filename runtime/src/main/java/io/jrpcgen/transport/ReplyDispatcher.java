@@ -4,12 +4,12 @@ import io.jrpcgen.internal.transport.Message;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Routes replies to the threads waiting for them, by XID, without a reader thread.
@@ -93,7 +93,10 @@ final class ReplyDispatcher {
   // How long the reader thread reads before it looks whether asynchronous calls are left.
   private static final long READER_SLICE_NANOS = 100_000_000;
 
-  private final ConcurrentHashMap<Integer, Waiter> waiters = new ConcurrentHashMap<>();
+  private static final Predicate<Waiter> ASYNC = w -> w.thread == null;
+  private static final Predicate<Waiter> THREAD_WAITING = w -> w.thread != null && !w.done();
+
+  private final XidMap<Waiter> waiters = new XidMap<>();
   private final ReentrantLock reading = new ReentrantLock();
   private final Receiver receiver;
   private final boolean failuresArePermanent;
@@ -133,7 +136,7 @@ final class ReplyDispatcher {
   }
 
   private Waiter register(int xid, Waiter waiter) throws IOException {
-    if (waiters.putIfAbsent(xid, waiter) != null) {
+    if (!waiters.putIfAbsent(xid, waiter)) {
       throw new IllegalStateException("xid already pending: " + xid);
     }
     IOException failure = broken;
@@ -189,11 +192,9 @@ final class ReplyDispatcher {
     if (failuresArePermanent) {
       broken = failure;
     }
-    for (var entry : waiters.entrySet()) {
-      Waiter w = entry.getValue();
-      if (waiters.remove(entry.getKey(), w)) {
-        w.deliver(null, failure);
-      }
+    // Each waiter removed is ended here, and by nothing else.
+    for (Waiter w : waiters.removeAll()) {
+      w.deliver(null, failure);
     }
   }
 
@@ -299,12 +300,7 @@ final class ReplyDispatcher {
   }
 
   private boolean hasAsyncWaiter() {
-    for (Waiter w : waiters.values()) {
-      if (w.thread == null) {
-        return true;
-      }
-    }
-    return false;
+    return waiters.find(ASYNC) != null;
   }
 
   /** Wakes one reader so that somebody reads while calls are pending and nobody else does. */
@@ -316,11 +312,9 @@ final class ReplyDispatcher {
     if (reader != null) {
       LockSupport.unpark(reader);
     }
-    for (Waiter w : waiters.values()) {
-      if (w.thread != null && !w.done()) {
-        LockSupport.unpark(w.thread);
-        return;
-      }
+    Waiter waiting = waiters.isEmpty() ? null : waiters.find(THREAD_WAITING);
+    if (waiting != null) {
+      LockSupport.unpark(waiting.thread);
     }
   }
 }

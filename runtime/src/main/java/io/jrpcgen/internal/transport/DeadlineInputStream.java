@@ -13,8 +13,14 @@ import java.net.SocketTimeoutException;
  * <p>A client sets the deadline of its call ({@link #deadline}). A server waits for records ({@link
  * #awaitRecord}): between records the wait is unbounded unless an idle deadline is set, and a
  * record's deadline starts with its first byte.
+ *
+ * <p>The socket's timeout is changed only when the one set would outlast the deadline or end long
+ * before it, not for every read: setting it boxes the value, garbage on every call otherwise. A
+ * read whose timeout ends before its deadline is resumed.
  */
 public final class DeadlineInputStream extends FilterInputStream {
+  private static final int KEPT_WHILE_IDLE_MILLIS = 1000;
+
   private final Socket socket;
   // System.nanoTime by which the coming reads (the record begun) must be done.
   private long deadline;
@@ -61,22 +67,34 @@ public final class DeadlineInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    arm();
-    int b = super.read();
-    if (b >= 0) {
-      arrived();
+    while (true) {
+      arm();
+      try {
+        int b = super.read();
+        if (b >= 0) {
+          arrived();
+        }
+        return b;
+      } catch (SocketTimeoutException e) {
+        // The timeout set may end before the deadline: arm() says when the deadline has passed.
+      }
     }
-    return b;
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    arm();
-    int n = super.read(b, off, len);
-    if (n > 0) {
-      arrived();
+    while (true) {
+      arm();
+      try {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          arrived();
+        }
+        return n;
+      } catch (SocketTimeoutException e) {
+        // As in read().
+      }
     }
-    return n;
   }
 
   private void arrived() {
@@ -87,7 +105,11 @@ public final class DeadlineInputStream extends FilterInputStream {
 
   private void arm() throws IOException {
     if (betweenRecords && idleDeadline == 0) {
-      setTimeout(0);
+      // No limit: a timeout of a second or more already set only makes the wait resume now and
+      // then; a shorter one would make an idle connection's thread spin.
+      if (armedMillis < KEPT_WHILE_IDLE_MILLIS && armedMillis != 0) {
+        setTimeout(0);
+      }
       return;
     }
     long left = (betweenRecords ? idleDeadline : deadline) - System.nanoTime();
@@ -95,7 +117,12 @@ public final class DeadlineInputStream extends FilterInputStream {
       throw new SocketTimeoutException(
           betweenRecords ? "no record within the idle timeout" : "deadline passed");
     }
-    setTimeout(SocketTimeouts.toMillis(left));
+    int millis = SocketTimeouts.toMillis(left);
+    // Kept while it ends within the deadline and no sooner than a quarter of the way there;
+    // half the time left when set, so that deadlines moving on with each call keep it.
+    if (armedMillis == 0 || armedMillis > millis || armedMillis < millis / 4) {
+      setTimeout(Math.max(1, millis / 2));
+    }
   }
 
   private void setTimeout(int millis) throws IOException {

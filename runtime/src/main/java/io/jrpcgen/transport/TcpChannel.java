@@ -73,38 +73,7 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
-  <A, R> RpcReply<R> exchange(
-      int program,
-      int version,
-      int procedure,
-      CallOptions callOptions,
-      XdrCodec<A> argsCodec,
-      A args,
-      XdrCodec<R> resultCodec,
-      ClientCallProbe probe) {
-    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
-    acquireSlot(deadline, callOptions.timeout());
-    int xid = newXid();
-    try {
-      return callInSlot(
-          deadline,
-          xid,
-          program,
-          version,
-          procedure,
-          callOptions,
-          argsCodec,
-          args,
-          resultCodec,
-          probe);
-    } catch (RpcException e) {
-      throw e.withXid(xid);
-    } finally {
-      releaseSlot();
-    }
-  }
-
-  private <A, R> RpcReply<R> callInSlot(
+  <A, R> RpcReply<R> callInSlot(
       long deadline,
       int xid,
       int program,

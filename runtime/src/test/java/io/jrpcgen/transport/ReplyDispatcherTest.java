@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -338,6 +339,25 @@ class ReplyDispatcherTest {
     // As for a thread that ran late: the call's whole time went before the look.
     assertThat(d.endedWhileIdle(System.nanoTime() - 1)).isTrue();
     assertThat(d.broken()).isTrue();
+  }
+
+  @Test
+  void aLookAtAQuietTransportWaitsBrieflyNotForTheWholeCall() throws IOException {
+    AtomicLong given = new AtomicLong();
+    ScriptedReceiver r =
+        new ScriptedReceiver() {
+          @Override
+          public Message receive(long deadlineNanos) throws IOException {
+            given.set(deadlineNanos);
+            return super.receive(deadlineNanos);
+          }
+        };
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    long callDeadline = in(LONG);
+    assertThat(d.endedWhileIdle(callDeadline)).isFalse();
+    assertThat(r.receives.get()).isEqualTo(1);
+    assertThat(callDeadline - given.get()).isPositive();
+    assertThat(d.broken()).isFalse();
   }
 
   @Test

@@ -210,10 +210,48 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   }
 
   /**
-   * What {@link #call} does: sends the call and waits for its reply, telling {@code probe} (null
-   * without a listener) through {@link #encodeCall} and {@link #decodeReply}.
+   * What {@link #call} does: takes a slot (waiting within the call's timeout) and an XID, then lets
+   * {@link #callInSlot} send the call and wait for its reply; an error it throws carries the XID.
    */
-  abstract <A, R> RpcReply<R> exchange(
+  private <A, R> RpcReply<R> exchange(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<A> argsCodec,
+      A args,
+      XdrCodec<R> resultCodec,
+      ClientCallProbe probe) {
+    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    acquireSlot(deadline, callOptions.timeout());
+    int xid = newXid();
+    try {
+      return callInSlot(
+          deadline,
+          xid,
+          program,
+          version,
+          procedure,
+          callOptions,
+          argsCodec,
+          args,
+          resultCodec,
+          probe);
+    } catch (RpcException e) {
+      throw e.withXid(xid);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  /**
+   * Sends call {@code xid} and waits for its reply until {@code deadline} (a {@link
+   * System#nanoTime()} value), telling {@code probe} (null without a listener) through {@link
+   * #encodeCall} and {@link #decodeReply}.
+   */
+  abstract <A, R> RpcReply<R> callInSlot(
+      long deadline,
+      int xid,
       int program,
       int version,
       int procedure,

@@ -22,14 +22,15 @@ import java.util.function.Predicate;
  * waiting: while any is pending, a reader thread of the dispatcher's own reads.
  */
 final class ReplyDispatcher {
-  // The least time endedWhileIdle reads for, however late its caller's deadline came.
-  private static final long MIN_IDLE_READ_NANOS = 1_000_000;
+  // How long a look at an idle transport waits for more to arrive: the shortest socket timeout.
+  private static final long LOOK_NANOS = 1_000_000;
 
   /** Reads messages. */
   interface Receiver {
     /**
      * Reads the next message, or returns null if it has not arrived whole by {@code deadlineNanos}
-     * (a {@link System#nanoTime()} value).
+     * (a {@link System#nanoTime()} value). It reads at least once, even if the deadline has passed:
+     * what has already arrived, a message, the end or a failure, is never missed.
      */
     Message receive(long deadlineNanos) throws IOException;
 
@@ -198,22 +199,32 @@ final class ReplyDispatcher {
     }
   }
 
+  /** Whether the transport failed for good: every call on it fails without being sent. */
+  boolean broken() {
+    return broken != null;
+  }
+
   /**
-   * Reads, while no call is pending, whatever arrived since the last one, until {@code
-   * deadlineNanos}; returns whether the peer ended the connection meanwhile (then the dispatcher is
-   * broken). Returns false at once if a call is pending or anybody is reading.
+   * Looks, while no call is pending, at what arrived since the last one: reads until a read finds
+   * nothing more (waiting at most a millisecond), however late this thread runs, and no longer than
+   * until {@code deadlineNanos} while messages keep coming. Replies nobody awaits are dropped.
+   * Returns whether the peer ended the transport, or left a message half-sent (then the dispatcher
+   * is broken). Returns false at once if a call is pending or anybody is reading.
    */
   boolean endedWhileIdle(long deadlineNanos) {
     if (!waiters.isEmpty() || !reading.tryLock()) {
       return false;
     }
     try {
-      // Nobody answers this waiter: the read goes on until the deadline or a failure. A thread
-      // that ran late still reads once, for a millisecond: a close the peer sent is already in
-      // the socket, and only a read sees it.
-      readUntilDone(
-          new Waiter(Thread.currentThread(), null),
-          Math.max(deadlineNanos, System.nanoTime() + MIN_IDLE_READ_NANOS));
+      Message message;
+      do {
+        // The receive reads once whatever the clock says: an end already received is seen.
+        message = receiver.receive(Math.min(deadlineNanos, System.nanoTime() + LOOK_NANOS));
+        dispatch(message);
+      } while (message != null && deadlineNanos - System.nanoTime() > 0);
+      abandonIfStalled(null);
+    } catch (IOException e) {
+      failAll(e);
     } finally {
       reading.unlock();
       handOver();
@@ -236,24 +247,28 @@ final class ReplyDispatcher {
           abandonIfStalled(self);
           return;
         }
-        Message message = receiver.receive(deadline);
-        if (message != null && message.hasXid()) {
-          Waiter w = waiters.remove(message.xid());
-          if (w != null) {
-            w.deliver(message, null);
-          }
-        }
+        dispatch(receiver.receive(deadline));
       }
     } catch (IOException e) {
       failAll(e);
     }
   }
 
+  /** Hands {@code message} (if not null) to its waiter; drops it if nobody waits for it. */
+  private void dispatch(Message message) {
+    if (message != null && message.hasXid()) {
+      Waiter w = waiters.remove(message.xid());
+      if (w != null) {
+        w.deliver(message, null);
+      }
+    }
+  }
+
   /**
-   * Called when the reader's wait ended. A message left half-read is still awaited only if its
-   * caller waits on: read on under that caller's deadline. Otherwise the stream is stuck in a
-   * record nobody will take (a stalled or lying peer): fails the transport, so that TCP drops the
-   * connection and the next call opens a new one.
+   * Called when the reader's wait (or a look, with {@code self} null) ended. A message left
+   * half-read is still awaited only if its caller waits on: read on under that caller's deadline.
+   * Otherwise the stream is stuck in a record nobody will take (a stalled or lying peer): fails the
+   * transport, so that TCP drops the connection and the next call opens a new one.
    */
   private void abandonIfStalled(Waiter self) throws SocketTimeoutException {
     if (!receiver.inMessage()) {

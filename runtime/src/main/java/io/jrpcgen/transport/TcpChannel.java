@@ -36,19 +36,20 @@ import jdk.net.ExtendedSocketOptions;
  * rebooted server, closed by the server) the failing calls report it and the next call opens a new
  * connection; a call is never re-sent behind the caller's back. A connection the server closed or
  * reset while no call was pending is replaced before the next call is sent, since none of that call
- * can have reached the server. A call's timeout bounds the whole wait for its reply, however the
- * reply trickles in; a reply left half-read when the wait ends, with no call waiting for it any
- * more, makes the channel drop the connection.
+ * can have reached the server: when a reader already saw the end, or, after 100 ms or more without
+ * a call, when a look at the connection before sending sees it. A call's timeout bounds the whole
+ * wait for its reply, however the reply trickles in; a reply left half-read when the wait ends,
+ * with no call waiting for it any more, makes the channel drop the connection.
  */
 public final class TcpChannel extends AbstractChannel {
   // Batched calls are flushed once this much is buffered, as libtirpc does when its buffer fills.
   private static final int BATCH_FLUSH_SIZE = 64 * 1024;
   private static final int PENDING_INITIAL = 4 * 1024;
   private static final int KEEP_PENDING_BELOW = 1 << 20;
-  // Before a call on a connection idle this long, a look (of at most 1 ms, the shortest socket
-  // timeout) at whether the server closed or reset it meanwhile; calls closer together skip it.
+  // Before a call on a connection idle this long, a look at whether the server closed or reset it
+  // meanwhile. A look finding nothing waits 1 ms (the shortest socket timeout: a Socket has no
+  // non-blocking read), so calls closer together skip it.
   private static final long CHECK_IDLE_AFTER_NANOS = 100_000_000;
-  private static final long IDLE_CHECK_NANOS = 1_000_000;
 
   private final Object connectLock = new Object();
   // Held from numbering an RPCSEC_GSS call to queueing it for the connection (see callInSlot).
@@ -72,38 +73,7 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   @Override
-  <A, R> RpcReply<R> exchange(
-      int program,
-      int version,
-      int procedure,
-      CallOptions callOptions,
-      XdrCodec<A> argsCodec,
-      A args,
-      XdrCodec<R> resultCodec,
-      ClientCallProbe probe) {
-    long deadline = System.nanoTime() + callOptions.timeout().toNanos();
-    acquireSlot(deadline, callOptions.timeout());
-    int xid = newXid();
-    try {
-      return callInSlot(
-          deadline,
-          xid,
-          program,
-          version,
-          procedure,
-          callOptions,
-          argsCodec,
-          args,
-          resultCodec,
-          probe);
-    } catch (RpcException e) {
-      throw e.withXid(xid);
-    } finally {
-      releaseSlot();
-    }
-  }
-
-  private <A, R> RpcReply<R> callInSlot(
+  <A, R> RpcReply<R> callInSlot(
       long deadline,
       int xid,
       int program,
@@ -329,14 +299,15 @@ public final class TcpChannel extends AbstractChannel {
   }
 
   /**
-   * The connection for a call: the current one, unless it has been idle a while and the server
-   * closed or reset it meanwhile; then, as nothing of this call was sent on it, a new one.
+   * The connection for a call: the current one, unless it failed already (a reader saw the failure
+   * after the last call) or it has been idle a while and the server closed or reset it meanwhile;
+   * then, as nothing of this call was sent on it, a new one.
    */
   private Connection liveConnection(long deadline) {
     Connection c = connection(deadline);
-    long now = System.nanoTime();
-    if (now - c.lastCallEnded >= CHECK_IDLE_AFTER_NANOS
-        && c.dispatcher.endedWhileIdle(now + IDLE_CHECK_NANOS)) {
+    if (c.dispatcher.broken()
+        || (System.nanoTime() - c.lastCallEnded >= CHECK_IDLE_AFTER_NANOS
+            && c.dispatcher.endedWhileIdle(deadline))) {
       c.retire();
       c = connection(deadline);
     }
@@ -468,7 +439,7 @@ public final class TcpChannel extends AbstractChannel {
 
     /** Called only by the dispatcher's current reader. */
     private Message receive(long deadlineNanos) throws IOException {
-      in.deadline(deadlineNanos);
+      in.deadlineAfterOneRead(deadlineNanos);
       try {
         return reader.read();
       } catch (SocketTimeoutException e) {

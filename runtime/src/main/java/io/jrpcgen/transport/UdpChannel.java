@@ -3,7 +3,6 @@ package io.jrpcgen.transport;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.rpc.CallOptions;
-import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
@@ -63,42 +62,7 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   @Override
-  <A, R> RpcReply<R> exchange(
-      int program,
-      int version,
-      int procedure,
-      CallOptions callOptions,
-      XdrCodec<A> argsCodec,
-      A args,
-      XdrCodec<R> resultCodec,
-      ClientCallProbe probe) {
-    requireOpen();
-    long start = System.nanoTime();
-    long deadline = start + callOptions.timeout().toNanos();
-    acquireSlot(deadline, callOptions.timeout());
-    int xid = newXid();
-    try {
-      return callInSlot(
-          start,
-          deadline,
-          xid,
-          program,
-          version,
-          procedure,
-          callOptions,
-          argsCodec,
-          args,
-          resultCodec,
-          probe);
-    } catch (RpcException e) {
-      throw e.withXid(xid);
-    } finally {
-      releaseSlot();
-    }
-  }
-
-  private <A, R> RpcReply<R> callInSlot(
-      long start,
+  <A, R> RpcReply<R> callInSlot(
       long deadline,
       int xid,
       int program,
@@ -109,6 +73,8 @@ public final class UdpChannel extends AbstractChannel {
       A args,
       XdrCodec<R> resultCodec,
       ClientCallProbe probe) {
+    requireOpen();
+    long start = System.nanoTime();
     long retry = callOptions.retryInterval().toNanos();
     EncodedCall call =
         encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args, probe);

@@ -164,4 +164,28 @@ class DeadlineInputStreamTest {
       assertThat(set.get(i)).isBetween(Math.max(0, expected[i] - 50), expected[i]);
     }
   }
+
+  @Test
+  void aReadOwedIsMadeAfterItsDeadlineAndSeesWhatHadArrived() throws IOException {
+    server.getOutputStream().write(new byte[] {1, 2});
+
+    // As for a thread that ran late: the deadline passed before it read.
+    in.deadlineAfterOneRead(System.nanoTime() - 1);
+    assertThat(in.read()).isEqualTo(1);
+    assertThatThrownBy(in::read)
+        .isInstanceOf(SocketTimeoutException.class)
+        .hasMessage("deadline passed");
+
+    in.deadlineAfterOneRead(System.nanoTime() - 1);
+    assertThat(in.read()).isEqualTo(2);
+    server.close();
+    in.deadlineAfterOneRead(System.nanoTime() - 1);
+    assertThat(in.read(new byte[4], 0, 4)).isEqualTo(-1);
+  }
+
+  @Test
+  void aReadOwedWaitsBrieflyForBytesThatDoNotCome() {
+    in.deadlineAfterOneRead(System.nanoTime() - 1);
+    assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class);
+  }
 }

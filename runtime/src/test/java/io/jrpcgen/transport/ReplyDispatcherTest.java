@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,7 +57,7 @@ class ReplyDispatcherTest {
   }
 
   /** A receiver caught inside a message when a wait ends, with that message's XID if known. */
-  private static final class StuckReceiver extends ScriptedReceiver {
+  private static class StuckReceiver extends ScriptedReceiver {
     private final OptionalInt xid;
 
     StuckReceiver(OptionalInt xid) {
@@ -300,14 +303,123 @@ class ReplyDispatcherTest {
 
   @Test
   void aTransportSomebodyReadsIsNotLookedAt() throws Exception {
-    ScriptedReceiver r = new ScriptedReceiver();
+    CountDownLatch end = new CountDownLatch(1);
+    // The first look's read blocks until the test lets the peer's end arrive.
+    ScriptedReceiver r =
+        new ScriptedReceiver() {
+          @Override
+          public Message receive(long deadlineNanos) throws IOException {
+            receives.incrementAndGet();
+            reading.release();
+            try {
+              assertThat(end.await(20, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+            throw new PeerClosedException();
+          }
+        };
     ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
-    CompletableFuture<Boolean> looking =
-        CompletableFuture.supplyAsync(() -> d.endedWhileIdle(in(LONG)));
+    CompletableFuture<Boolean> first = new CompletableFuture<>();
+    Thread looking = new Thread(() -> first.complete(d.endedWhileIdle(in(LONG))));
+    looking.setDaemon(true);
+    looking.start();
     r.awaitReader();
     assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
     assertThat(r.receives.get()).isEqualTo(1);
+    end.countDown();
+    assertThat(first.get(20, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aLookReadsOnceEvenIfItsDeadlinePassedBeforeItBegan() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
     r.arrivals.add(new PeerClosedException());
-    assertThat(looking.get(20, TimeUnit.SECONDS)).isTrue();
+    // As for a thread that ran late: the call's whole time went before the look.
+    assertThat(d.endedWhileIdle(System.nanoTime() - 1)).isTrue();
+    assertThat(d.broken()).isTrue();
+  }
+
+  @Test
+  void aLookAtAQuietTransportWaitsBrieflyNotForTheWholeCall() throws IOException {
+    AtomicLong given = new AtomicLong();
+    ScriptedReceiver r =
+        new ScriptedReceiver() {
+          @Override
+          public Message receive(long deadlineNanos) throws IOException {
+            given.set(deadlineNanos);
+            return super.receive(deadlineNanos);
+          }
+        };
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    long callDeadline = in(LONG);
+    assertThat(d.endedWhileIdle(callDeadline)).isFalse();
+    assertThat(r.receives.get()).isEqualTo(1);
+    assertThat(callDeadline - given.get()).isPositive();
+    assertThat(d.broken()).isFalse();
+  }
+
+  @Test
+  void aLookReadsPastLateRepliesToTheEndThatFollowsThem() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    r.arrivals.add(reply(8));
+    r.arrivals.add(reply(9));
+    r.arrivals.add(new PeerClosedException());
+    assertThat(d.endedWhileIdle(in(LONG))).isTrue();
+    assertThat(r.receives.get()).isEqualTo(3);
+  }
+
+  @Test
+  void aLookWhileMessagesKeepComingEndsAtTheCallsDeadline() throws IOException {
+    // Every receive finds another late reply: only the deadline ends the look.
+    ReplyDispatcher d =
+        new ReplyDispatcher(
+            new ScriptedReceiver() {
+              @Override
+              public Message receive(long deadlineNanos) {
+                receives.incrementAndGet();
+                return reply(9);
+              }
+            },
+            true,
+            Thread::new);
+    assertThat(d.endedWhileIdle(in(millis(50)))).isFalse();
+    assertThat(d.broken()).isFalse();
+  }
+
+  @Test
+  void aLookEndingInsideAMessageNobodyAwaitsFailsTheTransport() throws IOException {
+    ReplyDispatcher d =
+        new ReplyDispatcher(new StuckReceiver(OptionalInt.of(5)), true, Thread::new);
+    assertThat(d.endedWhileIdle(in(LONG))).isTrue();
+    assertThatThrownBy(() -> d.register(1))
+        .isInstanceOf(SocketTimeoutException.class)
+        .hasMessage("reply record left half-read at a call's deadline");
+  }
+
+  @Test
+  void aLookEndingInsideTheReplyOfACallJustRegisteredLeavesItToThatCall() throws Exception {
+    AtomicReference<ReplyDispatcher> dispatcher = new AtomicReference<>();
+    AtomicReference<ReplyDispatcher.Waiter> late = new AtomicReference<>();
+    // Call 2 is registered (by another caller) after the look found no call pending.
+    ReplyDispatcher d =
+        new ReplyDispatcher(
+            new StuckReceiver(OptionalInt.of(2)) {
+              @Override
+              public Message receive(long deadlineNanos) throws IOException {
+                if (late.get() == null) {
+                  late.set(dispatcher.get().register(2));
+                }
+                return super.receive(deadlineNanos);
+              }
+            },
+            true,
+            Thread::new);
+    dispatcher.set(d);
+    assertThat(d.endedWhileIdle(in(millis(10)))).isFalse();
+    assertThat(late.get()).isNotNull();
+    assertThat(d.broken()).isFalse();
   }
 }

@@ -28,6 +28,8 @@ public final class DeadlineInputStream extends FilterInputStream {
   // While between records: System.nanoTime by which a next record must begin, or 0 for no limit.
   private long idleDeadline;
   private long recordTimeoutNanos;
+  // Set by deadlineAfterOneRead: the next read is made even if the deadline has passed.
+  private boolean readOwed;
   private int armedMillis = -1;
 
   /** The input of {@code socket}, with no time left until a deadline is set. */
@@ -41,6 +43,17 @@ public final class DeadlineInputStream extends FilterInputStream {
   public void deadline(long nanoTime) {
     this.betweenRecords = false;
     this.deadline = nanoTime;
+    this.readOwed = false;
+  }
+
+  /**
+   * Sets the deadline as {@link #deadline} does, except that the next read is made even if it has
+   * passed, waiting then at most the shortest socket timeout: what has already arrived (bytes, the
+   * end of the stream, a reset) is seen however late the reading thread runs.
+   */
+  public void deadlineAfterOneRead(long nanoTime) {
+    deadline(nanoTime);
+    this.readOwed = true;
   }
 
   /**
@@ -113,13 +126,15 @@ public final class DeadlineInputStream extends FilterInputStream {
       return;
     }
     long left = (betweenRecords ? idleDeadline : deadline) - System.nanoTime();
-    if (left <= 0) {
+    if (left <= 0 && !readOwed) {
       throw new SocketTimeoutException(
           betweenRecords ? "no record within the idle timeout" : "deadline passed");
     }
+    readOwed = false;
     int millis = SocketTimeouts.toMillis(left);
     // Kept while it ends within the deadline and no sooner than a quarter of the way there;
-    // half the time left when set, so that deadlines moving on with each call keep it.
+    // half the time left when set, so that deadlines moving on with each call keep it. A read
+    // owed after the deadline gets the shortest timeout: the JDK tries it before waiting.
     if (armedMillis == 0 || armedMillis > millis || armedMillis < millis / 4) {
       setTimeout(Math.max(1, millis / 2));
     }

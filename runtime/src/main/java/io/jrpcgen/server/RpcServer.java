@@ -9,6 +9,7 @@ import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
+import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -598,10 +600,17 @@ public final class RpcServer implements AutoCloseable {
     private volatile OutputStream output;
     // When the write in progress began (System.nanoTime), or 0 when none is.
     private volatile long writingSince;
+    // Calls to the client on this connection: their records are written as replies are.
+    private final ConnectionCallbacks callbacks;
 
     TcpConnection(Socket socket) {
       this.socket = socket;
       this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+      this.callbacks =
+          new ConnectionCallbacks(
+              remote,
+              (InetSocketAddress) socket.getLocalSocketAddress(),
+              call -> write(RecordMarking.frame(call, RecordMarking.MAX_FRAGMENT)));
     }
 
     void serve() {
@@ -611,6 +620,7 @@ public final class RpcServer implements AutoCloseable {
       RpcConnection observed = null;
       try {
         LOG.log(Level.DEBUG, () -> "connection from " + remote + " accepted");
+        callbacks.readBy(Thread.currentThread());
         if (listener != null) {
           observed =
               new RpcConnection(
@@ -673,8 +683,9 @@ public final class RpcServer implements AutoCloseable {
             }
             int recordStart = out.position();
             out.skip(RecordMarking.HEADER_SIZE);
-            if (dispatcher.dispatch(
-                request, remote, CallContext.Transport.TCP, tlsPeer, out, null, this)) {
+            if (!callbacks.tookReply(request)
+                && dispatcher.dispatch(
+                    request, remote, CallContext.Transport.TCP, tlsPeer, out, null, this)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
               out.putInt(recordStart, 0x8000_0000 | length);
             } else {
@@ -699,6 +710,7 @@ public final class RpcServer implements AutoCloseable {
         reportEnd(ended, input);
         connections.remove(this);
         closeQuietly(socket);
+        callbacks.ended(ended);
       }
       if (observed != null) {
         reportClosed(observed);
@@ -783,6 +795,11 @@ public final class RpcServer implements AutoCloseable {
     @Override
     public void started() {
       pending.add();
+    }
+
+    @Override
+    public Supplier<RpcChannel> backChannel() {
+      return callbacks::channel;
     }
 
     @Override

@@ -223,15 +223,16 @@ final class ReplyDispatcher {
   void failAll(IOException failure) {
     if (failuresArePermanent) {
       broken = failure;
-      if (calls != null) {
-        calls.ended();
-      }
     }
     for (var entry : waiters.entrySet()) {
       Waiter w = entry.getValue();
       if (waiters.remove(entry.getKey(), w)) {
         w.deliver(null, failure);
       }
+    }
+    // After the calls: ending the back channel closes the connection, a failure of its own.
+    if (failuresArePermanent && calls != null) {
+      calls.ended();
     }
   }
 

@@ -77,7 +77,7 @@ class BackChannelGeneratedTest {
         }
 
         @Override
-        public void notify(String notice) {
+        public void note(String notice) {
           notices.add(notice);
         }
       };
@@ -150,7 +150,7 @@ class BackChannelGeneratedTest {
       for (Future<?> job : jobs) {
         job.get(100, TimeUnit.SECONDS);
       }
-      echoes.notifyOneWay("done");
+      echoes.noteOneWay("done");
       assertThat(notices.poll(30, TimeUnit.SECONDS)).isEqualTo("done");
       assertThat(server.connectionCount()).isEqualTo(1);
     }

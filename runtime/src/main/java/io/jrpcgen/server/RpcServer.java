@@ -708,9 +708,10 @@ public final class RpcServer implements AutoCloseable {
         // Why it ends is said before the peer sees the close: whoever sees it, sees the reason
         // in the log.
         reportEnd(ended, input);
+        // Before the connection is gone: a back channel asked for later has failed already.
+        callbacks.ended(ended);
         connections.remove(this);
         closeQuietly(socket);
-        callbacks.ended(ended);
       }
       if (observed != null) {
         reportClosed(observed);

@@ -12,6 +12,7 @@ import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.BackChannelServer;
+import io.jrpcgen.server.CallContext;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
@@ -318,6 +319,45 @@ class BackChannelTest {
     // A channel asked for after the end has failed already.
     assertThatThrownBy(() -> call(client(back, CB), ECHO, 1))
         .isInstanceOf(RpcConnectionException.class);
+  }
+
+  @Test
+  void aBackChannelAskedForAfterTheConnectionEndedHasFailedAlready() throws Exception {
+    BlockingQueue<CallContext> later = new LinkedBlockingQueue<>();
+    RpcServer server =
+        closing(
+            RpcServer.builder()
+                .bindAddress(Square.LOOPBACK)
+                .program(
+                    ProgramDefinition.builder(SERVICE, 1)
+                        .procedure(
+                            Procedure.ofAsync(
+                                SQUARE,
+                                "SQUARE",
+                                XdrCodec.INT,
+                                XdrCodec.INT,
+                                (call, n) -> {
+                                  later.add(call);
+                                  return new CompletableFuture<Integer>();
+                                }))
+                        .build())
+                .tcp(0)
+                .start());
+    TcpChannel channel = connect(server);
+    CompletableFuture<Integer> unanswered =
+        client(channel, SERVICE).callAsync(SQUARE, XdrCodec.INT, 1, XdrCodec.INT);
+    assertThat(unanswered).isNotDone();
+    CallContext call = later.poll(30, TimeUnit.SECONDS);
+    channel.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (server.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(10);
+    }
+    assertThat(server.connectionCount()).isZero();
+    RpcChannel back = call.backChannel().orElseThrow();
+    assertThatThrownBy(() -> call(client(back, CB), ECHO, 1))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasMessageContaining("connection closed by peer");
   }
 
   @Test

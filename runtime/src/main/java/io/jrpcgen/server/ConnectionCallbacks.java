@@ -45,6 +45,11 @@ final class ConnectionCallbacks {
     return link.channel();
   }
 
+  /** Whether a call to the client awaits its reply: then the connection is not idle. */
+  synchronized boolean awaitsReplies() {
+    return link != null && link.awaitsReplies();
+  }
+
   /**
    * Takes {@code message} if it is a reply, to a call of the back channel or to none (then it is
    * dropped); returns false for a call, which the server serves.

@@ -651,8 +651,8 @@ public final class RpcServer implements AutoCloseable {
           try {
             request = reader.read();
           } catch (SocketTimeoutException e) {
-            if (input.betweenRecords() && pending.count() > 0) {
-              // Idle for the timeout, but not idle: calls are still to be answered.
+            if (input.betweenRecords() && (pending.count() > 0 || callbacks.awaitsReplies())) {
+              // Idle for the timeout, but not idle: calls are still to be answered, either way.
               continue;
             }
             throw e;

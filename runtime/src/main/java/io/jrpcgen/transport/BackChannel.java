@@ -53,6 +53,11 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
   }
 
   @Override
+  public boolean awaitsReplies() {
+    return dispatcher.awaitsReplies();
+  }
+
+  @Override
   public void replyReceived(byte[] message, int length) {
     dispatcher.delivered(new Message(message, length));
   }

@@ -33,6 +33,9 @@ public interface BackChannelLink {
    */
   RpcChannel channel();
 
+  /** Whether a call of the channel awaits its reply: the connection is not idle. */
+  boolean awaitsReplies();
+
   /**
    * Hands over a reply read from the connection: {@code message} holds it from offset 0 to {@code
    * length}, and is this reply's alone. One that no call awaits is dropped.

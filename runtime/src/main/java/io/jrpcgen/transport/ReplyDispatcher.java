@@ -219,6 +219,11 @@ final class ReplyDispatcher {
     return waiter.reply;
   }
 
+  /** Whether a call awaits its reply. */
+  boolean awaitsReplies() {
+    return !waiters.isEmpty();
+  }
+
   /** Fails every pending call, and for a permanent failure every later one, too. */
   void failAll(IOException failure) {
     if (failuresArePermanent) {

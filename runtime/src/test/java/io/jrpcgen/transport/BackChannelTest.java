@@ -457,6 +457,27 @@ class BackChannelTest {
   }
 
   @Test
+  void aConnectionWhoseCallBackAwaitsItsReplyIsNotIdle() throws Exception {
+    RpcServer server =
+        closing(
+            RpcServer.builder()
+                .bindAddress(Square.LOOPBACK)
+                .program(service())
+                .tcp(0)
+                .idleTimeout(Duration.ofMillis(100))
+                .start());
+    RpcChannel back = keep(connect(server));
+    CompletableFuture<Void> pending =
+        client(back, CB).withTimeout(LONG).callAsync(BLOCK, XdrCodec.VOID, null, XdrCodec.VOID);
+    assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+    // Several idle timeouts pass while the client's procedure runs.
+    Thread.sleep(500);
+    release.countDown();
+    pending.get(30, TimeUnit.SECONDS);
+    assertThat(call(client(back, CB), ECHO, 8)).isEqualTo(8);
+  }
+
+  @Test
   void atTheLimitOfCallsInProgressTheNextWaitsForOneToReply() throws Exception {
     RpcServer server = server();
     TcpChannel channel =

@@ -8,6 +8,9 @@ import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.rpc.RpcStatus;
@@ -110,6 +113,7 @@ class BackChannelLinkTest {
     answer = false;
     assertThatThrownBy(() -> plusOne(client.withTimeout(Duration.ofMillis(100)), 1))
         .isInstanceOf(RpcTimeoutException.class);
+    assertThat(link.awaitsReplies()).isFalse();
     int[] late = written.poll(30, TimeUnit.SECONDS);
     reply(late[0], 99);
     reply(12_345, 0);
@@ -193,6 +197,38 @@ class BackChannelLinkTest {
     assertThat(client.callAsync(PLUS_ONE, XdrCodec.INT, 2, XdrCodec.INT).get(30, TimeUnit.SECONDS))
         .isEqualTo(3);
     assertThat(pool.submit(() -> plusOne(client, 4)).get(30, TimeUnit.SECONDS)).isEqualTo(5);
+  }
+
+  /** A security that writes AUTH_NONE and checks nothing: enough to take the ordered path. */
+  private static final CallSecurity PLAIN =
+      new CallSecurity() {
+        @Override
+        public <A> ReplyCheck writeCall(
+            XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
+          OpaqueAuth.NONE.encode(out);
+          OpaqueAuth.NONE.encode(out);
+          argsCodec.encode(out, args);
+          return new ReplyCheck() {
+            @Override
+            public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
+              return codec.decode(in);
+            }
+          };
+        }
+
+        @Override
+        public boolean renewAfter(AuthStat status) {
+          return false;
+        }
+      };
+
+  @Test
+  void securedCallsFromSeveralThreadsEachLeaveWhole() throws Exception {
+    RpcClient client = open().withOptions(CallOptions.DEFAULTS.withSecurity(PLAIN));
+    assertThat(plusOne(client, 1)).isEqualTo(2);
+    // Another thread: the order lock was given back.
+    assertThat(pool.submit(() -> plusOne(client, 2)).get(30, TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(link.awaitsReplies()).isFalse();
   }
 
   @Test

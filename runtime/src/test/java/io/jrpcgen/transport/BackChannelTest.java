@@ -498,18 +498,25 @@ class BackChannelTest {
 
   @Test
   void aCallTheExecutorRefusesIsDroppedAndTheClientGoesOn() throws Exception {
+    AtomicInteger refusals = new AtomicInteger();
     RpcServer server = server();
     TcpChannel channel =
         connect(
             new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
             BackChannelServer.of(callbacks())
+                .withMaxPendingCalls(1)
                 .withExecutor(
                     task -> {
-                      throw new RejectedExecutionException("full (expected by the test)");
+                      if (refusals.getAndIncrement() == 0) {
+                        throw new RejectedExecutionException("full (expected by the test)");
+                      }
+                      pool.execute(task);
                     }));
     RpcChannel back = keep(channel);
     assertThatThrownBy(() -> call(client(back, CB).withTimeout(Duration.ofMillis(300)), ECHO, 1))
         .isInstanceOf(RpcTimeoutException.class);
+    // The refused call holds no place: with room for one call, the next is served.
+    assertThat(call(client(back, CB), ECHO, 2)).isEqualTo(2);
     assertThat(call(client(channel, SERVICE), SQUARE, 5)).isEqualTo(25);
   }
 

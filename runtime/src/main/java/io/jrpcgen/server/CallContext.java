@@ -5,8 +5,10 @@ import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthSys;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.transport.RpcChannel;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a server knows about the call being served: its header, the caller's credentials and
@@ -33,6 +35,8 @@ public final class CallContext {
   private final Transport transport;
   private final TlsPeer tlsPeer;
   private final GssCaller gssCaller;
+  // Null where the call came by UDP.
+  private final Supplier<RpcChannel> backChannel;
 
   CallContext(
       CallHeader header,
@@ -50,6 +54,18 @@ public final class CallContext {
       Transport transport,
       TlsPeer tlsPeer,
       GssCaller gssCaller) {
+    this(header, authSys, remoteAddress, transport, tlsPeer, gssCaller, null);
+  }
+
+  CallContext(
+      CallHeader header,
+      AuthSys authSys,
+      InetSocketAddress remoteAddress,
+      Transport transport,
+      TlsPeer tlsPeer,
+      GssCaller gssCaller,
+      Supplier<RpcChannel> backChannel) {
+    this.backChannel = backChannel;
     this.gssCaller = gssCaller;
     this.header = header;
     this.authSys = authSys;
@@ -148,6 +164,20 @@ public final class CallContext {
    */
   public Optional<GssCaller> gssCaller() {
     return Optional.ofNullable(gssCaller);
+  }
+
+  /**
+   * A channel that calls the caller on the connection this call came by: NFSv4.1's back channel, on
+   * which generated clients of the programs the caller serves there are built ({@code
+   * CbProg.CbV1Client.create(call.backChannel().orElseThrow())}). On a server it is one channel per
+   * TCP connection, which may be kept and used on any thread after the call: when the connection
+   * ends, its calls in progress fail at once and later ones fail too, with an {@link
+   * io.jrpcgen.rpc.RpcConnectionException}, while other connections' channels go on. Closing it
+   * ends the back channel only. On a client serving a back channel ({@code BackChannelServer}) it
+   * is the client's own channel to its server. Empty for a call that came by UDP.
+   */
+  public Optional<RpcChannel> backChannel() {
+    return backChannel == null ? Optional.empty() : Optional.of(backChannel.get());
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.AuthSys;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
@@ -24,6 +25,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Turns one call message into one reply by the rules of RFC 5531: RPC version, then credentials,
@@ -356,7 +358,13 @@ final class CallDispatcher {
     }
     CallContext call =
         new CallContext(
-            header, authSys, remote, transport, tlsPeer, secure == null ? null : secure.caller());
+            header,
+            authSys,
+            remote,
+            transport,
+            tlsPeer,
+            secure == null ? null : secure.caller(),
+            late.backChannel());
     return invoke(procedure, call, secure, verf, in, out, late);
   }
 
@@ -564,6 +572,11 @@ final class CallDispatcher {
       XdrEncoder out = transport.encoder();
       from = out.position();
       return out;
+    }
+
+    @Override
+    public Supplier<RpcChannel> backChannel() {
+      return transport.backChannel();
     }
 
     @Override

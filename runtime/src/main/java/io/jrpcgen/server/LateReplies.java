@@ -1,6 +1,8 @@
 package io.jrpcgen.server;
 
+import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrEncoder;
+import java.util.function.Supplier;
 
 /**
  * A transport's side of calls whose replies come after {@link CallDispatcher} returned: those of
@@ -18,4 +20,12 @@ interface LateReplies {
    * it is null; ends what {@link #started()} began. Never throws.
    */
   void send(XdrEncoder reply);
+
+  /**
+   * What gives the channel that calls the caller back on the connection the call came by, or null
+   * where there is none (UDP).
+   */
+  default Supplier<RpcChannel> backChannel() {
+    return null;
+  }
 }

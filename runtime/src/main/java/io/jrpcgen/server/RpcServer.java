@@ -9,6 +9,7 @@ import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
+import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -602,10 +604,17 @@ public final class RpcServer implements AutoCloseable {
     private volatile long writingSince;
     // Made once: a lambda made in the loop would be garbage of every call.
     private final BooleanSupplier stopped = this::stopping;
+    // Calls to the client on this connection: their records are written as replies are.
+    private final ConnectionCallbacks callbacks;
 
     TcpConnection(Socket socket) {
       this.socket = socket;
       this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+      this.callbacks =
+          new ConnectionCallbacks(
+              remote,
+              (InetSocketAddress) socket.getLocalSocketAddress(),
+              call -> write(RecordMarking.frame(call, RecordMarking.MAX_FRAGMENT)));
     }
 
     private boolean stopping() {
@@ -619,6 +628,7 @@ public final class RpcServer implements AutoCloseable {
       RpcConnection observed = null;
       try {
         LOG.log(Level.DEBUG, () -> "connection from " + remote + " accepted");
+        callbacks.readBy(Thread.currentThread());
         if (listener != null) {
           observed =
               new RpcConnection(
@@ -649,8 +659,8 @@ public final class RpcServer implements AutoCloseable {
           try {
             request = reader.read();
           } catch (SocketTimeoutException e) {
-            if (input.betweenRecords() && pending.count() > 0) {
-              // Idle for the timeout, but not idle: calls are still to be answered.
+            if (input.betweenRecords() && (pending.count() > 0 || callbacks.awaitsReplies())) {
+              // Idle for the timeout, but not idle: calls are still to be answered, either way.
               continue;
             }
             throw e;
@@ -681,8 +691,9 @@ public final class RpcServer implements AutoCloseable {
             }
             int recordStart = out.position();
             out.skip(RecordMarking.HEADER_SIZE);
-            if (dispatcher.dispatch(
-                request, remote, CallContext.Transport.TCP, tlsPeer, out, null, this)) {
+            if (!callbacks.tookReply(request)
+                && dispatcher.dispatch(
+                    request, remote, CallContext.Transport.TCP, tlsPeer, out, null, this)) {
               int length = out.position() - recordStart - RecordMarking.HEADER_SIZE;
               out.putInt(recordStart, 0x8000_0000 | length);
             } else {
@@ -705,6 +716,8 @@ public final class RpcServer implements AutoCloseable {
         // Why it ends is said before the peer sees the close: whoever sees it, sees the reason
         // in the log.
         reportEnd(ended, input);
+        // Before the connection is gone: a back channel asked for later has failed already.
+        callbacks.ended(ended);
         connections.remove(this);
         closeQuietly(socket);
       }
@@ -791,6 +804,11 @@ public final class RpcServer implements AutoCloseable {
     @Override
     public void started() {
       pending.add();
+    }
+
+    @Override
+    public Supplier<RpcChannel> backChannel() {
+      return callbacks::channel;
     }
 
     @Override

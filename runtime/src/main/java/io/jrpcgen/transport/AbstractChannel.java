@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What TCP and UDP channels share: XIDs, encoding calls, decoding replies, error mapping. */
-abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, UdpChannel {
+abstract sealed class AbstractChannel implements RpcChannel
+    permits TcpChannel, UdpChannel, BackChannel {
   // Encoding happens in the caller's thread into its own reused buffer; one kept past this size
   // is dropped after the call so that a single huge call does not pin memory for ever.
   private static final int KEEP_ENCODER_BELOW = 4 << 20;
@@ -279,6 +280,11 @@ abstract sealed class AbstractChannel implements RpcChannel permits TcpChannel, 
   @Override
   public int lastXid() {
     return lastXid;
+  }
+
+  /** Test seam: the next call's XID is {@code xid}, the one after it {@code xid + 1}, and so on. */
+  void firstXid(int xid) {
+    nextXid.set(xid);
   }
 
   int newXid() {

@@ -18,6 +18,8 @@ import java.time.Duration;
  *     is done for it)
  * @param keepAliveTimers when keep-alive probes start and repeat, or null for the system's defaults
  *     (on Linux {@code net.ipv4.tcp_keepalive_time}, 2 hours, and its kin)
+ * @param backChannel what serves the calls the server makes on the client's TCP connection (its
+ *     back channel), or null (the default: such calls are dropped); UDP refuses it
  */
 public record ChannelOptions(
     Duration connectTimeout,
@@ -27,7 +29,8 @@ public record ChannelOptions(
     TlsSettings tls,
     int maxInFlight,
     RpcListener listener,
-    KeepAlive keepAliveTimers) {
+    KeepAlive keepAliveTimers,
+    BackChannelService backChannel) {
   /** At most this many calls await replies on one channel unless told otherwise. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
 
@@ -64,6 +67,28 @@ public record ChannelOptions(
         tls,
         DEFAULT_MAX_IN_FLIGHT,
         null,
+        null);
+  }
+
+  /** Options without a back channel. */
+  public ChannelOptions(
+      Duration connectTimeout,
+      boolean keepAlive,
+      int maxRecordSize,
+      int maxFragmentSize,
+      TlsSettings tls,
+      int maxInFlight,
+      RpcListener listener,
+      KeepAlive keepAliveTimers) {
+    this(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers,
         null);
   }
 
@@ -116,7 +141,8 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
   }
 
   /** A copy with SO_KEEPALIVE on or off; on, with the timers set, if any. */
@@ -129,7 +155,8 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
   }
 
   /**
@@ -142,7 +169,15 @@ public record ChannelOptions(
       throw new IllegalArgumentException("timers is null");
     }
     return new ChannelOptions(
-        connectTimeout, true, maxRecordSize, maxFragmentSize, tls, maxInFlight, listener, timers);
+        connectTimeout,
+        true,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        timers,
+        backChannel);
   }
 
   /** A copy with another maximum record size. */
@@ -155,7 +190,8 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
@@ -168,7 +204,8 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
   }
 
   /** A copy that lets at most {@code maxInFlight} calls await replies at once. */
@@ -181,7 +218,8 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
@@ -194,7 +232,8 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
   }
 
   /** A copy whose channels tell {@code listener} of every call and connection (null: none). */
@@ -207,6 +246,26 @@ public record ChannelOptions(
         tls,
         maxInFlight,
         listener,
-        keepAliveTimers);
+        keepAliveTimers,
+        backChannel);
+  }
+
+  /**
+   * A copy whose TCP connections serve the calls their server makes on them with {@code
+   * backChannel} (null: none), as NFSv4.1's back channel: {@code
+   * io.jrpcgen.server.BackChannelServer} serves program versions so. A connection that replaces a
+   * lost one is served as well.
+   */
+  public ChannelOptions withBackChannel(BackChannelService backChannel) {
+    return new ChannelOptions(
+        connectTimeout,
+        keepAlive,
+        maxRecordSize,
+        maxFragmentSize,
+        tls,
+        maxInFlight,
+        listener,
+        keepAliveTimers,
+        backChannel);
   }
 }

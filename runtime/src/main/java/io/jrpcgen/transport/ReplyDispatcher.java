@@ -20,6 +20,10 @@ import java.util.function.Predicate;
  * callers share one connection, each reply reaching its own caller. Replies nobody waits for (late
  * answers to calls that timed out, duplicates) are dropped. Asynchronous calls have no thread
  * waiting: while any is pending, a reader thread of the dispatcher's own reads.
+ *
+ * <p>Calls the peer makes on the connection (a back channel) go to {@link BackChannelService.Calls}
+ * whatever their XID, never to a waiter; without one they are dropped. With one, the reader thread
+ * reads for as long as the connection lasts, since a call may come at any time.
  */
 final class ReplyDispatcher {
   // How long a look at an idle transport waits for more to arrive: the shortest socket timeout.
@@ -102,6 +106,8 @@ final class ReplyDispatcher {
   private final Receiver receiver;
   private final boolean failuresArePermanent;
   private final ThreadFactory readerThreads;
+  // Where the peer's calls go (a back channel), or null: they are dropped.
+  private final BackChannelService.Calls calls;
   private final AtomicBoolean readerRunning = new AtomicBoolean();
   private volatile Thread readerThread;
   private volatile IOException broken;
@@ -113,9 +119,38 @@ final class ReplyDispatcher {
    * reads for them.
    */
   ReplyDispatcher(Receiver receiver, boolean failuresArePermanent, ThreadFactory readerThreads) {
+    this(receiver, failuresArePermanent, readerThreads, null);
+  }
+
+  /**
+   * A dispatcher as above that hands the peer's calls to {@code calls} (null: drops them), and
+   * tells it when a permanent failure ends the connection. With {@code readerThreads} null nothing
+   * is read: the replies are handed over with {@link #delivered}.
+   */
+  ReplyDispatcher(
+      Receiver receiver,
+      boolean failuresArePermanent,
+      ThreadFactory readerThreads,
+      BackChannelService.Calls calls) {
     this.receiver = receiver;
     this.failuresArePermanent = failuresArePermanent;
     this.readerThreads = readerThreads;
+    this.calls = calls;
+  }
+
+  /** Starts the reader thread, which reads until the connection fails: for a back channel. */
+  void startReader() {
+    if (readerRunning.compareAndSet(false, true)) {
+      readerThreads.newThread(this::readForAsyncCalls).start();
+    }
+  }
+
+  /** Hands {@code reply}, read by the connection's owner, to its waiter, if one waits. */
+  void delivered(Message reply) {
+    Waiter w = waiters.remove(reply.xid());
+    if (w != null) {
+      w.deliver(reply, null);
+    }
   }
 
   /** Registers the calling thread as waiting for {@code xid}; call before sending. */
@@ -130,7 +165,7 @@ final class ReplyDispatcher {
    */
   Waiter registerAsync(int xid, Consumer<Waiter> listener) throws IOException {
     Waiter waiter = register(xid, new Waiter(null, listener));
-    if (readerRunning.compareAndSet(false, true)) {
+    if (readerThreads != null && readerRunning.compareAndSet(false, true)) {
       readerThreads.newThread(this::readForAsyncCalls).start();
     }
     return waiter;
@@ -188,6 +223,11 @@ final class ReplyDispatcher {
     return waiter.reply;
   }
 
+  /** Whether a call awaits its reply. */
+  boolean awaitsReplies() {
+    return !waiters.isEmpty();
+  }
+
   /** Fails every pending call, and for a permanent failure every later one, too. */
   void failAll(IOException failure) {
     if (failuresArePermanent) {
@@ -196,6 +236,10 @@ final class ReplyDispatcher {
     // Each waiter removed is ended here, and by nothing else.
     for (Waiter w : waiters.removeAll()) {
       w.deliver(null, failure);
+    }
+    // After the calls: ending the back channel closes the connection, a failure of its own.
+    if (failuresArePermanent && calls != null) {
+      calls.ended();
     }
   }
 
@@ -254,9 +298,17 @@ final class ReplyDispatcher {
     }
   }
 
-  /** Hands {@code message} (if not null) to its waiter; drops it if nobody waits for it. */
+  /**
+   * Hands {@code message} (if not null) to its waiter, or to the back channel if it is the peer's
+   * call; drops it if nobody takes it.
+   */
   private void dispatch(Message message) {
-    if (message != null && message.hasXid()) {
+    if (message != null && message.isCall()) {
+      // The peer's call: its XID is of the other direction's numbering, never a reply's.
+      if (calls != null) {
+        calls.received(message.bytes(), message.length());
+      }
+    } else if (message != null && message.hasXid()) {
       Waiter w = waiters.remove(message.xid());
       if (w != null) {
         w.deliver(message, null);
@@ -271,7 +323,8 @@ final class ReplyDispatcher {
    * transport, so that TCP drops the connection and the next call opens a new one.
    */
   private void abandonIfStalled(Waiter self) throws SocketTimeoutException {
-    if (!receiver.inMessage()) {
+    // With a back channel the reader thread reads on, whatever the message is.
+    if (calls != null || !receiver.inMessage()) {
       return;
     }
     OptionalInt xid = receiver.partialXid();
@@ -282,15 +335,16 @@ final class ReplyDispatcher {
   }
 
   /**
-   * The reader thread's work: reads, in slices, while asynchronous calls are pending, and stops
-   * when none is. Waiting threads' replies it reads go to them, as any reader's do.
+   * The reader thread's work: reads, in slices, while asynchronous calls are pending or the peer
+   * may call, and stops when neither holds. Waiting threads' replies it reads go to them, as any
+   * reader's do.
    */
   private void readForAsyncCalls() {
     readerThread = Thread.currentThread();
     // Nothing answers this waiter: each slice reads until its end.
     Waiter self = new Waiter(readerThread, null);
     while (true) {
-      if (hasAsyncWaiter()) {
+      if (readerNeeded()) {
         if (reading.tryLock()) {
           try {
             readUntilDone(self, System.nanoTime() + READER_SLICE_NANOS);
@@ -307,11 +361,16 @@ final class ReplyDispatcher {
       readerRunning.set(false);
       // An asynchronous call registered after the look above, but before the flag was cleared,
       // found a reader running: this one goes on for it.
-      if (!hasAsyncWaiter() || !readerRunning.compareAndSet(false, true)) {
+      if (!readerNeeded() || !readerRunning.compareAndSet(false, true)) {
         return;
       }
       readerThread = Thread.currentThread();
     }
+  }
+
+  /** Whether the reader thread goes on: for asynchronous calls, or a back channel's calls. */
+  private boolean readerNeeded() {
+    return (calls != null && broken == null) || hasAsyncWaiter();
   }
 
   private boolean hasAsyncWaiter() {

@@ -97,7 +97,11 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
   /** Whether calls are resent after a retry interval until their deadline: UDP's, not TCP's. */
   boolean resends();
 
-  /** Closes the socket; calls in progress fail, and later calls throw IllegalStateException. */
+  /**
+   * Closes the socket; calls in progress fail, and later calls throw IllegalStateException. A
+   * server's back channel ({@link BackChannelLink}) ends so, but leaves the client's connection
+   * open.
+   */
   @Override
   void close();
 }

@@ -40,6 +40,10 @@ import jdk.net.ExtendedSocketOptions;
  * a call, when a look at the connection before sending sees it. A call's timeout bounds the whole
  * wait for its reply, however the reply trickles in; a reply left half-read when the wait ends,
  * with no call waiting for it any more, makes the channel drop the connection.
+ *
+ * <p>With a {@link ChannelOptions#withBackChannel back channel}, each connection also serves the
+ * calls the server makes on it, and a thread reads it for as long as it is open; a connection that
+ * ends is replaced by the next call, and the new one is served as well.
  */
 public final class TcpChannel extends AbstractChannel {
   // Batched calls are flushed once this much is buffered, as libtirpc does when its buffer fills.
@@ -426,7 +430,8 @@ public final class TcpChannel extends AbstractChannel {
                 }
               },
               true,
-              readerThreads);
+              readerThreads,
+              options.backChannel() == null ? null : served(options.backChannel()));
       this.observed =
           listener == null
               ? null
@@ -435,6 +440,32 @@ public final class TcpChannel extends AbstractChannel {
       if (observed != null) {
         listener.connectionOpened(observed);
       }
+      if (options.backChannel() != null) {
+        dispatcher.startReader();
+      }
+    }
+
+    /**
+     * The back channel's calls on this connection: their replies leave as calls do, and when the
+     * connection ends the next call opens another.
+     */
+    private BackChannelService.Calls served(BackChannelService service) {
+      BackChannelService.Calls calls = service.serve(TcpChannel.this, reply -> send(reply, null));
+      AtomicBoolean ended = new AtomicBoolean();
+      return new BackChannelService.Calls() {
+        @Override
+        public void received(byte[] message, int length) {
+          calls.received(message, length);
+        }
+
+        @Override
+        public void ended() {
+          if (ended.compareAndSet(false, true)) {
+            calls.ended();
+            retire();
+          }
+        }
+      };
     }
 
     /** Called only by the dispatcher's current reader. */

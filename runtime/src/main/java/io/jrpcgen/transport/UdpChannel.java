@@ -47,6 +47,10 @@ public final class UdpChannel extends AbstractChannel {
               + " not implement: use TCP for TLS to "
               + server);
     }
+    if (options.backChannel() != null) {
+      throw new IllegalArgumentException(
+          "a back channel needs a connection for the server to call back on: use TCP to " + server);
+    }
     try {
       DatagramSocket socket = new DatagramSocket();
       try {

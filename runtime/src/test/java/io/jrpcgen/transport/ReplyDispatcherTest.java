@@ -78,6 +78,7 @@ class ReplyDispatcherTest {
   private static Message reply(int xid) {
     byte[] b = new byte[8];
     Bytes.putInt(b, 0, xid);
+    Bytes.putInt(b, 4, 1); // msg_type REPLY
     return new Message(b, b.length);
   }
 

@@ -1,6 +1,7 @@
 package io.jrpcgen.transport;
 
 import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
@@ -47,6 +48,11 @@ final class ScriptedTcpServer implements AutoCloseable {
       int n = in.readInt();
       arguments.add(n);
       return new Call(header.xid(), n);
+    }
+
+    /** Reads the next record whole: a call or a reply. */
+    Message read() throws IOException {
+      return reader.read();
     }
 
     /** Writes {@code bytes} as they are. */

@@ -26,4 +26,14 @@ public record Message(byte[] bytes, int length) {
   public int xid() {
     return Bytes.getInt(bytes, 0);
   }
+
+  /** Whether the message is a call: its second word, {@code msg_type}, is CALL (0). */
+  public boolean isCall() {
+    return length >= 8 && Bytes.getInt(bytes, 4) == 0;
+  }
+
+  /** Whether the message is a reply: its second word, {@code msg_type}, is REPLY (1). */
+  public boolean isReply() {
+    return length >= 8 && Bytes.getInt(bytes, 4) == 1;
+  }
 }

@@ -98,14 +98,6 @@ class GssHostileInputTest extends GssRealmTest {
     return RpcMessages.readReply(receive());
   }
 
-  private RpcSecGssClient client(TcpChannel channel, GssService service) {
-    return RpcSecGssClient.establish(
-        channel,
-        GssSquare.PROGRAM,
-        GssSquare.VERSION,
-        GssSettings.of(TestKdc.SERVICE, realm.alice, service));
-  }
-
   /** Where the arguments start in a call message. */
   private static int argumentsStart(byte[] call) {
     XdrDecoder d = new XdrDecoder(call);
@@ -120,7 +112,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aReplayedSequenceNumberIsDroppedUnanswered() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       Call first = square(client, 5);
       assertSquared(first, 5);
       long replays = realm.gss.stats().replaysDropped();
@@ -136,7 +128,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aSequenceNumberBelowTheWindowIsDroppedUnanswered() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       Call old = square(client, 2);
       Call latest = null;
       for (int i = 0; i < client.sequenceWindow(); i++) {
@@ -155,7 +147,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aForgedHeaderChecksumIsACredentialProblem() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       long bad = realm.gss.stats().badHeaderChecksums();
       int calls = realm.square.calls.get();
       Call forged = square(client, 5);
@@ -177,7 +169,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void anArgumentBodyFailingItsChecksumIsGarbage() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.INTEGRITY)) {
+        RpcSecGssClient client = establish(channel, GssService.INTEGRITY)) {
       assertBadBodyIsGarbage(client, 4 + 4 + 3);
     }
   }
@@ -185,7 +177,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aPrivacyBodyThatDoesNotDecryptIsGarbage() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.PRIVACY)) {
+        RpcSecGssClient client = establish(channel, GssService.PRIVACY)) {
       assertBadBodyIsGarbage(client, 4 + 30);
     }
   }
@@ -277,7 +269,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aReplyWithAForgedVerifierFailsTheCall() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       Call call = square(client, 5);
       XdrDecoder results = new XdrDecoder(new byte[] {0, 0, 0, 25});
       OpaqueAuth forged =
@@ -294,7 +286,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aContextTheServerForgotIsMadeAgainOnceAndTheCallSucceeds() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.INTEGRITY)) {
+        RpcSecGssClient client = establish(channel, GssService.INTEGRITY)) {
       RpcClient rpc =
           RpcClient.create(
               channel,

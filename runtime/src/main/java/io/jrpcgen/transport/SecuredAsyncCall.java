@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,7 @@ final class SecuredAsyncCall<R> {
   private final CompletableFuture<RpcReply<R>> result = new CompletableFuture<>();
   // The call on the wire, for a cancel of the result to reach it.
   private volatile AsyncCall<R> current;
+  private final AtomicBoolean leaveGivenBack = new AtomicBoolean();
 
   /**
    * A call to be sent with {@code send}, which takes a slot and may throw an {@link RpcException}
@@ -51,9 +53,10 @@ final class SecuredAsyncCall<R> {
 
   /** Sends the call; the future ends with its outcome, and its end gives the leave back. */
   CompletableFuture<RpcReply<R>> start() {
+    // A cancel ends the result from outside; every other end gives the leave back first.
     result.whenComplete(
         (reply, failure) -> {
-          security.done();
+          giveLeaveBack();
           AsyncCall<R> c = current;
           if (result.isCancelled() && c != null) {
             c.future().cancel(false);
@@ -63,7 +66,7 @@ final class SecuredAsyncCall<R> {
     try {
       first = send.get();
     } catch (RpcException e) {
-      result.completeExceptionally(e);
+      fail(e);
       return result;
     } catch (RuntimeException e) {
       result.cancel(false);
@@ -85,11 +88,12 @@ final class SecuredAsyncCall<R> {
         .whenComplete(
             (reply, failure) -> {
               if (failure == null) {
+                giveLeaveBack();
                 result.complete(reply);
               } else if (first && failure instanceof RpcAuthException refusal) {
                 renewThenResend(refusal);
               } else {
-                result.completeExceptionally(failure);
+                fail(failure);
               }
             });
   }
@@ -138,9 +142,24 @@ final class SecuredAsyncCall<R> {
   /** Ends the result with {@code failure} on the executor, as every other end of it. */
   private void completeLater(Throwable failure) {
     try {
-      executor.execute(() -> result.completeExceptionally(failure));
+      executor.execute(() -> fail(failure));
     } catch (RejectedExecutionException e) {
-      result.completeExceptionally(e);
+      fail(e);
+    }
+  }
+
+  /**
+   * Ends the result with {@code failure}, the call's leave given back first: a caller that starts
+   * another call as this one ends finds its place free.
+   */
+  private void fail(Throwable failure) {
+    giveLeaveBack();
+    result.completeExceptionally(failure);
+  }
+
+  private void giveLeaveBack() {
+    if (leaveGivenBack.compareAndSet(false, true)) {
+      security.done();
     }
   }
 

@@ -166,6 +166,23 @@ class GssAsyncTest extends GssRealmTest {
   }
 
   @Test
+  void aContextLostTwiceIsMadeAgainTwice() throws Exception {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient gss = establish(channel, GssService.INTEGRITY)) {
+      RpcClient rpc = client(channel, gss.callOptions().withTimeout(Duration.ofSeconds(30)));
+      long established = realm.gss.stats().contextsEstablished();
+      for (int n = 2; n < 4; n++) {
+        forget(channel, gss);
+        assertThat(
+                rpc.callAsync(GssSquare.SQUAREPROC, XdrCodec.INT, n, XdrCodec.INT)
+                    .get(30, TimeUnit.SECONDS))
+            .isEqualTo(n * n);
+      }
+      assertThat(realm.gss.stats().contextsEstablished()).isEqualTo(established + 2);
+    }
+  }
+
+  @Test
   void blockingCallsRefusedTogetherShareOneNewContext() throws Exception {
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);

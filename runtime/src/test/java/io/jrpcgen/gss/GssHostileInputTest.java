@@ -224,6 +224,42 @@ class GssHostileInputTest extends GssRealmTest {
   }
 
   @Test
+  void aContinueInitForAnEstablishedContextIsACredentialProblem() throws IOException {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
+      XdrDecoder d = new XdrDecoder(square(client, 1).bytes());
+      for (int i = 0; i < 6; i++) {
+        d.readInt();
+      }
+      Opaque handle = GssCred.decode(RpcMessages.readAuth(d)).handle();
+      long unknown = realm.gss.stats().unknownContexts();
+      GssCred cont = new GssCred(GssCred.VERSION, GssCred.CONTINUE_INIT, 0, 1, handle);
+      int xid = XID.incrementAndGet();
+      assertThat(sendForReply(rawCall(xid, 0, cont.toOpaqueAuth(), OpaqueAuth.NONE)))
+          .isEqualTo(new Reply.AuthError(xid, AuthStat.RPCSEC_GSS_CREDPROBLEM));
+      assertThat(realm.gss.stats().unknownContexts()).isEqualTo(unknown + 1);
+      assertSquared(square(client, 3), 3);
+    }
+  }
+
+  @Test
+  void aContextCreationCallWithoutATokenIsADefectiveToken() throws IOException {
+    long failed = realm.gss.stats().failedInits();
+    int contexts = realm.gss.contextCount();
+    GssCred init = new GssCred(GssCred.VERSION, GssCred.INIT, 0, 1, Opaque.EMPTY);
+    int xid = XID.incrementAndGet();
+    // rawCall's body, the int 5, reads as an opaque of 5 bytes that are not there.
+    send(rawCall(xid, 0, init.toOpaqueAuth(), OpaqueAuth.NONE));
+    XdrDecoder reply = receive();
+    assertThat(RpcMessages.readReply(reply)).isInstanceOf(Reply.Success.class);
+    InitResult result = InitResult.CODEC.decode(reply);
+    assertThat(result.major()).isEqualTo(InitResult.GSS_S_DEFECTIVE_TOKEN);
+    assertThat(result.handle().length()).isZero();
+    assertThat(realm.gss.stats().failedInits()).isEqualTo(failed + 1);
+    assertThat(realm.gss.contextCount()).isEqualTo(contexts);
+  }
+
+  @Test
   void malformedCredentialsAreBadCredentials() throws IOException {
     int xid = XID.incrementAndGet();
     OpaqueAuth truncated =

@@ -127,6 +127,11 @@ final class SecuredAsyncCall<R> {
             });
   }
 
+  /**
+   * Sends the call again: on the renewal's thread, or on the executor's thread that ended the first
+   * call if the context had been renewed already. The first call's slot is free by then (see
+   * follow), so the wait for one is short unless other calls took every slot meanwhile.
+   */
   private void resend() {
     AsyncCall<R> second;
     try {

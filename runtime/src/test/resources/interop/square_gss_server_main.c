@@ -1,8 +1,8 @@
 /*
  * A square server that accepts RPCSEC_GSS (Kerberos) calls through libtirpc's svcauth_gss:
- * square_gss_server service@host [lifetime-seconds]. It binds a TCP socket to 127.0.0.1 on an
- * ephemeral port, prints "tcp=<port> udp=0" and serves until killed, or until its lifetime runs
- * out. The service key comes from the keytab KRB5_KTNAME names. Each call prints its caller's
+ * square_gss_server service@host [lifetime-seconds]. It binds a TCP and a UDP socket to 127.0.0.1
+ * on ephemeral ports, prints "tcp=<port> udp=<port>" and serves until killed, or until its
+ * lifetime runs out. The service key comes from the keytab KRB5_KTNAME names. Each call prints its caller's
  * principal on stderr.
  */
 
@@ -31,8 +31,10 @@ main(int argc, char **argv)
   gss_buffer_desc name_buf;
   gss_name_t name;
   OM_uint32 major, minor;
-  SVCXPRT *tcp;
-  int fd;
+  struct sockaddr_in uaddr;
+  socklen_t ulen = sizeof uaddr;
+  SVCXPRT *tcp, *udp;
+  int fd, ufd;
 
   if (argc < 2) {
     fprintf(stderr, "usage: %s service@host [lifetime-seconds]\n", argv[0]);
@@ -68,7 +70,21 @@ main(int argc, char **argv)
     fprintf(stderr, "cannot serve SQUARE_PROG\n");
     return 1;
   }
-  printf("tcp=%u udp=0\n", ntohs(addr.sin_port));
+  ufd = socket(AF_INET, SOCK_DGRAM, 0);
+  memset(&uaddr, 0, sizeof uaddr);
+  uaddr.sin_family = AF_INET;
+  uaddr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (ufd < 0 || bind(ufd, (struct sockaddr *) &uaddr, sizeof uaddr) < 0
+      || getsockname(ufd, (struct sockaddr *) &uaddr, &ulen) < 0) {
+    perror("socket");
+    return 1;
+  }
+  udp = svcudp_create(ufd);
+  if (udp == NULL || !svc_register(udp, SQUARE_PROG, SQUARE_VERS, square_prog_1, 0)) {
+    fprintf(stderr, "cannot serve SQUARE_PROG over UDP\n");
+    return 1;
+  }
+  printf("tcp=%u udp=%u\n", ntohs(addr.sin_port), ntohs(uaddr.sin_port));
   fflush(stdout);
   svc_run();
   fprintf(stderr, "svc_run returned\n");

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.security.auth.Subject;
 import javax.security.auth.login.AppConfigurationEntry;
@@ -76,7 +77,8 @@ public final class GssLogin {
     if (subject == null) {
       throw new IllegalArgumentException("subject is null");
     }
-    return new GssLogin(subject, subject.getPrincipals().toString());
+    // The principals' set is a SecureSet, whose toString is Object's.
+    return new GssLogin(subject, List.copyOf(subject.getPrincipals()).toString());
   }
 
   /** The subject holding the tickets or keys. */

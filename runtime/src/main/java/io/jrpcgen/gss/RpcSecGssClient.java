@@ -15,8 +15,10 @@ import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSException;
@@ -29,7 +31,8 @@ import org.ietf.jgss.Oid;
  * security context with the server's NULL procedure, then protects every call made with {@link
  * #callOptions()} (krb5, krb5i or krb5p) and checks each reply's verifier. A server that refuses
  * the context ({@code RPCSEC_GSS_CREDPROBLEM}, {@code RPCSEC_GSS_CTXPROBLEM}) gets a new one and
- * the call once more. {@link #close()} destroys the context on the server.
+ * the call once more; the calls refused together share one new context, made on a thread of its
+ * own. {@link #close()} destroys the context on the server.
  *
  * <pre>{@code
  * GssLogin login = GssLogin.keytab("alice@EXAMPLE.ORG", Path.of("alice.keytab"));
@@ -43,9 +46,19 @@ import org.ietf.jgss.Oid;
 public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   private static final Oid KRB5 = oid(GssCaller.KERBEROS_V5);
 
-  /** One established context: its handle and the sequence numbers it has used. */
+  /**
+   * One established context: its handle, the sequence numbers it has used, and whether the server
+   * has refused a call made with it (then it is renewed).
+   */
   private record Context(
-      GssProtection protection, Opaque handle, int window, AtomicInteger nextSequence) {}
+      GssProtection protection,
+      Opaque handle,
+      int window,
+      AtomicInteger nextSequence,
+      AtomicBoolean refused) {}
+
+  /** The making of a new context in place of {@code failed}, which calls refused wait for. */
+  private record Renewal(Context failed, CompletableFuture<Context> next) {}
 
   private final RpcChannel channel;
   private final int program;
@@ -56,6 +69,9 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   private volatile boolean closed;
   // Calls in flight, at most the window the server granted first (see admit).
   private Semaphore inFlight;
+  private final Object renewalLock = new Object();
+  // The latest renewal started; guarded by renewalLock.
+  private Renewal renewal;
 
   private RpcSecGssClient(RpcChannel channel, int program, int version, GssSettings settings) {
     this.channel = channel;
@@ -159,7 +175,8 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
                     + ": RPCSEC_GSS sequence window "
                     + Integer.toUnsignedString(result.window()));
           }
-          return new Context(protection, handle, result.window(), new AtomicInteger());
+          return new Context(
+              protection, handle, result.window(), new AtomicInteger(), new AtomicBoolean());
         }
         if (token == null || token.length == 0) {
           throw new SecurityException(
@@ -236,6 +253,7 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       throw new RpcAuthException(serverName, AuthStat.AUTH_FAILED);
     }
     int seq = sequence;
+    Context used = c;
     return new ReplyCheck() {
       @Override
       public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec) {
@@ -247,6 +265,13 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
           return resultCodec.decode(in);
         }
         return resultCodec.decode(protection.readBody(in, service, seq));
+      }
+
+      @Override
+      public void refused(AuthStat status) {
+        if (renewable(status)) {
+          used.refused().set(true);
+        }
       }
     };
   }
@@ -262,23 +287,58 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   @Override
-  public boolean renewAfter(AuthStat status) {
-    if (closed
-        || (status != AuthStat.RPCSEC_GSS_CREDPROBLEM
-            && status != AuthStat.RPCSEC_GSS_CTXPROBLEM)) {
-      return false;
+  public CompletableFuture<Boolean> renewAfter(AuthStat status) {
+    if (closed || !renewable(status)) {
+      return CompletableFuture.completedFuture(false);
     }
-    renew(context);
-    return true;
+    Context c = context;
+    if (!c.refused().get()) {
+      // The context the call used was renewed already, by another call refused with it.
+      return CompletableFuture.completedFuture(true);
+    }
+    return renewalOf(c).thenApply(next -> true);
   }
 
-  /** A new context in place of {@code failed}, unless another thread has made one already. */
+  private static boolean renewable(AuthStat status) {
+    return status == AuthStat.RPCSEC_GSS_CREDPROBLEM || status == AuthStat.RPCSEC_GSS_CTXPROBLEM;
+  }
+
+  /**
+   * The renewal of {@code failed}, started on a thread of its own unless one is under way: making a
+   * context takes round trips to the KDC and the server, which no caller's thread should wait for.
+   */
+  private CompletableFuture<Context> renewalOf(Context failed) {
+    synchronized (renewalLock) {
+      if (renewal == null || renewal.failed() != failed) {
+        CompletableFuture<Context> next = new CompletableFuture<>();
+        renewal = new Renewal(failed, next);
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    next.complete(renew(failed));
+                  } catch (RuntimeException | Error e) {
+                    next.completeExceptionally(e);
+                  }
+                },
+                "jrpcgen-gss-renewal " + serverName);
+        thread.setDaemon(true);
+        thread.start();
+      }
+      return renewal.next();
+    }
+  }
+
+  /**
+   * A new context in place of {@code failed}, unless another thread has made one already. The
+   * failed one is left to the garbage collector, not disposed: calls on other threads may still be
+   * computing their checksums with it (the server refuses them, and they go again on the new one).
+   */
   private synchronized Context renew(Context failed) {
     Context c = context;
     if (c == failed) {
       c = createContext();
       context = c;
-      dispose(failed);
     }
     return c;
   }
@@ -303,8 +363,8 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
             }
 
             @Override
-            public boolean renewAfter(AuthStat status) {
-              return false;
+            public CompletableFuture<Boolean> renewAfter(AuthStat status) {
+              return CompletableFuture.completedFuture(false);
             }
           };
       channel.call(

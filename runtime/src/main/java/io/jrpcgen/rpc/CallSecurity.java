@@ -3,6 +3,7 @@ package io.jrpcgen.rpc;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A security flavor whose credential, verifier and arguments depend on each call (RPCSEC_GSS, RFC
@@ -22,11 +23,13 @@ public interface CallSecurity {
   <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args);
 
   /**
-   * Whether a call refused with {@code status} may be sent again, once, after this method has
-   * renewed what the server refused (a new context for {@code RPCSEC_GSS_CREDPROBLEM} or {@code
-   * RPCSEC_GSS_CTXPROBLEM}): only when the server cannot have run the procedure.
+   * Whether a call refused with {@code status} may be sent again, once, after what the server
+   * refused has been renewed (a new context for {@code RPCSEC_GSS_CREDPROBLEM} or {@code
+   * RPCSEC_GSS_CTXPROBLEM}): only when the server cannot have run the procedure. The renewal runs
+   * on a thread of its own, shared by the calls refused together; the channel waits for the future
+   * no longer than the call's deadline. It fails with what failed the renewal.
    */
-  boolean renewAfter(AuthStat status);
+  CompletableFuture<Boolean> renewAfter(AuthStat status);
 
   /**
    * Waits, at most {@code timeoutNanos}, until one more call may be outstanding: RPCSEC_GSS keeps
@@ -53,5 +56,11 @@ public interface CallSecurity {
      * @throws io.jrpcgen.xdr.XdrException if the results cannot be decoded or unwrapped
      */
     <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec);
+
+    /**
+     * Tells the check that the server denied its call with {@code status}, before {@link
+     * CallSecurity#renewAfter} is asked: what the call used is what needs renewing.
+     */
+    void refused(AuthStat status);
   }
 }

@@ -7,6 +7,7 @@ import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcListener;
+import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.OpaqueAuth;
@@ -26,11 +27,13 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What TCP and UDP channels share: XIDs, encoding calls, decoding replies, error mapping. */
@@ -108,7 +111,10 @@ abstract sealed class AbstractChannel implements RpcChannel
 
   /**
    * Starts an asynchronous call: takes a slot (waiting within the deadline), then lets {@code
-   * start} send it. Failures before anything was sent end the future, not the caller.
+   * start} send it. Failures before anything was sent end the future, not the caller. With a {@link
+   * CallSecurity}, the caller first waits (within the deadline) for the call's leave to be
+   * outstanding, as a blocking call does, and the call goes once more after a renewal, as in {@link
+   * #secured}, without a thread waiting for it.
    */
   <R> CompletableFuture<RpcReply<R>> startAsync(
       int program,
@@ -118,21 +124,48 @@ abstract sealed class AbstractChannel implements RpcChannel
       XdrCodec<R> resultCodec,
       Executor executor,
       AsyncStart<R> start) {
-    if (callOptions.security() != null) {
-      // RPCSEC_GSS's sequence window and context renewal are done for blocking calls only.
-      return CompletableFuture.failedFuture(
-          new RpcException(
-              RpcStatus.FAILED,
-              serverName,
-              "asynchronous calls with RPCSEC_GSS are not supported: call synchronously",
-              null));
-    }
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
+    CallSecurity security = callOptions.security();
     try {
-      acquireSlot(deadline, callOptions.timeout());
+      if (security == null) {
+        return startCall(
+                program, version, procedure, callOptions, resultCodec, executor, start, deadline)
+            .future();
+      }
+      admit(security, callOptions.timeout());
     } catch (RpcException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return new SecuredAsyncCall<R>(
+            this,
+            security,
+            executor,
+            deadline,
+            callOptions.timeout(),
+            () ->
+                startCall(
+                    program,
+                    version,
+                    procedure,
+                    callOptions,
+                    resultCodec,
+                    executor,
+                    start,
+                    deadline))
+        .start();
+  }
+
+  /** Takes a slot (waiting within {@code deadline}) and lets {@code start} send the call. */
+  private <R> AsyncCall<R> startCall(
+      int program,
+      int version,
+      int procedure,
+      CallOptions callOptions,
+      XdrCodec<R> resultCodec,
+      Executor executor,
+      AsyncStart<R> start,
+      long deadline) {
+    acquireSlot(deadline, callOptions.timeout());
     // Observability hook: null without a listener.
     ClientCallProbe probe =
         listener == null ? null : probe(program, version, procedure, callOptions);
@@ -147,7 +180,7 @@ abstract sealed class AbstractChannel implements RpcChannel
       call.future().cancel(false);
       throw e;
     }
-    return call.future();
+    return call;
   }
 
   @Override
@@ -326,7 +359,7 @@ abstract sealed class AbstractChannel implements RpcChannel
             resultCodec,
             probe);
       } catch (RpcAuthException e) {
-        if (!security.renewAfter(e.authStat())) {
+        if (!renewed(security, e, callOptions.timeout(), deadline)) {
           throw e;
         }
         return exchange(
@@ -342,6 +375,37 @@ abstract sealed class AbstractChannel implements RpcChannel
     } finally {
       security.done();
     }
+  }
+
+  /**
+   * Waits, within the call's {@code deadline}, for {@code security} to renew what refused a call
+   * with {@code refusal}; whether the call may go once more.
+   */
+  private boolean renewed(
+      CallSecurity security, RpcAuthException refusal, Duration timeout, long deadline) {
+    try {
+      return security
+          .renewAfter(refusal.authStat())
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new RpcTimeoutException(serverName, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(RpcStatus.CANT_SEND, serverName, "interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw renewalFailure(e.getCause());
+    }
+  }
+
+  /** What a failed renewal ends a call with: its own exception if unchecked. */
+  RuntimeException renewalFailure(Throwable cause) {
+    if (cause instanceof RuntimeException e) {
+      return e;
+    }
+    return new RpcException(RpcStatus.FAILED, serverName, "renewal failed: " + cause, cause);
   }
 
   private void admit(CallSecurity security, Duration timeout) {
@@ -373,21 +437,29 @@ abstract sealed class AbstractChannel implements RpcChannel
      * accepts a reply to this transmission.
      */
     EncodedCall resent(EncodedCall again) {
-      CallSecurity.ReplyCheck earlier = check;
-      CallSecurity.ReplyCheck later = again.check();
-      return new EncodedCall(
-          again.encoder(),
-          new CallSecurity.ReplyCheck() {
-            @Override
-            public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
-              try {
-                return later.readResults(verifier, in, codec);
-              } catch (RpcAuthException e) {
-                // The verifier is checked before anything is read: the earlier check reads afresh.
-                return earlier.readResults(verifier, in, codec);
-              }
-            }
-          });
+      return new EncodedCall(again.encoder(), either(check, again.check()));
+    }
+
+    /** A check that accepts a reply to either of two transmissions of a call. */
+    static CallSecurity.ReplyCheck either(
+        CallSecurity.ReplyCheck earlier, CallSecurity.ReplyCheck later) {
+      return new CallSecurity.ReplyCheck() {
+        @Override
+        public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
+          try {
+            return later.readResults(verifier, in, codec);
+          } catch (RpcAuthException e) {
+            // The verifier is checked before anything is read: the earlier check reads afresh.
+            return earlier.readResults(verifier, in, codec);
+          }
+        }
+
+        @Override
+        public void refused(AuthStat status) {
+          earlier.refused(status);
+          later.refused(status);
+        }
+      };
     }
   }
 
@@ -467,7 +539,11 @@ abstract sealed class AbstractChannel implements RpcChannel
       probe.replied(reply, message.length());
     }
     if (!(reply instanceof Reply.Success success)) {
-      throw reply.toException(serverName);
+      RpcException refusal = reply.toException(serverName);
+      if (check != null && refusal instanceof RpcAuthException denied) {
+        check.refused(denied.authStat());
+      }
+      throw refusal;
     }
     try {
       R value =

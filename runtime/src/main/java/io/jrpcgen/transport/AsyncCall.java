@@ -1,5 +1,6 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.xdr.XdrCodec;
@@ -32,6 +33,7 @@ final class AsyncCall<R> {
   // Observability hook: null without a listener.
   private final ClientCallProbe probe;
   private final CompletableFuture<RpcReply<R>> future = new CompletableFuture<>();
+  private final CompletableFuture<RpcReply<R>> settled = new CompletableFuture<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private final AtomicInteger record = new AtomicInteger(QUEUED);
   private volatile ReplyDispatcher dispatcher;
@@ -39,6 +41,8 @@ final class AsyncCall<R> {
   private volatile Function<IOException, RpcException> transportError;
   private volatile Future<?> deadline;
   private volatile Future<?> resends;
+  // The check of the reply when a CallSecurity protects the call, set before the call is sent.
+  private volatile CallSecurity.ReplyCheck check;
 
   /** A call holding one of the channel's slots; its future's end gives the slot back. */
   AsyncCall(
@@ -60,6 +64,11 @@ final class AsyncCall<R> {
           if (probe != null) {
             probe.ended(failure);
           }
+          if (failure == null) {
+            settled.complete(reply);
+          } else {
+            settled.completeExceptionally(failure);
+          }
         });
   }
 
@@ -74,6 +83,21 @@ final class AsyncCall<R> {
 
   CompletableFuture<RpcReply<R>> future() {
     return future;
+  }
+
+  /** The future's outcome, once the call's slot and XID are free again. */
+  CompletableFuture<RpcReply<R>> settled() {
+    return settled;
+  }
+
+  /** Has the reply checked by {@code check} (null for none); set before each send. */
+  void checkWith(CallSecurity.ReplyCheck check) {
+    this.check = check;
+  }
+
+  /** The check set last, or null. */
+  CallSecurity.ReplyCheck check() {
+    return check;
   }
 
   /**
@@ -113,6 +137,11 @@ final class AsyncCall<R> {
     future.completeExceptionally(failure.withXid(xid));
   }
 
+  /** Runs {@code task} on the call's executor. */
+  void runLater(Runnable task) {
+    completeLater(task);
+  }
+
   /** Ends the call with a failure, on the executor. */
   void failLater(RpcException failure) {
     completeLater(() -> future.completeExceptionally(failure.withXid(xid)));
@@ -128,7 +157,7 @@ final class AsyncCall<R> {
             return;
           }
           try {
-            future.complete(channel.decodeReply(xid, w.reply(), resultCodec, null, probe));
+            future.complete(channel.decodeReply(xid, w.reply(), resultCodec, check, probe));
           } catch (RpcException e) {
             future.completeExceptionally(e.withXid(xid));
           }

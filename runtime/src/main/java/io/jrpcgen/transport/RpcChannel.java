@@ -55,7 +55,9 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
    * cannot hold up other calls' replies (pass {@code Runnable::run} to complete it there).
    * Cancelling the future frees its slot and its XID, and a record not yet written is never
    * written. If {@link #maxInFlight()} calls are in flight the calling thread waits for one to end,
-   * within the call's deadline, as a blocking call would.
+   * within the call's deadline, as a blocking call would; so it does, with a {@link
+   * io.jrpcgen.rpc.CallSecurity} (RPCSEC_GSS), for a place in the server's sequence window. A call
+   * the security may renew and send again does so without a thread waiting for it.
    *
    * @throws IllegalStateException if the channel is closed
    */

@@ -158,33 +158,48 @@ public final class TcpChannel extends AbstractChannel {
         resultCodec,
         executor,
         (call, deadline) -> {
-          XdrEncoder request =
-              encodeCall(
-                      true,
-                      call.xid(),
-                      program,
-                      version,
-                      procedure,
-                      callOptions,
-                      argsCodec,
-                      args,
-                      call.probe())
-                  .encoder();
+          // RPCSEC_GSS: numbered and queued in order, as in callInSlot.
+          ReentrantLock order = callOptions.security() == null ? null : securedSends;
+          if (order != null) {
+            order.lock();
+          }
           try {
-            Connection c = liveConnection(deadline);
-            try {
-              call.await(c.dispatcher, deadline, c::failure);
-              c.send(request, call);
-            } catch (IOException e) {
-              // Fails every other call on the connection, and this one, registered or not.
-              call.fail(c.fail(RpcStatus.CANT_SEND, e));
-            } finally {
-              c.lastCallEnded = System.nanoTime();
-            }
+            EncodedCall encoded =
+                encodeCall(
+                    true,
+                    call.xid(),
+                    program,
+                    version,
+                    procedure,
+                    callOptions,
+                    argsCodec,
+                    args,
+                    call.probe());
+            call.checkWith(encoded.check());
+            sendAsync(call, encoded.encoder(), deadline);
           } finally {
-            releaseEncoder(request);
+            if (order != null) {
+              order.unlock();
+            }
           }
         });
+  }
+
+  private void sendAsync(AsyncCall<?> call, XdrEncoder request, long deadline) {
+    try {
+      Connection c = liveConnection(deadline);
+      try {
+        call.await(c.dispatcher, deadline, c::failure);
+        c.send(request, call);
+      } catch (IOException e) {
+        // Fails every other call on the connection, and this one, registered or not.
+        call.fail(c.fail(RpcStatus.CANT_SEND, e));
+      } finally {
+        c.lastCallEnded = System.nanoTime();
+      }
+    } finally {
+      releaseEncoder(request);
+    }
   }
 
   <A> void sendBatched(

@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A UDP channel: a connected datagram socket. A call resends its datagram, with the same XID, each
@@ -156,8 +157,9 @@ public final class UdpChannel extends AbstractChannel {
         resultCodec,
         executor,
         (call, deadline) -> {
-          XdrEncoder request =
-              encodeCall(
+          Function<ClientCallProbe, EncodedCall> encode =
+              probe ->
+                  encodeCall(
                       false,
                       call.xid(),
                       program,
@@ -166,13 +168,10 @@ public final class UdpChannel extends AbstractChannel {
                       callOptions,
                       argsCodec,
                       args,
-                      call.probe())
-                  .encoder();
-          // Kept for the resends: the encoder is this thread's, and reused.
-          DatagramPacket datagram =
-              new DatagramPacket(
-                  Arrays.copyOf(request.array(), request.position()), request.position());
-          releaseEncoder(request);
+                      probe);
+          EncodedCall encoded = encode.apply(call.probe());
+          call.checkWith(encoded.check());
+          DatagramPacket datagram = copyAndRelease(encoded.encoder());
           try {
             call.await(dispatcher, deadline, e -> connectionError(RpcStatus.CANT_RECV, e));
             socket.send(datagram);
@@ -182,14 +181,50 @@ public final class UdpChannel extends AbstractChannel {
           }
           call.resendEvery(
               callOptions.retryInterval().toNanos(),
-              () -> {
-                try {
-                  socket.send(datagram);
-                } catch (IOException e) {
-                  call.failLater(connectionError(RpcStatus.CANT_SEND, e));
-                }
-              });
+              encoded.check() == null
+                  ? () -> resend(call, datagram)
+                  : () -> call.runLater(() -> resendAnew(call, encode)));
         });
+  }
+
+  /**
+   * Resends an RPCSEC_GSS call encoded anew, with a sequence number of its own (see callInSlot); on
+   * the call's executor, as the arguments' codec is the caller's code and the timer thread is
+   * shared. The listener was told of the call when it was first encoded.
+   */
+  private void resendAnew(AsyncCall<?> call, Function<ClientCallProbe, EncodedCall> encode) {
+    // An executor of several threads may run two resends of the call at once.
+    synchronized (call) {
+      if (call.future().isDone()) {
+        return;
+      }
+      EncodedCall again;
+      try {
+        again = encode.apply(null);
+      } catch (RuntimeException e) {
+        // The context was closed, or could not be renewed at 2^31 calls.
+        call.future().completeExceptionally(e);
+        return;
+      }
+      call.checkWith(EncodedCall.either(call.check(), again.check()));
+      resend(call, copyAndRelease(again.encoder()));
+    }
+  }
+
+  /** The datagram of an encoded call, kept for resends: the encoder is the thread's, and reused. */
+  private static DatagramPacket copyAndRelease(XdrEncoder request) {
+    DatagramPacket datagram =
+        new DatagramPacket(Arrays.copyOf(request.array(), request.position()), request.position());
+    releaseEncoder(request);
+    return datagram;
+  }
+
+  private void resend(AsyncCall<?> call, DatagramPacket datagram) {
+    try {
+      socket.send(datagram);
+    } catch (IOException e) {
+      call.failLater(connectionError(RpcStatus.CANT_SEND, e));
+    }
   }
 
   @Override

@@ -25,7 +25,7 @@ final class GssCPeers {
           "square_gss_server_main.c",
           "square_gss_server_impl.c");
   private static final long RUN_SECONDS = 30;
-  private static final Pattern PORT = Pattern.compile("tcp=(\\d+) ");
+  private static final Pattern PORT = Pattern.compile("tcp=(\\d+) udp=(\\d+)");
 
   private final TestKdc kdc;
   private final Path dir;
@@ -108,8 +108,8 @@ final class GssCPeers {
     return new Run(p.exitValue(), Files.readString(log));
   }
 
-  /** A running C server and the port it listens on. */
-  record Server(Process process, int port, Path err) implements AutoCloseable {
+  /** A running C server and the ports it listens on. */
+  record Server(Process process, int port, int udpPort, Path err) implements AutoCloseable {
     String errors() throws IOException {
       return Files.readString(err);
     }
@@ -134,7 +134,7 @@ final class GssCPeers {
       while (true) {
         Matcher m = PORT.matcher(Files.readString(out));
         if (m.find()) {
-          return new Server(p, Integer.parseInt(m.group(1)), err);
+          return new Server(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), err);
         }
         if (!p.isAlive() || System.nanoTime() - deadline > 0) {
           fail("square_gss_server did not start: " + Files.readString(err));

@@ -98,14 +98,6 @@ class GssHostileInputTest extends GssRealmTest {
     return RpcMessages.readReply(receive());
   }
 
-  private RpcSecGssClient client(TcpChannel channel, GssService service) {
-    return RpcSecGssClient.establish(
-        channel,
-        GssSquare.PROGRAM,
-        GssSquare.VERSION,
-        GssSettings.of(TestKdc.SERVICE, realm.alice, service));
-  }
-
   /** Where the arguments start in a call message. */
   private static int argumentsStart(byte[] call) {
     XdrDecoder d = new XdrDecoder(call);
@@ -120,7 +112,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aReplayedSequenceNumberIsDroppedUnanswered() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       Call first = square(client, 5);
       assertSquared(first, 5);
       long replays = realm.gss.stats().replaysDropped();
@@ -136,7 +128,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aSequenceNumberBelowTheWindowIsDroppedUnanswered() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       Call old = square(client, 2);
       Call latest = null;
       for (int i = 0; i < client.sequenceWindow(); i++) {
@@ -155,7 +147,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aForgedHeaderChecksumIsACredentialProblem() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       long bad = realm.gss.stats().badHeaderChecksums();
       int calls = realm.square.calls.get();
       Call forged = square(client, 5);
@@ -177,7 +169,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void anArgumentBodyFailingItsChecksumIsGarbage() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.INTEGRITY)) {
+        RpcSecGssClient client = establish(channel, GssService.INTEGRITY)) {
       assertBadBodyIsGarbage(client, 4 + 4 + 3);
     }
   }
@@ -185,7 +177,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aPrivacyBodyThatDoesNotDecryptIsGarbage() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.PRIVACY)) {
+        RpcSecGssClient client = establish(channel, GssService.PRIVACY)) {
       assertBadBodyIsGarbage(client, 4 + 30);
     }
   }
@@ -229,6 +221,42 @@ class GssHostileInputTest extends GssRealmTest {
     int xid2 = XID.incrementAndGet();
     assertThat(sendForReply(rawCall(xid2, 0, cont.toOpaqueAuth(), OpaqueAuth.NONE)))
         .isEqualTo(new Reply.AuthError(xid2, AuthStat.RPCSEC_GSS_CREDPROBLEM));
+  }
+
+  @Test
+  void aContinueInitForAnEstablishedContextIsACredentialProblem() throws IOException {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
+      XdrDecoder d = new XdrDecoder(square(client, 1).bytes());
+      for (int i = 0; i < 6; i++) {
+        d.readInt();
+      }
+      Opaque handle = GssCred.decode(RpcMessages.readAuth(d)).handle();
+      long unknown = realm.gss.stats().unknownContexts();
+      GssCred cont = new GssCred(GssCred.VERSION, GssCred.CONTINUE_INIT, 0, 1, handle);
+      int xid = XID.incrementAndGet();
+      assertThat(sendForReply(rawCall(xid, 0, cont.toOpaqueAuth(), OpaqueAuth.NONE)))
+          .isEqualTo(new Reply.AuthError(xid, AuthStat.RPCSEC_GSS_CREDPROBLEM));
+      assertThat(realm.gss.stats().unknownContexts()).isEqualTo(unknown + 1);
+      assertSquared(square(client, 3), 3);
+    }
+  }
+
+  @Test
+  void aContextCreationCallWithoutATokenIsADefectiveToken() throws IOException {
+    long failed = realm.gss.stats().failedInits();
+    int contexts = realm.gss.contextCount();
+    GssCred init = new GssCred(GssCred.VERSION, GssCred.INIT, 0, 1, Opaque.EMPTY);
+    int xid = XID.incrementAndGet();
+    // rawCall's body, the int 5, reads as an opaque of 5 bytes that are not there.
+    send(rawCall(xid, 0, init.toOpaqueAuth(), OpaqueAuth.NONE));
+    XdrDecoder reply = receive();
+    assertThat(RpcMessages.readReply(reply)).isInstanceOf(Reply.Success.class);
+    InitResult result = InitResult.CODEC.decode(reply);
+    assertThat(result.major()).isEqualTo(InitResult.GSS_S_DEFECTIVE_TOKEN);
+    assertThat(result.handle().length()).isZero();
+    assertThat(realm.gss.stats().failedInits()).isEqualTo(failed + 1);
+    assertThat(realm.gss.contextCount()).isEqualTo(contexts);
   }
 
   @Test
@@ -277,7 +305,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aReplyWithAForgedVerifierFailsTheCall() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.NONE)) {
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
       Call call = square(client, 5);
       XdrDecoder results = new XdrDecoder(new byte[] {0, 0, 0, 25});
       OpaqueAuth forged =
@@ -294,7 +322,7 @@ class GssHostileInputTest extends GssRealmTest {
   @Test
   void aContextTheServerForgotIsMadeAgainOnceAndTheCallSucceeds() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
-        RpcSecGssClient client = client(channel, GssService.INTEGRITY)) {
+        RpcSecGssClient client = establish(channel, GssService.INTEGRITY)) {
       RpcClient rpc =
           RpcClient.create(
               channel,

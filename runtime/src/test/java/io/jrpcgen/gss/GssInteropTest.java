@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;
+import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * RPCSEC_GSS between jrpcgen and libtirpc, both ways, for krb5, krb5i and krb5p: a C client using
  * {@code authgss_create_default} calls the Java server, and the Java client calls a C server using
- * {@code svcauth_gss}; all in a throwaway MIT Kerberos realm.
+ * {@code svcauth_gss}, with blocking calls and with many asynchronous calls at once, over TCP and
+ * UDP; all in a throwaway MIT Kerberos realm.
  */
 class GssInteropTest extends GssRealmTest {
   private static GssCPeers peers;
@@ -68,6 +70,22 @@ class GssInteropTest extends GssRealmTest {
               client.callOptions().withTimeout(Duration.ofSeconds(10)));
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 9, XdrCodec.INT)).isEqualTo(81);
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, -3, XdrCodec.INT)).isEqualTo(9);
+      assertThat(c.errors())
+          .contains("caller: " + TestKdc.CLIENT_PRINCIPAL + " service " + service.value());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(GssService.class)
+  void javaAsyncCallsToCServer(GssService service) throws Exception {
+    try (GssCPeers.Server c = peers.startServer()) {
+      InetAddress loopback = InetAddress.getLoopbackAddress();
+      try (TcpChannel channel = RpcChannel.tcp(new InetSocketAddress(loopback, c.port()))) {
+        GssAsyncTest.manySquares(channel, service);
+      }
+      try (UdpChannel channel = RpcChannel.udp(new InetSocketAddress(loopback, c.udpPort()))) {
+        GssAsyncTest.manySquares(channel, service);
+      }
       assertThat(c.errors())
           .contains("caller: " + TestKdc.CLIENT_PRINCIPAL + " service " + service.value());
     }

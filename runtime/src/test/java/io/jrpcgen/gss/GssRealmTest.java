@@ -1,5 +1,6 @@
 package io.jrpcgen.gss;
 
+import io.jrpcgen.transport.RpcChannel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,5 +20,14 @@ abstract class GssRealmTest {
   static void stopRealm() throws Exception {
     GssFixture.closeIfStarted(realm);
     realm = null;
+  }
+
+  /** Makes a context for alice with the realm's service on {@code channel}. */
+  static RpcSecGssClient establish(RpcChannel channel, GssService service) {
+    return RpcSecGssClient.establish(
+        channel,
+        GssSquare.PROGRAM,
+        GssSquare.VERSION,
+        GssSettings.of(TestKdc.SERVICE, realm.alice, service));
   }
 }

@@ -12,6 +12,7 @@ import io.jrpcgen.xdr.XdrException;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.security.auth.Subject;
+import javax.security.auth.kerberos.KerberosPrincipal;
 import org.junit.jupiter.api.Test;
 
 /** The RPCSEC_GSS wire structures, byte for byte, and the settings' checks. */
@@ -79,6 +80,21 @@ class GssWireTest {
     assertThatThrownBy(() -> new GssSettings("nfs@host", login, GssService.NONE, Duration.ZERO))
         .hasMessage("timeout <= 0: PT0S");
     assertThatThrownBy(() -> GssLogin.subject(null)).hasMessage("subject is null");
+  }
+
+  @Test
+  void sequenceNumbersAreBigEndian() {
+    assertThat(GssProtection.intBytes(0x01020304)).containsExactly(1, 2, 3, 4);
+    assertThat(GssProtection.intBytes(-2)).containsExactly(0xff, 0xff, 0xff, 0xfe);
+  }
+
+  @Test
+  void aLoginOfASubjectHoldsItAndSaysWhoseItIs() {
+    Subject subject = new Subject();
+    subject.getPrincipals().add(new KerberosPrincipal("bob@X.ORG"));
+    GssLogin login = GssLogin.subject(subject);
+    assertThat(login.subject()).isSameAs(subject);
+    assertThat(login).hasToString("GssLogin[[bob@X.ORG]]");
   }
 
   @Test

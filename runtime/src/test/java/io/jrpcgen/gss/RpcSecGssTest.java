@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;
@@ -175,6 +176,50 @@ class RpcSecGssTest extends GssRealmTest {
         assertThat(second.sequenceWindow()).isEqualTo(8);
         assertThat(small.contextCount()).isEqualTo(1);
       }
+    }
+  }
+
+  @Test
+  void onlyACredentialOrContextProblemIsRenewed() {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
+      long established = realm.gss.stats().contextsEstablished();
+      assertThat(client.renewAfter(AuthStat.AUTH_TOOWEAK).join()).isFalse();
+      assertThat(client.renewAfter(AuthStat.AUTH_BADCRED).join()).isFalse();
+      // No call was refused with the current context: one refused with an older one goes again.
+      assertThat(client.renewAfter(AuthStat.RPCSEC_GSS_CTXPROBLEM).getNow(false)).isTrue();
+      assertThat(client.renewAfter(AuthStat.RPCSEC_GSS_CREDPROBLEM).getNow(false)).isTrue();
+      assertThat(realm.gss.stats().contextsEstablished()).isEqualTo(established);
+      client.close();
+      assertThat(client.renewAfter(AuthStat.RPCSEC_GSS_CREDPROBLEM).join()).isFalse();
+    }
+  }
+
+  @Test
+  void eachContextHasAHandleOfItsOwn() {
+    int before = realm.gss.contextCount();
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient first = establish(channel, GssService.NONE);
+        RpcSecGssClient second = establish(channel, GssService.NONE)) {
+      assertThat(realm.gss.contextCount()).isEqualTo(before + 2);
+    }
+    assertThat(realm.gss.contextCount()).isEqualTo(before);
+  }
+
+  @Test
+  void aClientCallsWithTheTicketsKinitLeft() throws Exception {
+    realm.kdc.kinitClient();
+    GssLogin cache = GssLogin.ticketCache(realm.kdc.dir().resolve("alice.ccache"));
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client =
+            RpcSecGssClient.establish(
+                channel,
+                GssSquare.PROGRAM,
+                GssSquare.VERSION,
+                GssSettings.of(TestKdc.SERVICE, cache, GssService.INTEGRITY))) {
+      RpcClient rpc =
+          RpcClient.create(channel, GssSquare.PROGRAM, GssSquare.VERSION, client.callOptions());
+      assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 4, XdrCodec.INT)).isEqualTo(16);
     }
   }
 

@@ -54,6 +54,19 @@ class SequenceWindowTest {
   }
 
   @Test
+  void slidingKeepsTheSlotsOfNumbersSeenAlready() {
+    SequenceWindow w = new SequenceWindow(8);
+    assertThat(w.accept(5)).isEqualTo(NEW);
+    assertThat(w.accept(6)).isEqualTo(NEW);
+    // The slide from 6 to 9 clears the slots of 7 and 8 only.
+    assertThat(w.accept(9)).isEqualTo(NEW);
+    assertThat(w.accept(5)).isEqualTo(REPLAYED);
+    assertThat(w.accept(6)).isEqualTo(REPLAYED);
+    assertThat(w.accept(9)).isEqualTo(REPLAYED);
+    assertThat(w.accept(8)).isEqualTo(NEW);
+  }
+
+  @Test
   void numbersUpToTheLargestAllowedWork() {
     SequenceWindow w = new SequenceWindow(8);
     assertThat(w.accept(0x7fff_fff0)).isEqualTo(NEW);

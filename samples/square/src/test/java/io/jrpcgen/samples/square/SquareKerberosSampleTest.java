@@ -148,6 +148,7 @@ class SquareKerberosSampleTest {
         SquareProg.SquareVersClient client =
             SquareProg.SquareVersClient.create(channel).withOptions(context.callOptions());
         System.out.println(client.squareproc(new SquareIn(5)).res1());   // 25
+        System.out.println(client.squareprocAsync(new SquareIn(6)).join().res1());  // 36
       }
       server.close();
       // End of the README's example.
@@ -155,7 +156,7 @@ class SquareKerberosSampleTest {
     } finally {
       System.setOut(stdout);
     }
-    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("25\n");
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("25\n36\n");
     assertThat(readmeExample()).isEqualTo(thisExample());
   }
 

@@ -1,0 +1,176 @@
+package io.jrpcgen.transport;
+
+import io.jrpcgen.rpc.CallSecurity;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * An asynchronous call protected by a {@link CallSecurity} (RPCSEC_GSS): one {@link AsyncCall},
+ * and, if the server refused it in a way the security can renew, a second one once the renewal is
+ * done, all within one deadline. The caller's future ends with the last call's outcome, on the
+ * call's executor; its end gives the call's leave back to the security.
+ */
+final class SecuredAsyncCall<R> {
+  private final AbstractChannel channel;
+  private final CallSecurity security;
+  private final Executor executor;
+  private final long deadlineNanos;
+  private final Duration timeout;
+  private final Supplier<AsyncCall<R>> send;
+  private final CompletableFuture<RpcReply<R>> result = new CompletableFuture<>();
+  // The call on the wire, for a cancel of the result to reach it.
+  private volatile AsyncCall<R> current;
+  private final AtomicBoolean leaveGivenBack = new AtomicBoolean();
+
+  /**
+   * A call to be sent with {@code send}, which takes a slot and may throw an {@link RpcException}
+   * for the slot's wait or an unchecked exception for a closed channel; the security has admitted
+   * the call already.
+   */
+  SecuredAsyncCall(
+      AbstractChannel channel,
+      CallSecurity security,
+      Executor executor,
+      long deadlineNanos,
+      Duration timeout,
+      Supplier<AsyncCall<R>> send) {
+    this.channel = channel;
+    this.security = security;
+    this.executor = executor;
+    this.deadlineNanos = deadlineNanos;
+    this.timeout = timeout;
+    this.send = send;
+  }
+
+  /** Sends the call; the future ends with its outcome, and its end gives the leave back. */
+  CompletableFuture<RpcReply<R>> start() {
+    // A cancel ends the result from outside; every other end gives the leave back first.
+    result.whenComplete(
+        (reply, failure) -> {
+          giveLeaveBack();
+          AsyncCall<R> c = current;
+          if (result.isCancelled() && c != null) {
+            c.future().cancel(false);
+          }
+        });
+    AsyncCall<R> first;
+    try {
+      first = send.get();
+    } catch (RpcException e) {
+      fail(e);
+      return result;
+    } catch (RuntimeException e) {
+      result.cancel(false);
+      throw e;
+    }
+    follow(first, true);
+    return result;
+  }
+
+  /** Ends the result as {@code call} ends, unless a first refusal lets it go once more. */
+  private void follow(AsyncCall<R> call, boolean first) {
+    current = call;
+    if (result.isDone()) {
+      call.future().cancel(false);
+      return;
+    }
+    // settled(): the call's slot is free again by then, for the second call to take.
+    call.settled()
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure == null) {
+                giveLeaveBack();
+                result.complete(reply);
+              } else if (first && failure instanceof RpcAuthException refusal) {
+                renewThenResend(refusal);
+              } else {
+                fail(failure);
+              }
+            });
+  }
+
+  /**
+   * Asks the security to renew what refused the call; the call goes again when it is done, or the
+   * result ends with the refusal, the renewal's failure, or the deadline, whichever comes first.
+   */
+  private void renewThenResend(RpcAuthException refusal) {
+    Future<?> timer =
+        CallTimers.after(
+            deadlineNanos - System.nanoTime(),
+            () -> completeLater(new RpcTimeoutException(channel.serverName, timeout)));
+    security
+        .renewAfter(refusal.authStat())
+        .whenComplete(
+            (again, failure) -> {
+              timer.cancel(false);
+              if (result.isDone()) {
+                return;
+              }
+              if (failure != null) {
+                completeLater(channel.renewalFailure(unwrap(failure)));
+              } else if (!again) {
+                completeLater(refusal);
+              } else if (System.nanoTime() - deadlineNanos >= 0) {
+                completeLater(new RpcTimeoutException(channel.serverName, timeout));
+              } else {
+                resend();
+              }
+            });
+  }
+
+  /**
+   * Sends the call again: on the renewal's thread, or on the executor's thread that ended the first
+   * call if the context had been renewed already. The first call's slot is free by then (see
+   * follow), so the wait for one is short unless other calls took every slot meanwhile.
+   */
+  private void resend() {
+    AsyncCall<R> second;
+    try {
+      second = send.get();
+    } catch (RuntimeException e) {
+      // A slot not found in time, or the channel closed meanwhile: the call ends with it.
+      completeLater(e);
+      return;
+    }
+    follow(second, false);
+  }
+
+  /** Ends the result with {@code failure} on the executor, as every other end of it. */
+  private void completeLater(Throwable failure) {
+    try {
+      executor.execute(() -> fail(failure));
+    } catch (RejectedExecutionException e) {
+      fail(e);
+    }
+  }
+
+  /**
+   * Ends the result with {@code failure}, the call's leave given back first: a caller that starts
+   * another call as this one ends finds its place free.
+   */
+  private void fail(Throwable failure) {
+    giveLeaveBack();
+    result.completeExceptionally(failure);
+  }
+
+  private void giveLeaveBack() {
+    if (leaveGivenBack.compareAndSet(false, true)) {
+      security.done();
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
+  }
+}

@@ -1,0 +1,244 @@
+package io.jrpcgen.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.AuthStat;
+import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.CallSecurity;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcTimeoutException;
+import io.jrpcgen.server.CallAuthenticator;
+import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Calls protected by a {@link CallSecurity} whose server refuses every call with {@code
+ * RPCSEC_GSS_CTXPROBLEM}, and whose renewal the test controls: one more send after a renewal, never
+ * two, the deadline over the whole, the leave given back once, whatever ends the call.
+ */
+class SecuredAsyncCallTest {
+  private final AtomicInteger served = new AtomicInteger();
+  private RpcServer server;
+  private FakeSecurity security;
+
+  /** Writes an RPCSEC_GSS-flavored credential and counts what the channel asks of it. */
+  private static final class FakeSecurity implements CallSecurity {
+    volatile CompletableFuture<Boolean> renewal = new CompletableFuture<>();
+    final AtomicInteger renewals = new AtomicInteger();
+    final AtomicInteger admitted = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    final List<AuthStat> refusals = new CopyOnWriteArrayList<>();
+
+    @Override
+    public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> codec, A args) {
+      RpcMessages.writeAuth(
+          out, new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(), Opaque.copyOf(new byte[] {1, 2})));
+      RpcMessages.writeAuth(out, OpaqueAuth.NONE);
+      codec.encode(out, args);
+      return new ReplyCheck() {
+        @Override
+        public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec) {
+          return resultCodec.decode(in);
+        }
+
+        @Override
+        public void refused(AuthStat status) {
+          refusals.add(status);
+        }
+      };
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewAfter(AuthStat status) {
+      renewals.incrementAndGet();
+      return renewal;
+    }
+
+    @Override
+    public boolean admit(long timeoutNanos) {
+      admitted.incrementAndGet();
+      return true;
+    }
+
+    @Override
+    public void done() {
+      done.incrementAndGet();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    security = new FakeSecurity();
+    CallAuthenticator refuseAll =
+        new CallAuthenticator() {
+          @Override
+          public int flavor() {
+            return AuthFlavor.RPCSEC_GSS.value();
+          }
+
+          @Override
+          public Verdict verify(
+              CallHeader header, byte[] message, int credentialEnd, XdrDecoder body) {
+            served.incrementAndGet();
+            return new Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM);
+          }
+        };
+    server =
+        RpcServer.builder()
+            .bindAddress(Square.LOOPBACK)
+            .security(refuseAll)
+            .program(Square.program())
+            .tcp(0)
+            .udp(0)
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private RpcChannel channel(boolean tcp) {
+    return tcp
+        ? RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()))
+        : RpcChannel.udp(new InetSocketAddress(Square.LOOPBACK, server.udpPort()));
+  }
+
+  private CompletableFuture<Square.Out> call(RpcChannel channel, Duration timeout) {
+    RpcClient client =
+        RpcClient.create(
+            channel,
+            Square.PROGRAM,
+            Square.VERSION,
+            CallOptions.DEFAULTS.withSecurity(security).withTimeout(timeout));
+    return client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
+    try {
+      future.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the call did not fail");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aRenewalThatNeverEndsFailsTheCallAtItsDeadline(boolean tcp) throws Exception {
+    try (RpcChannel channel = channel(tcp)) {
+      assertThat(failureOf(call(channel, Duration.ofMillis(300))))
+          .isInstanceOf(RpcTimeoutException.class);
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.refusals).containsExactly(AuthStat.RPCSEC_GSS_CTXPROBLEM);
+      assertThat(security.done.get()).isEqualTo(1);
+      // A renewal ending after the deadline sends nothing more.
+      security.renewal.complete(true);
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aCallIsSentOnceMoreAfterARenewalAndNoMore(boolean tcp) throws Exception {
+    security.renewal.complete(true);
+    try (RpcChannel channel = channel(tcp)) {
+      assertThat(failureOf(call(channel, Duration.ofSeconds(10))))
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
+              e -> assertThat(e.authStat()).isEqualTo(AuthStat.RPCSEC_GSS_CTXPROBLEM));
+      assertThat(served.get()).isEqualTo(2);
+      assertThat(security.renewals.get()).isEqualTo(1);
+      assertThat(security.refusals).hasSize(2);
+      assertThat(security.admitted.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCallTheSecurityWillNotRenewFailsWithItsRefusal() throws Exception {
+    security.renewal.complete(false);
+    try (RpcChannel channel = channel(true)) {
+      assertThat(failureOf(call(channel, Duration.ofSeconds(10))))
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
+              e -> assertThat(e.authStat()).isEqualTo(AuthStat.RPCSEC_GSS_CTXPROBLEM));
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFailedRenewalFailsTheCallWithItsException() throws Exception {
+    SecurityException kdcDown = new SecurityException("KDC unreachable");
+    security.renewal.completeExceptionally(kdcDown);
+    try (RpcChannel channel = channel(true)) {
+      assertThat(failureOf(call(channel, Duration.ofSeconds(10)))).isSameAs(kdcDown);
+      assertThat(served.get()).isEqualTo(1);
+      // The blocking call throws it too.
+      RpcClient blocking =
+          RpcClient.create(
+              channel,
+              Square.PROGRAM,
+              Square.VERSION,
+              CallOptions.DEFAULTS.withSecurity(security).withTimeout(Duration.ofSeconds(10)));
+      assertThatThrownBy(() -> Square.square(blocking, 2)).isSameAs(kdcDown);
+      assertThat(security.done.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aCancelDuringTheRenewalSendsNothingMore() throws Exception {
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (security.renewals.get() == 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(5);
+      }
+      assertThat(security.renewals.get()).isEqualTo(1);
+      result.cancel(false);
+      security.renewal.complete(true);
+      assertThat(result).isCancelled();
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBlockingCallWaitsForARenewalNoLongerThanItsDeadline() {
+    try (RpcChannel channel = channel(true)) {
+      RpcClient blocking =
+          RpcClient.create(
+              channel,
+              Square.PROGRAM,
+              Square.VERSION,
+              CallOptions.DEFAULTS.withSecurity(security).withTimeout(Duration.ofMillis(300)));
+      assertThatThrownBy(() -> Square.square(blocking, 2)).isInstanceOf(RpcTimeoutException.class);
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+}

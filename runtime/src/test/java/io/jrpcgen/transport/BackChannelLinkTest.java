@@ -213,12 +213,15 @@ class BackChannelLinkTest {
             public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> codec) {
               return codec.decode(in);
             }
+
+            @Override
+            public void refused(AuthStat status) {}
           };
         }
 
         @Override
-        public boolean renewAfter(AuthStat status) {
-          return false;
+        public CompletableFuture<Boolean> renewAfter(AuthStat status) {
+          return CompletableFuture.completedFuture(false);
         }
       };
 

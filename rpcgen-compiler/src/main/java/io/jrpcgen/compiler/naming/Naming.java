@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -142,8 +143,33 @@ public final class Naming {
     for (Schema.Typedef t : schema.typedefs()) {
       names.put(t, typedefs.claim(JavaNames.constantCaseName(t.name()), t.name(), t.pos()));
     }
+    bindings();
     schema.programs().forEach(this::program);
     return names;
+  }
+
+  /**
+   * The schema class's binding fields: a type's is its class name in constant case, a typedef's the
+   * name of its codec. {@code SCHEMA} is the class's own; a typedef whose name a type's binding
+   * already has gets a trailing {@code _}, since typedefs were added to the class later.
+   */
+  private void bindings() {
+    NameScope types = new NameScope(diagnostics, false, Set.of("SCHEMA"));
+    Set<String> taken = new HashSet<>(Set.of("SCHEMA"));
+    for (NamedType t : schema.types()) {
+      String name = types.claim(constantCase(names.type(t)), t.name(), t.pos());
+      names.putBinding(t, name);
+      taken.add(name);
+    }
+    NameScope typedefs = new NameScope(diagnostics, false, taken);
+    for (Schema.Typedef t : schema.typedefs()) {
+      names.putBinding(t, typedefs.claim(names.typedef(t), t.name(), t.pos()));
+    }
+  }
+
+  /** {@code NestedPoint} to {@code NESTED_POINT}. */
+  private static String constantCase(String typeName) {
+    return typeName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 
   private void fields(List<NamedType.Field> fields, Set<String> reserved) {

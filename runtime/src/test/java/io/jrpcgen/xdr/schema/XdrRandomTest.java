@@ -389,6 +389,9 @@ class XdrRandomTest {
     XdrRandom flat = random.withLimits(8, 8, 0);
     for (int i = 0; i < 50; i++) {
       assertThat(flat.next("p")).containsExactly(0, 0, 0, 0);
+      // At the depth already: empty, however long it may be.
+      assertThat(flat.next(opaque(8))).containsExactly(0, 0, 0, 0);
+      assertThat(flat.next(array(INT, 8))).containsExactly(0, 0, 0, 0);
     }
   }
 
@@ -408,6 +411,21 @@ class XdrRandomTest {
                     arm(member("one", struct(member("x", INT))), 4),
                     arm(member("none", fixedArray(ref("loop"), 0)), 5)))
             .type(
+                "twice",
+                union(
+                    member("d", INT),
+                    arm(member("four", struct(member("a", struct(member("b", ref("deep")))))), 1),
+                    arm(
+                        member("three", struct(member("a", ref("deep")), member("b", ref("deep")))),
+                        2)))
+            .type(
+                "tie",
+                union(
+                    member("d", INT),
+                    arm(member("one", struct(member("x", INT))), 1),
+                    arm(member("i", INT), 2),
+                    arm(member("h", HYPER), 3)))
+            .type(
                 "no_void",
                 union(
                     member("d", INT),
@@ -423,6 +441,10 @@ class XdrRandomTest {
       byte[] b = flat.next("no_void");
       assertThat(HEX.formatHex(b, 0, 4)).isEqualTo("00000003");
       assertThat(b).hasSize(8);
+      // A type met twice side by side is no recursion: three levels, not four.
+      assertThat(HEX.formatHex(flat.next("twice"), 0, 4)).isEqualTo("00000002");
+      // Of arms that end as soon, the first.
+      assertThat(HEX.formatHex(flat.next("tie"), 0, 4)).isEqualTo("00000002");
     }
     XdrRandom deep = XdrRandom.of(s, new Random(1));
     Set<Integer> arms = new HashSet<>();
@@ -487,6 +509,18 @@ class XdrRandomTest {
           .extracting(XdrRandom.Malformed::description)
           .contains("discriminant " + (Integer.MAX_VALUE - 2) + " that no arm takes at offset 0");
     }
+  }
+
+  @Test
+  void aBoolMemberHasAFlagOfTwoAsItsMalformedVariant() {
+    XdrSchema s =
+        XdrSchema.builder().type("b", struct(member("b", BOOL), member("i", INT))).build();
+    XdrRandom.Sample b = XdrRandom.of(s, new Random(3)).sample("b");
+    // Besides cuts, the flag alone: an int has no invalid value.
+    assertThat(b.malformed())
+        .extracting(XdrRandom.Malformed::description)
+        .filteredOn(d -> !d.startsWith("cut to ") && !d.equals("last word missing"))
+        .containsExactly("bool or pointer flag 2 at offset 0");
   }
 
   @Test

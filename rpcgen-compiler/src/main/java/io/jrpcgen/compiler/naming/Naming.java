@@ -150,21 +150,27 @@ public final class Naming {
 
   /**
    * The schema class's binding fields: a type's is its class name in constant case, a typedef's the
-   * name of its codec. {@code SCHEMA} is the class's own; a typedef whose name a type's binding
-   * already has gets a trailing {@code _}, since typedefs were added to the class later.
+   * name of its codec. {@code SCHEMA} is the class's own; a name a binding before has gets a
+   * trailing {@code _} (types come first, since typedefs were added to the class later). Not a
+   * scope that reports: the types' and typedefs' own scopes have reported their collisions.
    */
   private void bindings() {
-    NameScope types = new NameScope(diagnostics, false, Set.of("SCHEMA"));
     Set<String> taken = new HashSet<>(Set.of("SCHEMA"));
     for (NamedType t : schema.types()) {
-      String name = types.claim(constantCase(names.type(t)), t.name(), t.pos());
-      names.putBinding(t, name);
-      taken.add(name);
+      names.putBinding(t, untaken(constantCase(names.type(t)), taken));
     }
-    NameScope typedefs = new NameScope(diagnostics, false, taken);
     for (Schema.Typedef t : schema.typedefs()) {
-      names.putBinding(t, typedefs.claim(names.typedef(t), t.name(), t.pos()));
+      names.putBinding(t, untaken(names.typedef(t), taken));
     }
+  }
+
+  /** {@code name}, with {@code _} appended while it is taken; taken from now on. */
+  private static String untaken(String name, Set<String> taken) {
+    String free = name;
+    while (!taken.add(free)) {
+      free += "_";
+    }
+    return free;
   }
 
   /** {@code NestedPoint} to {@code NESTED_POINT}. */

@@ -308,7 +308,11 @@ class XdrRandomTest {
     for (int i = 0; i < 300; i++) {
       XdrDecoder in = new XdrDecoder(random.next("v"));
       seen.add("small" + in.readVariableOpaque(2).length());
-      seen.add("any" + in.readVariableOpaque(UNBOUNDED).length());
+      byte[] any = in.readVariableOpaque(UNBOUNDED).toByteArray();
+      seen.add("any" + any.length);
+      if (any.length == 3 && (any[0] | any[1] | any[2]) != 0) {
+        seen.add("random bytes");
+      }
       seen.add("text" + XdrStrings.byteLength(in.readString(UNBOUNDED)));
       int few = in.readInt();
       seen.add("few" + few);
@@ -322,8 +326,27 @@ class XdrRandomTest {
     }
     assertThat(seen)
         .containsExactlyInAnyOrder(
-            "small0", "small1", "small2", "any0", "any1", "any2", "any3", "text0", "text1", "text2",
-            "text3", "few0", "few1", "few2", "many0", "many1", "many2", "many3", "many4", "fixed6");
+            "small0",
+            "small1",
+            "small2",
+            "any0",
+            "any1",
+            "any2",
+            "any3",
+            "text0",
+            "text1",
+            "text2",
+            "text3",
+            "few0",
+            "few1",
+            "few2",
+            "many0",
+            "many1",
+            "many2",
+            "many3",
+            "many4",
+            "fixed6",
+            "random bytes");
   }
 
   @Test
@@ -419,6 +442,12 @@ class XdrRandomTest {
                         member("three", struct(member("a", ref("deep")), member("b", ref("deep")))),
                         2)))
             .type(
+                "by_ref",
+                union(
+                    member("d", INT),
+                    arm(member("inline", struct(member("a", struct(member("b", struct()))))), 1),
+                    arm(member("named", ref("deep")), 2)))
+            .type(
                 "tie",
                 union(
                     member("d", INT),
@@ -443,6 +472,8 @@ class XdrRandomTest {
       assertThat(b).hasSize(8);
       // A type met twice side by side is no recursion: three levels, not four.
       assertThat(HEX.formatHex(flat.next("twice"), 0, 4)).isEqualTo("00000002");
+      // A named type is as deep as what it names.
+      assertThat(HEX.formatHex(flat.next("by_ref"), 0, 4)).isEqualTo("00000002");
       // Of arms that end as soon, the first.
       assertThat(HEX.formatHex(flat.next("tie"), 0, 4)).isEqualTo("00000002");
     }

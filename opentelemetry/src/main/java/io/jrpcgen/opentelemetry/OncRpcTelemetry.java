@@ -3,18 +3,22 @@ package io.jrpcgen.opentelemetry;
 import io.jrpcgen.observe.CallEnd;
 import io.jrpcgen.observe.CallObserver;
 import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -43,6 +47,16 @@ import java.util.List;
  * error.type}, the same value; on spans also {@code server.address} and {@code server.port}, {@code
  * network.peer.address} and {@code network.peer.port}, and on server spans {@code client.address}
  * and {@code client.port}.
+ *
+ * <p>TCP connections are counted per side, as {@code kestrel.active_connections} and {@code
+ * db.client.connection.count} count theirs (the RPC conventions define no connection metrics):
+ * {@code rpc.client.connection.count} and {@code rpc.server.connection.count} (UpDownCounters, the
+ * connections open now), and {@code rpc.client.connection.opened}, {@code ...closed} and their
+ * server twins (Counters), in {@code {connection}}. Their attributes are {@code rpc.system}, {@code
+ * rpc.system.name}, {@code network.transport} ({@code tcp}), {@code network.type} ({@code ipv4} or
+ * {@code ipv6}), {@code server.address} and {@code server.port} (the peer for a client, this end
+ * for a server) and {@code network.peer.address}; not the peer's port, which on a server is a new
+ * ephemeral number for almost every connection and would make a series of each.
  */
 public final class OncRpcTelemetry implements RpcListener {
   /** The instrumentation scope's name. */
@@ -70,20 +84,27 @@ public final class OncRpcTelemetry implements RpcListener {
   static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
   static final AttributeKey<String> PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
   static final AttributeKey<Long> PEER_PORT = AttributeKey.longKey("network.peer.port");
+  static final AttributeKey<String> NETWORK_TYPE = AttributeKey.stringKey("network.type");
 
   // The boundaries the RPC metric conventions advise for call durations, in seconds.
   private static final List<Double> DURATION_BUCKETS =
       List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
+  private static final String CONNECTION_UNIT = "{connection}";
+
   private final Tracer tracer;
   private final Instruments client;
   private final Instruments server;
+  private final Connections clientConnections;
+  private final Connections serverConnections;
 
   private OncRpcTelemetry(OpenTelemetry openTelemetry) {
     this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
     Meter meter = openTelemetry.getMeter(INSTRUMENTATION_NAME);
     this.client = new Instruments(meter, "client", "outbound");
     this.server = new Instruments(meter, "server", "inbound");
+    this.clientConnections = new Connections(meter, "client", "opened by this client");
+    this.serverConnections = new Connections(meter, "server", "accepted by this server");
   }
 
   /** Spans and metrics recorded with {@code openTelemetry}'s tracer and meter providers. */
@@ -143,6 +164,46 @@ public final class OncRpcTelemetry implements RpcListener {
     instruments.duration.record(end.durationNanos() / 1e9, attributes);
     instruments.requestSize.record(call.requestBytes(), attributes);
     instruments.responseSize.record(end.replyBytes(), attributes);
+  }
+
+  @Override
+  public void connectionOpened(RpcConnection connection) {
+    Attributes attributes = connectionAttributes(connection);
+    Connections c = connections(connection);
+    c.opened.add(1, attributes);
+    c.open.add(1, attributes);
+  }
+
+  @Override
+  public void connectionClosed(RpcConnection connection) {
+    Attributes attributes = connectionAttributes(connection);
+    Connections c = connections(connection);
+    c.closed.add(1, attributes);
+    c.open.add(-1, attributes);
+  }
+
+  private Connections connections(RpcConnection connection) {
+    return connection.side() == RpcCall.Side.CLIENT ? clientConnections : serverConnections;
+  }
+
+  /** The same for a connection's open and close: the counts of one series go up and down. */
+  private static Attributes connectionAttributes(RpcConnection connection) {
+    AttributesBuilder b =
+        Attributes.builder()
+            .put(RPC_SYSTEM, SYSTEM)
+            .put(RPC_SYSTEM_NAME, SYSTEM)
+            .put(TRANSPORT, "tcp");
+    InetSocketAddress server =
+        connection.side() == RpcCall.Side.CLIENT ? connection.peer() : connection.local();
+    if (server != null) {
+      b.put(SERVER_ADDRESS, server.getHostString()).put(SERVER_PORT, server.getPort());
+    }
+    InetSocketAddress peer = connection.peer();
+    if (peer != null && peer.getAddress() != null) {
+      b.put(PEER_ADDRESS, peer.getAddress().getHostAddress())
+          .put(NETWORK_TYPE, peer.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
+    }
+    return b.build();
   }
 
   private static Attributes commonAttributes(RpcCall call) {
@@ -209,6 +270,34 @@ public final class OncRpcTelemetry implements RpcListener {
               .setUnit("By")
               .ofLongs()
               .build();
+    }
+  }
+
+  /** The connection counts of one side, client or server. */
+  private static final class Connections {
+    final LongUpDownCounter open;
+    final LongCounter opened;
+    final LongCounter closed;
+
+    Connections(Meter meter, String side, String which) {
+      String prefix = "rpc." + side + ".connection.";
+      open =
+          meter
+              .upDownCounterBuilder(prefix + "count")
+              .setDescription("The ONC RPC connections " + which + " that are open now.")
+              .setUnit(CONNECTION_UNIT)
+              .build();
+      opened = counter(meter, prefix + "opened", "The ONC RPC connections " + which + ".");
+      closed =
+          counter(meter, prefix + "closed", "The ONC RPC connections " + which + " since closed.");
+    }
+
+    private static LongCounter counter(Meter meter, String name, String description) {
+      return meter
+          .counterBuilder(name)
+          .setDescription(description)
+          .setUnit(CONNECTION_UNIT)
+          .build();
     }
   }
 }

@@ -234,6 +234,96 @@ class OncRpcTelemetryTest {
   }
 
   @Test
+  void connectionsAreCountedOpenedAndClosedOnBothSides() throws Exception {
+    try (RpcClient client = client(true)) {
+      client.call(SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT);
+      // The server counts what it accepted before it reads the call, hence before the reply.
+      assertThat(connections("client", "count")).isEqualTo(1);
+      assertThat(connections("server", "count")).isEqualTo(1);
+      assertThat(connections("client", "opened")).isEqualTo(1);
+      assertThat(connections("server", "opened")).isEqualTo(1);
+      assertThat(connections("client", "closed")).isZero();
+      assertThat(connections("server", "closed")).isZero();
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (connections("server", "closed") < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(connections("server", "closed")).isEqualTo(1);
+    assertThat(connections("server", "count")).isZero();
+    assertThat(connections("client", "closed")).isEqualTo(1);
+    assertThat(connections("client", "count")).isZero();
+
+    String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+    assertThat(OTEL.getMetrics())
+        .anySatisfy(
+            metric ->
+                assertThat(metric)
+                    .hasName("rpc.client.connection.count")
+                    .hasUnit("{connection}")
+                    .hasLongSumSatisfying(
+                        sum ->
+                            sum.isNotMonotonic()
+                                .hasPointsSatisfying(
+                                    p ->
+                                        p.hasValue(0)
+                                            .hasAttributes(
+                                                io.opentelemetry.api.common.Attributes.builder()
+                                                    .put(OncRpcTelemetry.RPC_SYSTEM, "onc_rpc")
+                                                    .put(OncRpcTelemetry.RPC_SYSTEM_NAME, "onc_rpc")
+                                                    .put(OncRpcTelemetry.TRANSPORT, "tcp")
+                                                    .put(OncRpcTelemetry.NETWORK_TYPE, "ipv4")
+                                                    .put(
+                                                        OncRpcTelemetry.SERVER_ADDRESS,
+                                                        address.getHostString())
+                                                    .put(
+                                                        OncRpcTelemetry.SERVER_PORT,
+                                                        (long) address.getPort())
+                                                    .put(OncRpcTelemetry.PEER_ADDRESS, loopback)
+                                                    .build()))));
+    assertThat(OTEL.getMetrics())
+        .anySatisfy(
+            metric ->
+                assertThat(metric)
+                    .hasName("rpc.server.connection.opened")
+                    .hasUnit("{connection}")
+                    .hasLongSumSatisfying(
+                        sum ->
+                            sum.isMonotonic()
+                                .hasPointsSatisfying(
+                                    p ->
+                                        p.hasValue(1)
+                                            .hasAttributesSatisfyingExactly(
+                                                equalTo(OncRpcTelemetry.RPC_SYSTEM, "onc_rpc"),
+                                                equalTo(OncRpcTelemetry.RPC_SYSTEM_NAME, "onc_rpc"),
+                                                equalTo(OncRpcTelemetry.TRANSPORT, "tcp"),
+                                                equalTo(OncRpcTelemetry.NETWORK_TYPE, "ipv4"),
+                                                equalTo(OncRpcTelemetry.SERVER_ADDRESS, loopback),
+                                                equalTo(
+                                                    OncRpcTelemetry.SERVER_PORT,
+                                                    (long) address.getPort()),
+                                                equalTo(OncRpcTelemetry.PEER_ADDRESS, loopback)))));
+  }
+
+  @Test
+  void udpCallsOpenNoConnection() throws Exception {
+    try (RpcClient client = client(false)) {
+      client.call(SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT);
+    }
+    spans(2);
+    assertThat(OTEL.getMetrics()).noneSatisfy(m -> assertThat(m.getName()).contains("connection"));
+  }
+
+  /** The sum of the connection metric {@code rpc.SIDE.connection.WHAT} over its series. */
+  private static long connections(String side, String what) {
+    return OTEL.getMetrics().stream()
+        .filter(m -> m.getName().equals("rpc." + side + ".connection." + what))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .mapToLong(p -> p.getValue())
+        .sum();
+  }
+
+  @Test
   void itNeedsAnOpenTelemetry() {
     assertThatThrownBy(() -> OncRpcTelemetry.create(null))
         .isInstanceOf(IllegalArgumentException.class);

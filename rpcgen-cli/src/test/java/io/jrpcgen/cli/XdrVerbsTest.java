@@ -201,6 +201,33 @@ class XdrVerbsTest {
   }
 
   @Test
+  void typedefAliasesAreTypesOfTheirOwn() throws IOException {
+    String x =
+        Files.writeString(
+                dir.resolve("alias.x"),
+                "typedef string filename3<>;\n"
+                    + "struct fattr3 { unsigned int mode; filename3 name; };\n"
+                    + "typedef fattr3 attr_alias;\n"
+                    + "typedef attr_alias attr_alias2;\n")
+            .toString();
+    Run name = verb(new byte[0], "encode", "--hex", x, "filename3", "\"ab\"");
+    assertThat(name.code()).as(name.err()).isZero();
+    assertThat(name.text()).isEqualTo("0000000261620000\n");
+    for (String alias : List.of("attr_alias", "attr_alias2")) {
+      Run encoded =
+          verb(new byte[0], "encode", "--hex", x, alias, "{\"mode\": 4294967295, \"name\": \"a\"}");
+      assertThat(encoded.code()).as(encoded.err()).isZero();
+      assertThat(encoded.text()).isEqualTo("ffffffff0000000161000000\n");
+      Run decoded = verb(HEX.parseHex("ffffffff0000000161000000"), "decode", "--compact", x, alias);
+      assertThat(decoded.code()).as(decoded.err()).isZero();
+      assertThat(decoded.text()).isEqualTo("{\"mode\":4294967295,\"name\":\"a\"}\n");
+      Run random = verb(new byte[0], "random", "--seed", "1", "-n", "5", x, alias);
+      assertThat(random.code()).as(random.err()).isZero();
+      assertThat(random.text().lines()).hasSize(5).allMatch(l -> l.startsWith("{\"mode\":"));
+    }
+  }
+
+  @Test
   void badUsageIsExitCodeTwo() {
     Run type = verb(new byte[0], "decode", square, "square_inn");
     assertThat(type.code()).isEqualTo(2);

@@ -1,6 +1,7 @@
 package io.jrpcgen.compiler;
 
 import io.jrpcgen.xdr.XdrCodec;
+import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -25,11 +28,23 @@ public final class InProcessJavac {
 
   /** Compiles {@code sources} (path → content) into {@code outputDir}; returns javac's errors. */
   public static List<String> compile(Map<Path, String> sources, Path outputDir) {
-    return compile(sources, outputDir, 17);
+    return compile(sources, outputDir, 17, List.of());
   }
 
   /** As {@link #compile(Map, Path)}, for Java {@code release} (at most this JDK's). */
   public static List<String> compile(Map<Path, String> sources, Path outputDir, int release) {
+    return compile(sources, outputDir, release, List.of());
+  }
+
+  /** As {@link #compile(Map, Path)}, with {@code classPath} beside the runtime. */
+  public static List<String> compile(
+      Map<Path, String> sources, Path outputDir, List<Path> classPath) {
+    return compile(sources, outputDir, 17, classPath);
+  }
+
+  /** As {@link #compile(Map, Path)}, for Java {@code release}, with {@code classPath}. */
+  public static List<String> compile(
+      Map<Path, String> sources, Path outputDir, int release, List<Path> classPath) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     List<JavaFileObject> units = new ArrayList<>();
@@ -45,7 +60,9 @@ public final class InProcessJavac {
               "-Xlint:all",
               "-Werror",
               "-classpath",
-              runtimeLocation().toString(),
+              Stream.concat(Stream.of(runtimeLocation()), classPath.stream())
+                  .map(Path::toString)
+                  .collect(Collectors.joining(File.pathSeparator)),
               "-d",
               outputDir.toString());
       StringWriter out = new StringWriter();

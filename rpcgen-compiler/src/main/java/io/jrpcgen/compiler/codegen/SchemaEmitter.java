@@ -5,6 +5,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.jrpcgen.compiler.model.NamedType;
 import io.jrpcgen.compiler.model.Schema;
@@ -12,13 +13,12 @@ import io.jrpcgen.compiler.model.Shapes;
 import io.jrpcgen.compiler.naming.Names;
 import io.jrpcgen.xdr.schema.XdrSchema;
 import io.jrpcgen.xdr.schema.XdrShape;
-import java.util.Locale;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
 
 /**
  * The per-file schema class: the {@code .x} types as the runtime's shapes, and a binding per
- * struct, union and enum that gives its values a JSON form and random values.
+ * struct, union, enum and typedef that gives its values a JSON form and random values.
  */
 final class SchemaEmitter {
   private static final String XDR_SCHEMA_PACKAGE = "io.jrpcgen.xdr.schema";
@@ -77,8 +77,8 @@ final class SchemaEmitter {
             .qualifying(TypeSpec.classBuilder(self))
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addJavadoc(
-                "The types of $L as shapes.\n\n<p>A binding per struct, union and enum"
-                    + " gives its values\na JSON form and random values.\n",
+                "The types of $L as shapes.\n\n<p>A binding per struct, union, enum and"
+                    + " typedef gives its values\na JSON form and random values.\n",
                 Docs.fileName(schema.file()))
             .addField(
                 FieldSpec.builder(
@@ -87,31 +87,40 @@ final class SchemaEmitter {
                     .initializer(build.build())
                     .build());
     for (NamedType t : schema.types()) {
-      if (!shapes.types().containsKey(t.name())) {
-        continue; // it contains a -T type, whose encoding the schema does not know
+      if (shapes.types().containsKey(t.name())) { // else it contains a -T type, unknown here
+        ClassName type = types.className(t);
+        // The codec is qualified: a field named like its type (U for union u) would hide it.
+        b.addField(
+            binding(
+                type, names.binding(t), t.name(), CodeBlock.of("$L.CODEC", type.canonicalName())));
       }
-      ClassName type = types.className(t);
-      b.addField(
-          FieldSpec.builder(
-                  ParameterizedTypeName.get(XDR_BINDING, type),
-                  constantCase(names.type(t)),
-                  Modifier.PUBLIC,
-                  Modifier.STATIC,
-                  Modifier.FINAL)
-              .addJavadoc("{@code $L}: JSON and random values.\n", t.name())
-              // $Z: a long type and name may leave no room for the initializer on their line. The
-              // codec is qualified: a field named like its type (U for union u) would hide it.
-              .initializer(
-                  "$Znew $T<>(SCHEMA,$W$S,$W$L.CODEC)", XDR_BINDING, t.name(), type.canonicalName())
-              .build());
+    }
+    ClassName typedefs = ClassName.get(pkg, names.typedefsClass());
+    for (Schema.Typedef t : schema.typedefs()) {
+      if (shapes.types().containsKey(t.name())) { // else it reaches a -T type
+        b.addField(
+            binding(
+                types.javaType(t.type()).box(),
+                names.binding(t),
+                t.name(),
+                CodeBlock.of("$T.$N", typedefs, names.typedef(t))));
+      }
     }
     return b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .build();
   }
 
-  /** {@code NestedPoint} to {@code NESTED_POINT}. */
-  static String constantCase(String typeName) {
-    return typeName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  private static FieldSpec binding(TypeName type, String field, String name, CodeBlock codec) {
+    return FieldSpec.builder(
+            ParameterizedTypeName.get(XDR_BINDING, type),
+            field,
+            Modifier.PUBLIC,
+            Modifier.STATIC,
+            Modifier.FINAL)
+        .addJavadoc("{@code $L}: JSON and random values.\n", name)
+        // $Z: a long type and name may leave no room for the initializer on their line.
+        .initializer("$Znew $T<>(SCHEMA,$W$S,$W$L)", XDR_BINDING, name, codec)
+        .build();
   }
 
   private static CodeBlock shape(XdrShape s) {

@@ -21,6 +21,7 @@ public final class Names {
   private final IdentityHashMap<Object, String> oneWayMethods = new IdentityHashMap<>();
   private final IdentityHashMap<Object, String> withers = new IdentityHashMap<>();
   private final IdentityHashMap<Object, String> columns = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, String> bindings = new IdentityHashMap<>();
   private final Set<String> topLevelTypes = new TreeSet<>();
   private final String constantsClass;
   private final String typedefsClass;
@@ -70,6 +71,10 @@ public final class Names {
 
   void putColumn(NamedType.Field field, String name) {
     columns.put(field, name);
+  }
+
+  void putBinding(Object typeOrTypedef, String name) {
+    bindings.put(typeOrTypedef, name);
   }
 
   private String get(IdentityHashMap<Object, String> map, Object key) {
@@ -141,6 +146,14 @@ public final class Names {
   /** A typedef's codec field in the typedefs class, in constant case. */
   public String typedef(Schema.Typedef typedef) {
     return get(names, typedef);
+  }
+
+  /**
+   * The field of a struct, union, enum or typedef in the schema class that binds it to its shape,
+   * e.g. {@code NESTED_POINT} or {@code COUNT_T}.
+   */
+  public String binding(Object typeOrTypedef) {
+    return get(bindings, typeOrTypedef);
   }
 
   /** A program's outer class. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -142,8 +143,39 @@ public final class Naming {
     for (Schema.Typedef t : schema.typedefs()) {
       names.put(t, typedefs.claim(JavaNames.constantCaseName(t.name()), t.name(), t.pos()));
     }
+    bindings();
     schema.programs().forEach(this::program);
     return names;
+  }
+
+  /**
+   * The schema class's binding fields: a type's is its class name in constant case, a typedef's the
+   * name of its codec. {@code SCHEMA} is the class's own; a name a binding before has gets a
+   * trailing {@code _} (types come first, since typedefs were added to the class later). Not a
+   * scope that reports: the types' and typedefs' own scopes have reported their collisions.
+   */
+  private void bindings() {
+    Set<String> taken = new HashSet<>(Set.of("SCHEMA"));
+    for (NamedType t : schema.types()) {
+      names.putBinding(t, untaken(constantCase(names.type(t)), taken));
+    }
+    for (Schema.Typedef t : schema.typedefs()) {
+      names.putBinding(t, untaken(names.typedef(t), taken));
+    }
+  }
+
+  /** {@code name}, with {@code _} appended while it is taken; taken from now on. */
+  private static String untaken(String name, Set<String> taken) {
+    String free = name;
+    while (!taken.add(free)) {
+      free += "_";
+    }
+    return free;
+  }
+
+  /** {@code NestedPoint} to {@code NESTED_POINT}. */
+  private static String constantCase(String typeName) {
+    return typeName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 
   private void fields(List<NamedType.Field> fields, Set<String> reserved) {

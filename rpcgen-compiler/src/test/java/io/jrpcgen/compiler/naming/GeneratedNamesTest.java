@@ -9,6 +9,7 @@ import io.jrpcgen.compiler.InProcessJavac;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
+import io.jrpcgen.xdr.schema.XdrBinding;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -230,6 +231,27 @@ class GeneratedNamesTest {
     Class<?> typedefs = loader.loadClass("t.TTypedefs");
     assertThat(Arrays.stream(typedefs.getFields()).map(f -> f.getName()))
         .containsExactly("NFS_FH4", "COUNT_T");
+  }
+
+  /**
+   * The schema class binds every type and typedef; a binding never takes SCHEMA, and a typedef
+   * whose name a type's binding has gets a trailing _.
+   */
+  @Test
+  void schemaBindingsOfTypesAndTypedefsHaveNamesOfTheirOwn() throws Exception {
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "struct schema { int a; };\nstruct countT { int b; };\n"
+                + "typedef int count_t;\ntypedef countT alias_t;\n");
+    Class<?> schema = loader.loadClass("t.TSchema");
+    assertThat(Arrays.stream(schema.getFields()).map(f -> f.getName()))
+        .containsExactly("SCHEMA", "SCHEMA_", "COUNT_T", "COUNT_T_", "ALIAS_T");
+    assertThat(((XdrBinding<?>) schema.getField("COUNT_T_").get(null)).type()).isEqualTo("count_t");
+    assertThat(((XdrBinding<?>) schema.getField("SCHEMA_").get(null)).type()).isEqualTo("schema");
+    XdrBinding<?> alias = (XdrBinding<?>) schema.getField("ALIAS_T").get(null);
+    assertThat(alias.type()).isEqualTo("alias_t");
+    assertThat(alias.codec()).isSameAs(loader.loadClass("t.CountT").getField("CODEC").get(null));
   }
 
   @Test

@@ -376,12 +376,8 @@ public final class XdrRandom {
     } else {
       choice = choices.get(random.nextInt(choices.size()));
     }
-    boolean hasDefault = u.arms().stream().anyMatch(XdrShape.Arm::isDefault);
-    if (!hasDefault) {
-      Integer none = valueOfNoArm(u, discShape);
-      if (none != null) {
-        sites.add(new Site(SiteKind.DISCRIMINANT, out.position(), 0, none));
-      }
+    if (u.arms().stream().noneMatch(XdrShape.Arm::isDefault)) {
+      sites.add(new Site(SiteKind.DISCRIMINANT, out.position(), 0, valueOfNoArm(u, discShape)));
     }
     out.writeInt(choice.value());
     if (choice.arm().member() != null) {
@@ -445,19 +441,18 @@ public final class XdrRandom {
     return candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size()));
   }
 
-  /** A discriminant that selects no arm of a union without a default arm, or null. */
-  private static Integer valueOfNoArm(XdrShape.Union u, XdrShape discShape) {
+  /** A discriminant that selects no arm of a union without a default arm. */
+  private static int valueOfNoArm(XdrShape.Union u, XdrShape discShape) {
     if (discShape instanceof XdrShape.Primitive p && p.kind() == Kind.BOOL) {
       return 2; // invalid either way
     }
     Set<Integer> named = new HashSet<>();
     u.arms().forEach(a -> named.addAll(a.values()));
-    for (int v = Integer.MAX_VALUE; v > Integer.MAX_VALUE - 1000; v--) {
-      if (!named.contains(v)) {
-        return v;
-      }
+    int v = Integer.MAX_VALUE;
+    while (named.contains(v)) { // ends: a union names far fewer than 2^32 values
+      v--;
     }
-    return null;
+    return v;
   }
 
   private static int unusedEnumValue(XdrShape.Enum e) {

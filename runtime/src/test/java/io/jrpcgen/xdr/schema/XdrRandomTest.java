@@ -31,6 +31,11 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
 import io.jrpcgen.xdr.XdrStrings;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -213,9 +218,9 @@ class XdrRandomTest {
       if (d.startsWith("cut to ")) {
         int cut = Integer.parseInt(d.split(" ")[2]);
         assertThat(cut % 4).isZero();
-        assertThat(m.bytes()).isEqualTo(java.util.Arrays.copyOf(v, cut));
+        assertThat(m.bytes()).isEqualTo(Arrays.copyOf(v, cut));
       } else if (d.equals("last word missing")) {
-        assertThat(m.bytes()).isEqualTo(java.util.Arrays.copyOf(v, v.length - 4));
+        assertThat(m.bytes()).isEqualTo(Arrays.copyOf(v, v.length - 4));
       } else {
         assertThat(m.bytes()).hasSameSizeAs(v);
         int at = Integer.parseInt(d.substring(d.lastIndexOf(' ') + 1));
@@ -281,6 +286,334 @@ class XdrRandomTest {
             "u4294967295",
             "u2147483648",
             "u0");
+  }
+
+  @Test
+  void lengthsReachZeroAndTheBoundOrTheCapAndNeverPassEither() {
+    XdrSchema s =
+        XdrSchema.builder()
+            .type(
+                "v",
+                struct(
+                    member("small", opaque(2)),
+                    member("any", opaque(UNBOUNDED)),
+                    member("text", string(UNBOUNDED)),
+                    member("few", array(INT, 2)),
+                    member("many", array(INT, UNBOUNDED)),
+                    member("fixed", fixedOpaque(6)),
+                    member("ints", fixedArray(INT, 3))))
+            .build();
+    XdrRandom random = XdrRandom.of(s, new Random(4)).withLimits(3, 4, 6);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      XdrDecoder in = new XdrDecoder(random.next("v"));
+      seen.add("small" + in.readVariableOpaque(2).length());
+      byte[] any = in.readVariableOpaque(UNBOUNDED).toByteArray();
+      seen.add("any" + any.length);
+      if (any.length == 3 && (any[0] | any[1] | any[2]) != 0) {
+        seen.add("random bytes");
+      }
+      seen.add("text" + XdrStrings.byteLength(in.readString(UNBOUNDED)));
+      int few = in.readInt();
+      seen.add("few" + few);
+      in.readFixedOpaque(4 * few);
+      int many = in.readInt();
+      seen.add("many" + many);
+      in.readFixedOpaque(4 * many);
+      seen.add("fixed" + in.readFixedOpaque(6).length());
+      in.readFixedOpaque(4 * 3);
+      in.requireEnd();
+    }
+    assertThat(seen)
+        .containsExactlyInAnyOrder(
+            "small0",
+            "small1",
+            "small2",
+            "any0",
+            "any1",
+            "any2",
+            "any3",
+            "text0",
+            "text1",
+            "text2",
+            "text3",
+            "few0",
+            "few1",
+            "few2",
+            "many0",
+            "many1",
+            "many2",
+            "many3",
+            "many4",
+            "fixed6",
+            "random bytes");
+  }
+
+  @Test
+  void everyIntAndFloatExtremeComesUp() {
+    XdrSchema s =
+        XdrSchema.builder().type("n", struct(member("i", INT), member("f", FLOAT))).build();
+    XdrRandom random = XdrRandom.of(s, new Random(8));
+    Set<Integer> ints = new HashSet<>();
+    Set<Integer> floats = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      XdrDecoder in = new XdrDecoder(random.next("n"));
+      ints.add(in.readInt());
+      floats.add(in.readInt());
+    }
+    assertThat(ints).contains(0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    // And values other than the extremes.
+    assertThat(ints).hasSizeGreaterThan(100);
+    assertThat(floats)
+        .contains(
+            0, // 0.0
+            0x80000000, // -0.0
+            0x7fc00000, // NaN
+            0x7f800001, // a signalling NaN with a payload
+            0xffc00001, // a negative NaN with a payload
+            0x7f800000, // Infinity
+            0xff800000, // -Infinity
+            1, // the least subnormal
+            0x7f7fffff, // the greatest
+            0xff7fffff, // the least
+            0x00800000, // the least normal
+            0x3f800000); // 1.0
+  }
+
+  @Test
+  void quadruplesAreSixteenBytesAndBoolsAreZeroOrOne() {
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("q", struct(member("q", QUADRUPLE), member("b", BOOL), member("h", HYPER)))
+            .build();
+    XdrRandom random = XdrRandom.of(s, new Random(6));
+    Set<Boolean> bools = new HashSet<>();
+    Set<String> quads = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      XdrDecoder in = new XdrDecoder(random.next("q"));
+      quads.add(HEX.formatHex(in.readFixedOpaque(16).toByteArray()));
+      bools.add(in.readBoolean());
+      in.readHyper();
+      in.requireEnd();
+    }
+    assertThat(bools).containsExactlyInAnyOrder(true, false);
+    assertThat(quads).hasSize(100);
+  }
+
+  @Test
+  void pointersAreBothNullAndSetUntilTheDepthThenNull() {
+    XdrSchema s = XdrSchema.builder().type("p", optional(INT)).build();
+    XdrRandom random = XdrRandom.of(s, new Random(2));
+    Set<Integer> lengths = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      lengths.add(random.next("p").length);
+    }
+    assertThat(lengths).containsExactlyInAnyOrder(4, 8);
+    XdrRandom flat = random.withLimits(8, 8, 0);
+    for (int i = 0; i < 50; i++) {
+      assertThat(flat.next("p")).containsExactly(0, 0, 0, 0);
+      // At the depth already: empty, however long it may be.
+      assertThat(flat.next(opaque(8))).containsExactly(0, 0, 0, 0);
+      assertThat(flat.next(array(INT, 8))).containsExactly(0, 0, 0, 0);
+    }
+  }
+
+  @Test
+  void pastTheDepthAUnionTakesTheArmThatEndsSoonest() {
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("deep", struct(member("a", struct(member("b", INT)))))
+            .type("loop", struct(member("next", ref("loop_u"))))
+            .type(
+                "loop_u",
+                union(
+                    member("d", INT),
+                    arm(member("again", ref("loop")), 1),
+                    arm(member("two", ref("deep")), 2),
+                    arm(member("pair", fixedArray(ref("deep"), 1)), 3),
+                    arm(member("one", struct(member("x", INT))), 4),
+                    arm(member("none", fixedArray(ref("loop"), 0)), 5)))
+            .type(
+                "twice",
+                union(
+                    member("d", INT),
+                    arm(member("four", struct(member("a", struct(member("b", ref("deep")))))), 1),
+                    arm(
+                        member("three", struct(member("a", ref("deep")), member("b", ref("deep")))),
+                        2)))
+            .type(
+                "by_ref",
+                union(
+                    member("d", INT),
+                    arm(member("inline", struct(member("a", struct(member("b", struct()))))), 1),
+                    arm(member("named", ref("deep")), 2)))
+            .type(
+                "tie",
+                union(
+                    member("d", INT),
+                    arm(member("one", struct(member("x", INT))), 1),
+                    arm(member("i", INT), 2),
+                    arm(member("h", HYPER), 3)))
+            .type(
+                "no_void",
+                union(
+                    member("d", INT),
+                    arm(member("two", ref("deep")), 1),
+                    arm(member("pair", fixedArray(ref("deep"), 2)), 2),
+                    arm(member("one", struct(member("x", INT))), 3),
+                    arm(member("again", ref("loop")), 4)))
+            .build();
+    XdrRandom flat = XdrRandom.of(s, new Random(1)).withLimits(8, 8, 0);
+    for (int i = 0; i < 50; i++) {
+      // A zero-length fixed array ends at once: arm 5, nothing after the discriminant.
+      assertThat(flat.next("loop_u")).containsExactly(0, 0, 0, 5);
+      byte[] b = flat.next("no_void");
+      assertThat(HEX.formatHex(b, 0, 4)).isEqualTo("00000003");
+      assertThat(b).hasSize(8);
+      // A type met twice side by side is no recursion: three levels, not four.
+      assertThat(HEX.formatHex(flat.next("twice"), 0, 4)).isEqualTo("00000002");
+      // A named type is as deep as what it names.
+      assertThat(HEX.formatHex(flat.next("by_ref"), 0, 4)).isEqualTo("00000002");
+      // Of arms that end as soon, the first.
+      assertThat(HEX.formatHex(flat.next("tie"), 0, 4)).isEqualTo("00000002");
+    }
+    XdrRandom deep = XdrRandom.of(s, new Random(1));
+    Set<Integer> arms = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      arms.add(new XdrDecoder(deep.next("no_void")).readInt());
+    }
+    assertThat(arms).containsExactlyInAnyOrder(1, 2, 3, 4);
+  }
+
+  @Test
+  void onlyValidDiscriminantsAreDrawn() {
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("color", enumOf(enumerator("RED", 0), enumerator("BLUE", 2)))
+            .type(
+                "b",
+                union(
+                    member("d", BOOL),
+                    arm(member("x", INT), 1),
+                    arm(member("never", HYPER), 2),
+                    arm(null, 0),
+                    defaultArm(member("neither", HYPER))))
+            .type(
+                "c",
+                union(
+                    member("d", ref("color")),
+                    arm(member("never", HYPER), 1),
+                    arm(null, 0, 2),
+                    defaultArm(member("neither", HYPER))))
+            .type("none", union(member("d", BOOL), arm(member("x", INT), 2)))
+            .build();
+    XdrRandom random = XdrRandom.of(s, new Random(3));
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      for (String type : List.of("b", "c")) {
+        byte[] b = random.next(type);
+        seen.add(type + new XdrDecoder(b).readInt() + ":" + b.length);
+      }
+    }
+    // No arm for a value a bool or the enum cannot take, no default where every value is named.
+    assertThat(seen).containsExactlyInAnyOrder("b0:4", "b1:8", "c0:4", "c2:4");
+    assertThatThrownBy(() -> random.next("none"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a union with no arm that a value can take");
+  }
+
+  @Test
+  void aUnionWithADefaultArmHasNoDiscriminantOutsideItsArms() {
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("d", union(member("d", INT), arm(null, 1), defaultArm(null)))
+            .type("n", union(member("d", INT), arm(null, Integer.MAX_VALUE, Integer.MAX_VALUE - 1)))
+            .build();
+    XdrRandom random = XdrRandom.of(s, new Random(3));
+    for (int i = 0; i < 20; i++) {
+      XdrRandom.Sample d = random.sample("d");
+      assertThat(d.malformed())
+          .extracting(XdrRandom.Malformed::description)
+          .noneMatch(m -> m.startsWith("discriminant"));
+      XdrRandom.Sample n = random.sample("n");
+      assertThat(n.malformed())
+          .extracting(XdrRandom.Malformed::description)
+          .contains("discriminant " + (Integer.MAX_VALUE - 2) + " that no arm takes at offset 0");
+    }
+  }
+
+  @Test
+  void aBoolMemberHasAFlagOfTwoAsItsMalformedVariant() {
+    XdrSchema s =
+        XdrSchema.builder().type("b", struct(member("b", BOOL), member("i", INT))).build();
+    XdrRandom.Sample b = XdrRandom.of(s, new Random(3)).sample("b");
+    // Besides cuts, the flag alone: an int has no invalid value.
+    assertThat(b.malformed())
+        .extracting(XdrRandom.Malformed::description)
+        .filteredOn(d -> !d.startsWith("cut to ") && !d.equals("last word missing"))
+        .containsExactly("bool or pointer flag 2 at offset 0");
+  }
+
+  @Test
+  void anEmptyValueHasNoMalformedVariantAndAWordOnlyItsCut() {
+    XdrSchema s =
+        XdrSchema.builder()
+            .type("e", struct())
+            .type("w", struct(member("x", fixedOpaque(4))))
+            .type("two", struct(member("x", fixedOpaque(8))))
+            .build();
+    XdrRandom random = XdrRandom.of(s, new Random(3));
+    XdrRandom.Sample e = random.sample("e");
+    assertThat(e.valid()).isEmpty();
+    assertThat(e.malformed()).isEmpty();
+    // Cut to 0 is the last word missing: said once. No padding, lengths or flags to change.
+    XdrRandom.Sample w = random.sample("w");
+    assertThat(w.malformed())
+        .extracting(XdrRandom.Malformed::description)
+        .containsExactly("cut to 0 of 4 bytes");
+    Set<List<String>> twos = new HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      twos.add(random.sample("two").malformed().stream().map(m -> m.description()).toList());
+    }
+    assertThat(twos)
+        .containsExactlyInAnyOrder(
+            List.of("cut to 0 of 8 bytes", "last word missing"), List.of("cut to 4 of 8 bytes"));
+  }
+
+  @Test
+  void stringsOfUtf8AreCutAtACharacterAndNeverOverTheBound() {
+    XdrSchema s = XdrSchema.builder().type("s", string(7)).build();
+    XdrRandom random = XdrRandom.of(s, new Random(12));
+    int multiByte = 0;
+    for (int i = 0; i < 3000; i++) {
+      byte[] b = random.next("s");
+      int length = new XdrDecoder(b).readInt();
+      assertThat(length).isBetween(0, 7);
+      if (isUtf8WithAMultiByteCharacter(Arrays.copyOfRange(b, 4, 4 + length))) {
+        multiByte++;
+      }
+    }
+    // A third are drawn as UTF-8, about half of them with a character of 2 to 4 bytes (484 of
+    // 3000 with this seed); any bytes at all are rarely UTF-8. A cut inside a character would
+    // make most of those not UTF-8.
+    assertThat(multiByte).isGreaterThan(400);
+  }
+
+  private static boolean isUtf8WithAMultiByteCharacter(byte[] text) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(text));
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+    for (byte x : text) {
+      if (x < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test

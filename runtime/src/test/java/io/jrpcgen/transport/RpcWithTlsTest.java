@@ -482,6 +482,26 @@ class RpcWithTlsTest {
         .hasMessageContaining("not implement");
   }
 
+  @Test
+  void factoryAskedForUdpWithTlsFailsNamingDtlsBeforeAnyLookup() throws Exception {
+    // A portmapper that never answers: a lookup would wait out the factory's timeout and then
+    // blame the portmapper, hiding that TLS over UDP cannot work anyway.
+    try (java.net.DatagramSocket silent =
+        new java.net.DatagramSocket(new InetSocketAddress(Square.LOOPBACK, 0))) {
+      io.jrpcgen.client.RpcClientFactory factory =
+          io.jrpcgen.client.RpcClientFactory.DEFAULT
+              .withPortmapperPort(silent.getLocalPort())
+              .withLookupTimeout(CALL)
+              .withChannelOptions(
+                  ChannelOptions.DEFAULTS.withTls(TlsSettings.require(trusting(serverId))));
+      assertThatThrownBy(
+              () -> factory.client(Square.LOOPBACK.getHostAddress(), Square.PROGRAM, 1, "udp"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("DTLS")
+          .hasMessageContaining("not implement");
+    }
+  }
+
   // ---- helpers ----
 
   private static SSLContext trusting(TestCertificates.Identity identity) {

@@ -98,6 +98,9 @@ class RpcWithTlsTest {
     assertThat(Square.square(client, 7)).isEqualTo(49);
     TlsPeer peer = seen.get().tlsPeer().orElseThrow();
     assertThat(peer.protocol()).isEqualTo("TLSv1.3");
+    // AES-GCM, which the JDK runs on AES-NI/AVX intrinsics; its ChaCha20 has none on JDK 17 and
+    // is an order of magnitude slower (README, RPC-with-TLS).
+    assertThat(peer.cipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
     assertThat(peer.certificates()).isEmpty();
     assertThat(peer.subject()).isEmpty();
     assertThat(peer.subjectAlternativeNames()).isEmpty();

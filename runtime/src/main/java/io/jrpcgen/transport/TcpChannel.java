@@ -550,17 +550,20 @@ public final class TcpChannel extends AbstractChannel {
      */
     private void writePending() throws IOException {
       while (true) {
-        ArrayDeque<PendingRecord> records;
+        ArrayDeque<PendingRecord> records = null;
         int length;
         synchronized (pendingLock) {
-          if (pendingLength == 0) {
-            out.flush();
-            return;
-          }
-          records = pending;
           length = pendingLength;
-          pending = spare;
-          pendingLength = 0;
+          if (length > 0) {
+            records = pending;
+            pending = spare;
+            pendingLength = 0;
+          }
+        }
+        if (records == null) {
+          // Outside pendingLock: callers append while this thread writes.
+          out.flush();
+          return;
         }
         if (gathered.length < length) {
           gathered = new byte[Math.max(length, 2 * gathered.length)];

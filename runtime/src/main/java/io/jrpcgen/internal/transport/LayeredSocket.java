@@ -108,11 +108,6 @@ final class LayeredSocket extends Socket {
       }
     }
 
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-
     private void drain() throws IOException {
       if (count > 0) {
         socket.write(buf, 0, count);

@@ -229,6 +229,11 @@ class TlsLayerTest {
       assertThat(layered.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
       layered.setPerformancePreferences(0, 1, 2);
       layered.sendUrgentData(1);
+      clientWrites.clear();
+      layered.getOutputStream().write(7);
+      assertThat(clientWrites).isEmpty();
+      layered.getOutputStream().flush();
+      assertThat(clientWrites).containsExactly(1);
 
       layered.shutdownOutput();
       assertThat(clientPlain.isOutputShutdown()).isTrue();

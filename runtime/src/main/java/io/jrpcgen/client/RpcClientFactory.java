@@ -1,5 +1,6 @@
 package io.jrpcgen.client;
 
+import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.portmap.PortmapProtocol;
 import io.jrpcgen.portmap.PortmapperClient;
 import io.jrpcgen.portmap.RpcbindClient;
@@ -129,9 +130,14 @@ public final class RpcClientFactory {
    * @throws RpcException if the program cannot be found, or does not have the version
    */
   public RpcClient client(String host, int program, int version, String protocol) {
+    boolean tcp = isTcp(host, protocol);
+    if (!tcp && channelOptions.tls() != null) {
+      // Said before the lookup, which would otherwise fail first against an absent portmapper.
+      throw RpcWithTls.noDtls(host);
+    }
     InetSocketAddress address = lookup(host, program, version, protocol);
     RpcChannel channel =
-        isTcp(host, protocol)
+        tcp
             ? TcpChannel.connect(address, channelOptions)
             : UdpChannel.open(address, channelOptions);
     RpcClient client = RpcClient.create(channel, program, version, callOptions);

@@ -6,6 +6,7 @@ import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.internal.transport.SocketStreams;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
@@ -672,11 +673,11 @@ public final class RpcServer implements AutoCloseable {
             try {
               write(out);
               out.reset();
-              SSLSocket secured = startTls(reader, output, probe);
-              tlsPeer = TlsPeer.of(secured.getSession());
-              input = new DeadlineInputStream(secured);
+              SocketStreams secured = startTls(reader, output, probe);
+              tlsPeer = TlsPeer.of(((SSLSocket) secured.socket()).getSession());
+              input = new DeadlineInputStream(secured.socket(), secured.in());
               reader = new RecordReader(input, maxRecordSize);
-              output = secured.getOutputStream();
+              output = secured.out();
             } finally {
               writing.unlock();
             }
@@ -770,7 +771,7 @@ public final class RpcServer implements AutoCloseable {
      * Answers an {@code AUTH_TLS} probe and runs the TLS handshake. It counts as a write for the
      * watchdog, which closes the connection if the handshake takes longer than the record timeout.
      */
-    private SSLSocket startTls(RecordReader reader, OutputStream output, int xid)
+    private SocketStreams startTls(RecordReader reader, OutputStream output, int xid)
         throws IOException {
       if (reader.hasBufferedBytes()) {
         // RFC 9289 §5.1.1: data between the probe and the handshake is dropped with the
@@ -795,6 +796,8 @@ public final class RpcServer implements AutoCloseable {
       try {
         // Large opaques in the replies leave from their own arrays, not copied into out's.
         out.writeTo(output);
+        // A TLS stream holds the records' bytes until the flush.
+        output.flush();
       } finally {
         writingSince = 0;
         writing.unlock();

@@ -4,6 +4,8 @@ import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.internal.transport.SocketStreams;
+import io.jrpcgen.internal.transport.TlsLayer;
 import io.jrpcgen.rpc.AcceptStat;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
@@ -38,21 +40,21 @@ final class TlsAcceptor {
   }
 
   /**
-   * Answers the probe {@code xid} with STARTTLS on {@code plain} and runs the server's handshake.
-   * The caller bounds the handshake (its socket's read timeout and the stuck-write watchdog).
+   * Answers the probe {@code xid} with STARTTLS on {@code plain}, runs the server's handshake and
+   * returns the TLS socket with its streams. The caller bounds the handshake (its socket's read
+   * timeout and the stuck-write watchdog).
    */
-  static SSLSocket accept(Socket plain, OutputStream plainOutput, int xid, ServerTls tls)
+  static SocketStreams accept(Socket plain, OutputStream plainOutput, int xid, ServerTls tls)
       throws IOException {
     XdrEncoder reply = new XdrEncoder(64);
     RecordMarking.begin(reply);
     RpcMessages.writeAccepted(reply, xid, RpcWithTls.STARTTLS, AcceptStat.SUCCESS);
     RecordMarking.write(plainOutput, reply, RecordMarking.MAX_FRAGMENT);
     InetSocketAddress remote = (InetSocketAddress) plain.getRemoteSocketAddress();
-    SSLSocket secured =
-        (SSLSocket)
-            tls.context()
-                .getSocketFactory()
-                .createSocket(plain, remote.getHostString(), remote.getPort(), true);
+    TlsLayer layer =
+        TlsLayer.over(
+            tls.context().getSocketFactory(), plain, remote.getHostString(), remote.getPort());
+    SSLSocket secured = layer.socket();
     secured.setUseClientMode(false);
     SSLParameters parameters = RpcWithTls.restrict(secured.getSSLParameters());
     switch (tls.clientAuth()) {
@@ -62,6 +64,6 @@ final class TlsAcceptor {
     }
     secured.setSSLParameters(parameters);
     secured.startHandshake();
-    return secured;
+    return layer.streams();
   }
 }

@@ -4,6 +4,7 @@ import io.jrpcgen.internal.transport.DeadlineInputStream;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.internal.transport.SocketStreams;
 import io.jrpcgen.observe.RpcCall;
 import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.rpc.CallOptions;
@@ -416,10 +417,10 @@ public final class TcpChannel extends AbstractChannel {
     // What a write of several records is gathered in; guarded by writing.
     private byte[] gathered = new byte[PENDING_INITIAL];
 
-    Connection(Socket socket) throws IOException {
-      this.socket = socket;
-      this.out = socket.getOutputStream();
-      this.in = new DeadlineInputStream(socket);
+    Connection(SocketStreams streams) {
+      this.socket = streams.socket();
+      this.out = streams.out();
+      this.in = new DeadlineInputStream(socket, streams.in());
       this.reader = new RecordReader(in, options.maxRecordSize());
       this.dispatcher =
           new ReplyDispatcher(
@@ -506,6 +507,8 @@ public final class TcpChannel extends AbstractChannel {
         try {
           writePending();
           framed.writeTo(out);
+          // A TLS stream holds the message's records until the flush.
+          out.flush();
         } finally {
           writing.unlock();
         }
@@ -558,19 +561,26 @@ public final class TcpChannel extends AbstractChannel {
       }
     }
 
-    /** Writes pending records until there are none; the caller holds {@code writing}. */
+    /**
+     * Writes pending records until there are none, then flushes what was written; the caller holds
+     * {@code writing}.
+     */
     private void writePending() throws IOException {
       while (true) {
-        ArrayDeque<PendingRecord> records;
+        ArrayDeque<PendingRecord> records = null;
         int length;
         synchronized (pendingLock) {
-          if (pendingLength == 0) {
-            return;
-          }
-          records = pending;
           length = pendingLength;
-          pending = spare;
-          pendingLength = 0;
+          if (length > 0) {
+            records = pending;
+            pending = spare;
+            pendingLength = 0;
+          }
+        }
+        if (records == null) {
+          // Outside pendingLock: callers append while this thread writes.
+          out.flush();
+          return;
         }
         if (gathered.length < length) {
           gathered = new byte[Math.max(length, 2 * gathered.length)];

@@ -6,7 +6,9 @@ import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
+import io.jrpcgen.internal.transport.SocketStreams;
 import io.jrpcgen.internal.transport.SocketTimeouts;
+import io.jrpcgen.internal.transport.TlsLayer;
 import io.jrpcgen.rpc.RpcTlsException;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
@@ -37,20 +39,20 @@ final class TlsClientHandshake {
   private TlsClientHandshake() {}
 
   /**
-   * Returns the socket to speak RPC on: {@code plain} when {@code options} ask for no TLS; else,
-   * after probing the server, a TLS socket over {@code plain}, or {@code plain} itself when the
-   * server does not offer TLS and the policy allows it. The set-up ends by {@code deadline} or the
-   * connect timeout, whichever is first. On failure the caller closes {@code plain}.
+   * Returns the socket and streams to speak RPC on: {@code plain}'s when {@code options} ask for no
+   * TLS; else, after probing the server, a TLS socket's over {@code plain}, or {@code plain}'s when
+   * the server does not offer TLS and the policy allows it. The set-up ends by {@code deadline} or
+   * the connect timeout, whichever is first. On failure the caller closes {@code plain}.
    *
    * @throws RpcTlsException if TLS is required and refused, or the handshake fails
    * @throws SocketTimeoutException if {@code deadline} (System.nanoTime) passes first
    */
-  static Socket secure(
+  static SocketStreams secure(
       Socket plain, InetSocketAddress server, ChannelOptions options, long callDeadline)
       throws IOException {
     TlsSettings tls = options.tls();
     if (tls == null) {
-      return plain;
+      return SocketStreams.of(plain);
     }
     long connectDeadline = System.nanoTime() + options.connectTimeout().toNanos();
     long deadline = callDeadline - connectDeadline < 0 ? callDeadline : connectDeadline;
@@ -69,13 +71,11 @@ final class TlsClientHandshake {
           throw new RpcTlsException(serverName, why, null);
         }
         LOG.log(Level.WARNING, serverName + ": " + why + "; RPC goes on WITHOUT TLS");
-        return plain;
+        return SocketStreams.of(plain);
       }
-      SSLSocket secured =
-          (SSLSocket)
-              tls.context()
-                  .getSocketFactory()
-                  .createSocket(plain, serverName, server.getPort(), true);
+      TlsLayer layer =
+          TlsLayer.over(tls.context().getSocketFactory(), plain, serverName, server.getPort());
+      SSLSocket secured = layer.socket();
       SSLParameters parameters = RpcWithTls.restrict(secured.getSSLParameters());
       if (tls.verifyHostname()) {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -83,7 +83,7 @@ final class TlsClientHandshake {
       secured.setSSLParameters(parameters);
       secured.setUseClientMode(true);
       handshake(secured, serverName, tls.requireAlpn(), deadline);
-      return secured;
+      return layer.streams();
     } catch (IOException e) {
       if (System.nanoTime() - deadline >= 0) {
         SocketTimeoutException timeout =

@@ -1,5 +1,6 @@
 package io.jrpcgen.transport;
 
+import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.rpc.CallOptions;
@@ -40,13 +41,14 @@ public final class UdpChannel extends AbstractChannel {
     this.packet = new DatagramPacket(new byte[size], size);
   }
 
-  /** Opens a UDP socket connected to {@code server}. */
+  /**
+   * Opens a UDP socket connected to {@code server}.
+   *
+   * @throws IllegalArgumentException if {@code options} ask for TLS (DTLS is not implemented)
+   */
   public static UdpChannel open(InetSocketAddress server, ChannelOptions options) {
     if (options.tls() != null) {
-      throw new IllegalArgumentException(
-          "RPC-with-TLS over UDP needs DTLS, which jrpcgen does"
-              + " not implement: use TCP for TLS to "
-              + server);
+      throw RpcWithTls.noDtls(server);
     }
     if (options.backChannel() != null) {
       throw new IllegalArgumentException(

@@ -99,6 +99,9 @@ class RpcWithTlsTest {
     assertThat(Square.square(client, 7)).isEqualTo(49);
     TlsPeer peer = seen.get().tlsPeer().orElseThrow();
     assertThat(peer.protocol()).isEqualTo("TLSv1.3");
+    // AES-GCM, which the JDK runs on AES-NI/AVX intrinsics; its ChaCha20 has none on JDK 17 and
+    // is an order of magnitude slower (README, RPC-with-TLS).
+    assertThat(peer.cipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
     assertThat(peer.certificates()).isEmpty();
     assertThat(peer.subject()).isEmpty();
     assertThat(peer.subjectAlternativeNames()).isEmpty();
@@ -481,6 +484,26 @@ class RpcWithTlsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("DTLS")
         .hasMessageContaining("not implement");
+  }
+
+  @Test
+  void factoryAskedForUdpWithTlsFailsNamingDtlsBeforeAnyLookup() throws Exception {
+    // A portmapper that never answers: a lookup would wait out the factory's timeout and then
+    // blame the portmapper, hiding that TLS over UDP cannot work anyway.
+    try (java.net.DatagramSocket silent =
+        new java.net.DatagramSocket(new InetSocketAddress(Square.LOOPBACK, 0))) {
+      io.jrpcgen.client.RpcClientFactory factory =
+          io.jrpcgen.client.RpcClientFactory.DEFAULT
+              .withPortmapperPort(silent.getLocalPort())
+              .withLookupTimeout(CALL)
+              .withChannelOptions(
+                  ChannelOptions.DEFAULTS.withTls(TlsSettings.require(trusting(serverId))));
+      assertThatThrownBy(
+              () -> factory.client(Square.LOOPBACK.getHostAddress(), Square.PROGRAM, 1, "udp"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("DTLS")
+          .hasMessageContaining("not implement");
+    }
   }
 
   // ---- helpers ----

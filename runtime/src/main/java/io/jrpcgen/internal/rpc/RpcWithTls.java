@@ -58,6 +58,13 @@ public final class RpcWithTls {
     return STARTTLS.equals(verifier);
   }
 
+  /** The error of a UDP client asked for TLS: that needs DTLS, which jrpcgen does not have. */
+  public static IllegalArgumentException noDtls(Object server) {
+    return new IllegalArgumentException(
+        "RPC-with-TLS over UDP needs DTLS, which jrpcgen does not implement: use TCP for TLS to "
+            + server);
+  }
+
   /** Restricts {@code parameters} to TLS 1.3 and the {@code sunrpc} ALPN identifier. */
   public static SSLParameters restrict(SSLParameters parameters) {
     parameters.setProtocols(new String[] {PROTOCOL});

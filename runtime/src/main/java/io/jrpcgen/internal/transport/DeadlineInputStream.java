@@ -2,6 +2,7 @@ package io.jrpcgen.internal.transport;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
@@ -34,7 +35,12 @@ public final class DeadlineInputStream extends FilterInputStream {
 
   /** The input of {@code socket}, with no time left until a deadline is set. */
   public DeadlineInputStream(Socket socket) throws IOException {
-    super(socket.getInputStream());
+    this(socket, socket.getInputStream());
+  }
+
+  /** {@code in}, read from {@code socket} (a layer over its input, such as TLS's). */
+  public DeadlineInputStream(Socket socket, InputStream in) {
+    super(in);
     this.socket = socket;
     this.deadline = System.nanoTime();
   }

@@ -3,7 +3,7 @@ package io.jrpcgen.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jrpcgen.transport.TestCertificates;
+import io.jrpcgen.testsupport.TestCertificates;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -34,6 +34,22 @@ final class LayeredSocket extends Socket {
     this.out = new HeldOutput(plain.getOutputStream());
   }
 
+  /**
+   * Refused: this socket is the plain one, connected already. Said here, since newer JDKs' {@code
+   * Socket} checks a state of its own rather than {@link #isConnected}, and would connect the
+   * unused socket this class extends.
+   */
+  @Override
+  public void connect(SocketAddress endpoint, int timeout) throws SocketException {
+    throw new SocketException("Socket is already connected");
+  }
+
+  /** Refused, as {@link #connect(SocketAddress, int)} is: the plain socket is bound already. */
+  @Override
+  public void bind(SocketAddress local) throws SocketException {
+    throw new SocketException("Already bound");
+  }
+
   /** Bytes received and not yet read by TLS: those buffered here and those the kernel holds. */
   int available() throws IOException {
     return in.available();

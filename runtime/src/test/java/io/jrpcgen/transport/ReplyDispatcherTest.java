@@ -206,6 +206,33 @@ class ReplyDispatcherTest {
     assertThat(d.await(next, in(LONG)).xid()).isEqualTo(2);
   }
 
+  @Test
+  void aPermanentFailureRefusesLaterCallsWithoutKeepingThem() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver(), true, Thread::new);
+    ReplyDispatcher.Waiter w = d.register(1);
+    IOException reset = new IOException("Connection reset");
+    d.failAll(reset);
+    assertThat(w.failure()).isSameAs(reset);
+    assertThat(d.broken()).isTrue();
+    assertThatThrownBy(() -> d.register(2)).isSameAs(reset);
+    assertThatThrownBy(() -> d.registerAsync(3, x -> {})).isSameAs(reset);
+    assertThat(d.awaitsReplies()).isFalse();
+  }
+
+  @Test
+  void aCancelTellsWhetherTheCallWasStillPending() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver(), false, Thread::new);
+    ReplyDispatcher.Waiter w = d.register(1);
+    assertThat(d.awaitsReplies()).isTrue();
+    assertThat(d.cancel(1, w)).isTrue();
+    assertThat(d.cancel(1, w)).isFalse();
+    assertThat(d.awaitsReplies()).isFalse();
+    ReplyDispatcher.Waiter failed = d.register(2);
+    d.failAll(new IOException("Connection refused"));
+    assertThat(d.broken()).isFalse();
+    assertThat(d.cancel(2, failed)).isFalse();
+  }
+
   // --- A wait that ends inside a message ------------------------------------------------------
 
   @Test

@@ -259,8 +259,12 @@ class SecuredAsyncCallTest {
     verdicts = n -> n == 1 ? new CallAuthenticator.Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM) : nine();
     security.renewal.complete(true);
     try (RpcChannel channel = channel(tcp)) {
-      assertThat(call(channel, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS))
-          .isEqualTo(new Square.Out(9));
+      // The leave is given back before the caller's next step runs.
+      assertThat(
+              call(channel, Duration.ofSeconds(10))
+                  .thenApply(out -> List.of(out, security.done.get()))
+                  .get(10, TimeUnit.SECONDS))
+          .containsExactly(new Square.Out(9), 1);
       assertThat(served.get()).isEqualTo(2);
       assertThat(security.refusals).containsExactly(AuthStat.RPCSEC_GSS_CTXPROBLEM);
       assertThat(security.done.get()).isEqualTo(1);
@@ -281,11 +285,15 @@ class SecuredAsyncCallTest {
         Thread.sleep(5);
       }
       assertThat(served.get()).isEqualTo(1);
-      held.cancel(false);
+      // No slot comes free for a second call within its deadline: it fails, its leave given back.
+      assertThat(failureOf(call(channel, Duration.ofMillis(200))))
+          .isInstanceOf(RpcTimeoutException.class);
       assertThat(security.done.get()).isEqualTo(1);
+      held.cancel(false);
+      assertThat(security.done.get()).isEqualTo(2);
       assertThat(call(channel, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS))
           .isEqualTo(new Square.Out(9));
-      assertThat(security.done.get()).isEqualTo(2);
+      assertThat(security.done.get()).isEqualTo(3);
     }
   }
 
@@ -298,6 +306,22 @@ class SecuredAsyncCallTest {
     assertThat(security.admitted.get()).isEqualTo(1);
     assertThat(security.done.get()).isEqualTo(1);
     assertThat(served.get()).isZero();
+  }
+
+  @Test
+  void aChannelClosedDuringTheRenewalFailsTheCall() throws Exception {
+    RpcChannel channel = channel(true);
+    CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (security.renewals.get() == 0 && System.nanoTime() - until < 0) {
+      Thread.sleep(5);
+    }
+    assertThat(security.renewals.get()).isEqualTo(1);
+    channel.close();
+    security.renewal.complete(true);
+    assertThat(failureOf(result)).isInstanceOf(IllegalStateException.class);
+    assertThat(served.get()).isEqualTo(1);
+    assertThat(security.done.get()).isEqualTo(1);
   }
 
   @Test

@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -204,6 +206,58 @@ class ReplyDispatcherTest {
     ReplyDispatcher.Waiter next = d.register(2);
     r.arrivals.add(reply(2));
     assertThat(d.await(next, in(LONG)).xid()).isEqualTo(2);
+  }
+
+  @Test
+  void aPermanentFailureRefusesLaterCallsWithoutKeepingThem() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver(), true, Thread::new);
+    ReplyDispatcher.Waiter w = d.register(1);
+    IOException reset = new IOException("Connection reset");
+    d.failAll(reset);
+    assertThat(w.failure()).isSameAs(reset);
+    assertThat(d.broken()).isTrue();
+    assertThatThrownBy(() -> d.register(2)).isSameAs(reset);
+    assertThatThrownBy(() -> d.registerAsync(3, x -> {})).isSameAs(reset);
+    assertThat(d.awaitsReplies()).isFalse();
+  }
+
+  @Test
+  void aCancelTellsWhetherTheCallWasStillPending() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver(), false, Thread::new);
+    ReplyDispatcher.Waiter w = d.register(1);
+    assertThat(d.awaitsReplies()).isTrue();
+    assertThat(d.cancel(1, w)).isTrue();
+    assertThat(d.cancel(1, w)).isFalse();
+    assertThat(d.awaitsReplies()).isFalse();
+    ReplyDispatcher.Waiter failed = d.register(2);
+    d.failAll(new IOException("Connection refused"));
+    assertThat(d.broken()).isFalse();
+    assertThat(d.cancel(2, failed)).isFalse();
+  }
+
+  @Test
+  void theReaderThreadEndsWithTheLastAsynchronousCallAndTheNextCallStartsAnother()
+      throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    List<Thread> readers = new CopyOnWriteArrayList<>();
+    ThreadFactory threads =
+        task -> {
+          Thread t = new Thread(task);
+          t.setDaemon(true);
+          readers.add(t);
+          return t;
+        };
+    ReplyDispatcher d = new ReplyDispatcher(r, true, threads);
+    for (int xid = 1; xid <= 2; xid++) {
+      CompletableFuture<Integer> replied = new CompletableFuture<>();
+      d.registerAsync(xid, w -> replied.complete(w.reply().xid()));
+      r.arrivals.add(reply(xid));
+      assertThat(replied.get(10, TimeUnit.SECONDS)).isEqualTo(xid);
+      Thread reader = readers.get(readers.size() - 1);
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(reader.isAlive()).as("the reader thread of call %d ended", xid).isFalse();
+    }
+    assertThat(readers).hasSize(2);
   }
 
   // --- A wait that ends inside a message ------------------------------------------------------

@@ -12,6 +12,7 @@ import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcAuthException;
+import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.CallAuthenticator;
 import io.jrpcgen.server.RpcServer;
@@ -19,14 +20,17 @@ import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +44,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SecuredAsyncCallTest {
   private final AtomicInteger served = new AtomicInteger();
+  // What the server does with the n-th call (from 1); every call is refused unless a test says.
+  private volatile IntFunction<CallAuthenticator.Verdict> verdicts =
+      n -> new CallAuthenticator.Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM);
   private RpcServer server;
   private FakeSecurity security;
 
@@ -101,8 +108,7 @@ class SecuredAsyncCallTest {
           @Override
           public Verdict verify(
               CallHeader header, byte[] message, int credentialEnd, XdrDecoder body) {
-            served.incrementAndGet();
-            return new Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM);
+            return verdicts.apply(served.incrementAndGet());
           }
         };
     server =
@@ -124,6 +130,11 @@ class SecuredAsyncCallTest {
     return tcp
         ? RpcChannel.tcp(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()))
         : RpcChannel.udp(new InetSocketAddress(Square.LOOPBACK, server.udpPort()));
+  }
+
+  /** The server's answer to a call: the results of squaring 3. */
+  private static CallAuthenticator.Verdict nine() {
+    return new CallAuthenticator.Answer(OpaqueAuth.NONE, out -> out.writeInt(9));
   }
 
   private CompletableFuture<Square.Out> call(RpcChannel channel, Duration timeout) {
@@ -238,6 +249,90 @@ class SecuredAsyncCallTest {
               CallOptions.DEFAULTS.withSecurity(security).withTimeout(Duration.ofMillis(300)));
       assertThatThrownBy(() -> Square.square(blocking, 2)).isInstanceOf(RpcTimeoutException.class);
       assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aCallAcceptedAfterTheRenewalEndsWithItsReply(boolean tcp) throws Exception {
+    verdicts = n -> n == 1 ? new CallAuthenticator.Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM) : nine();
+    security.renewal.complete(true);
+    try (RpcChannel channel = channel(tcp)) {
+      // The leave is given back before the caller's next step runs.
+      assertThat(
+              call(channel, Duration.ofSeconds(10))
+                  .thenApply(out -> List.of(out, security.done.get()))
+                  .get(10, TimeUnit.SECONDS))
+          .containsExactly(new Square.Out(9), 1);
+      assertThat(served.get()).isEqualTo(2);
+      assertThat(security.refusals).containsExactly(AuthStat.RPCSEC_GSS_CTXPROBLEM);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCancelReachesTheCallOnTheWireAndFreesItsSlot() throws Exception {
+    // The server never answers the first call: only the cancel frees the channel's one slot.
+    verdicts = n -> n == 1 ? new CallAuthenticator.Drop("held") : nine();
+    try (RpcChannel channel =
+        TcpChannel.connect(
+            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
+            ChannelOptions.DEFAULTS.withMaxInFlight(1))) {
+      CompletableFuture<Square.Out> held = call(channel, Duration.ofSeconds(60));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (served.get() == 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(5);
+      }
+      assertThat(served.get()).isEqualTo(1);
+      // No slot comes free for a second call within its deadline: it fails, its leave given back.
+      assertThat(failureOf(call(channel, Duration.ofMillis(200))))
+          .isInstanceOf(RpcTimeoutException.class);
+      assertThat(security.done.get()).isEqualTo(1);
+      held.cancel(false);
+      assertThat(security.done.get()).isEqualTo(2);
+      assertThat(call(channel, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS))
+          .isEqualTo(new Square.Out(9));
+      assertThat(security.done.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aCallOnAClosedChannelThrowsAndGivesItsLeaveBack() {
+    RpcChannel channel = channel(true);
+    channel.close();
+    assertThatThrownBy(() -> call(channel, Duration.ofSeconds(10)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(security.admitted.get()).isEqualTo(1);
+    assertThat(security.done.get()).isEqualTo(1);
+    assertThat(served.get()).isZero();
+  }
+
+  @Test
+  void aChannelClosedDuringTheRenewalFailsTheCall() throws Exception {
+    RpcChannel channel = channel(true);
+    CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (security.renewals.get() == 0 && System.nanoTime() - until < 0) {
+      Thread.sleep(5);
+    }
+    assertThat(security.renewals.get()).isEqualTo(1);
+    channel.close();
+    security.renewal.complete(true);
+    assertThat(failureOf(result)).isInstanceOf(IllegalStateException.class);
+    assertThat(served.get()).isEqualTo(1);
+    assertThat(security.done.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aCheckedRenewalFailureWrappedByItsFutureFailsTheCallWithAnRpcExceptionOfIt()
+      throws Exception {
+    IOException kdcDown = new IOException("KDC unreachable");
+    security.renewal.completeExceptionally(new CompletionException(kdcDown));
+    try (RpcChannel channel = channel(true)) {
+      assertThat(failureOf(call(channel, Duration.ofSeconds(10))))
+          .isInstanceOf(RpcException.class)
+          .hasCause(kdcDown);
       assertThat(security.done.get()).isEqualTo(1);
     }
   }

@@ -18,12 +18,14 @@ import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -294,6 +296,29 @@ class CallDispatcherTest {
     assertReply(
         reply(dispatcher(null, Set.of()), call, null),
         new Reply.AuthError(0x1c, AuthStat.AUTH_BADCRED));
+  }
+
+  @Test
+  void anAsynchronousCallAlreadyCompleteRepliesAtOnceAndLeavesNoCurrentCall() {
+    ProgramDefinition async =
+        ProgramDefinition.builder(PROGRAM, 1)
+            .procedure(
+                Procedure.ofAsync(
+                    1,
+                    "DONE",
+                    XdrCodec.INT,
+                    XdrCodec.INT,
+                    (call, n) -> CompletableFuture.completedFuture(n + 1)))
+            .build();
+    CallDispatcher dispatcher = new CallDispatcher(List.of(async), Set.of());
+
+    // NO_LATE_REPLIES fails the call if the completed stage is treated as one still to come.
+    byte[] reply = reply(dispatcher, call(0x1d, PROGRAM, 1, 1, out -> out.writeInt(41)), null);
+
+    XdrDecoder in = RawWire.results(reply, 0x1d);
+    assertThat(in.readInt()).isEqualTo(42);
+    in.requireEnd();
+    assertThatThrownBy(CallContext::current).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

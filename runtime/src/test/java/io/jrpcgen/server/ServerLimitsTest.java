@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.observe.RpcListener;
+import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.xdr.XdrDecoder;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
@@ -99,6 +103,30 @@ class ServerLimitsTest {
     assertThat(b.closeGrace(Duration.ZERO)).isSameAs(b);
     assertThat(b.shutdownOnSignal()).isSameAs(b);
     assertThat(b.tcp(65_535)).isSameAs(b);
+  }
+
+  @Test
+  void theBuilderRefusesMissingCollaborators() {
+    RpcServer.Builder b = RpcServer.builder();
+    assertThatThrownBy(() -> b.listener(null)).hasMessage("listener is null");
+    assertThatThrownBy(() -> b.tls(null)).hasMessage("tls is null");
+    assertThatThrownBy(() -> b.security(null)).hasMessage("security is null");
+    assertThat(b.listener(new RpcListener() {})).isSameAs(b);
+    assertThat(
+            b.security(
+                new CallAuthenticator() {
+                  @Override
+                  public int flavor() {
+                    return AuthFlavor.RPCSEC_GSS.value();
+                  }
+
+                  @Override
+                  public Verdict verify(
+                      CallHeader header, byte[] message, int credentialEnd, XdrDecoder body) {
+                    return new Drop("never called");
+                  }
+                }))
+        .isSameAs(b);
   }
 
   @Test

@@ -192,4 +192,22 @@ class BackChannelServerTest {
     assertThat(echoes.get()).isZero();
     assertThat(replies).isEmpty();
   }
+
+  @Test
+  void aReaderInterruptedAtTheLimitReturnsWithItsInterruptKept() throws Exception {
+    BackChannelService.Calls calls = serve(1);
+    call(calls, 20, BLOCK, null);
+    assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // At the limit the reader waits for room: interrupted, it gives up the call and says so.
+    Thread.currentThread().interrupt();
+    call(calls, 21, ECHO, 1);
+
+    assertThat(Thread.interrupted()).as("interrupt status kept").isTrue();
+    release.countDown();
+    call(calls, 22, ECHO, 2);
+    assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo(20);
+    assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo(22);
+    assertThat(echoes.get()).as("the interrupted call never ran").isEqualTo(1);
+  }
 }

@@ -87,6 +87,7 @@ class ServerLimitsTest {
     assertThatThrownBy(() -> b.backlog(0)).hasMessage("backlog <= 0: 0");
     assertThatThrownBy(() -> b.maxRecordSize(0)).hasMessage("maxRecordSize <= 0: 0");
     assertThatThrownBy(() -> b.duplicateRequestCache(0)).hasMessage("entries <= 0: 0");
+    assertThatThrownBy(() -> b.maxPendingCalls(0)).hasMessage("maxPendingCalls <= 0: 0");
     assertThatThrownBy(() -> b.recordTimeout(Duration.ZERO)).hasMessage("recordTimeout <= 0: PT0S");
     assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
         .hasMessage("idleTimeout <= 0: PT-1S");
@@ -100,6 +101,7 @@ class ServerLimitsTest {
     assertThat(b.backlog(1)).isSameAs(b);
     assertThat(b.maxRecordSize(1)).isSameAs(b);
     assertThat(b.duplicateRequestCache(1)).isSameAs(b);
+    assertThat(b.maxPendingCalls(1)).isSameAs(b);
     assertThat(b.closeGrace(Duration.ZERO)).isSameAs(b);
     assertThat(b.shutdownOnSignal()).isSameAs(b);
     assertThat(b.tcp(65_535)).isSameAs(b);

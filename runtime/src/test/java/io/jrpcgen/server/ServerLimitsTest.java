@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.observe.RpcListener;
+import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.testsupport.NativeTools;
+import io.jrpcgen.xdr.XdrDecoder;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
@@ -83,6 +87,7 @@ class ServerLimitsTest {
     assertThatThrownBy(() -> b.backlog(0)).hasMessage("backlog <= 0: 0");
     assertThatThrownBy(() -> b.maxRecordSize(0)).hasMessage("maxRecordSize <= 0: 0");
     assertThatThrownBy(() -> b.duplicateRequestCache(0)).hasMessage("entries <= 0: 0");
+    assertThatThrownBy(() -> b.maxPendingCalls(0)).hasMessage("maxPendingCalls <= 0: 0");
     assertThatThrownBy(() -> b.recordTimeout(Duration.ZERO)).hasMessage("recordTimeout <= 0: PT0S");
     assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1)))
         .hasMessage("idleTimeout <= 0: PT-1S");
@@ -96,9 +101,34 @@ class ServerLimitsTest {
     assertThat(b.backlog(1)).isSameAs(b);
     assertThat(b.maxRecordSize(1)).isSameAs(b);
     assertThat(b.duplicateRequestCache(1)).isSameAs(b);
+    assertThat(b.maxPendingCalls(1)).isSameAs(b);
     assertThat(b.closeGrace(Duration.ZERO)).isSameAs(b);
     assertThat(b.shutdownOnSignal()).isSameAs(b);
     assertThat(b.tcp(65_535)).isSameAs(b);
+  }
+
+  @Test
+  void theBuilderRefusesMissingCollaborators() {
+    RpcServer.Builder b = RpcServer.builder();
+    assertThatThrownBy(() -> b.listener(null)).hasMessage("listener is null");
+    assertThatThrownBy(() -> b.tls(null)).hasMessage("tls is null");
+    assertThatThrownBy(() -> b.security(null)).hasMessage("security is null");
+    assertThat(b.listener(new RpcListener() {})).isSameAs(b);
+    assertThat(
+            b.security(
+                new CallAuthenticator() {
+                  @Override
+                  public int flavor() {
+                    return AuthFlavor.RPCSEC_GSS.value();
+                  }
+
+                  @Override
+                  public Verdict verify(
+                      CallHeader header, byte[] message, int credentialEnd, XdrDecoder body) {
+                    return new Drop("never called");
+                  }
+                }))
+        .isSameAs(b);
   }
 
   @Test

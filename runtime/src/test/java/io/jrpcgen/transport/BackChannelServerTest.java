@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,7 +79,10 @@ class BackChannelServerTest {
                 (call, v) -> {
                   blocked.countDown();
                   try {
-                    release.await(30, TimeUnit.SECONDS);
+                    // No deadline of its own: a call ending by one would free a place and wake a
+                    // reader at the limit that only the connection's end should free. tearDown
+                    // releases it.
+                    release.await();
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
@@ -167,7 +171,19 @@ class BackChannelServerTest {
     call(calls, 17, BLOCK, null);
     assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
     // At the limit: the reader waits for room, until the connection ends.
-    Future<?> waiting = pool.submit(() -> call(calls, 18, ECHO, 1));
+    AtomicReference<Thread> reader = new AtomicReference<>();
+    Future<?> waiting =
+        pool.submit(
+            () -> {
+              reader.set(Thread.currentThread());
+              call(calls, 18, ECHO, 1);
+            });
+    // The end must find the reader already waiting, not about to: only its wake-up frees it then.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (reader.get() == null || reader.get().getState() != Thread.State.WAITING) {
+      assertThat(System.nanoTime() - deadline).as("the reader waits for room").isNegative();
+      Thread.sleep(1);
+    }
     calls.ended();
     waiting.get(30, TimeUnit.SECONDS);
     call(calls, 19, ECHO, 2);
@@ -175,5 +191,23 @@ class BackChannelServerTest {
     Thread.sleep(100);
     assertThat(echoes.get()).isZero();
     assertThat(replies).isEmpty();
+  }
+
+  @Test
+  void aReaderInterruptedAtTheLimitReturnsWithItsInterruptKept() throws Exception {
+    BackChannelService.Calls calls = serve(1);
+    call(calls, 20, BLOCK, null);
+    assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // At the limit the reader waits for room: interrupted, it gives up the call and says so.
+    Thread.currentThread().interrupt();
+    call(calls, 21, ECHO, 1);
+
+    assertThat(Thread.interrupted()).as("interrupt status kept").isTrue();
+    release.countDown();
+    call(calls, 22, ECHO, 2);
+    assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo(20);
+    assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo(22);
+    assertThat(echoes.get()).as("the interrupted call never ran").isEqualTo(1);
   }
 }

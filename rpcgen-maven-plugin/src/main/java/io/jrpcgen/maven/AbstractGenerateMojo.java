@@ -121,18 +121,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   /** Where the Java files go. */
   abstract File outputDirectory();
 
-  /** Adds the output directory to the project's compile or test-compile sources. */
-  abstract void addSourceRoot(MavenProject project, String directory);
-
-  /** The project's main or test resources, the list itself. */
-  abstract List<Resource> resources(MavenProject project);
-
-  /** The class path the generated code compiles against: the main or the test one. */
-  abstract List<String> classpath(MavenProject project)
-      throws DependencyResolutionRequiredException;
-
-  /** This goal's own output on that class path, which is not a dependency. */
-  abstract String ownOutputDirectory(MavenProject project);
+  /** Whether the goal generates main or test sources. */
+  abstract SourceSet sourceSet();
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
@@ -160,7 +150,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
       attachClasses();
     }
     Path outputDir = outputDirectory().toPath();
-    addSourceRoot(project, outputDir.toString());
+    sourceSet().addSourceRoot(project, outputDir.toString());
     if (buildContext.isIncremental() && !hasDelta(sourceDir)) {
       return;
     }
@@ -215,7 +205,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   /** The classes directory as a resource: the jar carries FILE.x.classes beside FILE.x. */
   private void attachClasses() {
     String directory = classesDir().toString();
-    List<Resource> resources = resources(project);
+    List<Resource> resources = sourceSet().resources(project);
     if (resources.stream().noneMatch(r -> directory.equals(r.getDirectory()))) {
       Resource resource = new Resource();
       resource.setDirectory(directory);
@@ -280,7 +270,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
   /** The source directory as a resource: the jar carries the compiled .x files. */
   private void attach(Path sourceDir) {
     String directory = sourceDir.toString();
-    List<Resource> resources = resources(project);
+    List<Resource> resources = sourceSet().resources(project);
     if (resources.stream().anyMatch(r -> directory.equals(r.getDirectory()))) {
       return;
     }
@@ -296,9 +286,9 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     Path target =
         Path.of(project.getBuild().getDirectory(), "jrpcgen", "dependencies", execution.getGoal());
     List<Path> classpath = new ArrayList<>();
-    Path own = Path.of(ownOutputDirectory(project)).toAbsolutePath().normalize();
+    Path own = Path.of(sourceSet().ownOutputDirectory(project)).toAbsolutePath().normalize();
     try {
-      for (String element : classpath(project)) {
+      for (String element : sourceSet().classpath(project)) {
         Path path = Path.of(element).toAbsolutePath().normalize();
         if (!path.equals(own)) {
           classpath.add(path);

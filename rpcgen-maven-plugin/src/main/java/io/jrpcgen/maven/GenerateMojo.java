@@ -1,14 +1,10 @@
 package io.jrpcgen.maven;
 
 import java.io.File;
-import java.util.List;
-import org.apache.maven.artifact.DependencyResolutionRequiredException;
-import org.apache.maven.model.Resource;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Compiles the {@code .x} files of {@code src/main/x} to Java in {@code
@@ -40,22 +36,7 @@ public final class GenerateMojo extends AbstractGenerateMojo {
   }
 
   @Override
-  List<Resource> resources(MavenProject project) {
-    return project.getResources();
-  }
-
-  @Override
-  List<String> classpath(MavenProject project) throws DependencyResolutionRequiredException {
-    return project.getCompileClasspathElements();
-  }
-
-  @Override
-  String ownOutputDirectory(MavenProject project) {
-    return project.getBuild().getOutputDirectory();
-  }
-
-  @Override
-  void addSourceRoot(MavenProject project, String directory) {
-    project.addCompileSourceRoot(directory);
+  SourceSet sourceSet() {
+    return SourceSet.MAIN;
   }
 }

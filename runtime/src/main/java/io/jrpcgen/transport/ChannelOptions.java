@@ -3,6 +3,7 @@ package io.jrpcgen.transport;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.observe.RpcListener;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How a client channel uses its socket. Immutable; the {@code with} methods return copies.
@@ -133,30 +134,12 @@ public record ChannelOptions(
 
   /** A copy with another connect timeout. */
   public ChannelOptions withConnectTimeout(Duration connectTimeout) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.connectTimeout = connectTimeout);
   }
 
   /** A copy with SO_KEEPALIVE on or off; on, with the timers set, if any. */
   public ChannelOptions withKeepAlive(boolean keepAlive) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.keepAlive = keepAlive);
   }
 
   /**
@@ -168,86 +151,36 @@ public record ChannelOptions(
     if (timers == null) {
       throw new IllegalArgumentException("timers is null");
     }
-    return new ChannelOptions(
-        connectTimeout,
-        true,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        timers,
-        backChannel);
+    return with(
+        copy -> {
+          copy.keepAlive = true;
+          copy.keepAliveTimers = timers;
+        });
   }
 
   /** A copy with another maximum record size. */
   public ChannelOptions withMaxRecordSize(int maxRecordSize) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.maxRecordSize = maxRecordSize);
   }
 
   /** A copy that sends records in fragments of at most {@code maxFragmentSize} bytes. */
   public ChannelOptions withMaxFragmentSize(int maxFragmentSize) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.maxFragmentSize = maxFragmentSize);
   }
 
   /** A copy that lets at most {@code maxInFlight} calls await replies at once. */
   public ChannelOptions withMaxInFlight(int maxInFlight) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.maxInFlight = maxInFlight);
   }
 
   /** A copy whose TCP connections use RPC-with-TLS with {@code tls} (null: plain RPC). */
   public ChannelOptions withTls(TlsSettings tls) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.tls = tls);
   }
 
   /** A copy whose channels tell {@code listener} of every call and connection (null: none). */
   public ChannelOptions withListener(RpcListener listener) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.listener = listener);
   }
 
   /**
@@ -257,15 +190,50 @@ public record ChannelOptions(
    * lost one is served as well.
    */
   public ChannelOptions withBackChannel(BackChannelService backChannel) {
-    return new ChannelOptions(
-        connectTimeout,
-        keepAlive,
-        maxRecordSize,
-        maxFragmentSize,
-        tls,
-        maxInFlight,
-        listener,
-        keepAliveTimers,
-        backChannel);
+    return with(copy -> copy.backChannel = backChannel);
+  }
+
+  private ChannelOptions with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The fields of options being copied, for the {@code with} methods to change one or two. */
+  private static final class Copy {
+    private Duration connectTimeout;
+    private boolean keepAlive;
+    private int maxRecordSize;
+    private int maxFragmentSize;
+    private TlsSettings tls;
+    private int maxInFlight;
+    private RpcListener listener;
+    private KeepAlive keepAliveTimers;
+    private BackChannelService backChannel;
+
+    Copy(ChannelOptions options) {
+      connectTimeout = options.connectTimeout;
+      keepAlive = options.keepAlive;
+      maxRecordSize = options.maxRecordSize;
+      maxFragmentSize = options.maxFragmentSize;
+      tls = options.tls;
+      maxInFlight = options.maxInFlight;
+      listener = options.listener;
+      keepAliveTimers = options.keepAliveTimers;
+      backChannel = options.backChannel;
+    }
+
+    ChannelOptions build() {
+      return new ChannelOptions(
+          connectTimeout,
+          keepAlive,
+          maxRecordSize,
+          maxFragmentSize,
+          tls,
+          maxInFlight,
+          listener,
+          keepAliveTimers,
+          backChannel);
+    }
   }
 }

@@ -270,8 +270,8 @@ class TcpWriteCombiningTest {
       peer.reset();
 
       assertUnableToSend(blocking.result);
-      // The writer's failure makes them CANT_SEND; when a call waiting for its reply reads the
-      // reset first, CANT_RECV (the race is in the report of this branch).
+      // CANT_SEND when the writer's failure comes first; CANT_RECV when a reader sees the reset
+      // first, even for a call whose record never left (a known race, not asserted here).
       for (CompletableFuture<?> call : queued) {
         assertThat(outcome(call)).isInstanceOf(RpcConnectionException.class);
       }

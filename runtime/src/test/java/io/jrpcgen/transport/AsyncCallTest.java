@@ -396,7 +396,7 @@ class AsyncCallTest {
     return new Record(call.xid(), call.procedure() == Square.SQUAREPROC ? d.readInt() : -1);
   }
 
-  private static void awaitBlockedInWrite(Thread writer) throws InterruptedException {
+  static void awaitBlockedInWrite(Thread writer) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < end) {
       for (StackTraceElement e : writer.getStackTrace()) {

@@ -19,11 +19,14 @@ import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.rpc.RpcTlsException;
 import io.jrpcgen.server.CallContext;
+import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.server.ServerTls;
 import io.jrpcgen.server.TlsPeer;
 import io.jrpcgen.testsupport.TestCertificates;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.ByteArrayOutputStream;
@@ -42,6 +45,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -504,6 +508,37 @@ class RpcWithTlsTest {
           .hasMessageContaining("DTLS")
           .hasMessageContaining("not implement");
     }
+  }
+
+  @Test
+  void aLargeCallAndAFlushedBatchLeaveWholeOverTls() throws Exception {
+    XdrCodec<Opaque> blob = XdrCodec.opaque(XdrCodec.UNBOUNDED);
+    AtomicInteger batched = new AtomicInteger();
+    RpcServer server =
+        RpcServer.builder()
+            .bindAddress(Square.LOOPBACK)
+            .program(
+                ProgramDefinition.builder(Square.PROGRAM, Square.VERSION)
+                    .procedure(
+                        Procedure.of(4, "LENGTH", blob, XdrCodec.INT, (call, v) -> v.length()))
+                    .procedure(
+                        Procedure.oneWay(5, "ADD", XdrCodec.INT, (call, n) -> batched.addAndGet(n)))
+                    .build())
+            .tcp(0)
+            .tls(ServerTls.of(serverId.contextTrusting()))
+            .start();
+    toClose.add(server);
+    RpcClient client = client(server, TlsSettings.require(trusting(serverId)));
+    // Written from the opaque's own array; TLS holds its last bytes until the flush that ends it.
+    assertThat(client.call(4, blob, Opaque.copyOf(new byte[1 << 20]), XdrCodec.INT))
+        .isEqualTo(1 << 20);
+    client.callBatched(5, XdrCodec.INT, 3);
+    client.flush();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (batched.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(batched.get()).as("the flushed batch reached the server").isEqualTo(3);
   }
 
   // ---- helpers ----

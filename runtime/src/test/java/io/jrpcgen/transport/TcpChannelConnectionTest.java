@@ -336,6 +336,25 @@ class TcpChannelConnectionTest {
   }
 
   @Test
+  void anAsyncCallOnAConnectionResetAfterItWasSentIsUnableToReceive() throws Exception {
+    try (ScriptedTcpServer server =
+            new ScriptedTcpServer(
+                peer -> {
+                  peer.readCall();
+                  peer.reset();
+                });
+        RpcClient client = client(server)) {
+      CompletableFuture<Square.Out> call =
+          client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2), Square.Out.CODEC);
+      assertThatThrownBy(() -> call.get(20, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(RpcConnectionException.class)
+          .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_RECV)
+          .hasFieldOrPropertyWithValue("reason", RpcConnectionException.Reason.RESET);
+    }
+  }
+
+  @Test
   void aSendThatFailsIsUnableToSendAndTheNextCallReconnects() throws Exception {
     try (ScriptedTcpServer server =
             new ScriptedTcpServer(

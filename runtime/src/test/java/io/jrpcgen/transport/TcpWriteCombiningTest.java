@@ -1,0 +1,367 @@
+package io.jrpcgen.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcConnectionException;
+import io.jrpcgen.rpc.RpcException;
+import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
+import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * How a TCP channel combines the records of calls made while another thread writes: they wait,
+ * whole and in order, for that thread's next write, whatever their sizes and fragments, and when
+ * that write fails every call in it reports that it could not be sent.
+ */
+@Timeout(60)
+class TcpWriteCombiningTest {
+  /** The peer answers this procedure with the CRC-32 of the opaque it was sent. */
+  private static final int CHECKSUM = 4;
+
+  private static final XdrCodec<Opaque> BLOB = XdrCodec.opaque(XdrCodec.UNBOUNDED);
+  // Larger than the socket buffers: its write blocks while the peer reads nothing.
+  private static final int BLOCKING = 8 << 20;
+
+  private static Opaque payload(int length, int seed) {
+    byte[] b = new byte[length];
+    for (int i = 0; i < length; i++) {
+      b[i] = (byte) (i * 31 + seed);
+    }
+    return Opaque.copyOf(b);
+  }
+
+  private static int crc(Opaque o) {
+    CRC32 crc = new CRC32();
+    crc.update(o.toByteArray());
+    return (int) crc.getValue();
+  }
+
+  /** A call as the peer read it: XID, procedure and the CRC-32 of its opaque argument. */
+  private record Received(int xid, int procedure, int crc) {}
+
+  /**
+   * A loopback peer with a small receive buffer that reads only when told, so that a large call's
+   * write blocks and later calls queue behind it.
+   */
+  private static final class Peer implements AutoCloseable {
+    private final ServerSocket listener;
+    private Socket socket;
+    private DataInputStream in;
+
+    Peer() throws IOException {
+      listener = new ServerSocket();
+      listener.setReceiveBufferSize(4096);
+      listener.bind(new InetSocketAddress(Square.LOOPBACK, 0), 4);
+    }
+
+    InetSocketAddress address() {
+      return new InetSocketAddress(Square.LOOPBACK, listener.getLocalPort());
+    }
+
+    /** Takes the next connection; later reads and answers are on it. */
+    void accept() throws IOException {
+      socket = listener.accept();
+      socket.setSoTimeout(20_000);
+      in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** Reads one call record, of any number of fragments, and answers it with the CRC-32. */
+    Received answerNext() throws IOException {
+      ByteArrayOutputStream record = new ByteArrayOutputStream();
+      boolean last = false;
+      while (!last) {
+        int mark = in.readInt();
+        last = (mark & RecordMarking.LAST_FRAGMENT) != 0;
+        byte[] fragment = new byte[mark & ~RecordMarking.LAST_FRAGMENT];
+        in.readFully(fragment);
+        record.write(fragment);
+      }
+      byte[] bytes = record.toByteArray();
+      XdrDecoder d = new XdrDecoder(bytes, 0, bytes.length);
+      CallHeader call = RawRpc.readSquareCall(d);
+      int crc = call.procedure() == CHECKSUM ? crc(d.readVariableOpaque(Integer.MAX_VALUE)) : 0;
+      XdrEncoder reply = new XdrEncoder();
+      RecordMarking.begin(reply);
+      RpcMessages.writeAccepted(reply, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
+      reply.writeInt(crc);
+      RecordMarking.write(socket.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
+      return new Received(call.xid(), call.procedure(), crc);
+    }
+
+    /** Resets the connection: the client's write in progress fails. */
+    void reset() throws IOException {
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (socket != null) {
+        socket.close();
+      }
+      listener.close();
+    }
+  }
+
+  /** A call, in a thread of its own, whose record is too large for the socket buffers. */
+  private static final class BlockingCall {
+    final Opaque sent = payload(BLOCKING, 99);
+    final CompletableFuture<Object> result;
+
+    BlockingCall(RpcClient client) throws InterruptedException {
+      Thread[] thread = new Thread[1];
+      result = callInThread(client, sent, thread);
+      AsyncCallTest.awaitBlockedInWrite(thread[0]);
+    }
+  }
+
+  /**
+   * A blocking call in a thread of its own (put in {@code thread}), with its result or the
+   * RpcException it threw.
+   */
+  private static CompletableFuture<Object> callInThread(
+      RpcClient client, Opaque sent, Thread[] thread) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    thread[0] =
+        new Thread(
+            () -> {
+              try {
+                result.complete(client.call(CHECKSUM, BLOB, sent, XdrCodec.INT));
+              } catch (RpcException e) {
+                result.complete(e);
+              }
+            },
+            "caller");
+    thread[0].start();
+    return result;
+  }
+
+  /** A blocking call whose record was queued or sent: its caller waits for the reply. */
+  private static CompletableFuture<Object> queuedCall(RpcClient client, Opaque sent)
+      throws InterruptedException {
+    Thread[] caller = new Thread[1];
+    CompletableFuture<Object> result = callInThread(client, sent, caller);
+    awaitWaitingForReply(caller[0]);
+    return result;
+  }
+
+  /** Waits (bounded) until {@code caller} waits for its reply: its record was queued or sent. */
+  private static void awaitWaitingForReply(Thread caller) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < end) {
+      // Waiting for a reader, or reading the connection itself.
+      if (Arrays.stream(caller.getStackTrace())
+          .anyMatch(
+              f ->
+                  f.getClassName().endsWith("ReplyDispatcher")
+                      && f.getMethodName().equals("await"))) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the call never waited for its reply");
+  }
+
+  /** A client of {@code peer}, with calls of 30 s, whose connection the peer has taken. */
+  private static RpcClient connect(Peer peer, ChannelOptions options) throws IOException {
+    RpcClient client =
+        RpcClient.create(
+                TcpChannel.connect(peer.address(), options), Square.PROGRAM, Square.VERSION)
+            .withTimeout(Duration.ofSeconds(30));
+    peer.accept();
+    return client;
+  }
+
+  private static CompletableFuture<Integer> checksumAsync(RpcClient client, Opaque sent) {
+    return client.callAsync(CHECKSUM, BLOB, sent, XdrCodec.INT);
+  }
+
+  @Test
+  void recordsQueuedBehindABlockedWriteLeaveWholeAndInOrder() throws Exception {
+    // Sizes from a few bytes to over a megabyte in all: the write that gathers them grows its
+    // buffer, and a second round after it gathers again.
+    int[][] rounds = {
+      {
+        1, 5_000, 120_000, 3, 120_000, 120_000, 120_000, 120_000, 120_000, 120_000, 120_000,
+        120_000, 120_000, 9_999
+      },
+      {17, 2_000, 4_000, 60_000, 8}
+    };
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
+      int seed = 0;
+      for (int[] sizes : rounds) {
+        BlockingCall blocking = new BlockingCall(client);
+        List<Opaque> sent = new ArrayList<>();
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int size : sizes) {
+          Opaque o = payload(size, ++seed);
+          sent.add(o);
+          results.add(checksumAsync(client, o));
+        }
+        assertThat(peer.answerNext().crc()).isEqualTo(crc(blocking.sent));
+        for (Opaque o : sent) {
+          assertThat(peer.answerNext().crc())
+              .as("record of %d bytes", o.length())
+              .isEqualTo(crc(o));
+        }
+        for (int i = 0; i < sent.size(); i++) {
+          assertThat(results.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(crc(sent.get(i)));
+        }
+        assertThat(blocking.result.get(20, TimeUnit.SECONDS)).isEqualTo(crc(blocking.sent));
+      }
+    }
+  }
+
+  @Test
+  void recordsLargerThanAFragmentQueuedOrBatchedLeaveWhole() throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS.withMaxFragmentSize(1000))) {
+      Opaque batched = payload(3_500, 1);
+      client.callBatched(CHECKSUM, BLOB, batched);
+      BlockingCall blocking = new BlockingCall(client);
+      Opaque queued = payload(2_100, 2);
+      CompletableFuture<Integer> result = checksumAsync(client, queued);
+      // The batch left before the blocking call's own record, the queued one after it.
+      assertThat(peer.answerNext().crc()).isEqualTo(crc(batched));
+      assertThat(peer.answerNext().crc()).isEqualTo(crc(blocking.sent));
+      assertThat(peer.answerNext().crc()).isEqualTo(crc(queued));
+      assertThat(result.get(20, TimeUnit.SECONDS)).isEqualTo(crc(queued));
+      assertThat(blocking.result.get(20, TimeUnit.SECONDS)).isEqualTo(crc(blocking.sent));
+    }
+  }
+
+  @Test
+  void aWriteThatFailsFailsEveryCallQueuedForItAsUnableToSendAndTheNextCallReconnects()
+      throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
+      BlockingCall blocking = new BlockingCall(client);
+      List<CompletableFuture<?>> queued = new ArrayList<>();
+      queued.add(checksumAsync(client, payload(100, 1)));
+      queued.add(queuedCall(client, payload(200, 2)));
+      queued.add(checksumAsync(client, payload(50_000, 3)));
+      peer.reset();
+
+      assertUnableToSend(blocking.result);
+      // CANT_SEND when the writer's failure comes first; CANT_RECV when a reader sees the reset
+      // first, even for a call whose record never left (a known race, not asserted here).
+      for (CompletableFuture<?> call : queued) {
+        assertThat(outcome(call)).isInstanceOf(RpcConnectionException.class);
+      }
+      // None of those calls is sent again; the next one goes out on a new connection.
+      Opaque next = payload(10, 4);
+      CompletableFuture<Integer> result = checksumAsync(client, next);
+      peer.accept();
+      Received received = peer.answerNext();
+      assertThat(received.crc()).isEqualTo(crc(next));
+      assertThat(result.get(20, TimeUnit.SECONDS)).isEqualTo(crc(next));
+    }
+  }
+
+  /** How a thread makes a batch leave: {@link RpcClient#flush} or a batch grown past its limit. */
+  enum BatchLeaves {
+    FLUSH {
+      @Override
+      void make(RpcClient client) {
+        client.flush();
+      }
+    },
+    BATCH_LIMIT {
+      @Override
+      void make(RpcClient client) {
+        // With the batch already buffered, past the 64 KiB at which a batch leaves by itself.
+        client.callBatched(CHECKSUM, BLOB, payload(70_000, 7));
+      }
+    };
+
+    abstract void make(RpcClient client);
+  }
+
+  @ParameterizedTest
+  @EnumSource(BatchLeaves.class)
+  void aBatchWhoseWriteFailsIsUnableToSend(BatchLeaves leaves) throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
+      BlockingCall blocking = new BlockingCall(client);
+      client.callBatched(CHECKSUM, BLOB, payload(100, 1));
+      CompletableFuture<Object> result = new CompletableFuture<>();
+      Thread batcher =
+          new Thread(
+              () -> {
+                try {
+                  leaves.make(client);
+                  result.complete("left");
+                } catch (RpcException e) {
+                  result.complete(e);
+                }
+              },
+              "batcher");
+      batcher.start();
+      // It waits for the blocking call's write to end, then writes the batch on a reset connection.
+      awaitWaitingIn(batcher, "flush");
+      peer.reset();
+      assertUnableToSend(blocking.result);
+      assertUnableToSend(result);
+    }
+  }
+
+  /** Waits (bounded) until {@code thread} waits in a method of the connection named {@code m}. */
+  private static void awaitWaitingIn(Thread thread, String m) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < end) {
+      if (thread.getState() == Thread.State.WAITING
+          && Arrays.stream(thread.getStackTrace())
+              .anyMatch(
+                  f ->
+                      f.getClassName().endsWith("TcpChannel$Connection")
+                          && f.getMethodName().equals(m))) {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the thread never waited in " + m);
+  }
+
+  /** The call ended (as a result or as its future's failure) with CANT_SEND. */
+  private static void assertUnableToSend(CompletableFuture<?> call) throws Exception {
+    assertThat(outcome(call))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_SEND);
+  }
+
+  /** What the call ended with: its result, or its future's failure. */
+  private static Object outcome(CompletableFuture<?> call) throws Exception {
+    try {
+      return call.get(20, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+  }
+}

@@ -32,7 +32,10 @@ import org.ietf.jgss.Oid;
  * #callOptions()} (krb5, krb5i or krb5p) and checks each reply's verifier. A server that refuses
  * the context ({@code RPCSEC_GSS_CREDPROBLEM}, {@code RPCSEC_GSS_CTXPROBLEM}) gets a new one and
  * the call once more; the calls refused together share one new context, made on a thread of its
- * own. {@link #close()} destroys the context on the server.
+ * own. {@link #establish} makes the first context on the caller's thread; a client made with {@link
+ * #create} makes it when the first call needs it, on a thread of its own that the calls started
+ * meanwhile wait for, so that an asynchronous call returns its future at once. {@link #close()}
+ * destroys the context on the server.
  *
  * <pre>{@code
  * GssLogin login = GssLogin.keytab("alice@EXAMPLE.ORG", Path.of("alice.keytab"));
@@ -57,7 +60,10 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       AtomicInteger nextSequence,
       AtomicBoolean refused) {}
 
-  /** The making of a new context in place of {@code failed}, which calls refused wait for. */
+  /**
+   * The making of a new context in place of {@code failed} (null: the first one), which the calls
+   * refused with it, or started before there was one, wait for.
+   */
   private record Renewal(Context failed, CompletableFuture<Context> next) {}
 
   private final RpcChannel channel;
@@ -65,10 +71,12 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   private final int version;
   private final GssSettings settings;
   private final String serverName;
+  // Null until the first context is made.
   private volatile Context context;
   private volatile boolean closed;
-  // Calls in flight, at most the window the server granted first (see admit).
-  private Semaphore inFlight;
+  // Calls in flight, at most the window the server granted first (see admit); set with the
+  // first context.
+  private volatile Semaphore inFlight;
   private final Object renewalLock = new Object();
   // The latest renewal started; guarded by renewalLock.
   private Renewal renewal;
@@ -93,10 +101,27 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     if (channel == null || settings == null) {
       throw new IllegalArgumentException("channel and settings must not be null");
     }
-    RpcSecGssClient client = new RpcSecGssClient(channel, program, version, settings);
-    client.context = client.createContext();
-    client.inFlight = new Semaphore(client.context.window());
+    RpcSecGssClient client = create(channel, program, version, settings);
+    Context first = client.createContext();
+    client.inFlight = new Semaphore(first.window());
+    client.context = first;
     return client;
+  }
+
+  /**
+   * A client of the server of {@code program} version {@code version} on {@code channel} whose
+   * context is made when the first call needs it: on a thread of its own, which that call (and
+   * every call started before it is done) waits for within its deadline; an asynchronous call does
+   * not wait on its caller's thread. A context that cannot be made fails the calls that waited for
+   * it with the {@link SecurityException} or {@link RpcException} {@link #establish} would throw;
+   * the next call tries again.
+   */
+  public static RpcSecGssClient create(
+      RpcChannel channel, int program, int version, GssSettings settings) {
+    if (channel == null || settings == null) {
+      throw new IllegalArgumentException("channel and settings must not be null");
+    }
+    return new RpcSecGssClient(channel, program, version, settings);
   }
 
   /** Call options (default timeouts) whose calls this client protects. */
@@ -109,7 +134,11 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     return settings.service();
   }
 
-  /** The sequence window the server granted. */
+  /**
+   * The sequence window the server granted.
+   *
+   * @throws IllegalStateException if there is no context yet (see {@link #create}) or any more
+   */
   public int sequenceWindow() {
     return current().window();
   }
@@ -211,10 +240,32 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
 
   private Context current() {
     Context c = context;
-    if (c == null || closed) {
-      throw new IllegalStateException("RPCSEC_GSS context with " + serverName + " is closed");
+    if (closed) {
+      throw closedException();
+    }
+    if (c == null) {
+      throw new IllegalStateException("no RPCSEC_GSS context with " + serverName + " yet");
     }
     return c;
+  }
+
+  private IllegalStateException closedException() {
+    return new IllegalStateException("RPCSEC_GSS context with " + serverName + " is closed");
+  }
+
+  /**
+   * Done once there is a context to protect calls with: at once after {@link #establish} or the
+   * first call, else when the context that {@link #create}'s first call started is made.
+   */
+  @Override
+  public CompletableFuture<?> ready() {
+    if (context != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return renewalOf(null);
   }
 
   @Override
@@ -225,7 +276,17 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   /** As {@link #writeCall(XdrEncoder, int, XdrCodec, Object)} for {@code gssProcedure}. */
   <A> ReplyCheck writeCall(
       int gssProcedure, XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
-    Context c = current();
+    return writeCall(current(), gssProcedure, out, headerStart, argsCodec, args);
+  }
+
+  private <A> ReplyCheck writeCall(
+      Context current,
+      int gssProcedure,
+      XdrEncoder out,
+      int headerStart,
+      XdrCodec<A> argsCodec,
+      A args) {
+    Context c = current;
     int sequence = c.nextSequence().getAndIncrement();
     if (Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0) {
       // RFC 2203 §5.3.3.1: the context is used up; a new one starts again from 0.
@@ -276,9 +337,19 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     };
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if there is no context yet: the channel waits for {@link
+   *     #ready()} first
+   */
   @Override
   public boolean admit(long timeoutNanos) throws InterruptedException {
-    return inFlight.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+    Semaphore s = inFlight;
+    if (s == null) {
+      throw new IllegalStateException("no RPCSEC_GSS context with " + serverName + " yet");
+    }
+    return s.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -304,29 +375,53 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   /**
-   * The renewal of {@code failed}, started on a thread of its own unless one is under way: making a
-   * context takes round trips to the KDC and the server, which no caller's thread should wait for.
+   * The renewal of {@code failed} (null: the making of the first context), started on a thread of
+   * its own unless one is under way: making a context takes round trips to the KDC and the server,
+   * which no caller's thread should wait for. One that failed is started again: the next call may
+   * find the KDC or the server able to make it.
    */
   private CompletableFuture<Context> renewalOf(Context failed) {
     synchronized (renewalLock) {
-      if (renewal == null || renewal.failed() != failed) {
+      if (renewal == null
+          || renewal.failed() != failed
+          || renewal.next().isCompletedExceptionally()) {
         CompletableFuture<Context> next = new CompletableFuture<>();
         renewal = new Renewal(failed, next);
         Thread thread =
             new Thread(
                 () -> {
                   try {
-                    next.complete(renew(failed));
+                    next.complete(failed == null ? first() : renew(failed));
                   } catch (RuntimeException | Error e) {
                     next.completeExceptionally(e);
                   }
                 },
-                "jrpcgen-gss-renewal " + serverName);
+                (failed == null ? "jrpcgen-gss-context " : "jrpcgen-gss-renewal ") + serverName);
         thread.setDaemon(true);
         thread.start();
       }
       return renewal.next();
     }
+  }
+
+  /**
+   * The first context of a client made with {@link #create}, made without holding the client's lock
+   * so that {@link #close()} need not wait for it; closed meanwhile, it is destroyed at once.
+   */
+  private Context first() {
+    if (closed) {
+      throw closedException();
+    }
+    Context c = createContext();
+    synchronized (this) {
+      if (!closed) {
+        inFlight = new Semaphore(c.window());
+        context = c;
+        return c;
+      }
+    }
+    destroy(c);
+    throw closedException();
   }
 
   /**
@@ -353,13 +448,22 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       return;
     }
     Context c = context;
+    closed = true;
+    if (c != null) {
+      destroy(c);
+    }
+  }
+
+  /** Destroys {@code c} on the server and here. */
+  private void destroy(Context c) {
     try {
       CallSecurity destroy =
           new CallSecurity() {
             @Override
             public <A> ReplyCheck writeCall(
                 XdrEncoder out, int headerStart, XdrCodec<A> codec, A args) {
-              return RpcSecGssClient.this.writeCall(GssCred.DESTROY, out, headerStart, codec, args);
+              return RpcSecGssClient.this.writeCall(
+                  c, GssCred.DESTROY, out, headerStart, codec, args);
             }
 
             @Override
@@ -378,7 +482,6 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     } catch (RpcException | IllegalStateException e) {
       // The server forgets the context when it expires; nothing more to do here.
     } finally {
-      closed = true;
       dispose(c);
     }
   }

@@ -249,6 +249,16 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     return c;
   }
 
+  /** Test seam: the current context's next call has sequence number {@code next}. */
+  void nextSequence(int next) {
+    current().nextSequence().set(next);
+  }
+
+  /** Test seam: the current context's checksum of {@code bytes}, for calls no client sends. */
+  Opaque checksum(byte[] bytes) throws GSSException {
+    return current().protection().mic(bytes, 0, bytes.length);
+  }
+
   private IllegalStateException closedException() {
     return new IllegalStateException("RPCSEC_GSS context with " + serverName + " is closed");
   }
@@ -268,6 +278,12 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     return renewalOf(null);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws RpcAuthException with {@code RPCSEC_GSS_CTXPROBLEM} when the context has used its last
+   *     sequence number: the channel sends the call once more with a new context
+   */
   @Override
   public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
     return writeCall(GssCred.DATA, out, headerStart, argsCodec, args);
@@ -280,18 +296,14 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   private <A> ReplyCheck writeCall(
-      Context current,
-      int gssProcedure,
-      XdrEncoder out,
-      int headerStart,
-      XdrCodec<A> argsCodec,
-      A args) {
-    Context c = current;
+      Context c, int gssProcedure, XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
     int sequence = c.nextSequence().getAndIncrement();
     if (Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0) {
-      // RFC 2203 §5.3.3.1: the context is used up; a new one starts again from 0.
-      c = renew(c);
-      sequence = c.nextSequence().getAndIncrement();
+      // RFC 2203 section 5.3.3.1: the context is used up. Refused here as the server would, the
+      // call goes again with a new context made on a thread of its own (see renewAfter): made
+      // here, its creation call would be encoded over this one, in this thread's buffer.
+      c.refused().set(true);
+      throw new RpcAuthException(serverName, AuthStat.RPCSEC_GSS_CTXPROBLEM);
     }
     GssService service = settings.service();
     GssCred cred =
@@ -314,7 +326,6 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       throw new RpcAuthException(serverName, AuthStat.AUTH_FAILED);
     }
     int seq = sequence;
-    Context used = c;
     return new ReplyCheck() {
       @Override
       public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec) {
@@ -331,7 +342,7 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       @Override
       public void refused(AuthStat status) {
         if (renewable(status)) {
-          used.refused().set(true);
+          c.refused().set(true);
         }
       }
     };

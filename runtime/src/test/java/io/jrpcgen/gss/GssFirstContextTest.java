@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.RpcTimeoutException;
-import io.jrpcgen.server.CallAuthenticator;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;
@@ -40,20 +39,10 @@ class GssFirstContextTest extends GssRealmTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   /** The realm's RPCSEC_GSS server, whose INIT calls wait for {@link #release}. */
-  private static final class HeldInits implements CallAuthenticator {
-    final RpcSecGssServer gss;
+  private static final class HeldInits extends AroundGssServer {
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger inits = new AtomicInteger();
     final CompletableFuture<Void> initCame = new CompletableFuture<>();
-
-    HeldInits(RpcSecGssServer gss) {
-      this.gss = gss;
-    }
-
-    @Override
-    public int flavor() {
-      return gss.flavor();
-    }
 
     @Override
     public Verdict verify(CallHeader header, byte[] message, int credentialEnd, XdrDecoder body) {
@@ -77,7 +66,7 @@ class GssFirstContextTest extends GssRealmTest {
 
   @BeforeEach
   void startServer() {
-    held = new HeldInits(RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab())));
+    held = new HeldInits();
     server = serve(held);
   }
 

@@ -59,4 +59,16 @@ abstract class GssRealmTest {
     return RpcChannel.udp(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), server.udpPort()));
   }
+
+  /**
+   * A test's authenticator around a server of the realm's service key, which decides in the end.
+   */
+  abstract static class AroundGssServer implements CallAuthenticator {
+    final RpcSecGssServer gss = RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()));
+
+    @Override
+    public int flavor() {
+      return gss.flavor();
+    }
+  }
 }

@@ -407,7 +407,7 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
                     next.completeExceptionally(e);
                   }
                 },
-                (failed == null ? "jrpcgen-gss-context " : "jrpcgen-gss-renewal ") + serverName);
+                "jrpcgen-gss-context " + serverName);
         thread.setDaemon(true);
         thread.start();
       }
@@ -420,9 +420,6 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
    * so that {@link #close()} need not wait for it; closed meanwhile, it is destroyed at once.
    */
   private Context first() {
-    if (closed) {
-      throw closedException();
-    }
     Context c = createContext();
     synchronized (this) {
       if (!closed) {

@@ -121,6 +121,12 @@ class GssFirstContextTest extends GssRealmTest {
       // The server answers no context creation yet: a caller making the context waits here.
       assertThat(returned).succeedsWithin(BOUND);
       assertThat(returned.join()).isNotDone();
+      // It is made on a thread of its own, which keeps no JVM alive.
+      held.initCame.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+      String name = "jrpcgen-gss-context " + channel.serverAddress().getHostString();
+      assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)))
+          .singleElement()
+          .matches(Thread::isDaemon, "is a daemon");
       held.release.countDown();
       assertThat(returned.join().get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(49);
       assertThat(held.inits).hasValue(1);
@@ -162,10 +168,9 @@ class GssFirstContextTest extends GssRealmTest {
     held.release.countDown();
     try (TcpChannel channel = tcp(server);
         RpcSecGssClient gss = create(channel, GssService.PRIVACY)) {
-      assertThatThrownBy(gss::sequenceWindow)
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage(
-              "no RPCSEC_GSS context with " + channel.serverAddress().getHostString() + " yet");
+      String noContext = "no RPCSEC_GSS context with " + channel.serverAddress().getHostString();
+      assertThatThrownBy(gss::sequenceWindow).hasMessage(noContext + " yet");
+      assertThatThrownBy(() -> gss.admit(0)).hasMessage(noContext + " yet");
       RpcClient rpc = client(channel, gss, BOUND);
       assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 5, XdrCodec.INT)).isEqualTo(25);
       assertThat(rpc.call(GssSquare.WHO, XdrCodec.VOID, null, XdrCodec.string(256)))
@@ -175,6 +180,63 @@ class GssFirstContextTest extends GssRealmTest {
     }
     assertThat(held.gss.stats().contextsDestroyed()).isEqualTo(1);
     assertThat(held.gss.contextCount()).isZero();
+  }
+
+  @Test
+  void aClientClosedBeforeItsFirstCallMakesNoContextAndRefusesCalls() throws Exception {
+    held.release.countDown();
+    try (TcpChannel channel = tcp(server)) {
+      RpcSecGssClient gss = create(channel, GssService.NONE);
+      gss.close();
+      gss.close();
+      String closed =
+          "RPCSEC_GSS context with " + channel.serverAddress().getHostString() + " is closed";
+      RpcClient rpc = client(channel, gss, BOUND);
+      assertThatThrownBy(
+              () ->
+                  rpc.callAsync(GssSquare.SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT)
+                      .get(BOUND.toSeconds(), TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .hasMessage(closed);
+      assertThatThrownBy(() -> rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(closed);
+      assertThatThrownBy(gss::sequenceWindow).hasMessage(closed);
+      assertThat(held.inits).hasValue(0);
+    }
+  }
+
+  @Test
+  void closingTwiceDestroysTheContextOnce() {
+    held.release.countDown();
+    try (TcpChannel channel = tcp(server)) {
+      RpcSecGssClient gss = create(channel, GssService.NONE);
+      assertThat(
+              client(channel, gss, BOUND).call(GssSquare.SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT))
+          .isEqualTo(9);
+      gss.close();
+      gss.close();
+      assertThat(held.gss.stats().contextsDestroyed()).isEqualTo(1);
+      assertThat(held.gss.stats().unknownContexts()).isZero();
+    }
+  }
+
+  @Test
+  void aClientNeedsAChannelAndSettings() {
+    GssSettings settings = GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.NONE);
+    try (TcpChannel channel = tcp(server)) {
+      for (Runnable make :
+          List.<Runnable>of(
+              () -> RpcSecGssClient.create(null, 1, 1, settings),
+              () -> RpcSecGssClient.create(channel, 1, 1, null),
+              () -> RpcSecGssClient.establish(null, 1, 1, settings),
+              () -> RpcSecGssClient.establish(channel, 1, 1, null))) {
+        assertThatThrownBy(make::run)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("channel and settings must not be null");
+      }
+    }
   }
 
   @Test

@@ -64,7 +64,7 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
    * The making of a new context in place of {@code failed} (null: the first one), which the calls
    * refused with it, or started before there was one, wait for.
    */
-  private record Renewal(Context failed, CompletableFuture<Context> next) {}
+  private record Renewal(Context failed, CompletableFuture<Void> next) {}
 
   private final RpcChannel channel;
   private final int program;
@@ -391,18 +391,23 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
    * which no caller's thread should wait for. One that failed is started again: the next call may
    * find the KDC or the server able to make it.
    */
-  private CompletableFuture<Context> renewalOf(Context failed) {
+  private CompletableFuture<Void> renewalOf(Context failed) {
     synchronized (renewalLock) {
       if (renewal == null
           || renewal.failed() != failed
           || renewal.next().isCompletedExceptionally()) {
-        CompletableFuture<Context> next = new CompletableFuture<>();
+        CompletableFuture<Void> next = new CompletableFuture<>();
         renewal = new Renewal(failed, next);
         Thread thread =
             new Thread(
                 () -> {
                   try {
-                    next.complete(failed == null ? first() : renew(failed));
+                    if (failed == null) {
+                      first();
+                    } else {
+                      renew(failed);
+                    }
+                    next.complete(null);
                   } catch (RuntimeException | Error e) {
                     next.completeExceptionally(e);
                   }
@@ -419,13 +424,13 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
    * The first context of a client made with {@link #create}, made without holding the client's lock
    * so that {@link #close()} need not wait for it; closed meanwhile, it is destroyed at once.
    */
-  private Context first() {
+  private void first() {
     Context c = createContext();
     synchronized (this) {
       if (!closed) {
         inFlight = new Semaphore(c.window());
         context = c;
-        return c;
+        return;
       }
     }
     destroy(c);
@@ -437,13 +442,10 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
    * failed one is left to the garbage collector, not disposed: calls on other threads may still be
    * computing their checksums with it (the server refuses them, and they go again on the new one).
    */
-  private synchronized Context renew(Context failed) {
-    Context c = context;
-    if (c == failed) {
-      c = createContext();
-      context = c;
+  private synchronized void renew(Context failed) {
+    if (context == failed) {
+      context = createContext();
     }
-    return c;
   }
 
   /**

@@ -58,6 +58,7 @@ class GssClientChecksTest extends GssRealmTest {
   private static final class Tampering extends AroundGssServer {
     volatile Tamper tamper = Tamper.NOTHING;
     final AtomicInteger continueInits = new AtomicInteger();
+    final AtomicInteger denials = new AtomicInteger();
     // The real answer to an INIT, kept for the CONTINUE_INIT that INIT_IN_TWO_ROUNDS asks for.
     private volatile Answer held;
 
@@ -76,6 +77,9 @@ class GssClientChecksTest extends GssRealmTest {
       }
       if (verdict instanceof Accept accept) {
         return tamperData(accept.call());
+      }
+      if (verdict instanceof Deny) {
+        denials.incrementAndGet();
       }
       return verdict;
     }
@@ -274,6 +278,8 @@ class GssClientChecksTest extends GssRealmTest {
           .isEqualTo(36);
       assertThat(tampering.gss.stats().contextsEstablished()).isEqualTo(3);
       assertThat(tampering.gss.stats().tooOldDropped()).isZero();
+      // The client never sent MAXSEQ: the server had nothing to refuse.
+      assertThat(tampering.denials).hasValue(0);
     }
   }
 }

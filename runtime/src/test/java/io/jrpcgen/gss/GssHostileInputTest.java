@@ -391,6 +391,23 @@ class GssHostileInputTest extends GssRealmTest {
   }
 
   @Test
+  void aReplyReadAfterTheClientClosedIsNotAccepted() throws IOException {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp())) {
+      RpcSecGssClient client = establish(channel, GssService.NONE);
+      Call call = square(client, 5);
+      send(call.bytes());
+      XdrDecoder reply = receive();
+      OpaqueAuth verifier = ((Reply.Success) RpcMessages.readReply(reply)).verifier();
+      // Closing disposes of the context: nothing it made is checked with it any more.
+      client.close();
+      assertThatThrownBy(() -> call.check().readResults(verifier, reply, XdrCodec.INT))
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
+              e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_INVALIDRESP));
+    }
+  }
+
+  @Test
   void aContextTheServerForgotIsMadeAgainOnceAndTheCallSucceeds() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
         RpcSecGssClient client = establish(channel, GssService.INTEGRITY)) {

@@ -24,10 +24,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -501,6 +505,103 @@ class SecuredAsyncCallTest {
       security.admits.complete(true);
       assertThat(returned.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS))
           .isEqualTo(new Square.Out(9));
+    }
+  }
+
+  @Test
+  void aCallCancelledInFlightAfterWaitingForTheSecurityGivesItsLeaveBack() throws Exception {
+    verdicts = n -> new CallAuthenticator.Drop("held");
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(30));
+      ready.complete(null);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (served.get() == 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(5);
+      }
+      assertThat(served.get()).isEqualTo(1);
+      result.cancel(false);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  /** An executor that runs its tasks only when the test says. */
+  private static final class HeldExecutor implements Executor {
+    final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    void runAll() {
+      for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
+        t.run();
+      }
+    }
+  }
+
+  @Test
+  void aSecurityReadyOnlyAfterTheDeadlineSendsNothing() throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    HeldExecutor executor = new HeldExecutor();
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofMillis(200))
+              .withExecutor(executor)
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      // The deadline's timer has handed the call's end to the executor, which has not run it.
+      Runnable timedOut = executor.tasks.poll(10, TimeUnit.SECONDS);
+      assertThat(timedOut).isNotNull();
+      assertThat(result).isNotDone();
+      ready.complete(null);
+      timedOut.run();
+      executor.runAll();
+      assertThat(failureOf(result)).isInstanceOf(RpcTimeoutException.class);
+      assertNeitherSentNorAdmitted();
+    }
+  }
+
+  @Test
+  void aRenewalDoneOnlyAfterTheDeadlineSendsNothingMore() throws Exception {
+    HeldExecutor executor = new HeldExecutor();
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofSeconds(2))
+              .withExecutor(executor)
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      // The refusal's end reaches the executor first; run it so that the renewal is asked for.
+      executor.tasks.poll(10, TimeUnit.SECONDS).run();
+      assertThat(security.renewals.get()).isEqualTo(1);
+      Runnable timedOut = executor.tasks.poll(10, TimeUnit.SECONDS);
+      assertThat(timedOut).isNotNull();
+      security.renewal.complete(true);
+      timedOut.run();
+      executor.runAll();
+      assertThat(failureOf(result)).isInstanceOf(RpcTimeoutException.class);
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anExecutorThatRefusesTheEndStillEndsTheCall() throws Exception {
+    SecurityException kdcDown = new SecurityException("KDC unreachable");
+    security.ready = CompletableFuture.failedFuture(kdcDown);
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofSeconds(10))
+              .withExecutor(
+                  task -> {
+                    throw new RejectedExecutionException("shut down");
+                  })
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      assertThat(failureOf(result))
+          .isInstanceOf(RejectedExecutionException.class)
+          .hasMessage("shut down");
+      assertNeitherSentNorAdmitted();
     }
   }
 }

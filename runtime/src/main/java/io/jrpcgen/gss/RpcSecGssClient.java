@@ -32,7 +32,10 @@ import org.ietf.jgss.Oid;
  * #callOptions()} (krb5, krb5i or krb5p) and checks each reply's verifier. A server that refuses
  * the context ({@code RPCSEC_GSS_CREDPROBLEM}, {@code RPCSEC_GSS_CTXPROBLEM}) gets a new one and
  * the call once more; the calls refused together share one new context, made on a thread of its
- * own. {@link #close()} destroys the context on the server.
+ * own. {@link #establish} makes the first context on the caller's thread; a client made with {@link
+ * #create} makes it when the first call needs it, on a thread of its own that the calls started
+ * meanwhile wait for, so that an asynchronous call returns its future at once. {@link #close()}
+ * destroys the context on the server.
  *
  * <pre>{@code
  * GssLogin login = GssLogin.keytab("alice@EXAMPLE.ORG", Path.of("alice.keytab"));
@@ -57,18 +60,23 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       AtomicInteger nextSequence,
       AtomicBoolean refused) {}
 
-  /** The making of a new context in place of {@code failed}, which calls refused wait for. */
-  private record Renewal(Context failed, CompletableFuture<Context> next) {}
+  /**
+   * The making of a new context in place of {@code failed} (null: the first one), which the calls
+   * refused with it, or started before there was one, wait for.
+   */
+  private record Renewal(Context failed, CompletableFuture<Void> next) {}
 
   private final RpcChannel channel;
   private final int program;
   private final int version;
   private final GssSettings settings;
   private final String serverName;
+  // Null until the first context is made.
   private volatile Context context;
   private volatile boolean closed;
-  // Calls in flight, at most the window the server granted first (see admit).
-  private Semaphore inFlight;
+  // Calls in flight, at most the window the server granted first (see admit); set with the
+  // first context.
+  private volatile Semaphore inFlight;
   private final Object renewalLock = new Object();
   // The latest renewal started; guarded by renewalLock.
   private Renewal renewal;
@@ -93,10 +101,27 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     if (channel == null || settings == null) {
       throw new IllegalArgumentException("channel and settings must not be null");
     }
-    RpcSecGssClient client = new RpcSecGssClient(channel, program, version, settings);
-    client.context = client.createContext();
-    client.inFlight = new Semaphore(client.context.window());
+    RpcSecGssClient client = create(channel, program, version, settings);
+    Context first = client.createContext();
+    client.inFlight = new Semaphore(first.window());
+    client.context = first;
     return client;
+  }
+
+  /**
+   * A client of the server of {@code program} version {@code version} on {@code channel} whose
+   * context is made when the first call needs it: on a thread of its own, which that call (and
+   * every call started before it is done) waits for within its deadline; an asynchronous call does
+   * not wait on its caller's thread. A context that cannot be made fails the calls that waited for
+   * it with the {@link SecurityException} or {@link RpcException} {@link #establish} would throw;
+   * the next call tries again.
+   */
+  public static RpcSecGssClient create(
+      RpcChannel channel, int program, int version, GssSettings settings) {
+    if (channel == null || settings == null) {
+      throw new IllegalArgumentException("channel and settings must not be null");
+    }
+    return new RpcSecGssClient(channel, program, version, settings);
   }
 
   /** Call options (default timeouts) whose calls this client protects. */
@@ -109,7 +134,11 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     return settings.service();
   }
 
-  /** The sequence window the server granted. */
+  /**
+   * The sequence window the server granted.
+   *
+   * @throws IllegalStateException if there is no context yet (see {@link #create}) or any more
+   */
   public int sequenceWindow() {
     return current().window();
   }
@@ -211,12 +240,50 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
 
   private Context current() {
     Context c = context;
-    if (c == null || closed) {
-      throw new IllegalStateException("RPCSEC_GSS context with " + serverName + " is closed");
+    if (closed) {
+      throw closedException();
+    }
+    if (c == null) {
+      throw new IllegalStateException("no RPCSEC_GSS context with " + serverName + " yet");
     }
     return c;
   }
 
+  /** Test seam: the current context's next call has sequence number {@code next}. */
+  void nextSequence(int next) {
+    current().nextSequence().set(next);
+  }
+
+  /** Test seam: the current context's checksum of {@code bytes}, for calls no client sends. */
+  Opaque checksum(byte[] bytes) throws GSSException {
+    return current().protection().mic(bytes, 0, bytes.length);
+  }
+
+  private IllegalStateException closedException() {
+    return new IllegalStateException("RPCSEC_GSS context with " + serverName + " is closed");
+  }
+
+  /**
+   * Done once there is a context to protect calls with: at once after {@link #establish} or the
+   * first call, else when the context that {@link #create}'s first call started is made.
+   */
+  @Override
+  public CompletableFuture<?> ready() {
+    if (context != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return renewalOf(null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws RpcAuthException with {@code RPCSEC_GSS_CTXPROBLEM} when the context has used its last
+   *     sequence number: the channel sends the call once more with a new context
+   */
   @Override
   public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
     return writeCall(GssCred.DATA, out, headerStart, argsCodec, args);
@@ -225,12 +292,18 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   /** As {@link #writeCall(XdrEncoder, int, XdrCodec, Object)} for {@code gssProcedure}. */
   <A> ReplyCheck writeCall(
       int gssProcedure, XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
-    Context c = current();
+    return writeCall(current(), gssProcedure, out, headerStart, argsCodec, args);
+  }
+
+  private <A> ReplyCheck writeCall(
+      Context c, int gssProcedure, XdrEncoder out, int headerStart, XdrCodec<A> argsCodec, A args) {
     int sequence = c.nextSequence().getAndIncrement();
     if (Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0) {
-      // RFC 2203 §5.3.3.1: the context is used up; a new one starts again from 0.
-      c = renew(c);
-      sequence = c.nextSequence().getAndIncrement();
+      // RFC 2203 section 5.3.3.1: the context is used up. Refused here as the server would, the
+      // call goes again with a new context made on a thread of its own (see renewAfter): made
+      // here, its creation call would be encoded over this one, in this thread's buffer.
+      c.refused().set(true);
+      throw new RpcAuthException(serverName, AuthStat.RPCSEC_GSS_CTXPROBLEM);
     }
     GssService service = settings.service();
     GssCred cred =
@@ -253,7 +326,6 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       throw new RpcAuthException(serverName, AuthStat.AUTH_FAILED);
     }
     int seq = sequence;
-    Context used = c;
     return new ReplyCheck() {
       @Override
       public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec) {
@@ -270,15 +342,25 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       @Override
       public void refused(AuthStat status) {
         if (renewable(status)) {
-          used.refused().set(true);
+          c.refused().set(true);
         }
       }
     };
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if there is no context yet: the channel waits for {@link
+   *     #ready()} first
+   */
   @Override
   public boolean admit(long timeoutNanos) throws InterruptedException {
-    return inFlight.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+    Semaphore s = inFlight;
+    if (s == null) {
+      throw new IllegalStateException("no RPCSEC_GSS context with " + serverName + " yet");
+    }
+    return s.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -304,24 +386,33 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   /**
-   * The renewal of {@code failed}, started on a thread of its own unless one is under way: making a
-   * context takes round trips to the KDC and the server, which no caller's thread should wait for.
+   * The renewal of {@code failed} (null: the making of the first context), started on a thread of
+   * its own unless one is under way: making a context takes round trips to the KDC and the server,
+   * which no caller's thread should wait for. One that failed is started again: the next call may
+   * find the KDC or the server able to make it.
    */
-  private CompletableFuture<Context> renewalOf(Context failed) {
+  private CompletableFuture<Void> renewalOf(Context failed) {
     synchronized (renewalLock) {
-      if (renewal == null || renewal.failed() != failed) {
-        CompletableFuture<Context> next = new CompletableFuture<>();
+      if (renewal == null
+          || renewal.failed() != failed
+          || renewal.next().isCompletedExceptionally()) {
+        CompletableFuture<Void> next = new CompletableFuture<>();
         renewal = new Renewal(failed, next);
         Thread thread =
             new Thread(
                 () -> {
                   try {
-                    next.complete(renew(failed));
+                    if (failed == null) {
+                      first();
+                    } else {
+                      renew(failed);
+                    }
+                    next.complete(null);
                   } catch (RuntimeException | Error e) {
                     next.completeExceptionally(e);
                   }
                 },
-                "jrpcgen-gss-renewal " + serverName);
+                "jrpcgen-gss-context " + serverName);
         thread.setDaemon(true);
         thread.start();
       }
@@ -330,17 +421,31 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
   }
 
   /**
+   * The first context of a client made with {@link #create}, made without holding the client's lock
+   * so that {@link #close()} need not wait for it; closed meanwhile, it is destroyed at once.
+   */
+  private void first() {
+    Context c = createContext();
+    synchronized (this) {
+      if (!closed) {
+        inFlight = new Semaphore(c.window());
+        context = c;
+        return;
+      }
+    }
+    destroy(c);
+    throw closedException();
+  }
+
+  /**
    * A new context in place of {@code failed}, unless another thread has made one already. The
    * failed one is left to the garbage collector, not disposed: calls on other threads may still be
    * computing their checksums with it (the server refuses them, and they go again on the new one).
    */
-  private synchronized Context renew(Context failed) {
-    Context c = context;
-    if (c == failed) {
-      c = createContext();
-      context = c;
+  private synchronized void renew(Context failed) {
+    if (context == failed) {
+      context = createContext();
     }
-    return c;
   }
 
   /**
@@ -353,13 +458,22 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
       return;
     }
     Context c = context;
+    closed = true;
+    if (c != null) {
+      destroy(c);
+    }
+  }
+
+  /** Destroys {@code c} on the server and here. */
+  private void destroy(Context c) {
     try {
       CallSecurity destroy =
           new CallSecurity() {
             @Override
             public <A> ReplyCheck writeCall(
                 XdrEncoder out, int headerStart, XdrCodec<A> codec, A args) {
-              return RpcSecGssClient.this.writeCall(GssCred.DESTROY, out, headerStart, codec, args);
+              return RpcSecGssClient.this.writeCall(
+                  c, GssCred.DESTROY, out, headerStart, codec, args);
             }
 
             @Override
@@ -378,7 +492,6 @@ public final class RpcSecGssClient implements CallSecurity, AutoCloseable {
     } catch (RpcException | IllegalStateException e) {
       // The server forgets the context when it expires; nothing more to do here.
     } finally {
-      closed = true;
       dispose(c);
     }
   }

@@ -32,6 +32,16 @@ public interface CallSecurity {
   CompletableFuture<Boolean> renewAfter(AuthStat status);
 
   /**
+   * Done when calls can be written: at once for a security that has what it needs, or once the
+   * security context that the first calls need is made, on a thread of its own that they share. It
+   * fails with what failed the making. The channel waits for it before {@link #admit}, a blocking
+   * call within its deadline, an asynchronous call without a thread waiting for it.
+   */
+  default CompletableFuture<?> ready() {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
    * Waits, at most {@code timeoutNanos}, until one more call may be outstanding: RPCSEC_GSS keeps
    * no more calls in flight than the server's sequence window, below which the server drops calls
    * unanswered. A call let through is ended with {@link #done()}.

@@ -114,7 +114,9 @@ abstract sealed class AbstractChannel implements RpcChannel
    * start} send it. Failures before anything was sent end the future, not the caller. With a {@link
    * CallSecurity}, the caller first waits (within the deadline) for the call's leave to be
    * outstanding, as a blocking call does, and the call goes once more after a renewal, as in {@link
-   * #secured}, without a thread waiting for it.
+   * #secured}, without a thread waiting for it. A security not {@link CallSecurity#ready() ready}
+   * yet (its first context being made) is not waited for here: the call is admitted and sent by the
+   * thread that makes it ready.
    */
   <R> CompletableFuture<RpcReply<R>> startAsync(
       int program,
@@ -132,11 +134,11 @@ abstract sealed class AbstractChannel implements RpcChannel
                 program, version, procedure, callOptions, resultCodec, executor, start, deadline)
             .future();
       }
-      admit(security, callOptions.timeout());
     } catch (RpcException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return new SecuredAsyncCall<R>(
+    SecuredAsyncCall<R> call =
+        new SecuredAsyncCall<R>(
             this,
             security,
             executor,
@@ -151,8 +153,17 @@ abstract sealed class AbstractChannel implements RpcChannel
                     resultCodec,
                     executor,
                     start,
-                    deadline))
-        .start();
+                    deadline));
+    CompletableFuture<?> ready = security.ready();
+    if (!ready.isDone() || ready.isCompletedExceptionally()) {
+      return call.startWhen(ready);
+    }
+    try {
+      admit(security, callOptions.timeout(), deadline);
+    } catch (RpcException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return call.start();
   }
 
   /** Takes a slot (waiting within {@code deadline}) and lets {@code start} send the call. */
@@ -217,6 +228,13 @@ abstract sealed class AbstractChannel implements RpcChannel
       CallOptions callOptions,
       XdrCodec<A> argsCodec,
       A args) {
+    CallSecurity security = callOptions.security();
+    if (security != null) {
+      awaitSecurity(
+          security.ready(),
+          callOptions.timeout(),
+          System.nanoTime() + callOptions.timeout().toNanos());
+    }
     // Observability hook, as in call.
     if (listener == null) {
       sendBatched(program, version, procedure, callOptions, argsCodec, args, null);
@@ -327,9 +345,9 @@ abstract sealed class AbstractChannel implements RpcChannel
   }
 
   /**
-   * Calls as {@link #exchange} does. With a {@link CallSecurity}, the call waits for its leave to
-   * be outstanding, and when the security renews a context the server refused without running the
-   * procedure, it is sent once more; all within the call's timeout.
+   * Calls as {@link #exchange} does. With a {@link CallSecurity}, the call waits for it to be ready
+   * and for its leave to be outstanding, and when the security renews a context the server refused
+   * without running the procedure, it is sent once more; all within the call's timeout.
    */
   private <A, R> RpcReply<R> secured(
       int program,
@@ -346,7 +364,8 @@ abstract sealed class AbstractChannel implements RpcChannel
           program, version, procedure, callOptions, argsCodec, args, resultCodec, probe);
     }
     long deadline = System.nanoTime() + callOptions.timeout().toNanos();
-    admit(security, callOptions.timeout());
+    awaitSecurity(security.ready(), callOptions.timeout(), deadline);
+    admit(security, callOptions.timeout(), deadline);
     try {
       try {
         return exchange(
@@ -383,10 +402,16 @@ abstract sealed class AbstractChannel implements RpcChannel
    */
   private boolean renewed(
       CallSecurity security, RpcAuthException refusal, Duration timeout, long deadline) {
+    return awaitSecurity(security.renewAfter(refusal.authStat()), timeout, deadline);
+  }
+
+  /**
+   * What {@code work} of a {@link CallSecurity} (a renewal, or its first context) ends with, waited
+   * for within the call's {@code deadline}; its failure is the call's.
+   */
+  private <T> T awaitSecurity(CompletableFuture<T> work, Duration timeout, long deadline) {
     try {
-      return security
-          .renewAfter(refusal.authStat())
-          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return work.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new RpcTimeoutException(serverName, timeout);
     } catch (InterruptedException e) {
@@ -396,22 +421,26 @@ abstract sealed class AbstractChannel implements RpcChannel
       if (e.getCause() instanceof Error error) {
         throw error;
       }
-      throw renewalFailure(e.getCause());
+      throw securityFailure(e.getCause());
     }
   }
 
-  /** What a failed renewal ends a call with: its own exception if unchecked. */
-  RuntimeException renewalFailure(Throwable cause) {
+  /**
+   * What a failed renewal or context creation of a {@link CallSecurity} ends a call with: its own
+   * exception if unchecked.
+   */
+  RuntimeException securityFailure(Throwable cause) {
     if (cause instanceof RuntimeException e) {
       return e;
     }
-    return new RpcException(RpcStatus.FAILED, serverName, "renewal failed: " + cause, cause);
+    return new RpcException(RpcStatus.FAILED, serverName, "security failed: " + cause, cause);
   }
 
-  private void admit(CallSecurity security, Duration timeout) {
+  /** Waits, within the call's {@code deadline}, for {@code security} to admit the call. */
+  void admit(CallSecurity security, Duration timeout, long deadline) {
     boolean admitted;
     try {
-      admitted = security.admit(timeout.toNanos());
+      admitted = security.admit(Math.max(0, deadline - System.nanoTime()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RpcException(RpcStatus.CANT_SEND, serverName, "interrupted", e);

@@ -11,13 +11,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * An asynchronous call protected by a {@link CallSecurity} (RPCSEC_GSS): one {@link AsyncCall},
- * and, if the server refused it in a way the security can renew, a second one once the renewal is
- * done, all within one deadline. The caller's future ends with the last call's outcome, on the
- * call's executor; its end gives the call's leave back to the security.
+ * sent at once or when the security is ready, and, if the server refused it in a way the security
+ * can renew, a second one once the renewal is done, all within one deadline. The caller's future
+ * ends with the last call's outcome, on the call's executor; its end gives the call's leave back to
+ * the security.
  */
 final class SecuredAsyncCall<R> {
   private final AbstractChannel channel;
@@ -29,12 +31,12 @@ final class SecuredAsyncCall<R> {
   private final CompletableFuture<RpcReply<R>> result = new CompletableFuture<>();
   // The call on the wire, for a cancel of the result to reach it.
   private volatile AsyncCall<R> current;
-  private final AtomicBoolean leaveGivenBack = new AtomicBoolean();
+  // Whether the call holds a leave of the security that its end must give back.
+  private final AtomicBoolean leaveHeld = new AtomicBoolean();
 
   /**
    * A call to be sent with {@code send}, which takes a slot and may throw an {@link RpcException}
-   * for the slot's wait or an unchecked exception for a closed channel; the security has admitted
-   * the call already.
+   * for the slot's wait or an unchecked exception for a closed channel.
    */
   SecuredAsyncCall(
       AbstractChannel channel,
@@ -51,17 +53,13 @@ final class SecuredAsyncCall<R> {
     this.send = send;
   }
 
-  /** Sends the call; the future ends with its outcome, and its end gives the leave back. */
+  /**
+   * Sends the call, which the security has admitted; the future ends with its outcome, and its end
+   * gives the leave back.
+   */
   CompletableFuture<RpcReply<R>> start() {
-    // A cancel ends the result from outside; every other end gives the leave back first.
-    result.whenComplete(
-        (reply, failure) -> {
-          giveLeaveBack();
-          AsyncCall<R> c = current;
-          if (result.isCancelled() && c != null) {
-            c.future().cancel(false);
-          }
-        });
+    leaveHeld.set(true);
+    watchResult();
     AsyncCall<R> first;
     try {
       first = send.get();
@@ -74,6 +72,58 @@ final class SecuredAsyncCall<R> {
     }
     follow(first, true);
     return result;
+  }
+
+  /**
+   * Sends the call once {@code ready} (the security's first context being made) is done: admitted
+   * then, on the thread that made the context, and sent. The future ends with what failed the
+   * context, or at the deadline, if either comes first.
+   */
+  CompletableFuture<RpcReply<R>> startWhen(CompletableFuture<?> ready) {
+    watchResult();
+    whenSecurityDone(
+        ready,
+        done -> {
+          if (pastDeadline()) {
+            completeLater(timedOut());
+          } else {
+            admitThenSend();
+          }
+        });
+    return result;
+  }
+
+  /** A cancel ends the result from outside; every other end gives the leave back first. */
+  private void watchResult() {
+    result.whenComplete(
+        (reply, failure) -> {
+          giveLeaveBack();
+          AsyncCall<R> c = current;
+          if (result.isCancelled() && c != null) {
+            c.future().cancel(false);
+          }
+        });
+  }
+
+  /**
+   * Waits, within the deadline, for the security to admit the call, then sends it: on the thread
+   * that made the security ready (on the caller's only if it became ready as the call started, as
+   * for a security ready before).
+   */
+  private void admitThenSend() {
+    try {
+      channel.admit(security, timeout, deadlineNanos);
+    } catch (RpcException e) {
+      completeLater(e);
+      return;
+    }
+    leaveHeld.set(true);
+    // Ended meanwhile (a cancel, the deadline): watchResult may have run before the leave was held.
+    if (result.isDone()) {
+      giveLeaveBack();
+      return;
+    }
+    sendLater(true);
   }
 
   /** Ends the result as {@code call} ends, unless a first refusal lets it go once more. */
@@ -103,45 +153,66 @@ final class SecuredAsyncCall<R> {
    * result ends with the refusal, the renewal's failure, or the deadline, whichever comes first.
    */
   private void renewThenResend(RpcAuthException refusal) {
-    Future<?> timer =
-        CallTimers.after(
-            deadlineNanos - System.nanoTime(),
-            () -> completeLater(new RpcTimeoutException(channel.serverName, timeout)));
-    security
-        .renewAfter(refusal.authStat())
-        .whenComplete(
-            (again, failure) -> {
-              timer.cancel(false);
-              if (result.isDone()) {
-                return;
-              }
-              if (failure != null) {
-                completeLater(channel.renewalFailure(unwrap(failure)));
-              } else if (!again) {
-                completeLater(refusal);
-              } else if (System.nanoTime() - deadlineNanos >= 0) {
-                completeLater(new RpcTimeoutException(channel.serverName, timeout));
-              } else {
-                resend();
-              }
-            });
+    whenSecurityDone(
+        security.renewAfter(refusal.authStat()),
+        again -> {
+          if (!again) {
+            completeLater(refusal);
+          } else if (pastDeadline()) {
+            completeLater(timedOut());
+          } else {
+            sendLater(false);
+          }
+        });
   }
 
   /**
-   * Sends the call again: on the renewal's thread, or on the executor's thread that ended the first
-   * call if the context had been renewed already. The first call's slot is free by then (see
-   * follow), so the wait for one is short unless other calls took every slot meanwhile.
+   * Runs {@code then} with what {@code work} of the security (its first context, a renewal) ends
+   * with, unless the result has ended meanwhile; the result ends with the work's failure, or at the
+   * deadline if the work takes longer.
    */
-  private void resend() {
-    AsyncCall<R> second;
+  private <T> void whenSecurityDone(CompletableFuture<T> work, Consumer<T> then) {
+    Future<?> timer =
+        CallTimers.after(deadlineNanos - System.nanoTime(), () -> completeLater(timedOut()));
+    work.whenComplete(
+        (value, failure) -> {
+          timer.cancel(false);
+          if (result.isDone()) {
+            return;
+          }
+          if (failure != null) {
+            completeLater(channel.securityFailure(unwrap(failure)));
+          } else {
+            then.accept(value);
+          }
+        });
+  }
+
+  private boolean pastDeadline() {
+    return System.nanoTime() - deadlineNanos >= 0;
+  }
+
+  private RpcTimeoutException timedOut() {
+    return new RpcTimeoutException(channel.serverName, timeout);
+  }
+
+  /**
+   * Sends the call on a thread other than its caller's: the first time ({@code first}) on the
+   * thread that made the security ready; again on the renewal's thread, or on the executor's thread
+   * that ended the first call if the context had been renewed already. The first call's slot is
+   * free by then (see follow), so the wait for one is short unless other calls took every slot
+   * meanwhile.
+   */
+  private void sendLater(boolean first) {
+    AsyncCall<R> call;
     try {
-      second = send.get();
+      call = send.get();
     } catch (RuntimeException e) {
       // A slot not found in time, or the channel closed meanwhile: the call ends with it.
       completeLater(e);
       return;
     }
-    follow(second, false);
+    follow(call, first);
   }
 
   /** Ends the result with {@code failure} on the executor, as every other end of it. */
@@ -163,7 +234,7 @@ final class SecuredAsyncCall<R> {
   }
 
   private void giveLeaveBack() {
-    if (leaveGivenBack.compareAndSet(false, true)) {
+    if (leaveHeld.compareAndSet(true, false)) {
       security.done();
     }
   }

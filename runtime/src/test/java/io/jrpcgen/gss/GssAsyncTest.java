@@ -1,11 +1,13 @@
 package io.jrpcgen.gss;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.CallSecurity;
+import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -179,6 +182,36 @@ class GssAsyncTest extends GssRealmTest {
             .isEqualTo(n * n);
       }
       assertThat(realm.gss.stats().contextsEstablished()).isEqualTo(established + 2);
+    }
+  }
+
+  @Test
+  void aRenewalThatFailedIsTriedAgainByTheNextRefusedCall() throws Exception {
+    RpcSecGssServer oneContext =
+        RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()), 8, 1);
+    GssSettings settings = GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.INTEGRITY);
+    try (RpcServer server = serve(oneContext);
+        TcpChannel channel = tcp(server);
+        RpcSecGssClient gss =
+            RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION, settings)) {
+      RpcClient rpc = client(channel, gss.callOptions().withTimeout(Duration.ofSeconds(30)));
+      forget(channel, gss);
+      RpcSecGssClient other =
+          RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION, settings);
+      // The server has no room for the renewal: the call fails with its refusal.
+      assertThatThrownBy(
+              () ->
+                  rpc.callAsync(GssSquare.SQUAREPROC, XdrCodec.INT, 2, XdrCodec.INT)
+                      .get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("RPCSEC_GSS context refused");
+      other.close();
+      // Room again: the next call refused with the lost context renews it and succeeds.
+      assertThat(rpc.call(GssSquare.SQUAREPROC, XdrCodec.INT, 3, XdrCodec.INT)).isEqualTo(9);
+      assertThat(oneContext.stats().failedInits()).isEqualTo(1);
+      assertThat(oneContext.stats().contextsEstablished()).isEqualTo(3);
     }
   }
 

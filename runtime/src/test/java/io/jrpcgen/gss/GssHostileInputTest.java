@@ -196,6 +196,81 @@ class GssHostileInputTest extends GssRealmTest {
   }
 
   @Test
+  void anIntegrityBodyWithAnotherSequenceNumberIsGarbage() throws IOException {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client = establish(channel, GssService.INTEGRITY)) {
+      assertBodyOfAnotherCallIsGarbage(client);
+    }
+  }
+
+  @Test
+  void aPrivacyBodyWithAnotherSequenceNumberIsGarbage() throws IOException {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client = establish(channel, GssService.PRIVACY)) {
+      assertBodyOfAnotherCallIsGarbage(client);
+    }
+  }
+
+  /**
+   * A call whose header and checksum are right, with the arguments of the client's next call:
+   * protected as they should be, but for another sequence number (a body moved between calls).
+   */
+  private void assertBodyOfAnotherCallIsGarbage(RpcSecGssClient client) throws IOException {
+    long bad = realm.gss.stats().badBodies();
+    int calls = realm.square.calls.get();
+    Call header = square(client, 5);
+    Call body = square(client, 5);
+    int headerEnd = argumentsStart(header.bytes());
+    int bodyStart = argumentsStart(body.bytes());
+    byte[] spliced = new byte[headerEnd + body.bytes().length - bodyStart];
+    System.arraycopy(header.bytes(), 0, spliced, 0, headerEnd);
+    System.arraycopy(body.bytes(), bodyStart, spliced, headerEnd, spliced.length - headerEnd);
+    Reply reply = sendForReply(spliced);
+    assertThat(reply).isInstanceOf(Reply.AcceptedError.class);
+    assertThat(((Reply.AcceptedError) reply).status()).isEqualTo(AcceptStat.GARBAGE_ARGS);
+    assertThat(realm.gss.stats().badBodies()).isEqualTo(bad + 1);
+    assertThat(realm.square.calls.get()).isEqualTo(calls);
+    assertSquared(square(client, 9), 9);
+  }
+
+  @Test
+  void aSequenceNumberAtTheLimitIsAContextProblemAndEndsTheContext() throws Exception {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
+        RpcSecGssClient client = establish(channel, GssService.NONE)) {
+      Opaque handle = handleOf(client);
+      int contexts = realm.gss.contextCount();
+      int calls = realm.square.calls.get();
+      // RFC 2203 section 5.3.3.1: MAXSEQ (2^31) and above are never used; the header checksum
+      // is right, so it is the number the server refuses.
+      GssCred used = new GssCred(GssCred.VERSION, GssCred.DATA, GssCred.MAXSEQ, 1, handle);
+      int xid = XID.incrementAndGet();
+      XdrEncoder e = new XdrEncoder();
+      RpcMessages.writeCallStart(e, xid, GssSquare.PROGRAM, GssSquare.VERSION, 1);
+      RpcMessages.writeAuth(e, used.toOpaqueAuth());
+      Opaque checksum = client.checksum(e.toByteArray());
+      RpcMessages.writeAuth(e, new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(), checksum));
+      e.writeInt(5);
+      assertThat(sendForReply(e.toByteArray()))
+          .isEqualTo(new Reply.AuthError(xid, AuthStat.RPCSEC_GSS_CTXPROBLEM));
+      assertThat(realm.gss.contextCount()).isEqualTo(contexts - 1);
+      assertThat(realm.square.calls.get()).isEqualTo(calls);
+      // The context is gone: its next call is a credential problem, answered all the same.
+      Call next = square(client, 2);
+      assertThat(sendForReply(next.bytes()))
+          .isEqualTo(new Reply.AuthError(next.xid(), AuthStat.RPCSEC_GSS_CREDPROBLEM));
+    }
+  }
+
+  /** The handle of {@code client}'s context, as its calls carry it. */
+  private static Opaque handleOf(RpcSecGssClient client) {
+    XdrDecoder d = new XdrDecoder(square(client, 1).bytes());
+    for (int i = 0; i < 6; i++) {
+      d.readInt();
+    }
+    return GssCred.decode(RpcMessages.readAuth(d)).handle();
+  }
+
+  @Test
   void aContextHandleNeverIssuedIsACredentialProblem() throws IOException {
     long unknown = realm.gss.stats().unknownContexts();
     GssCred cred =
@@ -227,11 +302,7 @@ class GssHostileInputTest extends GssRealmTest {
   void aContinueInitForAnEstablishedContextIsACredentialProblem() throws IOException {
     try (TcpChannel channel = RpcChannel.tcp(realm.tcp());
         RpcSecGssClient client = establish(channel, GssService.NONE)) {
-      XdrDecoder d = new XdrDecoder(square(client, 1).bytes());
-      for (int i = 0; i < 6; i++) {
-        d.readInt();
-      }
-      Opaque handle = GssCred.decode(RpcMessages.readAuth(d)).handle();
+      Opaque handle = handleOf(client);
       long unknown = realm.gss.stats().unknownContexts();
       GssCred cont = new GssCred(GssCred.VERSION, GssCred.CONTINUE_INIT, 0, 1, handle);
       int xid = XID.incrementAndGet();
@@ -316,6 +387,23 @@ class GssHostileInputTest extends GssRealmTest {
               e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_INVALIDRESP));
       assertThatThrownBy(() -> call.check().readResults(OpaqueAuth.NONE, results, XdrCodec.INT))
           .isInstanceOf(RpcAuthException.class);
+    }
+  }
+
+  @Test
+  void aReplyReadAfterTheClientClosedIsNotAccepted() throws IOException {
+    try (TcpChannel channel = RpcChannel.tcp(realm.tcp())) {
+      RpcSecGssClient client = establish(channel, GssService.NONE);
+      Call call = square(client, 5);
+      send(call.bytes());
+      XdrDecoder reply = receive();
+      OpaqueAuth verifier = ((Reply.Success) RpcMessages.readReply(reply)).verifier();
+      // Closing disposes of the context: nothing it made is checked with it any more.
+      client.close();
+      assertThatThrownBy(() -> call.check().readResults(verifier, reply, XdrCodec.INT))
+          .isInstanceOfSatisfying(
+              RpcAuthException.class,
+              e -> assertThat(e.authStat()).isEqualTo(AuthStat.AUTH_INVALIDRESP));
     }
   }
 

@@ -9,10 +9,12 @@ import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.security.auth.Subject;
 import javax.security.auth.kerberos.KerberosPrincipal;
+import org.ietf.jgss.GSSException;
 import org.junit.jupiter.api.Test;
 
 /** The RPCSEC_GSS wire structures, byte for byte, and the settings' checks. */
@@ -79,6 +81,13 @@ class GssWireTest {
         .hasMessage("login and service must not be null");
     assertThatThrownBy(() -> new GssSettings("nfs@host", login, GssService.NONE, Duration.ZERO))
         .hasMessage("timeout <= 0: PT0S");
+    assertThatThrownBy(
+            () -> new GssSettings("nfs@host", login, GssService.NONE, Duration.ofSeconds(-1)))
+        .hasMessage("timeout <= 0: PT-1S");
+    assertThatThrownBy(() -> new GssSettings("nfs@host", login, GssService.NONE, null))
+        .hasMessage("timeout <= 0: null");
+    assertThatThrownBy(() -> GssSettings.of(null, login, GssService.NONE))
+        .hasMessage("servicePrincipal is empty: null");
     assertThatThrownBy(() -> GssLogin.subject(null)).hasMessage("subject is null");
   }
 
@@ -95,6 +104,35 @@ class GssWireTest {
     GssLogin login = GssLogin.subject(subject);
     assertThat(login.subject()).isSameAs(subject);
     assertThat(login).hasToString("GssLogin[[bob@X.ORG]]");
+  }
+
+  @Test
+  void aLoginPassesGssFailuresOnAndWrapsOthers() {
+    GssLogin login = GssLogin.subject(new Subject());
+    GSSException noCredential = new GSSException(GSSException.NO_CRED);
+    assertThatThrownBy(
+            () ->
+                login.run(
+                    () -> {
+                      throw noCredential;
+                    }))
+        .isSameAs(noCredential);
+    IOException other = new IOException("not GSS");
+    assertThatThrownBy(
+            () ->
+                login.run(
+                    () -> {
+                      throw other;
+                    }))
+        .isInstanceOf(SecurityException.class)
+        .hasCause(other);
+  }
+
+  @Test
+  void aLoginWithoutTicketsFailsWithTheReason() {
+    assertThatThrownBy(() -> GssLogin.ticketCache(Path.of("/nonexistent.ccache")))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageStartingWith("Kerberos login of ticket cache /nonexistent.ccache failed: ");
   }
 
   @Test

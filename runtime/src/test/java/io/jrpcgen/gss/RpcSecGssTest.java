@@ -10,8 +10,6 @@ import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;
 import io.jrpcgen.transport.UdpChannel;
 import io.jrpcgen.xdr.XdrCodec;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,16 +65,8 @@ class RpcSecGssTest extends GssRealmTest {
   void noMoreCallsAreInFlightThanTheServersWindow() throws Exception {
     RpcSecGssServer narrow =
         RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()), 2, 16);
-    try (RpcServer server =
-            RpcServer.builder()
-                .bindAddress(InetAddress.getLoopbackAddress())
-                .security(narrow)
-                .program(realm.square.definition())
-                .tcp(0)
-                .start();
-        TcpChannel channel =
-            RpcChannel.tcp(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()));
+    try (RpcServer server = serve(narrow);
+        TcpChannel channel = tcp(server);
         RpcSecGssClient client =
             RpcSecGssClient.establish(
                 channel,
@@ -149,16 +139,8 @@ class RpcSecGssTest extends GssRealmTest {
     RpcSecGssServer small =
         RpcSecGssServer.create(GssLogin.acceptor(realm.kdc.serverKeytab()), 8, 1);
     GssSettings settings = GssSettings.of(TestKdc.SERVICE, realm.alice, GssService.INTEGRITY);
-    try (RpcServer server =
-            RpcServer.builder()
-                .bindAddress(InetAddress.getLoopbackAddress())
-                .security(small)
-                .program(realm.square.definition())
-                .tcp(0)
-                .start();
-        TcpChannel channel =
-            RpcChannel.tcp(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort()))) {
+    try (RpcServer server = serve(small);
+        TcpChannel channel = tcp(server)) {
       RpcSecGssClient first =
           RpcSecGssClient.establish(channel, GssSquare.PROGRAM, GssSquare.VERSION, settings);
       assertThat(small.contextCount()).isEqualTo(1);

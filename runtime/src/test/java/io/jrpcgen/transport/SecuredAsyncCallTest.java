@@ -24,10 +24,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -39,8 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Calls protected by a {@link CallSecurity} whose server refuses every call with {@code
- * RPCSEC_GSS_CTXPROBLEM}, and whose renewal the test controls: one more send after a renewal, never
- * two, the deadline over the whole, the leave given back once, whatever ends the call.
+ * RPCSEC_GSS_CTXPROBLEM}, and whose readiness and renewal the test controls: nothing sent before
+ * the security is ready, one more send after a renewal, never two, the deadline over the whole, the
+ * leave given back once, whatever ends the call.
  */
 class SecuredAsyncCallTest {
   private final AtomicInteger served = new AtomicInteger();
@@ -52,7 +57,11 @@ class SecuredAsyncCallTest {
 
   /** Writes an RPCSEC_GSS-flavored credential and counts what the channel asks of it. */
   private static final class FakeSecurity implements CallSecurity {
+    volatile CompletableFuture<?> ready = CompletableFuture.completedFuture(null);
     volatile CompletableFuture<Boolean> renewal = new CompletableFuture<>();
+    // Admit waits for this, then admits unless the test says otherwise.
+    volatile CompletableFuture<Boolean> admits = CompletableFuture.completedFuture(true);
+    final CompletableFuture<Void> inAdmit = new CompletableFuture<>();
     final AtomicInteger renewals = new AtomicInteger();
     final AtomicInteger admitted = new AtomicInteger();
     final AtomicInteger done = new AtomicInteger();
@@ -84,9 +93,18 @@ class SecuredAsyncCallTest {
     }
 
     @Override
+    public CompletableFuture<?> ready() {
+      return ready;
+    }
+
+    @Override
     public boolean admit(long timeoutNanos) {
-      admitted.incrementAndGet();
-      return true;
+      inAdmit.complete(null);
+      boolean admit = admits.join();
+      if (admit) {
+        admitted.incrementAndGet();
+      }
+      return admit;
     }
 
     @Override
@@ -334,6 +352,256 @@ class SecuredAsyncCallTest {
           .isInstanceOf(RpcException.class)
           .hasCause(kdcDown);
       assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  private void assertNeitherSentNorAdmitted() {
+    assertThat(served.get()).isZero();
+    assertThat(security.admitted.get()).isZero();
+    assertThat(security.done.get()).isZero();
+  }
+
+  private RpcClient client(RpcChannel channel, Duration timeout) {
+    return RpcClient.create(
+        channel,
+        Square.PROGRAM,
+        Square.VERSION,
+        CallOptions.DEFAULTS.withSecurity(security).withTimeout(timeout));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aCallWaitsUntilTheSecurityIsReadyThenIsAdmittedSentAndRenewedOnce(boolean tcp)
+      throws Exception {
+    verdicts = n -> n == 1 ? new CallAuthenticator.Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM) : nine();
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    security.renewal.complete(true);
+    try (RpcChannel channel = channel(tcp)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+      assertThat(result).isNotDone();
+      assertNeitherSentNorAdmitted();
+      ready.complete(null);
+      assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(new Square.Out(9));
+      assertThat(served.get()).isEqualTo(2);
+      assertThat(security.renewals.get()).isEqualTo(1);
+      assertThat(security.admitted.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aSecurityThatCannotBeMadeReadyFailsTheCallsWithItsException() throws Exception {
+    SecurityException kdcDown = new SecurityException("KDC unreachable");
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> waiting = call(channel, Duration.ofSeconds(10));
+      ready.completeExceptionally(kdcDown);
+      assertThat(failureOf(waiting)).isSameAs(kdcDown);
+      // A call started after the failure gets it too, and so do blocking and batched calls.
+      assertThat(failureOf(call(channel, Duration.ofSeconds(10)))).isSameAs(kdcDown);
+      RpcClient blocking = client(channel, Duration.ofSeconds(10));
+      assertThatThrownBy(() -> Square.square(blocking, 2)).isSameAs(kdcDown);
+      assertThatThrownBy(
+              () -> blocking.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2)))
+          .isSameAs(kdcDown);
+      assertNeitherSentNorAdmitted();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aCallWaitingForTheSecurityEndsAtItsDeadline(boolean tcp) throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    try (RpcChannel channel = channel(tcp)) {
+      assertThat(failureOf(call(channel, Duration.ofMillis(300))))
+          .isInstanceOf(RpcTimeoutException.class);
+      RpcClient blocking = client(channel, Duration.ofMillis(300));
+      assertThatThrownBy(() -> Square.square(blocking, 2)).isInstanceOf(RpcTimeoutException.class);
+      assertThatThrownBy(
+              () -> blocking.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2)))
+          .isInstanceOf(RpcTimeoutException.class);
+      // Ready after the deadline: nothing is sent for the calls that timed out.
+      ready.complete(null);
+      assertNeitherSentNorAdmitted();
+    }
+  }
+
+  @Test
+  void aCallCancelledWhileWaitingForTheSecurityIsNeverSent() throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+      assertThat(result.cancel(false)).isTrue();
+      ready.complete(null);
+      assertNeitherSentNorAdmitted();
+    }
+  }
+
+  @Test
+  void aCallNotAdmittedAfterWaitingForTheSecurityTimesOut() throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    security.admits = CompletableFuture.completedFuture(false);
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+      ready.complete(null);
+      assertThat(failureOf(result)).isInstanceOf(RpcTimeoutException.class);
+      assertThat(served.get()).isZero();
+      assertThat(security.done.get()).isZero();
+    }
+  }
+
+  @Test
+  void aCallCancelledWhileBeingAdmittedGivesItsLeaveBack() throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    CompletableFuture<Boolean> admits = new CompletableFuture<>();
+    security.ready = ready;
+    security.admits = admits;
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+      // The thread that makes the security ready admits the call: it waits in admit.
+      Thread maker = new Thread(() -> ready.complete(null), "test security maker");
+      maker.start();
+      security.inAdmit.get(10, TimeUnit.SECONDS);
+      result.cancel(false);
+      admits.complete(true);
+      maker.join(10_000);
+      assertThat(maker.isAlive()).isFalse();
+      assertThat(security.admitted.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+      assertThat(served.get()).isZero();
+    }
+  }
+
+  @Test
+  void aChannelClosedWhileWaitingForTheSecurityFailsTheCall() throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    RpcChannel channel = channel(true);
+    CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(10));
+    channel.close();
+    ready.complete(null);
+    assertThat(failureOf(result)).isInstanceOf(IllegalStateException.class);
+    assertThat(served.get()).isZero();
+    assertThat(security.admitted.get()).isEqualTo(1);
+    assertThat(security.done.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallToAReadySecurityIsAdmittedOnItsCallersThread() throws Exception {
+    verdicts = n -> nine();
+    security.admits = new CompletableFuture<>();
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<CompletableFuture<Square.Out>> returned = new CompletableFuture<>();
+      Thread caller = new Thread(() -> returned.complete(call(channel, Duration.ofSeconds(10))));
+      caller.start();
+      // The caller waits for its leave, as a blocking call does.
+      caller.join(200);
+      assertThat(returned).isNotDone();
+      security.admits.complete(true);
+      assertThat(returned.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS))
+          .isEqualTo(new Square.Out(9));
+    }
+  }
+
+  @Test
+  void aCallCancelledInFlightAfterWaitingForTheSecurityGivesItsLeaveBack() throws Exception {
+    verdicts = n -> new CallAuthenticator.Drop("held");
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result = call(channel, Duration.ofSeconds(30));
+      ready.complete(null);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (served.get() == 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(5);
+      }
+      assertThat(served.get()).isEqualTo(1);
+      result.cancel(false);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  /** An executor that runs its tasks only when the test says. */
+  private static final class HeldExecutor implements Executor {
+    final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    void runAll() {
+      for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
+        t.run();
+      }
+    }
+  }
+
+  @Test
+  void aSecurityReadyOnlyAfterTheDeadlineSendsNothing() throws Exception {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    HeldExecutor executor = new HeldExecutor();
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofMillis(200))
+              .withExecutor(executor)
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      // The deadline's timer has handed the call's end to the executor, which has not run it.
+      Runnable timedOut = executor.tasks.poll(10, TimeUnit.SECONDS);
+      assertThat(timedOut).isNotNull();
+      assertThat(result).isNotDone();
+      ready.complete(null);
+      timedOut.run();
+      executor.runAll();
+      assertThat(failureOf(result)).isInstanceOf(RpcTimeoutException.class);
+      assertNeitherSentNorAdmitted();
+    }
+  }
+
+  @Test
+  void aRenewalDoneOnlyAfterTheDeadlineSendsNothingMore() throws Exception {
+    HeldExecutor executor = new HeldExecutor();
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofSeconds(2))
+              .withExecutor(executor)
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      // The refusal's end reaches the executor first; run it so that the renewal is asked for.
+      executor.tasks.poll(10, TimeUnit.SECONDS).run();
+      assertThat(security.renewals.get()).isEqualTo(1);
+      Runnable timedOut = executor.tasks.poll(10, TimeUnit.SECONDS);
+      assertThat(timedOut).isNotNull();
+      security.renewal.complete(true);
+      timedOut.run();
+      executor.runAll();
+      assertThat(failureOf(result)).isInstanceOf(RpcTimeoutException.class);
+      assertThat(served.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anExecutorThatRefusesTheEndStillEndsTheCall() throws Exception {
+    SecurityException kdcDown = new SecurityException("KDC unreachable");
+    security.ready = CompletableFuture.failedFuture(kdcDown);
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofSeconds(10))
+              .withExecutor(
+                  task -> {
+                    throw new RejectedExecutionException("shut down");
+                  })
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      assertThat(failureOf(result))
+          .isInstanceOf(RejectedExecutionException.class)
+          .hasMessage("shut down");
+      assertNeitherSentNorAdmitted();
     }
   }
 }

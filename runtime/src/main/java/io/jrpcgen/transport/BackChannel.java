@@ -159,7 +159,10 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
               writer.write(request);
             }
           } catch (IOException e) {
-            call.fail(failed(RpcStatus.CANT_SEND, e));
+            // This call's own failure first: failing the others completes this one too, as
+            // unable to receive, since it is registered already.
+            call.fail(connectionError(RpcStatus.CANT_SEND, e));
+            dispatcher.failAll(e);
           } finally {
             releaseEncoder(request);
           }

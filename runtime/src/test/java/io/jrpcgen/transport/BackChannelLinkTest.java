@@ -146,7 +146,10 @@ class BackChannelLinkTest {
 
   @Test
   void aFailedWriteOfAnAsynchronousCallFailsItsFuture() {
-    RpcClient client = open();
+    // Completions run at once, so that the connection's failure, which fails every call waiting on
+    // it as unable to receive, would reach this call before its own failure to send, if it came
+    // first.
+    RpcClient client = open().withExecutor(Runnable::run);
     writeFailure = new IOException("Broken pipe");
     assertThatThrownBy(
             () ->

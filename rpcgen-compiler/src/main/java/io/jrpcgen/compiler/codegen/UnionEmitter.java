@@ -6,6 +6,7 @@ import static io.jrpcgen.compiler.codegen.RuntimeNames.XDR_EXCEPTION;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -22,6 +23,9 @@ import javax.lang.model.element.Modifier;
  * it as a component and checks it.
  */
 final class UnionEmitter {
+  /** The private field of a component-less arm's record that holds its one instance. */
+  private static final String ARM_VALUE = "VALUE";
+
   private final TypeMapper types;
   private final Names names;
   private final ValueChecks checks;
@@ -95,6 +99,14 @@ final class UnionEmitter {
             .addSuperinterface(unionName)
             .addJavadoc(armDoc(union, arm))
             .recordConstructor(constructor.build());
+    if (isConstant(arm)) {
+      ClassName armName = unionName.nestedClass(names.arm(arm));
+      record.addField(
+          FieldSpec.builder(armName, ARM_VALUE, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc("What {@code decode} returns for this arm, which holds no value.\n")
+              .initializer("new $T()", armName)
+              .build());
+    }
     CodeBlock.Builder checked = CodeBlock.builder();
     if (!keepsDiscriminant) {
       record.addMethod(
@@ -237,6 +249,9 @@ final class UnionEmitter {
   }
 
   private CodeBlock construct(NamedType.Union union, NamedType.Arm arm, ClassName name) {
+    if (isConstant(arm)) {
+      return CodeBlock.of("$T.$N", name.nestedClass(names.arm(arm)), ARM_VALUE);
+    }
     List<CodeBlock> args = new ArrayList<>();
     if (arm.values().size() != 1) {
       args.add(CodeBlock.of("$N", names.field(union.discriminant())));
@@ -307,6 +322,14 @@ final class UnionEmitter {
                         .toList());
     String what = arm.field() == null ? "void" : arm.field().name();
     return "The arm {@code " + cases + ": " + what + "}\nof {@code union " + union.name() + "}.\n";
+  }
+
+  /**
+   * Whether every value of {@code arm} is equal: a void arm of one case value has no components, so
+   * decoding shares one instance rather than making a new one each time.
+   */
+  private static boolean isConstant(NamedType.Arm arm) {
+    return arm.field() == null && arm.values().size() == 1;
   }
 
   private static boolean isBool(XdrType t) {

@@ -152,6 +152,59 @@ class GeneratedNamesTest {
         .containsExactly("a", "withB_", "b");
   }
 
+  /**
+   * A list's decoder reads each node's values into locals of its own before it makes the nodes:
+   * values of every kind, named like those locals, and a node's value that is itself a list (read
+   * while the outer one is) come back as they were sent.
+   */
+  @Test
+  void aListWhoseValuesAreNamedLikeItsDecodersLocalsRoundTrips() throws Exception {
+    ClassLoader loader =
+        compile(
+            "t.x",
+            "enum color { RED = 1, BLUE = 2 };\n"
+                + "struct inner { int v; inner *more; };\n"
+                + "struct node { hyper in; bool count; float list; double scratch; string name<>;"
+                + " opaque data<>; int many<>; color c; inner sub; inner *opt; node *next; };\n");
+    Class<?> node = loader.loadClass("t.Node");
+    String first =
+        "0000000100000002" // in
+            + "00000001" // count: TRUE
+            + "3fc00000" // list: 1.5f
+            + "8000000000000000" // scratch: -0.0
+            + "0000000261620000" // name: "ab"
+            + "0000000301020300" // data: 010203
+            + "0000000200000005ffffffff" // many: [5, -1]
+            + "00000002" // c: BLUE
+            + "00000007000000010000000800000000" // sub: 7, 8
+            + "00000000" // opt: absent
+            + "00000001"; // next
+    String second =
+        "ffffffffffffffff" // in: -1
+            + "00000000" // count: FALSE
+            + "c0100000" // list: -2.25f
+            + "0000000000000001" // scratch: the smallest double
+            + "00000000" // name: ""
+            + "00000000" // data: empty
+            + "00000000" // many: []
+            + "00000001" // c: RED
+            + "0000000900000000" // sub: 9
+            + "000000010000000a00000000" // opt: 10
+            + "00000000"; // the end
+    Object list = decode(node, first + second);
+    assertThat(hex(node, list)).isEqualTo(first + second);
+    assertThat(node.getMethod("in").invoke(list)).isEqualTo(0x1_0000_0002L);
+    assertThat(node.getMethod("count").invoke(list)).isEqualTo(true);
+    assertThat(node.getMethod("list").invoke(list)).isEqualTo(1.5f);
+    assertThat(node.getMethod("scratch").invoke(list)).isEqualTo(-0.0);
+    assertThat(node.getMethod("name").invoke(list)).isEqualTo("ab");
+    assertThat(node.getMethod("many").invoke(list)).isEqualTo(List.of(5, -1));
+    Object next = node.getMethod("next").invoke(list);
+    assertThat(node.getMethod("scratch").invoke(next)).isEqualTo(Double.MIN_VALUE);
+    assertThat(node.getMethod("list").invoke(next)).isEqualTo(-2.25f);
+    assertThat(node.getMethod("next").invoke(next)).isNull();
+  }
+
   @Test
   void armNamedLikeItsDiscriminantRoundTrips() throws Exception {
     ClassLoader loader =

@@ -15,30 +15,46 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * A UDP channel: a connected datagram socket. A call resends its datagram, with the same XID, each
  * time the retry interval passes without a reply, until the call's deadline (libtirpc's {@code
  * clnt_dg} behaviour); replies are matched by XID and stale ones dropped.
+ *
+ * <p>Threads share the channel. A synchronous call made while another waits on the channel's socket
+ * goes, whole (resends included), through a further connected socket of the channel's, one that no
+ * other call uses meanwhile, and reads its reply itself: no thread reads for it and wakes it. The
+ * channel opens such sockets as concurrent calls need them, at most {@value #MAX_LANES}, keeps them
+ * for later calls and closes them with the channel. A lone caller, asynchronous calls and batched
+ * calls use the channel's own socket, whose address {@link #localAddress()} is.
  */
 public final class UdpChannel extends AbstractChannel {
   private static final int MAX_DATAGRAM = 65_507;
+  // The further sockets of one channel: each costs a descriptor and a receive buffer.
+  static final int MAX_LANES = 32;
 
   private final DatagramSocket socket;
+  // The channel's socket as the dispatcher's current reader reads it.
+  private final Lane own;
   private final ReplyDispatcher dispatcher;
-  // Used only by the dispatcher's current reader.
-  private final DatagramPacket packet;
-  private int soTimeoutMillis = -1;
+  // The further sockets not in use by a call; and how many were opened, for the bound.
+  private final ConcurrentLinkedDeque<Lane> idleLanes = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger lanesOpened = new AtomicInteger();
+  // Every further socket opened, so that close() ends the calls on them too.
+  private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
 
   private UdpChannel(InetSocketAddress server, ChannelOptions options, DatagramSocket socket) {
     super(server, options);
     this.socket = socket;
-    this.dispatcher = new ReplyDispatcher(this::receive, false, readerThreads);
-    int size = Math.min(MAX_DATAGRAM, options.maxRecordSize());
-    this.packet = new DatagramPacket(new byte[size], size);
+    this.own = new Lane(socket);
+    this.dispatcher = new ReplyDispatcher(own::receive, false, readerThreads);
   }
 
   /**
@@ -55,17 +71,21 @@ public final class UdpChannel extends AbstractChannel {
           "a back channel needs a connection for the server to call back on: use TCP to " + server);
     }
     try {
-      DatagramSocket socket = new DatagramSocket();
-      try {
-        socket.connect(server);
-      } catch (IOException | RuntimeException e) {
-        socket.close();
-        throw e;
-      }
-      return new UdpChannel(server, options, socket);
+      return new UdpChannel(server, options, connectedSocket(server));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a UDP socket to " + server, e);
     }
+  }
+
+  private static DatagramSocket connectedSocket(InetSocketAddress server) throws IOException {
+    DatagramSocket socket = new DatagramSocket();
+    try {
+      socket.connect(server);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+    return socket;
   }
 
   @Override
@@ -86,18 +106,25 @@ public final class UdpChannel extends AbstractChannel {
     EncodedCall call =
         encodeCall(false, xid, program, version, procedure, callOptions, argsCodec, args, probe);
     XdrEncoder request = call.encoder();
+    // Another call waits on the channel's socket: this one takes a socket of its own, if it can,
+    // and reads its reply there itself.
+    Lane lane = dispatcher.awaitsReplies() ? takeLane() : null;
     try {
-      ReplyDispatcher.Waiter waiter;
-      try {
-        waiter = dispatcher.register(xid);
-      } catch (IOException e) {
-        throw connectionError(RpcStatus.CANT_SEND, e);
+      ReplyDispatcher.Waiter waiter = null;
+      if (lane == null) {
+        try {
+          waiter = dispatcher.register(xid);
+        } catch (IOException e) {
+          throw connectionError(RpcStatus.CANT_SEND, e);
+        }
       }
       long nextSend = start;
       while (true) {
         long now = System.nanoTime();
         if (now - deadline >= 0) {
-          dispatcher.cancel(xid, waiter);
+          if (waiter != null) {
+            dispatcher.cancel(xid, waiter);
+          }
           throw new RpcTimeoutException(serverName, callOptions.timeout());
         }
         if (now - nextSend >= 0) {
@@ -119,12 +146,17 @@ public final class UdpChannel extends AbstractChannel {
                         null));
             request = call.encoder();
           }
-          send(xid, waiter, request);
+          if (lane == null) {
+            send(xid, waiter, request);
+          } else {
+            lane.send(request);
+          }
           nextSend = now + retry;
         }
+        long until = deadline - nextSend > 0 ? nextSend : deadline;
         Message reply;
         try {
-          reply = dispatcher.await(waiter, deadline - nextSend > 0 ? nextSend : deadline);
+          reply = lane == null ? dispatcher.await(waiter, until) : lane.replyTo(xid, until);
         } catch (IOException e) {
           throw connectionError(RpcStatus.CANT_RECV, e);
         }
@@ -134,6 +166,44 @@ public final class UdpChannel extends AbstractChannel {
       }
     } finally {
       releaseEncoder(request);
+      if (lane != null) {
+        releaseLane(lane);
+      }
+    }
+  }
+
+  /** An idle further socket, or a new one within the bound; null if neither is to be had. */
+  private Lane takeLane() {
+    Lane lane = idleLanes.pollFirst();
+    if (lane != null) {
+      return lane;
+    }
+    if (lanesOpened.getAndIncrement() >= MAX_LANES) {
+      lanesOpened.getAndDecrement();
+      return null;
+    }
+    try {
+      lane = new Lane(connectedSocket(server));
+    } catch (IOException e) {
+      // Out of descriptors, say: the call shares the channel's socket instead.
+      lanesOpened.getAndDecrement();
+      return null;
+    }
+    lanes.add(lane);
+    if (socket.isClosed()) {
+      // Closed meanwhile: close() may have missed this one.
+      lane.socket.close();
+    }
+    return lane;
+  }
+
+  /** Gives {@code lane} back for later calls; most recently used first, while its cache is warm. */
+  private void releaseLane(Lane lane) {
+    if (lane.socket.isClosed()) {
+      lanes.remove(lane);
+      lanesOpened.getAndDecrement();
+    } else {
+      idleLanes.offerFirst(lane);
     }
   }
 
@@ -272,6 +342,9 @@ public final class UdpChannel extends AbstractChannel {
   @Override
   public void close() {
     socket.close();
+    for (Lane lane : lanes) {
+      lane.socket.close();
+    }
     dispatcher.failAll(new IOException("channel closed"));
   }
 
@@ -290,20 +363,61 @@ public final class UdpChannel extends AbstractChannel {
     }
   }
 
-  private Message receive(long deadlineNanos) throws IOException {
-    // One datagram per receive: the dispatcher asks again, with what is left, after a stale one.
-    int millis = SocketTimeouts.toMillis(deadlineNanos - System.nanoTime());
-    if (millis != soTimeoutMillis) {
-      socket.setSoTimeout(millis);
-      soTimeoutMillis = millis;
+  /**
+   * A connected socket and what reading it needs: the channel's own, read by the dispatcher's
+   * current reader, or a further one, used by one synchronous call at a time, which sends on it and
+   * reads its reply from it, dropping the stale replies of earlier calls on it.
+   */
+  private final class Lane {
+    final DatagramSocket socket;
+    private final DatagramPacket packet;
+    private int soTimeoutMillis = -1;
+
+    Lane(DatagramSocket socket) {
+      this.socket = socket;
+      int size = Math.min(MAX_DATAGRAM, options.maxRecordSize());
+      this.packet = new DatagramPacket(new byte[size], size);
     }
-    try {
-      packet.setLength(packet.getData().length);
-      socket.receive(packet);
-    } catch (SocketTimeoutException e) {
+
+    void send(XdrEncoder request) {
+      try {
+        socket.send(new DatagramPacket(request.array(), request.position()));
+      } catch (IOException e) {
+        throw connectionError(RpcStatus.CANT_SEND, e);
+      }
+    }
+
+    /**
+     * The reply to {@code xid}, or null if it has not come by {@code deadlineNanos}; reads at least
+     * once, even if the deadline has passed.
+     */
+    Message replyTo(int xid, long deadlineNanos) throws IOException {
+      do {
+        Message message = receive(deadlineNanos);
+        // What the dispatcher takes as the reply to xid, this takes too.
+        if (message == null || (message.hasXid() && !message.isCall() && message.xid() == xid)) {
+          return message;
+        }
+      } while (deadlineNanos - System.nanoTime() > 0);
       return null;
     }
-    // Each message gets its own array so that decoded opaques may view it.
-    return new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
+
+    /** The next datagram, or null if none came by {@code deadlineNanos}; reads at least once. */
+    Message receive(long deadlineNanos) throws IOException {
+      // One datagram per receive: the dispatcher asks again, with what is left, after a stale one.
+      int millis = SocketTimeouts.toMillis(deadlineNanos - System.nanoTime());
+      if (millis != soTimeoutMillis) {
+        socket.setSoTimeout(millis);
+        soTimeoutMillis = millis;
+      }
+      try {
+        packet.setLength(packet.getData().length);
+        socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        return null;
+      }
+      // Each message gets its own array so that decoded opaques may view it.
+      return new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
+    }
   }
 }

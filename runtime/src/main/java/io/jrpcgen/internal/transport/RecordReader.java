@@ -1,6 +1,7 @@
 package io.jrpcgen.internal.transport;
 
 import io.jrpcgen.internal.xdr.Bytes;
+import io.jrpcgen.internal.xdr.ScratchArrays;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -35,6 +36,8 @@ public final class RecordReader {
   // The record being reassembled; all of it survives a timeout. Handed out whole in a Message
   // and never touched again, so decoded values may keep viewing it.
   private byte[] record;
+  // Whether record is a lent scratch array (see reserve), given back when the record outgrows it.
+  private boolean staged;
   private int recordLength;
   private int headerBytes;
   private int header;
@@ -182,6 +185,11 @@ public final class RecordReader {
    * is known the array grows no further than the record's end, and straight to it once a quarter of
    * the record has arrived: a record of one fragment usually gets one array of its size, and one of
    * many fragments that arrived together is not copied on the way.
+   *
+   * <p>Before that quarter, a large record's bytes go to a lent {@link ScratchArrays} array rather
+   * than to arrays made only to be copied into the next: a record of a megabyte that arrives 128
+   * KiB at a time (as a socket stream hands it over) then costs one array of its size and a copy of
+   * its first quarter, not three arrays and a copy of two thirds of it.
    */
   private void reserve(int n) throws IOException {
     long needed = (long) recordLength + n;
@@ -191,12 +199,32 @@ public final class RecordReader {
     }
     long end = lastFragment ? (long) recordLength + fragmentLeft : maxRecordSize;
     long grown = Math.max(Math.max((long) recordLength * GROWTH, BUFFER_SIZE), needed);
+    long arrived = 0;
     if (grown < end) {
-      long arrived = recordLength + Math.max(n, bufLimit - bufPos) + (long) in.available();
+      arrived = recordLength + Math.max(n, bufLimit - bufPos) + (long) in.available();
       grown = Math.max(grown, lastFragment && end <= arrived * GROWTH ? end : arrived);
     }
     int size = (int) Math.min(grown, end);
-    record = record == null ? new byte[size] : Arrays.copyOf(record, size);
+    byte[] previous = record;
+    // A last fragment whose end is more than four times what arrived: this array is not the
+    // record's own, which can be made once a quarter is there; nor can the record end in it, as
+    // the end is beyond it. (A record in it already needs more than it holds.)
+    if (lastFragment
+        && size < end
+        && needed <= ScratchArrays.SIZE
+        && arrived * GROWTH >= ScratchArrays.SIZE) {
+      record = ScratchArrays.take();
+      staged = true;
+      if (previous != null) {
+        System.arraycopy(previous, 0, record, 0, recordLength);
+      }
+      return;
+    }
+    record = previous == null ? new byte[size] : Arrays.copyOf(previous, size);
+    if (staged) {
+      staged = false;
+      ScratchArrays.give(previous);
+    }
   }
 
   private void fill() throws IOException {

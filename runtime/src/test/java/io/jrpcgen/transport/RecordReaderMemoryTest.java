@@ -189,6 +189,22 @@ class RecordReaderMemoryTest {
   }
 
   @Test
+  void aRecordInLibtirpcFragmentsArrivingOneByOneIsNotCopiedWholeForItsLastBytes()
+      throws IOException {
+    // 1 MiB and 44 bytes from libtirpc: 16 fragments of 65,532 bytes and a short one, each
+    // arriving once the one before was read. Growing fourfold from 256 KiB gives exactly 1 MiB,
+    // 44 bytes short: a second array of the record's size and a copy of all of it.
+    byte[] record = payload((1 << 20) + 44);
+    byte[] wire = fragmented(record, 65_532);
+    RecordReader reader = new RecordReader(new ArrivingStream(wire, 64 * KIB, 64 * KIB), 65 << 20);
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(3L * record.length / 2);
+  }
+
+  @Test
   void aRecordsArrayStaysItsOwnWhateverTheReaderReadsNext() throws IOException {
     // Decoded values view the record's array: neither a record in many fragments nor a large
     // one read in part into a scratch array may end up in an array that is lent again.

@@ -191,11 +191,12 @@ public final class RecordReader {
   /**
    * Makes room for at least {@code n} more bytes. The array grows to what has arrived (the bytes
    * read, and those the stream holds ready: {@link InputStream#available()}), or fourfold if that
-   * is more, whatever the fragments: the copies on the way add up to less than 4/3 of the record,
-   * and its array stays within five times the bytes that arrived (or 1 KiB). Once the last fragment
-   * is known the array grows no further than the record's end, and straight to it once a quarter of
-   * the record has arrived: a record of one fragment usually gets one array of its size, and one of
-   * many fragments that arrived together is not copied on the way.
+   * is more (before the last fragment, with room for one more fragment of the current one's size,
+   * at most the bytes read), whatever the fragments: the copies on the way add up to less than 4/3
+   * of the record, and its array stays within five times the bytes that arrived (or 1 KiB). Once
+   * the last fragment is known the array grows no further than the record's end, and straight to it
+   * once a quarter of the record has arrived: a record of one fragment usually gets one array of
+   * its size, and one of many fragments that arrived together is not copied on the way.
    *
    * <p>Arrays that would be made only to be copied into the next go to a lent {@link ScratchArrays}
    * array instead, once 64 KiB have arrived: before a quarter of a large record is there, and

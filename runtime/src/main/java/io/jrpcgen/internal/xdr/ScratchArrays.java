@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * being read or one write being made, and never seen by a value a caller can keep. Large records
  * use them for what would otherwise be short-lived arrays of a megabyte or so: the parts of a
  * record that arrived before its final array may be allocated, and the bytes sent with the first
- * part of a large opaque. At most {@value #KEPT} are kept; more are made when all are lent.
+ * part of a large opaque. At most four are kept; more are made when all are lent.
  */
 public final class ScratchArrays {
   /** The size of every array lent. */

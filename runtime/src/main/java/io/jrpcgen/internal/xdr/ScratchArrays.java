@@ -3,11 +3,10 @@ package io.jrpcgen.internal.xdr;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A few arrays of {@value #SIZE} bytes shared by the whole runtime, lent for the span of one record
- * being read or one write being made, and never seen by a value a caller can keep. Large records
- * use them for what would otherwise be short-lived arrays of a megabyte or so: the parts of a
- * record that arrived before its final array may be allocated, and the bytes sent with the first
- * part of a large opaque. At most four are kept; more are made when all are lent.
+ * A few arrays of {@value #SIZE} bytes shared by the whole runtime, lent while one record is read
+ * and never seen by a value a caller can keep: a {@code RecordReader} holds there the first part of
+ * a large record, which would otherwise go to arrays made only to be copied into the next, until
+ * the record's own array may be made. At most four are kept; more are made when all are lent.
  */
 public final class ScratchArrays {
   /** The size of every array lent. */

@@ -121,13 +121,7 @@ class RecordReaderMemoryTest {
     byte[] record = payload((1 << 20) + 28);
     RecordReader reader =
         new RecordReader(new ChunkedStream(fragmented(record, record.length), 64 * KIB), 2 << 20);
-
-    long before = ALLOCATED.getAsLong();
-    Message message = reader.read();
-    long allocated = ALLOCATED.getAsLong() - before;
-    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
-    assertThat(message.bytes()).hasSize(record.length);
-    assertThat(allocated).isLessThanOrEqualTo(record.length + 4L * KIB);
+    assertReadIntoOneArrayOfItsSize(reader, record);
   }
 
   @Test
@@ -181,6 +175,82 @@ class RecordReaderMemoryTest {
   }
 
   @Test
+  void aLargeRecordArrivingInSocketSizedPartsGetsOneArrayOfItsSize() throws IOException {
+    // A 1 MiB echo from a jrpcgen peer as a socket hands it over: the bytes before the opaque
+    // alone, then 128 KiB per read, each part arriving once the one before has been read. Arrays
+    // sized by what arrived (1 KiB, 128 KiB, 512 KiB, then the record's) would cost 60 % more
+    // than the record and copies of two thirds of it.
+    byte[] record = payload((1 << 20) + 28);
+    byte[] wire = fragmented(record, record.length);
+    // The first record also fills the pool of scratch arrays.
+    new RecordReader(new ArrivingStream(wire, 32, 128 * KIB), 2 << 20).read();
+    RecordReader reader = new RecordReader(new ArrivingStream(wire, 32, 128 * KIB), 2 << 20);
+    assertReadIntoOneArrayOfItsSize(reader, record);
+  }
+
+  @Test
+  void aRecordInLibtirpcFragmentsArrivingOneByOneIsNotCopiedWholeForItsLastBytes()
+      throws IOException {
+    // 1 MiB and 44 bytes from libtirpc: 16 fragments of 65,532 bytes and a short one, each
+    // arriving once the one before was read. Growing fourfold from 256 KiB gives exactly 1 MiB,
+    // 44 bytes short: a second array of the record's size and a copy of all of it.
+    byte[] record = payload((1 << 20) + 44);
+    byte[] wire = fragmented(record, 65_532);
+    RecordReader reader = new RecordReader(new ArrivingStream(wire, 64 * KIB, 64 * KIB), 65 << 20);
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(allocated).isLessThanOrEqualTo(3L * record.length / 2);
+  }
+
+  @Test
+  void aRecordsArrayStaysItsOwnWhateverTheReaderReadsNext() throws IOException {
+    // Decoded values view the record's array: neither a record in many fragments nor a large
+    // one read in part into a scratch array may end up in an array that is lent again.
+    byte[] first = payload(200 * KIB);
+    byte[] second = payload((1 << 20) + 28);
+    byte[] third = payload(300 * KIB);
+    byte[] wire =
+        concat(
+            concat(fragmented(first, 50 * KIB), fragmented(second, second.length)),
+            fragmented(third, 100 * KIB));
+    RecordReader reader = new RecordReader(new ArrivingStream(wire, 32, 64 * KIB), 2 << 20);
+    Message one = reader.read();
+    Message two = reader.read();
+    Message three = reader.read();
+    RecordReader other =
+        new RecordReader(
+            new ArrivingStream(fragmented(payload(1 << 20), 1 << 20), 32, 64 * KIB), 2 << 20);
+    for (int i = 0; i < 3; i++) {
+      // Overwrites whatever scratch arrays it is lent.
+      assertThat(other.read().length()).isEqualTo(1 << 20);
+      other =
+          new RecordReader(
+              new ArrivingStream(fragmented(new byte[1 << 20], 1 << 20), 32, 64 * KIB), 2 << 20);
+    }
+    assertThat(Arrays.copyOf(one.bytes(), one.length())).isEqualTo(first);
+    assertThat(Arrays.copyOf(two.bytes(), two.length())).isEqualTo(second);
+    assertThat(Arrays.copyOf(three.bytes(), three.length())).isEqualTo(third);
+  }
+
+  @Test
+  void aRecordStalledBeforeAQuarterOfItHoldsAtMostFourTimesWhatArrived() throws IOException {
+    // 100 KiB of a 1 MiB record, then the end: a scratch array of 256 KiB is within four times
+    // that, and the next record of the stream's reader starts afresh.
+    byte[] record = payload(1 << 20);
+    byte[] wire = Arrays.copyOf(fragmented(record, record.length), 100 * KIB);
+    RecordReader reader = new RecordReader(new ArrivingStream(wire, 32, 128 * KIB), 2 << 20);
+    long before = ALLOCATED.getAsLong();
+    try {
+      reader.read();
+      throw new AssertionError("a record was read from a stream that ends inside it");
+    } catch (CorruptRecordException e) {
+      assertThat(ALLOCATED.getAsLong() - before).isLessThanOrEqualTo(4L * wire.length + 16L * KIB);
+    }
+  }
+
+  @Test
   void aRecordArrivingInPartsGrowsOnlyWithWhatHasArrived() throws IOException {
     // The header claims 1 MiB in one fragment, but only 64 KiB are there and then the stream
     // stalls: the reader must not have sized its array by the claim.
@@ -192,6 +262,17 @@ class RecordReaderMemoryTest {
     long allocated = truncatedReadAllocates(wire);
     // Arrays of what arrived and of four times that at most (a reader in wait of more).
     assertThat(allocated).isLessThanOrEqualTo(5L * wire.length + 16L * KIB);
+  }
+
+  /** Reads {@code record} with {@code reader}, allocating little more than one array of it. */
+  private static void assertReadIntoOneArrayOfItsSize(RecordReader reader, byte[] record)
+      throws IOException {
+    long before = ALLOCATED.getAsLong();
+    Message message = reader.read();
+    long allocated = ALLOCATED.getAsLong() - before;
+    assertThat(Arrays.copyOf(message.bytes(), message.length())).isEqualTo(record);
+    assertThat(message.bytes()).hasSize(record.length);
+    assertThat(allocated).isLessThanOrEqualTo(record.length + 4L * KIB);
   }
 
   /** What reading a record from {@code wire}, which ends inside it, allocates. */
@@ -219,7 +300,7 @@ class RecordReaderMemoryTest {
    * {@code firstPart} bytes have arrived ({@link #available}) from the start, the rest once those
    * are read. Counts the reads.
    */
-  private static final class ChunkedStream extends InputStream {
+  private static class ChunkedStream extends InputStream {
     private final byte[] data;
     private final int chunk;
     private final int firstPart;
@@ -234,6 +315,14 @@ class RecordReaderMemoryTest {
       this.data = data;
       this.chunk = chunk;
       this.firstPart = firstPart;
+    }
+
+    final int position() {
+      return pos;
+    }
+
+    final int length() {
+      return data.length;
     }
 
     @Override
@@ -256,6 +345,29 @@ class RecordReaderMemoryTest {
     @Override
     public int available() {
       return (pos < firstPart ? firstPart : data.length) - pos;
+    }
+  }
+
+  /**
+   * Hands {@code data} out as a socket receives it from a sender writing {@code first} bytes and
+   * then parts of {@code part} bytes: a part has arrived ({@link #available}) once the one before
+   * it has been read whole.
+   */
+  private static final class ArrivingStream extends ChunkedStream {
+    private final int first;
+    private final int part;
+
+    ArrivingStream(byte[] data, int first, int part) {
+      super(data, Integer.MAX_VALUE);
+      this.first = first;
+      this.part = part;
+    }
+
+    @Override
+    public int available() {
+      int pos = position();
+      int arrived = pos < first ? first : first + ((pos - first) / part + 1) * part;
+      return Math.min(arrived, length()) - pos;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.jrpcgen.internal.transport;
 
 import io.jrpcgen.internal.xdr.Bytes;
+import io.jrpcgen.internal.xdr.ScratchArrays;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -33,8 +34,10 @@ public final class RecordReader {
   private int bufLimit;
 
   // The record being reassembled; all of it survives a timeout. Handed out whole in a Message
-  // and never touched again, so decoded values may keep viewing it.
+  // and never touched again, so decoded values may keep viewing it (a scratch array is copied).
   private byte[] record;
+  // Whether record is a lent scratch array (see reserve), given back when the record outgrows it.
+  private boolean staged;
   private int recordLength;
   private int headerBytes;
   private int header;
@@ -103,12 +106,23 @@ public final class RecordReader {
       }
       fragmentLeft = -1;
       if (lastFragment) {
-        Message message = new Message(record == null ? new byte[0] : record, recordLength);
+        Message message = new Message(record == null ? new byte[0] : ownArray(), recordLength);
         record = null;
         recordLength = 0;
         return message;
       }
     }
+  }
+
+  /** The record's array, a copy of its bytes if they are in a scratch array, given back then. */
+  private byte[] ownArray() {
+    if (!staged) {
+      return record;
+    }
+    byte[] own = Arrays.copyOf(record, recordLength);
+    ScratchArrays.give(record);
+    staged = false;
+    return own;
   }
 
   private void readHeader() throws IOException {
@@ -177,11 +191,19 @@ public final class RecordReader {
   /**
    * Makes room for at least {@code n} more bytes. The array grows to what has arrived (the bytes
    * read, and those the stream holds ready: {@link InputStream#available()}), or fourfold if that
-   * is more, whatever the fragments: the copies on the way add up to less than 4/3 of the record,
-   * and its array stays within four times the bytes that arrived (or 1 KiB). Once the last fragment
-   * is known the array grows no further than the record's end, and straight to it once a quarter of
-   * the record has arrived: a record of one fragment usually gets one array of its size, and one of
-   * many fragments that arrived together is not copied on the way.
+   * is more (before the last fragment, with room for one more fragment of the current one's size,
+   * at most the bytes read), whatever the fragments: the copies on the way add up to less than 4/3
+   * of the record, and its array stays within five times the bytes that arrived (or 1 KiB). Once
+   * the last fragment is known the array grows no further than the record's end, and straight to it
+   * once a quarter of the record has arrived: a record of one fragment usually gets one array of
+   * its size, and one of many fragments that arrived together is not copied on the way.
+   *
+   * <p>Arrays that would be made only to be copied into the next go to a lent {@link ScratchArrays}
+   * array instead, once 64 KiB have arrived: before a quarter of a large record is there, and
+   * before its last fragment. A record of a megabyte that arrives 128 KiB at a time (as a socket
+   * stream hands it over) then costs one array of its size and a copy of its first quarter, not
+   * three arrays and a copy of two thirds of it; a record that ends in the scratch array is copied
+   * out into one of its size.
    */
   private void reserve(int n) throws IOException {
     long needed = (long) recordLength + n;
@@ -190,13 +212,37 @@ public final class RecordReader {
       return;
     }
     long end = lastFragment ? (long) recordLength + fragmentLeft : maxRecordSize;
-    long grown = Math.max(Math.max((long) recordLength * GROWTH, BUFFER_SIZE), needed);
+    // Before the last fragment, room for one more of this fragment's size beyond four times the
+    // bytes read (and no more than those): a peer sending fragments of one size and a short last
+    // one (libtirpc: 65,532 bytes) does not make a record of 1 MiB and 44 bytes be copied whole
+    // once more for its last 44.
+    long slack = lastFragment ? 0 : Math.min(header & RecordMarking.MAX_FRAGMENT, recordLength);
+    long grown = Math.max(Math.max((long) recordLength * GROWTH + slack, BUFFER_SIZE), needed);
+    long arrived = 0;
     if (grown < end) {
-      long arrived = recordLength + Math.max(n, bufLimit - bufPos) + (long) in.available();
+      arrived = recordLength + Math.max(n, bufLimit - bufPos) + (long) in.available();
       grown = Math.max(grown, lastFragment && end <= arrived * GROWTH ? end : arrived);
     }
     int size = (int) Math.min(grown, end);
-    record = record == null ? new byte[size] : Arrays.copyOf(record, size);
+    byte[] previous = record;
+    // Not the record's own array: with the last fragment known, its end is more than four times
+    // what arrived (the record's array can be made once a quarter is there); before it, the
+    // record's size is unknown. Less than a scratch array has arrived, and needs it whole.
+    if ((!lastFragment || size < end)
+        && arrived < ScratchArrays.SIZE
+        && arrived * GROWTH >= ScratchArrays.SIZE) {
+      record = ScratchArrays.take();
+      staged = true;
+      if (previous != null) {
+        System.arraycopy(previous, 0, record, 0, recordLength);
+      }
+      return;
+    }
+    record = previous == null ? new byte[size] : Arrays.copyOf(previous, size);
+    if (staged) {
+      staged = false;
+      ScratchArrays.give(previous);
+    }
   }
 
   private void fill() throws IOException {

@@ -123,14 +123,18 @@ class ServerCloseTest {
         .anyMatch(t -> t.isAlive() && t.getName().equals(name));
   }
 
+  /** Starts a BLOCK call on {@code tcp} and one over UDP, and waits until both run. */
+  private void blockOnBothTransports(RpcServer server, Socket tcp) throws Exception {
+    RawWire.send(tcp, record(call(1, PROGRAM, 1, BLOCK)));
+    RawWire.send(udpSocket(), server, call(2, PROGRAM, 1, BLOCK));
+    assertThat(blocked.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+  }
+
   @Test
   void closeGivesUpOnCallsThatNeverEndOnceItsGraceHasPassed() throws Exception {
     RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofMillis(100)));
     Socket tcp = connect(server);
-    DatagramSocket udp = udpSocket();
-    RawWire.send(tcp, record(call(1, PROGRAM, 1, BLOCK)));
-    RawWire.send(udp, server, call(2, PROGRAM, 1, BLOCK));
-    assertThat(blocked.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    blockOnBothTransports(server, tcp);
 
     assertThat(closesInTime(server)).as("close() returned while both calls are blocked").isTrue();
     RawWire.assertClosedByServer(tcp);
@@ -182,10 +186,7 @@ class ServerCloseTest {
   void anInterruptedCloserStillClosesAndKeepsItsInterrupt() throws Exception {
     RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofMillis(100)));
     Socket tcp = connect(server);
-    DatagramSocket udp = udpSocket();
-    RawWire.send(tcp, record(call(1, PROGRAM, 1, BLOCK)));
-    RawWire.send(udp, server, call(2, PROGRAM, 1, BLOCK));
-    assertThat(blocked.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    blockOnBothTransports(server, tcp);
 
     boolean interrupted;
     Thread.currentThread().interrupt();

@@ -269,14 +269,11 @@ class ServerSocketUseTest {
     failWrites.set(true);
     later.get(0).complete(7);
     RawWire.assertClosedByServer(s);
-    RawWire.awaitTrue(
-        "the failed reply logged",
-        () ->
-            log.messages(Level.FINE)
-                .contains(
-                    "cannot send a late reply to /127.0.0.1:"
-                        + s.getLocalPort()
-                        + ": java.io.IOException: write failed (injected by the test)"));
+    log.await(
+        Level.FINE,
+        "cannot send a late reply to /127.0.0.1:"
+            + s.getLocalPort()
+            + ": java.io.IOException: write failed (injected by the test)");
   }
 
   @Test
@@ -324,13 +321,10 @@ class ServerSocketUseTest {
                 + server.tcpPort()
                 + "]: java.lang.OutOfMemoryError: no memory for the report"
                 + " (injected by the test); going on");
-    RawWire.awaitTrue(
-        "the close logged",
-        () ->
-            log.messages(Level.FINE)
-                .contains(
-                    "closing connection from /127.0.0.1:"
-                        + s.getLocalPort()
-                        + ": it has not read its replies for PT0.1S"));
+    log.await(
+        Level.FINE,
+        "closing connection from /127.0.0.1:"
+            + s.getLocalPort()
+            + ": it has not read its replies for PT0.1S");
   }
 }

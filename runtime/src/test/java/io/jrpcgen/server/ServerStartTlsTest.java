@@ -66,15 +66,11 @@ class ServerStartTlsTest {
       // RFC 9289 §5.1.1: nothing but the handshake may follow the probe.
       RawWire.send(s, RawWire.concat(record(probe(1)), nullCall(2)));
       RawWire.assertClosedByServer(s);
-      RawWire.awaitTrue(
-          "the close logged",
-          () ->
-              log.messages(Level.FINE)
-                  .contains(
-                      "closing connection from /127.0.0.1:"
-                          + s.getLocalPort()
-                          + ": java.io.IOException: data after the AUTH_TLS probe, before the"
-                          + " TLS handshake"));
+      log.await(
+          Level.FINE,
+          "closing connection from /127.0.0.1:"
+              + s.getLocalPort()
+              + ": java.io.IOException: data after the AUTH_TLS probe, before the TLS handshake");
     }
   }
 }

@@ -3,12 +3,15 @@ package io.jrpcgen.server;
 import static io.jrpcgen.server.RawWire.call;
 import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.XdrCodec;
+import java.lang.reflect.Field;
+import java.net.ConnectException;
 import java.net.DatagramSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -198,5 +201,28 @@ class ServerCloseTest {
     assertThat(interrupted).as("the interrupt status after close()").isTrue();
     assertThat(server.awaitTermination(Duration.ZERO)).isTrue();
     RawWire.assertClosedByServer(tcp);
+  }
+
+  @Test
+  void shutdownOnSignalClosesTheServerFromAHookOfTheJvm() throws Exception {
+    RpcServer plain = start(RpcServer.builder().tcp(0));
+    assertThat(shutdownHook(plain)).as("a hook without shutdownOnSignal").isNull();
+    RpcServer server = start(RpcServer.builder().tcp(0).shutdownOnSignal());
+    int port = server.tcpPort();
+    Thread hook = shutdownHook(server);
+    // Taken out, as the JVM does before it runs its hooks; then run as the JVM would.
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).as("registered").isTrue();
+    hook.start();
+    hook.join(RawWire.TIMEOUT_MS);
+    assertThat(server.awaitTermination(Duration.ZERO)).isTrue();
+    assertThatThrownBy(() -> new Socket(RawWire.LOOPBACK, port).close())
+        .isInstanceOf(ConnectException.class);
+  }
+
+  /** The server's shutdown hook: private, as no caller but the JVM has any use for it. */
+  private static Thread shutdownHook(RpcServer server) throws ReflectiveOperationException {
+    Field hook = RpcServer.class.getDeclaredField("shutdownHook");
+    hook.setAccessible(true);
+    return (Thread) hook.get(server);
   }
 }

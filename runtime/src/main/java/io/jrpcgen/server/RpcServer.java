@@ -416,7 +416,7 @@ public final class RpcServer implements AutoCloseable {
    * connection's thread for ever.
    */
   private void watchdogLoop() {
-    long period = Math.max(10, Math.min(1000, recordTimeout.toMillis() / 4));
+    long period = watchdogPeriodMillis(recordTimeout);
     while (!closing) {
       try {
         Thread.sleep(period);
@@ -432,6 +432,14 @@ public final class RpcServer implements AutoCloseable {
         backOff(WATCHDOG, tcp, e, MIN_PAUSE_MS);
       }
     }
+  }
+
+  /**
+   * How often the watchdog looks: a quarter of the record timeout, so that a stuck connection is
+   * closed soon after it, but at least every second and at most every 10 ms.
+   */
+  static long watchdogPeriodMillis(Duration recordTimeout) {
+    return Math.max(10, Math.min(1000, recordTimeout.toMillis() / 4));
   }
 
   private void udpLoop() {

@@ -43,6 +43,11 @@ final class CapturedLog extends Handler implements BeforeEachCallback, AfterEach
   @Override
   public void close() {}
 
+  /** Waits up to {@link RawWire#TIMEOUT_MS} until {@code message} is logged at {@code level}. */
+  void await(Level level, String message) {
+    RawWire.awaitTrue("'" + message + "' logged", () -> messages(level).contains(message));
+  }
+
   /** The messages logged at {@code level}, in order. */
   List<String> messages(Level level) {
     return records.stream()

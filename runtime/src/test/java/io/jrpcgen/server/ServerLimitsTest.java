@@ -81,6 +81,13 @@ class ServerLimitsTest {
   }
 
   @Test
+  void theWatchdogLooksFourTimesPerRecordTimeoutBetweenEveryTenMillisecondsAndEverySecond() {
+    assertThat(RpcServer.watchdogPeriodMillis(Duration.ofMillis(300))).isEqualTo(75);
+    assertThat(RpcServer.watchdogPeriodMillis(Duration.ofMillis(20))).isEqualTo(10);
+    assertThat(RpcServer.watchdogPeriodMillis(Duration.ofMinutes(2))).isEqualTo(1_000);
+  }
+
+  @Test
   void theBuilderRefusesLimitsThatMakeNoSense() {
     RpcServer.Builder b = RpcServer.builder();
     assertThatThrownBy(() -> b.maxConnections(0)).hasMessage("maxConnections <= 0: 0");

@@ -1,0 +1,76 @@
+package io.jrpcgen.server;
+
+import static io.jrpcgen.server.RawWire.call;
+import static io.jrpcgen.server.RawWire.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrpcgen.internal.rpc.Reply;
+import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.internal.rpc.RpcWithTls;
+import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.TestCertificates;
+import io.jrpcgen.xdr.XdrDecoder;
+import io.jrpcgen.xdr.XdrEncoder;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server's side of the switch to TLS (RFC 9289) on a connection that has more in its buffer
+ * than the probe: replies to calls ahead of it, and bytes behind it.
+ */
+class ServerStartTlsTest {
+  @TempDir static Path dir;
+  private static ServerTls tls;
+
+  @RegisterExtension final CapturedLog log = new CapturedLog();
+  private final TestProgram prog = new TestProgram();
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    tls =
+        ServerTls.of(
+            TestCertificates.create(dir, "server", "ip:127.0.0.1", null, 2).contextTrusting());
+  }
+
+  private static byte[] probe(int xid) {
+    XdrEncoder out = new XdrEncoder();
+    RpcMessages.writeCall(out, RpcWithTls.probe(xid, TestProgram.PROGRAM, TestProgram.V2));
+    return out.toByteArray();
+  }
+
+  private static byte[] nullCall(int xid) {
+    return record(call(xid, TestProgram.PROGRAM, TestProgram.V2, 0));
+  }
+
+  @Test
+  void repliesToCallsAheadOfTheProbeLeaveInTheClearBeforeStartTls() throws Exception {
+    try (RpcServer server = prog.server().tcp(0).tls(tls).start();
+        Socket s = RawWire.connect(server)) {
+      // One write: the NULLPROC reply is held back while the probe waits in the buffer.
+      RawWire.send(s, RawWire.concat(nullCall(1), record(probe(2))));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
+      XdrDecoder in = new XdrDecoder(RawWire.readRecord(s));
+      assertThat(RpcMessages.readReply(in)).isEqualTo(new Reply.Success(2, RpcWithTls.STARTTLS));
+    }
+  }
+
+  @Test
+  void bytesAfterTheProbeBeforeTheHandshakeCloseTheConnection() throws Exception {
+    try (RpcServer server = prog.server().tcp(0).tls(tls).start();
+        Socket s = RawWire.connect(server)) {
+      // RFC 9289 §5.1.1: nothing but the handshake may follow the probe.
+      RawWire.send(s, RawWire.concat(record(probe(1)), nullCall(2)));
+      RawWire.assertClosedByServer(s);
+      log.await(
+          Level.FINE,
+          "closing connection from /127.0.0.1:"
+              + s.getLocalPort()
+              + ": java.io.IOException: data after the AUTH_TLS probe, before the TLS handshake");
+    }
+  }
+}

@@ -24,23 +24,30 @@ final class ConnectionThreads {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Executor PLATFORM = VIRTUAL != null ? null : platformPool();
 
-  // Whether the JDK's machinery for virtual threads that block on sockets has been set up.
+  // Whether the JDK's machinery for threads that wait on and close sockets has been set up.
   private static final AtomicBoolean PREPARED = new AtomicBoolean();
 
   private ConnectionThreads() {}
 
   /**
-   * Sets up, while there is memory, what the JDK builds lazily the first time a virtual thread
-   * waits for a socket: its poller threads and the timer of timed waits. Built on the first
-   * connection's read instead, they may be built while the heap is full: the class initializer that
-   * runs out of memory leaves {@code sun.nio.ch.Poller} unusable for the life of the JVM, and every
-   * later connection fails with {@code NoClassDefFoundError} (seen on Java 25). Nothing to do with
-   * platform threads, which wait in the kernel.
+   * Sets up, while there is memory, what the JDK builds lazily the first time a connection's thread
+   * waits for a socket and closes it: for virtual threads its poller threads and the timer of timed
+   * waits; for every thread the classes a socket's close goes through. Built on the first
+   * connection instead, they may be built while the heap is full: a class initializer that runs out
+   * of memory leaves its class unusable for the life of the JVM, and every later connection fails
+   * with {@code NoClassDefFoundError} ({@code sun.nio.ch.Poller} seen on Java 25, {@code
+   * sun.nio.ch.FileDispatcherImpl} on Java 17).
    */
   static void prepare() {
-    if (VIRTUAL != null && PREPARED.compareAndSet(false, true)) {
-      waitOnce(VIRTUAL);
+    if (PREPARED.compareAndSet(false, true)) {
+      waitOnce(VIRTUAL != null ? VIRTUAL : ConnectionThreads::daemon);
     }
+  }
+
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task, "jrpcgen-prepare");
+    thread.setDaemon(true);
+    return thread;
   }
 
   /**

@@ -10,6 +10,7 @@ import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.testsupport.NativeTools;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
@@ -155,6 +156,18 @@ class ServerSurvivesFailuresTest {
       RawWire.assertServes(server);
       List<Socket> flood = new ArrayList<>();
       String[] soft = limits(prlimit, pid);
+      // Started while descriptors are plenty: starting a process needs some (pipes, and on newer
+      // JDKs a spawn helper), so the limit could not be put back by a process started at the end.
+      Process restore =
+          new ProcessBuilder(
+                  "sh",
+                  "-c",
+                  "read go; exec \"$0\" --pid \"$1\" --nofile=\"$2\"",
+                  prlimit.toString(),
+                  pid,
+                  soft[0] + ":" + soft[1])
+              .redirectErrorStream(true)
+              .start();
       long open = countOpenDescriptors();
       try {
         // Room for a few connections only: the server's accepts run out of descriptors.
@@ -175,7 +188,12 @@ class ServerSurvivesFailuresTest {
         for (Socket s : flood) {
           s.close();
         }
-        run(prlimit.toString(), "--pid", pid, "--nofile=" + soft[0] + ":" + soft[1]);
+        try (OutputStream go = restore.getOutputStream()) {
+          go.write('\n');
+        }
+        String out = new String(restore.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(restore.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(restore.exitValue()).as("restoring the limit: %s", out).isZero();
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (true) {

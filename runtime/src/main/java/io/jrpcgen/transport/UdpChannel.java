@@ -60,7 +60,7 @@ public final class UdpChannel extends AbstractChannel {
   /**
    * Opens a UDP socket connected to {@code server}.
    *
-   * @throws IllegalArgumentException if {@code options} ask for TLS (DTLS is not implemented)
+   * @throws IllegalArgumentException if {@code options} ask for TLS, which over UDP would need DTLS
    */
   public static UdpChannel open(InetSocketAddress server, ChannelOptions options) {
     if (options.tls() != null) {

@@ -58,10 +58,11 @@ public final class RpcWithTls {
     return STARTTLS.equals(verifier);
   }
 
-  /** The error of a UDP client asked for TLS: that needs DTLS, which jrpcgen does not have. */
+  /** The error of a UDP client asked for TLS, which would need DTLS: TLS goes over TCP. */
   public static IllegalArgumentException noDtls(Object server) {
     return new IllegalArgumentException(
-        "RPC-with-TLS over UDP needs DTLS, which jrpcgen does not implement: use TCP for TLS to "
+        "RPC-with-TLS over UDP would need DTLS, and jrpcgen speaks TLS over TCP only: use TCP"
+            + " for TLS to "
             + server);
   }
 

@@ -375,7 +375,10 @@ public final class RpcSecGssServer implements CallAuthenticator {
     return contexts.size() < maxContexts;
   }
 
-  /** Whether {@code c} has lived its maximum lifetime, or GSS says it has expired. */
+  /**
+   * Whether {@code c} has lived its maximum lifetime, or GSS says it has expired: the JDK's Kerberos
+   * says indefinite today, and one that tells the ticket's end is heeded.
+   */
   private boolean expired(ServerContext c) {
     return nanoClock.getAsLong() - c.createdNanos >= maxLifetimeNanos
         || c.protection.context().getLifetime() <= 0;

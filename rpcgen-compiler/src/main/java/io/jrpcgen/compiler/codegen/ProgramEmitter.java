@@ -5,6 +5,7 @@ import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_CONTEXT;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_OPTIONS;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.COMPLETABLE_FUTURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.DURATION;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.GSS_SETTINGS;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE_UNAVAILABLE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
@@ -259,6 +260,26 @@ final class ProgramEmitter {
                     .addStatement(
                         "return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
                             + ".withTimeout(DEFAULT_TIMEOUT)))",
+                        self,
+                        RPC_CLIENT,
+                        names.number(program),
+                        names.number(v),
+                        CALL_OPTIONS)
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("create")
+                    .addJavadoc(
+                        "A client over {@code channel} whose calls an RPCSEC_GSS context of its"
+                            + " own protects, made\nas {@code gss} says when the first call needs"
+                            + " it; {@code close()} destroys it on the server,\nthen closes the"
+                            + " channel.\n")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(RPC_CHANNEL, "channel")
+                    .addParameter(GSS_SETTINGS, "gss")
+                    .returns(self)
+                    .addStatement(
+                        "return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
+                            + ".withTimeout(DEFAULT_TIMEOUT),$Wgss))",
                         self,
                         RPC_CLIENT,
                         names.number(program),

@@ -186,13 +186,19 @@ class SquareKerberosSampleTest {
             SquareProg.SquareVersClient.create(krb5i, "127.0.0.1", "tcp")) {
           System.out.println(client.squareproc(new SquareIn(7)).res1());   // 49
         }  // RPCSEC_GSS_DESTROY, then the connection closes
+        // Or on a channel of your own (NFS's port 2049, say): the client owns the context as well.
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.tcpPort());
+        try (SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
+            RpcChannel.tcp(address), GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
+          System.out.println(client.squareproc(new SquareIn(8)).res1());   // 64
+        }
       }
       // End of the README's example.
       // spotless:on
     } finally {
       System.setOut(stdout);
     }
-    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("49\n");
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("49\n64\n");
     assertThat(readmeExample("kerberos-factory-example"))
         .isEqualTo(thisExample("README's Kerberos factory"));
   }

@@ -225,6 +225,14 @@ final class ProgramEmitter {
   private TypeSpec client(ClassName outer, Schema.Program program, Schema.Version v) {
     ClassName iface = outer.nestedClass(names.version(v));
     ClassName self = outer.nestedClass(names.client(v));
+    // The RpcClient of a client over a channel, whose calls wait the default timeout.
+    CodeBlock channelClient =
+        CodeBlock.of(
+            "$T.create(channel,$W$N,$W$N,$W$T.DEFAULTS.withTimeout(DEFAULT_TIMEOUT)",
+            RPC_CLIENT,
+            names.number(program),
+            names.number(v),
+            CALL_OPTIONS);
     TypeSpec.Builder type =
         TypeSpec.classBuilder(self)
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -257,14 +265,7 @@ final class ProgramEmitter {
                     .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .addParameter(RPC_CHANNEL, "channel")
                     .returns(self)
-                    .addStatement(
-                        "return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
-                            + ".withTimeout(DEFAULT_TIMEOUT)))",
-                        self,
-                        RPC_CLIENT,
-                        names.number(program),
-                        names.number(v),
-                        CALL_OPTIONS)
+                    .addStatement("return new $T($L))", self, channelClient)
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("create")
@@ -277,14 +278,7 @@ final class ProgramEmitter {
                     .addParameter(RPC_CHANNEL, "channel")
                     .addParameter(GSS_SETTINGS, "gss")
                     .returns(self)
-                    .addStatement(
-                        "return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
-                            + ".withTimeout(DEFAULT_TIMEOUT),$Wgss))",
-                        self,
-                        RPC_CLIENT,
-                        names.number(program),
-                        names.number(v),
-                        CALL_OPTIONS)
+                    .addStatement("return new $T($L,$Wgss))", self, channelClient)
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("create")

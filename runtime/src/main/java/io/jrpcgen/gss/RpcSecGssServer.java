@@ -376,8 +376,8 @@ public final class RpcSecGssServer implements CallAuthenticator {
   }
 
   /**
-   * Whether {@code c} has lived its maximum lifetime, or GSS says it has expired: the JDK's Kerberos
-   * says indefinite today, and one that tells the ticket's end is heeded.
+   * Whether {@code c} has lived its maximum lifetime, or GSS says it has expired: the JDK's
+   * Kerberos says indefinite today, and one that tells the ticket's end is heeded.
    */
   private boolean expired(ServerContext c) {
     return nanoClock.getAsLong() - c.createdNanos >= maxLifetimeNanos

@@ -153,7 +153,7 @@ class GssFactoryTest extends GssRealmTest {
   }
 
   @Test
-  void aWrongServicePrincipalFailsTheFactoryClearly() {
+  void aWrongServicePrincipalFailsTheFactoryClearly() throws InterruptedException {
     int contexts = realm.gss.contextCount();
     GssSettings wrong = GssSettings.of("nfs@nowhere.invalid", realm.alice, GssService.NONE);
     assertThatThrownBy(
@@ -165,6 +165,12 @@ class GssFactoryTest extends GssRealmTest {
         .hasMessageStartingWith("127.0.0.1: RPCSEC_GSS context with nfs@nowhere.invalid failed: ")
         .hasMessageContaining("Server not found in Kerberos database");
     assertThat(realm.gss.contextCount()).isEqualTo(contexts);
+    // The factory closed the client it could not make: its connection ends.
+    long deadline = System.nanoTime() + CALL.toNanos();
+    while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(server.connectionCount()).isZero();
   }
 
   @Test

@@ -93,7 +93,10 @@ public abstract class AbstractStub<S extends AbstractStub<S>> implements AutoClo
     client.flush();
   }
 
-  /** Closes the channel, for this client and every copy that shares it. */
+  /**
+   * Closes the channel, for this client and every copy that shares it, after destroying the
+   * RPCSEC_GSS context the client owns, if it was made with one ({@link RpcClient#close()}).
+   */
   @Override
   public final void close() {
     client.close();

@@ -1,5 +1,7 @@
 package io.jrpcgen.client;
 
+import io.jrpcgen.gss.GssSettings;
+import io.jrpcgen.gss.RpcSecGssClient;
 import io.jrpcgen.observe.ProgramNames;
 import io.jrpcgen.rpc.AuthSys;
 import io.jrpcgen.rpc.CallOptions;
@@ -30,6 +32,11 @@ import java.util.concurrent.ForkJoinPool;
  * until {@link #close()} is called on any of them (or on the channel). After that, calls on every
  * copy throw {@link IllegalStateException}, and calls in progress fail. Close the client you
  * created once, when all its copies are done; copies are not closed one by one.
+ *
+ * <p>A client made with {@link GssSettings} owns the RPCSEC_GSS context that protects its calls, as
+ * it owns its channel: {@link #close()} destroys the context on the server, then closes the
+ * channel. Call options that carry a security made elsewhere ({@link RpcSecGssClient#callOptions})
+ * leave that security to its maker.
  */
 public final class RpcClient implements AutoCloseable {
   private final RpcChannel channel;
@@ -37,9 +44,16 @@ public final class RpcClient implements AutoCloseable {
   private final int version;
   private final CallOptions options;
   private final Executor executor;
+  // The context this client made and destroys on close(), shared by its copies; or null.
+  private final RpcSecGssClient ownedGss;
 
   private RpcClient(
-      RpcChannel channel, int program, int version, CallOptions options, Executor executor) {
+      RpcChannel channel,
+      int program,
+      int version,
+      CallOptions options,
+      Executor executor,
+      RpcSecGssClient ownedGss) {
     if (channel == null || options == null || executor == null) {
       throw new IllegalArgumentException("channel, options and executor must not be null");
     }
@@ -48,6 +62,7 @@ public final class RpcClient implements AutoCloseable {
     this.version = version;
     this.options = options;
     this.executor = executor;
+    this.ownedGss = ownedGss;
   }
 
   /** A client of {@code program} version {@code version} with the default options. */
@@ -61,7 +76,29 @@ public final class RpcClient implements AutoCloseable {
    */
   public static RpcClient create(
       RpcChannel channel, int program, int version, CallOptions options) {
-    return new RpcClient(channel, program, version, options, ForkJoinPool.commonPool());
+    return new RpcClient(channel, program, version, options, ForkJoinPool.commonPool(), null);
+  }
+
+  /**
+   * A client whose calls an RPCSEC_GSS context protects ({@code krb5}, {@code krb5i} or {@code
+   * krb5p}, as {@code gss} says), which it makes when the first call needs it ({@link
+   * RpcSecGssClient#create}) and owns: {@link #close()} destroys it on the server ({@code
+   * RPCSEC_GSS_DESTROY}) before closing the channel. The security in {@code options}, if any, is
+   * replaced.
+   */
+  public static RpcClient create(
+      RpcChannel channel, int program, int version, CallOptions options, GssSettings gss) {
+    if (options == null || gss == null) {
+      throw new IllegalArgumentException("options and gss must not be null");
+    }
+    RpcSecGssClient context = RpcSecGssClient.create(channel, program, version, gss);
+    return new RpcClient(
+        channel,
+        program,
+        version,
+        options.withSecurity(context),
+        ForkJoinPool.commonPool(),
+        context);
   }
 
   /** A copy whose calls time out after {@code timeout} ({@code CLSET_TIMEOUT}). */
@@ -94,7 +131,7 @@ public final class RpcClient implements AutoCloseable {
 
   /** A copy with other options. */
   public RpcClient withOptions(CallOptions options) {
-    return new RpcClient(channel, program, version, options, executor);
+    return new RpcClient(channel, program, version, options, executor, ownedGss);
   }
 
   /**
@@ -104,7 +141,7 @@ public final class RpcClient implements AutoCloseable {
    * replies of other calls.
    */
   public RpcClient withExecutor(Executor executor) {
-    return new RpcClient(channel, program, version, options, executor);
+    return new RpcClient(channel, program, version, options, executor, ownedGss);
   }
 
   /** Where asynchronous calls complete. */
@@ -234,9 +271,19 @@ public final class RpcClient implements AutoCloseable {
     channel.flush();
   }
 
-  /** Closes the channel, for this client and every copy that shares it. */
+  /**
+   * Closes the channel, for this client and every copy that shares it; a client made with {@link
+   * GssSettings} first destroys its RPCSEC_GSS context on the server, waiting for that no longer
+   * than {@link GssSettings#timeout()}.
+   */
   @Override
   public void close() {
-    channel.close();
+    try {
+      if (ownedGss != null) {
+        ownedGss.close();
+      }
+    } finally {
+      channel.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.jrpcgen.client;
 
+import io.jrpcgen.gss.GssSettings;
 import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.portmap.PortmapProtocol;
 import io.jrpcgen.portmap.PortmapperClient;
@@ -38,6 +39,10 @@ import java.time.Duration;
  * io.jrpcgen.rpc.RpcMismatchException}): from {@link #client} itself, which calls NULLPROC to check
  * the version unless told not to, or else from the first call, which is when libtirpc 1.3's {@code
  * clnt_create} reports it.
+ *
+ * <p>With {@link #withGss} each client makes its own RPCSEC_GSS (Kerberos) context, which the
+ * version check's call makes at once, so that a wrong service principal or a missing ticket fails
+ * {@link #client} with a {@link SecurityException}; closing the client destroys the context.
  */
 public final class RpcClientFactory {
   /** The factory with the defaults: port 111, 25 s lookups, version check on. */
@@ -47,6 +52,7 @@ public final class RpcClientFactory {
           CallOptions.DEFAULT_TIMEOUT,
           CallOptions.DEFAULTS,
           ChannelOptions.DEFAULTS,
+          null,
           true);
 
   // rpcbind lookups over UDP are resent after 3 s, as libtirpc's rpcb_getaddr does.
@@ -56,6 +62,8 @@ public final class RpcClientFactory {
   private final Duration lookupTimeout;
   private final CallOptions callOptions;
   private final ChannelOptions channelOptions;
+  // Null: calls carry what callOptions say.
+  private final GssSettings gss;
   private final boolean versionCheck;
 
   private RpcClientFactory(
@@ -63,11 +71,13 @@ public final class RpcClientFactory {
       Duration lookupTimeout,
       CallOptions callOptions,
       ChannelOptions channelOptions,
+      GssSettings gss,
       boolean versionCheck) {
     this.portmapperPort = portmapperPort;
     this.lookupTimeout = lookupTimeout;
     this.callOptions = callOptions;
     this.channelOptions = channelOptions;
+    this.gss = gss;
     this.versionCheck = versionCheck;
   }
 
@@ -86,7 +96,8 @@ public final class RpcClientFactory {
     if (port <= 0 || port > 65_535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
-    return new RpcClientFactory(port, lookupTimeout, callOptions, channelOptions, versionCheck);
+    return new RpcClientFactory(
+        port, lookupTimeout, callOptions, channelOptions, gss, versionCheck);
   }
 
   /** A copy whose portmapper queries time out after {@code timeout} (default 25 s). */
@@ -94,7 +105,8 @@ public final class RpcClientFactory {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout <= 0: " + timeout);
     }
-    return new RpcClientFactory(portmapperPort, timeout, callOptions, channelOptions, versionCheck);
+    return new RpcClientFactory(
+        portmapperPort, timeout, callOptions, channelOptions, gss, versionCheck);
   }
 
   /** A copy whose clients make their calls with {@code options}. */
@@ -103,7 +115,7 @@ public final class RpcClientFactory {
       throw new IllegalArgumentException("options is null");
     }
     return new RpcClientFactory(
-        portmapperPort, lookupTimeout, options, channelOptions, versionCheck);
+        portmapperPort, lookupTimeout, options, channelOptions, gss, versionCheck);
   }
 
   /** A copy whose clients' channels use {@code options}. */
@@ -111,7 +123,8 @@ public final class RpcClientFactory {
     if (options == null) {
       throw new IllegalArgumentException("options is null");
     }
-    return new RpcClientFactory(portmapperPort, lookupTimeout, callOptions, options, versionCheck);
+    return new RpcClientFactory(
+        portmapperPort, lookupTimeout, callOptions, options, gss, versionCheck);
   }
 
   /**
@@ -120,7 +133,18 @@ public final class RpcClientFactory {
    */
   public RpcClientFactory withVersionCheck(boolean versionCheck) {
     return new RpcClientFactory(
-        portmapperPort, lookupTimeout, callOptions, channelOptions, versionCheck);
+        portmapperPort, lookupTimeout, callOptions, channelOptions, gss, versionCheck);
+  }
+
+  /**
+   * A copy whose clients protect their calls with an RPCSEC_GSS context of their own, made as
+   * {@code gss} says (null: none, the default). Each client owns its context: closing the client
+   * destroys it on the server. A security in the {@linkplain #withCallOptions call options} is
+   * replaced by it.
+   */
+  public RpcClientFactory withGss(GssSettings gss) {
+    return new RpcClientFactory(
+        portmapperPort, lookupTimeout, callOptions, channelOptions, gss, versionCheck);
   }
 
   /**
@@ -128,6 +152,7 @@ public final class RpcClientFactory {
    *
    * @param protocol "tcp" or "udp"
    * @throws RpcException if the program cannot be found, or does not have the version
+   * @throws SecurityException with {@link #withGss}, if the version check cannot make the context
    */
   public RpcClient client(String host, int program, int version, String protocol) {
     boolean tcp = isTcp(host, protocol);
@@ -140,7 +165,10 @@ public final class RpcClientFactory {
         tcp
             ? TcpChannel.connect(address, channelOptions)
             : UdpChannel.open(address, channelOptions);
-    RpcClient client = RpcClient.create(channel, program, version, callOptions);
+    RpcClient client =
+        gss == null
+            ? RpcClient.create(channel, program, version, callOptions)
+            : RpcClient.create(channel, program, version, callOptions, gss);
     if (versionCheck) {
       try {
         client.ping();

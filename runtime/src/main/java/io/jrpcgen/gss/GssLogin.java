@@ -72,6 +72,26 @@ public final class GssLogin {
     return login("ticket cache " + cache, options);
   }
 
+  /**
+   * Logs in with the entry {@code entry} of the application's JAAS configuration (the file {@code
+   * -Djava.security.auth.login.config} names, or the {@link Configuration} set), without prompting:
+   * its Kerberos options (keytab, principal, ticket cache) are the entry's.
+   *
+   * @throws SecurityException if there is no such entry or the login fails
+   */
+  public static GssLogin jaas(String entry) {
+    if (entry == null || entry.isEmpty()) {
+      throw new IllegalArgumentException("entry is empty: " + entry);
+    }
+    Subject subject = new Subject();
+    try {
+      new LoginContext(entry, subject).login();
+    } catch (LoginException e) {
+      throw new SecurityException("JAAS login of entry " + entry + " failed: " + e.getMessage(), e);
+    }
+    return new GssLogin(subject, "JAAS entry " + entry);
+  }
+
   /** Uses a subject logged in elsewhere (an application's own JAAS configuration). */
   public static GssLogin subject(Subject subject) {
     if (subject == null) {

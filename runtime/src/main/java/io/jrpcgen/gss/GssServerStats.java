@@ -12,6 +12,8 @@ package io.jrpcgen.gss;
  * @param badBodies calls answered {@code GARBAGE_ARGS}: arguments that fail their checksum, do not
  *     unwrap, or carry another sequence number
  * @param failedInits context creation calls GSS refused
+ * @param contextsExpired contexts refused with {@code RPCSEC_GSS_CTXPROBLEM} once past their
+ *     maximum lifetime
  */
 public record GssServerStats(
     long contextsEstablished,
@@ -21,4 +23,5 @@ public record GssServerStats(
     long badHeaderChecksums,
     long unknownContexts,
     long badBodies,
-    long failedInits) {}
+    long failedInits,
+    long contextsExpired) {}

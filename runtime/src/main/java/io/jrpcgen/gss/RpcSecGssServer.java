@@ -11,10 +11,12 @@ import io.jrpcgen.xdr.XdrEncoder;
 import io.jrpcgen.xdr.XdrException;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSCredential;
 import org.ietf.jgss.GSSException;
@@ -28,6 +30,12 @@ import org.ietf.jgss.Oid;
  * window (replays and old numbers are dropped unanswered), and the integrity or privacy of the
  * arguments; it protects the results the same way. Procedures see the caller in {@link
  * io.jrpcgen.server.CallContext#gssCaller()}.
+ *
+ * <p>A context lives at most a maximum lifetime from its creation ({@link
+ * #DEFAULT_MAX_CONTEXT_LIFETIME} unless told otherwise); after it, calls with it are refused with
+ * {@code RPCSEC_GSS_CTXPROBLEM} (RFC 2203 §5.3.3.3), and the client makes a new one, with a ticket
+ * that is still valid. The ticket's own end time would be the right bound, but the JDK's Kerberos
+ * does not tell an acceptor (its contexts report an indefinite lifetime, on Java 17 as on 25).
  *
  * <pre>{@code
  * GssLogin login = GssLogin.acceptor(Path.of("/etc/krb5.keytab"));
@@ -43,17 +51,27 @@ public final class RpcSecGssServer implements CallAuthenticator {
   /** How many contexts are kept at most; a client that never destroys its own uses one up. */
   public static final int DEFAULT_MAX_CONTEXTS = 4096;
 
+  /**
+   * How long a context lives unless told otherwise: 10 hours, the ticket lifetime Active Directory
+   * issues and MIT Kerberos set-ups commonly configure, so that a context outlives its ticket by
+   * little.
+   */
+  public static final Duration DEFAULT_MAX_CONTEXT_LIFETIME = Duration.ofHours(10);
+
   private static final int HANDLE_BYTES = 16;
 
   /** A context being made or made, under its handle. */
   private static final class ServerContext {
     final GssProtection protection;
     final SequenceWindow window;
+    // When the INIT call came, on the server's clock.
+    final long createdNanos;
     volatile GssCaller caller;
 
-    ServerContext(GSSContext context, int window) {
+    ServerContext(GSSContext context, int window, long createdNanos) {
       this.protection = new GssProtection(context);
       this.window = new SequenceWindow(window);
+      this.createdNanos = createdNanos;
     }
   }
 
@@ -61,6 +79,8 @@ public final class RpcSecGssServer implements CallAuthenticator {
   private final GSSCredential credential;
   private final int window;
   private final int maxContexts;
+  private final long maxLifetimeNanos;
+  private final LongSupplier nanoClock;
   private final Map<Opaque, ServerContext> contexts = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong established = new AtomicLong();
@@ -71,11 +91,19 @@ public final class RpcSecGssServer implements CallAuthenticator {
   private final AtomicLong unknown = new AtomicLong();
   private final AtomicLong badBodies = new AtomicLong();
   private final AtomicLong failedInits = new AtomicLong();
+  private final AtomicLong expired = new AtomicLong();
 
-  private RpcSecGssServer(GssLogin login, int window, int maxContexts) {
+  private RpcSecGssServer(
+      GssLogin login, int window, int maxContexts, Duration maxLifetime, LongSupplier nanoClock) {
     this.login = login;
     this.window = window;
     this.maxContexts = maxContexts;
+    // Beyond Long.MAX_VALUE nanoseconds (292 years) a context never expires.
+    this.maxLifetimeNanos =
+        maxLifetime.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
+            ? Long.MAX_VALUE
+            : maxLifetime.toNanos();
+    this.nanoClock = nanoClock;
     try {
       this.credential =
           login.run(
@@ -103,6 +131,25 @@ public final class RpcSecGssServer implements CallAuthenticator {
 
   /** A server with its own sequence window and limit on contexts. */
   public static RpcSecGssServer create(GssLogin login, int window, int maxContexts) {
+    return create(login, window, maxContexts, DEFAULT_MAX_CONTEXT_LIFETIME);
+  }
+
+  /**
+   * A server with its own sequence window, limit on contexts, and maximum lifetime of a context:
+   * set it to the realm's longest ticket lifetime (MIT's {@code max_life}).
+   */
+  public static RpcSecGssServer create(
+      GssLogin login, int window, int maxContexts, Duration maxContextLifetime) {
+    return create(login, window, maxContexts, maxContextLifetime, System::nanoTime);
+  }
+
+  /** As the public factory, with a clock of its own: the tests' seam. */
+  static RpcSecGssServer create(
+      GssLogin login,
+      int window,
+      int maxContexts,
+      Duration maxContextLifetime,
+      LongSupplier nanoClock) {
     if (login == null) {
       throw new IllegalArgumentException("login is null");
     }
@@ -110,7 +157,12 @@ public final class RpcSecGssServer implements CallAuthenticator {
       throw new IllegalArgumentException(
           "window and maxContexts must be > 0: " + window + ", " + maxContexts);
     }
-    return new RpcSecGssServer(login, window, maxContexts);
+    if (maxContextLifetime == null
+        || maxContextLifetime.isNegative()
+        || maxContextLifetime.isZero()) {
+      throw new IllegalArgumentException("maxContextLifetime <= 0: " + maxContextLifetime);
+    }
+    return new RpcSecGssServer(login, window, maxContexts, maxContextLifetime, nanoClock);
   }
 
   /** The counts of contexts and refused calls so far. */
@@ -123,7 +175,8 @@ public final class RpcSecGssServer implements CallAuthenticator {
         badHeaders.get(),
         unknown.get(),
         badBodies.get(),
-        failedInits.get());
+        failedInits.get(),
+        expired.get());
   }
 
   /** How many contexts are kept now. */
@@ -173,7 +226,7 @@ public final class RpcSecGssServer implements CallAuthenticator {
         return initFailure(InitResult.GSS_S_FAILURE);
       }
       handle = newHandle();
-      context = new ServerContext(gss, window);
+      context = new ServerContext(gss, window, nanoClock.getAsLong());
     } else {
       handle = cred.handle();
       context = contexts.get(handle);
@@ -238,10 +291,12 @@ public final class RpcSecGssServer implements CallAuthenticator {
       return new Deny(AuthStat.RPCSEC_GSS_CREDPROBLEM);
     }
     int sequence = cred.sequence();
-    if (Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0
-        || protection.context().getLifetime() <= 0) {
-      // Used up or expired: the client must make a new context.
-      contexts.remove(cred.handle());
+    boolean expiredNow = expired(context);
+    if (expiredNow || Integer.compareUnsigned(sequence, GssCred.MAXSEQ) >= 0) {
+      // Expired or used up: the client must make a new context.
+      if (contexts.remove(cred.handle()) != null && expiredNow) {
+        expired.incrementAndGet();
+      }
       return new Deny(AuthStat.RPCSEC_GSS_CTXPROBLEM);
     }
     switch (context.window.accept(sequence)) {
@@ -316,8 +371,17 @@ public final class RpcSecGssServer implements CallAuthenticator {
   }
 
   private boolean dropExpired() {
-    contexts.values().removeIf(c -> c.protection.context().getLifetime() <= 0);
+    contexts.values().removeIf(this::expired);
     return contexts.size() < maxContexts;
+  }
+
+  /**
+   * Whether {@code c} has lived its maximum lifetime, or GSS says it has expired: the JDK's
+   * Kerberos says indefinite today, and one that tells the ticket's end is heeded.
+   */
+  private boolean expired(ServerContext c) {
+    return nanoClock.getAsLong() - c.createdNanos >= maxLifetimeNanos
+        || c.protection.context().getLifetime() <= 0;
   }
 
   private Opaque newHandle() {

@@ -240,6 +240,7 @@ class GssHostileInputTest extends GssRealmTest {
       Opaque handle = handleOf(client);
       int contexts = realm.gss.contextCount();
       int calls = realm.square.calls.get();
+      long expired = realm.gss.stats().contextsExpired();
       // RFC 2203 section 5.3.3.1: MAXSEQ (2^31) and above are never used; the header checksum
       // is right, so it is the number the server refuses.
       GssCred used = new GssCred(GssCred.VERSION, GssCred.DATA, GssCred.MAXSEQ, 1, handle);
@@ -254,6 +255,8 @@ class GssHostileInputTest extends GssRealmTest {
           .isEqualTo(new Reply.AuthError(xid, AuthStat.RPCSEC_GSS_CTXPROBLEM));
       assertThat(realm.gss.contextCount()).isEqualTo(contexts - 1);
       assertThat(realm.square.calls.get()).isEqualTo(calls);
+      // Used up, not expired.
+      assertThat(realm.gss.stats().contextsExpired()).isEqualTo(expired);
       // The context is gone: its next call is a credential problem, answered all the same.
       Call next = square(client, 2);
       assertThat(sendForReply(next.bytes()))

@@ -5,6 +5,7 @@ import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_CONTEXT;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.CALL_OPTIONS;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.COMPLETABLE_FUTURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.DURATION;
+import static io.jrpcgen.compiler.codegen.RuntimeNames.GSS_SETTINGS;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROCEDURE_UNAVAILABLE;
 import static io.jrpcgen.compiler.codegen.RuntimeNames.PROGRAM_DEFINITION;
@@ -224,6 +225,14 @@ final class ProgramEmitter {
   private TypeSpec client(ClassName outer, Schema.Program program, Schema.Version v) {
     ClassName iface = outer.nestedClass(names.version(v));
     ClassName self = outer.nestedClass(names.client(v));
+    // The RpcClient of a client over a channel, whose calls wait the default timeout.
+    CodeBlock channelClient =
+        CodeBlock.of(
+            "$T.create(channel,$W$N,$W$N,$W$T.DEFAULTS.withTimeout(DEFAULT_TIMEOUT)",
+            RPC_CLIENT,
+            names.number(program),
+            names.number(v),
+            CALL_OPTIONS);
     TypeSpec.Builder type =
         TypeSpec.classBuilder(self)
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -256,14 +265,20 @@ final class ProgramEmitter {
                     .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .addParameter(RPC_CHANNEL, "channel")
                     .returns(self)
-                    .addStatement(
-                        "return new $T($T.create(channel,$W$N,$W$N,$W$T.DEFAULTS"
-                            + ".withTimeout(DEFAULT_TIMEOUT)))",
-                        self,
-                        RPC_CLIENT,
-                        names.number(program),
-                        names.number(v),
-                        CALL_OPTIONS)
+                    .addStatement("return new $T($L))", self, channelClient)
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("create")
+                    .addJavadoc(
+                        "A client over {@code channel} whose calls an RPCSEC_GSS context of its"
+                            + " own protects, made\nas {@code gss} says when the first call needs"
+                            + " it; {@code close()} destroys it on the server,\nthen closes the"
+                            + " channel.\n")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(RPC_CHANNEL, "channel")
+                    .addParameter(GSS_SETTINGS, "gss")
+                    .returns(self)
+                    .addStatement("return new $T($L,$Wgss))", self, channelClient)
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("create")

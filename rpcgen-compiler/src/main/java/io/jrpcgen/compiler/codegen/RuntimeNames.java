@@ -20,6 +20,7 @@ final class RuntimeNames {
   static final ClassName RPC_CHANNEL = ClassName.get("io.jrpcgen.transport", "RpcChannel");
   static final ClassName RPC_CLIENT = ClassName.get("io.jrpcgen.client", "RpcClient");
   static final ClassName ABSTRACT_STUB = ClassName.get("io.jrpcgen.client", "AbstractStub");
+  static final ClassName GSS_SETTINGS = ClassName.get("io.jrpcgen.gss", "GssSettings");
   static final ClassName RPC_CLIENT_FACTORY =
       ClassName.get("io.jrpcgen.client", "RpcClientFactory");
   static final ClassName PROGRAM_DEFINITION =

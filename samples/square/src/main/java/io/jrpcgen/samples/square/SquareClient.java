@@ -5,7 +5,6 @@ import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.gss.GssLogin;
 import io.jrpcgen.gss.GssService;
 import io.jrpcgen.gss.GssSettings;
-import io.jrpcgen.gss.RpcSecGssClient;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.TlsContexts;
@@ -120,7 +119,6 @@ public final class SquareClient {
       err.println(USAGE);
       return 2;
     }
-    GssSettings gss = null;
     if (sec != null) {
       try {
         useKrb5Config();
@@ -128,7 +126,8 @@ public final class SquareClient {
             keytab != null
                 ? GssLogin.keytab(principal, keytab)
                 : GssLogin.ticketCache(ticketCache());
-        gss = GssSettings.of(gssService, login, sec);
+        // RPCSEC_GSS: the client makes a context of its own, and destroys it when closed.
+        factory = factory.withGss(GssSettings.of(gssService, login, sec));
       } catch (SecurityException e) {
         err.println(e.getMessage());
         return 1;
@@ -143,20 +142,6 @@ public final class SquareClient {
           timeout == null ? client : client.withTimeout(timeout);
       if (program == Program.SQUARE5) {
         printControl(configured.rpcClient(), out);
-      }
-      if (gss != null) {
-        // RPCSEC_GSS: a context with the server on the client's channel, then protected calls.
-        try (RpcSecGssClient context =
-            RpcSecGssClient.establish(
-                client.rpcClient().channel(),
-                SquareProg.SQUARE_PROG,
-                SquareProg.SQUARE_VERS,
-                gss)) {
-          SquareProg.SquareVersClient secure =
-              configured.withOptions(configured.rpcClient().options().withSecurity(context));
-          out.println("result: " + secure.squareproc(new SquareIn(n)).res1());
-          return 0;
-        }
       }
       out.println("result: " + configured.squareproc(new SquareIn(n)).res1());
       if (program == Program.SQUARE9) {

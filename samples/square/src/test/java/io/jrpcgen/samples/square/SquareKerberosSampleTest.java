@@ -2,6 +2,7 @@ package io.jrpcgen.samples.square;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.client.RpcClientFactory;
 import io.jrpcgen.gss.GssCaller;
 import io.jrpcgen.gss.GssLogin;
 import io.jrpcgen.gss.GssService;
@@ -9,6 +10,7 @@ import io.jrpcgen.gss.GssSettings;
 import io.jrpcgen.gss.RpcSecGssClient;
 import io.jrpcgen.gss.RpcSecGssServer;
 import io.jrpcgen.portmap.EmbeddedPortmapper;
+import io.jrpcgen.portmap.PortmapRegistrar;
 import io.jrpcgen.server.CallContext;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.transport.RpcChannel;
@@ -157,24 +159,69 @@ class SquareKerberosSampleTest {
       System.setOut(stdout);
     }
     assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("25\n36\n");
-    assertThat(readmeExample()).isEqualTo(thisExample());
+    assertThat(readmeExample("kerberos-example")).isEqualTo(thisExample("README's Kerberos"));
   }
 
-  /** The README's Kerberos example, each line stripped of its indent. */
-  private static String readmeExample() throws IOException {
+  @Test
+  void theReadmeKerberosFactoryCodeRuns() throws IOException {
+    String realm = realmDir.toString();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(print(printed));
+    try {
+      // spotless:off
+      // From here to the end marker: the README's Kerberos factory example, verbatim.
+      // A server registered with a portmapper (embedded here; rpcbind on port 111 by default).
+      GssLogin service = GssLogin.acceptor(Path.of(realm, "server.keytab"));
+      GssLogin alice = GssLogin.keytab("alice@JRPCGEN.TEST", Path.of(realm, "alice.keytab"));
+      try (EmbeddedPortmapper portmapper = EmbeddedPortmapper.start(0);
+          RpcServer server = RpcServer.builder()
+              .program(SquareProg.bindSquareVers(in -> new SquareOut(in.arg1() * in.arg1())))
+              .security(RpcSecGssServer.create(service)).port(0)
+              .registrar(PortmapRegistrar.at(portmapper.localAddress())).start()) {
+        // clnt_create with Kerberos: find the server, then make a krb5i context the client owns.
+        RpcClientFactory krb5i = RpcClientFactory.DEFAULT.withPortmapperPort(portmapper.port())
+            .withGss(GssSettings.of("rpc@localhost", alice, GssService.INTEGRITY));
+        try (SquareProg.SquareVersClient client =
+            SquareProg.SquareVersClient.create(krb5i, "127.0.0.1", "tcp")) {
+          System.out.println(client.squareproc(new SquareIn(7)).res1());   // 49
+        }  // RPCSEC_GSS_DESTROY, then the connection closes
+        // Or on a channel of your own (NFS's port 2049, say): the client owns the context as well.
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.tcpPort());
+        try (SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(
+            RpcChannel.tcp(address), GssSettings.of("rpc@localhost", alice, GssService.PRIVACY))) {
+          System.out.println(client.squareproc(new SquareIn(8)).res1());   // 64
+        }
+      }
+      // End of the README's example.
+      // spotless:on
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("49\n64\n");
+    assertThat(readmeExample("kerberos-factory-example"))
+        .isEqualTo(thisExample("README's Kerberos factory"));
+  }
+
+  /** The README's example after {@code <!-- marker -->}, each line stripped of its indent. */
+  private static String readmeExample(String marker) throws IOException {
     String readme = Files.readString(Path.of("../../README.md"));
-    Matcher m = Pattern.compile("(?s)<!-- kerberos-example -->\n```java\n(.*?)```").matcher(readme);
-    assertThat(m.find()).as("README's kerberos-example block").isTrue();
+    Matcher m = Pattern.compile("(?s)<!-- " + marker + " -->\n```java\n(.*?)```").matcher(readme);
+    assertThat(m.find()).as("README's " + marker + " block").isTrue();
     return stripped(m.group(1));
   }
 
-  /** The example in {@link #theReadmeKerberosCodeRuns}, each line stripped of its indent. */
-  private static String thisExample() throws IOException {
+  /**
+   * The example of this class that starts after "the {@code name} example, verbatim", each line
+   * stripped of its indent.
+   */
+  private static String thisExample(String name) throws IOException {
     String source =
         Files.readString(
             Path.of("src/test/java/io/jrpcgen/samples/square/SquareKerberosSampleTest.java"));
-    int from = source.indexOf('\n', source.indexOf("// From here to the end marker")) + 1;
-    int to = source.lastIndexOf('\n', source.indexOf("// End of the README's example.")) + 1;
+    int start = source.indexOf("the " + name + " example, verbatim.");
+    int from = source.indexOf('\n', start) + 1;
+    int to = source.lastIndexOf('\n', source.indexOf("// End of the README's example.", start)) + 1;
     return stripped(source.substring(from, to));
   }
 

@@ -176,7 +176,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
                 + ".state");
     IncrementalGeneration.Outcome outcome;
     try {
-      outcome = new IncrementalGeneration(options, compilerIdentity(), stateFile).run();
+      outcome =
+          new IncrementalGeneration(options, CompilerIdentity.ofRunningCompiler(), stateFile).run();
     } catch (IOException | RuntimeException e) {
       throw new MojoExecutionException("jrpcgen: " + e.getMessage(), e);
     }
@@ -366,22 +367,6 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
               + defaultTimeout
               + "'",
           e);
-    }
-  }
-
-  /** The compiler's jar and its timestamp: a rebuilt compiler invalidates earlier output. */
-  private static String compilerIdentity() {
-    try {
-      Path jar =
-          Path.of(
-              io.jrpcgen.compiler.Compiler.class
-                  .getProtectionDomain()
-                  .getCodeSource()
-                  .getLocation()
-                  .toURI());
-      return jar + " " + Files.getLastModifiedTime(jar).toMillis() + " " + Files.size(jar);
-    } catch (Exception e) {
-      return "unknown compiler";
     }
   }
 }

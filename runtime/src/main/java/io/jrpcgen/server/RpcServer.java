@@ -4,6 +4,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import io.jrpcgen.internal.transport.DeadlineInputStream;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.PeerClosedException;
+import io.jrpcgen.internal.transport.PiecewiseOutputStream;
 import io.jrpcgen.internal.transport.RecordMarking;
 import io.jrpcgen.internal.transport.RecordReader;
 import io.jrpcgen.internal.transport.SocketStreams;
@@ -647,7 +648,7 @@ public final class RpcServer implements AutoCloseable {
         socket.setTcpNoDelay(true);
         input = new DeadlineInputStream(socket);
         RecordReader reader = new RecordReader(input, maxRecordSize);
-        output = socket.getOutputStream();
+        output = new PiecewiseOutputStream(socket.getOutputStream());
         XdrEncoder out = new XdrEncoder(1024);
         TlsPeer tlsPeer = null;
         while (!closing) {

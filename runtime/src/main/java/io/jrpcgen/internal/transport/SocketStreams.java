@@ -15,8 +15,9 @@ import java.net.Socket;
  * @param out what records are written to
  */
 public record SocketStreams(Socket socket, InputStream in, OutputStream out) {
-  /** The streams of {@code socket} itself. */
+  /** The streams of {@code socket} itself; long writes go out in pieces. */
   public static SocketStreams of(Socket socket) throws IOException {
-    return new SocketStreams(socket, socket.getInputStream(), socket.getOutputStream());
+    return new SocketStreams(
+        socket, socket.getInputStream(), new PiecewiseOutputStream(socket.getOutputStream()));
   }
 }

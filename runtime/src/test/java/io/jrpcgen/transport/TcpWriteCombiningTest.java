@@ -193,6 +193,16 @@ class TcpWriteCombiningTest {
     throw new AssertionError("the call never waited for its reply");
   }
 
+  /** Three calls queued behind a blocked write: asynchronous, blocking and asynchronous. */
+  private static List<CompletableFuture<?>> queueBehind(RpcClient client)
+      throws InterruptedException {
+    List<CompletableFuture<?>> queued = new ArrayList<>();
+    queued.add(checksumAsync(client, payload(100, 1)));
+    queued.add(queuedCall(client, payload(200, 2)));
+    queued.add(checksumAsync(client, payload(50_000, 3)));
+    return queued;
+  }
+
   /** A client of {@code peer}, with calls of 30 s, whose connection the peer has taken. */
   private static RpcClient connect(Peer peer, ChannelOptions options) throws IOException {
     RpcClient client =
@@ -268,10 +278,7 @@ class TcpWriteCombiningTest {
     try (Peer peer = new Peer();
         RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
       BlockingCall blocking = new BlockingCall(client);
-      List<CompletableFuture<?>> queued = new ArrayList<>();
-      queued.add(checksumAsync(client, payload(100, 1)));
-      queued.add(queuedCall(client, payload(200, 2)));
-      queued.add(checksumAsync(client, payload(50_000, 3)));
+      List<CompletableFuture<?>> queued = queueBehind(client);
       peer.reset();
 
       assertUnableToSend(blocking.result);
@@ -294,11 +301,8 @@ class TcpWriteCombiningTest {
     try (Peer peer = new Peer();
         RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
       BlockingCall blocking = new BlockingCall(client);
-      List<CompletableFuture<?>> queued = new ArrayList<>();
-      queued.add(checksumAsync(client, payload(100, 1)));
-      // A blocking caller reads the connection while it waits: it sees the end first.
-      queued.add(queuedCall(client, payload(200, 2)));
-      queued.add(checksumAsync(client, payload(50_000, 3)));
+      // Its blocking caller reads the connection while it waits: it sees the end first.
+      List<CompletableFuture<?>> queued = queueBehind(client);
       // The peer ends its side and reads nothing: the write goes on until the client gives up.
       peer.endOutput();
 

@@ -93,6 +93,17 @@ class TcpWriteCombiningTest {
 
     /** Reads one call record, of any number of fragments, and answers it with the CRC-32. */
     Received answerNext() throws IOException {
+      Received call = readNext();
+      XdrEncoder reply = new XdrEncoder();
+      RecordMarking.begin(reply);
+      RpcMessages.writeAccepted(reply, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
+      reply.writeInt(call.crc());
+      RecordMarking.write(socket.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
+      return call;
+    }
+
+    /** Reads one call record, of any number of fragments, and leaves it unanswered. */
+    Received readNext() throws IOException {
       ByteArrayOutputStream record = new ByteArrayOutputStream();
       boolean last = false;
       while (!last) {
@@ -106,11 +117,6 @@ class TcpWriteCombiningTest {
       XdrDecoder d = new XdrDecoder(bytes, 0, bytes.length);
       CallHeader call = RawRpc.readSquareCall(d);
       int crc = call.procedure() == CHECKSUM ? crc(d.readVariableOpaque(Integer.MAX_VALUE)) : 0;
-      XdrEncoder reply = new XdrEncoder();
-      RecordMarking.begin(reply);
-      RpcMessages.writeAccepted(reply, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
-      reply.writeInt(crc);
-      RecordMarking.write(socket.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
       return new Received(call.xid(), call.procedure(), crc);
     }
 
@@ -138,11 +144,13 @@ class TcpWriteCombiningTest {
   private static final class BlockingCall {
     final Opaque sent = payload(BLOCKING, 99);
     final CompletableFuture<Object> result;
+    final Thread caller;
 
     BlockingCall(RpcClient client) throws InterruptedException {
       Thread[] thread = new Thread[1];
       result = callInThread(client, sent, thread);
-      AsyncCallTest.awaitBlockedInWrite(thread[0]);
+      caller = thread[0];
+      AsyncCallTest.awaitBlockedInWrite(caller);
     }
   }
 
@@ -313,6 +321,34 @@ class TcpWriteCombiningTest {
     }
   }
 
+  @Test
+  void callsWrittenWholeAreUnableToReceiveWhenThePeerEndsTheConnectionUnanswered()
+      throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
+      // Written by its own thread from the opaque's array, the others after it in one write.
+      BlockingCall blocking = new BlockingCall(client);
+      List<CompletableFuture<?>> queued = queueBehind(client);
+      for (int i = 0; i < 1 + queued.size(); i++) {
+        peer.readNext();
+      }
+      // Its write, and the queued records' after it, have ended: it waits for its reply.
+      awaitWaitingForReply(blocking.caller);
+      peer.endOutput();
+
+      assertUnableToReceive(blocking.result);
+      for (CompletableFuture<?> call : queued) {
+        assertUnableToReceive(call);
+      }
+      // A lone call written at once, then the end.
+      CompletableFuture<Integer> lone = checksumAsync(client, payload(10, 5));
+      peer.accept();
+      peer.readNext();
+      peer.endOutput();
+      assertUnableToReceive(lone);
+    }
+  }
+
   /** How a thread makes a batch leave: {@link RpcClient#flush} or a batch grown past its limit. */
   enum BatchLeaves {
     FLUSH {
@@ -382,6 +418,13 @@ class TcpWriteCombiningTest {
     assertThat(outcome(call))
         .isInstanceOf(RpcConnectionException.class)
         .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_SEND);
+  }
+
+  /** The call ended (as a result or as its future's failure) with CANT_RECV. */
+  private static void assertUnableToReceive(CompletableFuture<?> call) throws Exception {
+    assertThat(outcome(call))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_RECV);
   }
 
   /** What the call ended with: its result, or its future's failure. */

@@ -280,14 +280,28 @@ class TcpWriteCombiningTest {
     }
   }
 
-  @Test
-  void aWriteThatFailsFailsEveryCallQueuedForItAsUnableToSendAndTheNextCallReconnects()
+  /** How the peer ends the connection while the client's write blocks. */
+  enum PeerEnds {
+    /** The client's write fails; so does a read, whichever thread sees it first. */
+    RESET,
+    /** A reader sees the end first; the write goes on until the client gives up. */
+    END_OUTPUT
+  }
+
+  @ParameterizedTest
+  @EnumSource(PeerEnds.class)
+  void callsInAWriteThatFailsOrQueuedForItAreUnableToSendAndTheNextCallReconnects(PeerEnds end)
       throws Exception {
     try (Peer peer = new Peer();
         RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
       BlockingCall blocking = new BlockingCall(client);
+      // Its blocking caller reads the connection while it waits.
       List<CompletableFuture<?>> queued = queueBehind(client);
-      peer.reset();
+      if (end == PeerEnds.RESET) {
+        peer.reset();
+      } else {
+        peer.endOutput();
+      }
 
       assertUnableToSend(blocking.result);
       // Whether the writer's failure or a reader's comes first: no record of theirs was written.
@@ -301,23 +315,6 @@ class TcpWriteCombiningTest {
       Received received = peer.answerNext();
       assertThat(received.crc()).isEqualTo(crc(next));
       assertThat(result.get(20, TimeUnit.SECONDS)).isEqualTo(crc(next));
-    }
-  }
-
-  @Test
-  void callsQueuedBehindABlockedWriteAreUnableToSendWhenAReaderSeesTheEndFirst() throws Exception {
-    try (Peer peer = new Peer();
-        RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
-      BlockingCall blocking = new BlockingCall(client);
-      // Its blocking caller reads the connection while it waits: it sees the end first.
-      List<CompletableFuture<?>> queued = queueBehind(client);
-      // The peer ends its side and reads nothing: the write goes on until the client gives up.
-      peer.endOutput();
-
-      for (CompletableFuture<?> call : queued) {
-        assertUnableToSend(call);
-      }
-      assertUnableToSend(blocking.result);
     }
   }
 

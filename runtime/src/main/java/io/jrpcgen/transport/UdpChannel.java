@@ -411,7 +411,6 @@ public final class UdpChannel extends AbstractChannel {
         soTimeoutMillis = millis;
       }
       try {
-        packet.setLength(packet.getData().length);
         socket.receive(packet);
       } catch (SocketTimeoutException e) {
         return null;

@@ -73,6 +73,8 @@ class TcpWriteCombiningTest {
     private final ServerSocket listener;
     private Socket socket;
     private DataInputStream in;
+    // The bytes of the last record read, its fragments' headers included.
+    private int lastRecordBytes;
 
     Peer() throws IOException {
       listener = new ServerSocket();
@@ -106,8 +108,10 @@ class TcpWriteCombiningTest {
     Received readNext() throws IOException {
       ByteArrayOutputStream record = new ByteArrayOutputStream();
       boolean last = false;
+      lastRecordBytes = 0;
       while (!last) {
         int mark = in.readInt();
+        lastRecordBytes += RecordMarking.HEADER_SIZE + (mark & ~RecordMarking.LAST_FRAGMENT);
         last = (mark & RecordMarking.LAST_FRAGMENT) != 0;
         byte[] fragment = new byte[mark & ~RecordMarking.LAST_FRAGMENT];
         in.readFully(fragment);
@@ -343,6 +347,21 @@ class TcpWriteCombiningTest {
       peer.readNext();
       peer.endOutput();
       assertUnableToReceive(lone);
+    }
+  }
+
+  @Test
+  void batchedCallsLeaveByThemselvesOnceExactly64KiBAreBuffered() throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS.withMaxFragmentSize(1 << 20))) {
+      client.callBatched(CHECKSUM, BLOB, payload(0, 0));
+      client.flush();
+      peer.readNext();
+      // The record of a batched call whose opaque brings it to 64 KiB, the limit.
+      Opaque fills = payload(64 * 1024 - peer.lastRecordBytes, 1);
+      client.callBatched(CHECKSUM, BLOB, fills);
+      assertThat(peer.readNext().crc()).isEqualTo(crc(fills));
+      assertThat(peer.lastRecordBytes).isEqualTo(64 * 1024);
     }
   }
 

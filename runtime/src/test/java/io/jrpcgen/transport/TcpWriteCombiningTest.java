@@ -308,9 +308,11 @@ class TcpWriteCombiningTest {
       }
 
       assertUnableToSend(blocking.result);
-      // Whether the writer's failure or a reader's comes first: no record of theirs was written.
+      // Whether the writer's failure or a reader's comes first: no record of theirs was written;
+      // each is told that failure, not the close that retires the connection after it.
       for (CompletableFuture<?> call : queued) {
         assertUnableToSend(call);
+        assertThat(outcome(call)).asString().doesNotContain("channel closed");
       }
       // None of those calls is sent again; the next one goes out on a new connection.
       Opaque next = payload(10, 4);

@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -478,10 +479,26 @@ public final class RpcServer implements AutoCloseable {
         udp.send(new DatagramPacket(out.array(), out.position(), remote));
       }
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "UDP call from " + packet.getSocketAddress() + " failed", e);
+      if (!droppedByClose(packet.getSocketAddress(), e)) {
+        LOG.log(Level.WARNING, "UDP call from " + packet.getSocketAddress() + " failed", e);
+      }
     } finally {
       udpBusy.unlock();
     }
+  }
+
+  /**
+   * Whether a UDP reply failed because {@link #close()} closed the socket, its grace over, while
+   * the call ran: then it is one DEBUG line, as on a TCP connection that close() ends, not a
+   * warning. {@code e} is in the line.
+   */
+  private boolean droppedByClose(SocketAddress remote, Exception e) {
+    if (!closing) {
+      return false;
+    }
+    LOG.log(
+        Level.DEBUG, () -> "UDP reply to " + remote + " dropped: the server closed (" + e + ")");
+    return true;
   }
 
   /**
@@ -563,7 +580,9 @@ public final class RpcServer implements AutoCloseable {
           udp.send(new DatagramPacket(reply.array(), reply.position(), remote));
         }
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "UDP reply to " + remote + " failed: " + e);
+        if (!droppedByClose(remote, e)) {
+          LOG.log(Level.WARNING, "UDP reply to " + remote + " failed: " + e);
+        }
       } finally {
         udpPending.done();
       }

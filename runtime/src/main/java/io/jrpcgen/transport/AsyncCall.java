@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * One asynchronous call: its future, its slot among the channel's calls in flight, its deadline
@@ -38,7 +38,7 @@ final class AsyncCall<R> {
   private final AtomicInteger record = new AtomicInteger(QUEUED);
   private volatile ReplyDispatcher dispatcher;
   private volatile ReplyDispatcher.Waiter waiter;
-  private volatile Function<IOException, RpcException> transportError;
+  private volatile BiFunction<ReplyDispatcher.Waiter, IOException, RpcException> transportError;
   private volatile Future<?> deadline;
   private volatile Future<?> resends;
   // The check of the reply when a CallSecurity protects the call, set before the call is sent.
@@ -102,12 +102,12 @@ final class AsyncCall<R> {
 
   /**
    * Waits for the reply with {@code dispatcher} until {@code deadlineNanos}; a transport failure
-   * ends the call with {@code transportError}'s exception.
+   * ends the call with {@code transportError}'s exception for the call's waiter and the failure.
    */
   void await(
       ReplyDispatcher dispatcher,
       long deadlineNanos,
-      Function<IOException, RpcException> transportError)
+      BiFunction<ReplyDispatcher.Waiter, IOException, RpcException> transportError)
       throws IOException {
     this.transportError = transportError;
     this.dispatcher = dispatcher;
@@ -117,6 +117,11 @@ final class AsyncCall<R> {
       // Cancelled meanwhile: end() ran before there was a waiter and a timer to drop.
       end();
     }
+  }
+
+  /** The call's waiter, once {@link #await} registered it. */
+  ReplyDispatcher.Waiter waiter() {
+    return waiter;
   }
 
   /** Sends {@code resend} every {@code periodNanos} until the call ends (UDP). */
@@ -153,7 +158,7 @@ final class AsyncCall<R> {
         () -> {
           IOException failure = w.failure();
           if (failure != null) {
-            future.completeExceptionally(transportError.apply(failure).withXid(xid));
+            future.completeExceptionally(transportError.apply(w, failure).withXid(xid));
             return;
           }
           try {

@@ -154,7 +154,7 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
                       call.probe())
                   .encoder();
           try {
-            call.await(dispatcher, deadline, e -> connectionError(RpcStatus.CANT_RECV, e));
+            call.await(dispatcher, deadline, (w, e) -> connectionError(RpcStatus.CANT_RECV, e));
             if (call.takeForWrite()) {
               writer.write(request);
             }

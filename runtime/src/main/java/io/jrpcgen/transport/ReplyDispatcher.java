@@ -61,6 +61,9 @@ final class ReplyDispatcher {
     private final Consumer<Waiter> listener;
     private volatile Message reply;
     private volatile IOException failure;
+    // Whether the call's record was written whole and flushed (TCP): a transport failure after
+    // that is one of receiving the reply; before it, one of sending the call.
+    private volatile boolean sent;
 
     private Waiter(Thread thread, Consumer<Waiter> listener) {
       this.thread = thread;
@@ -79,6 +82,16 @@ final class ReplyDispatcher {
     /** The transport's failure, if the call failed with it. */
     IOException failure() {
       return failure;
+    }
+
+    /** Records that the call's record was written whole and flushed. */
+    void sent() {
+      sent = true;
+    }
+
+    /** Whether the call's record was written whole and flushed. */
+    boolean wasSent() {
+      return sent;
     }
 
     private void deliver(Message message, IOException e) {

@@ -21,6 +21,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -107,7 +108,7 @@ public final class TcpChannel extends AbstractChannel {
         c = liveConnection(deadline);
         try {
           waiter = c.dispatcher.register(xid);
-          c.send(request, null);
+          c.send(request, waiter, null);
         } catch (IOException e) {
           // Fails this call's waiter with every other one on the connection.
           throw c.fail(RpcStatus.CANT_SEND, e);
@@ -124,8 +125,8 @@ public final class TcpChannel extends AbstractChannel {
     try {
       reply = c.dispatcher.await(waiter, deadline);
     } catch (IOException e) {
-      // Another thread's write may have carried this call's record: its failure is this call's.
-      RpcException failure = c.fail(c.sendFailed ? RpcStatus.CANT_SEND : RpcStatus.CANT_RECV, e);
+      // Unless its record was written whole, the call was not sent, whoever saw the failure first.
+      RpcException failure = c.fail(c.status(waiter), e);
       if (e instanceof SocketTimeoutException && System.nanoTime() - deadline >= 0) {
         // This call's wait ended inside a reply nobody awaits: the connection is dropped.
         throw new RpcTimeoutException(serverName, callOptions.timeout());
@@ -191,7 +192,7 @@ public final class TcpChannel extends AbstractChannel {
       Connection c = liveConnection(deadline);
       try {
         call.await(c.dispatcher, deadline, c::failure);
-        c.send(request, call);
+        c.send(request, call.waiter(), call);
       } catch (IOException e) {
         // Fails every other call on the connection, and this one, registered or not.
         call.fail(c.fail(RpcStatus.CANT_SEND, e));
@@ -374,8 +375,11 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
-  /** A record appended for the next write, with the asynchronous call it belongs to, or null. */
-  private record PendingRecord(byte[] bytes, AsyncCall<?> call) {}
+  /**
+   * A record appended for the next write, with the waiter and the asynchronous call it belongs to,
+   * or nulls.
+   */
+  private record PendingRecord(byte[] bytes, ReplyDispatcher.Waiter waiter, AsyncCall<?> call) {}
 
   private static void closeQuietly(Socket socket) {
     try {
@@ -400,8 +404,6 @@ public final class TcpChannel extends AbstractChannel {
     final DeadlineInputStream in;
     final RecordReader reader;
     final ReplyDispatcher dispatcher;
-    // Set before the calls are failed when a write failed, so that they report CANT_SEND.
-    volatile boolean sendFailed;
     // When the last call's wait ended (System.nanoTime), or when the connection opened.
     volatile long lastCallEnded = System.nanoTime();
     private final ReentrantLock writing = new ReentrantLock();
@@ -416,6 +418,8 @@ public final class TcpChannel extends AbstractChannel {
     private ArrayDeque<PendingRecord> spare = new ArrayDeque<>();
     // What a write of several records is gathered in; guarded by writing.
     private byte[] gathered = new byte[PENDING_INITIAL];
+    // The waiters of the records written since the last flush; guarded by writing.
+    private final ArrayList<ReplyDispatcher.Waiter> unflushed = new ArrayList<>();
 
     Connection(SocketStreams streams) {
       this.socket = streams.socket();
@@ -466,7 +470,8 @@ public final class TcpChannel extends AbstractChannel {
      * connection ends the next call opens another.
      */
     private BackChannelService.Calls served(BackChannelService service) {
-      BackChannelService.Calls calls = service.serve(TcpChannel.this, reply -> send(reply, null));
+      BackChannelService.Calls calls =
+          service.serve(TcpChannel.this, reply -> send(reply, null, null));
       AtomicBoolean ended = new AtomicBoolean();
       return new BackChannelService.Calls() {
         @Override
@@ -497,10 +502,11 @@ public final class TcpChannel extends AbstractChannel {
     /**
      * Sends a call's record: now, or with the write of the thread that is writing. A record holding
      * a large opaque by reference is always written by its own thread, from the opaque's array:
-     * appending it would copy the payload. {@code call} is the asynchronous call whose record it
-     * is, or null.
+     * appending it would copy the payload. {@code waiter} and {@code call} are the waiter and the
+     * asynchronous call whose record it is, or null.
      */
-    void send(XdrEncoder request, AsyncCall<?> call) throws IOException {
+    void send(XdrEncoder request, ReplyDispatcher.Waiter waiter, AsyncCall<?> call)
+        throws IOException {
       XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
       if (!framed.isContiguous()) {
         writing.lock();
@@ -509,21 +515,25 @@ public final class TcpChannel extends AbstractChannel {
           framed.writeTo(out);
           // A TLS stream holds the message's records until the flush.
           out.flush();
+          if (waiter != null) {
+            waiter.sent();
+          }
         } finally {
           writing.unlock();
         }
       } else if (writing.tryLock()) {
         try {
           // Batched calls and records appended meanwhile leave with this one, in one write.
-          if (!appendIfPending(framed.array(), framed.position(), call)) {
+          if (!appendIfPending(framed.array(), framed.position(), waiter, call)) {
             out.write(framed.array(), 0, framed.position());
+            unflushed.add(waiter);
           }
           writePending();
         } finally {
           writing.unlock();
         }
       } else {
-        append(framed.array(), framed.position(), call);
+        append(framed.array(), framed.position(), waiter, call);
       }
       writeLeftovers();
     }
@@ -531,7 +541,7 @@ public final class TcpChannel extends AbstractChannel {
     /** Holds a batched call's record until the next call or flush. */
     void buffer(XdrEncoder request) throws IOException {
       XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
-      append(framed.array(), framed.position(), null);
+      append(framed.array(), framed.position(), null, null);
       if (pendingBytes() >= BATCH_FLUSH_SIZE) {
         flush();
       }
@@ -562,10 +572,20 @@ public final class TcpChannel extends AbstractChannel {
     }
 
     /**
-     * Writes pending records until there are none, then flushes what was written; the caller holds
-     * {@code writing}.
+     * Writes pending records until there are none, then flushes what was written and marks the
+     * waiters of the records written as sent; the caller holds {@code writing}. A failure leaves
+     * them unmarked, and they report CANT_SEND: a write whose end did not come is in doubt, and TLS
+     * holds what was written until the flush.
      */
     private void writePending() throws IOException {
+      try {
+        writePendingUnmarked();
+      } finally {
+        unflushed.clear();
+      }
+    }
+
+    private void writePendingUnmarked() throws IOException {
       while (true) {
         ArrayDeque<PendingRecord> records = null;
         int length;
@@ -580,6 +600,11 @@ public final class TcpChannel extends AbstractChannel {
         if (records == null) {
           // Outside pendingLock: callers append while this thread writes.
           out.flush();
+          for (ReplyDispatcher.Waiter w : unflushed) {
+            if (w != null) {
+              w.sent();
+            }
+          }
           return;
         }
         if (gathered.length < length) {
@@ -590,6 +615,7 @@ public final class TcpChannel extends AbstractChannel {
           if (r.call == null || r.call.takeForWrite()) {
             System.arraycopy(r.bytes, 0, gathered, at, r.bytes.length);
             at += r.bytes.length;
+            unflushed.add(r.waiter);
           }
         }
         spare = records;
@@ -610,18 +636,20 @@ public final class TcpChannel extends AbstractChannel {
       }
     }
 
-    private void append(byte[] record, int length, AsyncCall<?> call) {
-      PendingRecord copy = new PendingRecord(Arrays.copyOf(record, length), call);
+    private void append(
+        byte[] record, int length, ReplyDispatcher.Waiter waiter, AsyncCall<?> call) {
+      PendingRecord copy = new PendingRecord(Arrays.copyOf(record, length), waiter, call);
       synchronized (pendingLock) {
         appendLocked(copy);
       }
     }
 
-    private boolean appendIfPending(byte[] record, int length, AsyncCall<?> call) {
+    private boolean appendIfPending(
+        byte[] record, int length, ReplyDispatcher.Waiter waiter, AsyncCall<?> call) {
       synchronized (pendingLock) {
         boolean pendingAlready = pendingLength > 0;
         if (pendingAlready) {
-          appendLocked(new PendingRecord(Arrays.copyOf(record, length), call));
+          appendLocked(new PendingRecord(Arrays.copyOf(record, length), waiter, call));
         }
         return pendingAlready;
       }
@@ -635,16 +663,21 @@ public final class TcpChannel extends AbstractChannel {
       pendingLength += record.bytes.length;
     }
 
-    /** The client-side error of calls on this connection for a transport failure. */
-    RpcException failure(IOException e) {
-      return connectionError(sendFailed ? RpcStatus.CANT_SEND : RpcStatus.CANT_RECV, e);
+    /**
+     * What a transport failure is to the call of {@code waiter}: one of receiving once its record
+     * was written whole, else one of sending, whichever thread saw the failure first.
+     */
+    RpcStatus status(ReplyDispatcher.Waiter waiter) {
+      return waiter.wasSent() ? RpcStatus.CANT_RECV : RpcStatus.CANT_SEND;
+    }
+
+    /** The client-side error of the call of {@code waiter} for a transport failure. */
+    RpcException failure(ReplyDispatcher.Waiter waiter, IOException e) {
+      return connectionError(status(waiter), e);
     }
 
     /** Retires this connection after {@code e}: its calls fail, the next call reconnects. */
     RpcException fail(RpcStatus status, IOException e) {
-      if (status == RpcStatus.CANT_SEND) {
-        sendFailed = true;
-      }
       dispatcher.failAll(e);
       retire();
       return connectionError(status, e);

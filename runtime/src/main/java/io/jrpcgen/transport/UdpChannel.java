@@ -245,7 +245,7 @@ public final class UdpChannel extends AbstractChannel {
           call.checkWith(encoded.check());
           DatagramPacket datagram = copyAndRelease(encoded.encoder());
           try {
-            call.await(dispatcher, deadline, e -> connectionError(RpcStatus.CANT_RECV, e));
+            call.await(dispatcher, deadline, (w, e) -> connectionError(RpcStatus.CANT_RECV, e));
             socket.send(datagram);
           } catch (IOException e) {
             call.fail(connectionError(RpcStatus.CANT_SEND, e));
@@ -411,7 +411,6 @@ public final class UdpChannel extends AbstractChannel {
         soTimeoutMillis = millis;
       }
       try {
-        packet.setLength(packet.getData().length);
         socket.receive(packet);
       } catch (SocketTimeoutException e) {
         return null;

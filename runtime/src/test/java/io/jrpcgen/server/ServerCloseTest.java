@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@link RpcServer#close()} waits for and what it does not: calls that never end, a grace
@@ -43,6 +45,8 @@ class ServerCloseTest {
   private final CountDownLatch connectionClosed = new CountDownLatch(1);
   private final CompletableFuture<Integer> later = new CompletableFuture<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @RegisterExtension final CapturedLog log = new CapturedLog();
 
   @AfterEach
   void closeAll() throws Exception {
@@ -142,6 +146,30 @@ class ServerCloseTest {
     assertThat(closesInTime(server)).as("close() returned while both calls are blocked").isTrue();
     RawWire.assertClosedByServer(tcp);
     assertThat(server.awaitTermination(Duration.ZERO)).isTrue();
+  }
+
+  @Test
+  void aUdpReplyLeftBehindByCloseIsOneDebugLineAsOnTcp() throws Exception {
+    RpcServer server = start(RpcServer.builder().udp(0).closeGrace(Duration.ofMillis(100)));
+    DatagramSocket udp = udpSocket();
+    // The late reply first: the blocked call then holds the socket's one thread.
+    RawWire.send(udp, server, call(1, PROGRAM, 1, WAIT));
+    RawWire.send(udp, server, call(2, PROGRAM, 1, BLOCK));
+    RawWire.awaitTrue("both calls running", () -> waits.getCount() == 1 && blocked.getCount() == 1);
+    assertThat(closesInTime(server)).isTrue();
+
+    // Both calls end after close() gave up on them and closed the socket: neither reply can leave.
+    later.complete(7);
+    release.countDown();
+    String client = udp.getLocalSocketAddress().toString();
+    RawWire.awaitTrue(
+        "both replies' failures logged",
+        () -> log.records.stream().filter(r -> r.getMessage().contains(client)).count() == 2);
+    assertThat(log.messages(Level.WARNING)).isEmpty();
+    assertThat(log.messages(Level.FINE))
+        .filteredOn(m -> m.contains(client))
+        .hasSize(2)
+        .allMatch(m -> m.startsWith("UDP reply to " + client + " dropped: the server closed ("));
   }
 
   @Test

@@ -73,6 +73,8 @@ class TcpWriteCombiningTest {
     private final ServerSocket listener;
     private Socket socket;
     private DataInputStream in;
+    // The bytes of the last record read, its fragments' headers included.
+    private int lastRecordBytes;
 
     Peer() throws IOException {
       listener = new ServerSocket();
@@ -93,10 +95,23 @@ class TcpWriteCombiningTest {
 
     /** Reads one call record, of any number of fragments, and answers it with the CRC-32. */
     Received answerNext() throws IOException {
+      Received call = readNext();
+      XdrEncoder reply = new XdrEncoder();
+      RecordMarking.begin(reply);
+      RpcMessages.writeAccepted(reply, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
+      reply.writeInt(call.crc());
+      RecordMarking.write(socket.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
+      return call;
+    }
+
+    /** Reads one call record, of any number of fragments, and leaves it unanswered. */
+    Received readNext() throws IOException {
       ByteArrayOutputStream record = new ByteArrayOutputStream();
       boolean last = false;
+      lastRecordBytes = 0;
       while (!last) {
         int mark = in.readInt();
+        lastRecordBytes += RecordMarking.HEADER_SIZE + (mark & ~RecordMarking.LAST_FRAGMENT);
         last = (mark & RecordMarking.LAST_FRAGMENT) != 0;
         byte[] fragment = new byte[mark & ~RecordMarking.LAST_FRAGMENT];
         in.readFully(fragment);
@@ -106,12 +121,12 @@ class TcpWriteCombiningTest {
       XdrDecoder d = new XdrDecoder(bytes, 0, bytes.length);
       CallHeader call = RawRpc.readSquareCall(d);
       int crc = call.procedure() == CHECKSUM ? crc(d.readVariableOpaque(Integer.MAX_VALUE)) : 0;
-      XdrEncoder reply = new XdrEncoder();
-      RecordMarking.begin(reply);
-      RpcMessages.writeAccepted(reply, call.xid(), OpaqueAuth.NONE, AcceptStat.SUCCESS);
-      reply.writeInt(crc);
-      RecordMarking.write(socket.getOutputStream(), reply, RecordMarking.MAX_FRAGMENT);
       return new Received(call.xid(), call.procedure(), crc);
+    }
+
+    /** Ends the peer's side of the connection, reading nothing: the client's write goes on. */
+    void endOutput() throws IOException {
+      socket.shutdownOutput();
     }
 
     /** Resets the connection: the client's write in progress fails. */
@@ -133,11 +148,13 @@ class TcpWriteCombiningTest {
   private static final class BlockingCall {
     final Opaque sent = payload(BLOCKING, 99);
     final CompletableFuture<Object> result;
+    final Thread caller;
 
     BlockingCall(RpcClient client) throws InterruptedException {
       Thread[] thread = new Thread[1];
       result = callInThread(client, sent, thread);
-      AsyncCallTest.awaitBlockedInWrite(thread[0]);
+      caller = thread[0];
+      AsyncCallTest.awaitBlockedInWrite(caller);
     }
   }
 
@@ -186,6 +203,16 @@ class TcpWriteCombiningTest {
       Thread.sleep(10);
     }
     throw new AssertionError("the call never waited for its reply");
+  }
+
+  /** Three calls queued behind a blocked write: asynchronous, blocking and asynchronous. */
+  private static List<CompletableFuture<?>> queueBehind(RpcClient client)
+      throws InterruptedException {
+    List<CompletableFuture<?>> queued = new ArrayList<>();
+    queued.add(checksumAsync(client, payload(100, 1)));
+    queued.add(queuedCall(client, payload(200, 2)));
+    queued.add(checksumAsync(client, payload(50_000, 3)));
+    return queued;
   }
 
   /** A client of {@code peer}, with calls of 30 s, whose connection the peer has taken. */
@@ -257,23 +284,35 @@ class TcpWriteCombiningTest {
     }
   }
 
-  @Test
-  void aWriteThatFailsFailsEveryCallQueuedForItAsUnableToSendAndTheNextCallReconnects()
+  /** How the peer ends the connection while the client's write blocks. */
+  enum PeerEnds {
+    /** The client's write fails; so does a read, whichever thread sees it first. */
+    RESET,
+    /** A reader sees the end first; the write goes on until the client gives up. */
+    END_OUTPUT
+  }
+
+  @ParameterizedTest
+  @EnumSource(PeerEnds.class)
+  void callsInAWriteThatFailsOrQueuedForItAreUnableToSendAndTheNextCallReconnects(PeerEnds end)
       throws Exception {
     try (Peer peer = new Peer();
         RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
       BlockingCall blocking = new BlockingCall(client);
-      List<CompletableFuture<?>> queued = new ArrayList<>();
-      queued.add(checksumAsync(client, payload(100, 1)));
-      queued.add(queuedCall(client, payload(200, 2)));
-      queued.add(checksumAsync(client, payload(50_000, 3)));
-      peer.reset();
+      // Its blocking caller reads the connection while it waits.
+      List<CompletableFuture<?>> queued = queueBehind(client);
+      if (end == PeerEnds.RESET) {
+        peer.reset();
+      } else {
+        peer.endOutput();
+      }
 
       assertUnableToSend(blocking.result);
-      // CANT_SEND when the writer's failure comes first; CANT_RECV when a reader sees the reset
-      // first, even for a call whose record never left (a known race, not asserted here).
+      // Whether the writer's failure or a reader's comes first: no record of theirs was written;
+      // each is told that failure, not the close that retires the connection after it.
       for (CompletableFuture<?> call : queued) {
-        assertThat(outcome(call)).isInstanceOf(RpcConnectionException.class);
+        assertUnableToSend(call);
+        assertThat(outcome(call)).asString().doesNotContain("channel closed");
       }
       // None of those calls is sent again; the next one goes out on a new connection.
       Opaque next = payload(10, 4);
@@ -282,6 +321,49 @@ class TcpWriteCombiningTest {
       Received received = peer.answerNext();
       assertThat(received.crc()).isEqualTo(crc(next));
       assertThat(result.get(20, TimeUnit.SECONDS)).isEqualTo(crc(next));
+    }
+  }
+
+  @Test
+  void callsWrittenWholeAreUnableToReceiveWhenThePeerEndsTheConnectionUnanswered()
+      throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS)) {
+      // Written by its own thread from the opaque's array, the others after it in one write.
+      BlockingCall blocking = new BlockingCall(client);
+      List<CompletableFuture<?>> queued = queueBehind(client);
+      for (int i = 0; i < 1 + queued.size(); i++) {
+        peer.readNext();
+      }
+      // Its write, and the queued records' after it, have ended: it waits for its reply.
+      awaitWaitingForReply(blocking.caller);
+      peer.endOutput();
+
+      assertUnableToReceive(blocking.result);
+      for (CompletableFuture<?> call : queued) {
+        assertUnableToReceive(call);
+      }
+      // A lone call written at once, then the end.
+      CompletableFuture<Integer> lone = checksumAsync(client, payload(10, 5));
+      peer.accept();
+      peer.readNext();
+      peer.endOutput();
+      assertUnableToReceive(lone);
+    }
+  }
+
+  @Test
+  void batchedCallsLeaveByThemselvesOnceExactly64KiBAreBuffered() throws Exception {
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, ChannelOptions.DEFAULTS.withMaxFragmentSize(1 << 20))) {
+      client.callBatched(CHECKSUM, BLOB, payload(0, 0));
+      client.flush();
+      peer.readNext();
+      // The record of a batched call whose opaque brings it to 64 KiB, the limit.
+      Opaque fills = payload(64 * 1024 - peer.lastRecordBytes, 1);
+      client.callBatched(CHECKSUM, BLOB, fills);
+      assertThat(peer.readNext().crc()).isEqualTo(crc(fills));
+      assertThat(peer.lastRecordBytes).isEqualTo(64 * 1024);
     }
   }
 
@@ -354,6 +436,13 @@ class TcpWriteCombiningTest {
     assertThat(outcome(call))
         .isInstanceOf(RpcConnectionException.class)
         .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_SEND);
+  }
+
+  /** The call ended (as a result or as its future's failure) with CANT_RECV. */
+  private static void assertUnableToReceive(CompletableFuture<?> call) throws Exception {
+    assertThat(outcome(call))
+        .isInstanceOf(RpcConnectionException.class)
+        .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_RECV);
   }
 
   /** What the call ended with: its result, or its future's failure. */

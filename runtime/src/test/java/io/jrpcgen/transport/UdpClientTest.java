@@ -8,9 +8,11 @@ import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.rpc.RpcConnectionException;
+import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.RpcServer;
 import io.jrpcgen.xdr.Opaque;
+import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.DatagramPacket;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -222,6 +225,61 @@ class UdpClientTest {
       } finally {
         pool.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void aCallAfterOneThatTimedOutGoesFromTheChannelsOwnSocket() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK);
+        RpcClient client =
+            client(server.getLocalPort())
+                .withTimeout(Duration.ofMillis(300))
+                .withRetryInterval(Duration.ofSeconds(5))) {
+      server.setSoTimeout(5_000);
+      assertThatThrownBy(() -> Square.square(client, 1)).isInstanceOf(RpcTimeoutException.class);
+      assertThat(receive(server).getSocketAddress()).isEqualTo(client.channel().localAddress());
+      // The call that gave up waits no more: the next one is alone, on the channel's socket.
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Integer> result =
+            pool.submit(() -> Square.square(client.withTimeout(Duration.ofSeconds(5)), 6));
+        DatagramPacket request = receive(server);
+        assertThat(request.getSocketAddress()).isEqualTo(client.channel().localAddress());
+        reply(server, request, RawRpc.squareReply(readCall(request).xid(), OpaqueAuth.NONE, 6));
+        assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(36);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aCallTooLargeForADatagramIsUnableToSend() throws Exception {
+    Opaque tooLarge = Opaque.copyOf(new byte[70_000]);
+    XdrCodec<Opaque> blob = XdrCodec.opaque(XdrCodec.UNBOUNDED);
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK);
+        RpcClient client = client(server.getLocalPort()).withTimeout(Duration.ofSeconds(5))) {
+      assertThatThrownBy(() -> client.call(1, blob, tooLarge, XdrCodec.VOID))
+          .isInstanceOf(RpcConnectionException.class)
+          .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_SEND);
+      assertThat(client.callAsync(1, blob, tooLarge, XdrCodec.VOID))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(RpcConnectionException.class)
+          .hasFieldOrPropertyWithValue("status", RpcStatus.CANT_SEND);
+    }
+  }
+
+  @Test
+  void aUdpChannelResendsAndOnceClosedRefusesBatchedCalls() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
+      RpcClient client = client(server.getLocalPort());
+      assertThat(client.channel().resends()).isTrue();
+      client.close();
+      assertThatThrownBy(() -> client.callBatched(1, Square.In.CODEC, new Square.In(2)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("channel to 127.0.0.1 is closed");
     }
   }
 

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +56,9 @@ class RpcWithTlsCaptureTest {
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
       try {
-        Assumptions.assumeTrue(awaitCapturing(capture), () -> skip("tshark cannot capture on lo"));
+        Assumptions.assumeTrue(
+            awaitCapturing(capture) && awaitFirstFrame(pcap, port),
+            () -> skip("tshark cannot capture on lo"));
         {
           TcpChannel channel =
               RpcChannel.tls(
@@ -197,6 +200,26 @@ class RpcWithTlsCaptureTest {
     } catch (java.util.concurrent.TimeoutException e) {
       return false;
     }
+  }
+
+  /**
+   * Connects to {@code port} without sending anything until the capture file shows a connection
+   * (bounded): on a loaded machine tshark's "Capture started" may come before packets reach the
+   * file, and a probe sent then would be missing from it. The connections carry no payload, so the
+   * segments read back are the RPC traffic's alone.
+   */
+  private static boolean awaitFirstFrame(Path pcap, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket(Square.LOOPBACK, port)) {
+        probe.shutdownOutput();
+      }
+      if (!tshark("-r", pcap.toString(), "-Y", "tcp.flags.syn == 1").isEmpty()) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return false;
   }
 
   private static List<String> tshark(String... args) throws IOException, InterruptedException {

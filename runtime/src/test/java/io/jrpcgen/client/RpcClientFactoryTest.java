@@ -10,15 +10,18 @@ import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcMismatchException;
 import io.jrpcgen.rpc.RpcStatus;
+import io.jrpcgen.server.NoReplyException;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,11 @@ class RpcClientFactoryTest {
 
   /** A portmapper of version 2 only: GETPORT answers {@code port} for everything. */
   private static ProgramDefinition pmapV2(int port) {
+    return pmapV2(mapping -> port);
+  }
+
+  /** A portmapper of version 2 only, whose GETPORT answers as {@code answer} says. */
+  private static ProgramDefinition pmapV2(Function<Mapping, Integer> answer) {
     return ProgramDefinition.builder(PortmapProtocol.PROGRAM, PortmapProtocol.PMAP_VERSION)
         .procedure(
             Procedure.of(
@@ -69,7 +77,7 @@ class RpcClientFactoryTest {
                 "PMAPPROC_GETPORT",
                 Mapping.CODEC,
                 XdrCodec.INT,
-                (call, mapping) -> port))
+                (call, mapping) -> answer.apply(mapping)))
         .build();
   }
 
@@ -253,7 +261,7 @@ class RpcClientFactoryTest {
             .withPortmapperPort(portmapper.tcpPort())
             .withLookupTimeout(Duration.ofSeconds(5))
             .withCallOptions(SHORT)
-            .withChannelOptions(io.jrpcgen.transport.ChannelOptions.DEFAULTS)
+            .withChannelOptions(ChannelOptions.DEFAULTS)
             .withGss(null)
             .withVersionCheck(true);
 
@@ -261,5 +269,88 @@ class RpcClientFactoryTest {
       assertThat(client.call(SQUAREPROC, XdrCodec.INT, 9, XdrCodec.INT)).isEqualTo(81);
       assertThat(client.options().timeout()).isEqualTo(Duration.ofSeconds(5));
     }
+  }
+
+  @Test
+  void getportNamesTheTransportOfTheLookup() {
+    List<Integer> protocols = new ArrayList<>();
+    RpcServer portmapper =
+        start(
+            pmapV2(
+                mapping -> {
+                  protocols.add(mapping.protocol());
+                  return 0;
+                }));
+    RpcClientFactory factory = factoryFor(portmapper);
+
+    for (String protocol : List.of("tcp", "udp")) {
+      assertThatThrownBy(() -> factory.lookup("127.0.0.1", PROG, 1, protocol))
+          .isInstanceOf(RpcException.class);
+    }
+    assertThat(protocols).containsExactly(PortmapProtocol.IPPROTO_TCP, PortmapProtocol.IPPROTO_UDP);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "udp"})
+  void thePortmapperIsAskedOverTheTransportOfTheLookup(String protocol) {
+    RpcServer square = start(square(1));
+    RpcServer.Builder only = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress());
+    RpcServer portmapper =
+        ("tcp".equals(protocol) ? only.tcp(0) : only.udp(0))
+            .program(pmapV2(square.tcpPort()))
+            .start();
+    servers.add(portmapper);
+    int port = "tcp".equals(protocol) ? portmapper.tcpPort() : portmapper.udpPort();
+
+    assertThat(
+            RpcClientFactory.DEFAULT
+                .withPortmapperPort(port)
+                .lookup("127.0.0.1", PROG, 1, protocol))
+        .isEqualTo(new InetSocketAddress("127.0.0.1", square.tcpPort()));
+  }
+
+  @Test
+  void aPortmapperThatRefusesTheConnectionIsAFailureThatSaysSo() throws Exception {
+    int nobody;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      nobody = free.getLocalPort();
+    }
+
+    assertThatThrownBy(
+            () ->
+                RpcClientFactory.DEFAULT
+                    .withPortmapperPort(nobody)
+                    .withLookupTimeout(Duration.ofSeconds(5))
+                    .lookup("127.0.0.1", PROG, 1, "tcp"))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status()).isEqualTo(RpcStatus.PMAP_FAILURE))
+        .hasMessageMatching(
+            "127\\.0\\.0\\.1: RPC: Port mapper failure; RPC: Unable to [a-z]+; errno = Connection"
+                + " refused.*");
+  }
+
+  @Test
+  void aLostUdpLookupIsSentAgainAfterThreeSecondsWithinTheLookupTimeout() {
+    RpcServer square = start(square(1));
+    AtomicInteger asked = new AtomicInteger();
+    RpcServer portmapper =
+        start(
+            pmapV2(
+                mapping -> {
+                  if (asked.incrementAndGet() == 1) {
+                    // As if the datagram were lost: no reply at all.
+                    throw new NoReplyException("the first GETPORT is lost");
+                  }
+                  return square.tcpPort();
+                }));
+
+    // Resent after 3 s, not only at the 5 s timeout, when the lookup would already have failed.
+    assertThat(
+            factoryFor(portmapper)
+                .withLookupTimeout(Duration.ofSeconds(5))
+                .lookup("127.0.0.1", PROG, 1, "udp"))
+        .isEqualTo(new InetSocketAddress("127.0.0.1", square.tcpPort()));
+    assertThat(asked).hasValue(2);
   }
 }

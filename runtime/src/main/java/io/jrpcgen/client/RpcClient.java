@@ -56,12 +56,13 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * A client with the given options, whose asynchronous calls complete on {@link
-   * ForkJoinPool#commonPool()}.
+   * A client with the given options, whose asynchronous calls complete on the runtime's completion
+   * threads: a work-stealing pool of daemon threads as large as {@link ForkJoinPool#commonPool()},
+   * whose threads keep their thread-local values from one task to the next.
    */
   public static RpcClient create(
       RpcChannel channel, int program, int version, CallOptions options) {
-    return new RpcClient(channel, program, version, options, ForkJoinPool.commonPool());
+    return new RpcClient(channel, program, version, options, CompletionThreads.pool());
   }
 
   /** A copy whose calls time out after {@code timeout} ({@code CLSET_TIMEOUT}). */

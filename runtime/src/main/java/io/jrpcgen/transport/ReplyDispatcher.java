@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * waiter to take over. A lone caller thus reads its own reply with no thread hand-off, and many
  * callers share one connection, each reply reaching its own caller. Replies nobody waits for (late
  * answers to calls that timed out, duplicates) are dropped. Asynchronous calls have no thread
- * waiting: while any is pending, a reader thread of the dispatcher's own reads.
+ * waiting: while any is pending, a reader thread of the dispatcher's own reads, and one timer, set
+ * for the earliest of their deadlines, ends those whose deadlines pass.
  *
  * <p>Calls the peer makes on the connection (a back channel) go to {@link BackChannelService.Calls}
  * whatever their XID, never to a waiter; without one they are dropped. With one, the reader thread

@@ -71,12 +71,13 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
-   * A client with the given options, whose asynchronous calls complete on {@link
-   * ForkJoinPool#commonPool()}.
+   * A client with the given options, whose asynchronous calls complete on the runtime's completion
+   * threads: a work-stealing pool of daemon threads as large as {@link ForkJoinPool#commonPool()},
+   * whose threads keep their thread-local values from one task to the next.
    */
   public static RpcClient create(
       RpcChannel channel, int program, int version, CallOptions options) {
-    return new RpcClient(channel, program, version, options, ForkJoinPool.commonPool(), null);
+    return new RpcClient(channel, program, version, options, CompletionThreads.pool(), null);
   }
 
   /**
@@ -97,7 +98,7 @@ public final class RpcClient implements AutoCloseable {
         program,
         version,
         options.withSecurity(context),
-        ForkJoinPool.commonPool(),
+        CompletionThreads.pool(),
         context);
   }
 

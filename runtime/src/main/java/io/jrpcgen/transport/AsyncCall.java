@@ -16,11 +16,12 @@ import java.util.function.BiFunction;
 
 /**
  * One asynchronous call: its future, its slot among the channel's calls in flight, its deadline
- * timer, and whether its record has been written. Exactly one of the reply, a transport failure,
- * the deadline and the caller's cancel ends it; whichever does frees the XID and the slot and stops
- * the timers, and a record still queued for writing is then never written.
+ * (watched by its dispatcher's timer), and whether its record has been written. Exactly one of the
+ * reply, a transport failure, the deadline and the caller's cancel ends it; whichever does frees
+ * the XID and the slot and stops the resends, and a record still queued for writing is then never
+ * written.
  */
-final class AsyncCall<R> {
+final class AsyncCall<R> implements ReplyDispatcher.AsyncListener {
   private static final int QUEUED = 0;
   private static final int WRITING = 1;
   private static final int CANCELLED = 2;
@@ -39,7 +40,8 @@ final class AsyncCall<R> {
   private volatile ReplyDispatcher dispatcher;
   private volatile ReplyDispatcher.Waiter waiter;
   private volatile BiFunction<ReplyDispatcher.Waiter, IOException, RpcException> transportError;
-  private volatile Future<?> deadline;
+  // Set before the call is registered, whose lock makes it visible to the timer.
+  private long deadlineNanos;
   private volatile Future<?> resends;
   // The check of the reply when a CallSecurity protects the call, set before the call is sent.
   private volatile CallSecurity.ReplyCheck check;
@@ -111,8 +113,8 @@ final class AsyncCall<R> {
       throws IOException {
     this.transportError = transportError;
     this.dispatcher = dispatcher;
-    this.waiter = dispatcher.registerAsync(xid, this::answered);
-    this.deadline = CallTimers.after(deadlineNanos - System.nanoTime(), this::expire);
+    this.deadlineNanos = deadlineNanos;
+    this.waiter = dispatcher.registerAsync(xid, this);
     if (future.isDone()) {
       // Cancelled meanwhile: end() ran before there was a waiter and a timer to drop.
       end();
@@ -152,8 +154,14 @@ final class AsyncCall<R> {
     completeLater(() -> future.completeExceptionally(failure.withXid(xid)));
   }
 
+  @Override
+  public long deadlineNanos() {
+    return deadlineNanos;
+  }
+
   /** Called by whoever read the reply or saw the transport fail: the rest happens elsewhere. */
-  private void answered(ReplyDispatcher.Waiter w) {
+  @Override
+  public void answered(ReplyDispatcher.Waiter w) {
     completeLater(
         () -> {
           IOException failure = w.failure();
@@ -169,10 +177,10 @@ final class AsyncCall<R> {
         });
   }
 
-  private void expire() {
-    if (dispatcher.cancel(xid, waiter)) {
-      failLater(new RpcTimeoutException(channel.serverName, timeout));
-    }
+  /** Called by the dispatcher's timer, which took the call's waiter away. */
+  @Override
+  public void expired() {
+    failLater(new RpcTimeoutException(channel.serverName, timeout));
   }
 
   private void completeLater(Runnable completion) {
@@ -186,10 +194,6 @@ final class AsyncCall<R> {
 
   private void end() {
     record.compareAndSet(QUEUED, CANCELLED);
-    Future<?> timer = deadline;
-    if (timer != null) {
-      timer.cancel(false);
-    }
     Future<?> resend = resends;
     if (resend != null) {
       resend.cancel(false);

@@ -3,12 +3,13 @@ package io.jrpcgen.transport;
 import io.jrpcgen.internal.transport.Message;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -19,7 +20,8 @@ import java.util.function.Predicate;
  * waiter to take over. A lone caller thus reads its own reply with no thread hand-off, and many
  * callers share one connection, each reply reaching its own caller. Replies nobody waits for (late
  * answers to calls that timed out, duplicates) are dropped. Asynchronous calls have no thread
- * waiting: while any is pending, a reader thread of the dispatcher's own reads.
+ * waiting: while any is pending, a reader thread of the dispatcher's own reads, and one timer, set
+ * for the earliest of their deadlines, ends those whose deadlines pass.
  *
  * <p>Calls the peer makes on the connection (a back channel) go to {@link BackChannelService.Calls}
  * whatever their XID, never to a waiter; without one they are dropped. With one, the reader thread
@@ -54,24 +56,45 @@ final class ReplyDispatcher {
     }
   }
 
+  /** An asynchronous call as the dispatcher sees it: its deadline, and what it is told. */
+  interface AsyncListener {
+    /** When the call's deadline passes, a {@link System#nanoTime()} value. */
+    long deadlineNanos();
+
+    /**
+     * Told, on the thread that read the reply or saw the failure, when the call has either; it must
+     * hand any real work to another thread.
+     */
+    void answered(Waiter waiter);
+
+    /**
+     * Told, on the timers' thread, that the deadline passed first; the call is no longer pending.
+     */
+    void expired();
+  }
+
   /** A pending call: a thread waiting for its reply, or an asynchronous call's listener. */
   static final class Waiter {
     // The waiting thread, or null for an asynchronous call, whose listener is told instead.
     private final Thread thread;
-    private final Consumer<Waiter> listener;
+    private final AsyncListener listener;
     private volatile Message reply;
     private volatile IOException failure;
     // Whether the call's record was written whole and flushed (TCP): a transport failure after
     // that is one of receiving the reply; before it, one of sending the call.
     private volatile boolean sent;
 
-    private Waiter(Thread thread, Consumer<Waiter> listener) {
+    private Waiter(Thread thread, AsyncListener listener) {
       this.thread = thread;
       this.listener = listener;
     }
 
     boolean done() {
       return reply != null || failure != null;
+    }
+
+    private long deadlineNanos() {
+      return listener.deadlineNanos();
     }
 
     /** The reply, once delivered. */
@@ -103,7 +126,7 @@ final class ReplyDispatcher {
       if (thread != null) {
         LockSupport.unpark(thread);
       } else {
-        listener.accept(this);
+        listener.answered(this);
       }
     }
   }
@@ -122,6 +145,12 @@ final class ReplyDispatcher {
   // Where the peer's calls go (a back channel), or null: they are dropped.
   private final BackChannelService.Calls calls;
   private final AtomicBoolean readerRunning = new AtomicBoolean();
+  // One timer for the asynchronous calls' deadlines, set for the earliest (or earlier): a call
+  // costs a comparison, not a timer of its own. Set and replaced under timerLock.
+  private final Object timerLock = new Object();
+  private ScheduledFuture<?> timer;
+  private volatile boolean timerSet;
+  private volatile long timerAt;
   private volatile Thread readerThread;
   private volatile IOException broken;
 
@@ -172,16 +201,63 @@ final class ReplyDispatcher {
   }
 
   /**
-   * Registers an asynchronous call of {@code xid}; call before sending. {@code listener} is told,
-   * on the thread that read the reply or saw the failure, when the call has either; it must hand
-   * any real work to another thread.
+   * Registers an asynchronous call of {@code xid}; call before sending. {@code listener} is told
+   * when the call has its reply or a failure, or when its deadline passes first, whichever is
+   * first; the deadline is never told early.
    */
-  Waiter registerAsync(int xid, Consumer<Waiter> listener) throws IOException {
+  Waiter registerAsync(int xid, AsyncListener listener) throws IOException {
     Waiter waiter = register(xid, new Waiter(null, listener));
+    expireAt(listener.deadlineNanos());
     if (readerThreads != null && readerRunning.compareAndSet(false, true)) {
       readerThreads.newThread(this::readForAsyncCalls).start();
     }
     return waiter;
+  }
+
+  /**
+   * Sees that the timer goes off by {@code deadline}: every asynchronous call registered before
+   * this returns is then looked at by {@link #expireDue} at its deadline or earlier.
+   */
+  private void expireAt(long deadline) {
+    // Calls with one timeout come in deadline order: nearly always a timer is set earlier.
+    if (timerSet && timerAt - deadline <= 0) {
+      return;
+    }
+    synchronized (timerLock) {
+      if (timer != null) {
+        if (timerAt - deadline <= 0) {
+          return;
+        }
+        timer.cancel(false);
+      }
+      timerAt = deadline;
+      timerSet = true;
+      timer = CallTimers.after(deadline - System.nanoTime(), this::expireDue);
+    }
+  }
+
+  /**
+   * The timer's task: ends the asynchronous calls whose deadlines passed, then sets the timer for
+   * the earliest deadline left. A call registered meanwhile sets a timer itself, as none is set.
+   */
+  private void expireDue() {
+    synchronized (timerLock) {
+      timer = null;
+      timerSet = false;
+    }
+    long now = System.nanoTime();
+    // Removed here, a waiter is ended by this and by nothing else.
+    for (Waiter w : waiters.removeIf(w -> w.thread == null && now - w.deadlineNanos() >= 0)) {
+      w.listener.expired();
+    }
+    List<Waiter> left = waiters.findAll(ASYNC);
+    if (!left.isEmpty()) {
+      long earliest = left.get(0).deadlineNanos();
+      for (Waiter w : left) {
+        earliest = w.deadlineNanos() - earliest < 0 ? w.deadlineNanos() : earliest;
+      }
+      expireAt(earliest);
+    }
   }
 
   private Waiter register(int xid, Waiter waiter) throws IOException {

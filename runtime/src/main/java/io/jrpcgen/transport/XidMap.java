@@ -80,6 +80,34 @@ final class XidMap<V> {
     return null;
   }
 
+  /** The values {@code test} accepts, in no particular order. */
+  synchronized List<V> findAll(Predicate<V> test) {
+    List<V> found = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null && test.test(value(i))) {
+        found.add(value(i));
+      }
+    }
+    return found;
+  }
+
+  /** Removes the entries whose values {@code test} accepts and returns those values. */
+  synchronized List<V> removeIf(Predicate<V> test) {
+    List<V> removed = new ArrayList<>();
+    int[] removedKeys = new int[size];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null && test.test(value(i))) {
+        removedKeys[removed.size()] = keys[i];
+        removed.add(value(i));
+      }
+    }
+    // Deleting moves entries: each is looked up again by its key.
+    for (int k = 0; k < removed.size(); k++) {
+      remove(removedKeys[k], removed.get(k));
+    }
+    return removed;
+  }
+
   /** Removes every entry and returns their values. */
   synchronized List<V> removeAll() {
     List<V> all = new ArrayList<>(size);

@@ -9,9 +9,11 @@ import io.jrpcgen.internal.xdr.Bytes;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -217,7 +220,8 @@ class ReplyDispatcherTest {
     assertThat(w.failure()).isSameAs(reset);
     assertThat(d.broken()).isTrue();
     assertThatThrownBy(() -> d.register(2)).isSameAs(reset);
-    assertThatThrownBy(() -> d.registerAsync(3, x -> {})).isSameAs(reset);
+    assertThatThrownBy(() -> d.registerAsync(3, listener(in(LONG), x -> {}, () -> {})))
+        .isSameAs(reset);
     assertThat(d.awaitsReplies()).isFalse();
   }
 
@@ -250,7 +254,7 @@ class ReplyDispatcherTest {
     ReplyDispatcher d = new ReplyDispatcher(r, true, threads);
     for (int xid = 1; xid <= 2; xid++) {
       CompletableFuture<Integer> replied = new CompletableFuture<>();
-      d.registerAsync(xid, w -> replied.complete(w.reply().xid()));
+      d.registerAsync(xid, listener(in(LONG), w -> replied.complete(w.reply().xid()), () -> {}));
       r.arrivals.add(reply(xid));
       assertThat(replied.get(10, TimeUnit.SECONDS)).isEqualTo(xid);
       Thread reader = readers.get(readers.size() - 1);
@@ -258,6 +262,82 @@ class ReplyDispatcherTest {
       assertThat(reader.isAlive()).as("the reader thread of call %d ended", xid).isFalse();
     }
     assertThat(readers).hasSize(2);
+  }
+
+  // --- Deadlines of asynchronous calls --------------------------------------------------------
+
+  @Test
+  void eachAsynchronousCallExpiresAtItsOwnDeadlineAndNotBefore() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    long start = System.nanoTime();
+    Map<Integer, Long> expiredAt = new ConcurrentHashMap<>();
+    CountDownLatch expired = new CountDownLatch(2);
+    CompletableFuture<Integer> answered = new CompletableFuture<>();
+    // Registered latest-first: the timer set for the first is replaced by earlier ones.
+    long[] deadlines = {start + LONG, start + millis(300), start + millis(100)};
+    for (int xid = 1; xid <= 3; xid++) {
+      int x = xid;
+      d.registerAsync(
+          x,
+          listener(
+              deadlines[x - 1],
+              w -> answered.complete(w.reply().xid()),
+              () -> {
+                expiredAt.put(x, System.nanoTime());
+                expired.countDown();
+              }));
+    }
+    assertThat(expired.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(expiredAt.get(3) - deadlines[2]).isNotNegative();
+    assertThat(expiredAt.get(2) - deadlines[1]).isNotNegative();
+    assertThat(expiredAt).doesNotContainKey(1);
+    // The expired calls are no longer pending; the third still gets its reply.
+    r.arrivals.add(reply(2));
+    r.arrivals.add(reply(1));
+    assertThat(answered.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(d.awaitsReplies()).isFalse();
+  }
+
+  @Test
+  void anAsynchronousCallAnsweredOrCancelledNeverExpires() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    AtomicInteger expiries = new AtomicInteger();
+    CompletableFuture<Integer> answered = new CompletableFuture<>();
+    ReplyDispatcher.Waiter cancelled =
+        d.registerAsync(1, listener(in(millis(50)), w -> {}, expiries::incrementAndGet));
+    d.registerAsync(
+        2,
+        listener(
+            in(millis(50)), w -> answered.complete(w.reply().xid()), expiries::incrementAndGet));
+    assertThat(d.cancel(1, cancelled)).isTrue();
+    r.arrivals.add(reply(2));
+    assertThat(answered.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    CountDownLatch later = new CountDownLatch(1);
+    d.registerAsync(3, listener(in(millis(100)), w -> {}, later::countDown));
+    assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(expiries).hasValue(0);
+  }
+
+  private static ReplyDispatcher.AsyncListener listener(
+      long deadlineNanos, Consumer<ReplyDispatcher.Waiter> answered, Runnable expired) {
+    return new ReplyDispatcher.AsyncListener() {
+      @Override
+      public long deadlineNanos() {
+        return deadlineNanos;
+      }
+
+      @Override
+      public void answered(ReplyDispatcher.Waiter waiter) {
+        answered.accept(waiter);
+      }
+
+      @Override
+      public void expired() {
+        expired.run();
+      }
+    };
   }
 
   // --- A wait that ends inside a message ------------------------------------------------------

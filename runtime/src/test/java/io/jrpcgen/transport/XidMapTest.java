@@ -53,4 +53,26 @@ class XidMapTest {
     assertThat(table.find(v -> v.length() == 2)).isEqualTo("bb");
     assertThat(table.find(v -> v.length() == 3)).isNull();
   }
+
+  @Test
+  void removeIfRemovesTheValuesTheTestAcceptsAndKeepsTheRest() {
+    XidMap<String> table = new XidMap<>();
+    Map<Integer, String> model = new HashMap<>();
+    // Colliding and neighbouring keys, so that removals move entries.
+    for (int key = 0; key < 64; key++) {
+      table.putIfAbsent(key * 16, "v" + key);
+      model.put(key * 16, "v" + key);
+    }
+    assertThat(table.findAll(v -> v.endsWith("3")))
+        .containsExactlyInAnyOrder("v3", "v13", "v23", "v33", "v43", "v53", "v63");
+    assertThat(table.removeIf(v -> Integer.parseInt(v.substring(1)) % 3 == 0))
+        .hasSize(22)
+        .allMatch(v -> Integer.parseInt(v.substring(1)) % 3 == 0);
+    model.values().removeIf(v -> Integer.parseInt(v.substring(1)) % 3 == 0);
+    for (int key = 0; key < 64; key++) {
+      assertThat(table.get(key * 16)).isEqualTo(model.get(key * 16));
+    }
+    assertThat(table.removeIf(v -> false)).isEmpty();
+    assertThat(table.removeAll()).containsExactlyInAnyOrderElementsOf(model.values());
+  }
 }

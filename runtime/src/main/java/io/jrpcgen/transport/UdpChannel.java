@@ -37,6 +37,8 @@ import java.util.function.Function;
  */
 public final class UdpChannel extends AbstractChannel {
   private static final int MAX_DATAGRAM = 65_507;
+  // What calls in progress are told when the channel is closed, as TCP tells them.
+  private static final String CLOSED = "channel closed";
   // The further sockets of one channel: each costs a descriptor and a receive buffer.
   static final int MAX_LANES = 32;
 
@@ -158,7 +160,9 @@ public final class UdpChannel extends AbstractChannel {
         try {
           reply = lane == null ? dispatcher.await(waiter, until) : lane.replyTo(xid, until);
         } catch (IOException e) {
-          throw connectionError(RpcStatus.CANT_RECV, e);
+          // A lane's read ends when close() closes its socket: the cause is the close.
+          throw connectionError(
+              RpcStatus.CANT_RECV, socket.isClosed() ? new IOException(CLOSED) : e);
         }
         if (reply != null) {
           return decodeReply(xid, reply, resultCodec, call.check(), probe);
@@ -341,11 +345,13 @@ public final class UdpChannel extends AbstractChannel {
   /** Closes the socket: calls in progress fail, and later calls throw IllegalStateException. */
   @Override
   public void close() {
+    // Calls waiting are told first, as on TCP, so that none reports the socket pulled away from
+    // under its read instead.
+    dispatcher.failAll(new IOException(CLOSED));
     socket.close();
     for (Lane lane : lanes) {
       lane.socket.close();
     }
-    dispatcher.failAll(new IOException("channel closed"));
   }
 
   private void requireOpen() {

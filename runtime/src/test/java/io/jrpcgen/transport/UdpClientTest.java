@@ -283,6 +283,47 @@ class UdpClientTest {
     }
   }
 
+  @Test
+  void closingTheChannelFailsCallsInProgressSayingSo() throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, LOOPBACK)) {
+      server.setSoTimeout(5_000);
+      RpcClient client =
+          client(server.getLocalPort())
+              .withTimeout(Duration.ofSeconds(20))
+              .withRetryInterval(Duration.ofSeconds(20));
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Integer> blocking = pool.submit(() -> Square.square(client, 2));
+        receive(server);
+        // It finds the first waiting, so it waits on a socket of its own (a lane).
+        Future<Integer> onLane = pool.submit(() -> Square.square(client, 4));
+        receive(server);
+        var async = client.callAsync(1, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+        receive(server);
+        client.close();
+        // As on TCP: the caller learns that its own side closed the channel, not what the socket
+        // said when it was pulled away.
+        String expected = "127.0.0.1: RPC: Unable to receive; errno = channel closed";
+        assertThatThrownBy(() -> blocking.get(10, TimeUnit.SECONDS))
+            .cause()
+            .isInstanceOf(RpcConnectionException.class)
+            .hasMessage(expected);
+        assertThatThrownBy(() -> onLane.get(10, TimeUnit.SECONDS))
+            .cause()
+            .isInstanceOf(RpcConnectionException.class)
+            .hasMessage(expected);
+        assertThat(async)
+            .failsWithin(Duration.ofSeconds(10))
+            .withThrowableOfType(ExecutionException.class)
+            .havingCause()
+            .isInstanceOf(RpcConnectionException.class)
+            .withMessage(expected);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   private static DatagramPacket receive(DatagramSocket socket) throws java.io.IOException {
     DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
     socket.receive(p);

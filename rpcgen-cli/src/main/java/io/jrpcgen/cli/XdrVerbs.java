@@ -163,6 +163,25 @@ final class XdrVerbs {
     }
   }
 
+  /** The {@code --help} of a verb; mixed in after the verb's own options, so it ends their list. */
+  static final class HelpOption {
+    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
+    boolean help;
+  }
+
+  /**
+   * The TYPE argument of {@code decode} and {@code encode}, absent with --call or --reply. Mixed in
+   * after {@link Source}: its index "+" makes it the argument after FILE.x.
+   */
+  static final class TypeArgument {
+    @Parameters(
+        index = "+",
+        arity = "0..1",
+        paramLabel = "TYPE",
+        description = "the .x type of the value (not with --call or --reply)")
+    String name;
+  }
+
   /** A resolved {@code .x} file with its shapes. */
   record Loaded(Schema schema, XdrSchema shapes) {
     /** Fails with exit code 2 unless the file has a type {@code name} with a JSON form. */
@@ -199,12 +218,7 @@ final class XdrVerbs {
 
     @Mixin Source source;
 
-    @Parameters(
-        index = "1",
-        arity = "0..1",
-        paramLabel = "TYPE",
-        description = "the .x type of the value (not with --call or --reply)")
-    String type;
+    @Mixin TypeArgument type;
 
     @Option(
         names = "--call",
@@ -223,8 +237,7 @@ final class XdrVerbs {
     @Option(names = "--compact", description = "print JSON on one line")
     boolean compact;
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
+    @Mixin HelpOption help;
 
     Decode(Io io) {
       this.io = io;
@@ -232,7 +245,7 @@ final class XdrVerbs {
 
     @Override
     public Integer call() {
-      int modes = (type != null ? 1 : 0) + (call ? 1 : 0) + (reply != null ? 1 : 0);
+      int modes = (type.name != null ? 1 : 0) + (call ? 1 : 0) + (reply != null ? 1 : 0);
       if (modes != 1) {
         throw new Failure(2, "give one of TYPE, --call or --reply");
       }
@@ -240,9 +253,9 @@ final class XdrVerbs {
       byte[] input = io.readAll();
       byte[] bytes = hex ? parseHex(input) : input;
       Json value;
-      if (type != null) {
-        loaded.requireType(type);
-        value = Json.parse(XdrJson.of(loaded.shapes()).toJson(type, bytes));
+      if (type.name != null) {
+        loaded.requireType(type.name);
+        value = Json.parse(XdrJson.of(loaded.shapes()).toJson(type.name, bytes));
       } else {
         RpcMessageJson messages = new RpcMessageJson(loaded);
         value = call ? messages.readCall(bytes) : messages.readReply(bytes, reply);
@@ -264,15 +277,10 @@ final class XdrVerbs {
 
     @Mixin Source source;
 
-    @Parameters(
-        index = "1",
-        arity = "0..1",
-        paramLabel = "TYPE",
-        description = "the .x type of the value (not with --call or --reply)")
-    String type;
+    @Mixin TypeArgument type;
 
     @Parameters(
-        index = "2",
+        index = "+",
         arity = "0..1",
         paramLabel = "JSON",
         description = "the value as JSON (default: standard input)")
@@ -292,8 +300,7 @@ final class XdrVerbs {
     @Option(names = "--hex", description = "write hex text, not bytes")
     boolean hex;
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
+    @Mixin HelpOption help;
 
     Encode(Io io) {
       this.io = io;
@@ -306,8 +313,8 @@ final class XdrVerbs {
       }
       boolean message = call || reply;
       // With --call or --reply there is no TYPE: the one argument after the file is the JSON.
-      String text = message && json == null ? type : json;
-      if (message && json != null || !message && type == null) {
+      String text = message && json == null ? type.name : json;
+      if (message && json != null || !message && type.name == null) {
         throw new Failure(
             2, message ? "--call and --reply take no TYPE" : "give TYPE, --call" + " or --reply");
       }
@@ -327,8 +334,8 @@ final class XdrVerbs {
           bytes = RpcMessageJson.withRecordMark(bytes);
         }
       } else {
-        loaded.requireType(type);
-        bytes = XdrJson.of(loaded.shapes()).toXdr(type, text);
+        loaded.requireType(type.name);
+        bytes = XdrJson.of(loaded.shapes()).toXdr(type.name, text);
       }
       if (hex) {
         io.println(HEX.formatHex(bytes));
@@ -387,8 +394,7 @@ final class XdrVerbs {
         description = "the longest variable array" + " drawn (default: 8)")
     int maxItems = 8;
 
-    @Option(names = "--help", usageHelp = true, description = "show this help and exit")
-    boolean help;
+    @Mixin HelpOption help;
 
     RandomValues(Io io) {
       this.io = io;

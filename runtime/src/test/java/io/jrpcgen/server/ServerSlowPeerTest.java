@@ -28,23 +28,7 @@ class ServerSlowPeerTest {
 
   @Test
   void aPeerThatNeverReadsIsClosedAfterTheRecordTimeout() throws Exception {
-    ProgramDefinition program =
-        ProgramDefinition.builder(PROGRAM, 1)
-            .procedure(
-                Procedure.of(
-                    BIG,
-                    "BIG",
-                    XdrCodec.INT,
-                    XdrCodec.opaque(XdrCodec.UNBOUNDED),
-                    (call, size) -> Opaque.copyOf(new byte[size])))
-            .build();
-    try (RpcServer server =
-            RpcServer.builder()
-                .program(program)
-                .bindAddress(RawWire.LOOPBACK)
-                .tcp(0)
-                .recordTimeout(Duration.ofMillis(300))
-                .start();
+    try (RpcServer server = serverOfBig(Duration.ofMillis(300));
         Socket greedy = new Socket()) {
       greedy.setReceiveBufferSize(4096);
       greedy.connect(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort()), 3_000);
@@ -66,11 +50,7 @@ class ServerSlowPeerTest {
                   + greedy.getLocalPort()
                   + ": it has not read its replies for PT0.3S");
 
-      try (RpcClient client =
-          RpcClient.create(
-              RpcChannel.tcp(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())),
-              PROGRAM,
-              1)) {
+      try (RpcClient client = client(server)) {
         assertThat(client.call(BIG, XdrCodec.INT, 3, XdrCodec.opaque(XdrCodec.UNBOUNDED)))
             .isEqualTo(Opaque.copyOf(new byte[3]));
       }
@@ -98,28 +78,8 @@ class ServerSlowPeerTest {
 
   @Test
   void aSlowButSteadyReaderIsNotCutOff() throws IOException {
-    ProgramDefinition program =
-        ProgramDefinition.builder(PROGRAM, 1)
-            .procedure(
-                Procedure.of(
-                    BIG,
-                    "BIG",
-                    XdrCodec.INT,
-                    XdrCodec.opaque(XdrCodec.UNBOUNDED),
-                    (call, size) -> Opaque.copyOf(new byte[size])))
-            .build();
-    try (RpcServer server =
-            RpcServer.builder()
-                .program(program)
-                .bindAddress(RawWire.LOOPBACK)
-                .tcp(0)
-                .recordTimeout(Duration.ofSeconds(2))
-                .start();
-        RpcClient client =
-            RpcClient.create(
-                RpcChannel.tcp(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())),
-                PROGRAM,
-                1)) {
+    try (RpcServer server = serverOfBig(Duration.ofSeconds(2));
+        RpcClient client = client(server)) {
       for (int i = 0; i < 5; i++) {
         assertThat(
                 client
@@ -158,6 +118,31 @@ class ServerSlowPeerTest {
       awaitConnections(server, 0);
       assertThat(server.connectionCount()).as("the trickling connection was closed").isZero();
     }
+  }
+
+  /** A server of {@code opaque BIG(int size)}, whose reply is {@code size} zero bytes, on TCP. */
+  private static RpcServer serverOfBig(Duration recordTimeout) {
+    ProgramDefinition program =
+        ProgramDefinition.builder(PROGRAM, 1)
+            .procedure(
+                Procedure.of(
+                    BIG,
+                    "BIG",
+                    XdrCodec.INT,
+                    XdrCodec.opaque(XdrCodec.UNBOUNDED),
+                    (call, size) -> Opaque.copyOf(new byte[size])))
+            .build();
+    return RpcServer.builder()
+        .program(program)
+        .bindAddress(RawWire.LOOPBACK)
+        .tcp(0)
+        .recordTimeout(recordTimeout)
+        .start();
+  }
+
+  private static RpcClient client(RpcServer server) {
+    return RpcClient.create(
+        RpcChannel.tcp(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort())), PROGRAM, 1);
   }
 
   /** Waits, up to 5 s, for the server to hold {@code n} connections. */

@@ -110,20 +110,7 @@ class ServerInjectedFailuresTest {
 
   @Test
   void aFailedReceiveIsReportedAndUdpServiceGoesOn() throws Exception {
-    AtomicInteger receives = new AtomicInteger();
-    RpcServer.SocketMaker failing =
-        maker(
-            ServerSocket::new,
-            local ->
-                new DatagramSocket(local) {
-                  @Override
-                  public void receive(DatagramPacket p) throws IOException {
-                    if (receives.incrementAndGet() == 1) {
-                      throw new IOException("receive failed (injected by the test)");
-                    }
-                    super.receive(p);
-                  }
-                });
+    RpcServer.SocketMaker failing = firstUdpFails("receive");
     try (RpcServer server = prog.server().udp(0).sockets(failing).start()) {
       RawWire.assertServes(server);
       assertThat(warnings())
@@ -137,20 +124,7 @@ class ServerInjectedFailuresTest {
 
   @Test
   void aFailedSendIsReportedAndTheNextCallAnswered() throws Exception {
-    AtomicInteger sends = new AtomicInteger();
-    RpcServer.SocketMaker failing =
-        maker(
-            ServerSocket::new,
-            local ->
-                new DatagramSocket(local) {
-                  @Override
-                  public void send(DatagramPacket p) throws IOException {
-                    if (sends.incrementAndGet() == 1) {
-                      throw new IOException("send failed (injected by the test)");
-                    }
-                    super.send(p);
-                  }
-                });
+    RpcServer.SocketMaker failing = firstUdpFails("send");
     try (RpcServer server = prog.server().udp(0).sockets(failing).start();
         DatagramSocket client = RawWire.udpSocket()) {
       RawWire.send(client, server, RawWire.call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
@@ -268,6 +242,36 @@ class ServerInjectedFailuresTest {
     ServerSocket s = new ServerSocket();
     made.add(s);
     return s;
+  }
+
+  /**
+   * Sockets whose first UDP {@code operation}, "receive" or "send", fails with an IOException
+   * "{@code operation} failed (injected by the test)"; the rest work.
+   */
+  private static RpcServer.SocketMaker firstUdpFails(String operation) {
+    AtomicInteger calls = new AtomicInteger();
+    return maker(
+        ServerSocket::new,
+        local ->
+            new DatagramSocket(local) {
+              @Override
+              public void receive(DatagramPacket p) throws IOException {
+                failIfFirst("receive");
+                super.receive(p);
+              }
+
+              @Override
+              public void send(DatagramPacket p) throws IOException {
+                failIfFirst("send");
+                super.send(p);
+              }
+
+              private void failIfFirst(String called) throws IOException {
+                if (called.equals(operation) && calls.incrementAndGet() == 1) {
+                  throw new IOException(called + " failed (injected by the test)");
+                }
+              }
+            });
   }
 
   private interface Listener {

@@ -9,6 +9,12 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /** Stevens' square program, with codecs written by hand as the compiler would generate them. */
 final class Square {
@@ -57,5 +63,40 @@ final class Square {
 
   static int square(RpcClient client, int n) {
     return client.call(SQUAREPROC, In.CODEC, new In(n), Out.CODEC).res1();
+  }
+
+  /**
+   * Squares {@code perThread} numbers (at most 1000) on each of {@code threads} threads sharing
+   * {@code client}, no number twice, and returns how many replies were wrong; each thread is waited
+   * for up to 20 s.
+   */
+  static int wrongSquaresFromThreads(RpcClient client, int threads, int perThread)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  int wrong = 0;
+                  for (int i = 0; i < perThread; i++) {
+                    int n = thread * 1000 + i;
+                    if (square(client, n) != n * n) {
+                      wrong++;
+                    }
+                  }
+                  return wrong;
+                }));
+      }
+      int wrong = 0;
+      for (Future<Integer> r : results) {
+        wrong += r.get(20, TimeUnit.SECONDS);
+      }
+      return wrong;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -18,14 +18,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -178,30 +173,7 @@ class TcpClientTest {
   void thirtyTwoThreadsShareOneClientAndEveryReplyReachesItsCaller() throws Exception {
     try (RpcServer server = server(Square.program());
         RpcClient client = client(server)) {
-      ExecutorService pool = Executors.newFixedThreadPool(32);
-      try {
-        List<Future<Integer>> results = new ArrayList<>();
-        for (int t = 0; t < 32; t++) {
-          int thread = t;
-          results.add(
-              pool.submit(
-                  () -> {
-                    int wrong = 0;
-                    for (int i = 0; i < 500; i++) {
-                      int n = thread * 1000 + i;
-                      if (Square.square(client, n) != n * n) {
-                        wrong++;
-                      }
-                    }
-                    return wrong;
-                  }));
-        }
-        for (Future<Integer> r : results) {
-          assertThat(r.get(20, TimeUnit.SECONDS)).isZero();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      assertThat(Square.wrongSquaresFromThreads(client, 32, 500)).isZero();
       assertThat(server.connectionCount()).isEqualTo(1);
     }
   }

@@ -201,30 +201,7 @@ class UdpClientTest {
     try (RpcServer server =
             RpcServer.builder().program(Square.program()).bindAddress(LOOPBACK).udp(0).start();
         RpcClient client = client(server.udpPort())) {
-      ExecutorService pool = Executors.newFixedThreadPool(16);
-      try {
-        List<Future<Integer>> results = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-          int thread = t;
-          results.add(
-              pool.submit(
-                  () -> {
-                    int wrong = 0;
-                    for (int i = 0; i < 200; i++) {
-                      int n = thread * 1000 + i;
-                      if (Square.square(client, n) != n * n) {
-                        wrong++;
-                      }
-                    }
-                    return wrong;
-                  }));
-        }
-        for (Future<Integer> r : results) {
-          assertThat(r.get(20, TimeUnit.SECONDS)).isZero();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      assertThat(Square.wrongSquaresFromThreads(client, 16, 200)).isZero();
     }
   }
 

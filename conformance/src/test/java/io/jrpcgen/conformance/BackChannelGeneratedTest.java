@@ -10,19 +10,17 @@ import io.jrpcgen.rpc.RpcConnectionException;
 import io.jrpcgen.server.BackChannelServer;
 import io.jrpcgen.server.CallContext;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.ConcurrentCalls;
 import io.jrpcgen.transport.ChannelOptions;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.transport.TcpChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -111,45 +109,24 @@ class BackChannelGeneratedTest {
       RpcChannel back = subscribers.poll(30, TimeUnit.SECONDS);
       CbEchoProg.CbEchoV1Client echoes = CbEchoProg.CbEchoV1Client.create(back).withExecutor(pool);
       CbSumProg.CbSumV1Client sums = CbSumProg.CbSumV1Client.create(back).withExecutor(pool);
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> jobs = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        int thread = t;
-        jobs.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int i = 0; i < 200; i++) {
-                    int n = thread * 1_000 + i;
-                    if (i % 4 == 3) {
-                      assertThat(client.ring(n)).isEqualTo(n + 1);
-                    } else {
-                      assertThat(client.square(n)).isEqualTo(n * n);
-                    }
-                  }
-                  return null;
-                }));
-        jobs.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int i = 0; i < 200; i++) {
-                    int n = thread * 1_000 + i;
-                    switch (i % 3) {
-                      case 0 -> assertThat(echoes.echo(n)).isEqualTo(n);
-                      case 1 -> assertThat(sums.add(n, thread)).isEqualTo(n + thread);
-                      default ->
-                          assertThat(sums.addAsync(n, 1).get(60, TimeUnit.SECONDS))
-                              .isEqualTo(n + 1);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> job : jobs) {
-        job.get(100, TimeUnit.SECONDS);
-      }
+      ConcurrentCalls.run(
+          8,
+          200,
+          Duration.ofSeconds(100),
+          (thread, i, n) -> {
+            if (i % 4 == 3) {
+              assertThat(client.ring(n)).isEqualTo(n + 1);
+            } else {
+              assertThat(client.square(n)).isEqualTo(n * n);
+            }
+          },
+          (thread, i, n) -> {
+            switch (i % 3) {
+              case 0 -> assertThat(echoes.echo(n)).isEqualTo(n);
+              case 1 -> assertThat(sums.add(n, thread)).isEqualTo(n + thread);
+              default -> assertThat(sums.addAsync(n, 1).get(60, TimeUnit.SECONDS)).isEqualTo(n + 1);
+            }
+          });
       echoes.noteOneWay("done");
       assertThat(notices.poll(30, TimeUnit.SECONDS)).isEqualTo("done");
       assertThat(server.connectionCount()).isEqualTo(1);

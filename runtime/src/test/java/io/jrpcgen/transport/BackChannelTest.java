@@ -16,6 +16,7 @@ import io.jrpcgen.server.CallContext;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.ConcurrentCalls;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
@@ -221,43 +222,22 @@ class BackChannelTest {
     RpcClient service = client(channel, SERVICE);
     RpcClient echo = client(back, CB);
     RpcClient negate = client(back, NEG);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> jobs = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      int thread = t;
-      jobs.add(
-          pool.submit(
-              () -> {
-                start.await();
-                for (int i = 0; i < 200; i++) {
-                  int n = thread * 1_000 + i;
-                  assertThat(call(service, SQUARE, n)).isEqualTo(n * n);
-                }
-                return null;
-              }));
-      jobs.add(
-          pool.submit(
-              () -> {
-                start.await();
-                for (int i = 0; i < 200; i++) {
-                  int n = thread * 1_000 + i;
-                  switch (thread % 3) {
-                    case 0 -> assertThat(call(echo, ECHO, n)).isEqualTo(n);
-                    case 1 -> assertThat(call(negate, NEGATE, n)).isEqualTo(-n);
-                    default ->
-                        assertThat(
-                                echo.callAsync(ECHO, XdrCodec.INT, n, XdrCodec.INT)
-                                    .get(60, TimeUnit.SECONDS))
-                            .isEqualTo(n);
-                  }
-                }
-                return null;
-              }));
-    }
-    start.countDown();
-    for (Future<?> job : jobs) {
-      job.get(100, TimeUnit.SECONDS);
-    }
+    ConcurrentCalls.run(
+        8,
+        200,
+        Duration.ofSeconds(100),
+        (thread, i, n) -> assertThat(call(service, SQUARE, n)).isEqualTo(n * n),
+        (thread, i, n) -> {
+          switch (thread % 3) {
+            case 0 -> assertThat(call(echo, ECHO, n)).isEqualTo(n);
+            case 1 -> assertThat(call(negate, NEGATE, n)).isEqualTo(-n);
+            default ->
+                assertThat(
+                        echo.callAsync(ECHO, XdrCodec.INT, n, XdrCodec.INT)
+                            .get(60, TimeUnit.SECONDS))
+                    .isEqualTo(n);
+          }
+        });
     assertThat(server.connectionCount()).isEqualTo(1);
   }
 

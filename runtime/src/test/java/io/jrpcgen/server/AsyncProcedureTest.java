@@ -67,15 +67,13 @@ class AsyncProcedureTest {
   private final AtomicInteger waitCalls = new AtomicInteger();
   private final AtomicReference<CallContext> context = new AtomicReference<>();
   private final AtomicReference<CallContext> current = new AtomicReference<>();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void closeAll() throws Exception {
     // Calls a failed test left waiting must not hold close() for its grace period.
     waiting.values().forEach(f -> f.complete(-1));
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
+    opened.close();
   }
 
   private ProgramDefinition program() {
@@ -123,20 +121,8 @@ class AsyncProcedureTest {
 
   private RpcServer start(RpcServer.Builder builder) {
     RpcServer server = builder.program(program()).bindAddress(RawWire.LOOPBACK).start();
-    toClose.add(server);
+    opened.add(server);
     return server;
-  }
-
-  private Socket connect(RpcServer server) throws IOException {
-    Socket s = RawWire.connect(server);
-    toClose.add(s);
-    return s;
-  }
-
-  private DatagramSocket udpSocket() throws IOException {
-    DatagramSocket s = RawWire.udpSocket();
-    toClose.add(s);
-    return s;
   }
 
   private static byte[] intCall(int xid, int procedure, int n) {
@@ -159,7 +145,7 @@ class AsyncProcedureTest {
   void manyLongCallsOnOneConnectionWaitTogetherAndReplyInTheOrderTheyComplete() throws IOException {
     int calls = 200;
     RpcServer server = start(RpcServer.builder().tcp(0));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     List<byte[]> records = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       records.add(record(intCall(0x1000 + i, WAIT, i)));
@@ -186,7 +172,7 @@ class AsyncProcedureTest {
   void manyConcurrentCompletionsEachSendAWholeRecord() throws Exception {
     int calls = 400;
     RpcServer server = start(RpcServer.builder().tcp(0));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     List<byte[]> records = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       records.add(record(intCall(0x2000 + i, WAIT, i)));
@@ -222,7 +208,7 @@ class AsyncProcedureTest {
   @Test
   void theImplementationGetsTheCallAsParameterAndAsCurrent() throws IOException {
     RpcServer server = start(RpcServer.builder().tcp(0));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(intCall(0x77, WAIT, 1)));
     awaitTrue("the call waiting", () -> waiting.containsKey(1));
     assertThat(context.get().xid()).isEqualTo(0x77);
@@ -250,7 +236,7 @@ class AsyncProcedureTest {
   @Test
   void aStageThatFailsLaterGetsTheErrorReplyOfItsException() throws IOException {
     RpcServer server = start(RpcServer.builder().tcp(0));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(
         s,
         concat(
@@ -279,7 +265,7 @@ class AsyncProcedureTest {
   @Test
   void atTheLimitOfPendingCallsTheConnectionIsNotReadUntilOneReplies() throws IOException {
     RpcServer server = start(RpcServer.builder().tcp(0).maxPendingCalls(2));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(
         s,
         concat(
@@ -315,8 +301,8 @@ class AsyncProcedureTest {
                 .port(0)
                 .closeGrace(Duration.ofSeconds(10))
                 .duplicateRequestCache(16));
-    Socket s = connect(server);
-    DatagramSocket u = udpSocket();
+    Socket s = opened.connect(server);
+    DatagramSocket u = opened.udpSocket();
     RawWire.send(s, record(intCall(1, WAIT, 1)));
     RawWire.send(u, server, intCall(2, WAIT, 2));
     awaitTrue("both calls waiting", () -> waiting.size() == 2);
@@ -336,7 +322,7 @@ class AsyncProcedureTest {
   void udpRetransmissionsWhileInProgressAreDroppedAndLaterOnesGetTheCachedReply()
       throws IOException {
     RpcServer server = start(RpcServer.builder().udp(0).duplicateRequestCache(16));
-    DatagramSocket u = udpSocket();
+    DatagramSocket u = opened.udpSocket();
     byte[] request = intCall(0x9001, WAIT, 7);
     RawWire.send(u, server, request);
     awaitTrue("the call waiting", () -> waiting.containsKey(7));
@@ -358,7 +344,7 @@ class AsyncProcedureTest {
   @Test
   void aUdpCallThatSendsNoReplyIsForgottenByTheCache() throws IOException {
     RpcServer server = start(RpcServer.builder().udp(0).duplicateRequestCache(16));
-    DatagramSocket u = udpSocket();
+    DatagramSocket u = opened.udpSocket();
     byte[] request = intCall(0x9101, WAIT, 8);
     RawWire.send(u, server, request);
     awaitTrue("the call waiting", () -> waiting.containsKey(8));
@@ -373,8 +359,8 @@ class AsyncProcedureTest {
   @Test
   void udpLateRepliesGoToTheirOwnCaller() throws IOException {
     RpcServer server = start(RpcServer.builder().udp(0).duplicateRequestCache(16));
-    DatagramSocket a = udpSocket();
-    DatagramSocket b = udpSocket();
+    DatagramSocket a = opened.udpSocket();
+    DatagramSocket b = opened.udpSocket();
     RawWire.send(a, server, intCall(0x42, WAIT, 1));
     RawWire.send(b, server, intCall(0x42, WAIT, 2));
     awaitTrue("both calls waiting", () -> waiting.size() == 2);
@@ -412,8 +398,8 @@ class AsyncProcedureTest {
                             WAIT, "WAIT", XdrCodec.INT, XdrCodec.INT, (call, n) -> stage))
                     .build())
             .start();
-    toClose.add(server);
-    Socket s = connect(server);
+    opened.add(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(intCall(9, WAIT, 0)));
     RawWire.send(s, record(intCall(10, WAIT, 0)));
     source.complete(99);
@@ -475,7 +461,7 @@ class AsyncProcedureTest {
                             }))
                     .build())
             .start();
-    toClose.add(server);
+    opened.add(server);
     return server;
   }
 
@@ -488,7 +474,7 @@ class AsyncProcedureTest {
             WAIT,
             (call, n) -> foreignStage(source, false),
             XdrCodec.INT);
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 0)));
     RawWire.send(s, record(intCall(2, SYNC, 1)));
     assertIntResult(RawWire.readRecord(s), 2, 2);
@@ -504,7 +490,7 @@ class AsyncProcedureTest {
             WAIT,
             (call, n) -> foreignStage(new CompletableFuture<>(), true),
             XdrCodec.INT);
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     for (int xid = 1; xid <= 3; xid++) {
       RawWire.send(s, record(intCall(xid, WAIT, 0)));
       assertReply(
@@ -525,7 +511,7 @@ class AsyncProcedureTest {
             },
             in -> in.readInt());
     RpcServer server = serving(RpcServer.builder().tcp(0), WAIT, (call, n) -> source, refusing);
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 0)));
     awaitTrue("the call read", () -> server.connectionCount() == 1);
     RawWire.send(s, record(intCall(2, SYNC, 1)));
@@ -544,7 +530,7 @@ class AsyncProcedureTest {
             WAIT,
             (call, n) -> new CompletableFuture<>(),
             XdrCodec.INT);
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(call(1, PROGRAM, VERSION, NOTHING)));
     RawWire.send(s, record(intCall(2, SYNC, 1)));
     assertIntResult(RawWire.readRecord(s), 2, 2);
@@ -553,8 +539,8 @@ class AsyncProcedureTest {
   @Test
   void closeGivesUpOnCallsThatDoNotCompleteWithinTheGracePeriod() throws Exception {
     RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofMillis(200)));
-    Socket s = connect(server);
-    DatagramSocket u = udpSocket();
+    Socket s = opened.connect(server);
+    DatagramSocket u = opened.udpSocket();
     RawWire.send(s, record(intCall(1, WAIT, 1)));
     RawWire.send(u, server, intCall(2, WAIT, 2));
     awaitTrue("both calls waiting", () -> waiting.size() == 2);
@@ -569,7 +555,7 @@ class AsyncProcedureTest {
   @Test
   void aConnectionWithCallsInProgressIsNotIdle() throws Exception {
     RpcServer server = start(RpcServer.builder().tcp(0).idleTimeout(Duration.ofMillis(100)));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 1)));
     awaitTrue("the call waiting", () -> waiting.containsKey(1));
     // Several idle timeouts pass while the call is in progress.
@@ -599,7 +585,7 @@ class AsyncProcedureTest {
                           throw new ProcedureUnavailableException("WAIT");
                         }),
             XdrCodec.INT);
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(intCall(1, WAIT, 0)));
     assertReply(RawWire.readRecord(s), new Reply.AuthError(1, AuthStat.AUTH_TOOWEAK));
     RawWire.send(s, record(intCall(2, WAIT, 1)));
@@ -623,7 +609,7 @@ class AsyncProcedureTest {
               return CompletableFuture.failedFuture(new NoReplyException("expected by the test"));
             },
             XdrCodec.INT);
-    DatagramSocket u = udpSocket();
+    DatagramSocket u = opened.udpSocket();
     RawWire.send(u, server, intCall(0x9201, WAIT, 0));
     RawWire.send(u, server, intCall(0x9201, WAIT, 0));
     RawWire.send(u, server, intCall(0x9202, SYNC, 1));

@@ -15,8 +15,6 @@ import java.net.ConnectException;
 import java.net.DatagramSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +42,7 @@ class ServerCloseTest {
   private final CountDownLatch waits = new CountDownLatch(2);
   private final CountDownLatch connectionClosed = new CountDownLatch(1);
   private final CompletableFuture<Integer> later = new CompletableFuture<>();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @RegisterExtension final CapturedLog log = new CapturedLog();
 
@@ -52,9 +50,7 @@ class ServerCloseTest {
   void closeAll() throws Exception {
     release.countDown();
     later.complete(0);
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
+    opened.close();
   }
 
   private ProgramDefinition program() {
@@ -99,20 +95,8 @@ class ServerCloseTest {
                   }
                 })
             .start();
-    toClose.add(server);
+    opened.add(server);
     return server;
-  }
-
-  private Socket connect(RpcServer server) throws Exception {
-    Socket s = RawWire.connect(server);
-    toClose.add(s);
-    return s;
-  }
-
-  private DatagramSocket udpSocket() throws Exception {
-    DatagramSocket s = RawWire.udpSocket();
-    toClose.add(s);
-    return s;
   }
 
   /** Closes {@code server} on a thread of its own and says whether close() returned in time. */
@@ -133,14 +117,14 @@ class ServerCloseTest {
   /** Starts a BLOCK call on {@code tcp} and one over UDP, and waits until both run. */
   private void blockOnBothTransports(RpcServer server, Socket tcp) throws Exception {
     RawWire.send(tcp, record(call(1, PROGRAM, 1, BLOCK)));
-    RawWire.send(udpSocket(), server, call(2, PROGRAM, 1, BLOCK));
+    RawWire.send(opened.udpSocket(), server, call(2, PROGRAM, 1, BLOCK));
     assertThat(blocked.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
   }
 
   @Test
   void closeGivesUpOnCallsThatNeverEndOnceItsGraceHasPassed() throws Exception {
     RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofMillis(100)));
-    Socket tcp = connect(server);
+    Socket tcp = opened.connect(server);
     blockOnBothTransports(server, tcp);
 
     assertThat(closesInTime(server)).as("close() returned while both calls are blocked").isTrue();
@@ -151,7 +135,7 @@ class ServerCloseTest {
   @Test
   void aUdpReplyLeftBehindByCloseIsOneDebugLineAsOnTcp() throws Exception {
     RpcServer server = start(RpcServer.builder().udp(0).closeGrace(Duration.ofMillis(100)));
-    DatagramSocket udp = udpSocket();
+    DatagramSocket udp = opened.udpSocket();
     // The late reply first: the blocked call then holds the socket's one thread.
     RawWire.send(udp, server, call(1, PROGRAM, 1, WAIT));
     RawWire.send(udp, server, call(2, PROGRAM, 1, BLOCK));
@@ -175,8 +159,8 @@ class ServerCloseTest {
   @Test
   void closeWaitsForNothingOnceTheCallsHaveReplied() throws Exception {
     RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofHours(1)));
-    Socket tcp = connect(server);
-    DatagramSocket udp = udpSocket();
+    Socket tcp = opened.connect(server);
+    DatagramSocket udp = opened.udpSocket();
     // Each call is followed by a NULLPROC call, answered first: the WAIT calls reply late.
     RawWire.send(
         tcp, RawWire.concat(record(call(1, PROGRAM, 1, WAIT)), record(call(2, PROGRAM, 1, 0))));
@@ -196,8 +180,8 @@ class ServerCloseTest {
   void aConnectionWaitingAtItsLimitOfPendingCallsEndsWithTheServer() throws Exception {
     RpcServer server =
         start(RpcServer.builder().port(0).maxPendingCalls(1).closeGrace(Duration.ofMillis(100)));
-    Socket tcp = connect(server);
-    DatagramSocket udp = udpSocket();
+    Socket tcp = opened.connect(server);
+    DatagramSocket udp = opened.udpSocket();
     String udpThread = "jrpcgen-udp-" + server.udpPort();
     // Each at its limit: one call waits for a reply that never comes, so neither reads on.
     RawWire.send(tcp, record(call(1, PROGRAM, 1, WAIT)));
@@ -216,7 +200,7 @@ class ServerCloseTest {
   @Test
   void anInterruptedCloserStillClosesAndKeepsItsInterrupt() throws Exception {
     RpcServer server = start(RpcServer.builder().port(0).closeGrace(Duration.ofMillis(100)));
-    Socket tcp = connect(server);
+    Socket tcp = opened.connect(server);
     blockOnBothTransports(server, tcp);
 
     boolean interrupted;

@@ -18,7 +18,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,7 +48,7 @@ class ServerSocketUseTest {
   // The server's side of each connection, as accepted.
   private final List<ServerSide> accepted = new CopyOnWriteArrayList<>();
   private final List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   // What the test does to the server's sockets.
   private final AtomicBoolean failWrites = new AtomicBoolean();
@@ -61,9 +60,7 @@ class ServerSocketUseTest {
   @AfterEach
   void closeAll() throws Exception {
     later.forEach(f -> f.complete(0));
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
+    opened.close();
   }
 
   /** The server's end of a TCP connection: counts the flushes that end each write of replies. */
@@ -166,14 +163,8 @@ class ServerSocketUseTest {
             .build();
     RpcServer server =
         builder.program(program).bindAddress(RawWire.LOOPBACK).sockets(sockets).start();
-    toClose.add(server);
+    opened.add(server);
     return server;
-  }
-
-  private Socket connect(RpcServer server) throws IOException {
-    Socket s = RawWire.connect(server);
-    toClose.add(s);
-    return s;
   }
 
   private static byte[] waitCall(int xid, int i) {
@@ -238,7 +229,7 @@ class ServerSocketUseTest {
   void theListenerReusesItsAddressAndConnectionsSendWithoutDelay() throws Exception {
     RpcServer server = start(RpcServer.builder().tcp(0));
     assertThat(listeners).singleElement().satisfies(l -> assertThat(l.getReuseAddress()).isTrue());
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     RawWire.send(s, record(call(1, PROGRAM, 1, 0)));
     RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
     // Nagle's algorithm would hold a small reply back until the peer acknowledged the last.
@@ -248,7 +239,7 @@ class ServerSocketUseTest {
   @Test
   void callsThatArriveTogetherAreAnsweredInFewerWrites() throws Exception {
     RpcServer server = start(RpcServer.builder().tcp(0));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     int calls = 10;
     ByteArrayOutputStream pipelined = new ByteArrayOutputStream();
     for (int i = 0; i < calls; i++) {
@@ -264,7 +255,7 @@ class ServerSocketUseTest {
   @Test
   void aLateReplyThatCannotBeWrittenClosesItsConnection() throws Exception {
     RpcServer server = start(RpcServer.builder().tcp(0));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     startWaiting(s);
     failWrites.set(true);
     later.get(0).complete(7);
@@ -280,7 +271,7 @@ class ServerSocketUseTest {
   void aLateUdpReplyThatCannotBeSentIsAWarningAndFreesItsPlace() throws Exception {
     RpcServer server = start(RpcServer.builder().udp(0).maxPendingCalls(2));
     DatagramSocket u = RawWire.udpSocket();
-    toClose.add(u);
+    opened.add(u);
     // A NULLPROC call behind the WAIT call is answered first: the WAIT call replies late.
     RawWire.send(u, server, waitCall(1, 0));
     RawWire.send(u, server, call(2, PROGRAM, 1, 0));
@@ -306,7 +297,7 @@ class ServerSocketUseTest {
   @Test
   void aWatchdogThatCannotReportGoesOnAndClosesTheStuckConnection() throws Exception {
     RpcServer server = start(RpcServer.builder().tcp(0).recordTimeout(Duration.ofMillis(100)));
-    Socket s = connect(server);
+    Socket s = opened.connect(server);
     failWatchdogReport.set(true);
     stallWrites.set(true);
     RawWire.send(s, record(call(1, PROGRAM, 1, 0)));

@@ -125,10 +125,8 @@ class SquareKerberosSampleTest {
   @Test
   void theReadmeKerberosCodeRuns() throws IOException {
     String realm = realmDir.toString();
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    System.setOut(print(printed));
-    try {
+    CapturedStdout printed = CapturedStdout.start();
+    try (printed) {
       // spotless:off
       // From here to the end marker: the README's Kerberos example, verbatim.
       // Server: accept contexts with the keys in the service's keytab; procedures see the caller.
@@ -155,20 +153,16 @@ class SquareKerberosSampleTest {
       server.close();
       // End of the README's example.
       // spotless:on
-    } finally {
-      System.setOut(stdout);
     }
-    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("25\n36\n");
+    assertThat(printed.text()).isEqualTo("25\n36\n");
     assertThat(readmeExample("kerberos-example")).isEqualTo(thisExample("README's Kerberos"));
   }
 
   @Test
   void theReadmeKerberosFactoryCodeRuns() throws IOException {
     String realm = realmDir.toString();
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    System.setOut(print(printed));
-    try {
+    CapturedStdout printed = CapturedStdout.start();
+    try (printed) {
       // spotless:off
       // From here to the end marker: the README's Kerberos factory example, verbatim.
       // A server registered with a portmapper (embedded here; rpcbind on port 111 by default).
@@ -195,10 +189,8 @@ class SquareKerberosSampleTest {
       }
       // End of the README's example.
       // spotless:on
-    } finally {
-      System.setOut(stdout);
     }
-    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("49\n64\n");
+    assertThat(printed.text()).isEqualTo("49\n64\n");
     assertThat(readmeExample("kerberos-factory-example"))
         .isEqualTo(thisExample("README's Kerberos factory"));
   }

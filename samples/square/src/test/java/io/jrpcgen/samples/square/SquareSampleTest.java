@@ -118,14 +118,11 @@ class SquareSampleTest {
 
   @Test
   void theDemoRunsEndToEnd() {
-    PrintStream original = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
+    CapturedStdout printed = CapturedStdout.start();
+    try (printed) {
       SquareDemo.main(new String[0]);
-    } finally {
-      System.setOut(original);
     }
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(printed.text())
         .contains(
             "tcp: square(5) -> result: 25",
             "tcp: square(11) -> result: 121",

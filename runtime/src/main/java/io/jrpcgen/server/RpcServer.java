@@ -730,8 +730,12 @@ public final class RpcServer implements AutoCloseable {
             }
             // While more whole calls wait in the buffer, their replies go out in one write; a
             // part of a call must not hold back replies, as its rest may wait for them, and
-            // neither may close(), which closes the socket once this call is done.
-            if (closing || !reader.hasBufferedRecord() || out.position() >= COALESCE_LIMIT) {
+            // neither may close(), which closes the socket once this call is done, nor the limit
+            // of pending calls, which leaves the next call unread until a late reply.
+            if (closing
+                || !reader.hasBufferedRecord()
+                || out.position() >= COALESCE_LIMIT
+                || pending.count() >= maxPendingCalls) {
               write(out);
               out.reset();
             }

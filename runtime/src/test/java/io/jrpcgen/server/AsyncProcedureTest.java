@@ -294,6 +294,22 @@ class AsyncProcedureTest {
   }
 
   @Test
+  void aReplyIsNotHeldBackWhileTheConnectionWaitsAtItsLimitOfPendingCalls() throws IOException {
+    // In one write: SYNC's reply would be gathered with the replies of the calls buffered behind
+    // it, but WAIT then takes the one place, and the third call is not read until WAIT replies.
+    byte[] calls =
+        concat(
+            record(intCall(1, SYNC, 1)), record(intCall(2, WAIT, 2)), record(intCall(3, SYNC, 3)));
+    Socket s = opened.connect(start(RpcServer.builder().tcp(0).maxPendingCalls(1)));
+    RawWire.send(s, calls);
+    assertIntResult(RawWire.readRecord(s), 1, 2);
+    awaitTrue("WAIT called", () -> waiting.containsKey(2));
+    waiting.get(2).complete(20);
+    assertIntResult(RawWire.readRecord(s), 2, 20);
+    assertIntResult(RawWire.readRecord(s), 3, 4);
+  }
+
+  @Test
   void closeWaitsForCallsInProgressWithinTheGracePeriod() throws Exception {
     RpcServer server =
         start(

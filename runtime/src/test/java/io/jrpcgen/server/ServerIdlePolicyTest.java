@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A healthy idle connection stays open, as libtirpc's do from clnt_create to clnt_destroy; the
  * record timeout is for records begun and not finished, the idle timeout an explicit choice.
  */
 class ServerIdlePolicyTest {
+  @RegisterExtension final CapturedLog log = new CapturedLog();
   private final TestProgram prog = new TestProgram();
 
   @Test
@@ -47,6 +50,12 @@ class ServerIdlePolicyTest {
       RawWire.send(s, both);
       RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(2, OpaqueAuth.NONE));
       assertThat(s.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+      // Logged before the close: the reader of the log finds why, whoever saw the close.
+      assertThat(log.messages(Level.FINE))
+          .contains(
+              "closing connection from /127.0.0.1:"
+                  + s.getLocalPort()
+                  + ": record not received in PT0.3S");
     }
   }
 
@@ -77,6 +86,11 @@ class ServerIdlePolicyTest {
         Socket s = RawWire.connect(server)) {
       nullCall(s, 1);
       assertThat(s.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+      String peer = "/127.0.0.1:" + s.getLocalPort();
+      assertThat(log.messages(Level.FINE))
+          .containsSubsequence(
+              "connection from " + peer + " accepted",
+              "closing connection from " + peer + ": idle for PT0.3S");
     }
   }
 

@@ -10,14 +10,21 @@ import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.xdr.XdrCodec;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ConnectException;
 import java.net.DatagramSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +48,7 @@ class ServerCloseTest {
   private final CountDownLatch blocked = new CountDownLatch(2);
   private final CountDownLatch waits = new CountDownLatch(2);
   private final CountDownLatch connectionClosed = new CountDownLatch(1);
+  private final Set<SocketAddress> closedPeers = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Integer> later = new CompletableFuture<>();
   private final Opened opened = new Opened();
 
@@ -91,6 +99,7 @@ class ServerCloseTest {
                 new RpcListener() {
                   @Override
                   public void connectionClosed(RpcConnection connection) {
+                    closedPeers.add(connection.peer());
                     connectionClosed.countDown();
                   }
                 })
@@ -110,8 +119,7 @@ class ServerCloseTest {
 
   /** Whether a live thread of this JVM has the name {@code name}. */
   private static boolean threadNamed(String name) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.isAlive() && t.getName().equals(name));
+    return liveThread(name).isPresent();
   }
 
   /** Starts a BLOCK call on {@code tcp} and one over UDP, and waits until both run. */
@@ -229,6 +237,91 @@ class ServerCloseTest {
     assertThat(server.awaitTermination(Duration.ZERO)).isTrue();
     assertThatThrownBy(() -> new Socket(RawWire.LOOPBACK, port).close())
         .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void awaitTerminationReturnsOnceTheServerIsClosed() throws Exception {
+    RpcServer server = start(RpcServer.builder().tcp(0));
+    int port = server.tcpPort();
+    assertThat(server.awaitTermination(Duration.ofMillis(50))).as("open").isFalse();
+    AtomicReference<String> afterWait = new AtomicReference<>();
+    Thread awaiter =
+        new Thread(
+            () -> {
+              try {
+                server.awaitTermination();
+                afterWait.set(refusesConnections(port) ? "closed" : "still serving");
+              } catch (InterruptedException e) {
+                afterWait.set("interrupted");
+              }
+            },
+            "test-awaiter");
+    awaiter.setDaemon(true);
+    awaiter.start();
+    RawWire.awaitTrue(
+        "the awaiter waiting or done",
+        () -> awaiter.getState() == Thread.State.WAITING || !awaiter.isAlive());
+    server.close();
+    awaiter.join(RawWire.TIMEOUT_MS);
+    assertThat(afterWait.get()).isEqualTo("closed");
+  }
+
+  @Test
+  void theServersOwnThreadsDoNotKeepTheJvmAlive() {
+    RpcServer server = start(RpcServer.builder().port(0));
+    int port = server.tcpPort();
+    for (String name :
+        List.of(
+            "jrpcgen-tcp-accept-" + port, "jrpcgen-tcp-watchdog-" + port, "jrpcgen-udp-" + port)) {
+      assertThat(liveThread(name)).as(name).get().returns(true, Thread::isDaemon);
+    }
+  }
+
+  @Test
+  void closeWaitsForALateTcpReplyAndACallReadMeanwhileEndsWithTheConnection() throws Exception {
+    RpcServer server = start(RpcServer.builder().tcp(0).closeGrace(Duration.ofSeconds(30)));
+    Socket tcp = opened.connect(server);
+    RawWire.send(tcp, record(call(1, PROGRAM, 1, WAIT)));
+    RawWire.awaitTrue("WAIT called", () -> waits.getCount() == 1);
+    Thread closer = new Thread(server::close, "test-closer");
+    closer.setDaemon(true);
+    closer.start();
+    RawWire.awaitTrue(
+        "close() waiting for the late reply",
+        () ->
+            refusesConnections(server.tcpPort())
+                && closer.getState() == Thread.State.TIMED_WAITING);
+    // Read while close() holds the connection: its thread waits until close() lets go.
+    RawWire.send(tcp, record(call(2, PROGRAM, 1, 0)));
+    liveThread("jrpcgen-tcp-/127.0.0.1:" + tcp.getLocalPort())
+        .ifPresent(
+            t -> RawWire.awaitTrue("the call read", () -> t.getState() == Thread.State.WAITING));
+
+    later.complete(7);
+    RawWire.assertIntResult(RawWire.readRecord(tcp), 1, 7);
+    RawWire.assertClosedByServer(tcp);
+    closer.join(RawWire.TIMEOUT_MS);
+    assertThat(closer.isAlive()).as("close() still running").isFalse();
+    RawWire.awaitTrue(
+        "the connection's thread ended", () -> closedPeers.contains(tcp.getLocalSocketAddress()));
+  }
+
+  private static boolean refusesConnections(int port) {
+    try (Socket probe = new Socket(RawWire.LOOPBACK, port)) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /**
+   * The live platform thread named {@code name}; none for a virtual thread (Java 21+), which {@link
+   * Thread#getAllStackTraces()} does not list.
+   */
+  private static Optional<Thread> liveThread(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals(name))
+        .findFirst();
   }
 
   /** The server's shutdown hook: private, as no caller but the JVM has any use for it. */

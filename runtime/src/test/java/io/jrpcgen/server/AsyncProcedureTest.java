@@ -137,6 +137,21 @@ class AsyncProcedureTest {
     }
   }
 
+  /** A read from the test's socket. */
+  private interface Read {
+    Object run() throws IOException;
+  }
+
+  /** Asserts that {@code read} times out: nothing was read beyond the limit, so nothing came. */
+  private static void assertNothingArrives(String what, Read read) throws IOException {
+    try {
+      read.run();
+      throw new AssertionError("came: " + what);
+    } catch (SocketTimeoutException expected) {
+      // The calls wait in the socket.
+    }
+  }
+
   private static int xidOf(byte[] reply) {
     return new XdrDecoder(reply).readInt();
   }
@@ -274,12 +289,8 @@ class AsyncProcedureTest {
     // The third is not read while two wait: a plain call behind it is not answered either.
     RawWire.send(s, record(intCall(4, SYNC, 1)));
     s.setSoTimeout(200);
-    try {
-      RawWire.readRecord(s);
-      throw new AssertionError("a reply came while the connection was at its limit");
-    } catch (SocketTimeoutException expected) {
-      // Nothing was read beyond the limit.
-    }
+    assertNothingArrives(
+        "a reply while the connection is at its limit", () -> RawWire.readRecord(s));
     s.setSoTimeout(RawWire.TIMEOUT_MS);
     assertThat(waiting).doesNotContainKey(3);
     waiting.get(1).complete(10);
@@ -291,6 +302,21 @@ class AsyncProcedureTest {
     assertIntResult(RawWire.readRecord(s), 4, 2);
     waiting.get(3).complete(30);
     assertIntResult(RawWire.readRecord(s), 3, 30);
+  }
+
+  @Test
+  void atTheLimitOfPendingCallsNoDatagramIsReadUntilOneReplies() throws IOException {
+    RpcServer server = start(RpcServer.builder().udp(0).maxPendingCalls(1));
+    DatagramSocket u = opened.udpSocket();
+    RawWire.send(u, server, intCall(1, WAIT, 1));
+    awaitTrue("WAIT called", () -> waiting.containsKey(1));
+    RawWire.send(u, server, intCall(2, SYNC, 2));
+    u.setSoTimeout(200);
+    assertNothingArrives("a reply while the UDP service is at its limit", () -> RawWire.receive(u));
+    u.setSoTimeout(RawWire.TIMEOUT_MS);
+    waiting.get(1).complete(10);
+    assertIntResult(RawWire.receive(u), 1, 10);
+    assertIntResult(RawWire.receive(u), 2, 3);
   }
 
   @Test

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
 import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,9 +16,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,18 +40,13 @@ class ServerInjectedFailuresTest {
   void failedAcceptsAreReportedAndAcceptingGoesOn() throws Exception {
     AtomicInteger accepts = new AtomicInteger();
     RpcServer.SocketMaker failing =
-        maker(
-            () ->
-                new ServerSocket() {
-                  @Override
-                  public Socket accept() throws IOException {
-                    if (accepts.incrementAndGet() <= 3) {
-                      throw new OutOfMemoryError("no memory to accept (injected by the test)");
-                    }
-                    return super.accept();
-                  }
-                },
-            RpcServer.SocketMaker.JDK);
+        beforeEachAccept(
+            n -> {
+              accepts.set(n);
+              if (n <= 3) {
+                throw new OutOfMemoryError("no memory to accept (injected by the test)");
+              }
+            });
     try (RpcServer server = prog.server().tcp(0).sockets(failing).start()) {
       RawWire.assertServes(server);
       assertThat(accepts.get()).isGreaterThan(3);
@@ -59,6 +61,91 @@ class ServerInjectedFailuresTest {
                   + "]: java.lang.OutOfMemoryError: no memory"
                   + " to accept (injected by the test); going on");
     }
+  }
+
+  @Test
+  void runningOutOfMemoryLetsTheReserveGoAndAcceptingTakesItBackFirst() throws Exception {
+    Field reserve = RpcServer.class.getDeclaredField("reserve");
+    reserve.setAccessible(true);
+    AtomicReference<RpcServer> started = new AtomicReference<>();
+    CountDownLatch known = new CountDownLatch(1);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Supplier<String> reserveState =
+        () -> {
+          try {
+            return reserve.get(started.get()) == null ? "let go" : "held";
+          } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+          }
+        };
+    RpcServer.SocketMaker failing =
+        beforeEachAccept(
+            n -> {
+              try {
+                known.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+              }
+              seen.add("accept " + n + ": reserve " + reserveState.get());
+              if (n == 1) {
+                // Its report is made while the reserve is what backOff left of it.
+                throw new OutOfMemoryError() {
+                  @Override
+                  public String toString() {
+                    seen.add("report: reserve " + reserveState.get());
+                    return "java.lang.OutOfMemoryError (injected by the test)";
+                  }
+                };
+              }
+            });
+    try (RpcServer server = prog.server().tcp(0).sockets(failing).start()) {
+      started.set(server);
+      known.countDown();
+      RawWire.assertServes(server);
+      // The accept loop may be waiting in a third accept by now.
+      assertThat(seen.subList(0, 3))
+          .containsExactly(
+              "accept 1: reserve held", "report: reserve let go", "accept 2: reserve held");
+    }
+  }
+
+  @Test
+  void aDatagramReceivedAsCloseBeginsLeavesNoUdpThreadBehind() throws Exception {
+    CountDownLatch received = new CountDownLatch(1);
+    CountDownLatch served = new CountDownLatch(1);
+    RpcServer.SocketMaker pausing =
+        maker(
+            ServerSocket::new,
+            local ->
+                new DatagramSocket(local) {
+                  @Override
+                  public void receive(DatagramPacket p) throws IOException {
+                    super.receive(p);
+                    received.countDown();
+                    try {
+                      served.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                      throw new InterruptedIOException();
+                    }
+                  }
+                });
+    RpcServer server =
+        prog.server().udp(0).closeGrace(Duration.ofMillis(100)).sockets(pausing).start();
+    String udpThread = "jrpcgen-udp-" + server.udpPort();
+    try (DatagramSocket client = RawWire.udpSocket()) {
+      RawWire.send(client, server, RawWire.call(1, TestProgram.PROGRAM, TestProgram.V2, 0));
+      assertThat(received.await(RawWire.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+      // Between the datagram's receipt and its service: close() finds the UDP service idle.
+      server.close();
+    } finally {
+      served.countDown();
+      server.close();
+    }
+    RawWire.awaitTrue(
+        "the UDP thread ended",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().equals(udpThread)));
   }
 
   @Test
@@ -272,6 +359,26 @@ class ServerInjectedFailuresTest {
                 }
               }
             });
+  }
+
+  /** What a listener does before each accept, given the accept's number (from 1). */
+  private interface AcceptHook {
+    void before(int accept) throws IOException;
+  }
+
+  /** Sockets whose TCP listener runs {@code hook} before each accept; JDK sockets otherwise. */
+  private static RpcServer.SocketMaker beforeEachAccept(AcceptHook hook) {
+    AtomicInteger accepts = new AtomicInteger();
+    return maker(
+        () ->
+            new ServerSocket() {
+              @Override
+              public Socket accept() throws IOException {
+                hook.before(accepts.incrementAndGet());
+                return super.accept();
+              }
+            },
+        RpcServer.SocketMaker.JDK);
   }
 
   private interface Listener {

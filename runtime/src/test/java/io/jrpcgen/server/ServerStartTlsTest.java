@@ -14,6 +14,8 @@ import io.jrpcgen.xdr.XdrEncoder;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.logging.Level;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,15 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerStartTlsTest {
   @TempDir static Path dir;
   private static ServerTls tls;
+  // The client's side: it trusts the server's own certificate.
+  private static SSLContext clientContext;
 
   @RegisterExtension final CapturedLog log = new CapturedLog();
   private final TestProgram prog = new TestProgram();
 
   @BeforeAll
   static void certificates() throws Exception {
-    tls =
-        ServerTls.of(
-            TestCertificates.create(dir, "server", "ip:127.0.0.1", null, 2).contextTrusting());
+    TestCertificates.Identity server =
+        TestCertificates.create(dir, "server", "ip:127.0.0.1", null, 2);
+    tls = ServerTls.of(server.contextTrusting());
+    clientContext = server.contextTrusting(server);
   }
 
   private static byte[] probe(int xid) {
@@ -48,7 +53,8 @@ class ServerStartTlsTest {
   }
 
   @Test
-  void repliesToCallsAheadOfTheProbeLeaveInTheClearBeforeStartTls() throws Exception {
+  void repliesToCallsAheadOfTheProbeLeaveInTheClearBeforeStartTlsAndNotAgainAfter()
+      throws Exception {
     try (RpcServer server = prog.server().tcp(0).tls(tls).start();
         Socket s = RawWire.connect(server)) {
       // One write: the NULLPROC reply is held back while the probe waits in the buffer.
@@ -56,6 +62,17 @@ class ServerStartTlsTest {
       RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
       XdrDecoder in = new XdrDecoder(RawWire.readRecord(s));
       assertThat(RpcMessages.readReply(in)).isEqualTo(new Reply.Success(2, RpcWithTls.STARTTLS));
+      try (SSLSocket secured =
+          (SSLSocket)
+              clientContext
+                  .getSocketFactory()
+                  .createSocket(s, "127.0.0.1", server.tcpPort(), true)) {
+        secured.setUseClientMode(true);
+        secured.setSSLParameters(RpcWithTls.restrict(secured.getSSLParameters()));
+        secured.startHandshake();
+        RawWire.send(secured, nullCall(3));
+        RawWire.assertReply(RawWire.readRecord(secured), new Reply.Success(3, OpaqueAuth.NONE));
+      }
     }
   }
 

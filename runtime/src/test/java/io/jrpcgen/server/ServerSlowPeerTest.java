@@ -9,7 +9,10 @@ import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -88,6 +91,48 @@ class ServerSlowPeerTest {
             .isEqualTo(REPLY_SIZE);
       }
     }
+  }
+
+  @Test
+  void aReplyReadSlowlyButWithinTheRecordTimeoutIsNotCutOff() throws Exception {
+    int size = 8 << 20;
+    // Read in about 2.6 s: the write outlasts the sockets' buffers and the watchdog looks at it
+    // at least once (every second for this timeout), far within the timeout.
+    try (RpcServer server = serverOfBig(Duration.ofSeconds(20));
+        Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(new InetSocketAddress(RawWire.LOOPBACK, server.tcpPort()), RawWire.TIMEOUT_MS);
+      slow.setSoTimeout(RawWire.TIMEOUT_MS);
+      RawWire.send(slow, record(call(0x7100, PROGRAM, 1, BIG, out -> out.writeInt(size))));
+      // The reply header (24 bytes), the opaque's length, its bytes.
+      assertThat(readRecordSlowly(slow.getInputStream())).isEqualTo(24 + 4 + size);
+      assertThat(server.connectionCount()).isEqualTo(1);
+    }
+  }
+
+  /** Reads one record at about 64 KiB per 20 ms; the length of its message. */
+  private static long readRecordSlowly(InputStream in) throws IOException, InterruptedException {
+    DataInputStream data = new DataInputStream(in);
+    byte[] chunk = new byte[64 * 1024];
+    long total = 0;
+    boolean last;
+    do {
+      int header = data.readInt();
+      last = header < 0;
+      int left = header & 0x7fff_ffff;
+      while (left > 0) {
+        int n = data.read(chunk, 0, Math.min(chunk.length, left));
+        if (n < 0) {
+          throw new EOFException("closed after " + total + " bytes");
+        }
+        if ((total + n) / chunk.length > total / chunk.length) {
+          Thread.sleep(20);
+        }
+        total += n;
+        left -= n;
+      }
+    } while (!last);
+    return total;
   }
 
   @Test

@@ -32,6 +32,12 @@ class ServerBackChannelTest {
   /** {@code int ASK(int n)}: calls the client's {@code INC(n)} and replies with its result. */
   private static final int ASK = 1;
 
+  /**
+   * {@code int ASK_BLOCKING(int n)}: calls {@code INC(n)} and waits for it on the thread that reads
+   * the connection, where its reply can never be read; -1 when the call is refused.
+   */
+  private static final int ASK_BLOCKING = 2;
+
   private static final int CLIENT_PROGRAM = 0x4000_5151;
   private static final int INC = 1;
 
@@ -60,6 +66,21 @@ class ServerBackChannelTest {
                               .callAsync(INC, XdrCodec.INT, n, XdrCodec.INT);
                       callsBack.add(back);
                       return back;
+                    }))
+            .procedure(
+                Procedure.of(
+                    ASK_BLOCKING,
+                    "ASK_BLOCKING",
+                    XdrCodec.INT,
+                    XdrCodec.INT,
+                    (call, n) -> {
+                      try {
+                        return RpcClient.create(call.backChannel().orElseThrow(), CLIENT_PROGRAM, 1)
+                            .withTimeout(Duration.ofMinutes(5))
+                            .call(INC, XdrCodec.INT, n, XdrCodec.INT);
+                      } catch (RuntimeException refused) {
+                        return -1;
+                      }
                     }))
             .build();
     return opened.add(
@@ -90,6 +111,14 @@ class ServerBackChannelTest {
     reply.writeInt(42);
     RawWire.send(s, record(reply.toByteArray()));
     RawWire.assertIntResult(RawWire.readRecord(s), 1, 42);
+  }
+
+  @Test
+  void aBlockingCallBackFromTheThreadThatReadsTheConnectionIsRefusedNotLeftToTimeOut()
+      throws Exception {
+    Socket s = opened.connect(start());
+    RawWire.send(s, record(call(1, PROGRAM, 1, ASK_BLOCKING, out -> out.writeInt(1))));
+    RawWire.assertIntResult(RawWire.readRecord(s), 1, -1);
   }
 
   @Test

@@ -9,13 +9,16 @@ import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.rpc.OpaqueAuth;
 import io.jrpcgen.testsupport.TestCertificates;
+import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,8 +34,17 @@ class ServerStartTlsTest {
   // The client's side: it trusts the server's own certificate.
   private static SSLContext clientContext;
 
+  /** A program whose one procedure, {@code int LATER(void)}, replies when {@link #later} does. */
+  private static final int LATER_PROGRAM = 0x2000_5152;
+
   @RegisterExtension final CapturedLog log = new CapturedLog();
   private final TestProgram prog = new TestProgram();
+  private final CompletableFuture<Integer> later = new CompletableFuture<>();
+
+  @AfterEach
+  void release() {
+    later.complete(0);
+  }
 
   @BeforeAll
   static void certificates() throws Exception {
@@ -55,7 +67,12 @@ class ServerStartTlsTest {
   @Test
   void repliesToCallsAheadOfTheProbeLeaveInTheClearBeforeStartTlsAndNotAgainAfter()
       throws Exception {
-    try (RpcServer server = prog.server().tcp(0).tls(tls).start();
+    ProgramDefinition laterProgram =
+        ProgramDefinition.builder(LATER_PROGRAM, 1)
+            .procedure(
+                Procedure.ofAsync(1, "LATER", XdrCodec.VOID, XdrCodec.INT, (call, v) -> later))
+            .build();
+    try (RpcServer server = prog.server().program(laterProgram).tcp(0).tls(tls).start();
         Socket s = RawWire.connect(server)) {
       // One write: the NULLPROC reply is held back while the probe waits in the buffer.
       RawWire.send(s, RawWire.concat(nullCall(1), record(probe(2))));
@@ -70,8 +87,16 @@ class ServerStartTlsTest {
         secured.setUseClientMode(true);
         secured.setSSLParameters(RpcWithTls.restrict(secured.getSSLParameters()));
         secured.startHandshake();
-        RawWire.send(secured, nullCall(3));
-        RawWire.assertReply(RawWire.readRecord(secured), new Reply.Success(3, OpaqueAuth.NONE));
+        RawWire.send(
+            secured,
+            RawWire.concat(
+                record(call(3, LATER_PROGRAM, 1, 1)), record(call(4, LATER_PROGRAM, 1, 0))));
+        RawWire.assertReply(RawWire.readRecord(secured), new Reply.Success(4, OpaqueAuth.NONE));
+        // The late reply is written by the thread that completes the call, in TLS too.
+        Thread completer = new Thread(() -> later.complete(7), "test-completer");
+        completer.setDaemon(true);
+        completer.start();
+        RawWire.assertIntResult(RawWire.readRecord(secured), 3, 7);
       }
     }
   }

@@ -152,7 +152,9 @@ public final class BenchMain {
       }
       Map<Pairing.Client, LoadClient> clients = new EnumMap<>(Pairing.Client.class);
       clients.put(Pairing.Client.JRPCGEN, new Jrpcgen.Client());
-      clients.put(Pairing.Client.JRPCGEN_ASYNC, new Jrpcgen.AsyncClient());
+      clients.put(Pairing.Client.JRPCGEN_ASYNC, new Jrpcgen.AsyncClient(null));
+      // Completions on the thread that read the reply, where oncrpc4j runs its CompletionHandler.
+      clients.put(Pairing.Client.JRPCGEN_ASYNC_DIRECT, new Jrpcgen.AsyncClient(Runnable::run));
       if (keyStore != null) {
         clients.put(Pairing.Client.JRPCGEN_TLS, new Jrpcgen.Client(Jrpcgen.clientTls(keyStore)));
       }

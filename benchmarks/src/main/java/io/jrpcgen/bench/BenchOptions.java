@@ -39,8 +39,9 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
         --warmup-ms N       unmeasured calls before each sample
         --measure-ms N      each sample's measured interval
         --only REGEX        only rows whose name contains a match ('square tcp', 'echo')
-        --pairings A,B,...  columns: java-java,java-java-async,java-java-tls,java-c,c-java,
-                            c-c,oncrpc4j-sync,oncrpc4j-async,remote-tea,limit (default: all)
+        --pairings A,B,...  columns: java-java,java-java-async,java-java-async-direct,
+                            java-java-tls,java-c,c-java,c-c,oncrpc4j-sync,
+                            oncrpc4j-async,remote-tea,limit (default: all)
         --no-jmh            skip the codec benchmarks
         --no-load           skip the call-rate table
         --out DIR           where results.md, load.csv and codec.csv go

@@ -29,6 +29,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * jrpcgen's side: generated stubs on the runtime's channels, and an {@code RpcServer}; in the
@@ -160,10 +161,17 @@ public final class Jrpcgen {
 
   /**
    * The generated clients' asynchronous forms: each caller keeps one call in flight and starts
-   * the next from the completion of the last, on the client's default executor; a shared
-   * connection is one client used by every caller.
+   * the next from the completion of the last, on the given executor (null: the client's default);
+   * a shared connection is one client used by every caller.
    */
   public static final class AsyncClient implements LoadClient {
+    private final Executor completions;
+
+    /** Completes calls on {@code completions}, or on the client's default executor if null. */
+    public AsyncClient(Executor completions) {
+      this.completions = completions;
+    }
+
     @Override
     public boolean supports(Workload workload) {
       return workload.kind() == Workload.Kind.SQUARE || workload.kind() == Workload.Kind.ECHO;
@@ -181,7 +189,7 @@ public final class Jrpcgen {
                 ? TcpChannel.connect(server, ChannelOptions.DEFAULTS)
                 : UdpChannel.open(server, ChannelOptions.DEFAULTS));
           }
-          callers.add(caller(workload, channels.get(channels.size() - 1)));
+          callers.add(caller(workload, channels.get(channels.size() - 1), completions));
         }
         return AsyncLoad.run(callers, timing);
       } finally {
@@ -189,17 +197,22 @@ public final class Jrpcgen {
       }
     }
 
-    private static AsyncLoad.AsyncCaller caller(Workload workload, RpcChannel channel) {
+    private static AsyncLoad.AsyncCaller caller(
+        Workload workload, RpcChannel channel, Executor completions) {
       if (workload.kind() == Workload.Kind.SQUARE) {
-        SquareProg.SquareVersClient client =
+        SquareProg.SquareVersClient created =
             SquareProg.SquareVersClient.create(channel).withRetryInterval(UDP_RETRY);
+        SquareProg.SquareVersClient client =
+            completions == null ? created : created.withExecutor(completions);
         return (seq, done) -> {
           int n = Payloads.squareArg(seq);
           client.squareprocAsync(new SquareIn(n))
               .whenComplete((out, e) -> done.accept(e == null && out.res1() == n * n));
         };
       }
-      EchoProg.EchoVersClient client = EchoProg.EchoVersClient.create(channel);
+      EchoProg.EchoVersClient created = EchoProg.EchoVersClient.create(channel);
+      EchoProg.EchoVersClient client =
+          completions == null ? created : created.withExecutor(completions);
       Opaque payload = Opaque.copyOf(Payloads.of(workload.payload()));
       return (seq, done) -> client.echoprocAsync(payload)
           .whenComplete((out, e) -> done.accept(e == null && out.length() == payload.length()));

@@ -6,6 +6,7 @@ import java.util.Locale;
 public enum Pairing {
   JAVA_JAVA("Java/Java", Client.JRPCGEN, Server.JRPCGEN),
   JAVA_JAVA_ASYNC("Java/Java async", Client.JRPCGEN_ASYNC, Server.JRPCGEN),
+  JAVA_JAVA_ASYNC_DIRECT("Java/Java async direct", Client.JRPCGEN_ASYNC_DIRECT, Server.JRPCGEN),
   JAVA_JAVA_TLS("Java/Java TLS", Client.JRPCGEN_TLS, Server.JRPCGEN_TLS),
   JAVA_C("Java->C", Client.JRPCGEN, Server.LIBTIRPC),
   C_JAVA("C->Java", Client.LIBTIRPC, Server.JRPCGEN),
@@ -17,7 +18,8 @@ public enum Pairing {
 
   /** The client implementations. */
   public enum Client {
-    JRPCGEN, JRPCGEN_ASYNC, JRPCGEN_TLS, LIBTIRPC, ONCRPC4J_SYNC, ONCRPC4J_ASYNC, REMOTE_TEA, RAW
+    JRPCGEN, JRPCGEN_ASYNC, JRPCGEN_ASYNC_DIRECT, JRPCGEN_TLS, LIBTIRPC, ONCRPC4J_SYNC,
+    ONCRPC4J_ASYNC, REMOTE_TEA, RAW
   }
 
   /** The server implementations. */

@@ -27,6 +27,7 @@ import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
+import io.jrpcgen.xdr.XdrException;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -420,6 +421,31 @@ class AsyncCallTest {
       assertThat(failed.status()).isEqualTo(new CallStatus.Accepted(AcceptStat.PROC_UNAVAIL));
       assertThat(failed.failure()).isSameAs(failure);
       assertThat(ended.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void aCallWhoseArgumentsCannotBeEncodedFailsAndGivesItsSlotBack() throws Exception {
+    try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
+        RpcClient client =
+            tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))
+                .withTimeout(Duration.ofSeconds(10))) {
+      XdrCodec<Square.In> unencodable =
+          XdrCodec.of(
+              (out, in) -> {
+                throw new XdrException("cannot encode " + in);
+              },
+              in -> null);
+      // Ended before it was ever registered with the reader: nothing there to drop.
+      Throwable failure =
+          client
+              .callAsync(Square.SQUAREPROC, unencodable, new Square.In(2), Square.Out.CODEC)
+              .handle((v, e) -> e)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(((RpcException) failure).status()).isEqualTo(RpcStatus.CANT_ENCODE_ARGS);
+      // The only slot is free again, for a blocking call and an asynchronous one.
+      assertThat(Square.square(client, 3)).isEqualTo(9);
+      assertThat(square(client, 4).get(10, TimeUnit.SECONDS).res1()).isEqualTo(16);
     }
   }
 

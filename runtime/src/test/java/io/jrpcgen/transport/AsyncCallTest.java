@@ -449,6 +449,30 @@ class AsyncCallTest {
     }
   }
 
+  @Test
+  void aResultCodecThatThrowsEndsTheFutureWithItsExceptionAndGivesTheSlotBack() throws Exception {
+    try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
+        RpcClient client =
+            tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))
+                .withTimeout(Duration.ofSeconds(5))) {
+      IllegalStateException bug = new IllegalStateException("the caller's codec is wrong");
+      XdrCodec<Square.Out> throwing =
+          XdrCodec.of(
+              (out, v) -> {},
+              in -> {
+                throw bug;
+              });
+      // The reply was taken from the reader: neither it nor the deadline ends the call any more.
+      Throwable failure =
+          client
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2), throwing)
+              .handle((v, e) -> e)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(failure).isSameAs(bug);
+      assertThat(Square.square(client, 3)).isEqualTo(9);
+    }
+  }
+
   /**
    * A security in the manner of RPCSEC_GSS: each encoding of a call carries a sequence number of
    * its own in its credential, and the reply's verifier must echo the number of the transmission it

@@ -173,6 +173,11 @@ final class AsyncCall<R> implements ReplyDispatcher.AsyncListener {
             future.complete(channel.decodeReply(xid, w.reply(), resultCodec, check, probe));
           } catch (RpcException e) {
             future.completeExceptionally(e.withXid(xid));
+          } catch (RuntimeException e) {
+            // The caller's codec failed its own way. The reply and its waiter are gone, so nothing
+            // else (not even the deadline) would end the future: it ends with that, as a blocking
+            // call throws it.
+            future.completeExceptionally(e);
           }
         });
   }

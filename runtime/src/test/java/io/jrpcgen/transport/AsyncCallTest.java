@@ -5,9 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
+import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.transport.RecordMarking;
+import io.jrpcgen.observe.CallEnd;
+import io.jrpcgen.observe.CallObserver;
+import io.jrpcgen.observe.CallStatus;
+import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcListener;
+import io.jrpcgen.rpc.AcceptStat;
+import io.jrpcgen.rpc.AuthFlavor;
+import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
+import io.jrpcgen.rpc.CallSecurity;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.rpc.RpcAuthException;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
@@ -16,6 +27,7 @@ import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
+import io.jrpcgen.xdr.XdrException;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -27,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -80,6 +94,13 @@ class AsyncCallTest {
 
   private static CompletableFuture<Square.Out> square(RpcClient client, int n) {
     return client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(n), Square.Out.CODEC);
+  }
+
+  /** An asynchronous square call's reply, within 10 s. */
+  private static RpcReply<Square.Out> squareForReply(RpcClient client, int n) throws Exception {
+    return client
+        .callForReplyAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(n), Square.Out.CODEC)
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -250,11 +271,7 @@ class AsyncCallTest {
   void repliesAndFailuresCarryTheirOwnCallsXidAndServer() throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS)) {
-      RpcReply<Square.Out> reply =
-          client
-              .callForReplyAsync(
-                  Square.SQUAREPROC, Square.In.CODEC, new Square.In(5), Square.Out.CODEC)
-              .get(10, TimeUnit.SECONDS);
+      RpcReply<Square.Out> reply = squareForReply(client, 5);
       assertThat(reply.value().res1()).isEqualTo(25);
       assertThat(reply.server()).isEqualTo(client.serverAddress());
       RpcReply<Square.Out> next =
@@ -330,21 +347,12 @@ class AsyncCallTest {
     try (DatagramSocket server = new DatagramSocket(0, Square.LOOPBACK)) {
       server.setSoTimeout(10_000);
       try (RpcClient client =
-          RpcClient.create(
-              UdpChannel.open(
-                  new InetSocketAddress(Square.LOOPBACK, server.getLocalPort()),
-                  ChannelOptions.DEFAULTS),
-              Square.PROGRAM,
-              Square.VERSION,
-              CallOptions.DEFAULTS.withRetryInterval(Duration.ofMillis(100)))) {
+          udpTo(server, CallOptions.DEFAULTS.withRetryInterval(Duration.ofMillis(100)))) {
         CompletableFuture<Square.Out> result = square(client, 9);
         DatagramPacket first = receive(server); // dropped, as a lossy network would
         DatagramPacket second = receive(server);
-        XdrDecoder in = new XdrDecoder(second.getData(), 0, second.getLength());
-        CallHeader call = RawRpc.readSquareCall(in);
-        assertThat(call.xid())
-            .isEqualTo(
-                RawRpc.readSquareCall(new XdrDecoder(first.getData(), 0, first.getLength())).xid());
+        CallHeader call = readCall(second);
+        assertThat(call.xid()).isEqualTo(readCall(first).xid());
         XdrEncoder reply = RawRpc.squareReply(call.xid(), OpaqueAuth.NONE, 9);
         server.send(new DatagramPacket(reply.array(), reply.position(), second.getSocketAddress()));
         assertThat(result.get(10, TimeUnit.SECONDS).res1()).isEqualTo(81);
@@ -372,6 +380,164 @@ class AsyncCallTest {
       }
     } finally {
       release.countDown();
+    }
+  }
+
+  @Test
+  void aListenerHearsAnAsyncCallBeginWithItsXidAndEndWithItsOutcome() throws Exception {
+    BlockingQueue<RpcCall> started = new LinkedBlockingQueue<>();
+    BlockingQueue<CallEnd> ended = new LinkedBlockingQueue<>();
+    RpcListener listener =
+        new RpcListener() {
+          @Override
+          public CallObserver callStarted(RpcCall call) {
+            started.add(call);
+            return (c, end) -> ended.add(end);
+          }
+        };
+    try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
+        RpcClient client = tcp(server, ChannelOptions.DEFAULTS.withListener(listener))) {
+      RpcReply<Square.Out> reply = squareForReply(client, 4);
+      assertThat(reply.value().res1()).isEqualTo(16);
+      // Told by the call itself, through its probe: the listener sees the call's own XID.
+      RpcCall call = started.poll(10, TimeUnit.SECONDS);
+      assertThat(call).isNotNull();
+      assertThat(call.xid()).isEqualTo(reply.xid());
+      assertThat(call.procedure()).isEqualTo(Square.SQUAREPROC);
+      CallEnd end = ended.poll(10, TimeUnit.SECONDS);
+      assertThat(end).isNotNull();
+      assertThat(end.status()).isEqualTo(new CallStatus.Accepted(AcceptStat.SUCCESS));
+      assertThat(end.failure()).isNull();
+
+      // A failed call is heard to end with its failure, once.
+      Throwable failure =
+          client
+              .callAsync(99, XdrCodec.VOID, null, XdrCodec.VOID)
+              .handle((v, e) -> e)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(started.poll(10, TimeUnit.SECONDS)).isNotNull();
+      CallEnd failed = ended.poll(10, TimeUnit.SECONDS);
+      assertThat(failed).isNotNull();
+      assertThat(failed.status()).isEqualTo(new CallStatus.Accepted(AcceptStat.PROC_UNAVAIL));
+      assertThat(failed.failure()).isSameAs(failure);
+      assertThat(ended.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void aCallWhoseArgumentsCannotBeEncodedFailsAndGivesItsSlotBack() throws Exception {
+    try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
+        RpcClient client =
+            tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))
+                .withTimeout(Duration.ofSeconds(10))) {
+      XdrCodec<Square.In> unencodable =
+          XdrCodec.of(
+              (out, in) -> {
+                throw new XdrException("cannot encode " + in);
+              },
+              in -> null);
+      // Ended before it was ever registered with the reader: nothing there to drop.
+      Throwable failure =
+          client
+              .callAsync(Square.SQUAREPROC, unencodable, new Square.In(2), Square.Out.CODEC)
+              .handle((v, e) -> e)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(((RpcException) failure).status()).isEqualTo(RpcStatus.CANT_ENCODE_ARGS);
+      // The only slot is free again, for a blocking call and an asynchronous one.
+      assertThat(Square.square(client, 3)).isEqualTo(9);
+      assertThat(square(client, 4).get(10, TimeUnit.SECONDS).res1()).isEqualTo(16);
+    }
+  }
+
+  @Test
+  void aResultCodecThatThrowsEndsTheFutureWithItsExceptionAndGivesTheSlotBack() throws Exception {
+    try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
+        RpcClient client =
+            tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))
+                .withTimeout(Duration.ofSeconds(5))) {
+      IllegalStateException bug = new IllegalStateException("the caller's codec is wrong");
+      XdrCodec<Square.Out> throwing =
+          XdrCodec.of(
+              (out, v) -> {},
+              in -> {
+                throw bug;
+              });
+      // The reply was taken from the reader: neither it nor the deadline ends the call any more.
+      Throwable failure =
+          client
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(2), throwing)
+              .handle((v, e) -> e)
+              .get(10, TimeUnit.SECONDS);
+      assertThat(failure).isSameAs(bug);
+      assertThat(Square.square(client, 3)).isEqualTo(9);
+    }
+  }
+
+  /**
+   * A security in the manner of RPCSEC_GSS: each encoding of a call carries a sequence number of
+   * its own in its credential, and the reply's verifier must echo the number of the transmission it
+   * answers.
+   */
+  private static final class SequencedSecurity implements CallSecurity {
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    @Override
+    public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> codec, A args) {
+      Opaque seq = sequenceBytes(sequence.incrementAndGet());
+      RpcMessages.writeAuth(out, new OpaqueAuth(AuthFlavor.RPCSEC_GSS.value(), seq));
+      RpcMessages.writeAuth(out, OpaqueAuth.NONE);
+      codec.encode(out, args);
+      return new ReplyCheck() {
+        @Override
+        public <R> R readResults(OpaqueAuth verifier, XdrDecoder in, XdrCodec<R> resultCodec) {
+          if (!Arrays.equals(verifier.body().toByteArray(), seq.toByteArray())) {
+            throw new RpcAuthException("test", AuthStat.RPCSEC_GSS_CREDPROBLEM);
+          }
+          return resultCodec.decode(in);
+        }
+
+        @Override
+        public void refused(AuthStat status) {}
+      };
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewAfter(AuthStat status) {
+      return CompletableFuture.completedFuture(false);
+    }
+
+    static Opaque sequenceBytes(int n) {
+      return Opaque.copyOf(
+          new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+    }
+  }
+
+  @Test
+  void aSecuredAsyncUdpCallIsResentEncodedAnewAndAcceptsAReplyToItsFirstTransmission()
+      throws Exception {
+    try (DatagramSocket server = new DatagramSocket(0, Square.LOOPBACK)) {
+      server.setSoTimeout(10_000);
+      try (RpcClient client =
+          udpTo(
+              server,
+              CallOptions.DEFAULTS
+                  .withRetryInterval(Duration.ofMillis(100))
+                  .withSecurity(new SequencedSecurity()))) {
+        CompletableFuture<Square.Out> result = square(client, 7);
+        DatagramPacket first = receive(server);
+        CallHeader firstCall = readCall(first);
+        // The resend, on the call's executor, is encoded anew: same XID, a sequence number of its
+        // own.
+        DatagramPacket second = receive(server);
+        CallHeader secondCall = readCall(second);
+        assertThat(secondCall.xid()).isEqualTo(firstCall.xid());
+        assertThat(secondCall.credential().body().toByteArray())
+            .isNotEqualTo(firstCall.credential().body().toByteArray());
+        // The reply to the first transmission arrives late, after the resend: still accepted.
+        XdrEncoder reply = RawRpc.squareReply(firstCall.xid(), firstCall.credential(), 7);
+        server.send(new DatagramPacket(reply.array(), reply.position(), first.getSocketAddress()));
+        assertThat(result.get(10, TimeUnit.SECONDS).res1()).isEqualTo(49);
+      }
     }
   }
 
@@ -414,6 +580,20 @@ class AsyncCallTest {
       Thread.sleep(10);
     }
     throw new AssertionError("the writer never blocked in a socket write");
+  }
+
+  /** A client of square calls to {@code server}, a bare socket the test answers by hand. */
+  private static RpcClient udpTo(DatagramSocket server, CallOptions options) {
+    return RpcClient.create(
+        UdpChannel.open(
+            new InetSocketAddress(Square.LOOPBACK, server.getLocalPort()), ChannelOptions.DEFAULTS),
+        Square.PROGRAM,
+        Square.VERSION,
+        options);
+  }
+
+  private static CallHeader readCall(DatagramPacket datagram) {
+    return RawRpc.readSquareCall(new XdrDecoder(datagram.getData(), 0, datagram.getLength()));
   }
 
   private static DatagramPacket receive(DatagramSocket socket) throws IOException {

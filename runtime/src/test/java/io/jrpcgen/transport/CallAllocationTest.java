@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class CallAllocationTest {
   private static final int CALLS = 20_000;
+  private static final int ROUNDS = 3;
   // What a call made when this test was written, with room for how the JIT compiles it (after
   // other tests in the same JVM it keeps fewer objects off the heap): on JDK 17, 152 B on the
   // client and 208 B on the server when run alone, 200 B and 224 B after other tests; on JDK 25,
@@ -66,22 +67,26 @@ class CallAllocationTest {
             .isEqualTo(49);
       }
       long self = Thread.currentThread().getId();
-      long clientBefore = allocated(self);
-      long serverBefore = allocated(serverThread.get());
-      for (int i = 0; i < CALLS; i++) {
-        client.call(Square.SQUAREPROC, Square.In.CODEC, in, Square.Out.CODEC);
+      // The smallest figure of a few rounds: on a loaded machine a round can also hold costs that
+      // are not the call's (a read that timed out while a late reply was on its way, a JIT
+      // recompilation), and CI once saw 232 B on the client so. What every call makes is the floor.
+      long clientPerCall = Long.MAX_VALUE;
+      long serverPerCall = Long.MAX_VALUE;
+      for (int round = 0; round < ROUNDS; round++) {
+        long clientBefore = allocated(self);
+        long serverBefore = allocated(serverThread.get());
+        for (int i = 0; i < CALLS; i++) {
+          client.call(Square.SQUAREPROC, Square.In.CODEC, in, Square.Out.CODEC);
+        }
+        clientPerCall = Math.min(clientPerCall, (allocated(self) - clientBefore) / CALLS);
+        serverPerCall =
+            Math.min(serverPerCall, (allocated(serverThread.get()) - serverBefore) / CALLS);
       }
-      long clientPerCall = (allocated(self) - clientBefore) / CALLS;
-      long serverAfter = allocated(serverThread.get());
-      System.out.println(
-          "per call: client "
-              + clientPerCall
-              + " B, server "
-              + (serverAfter - serverBefore) / CALLS);
+      System.out.println("per call: client " + clientPerCall + " B, server " + serverPerCall);
       assertThat(clientPerCall).isLessThanOrEqualTo(CLIENT_BYTES_PER_CALL);
       // The server's virtual threads (JDK 21+) have no counter of their own.
       assumeTrue(!serverThreadIsVirtual.get(), "no allocation counter for a virtual thread");
-      assertThat((serverAfter - serverBefore) / CALLS).isLessThanOrEqualTo(SERVER_BYTES_PER_CALL);
+      assertThat(serverPerCall).isLessThanOrEqualTo(SERVER_BYTES_PER_CALL);
     }
   }
 }

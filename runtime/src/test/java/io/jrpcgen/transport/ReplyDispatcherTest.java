@@ -8,6 +8,7 @@ import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.xdr.Bytes;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -17,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -183,6 +187,58 @@ class ReplyDispatcherTest {
     r.awaitReader();
     r.arrivals.add(reply(2));
     assertThat(second.get(20, TimeUnit.SECONDS).xid()).isEqualTo(2);
+  }
+
+  @Test
+  void manyThreadsSharingOneTransportEachGetTheirOwnReplies() throws Exception {
+    // A peer answers each call as it comes, the threads' replies interleaved: the reading passes
+    // between the threads many times, and a hand-over lost on the way leaves threads waiting out
+    // their deadlines once no new call comes to read for them.
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    BlockingQueue<Integer> sent = new LinkedBlockingQueue<>();
+    Thread peer =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  r.arrivals.add(reply(sent.take()));
+                }
+              } catch (InterruptedException e) {
+                // The test is over.
+              }
+            });
+    peer.setDaemon(true);
+    peer.start();
+    int callers = 16;
+    int perCaller = 1000;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Integer>> wrong = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int caller = c;
+        wrong.add(
+            pool.submit(
+                () -> {
+                  int mismatches = 0;
+                  for (int i = 0; i < perCaller; i++) {
+                    int xid = caller * 10_000 + i;
+                    ReplyDispatcher.Waiter w = d.register(xid);
+                    sent.add(xid);
+                    Message m = d.await(w, in(TimeUnit.SECONDS.toNanos(20)));
+                    mismatches += m == null || m.xid() != xid ? 1 : 0;
+                  }
+                  return mismatches;
+                }));
+      }
+      for (Future<Integer> f : wrong) {
+        assertThat(f.get(50, TimeUnit.SECONDS)).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+      peer.interrupt();
+    }
+    assertThat(d.awaitsReplies()).isFalse();
   }
 
   @Test

@@ -98,6 +98,40 @@ class ServerSurvivesFailuresTest {
   }
 
   @Test
+  void repliesHeldBeforeAnErrorOutsideTheProcedureStillGoOut() throws Exception {
+    // A result codec that writes part of its reply, then runs out of memory.
+    XdrCodec<Integer> failing =
+        XdrCodec.of(
+            (out, v) -> {
+              out.writeInt(v);
+              throw new OutOfMemoryError("no memory for the reply (expected by the test)");
+            },
+            in -> in.readInt());
+    ProgramDefinition program =
+        ProgramDefinition.builder(PROGRAM, 1)
+            .procedure(Procedure.of(OOM, "OOM", XdrCodec.VOID, failing, (call, v) -> 1))
+            .build();
+    try (RpcServer server = prog.server().program(program).tcp(0).start();
+        Socket s = RawWire.connect(server)) {
+      // In one write: the first call's reply is held back to go out with the second's.
+      RawWire.send(
+          s,
+          RawWire.concat(
+              record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)),
+              record(call(2, PROGRAM, 1, OOM))));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
+      // Nothing of the failed call's reply follows it.
+      RawWire.assertClosedByServer(s);
+      log.await(
+          Level.WARNING,
+          "closing the connection from /127.0.0.1:"
+              + s.getLocalPort()
+              + ": java.lang.OutOfMemoryError: no memory for the reply"
+              + " (expected by the test); going on");
+    }
+  }
+
+  @Test
   void aFailureWhileReportingTheEndOfAConnectionEndsNoThread() throws Exception {
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     AtomicReference<Thread> reporter = new AtomicReference<>();

@@ -622,7 +622,8 @@ public final class RpcServer implements AutoCloseable {
   private final class TcpConnection implements LateReplies {
     private final Socket socket;
     private final InetSocketAddress remote;
-    // Held while a call is being served, so that close() lets it finish.
+    // Held while a call is being served and while replies wait to go out with the next calls',
+    // so that close() lets the call finish and its reply go out.
     private final ReentrantLock busy = new ReentrantLock();
     // Held while a record is written: late replies come from the threads that complete them.
     private final ReentrantLock writing = new ReentrantLock();
@@ -652,6 +653,10 @@ public final class RpcServer implements AutoCloseable {
 
     void serve() {
       DeadlineInputStream input = null;
+      // Replies of calls that ran, held back to go out in one write with those of the calls
+      // buffered behind them. While any are held, busy stays held: close() cannot close the
+      // socket under them, and reading the next call does not block, as it is whole in the buffer.
+      XdrEncoder out = null;
       Throwable ended = null;
       // Observability hook: the connection as the listener sees it, null without one.
       RpcConnection observed = null;
@@ -668,7 +673,7 @@ public final class RpcServer implements AutoCloseable {
         input = new DeadlineInputStream(socket);
         RecordReader reader = new RecordReader(input, maxRecordSize);
         output = new PiecewiseOutputStream(socket.getOutputStream());
-        XdrEncoder out = new XdrEncoder(1024);
+        out = new XdrEncoder(1024);
         TlsPeer tlsPeer = null;
         while (!closing) {
           // Calls that answer later hold no thread, but their arguments and futures take memory:
@@ -699,8 +704,7 @@ public final class RpcServer implements AutoCloseable {
             // Late replies wait for the handshake, then go out in TLS.
             writing.lock();
             try {
-              write(out);
-              out.reset();
+              sendHeld(out);
               SocketStreams secured = startTls(reader, output, probe);
               tlsPeer = TlsPeer.of(((SSLSocket) secured.socket()).getSession());
               input = new DeadlineInputStream(secured.socket(), secured.in());
@@ -711,15 +715,16 @@ public final class RpcServer implements AutoCloseable {
             }
             continue;
           }
-          busy.lock();
+          if (!busy.isHeldByCurrentThread()) {
+            busy.lock();
+          }
+          if (closing) {
+            // Not run: close() let the calls in progress finish, and this one came after.
+            break;
+          }
+          int recordStart = out.position();
+          out.skip(RecordMarking.HEADER_SIZE);
           try {
-            if (closing) {
-              // Replies held back for coalescing belong to calls that ran: they still go out.
-              write(out);
-              break;
-            }
-            int recordStart = out.position();
-            out.skip(RecordMarking.HEADER_SIZE);
             if (!callbacks.tookReply(request)
                 && dispatcher.dispatch(
                     request, remote, CallContext.Transport.TCP, tlsPeer, out, null, this)) {
@@ -728,24 +733,32 @@ public final class RpcServer implements AutoCloseable {
             } else {
               out.truncate(recordStart);
             }
-            // While more whole calls wait in the buffer, their replies go out in one write; a
-            // part of a call must not hold back replies, as its rest may wait for them, and
-            // neither may close(), which closes the socket once this call is done, nor the limit
-            // of pending calls, which leaves the next call unread until a late reply.
-            if (closing
-                || !reader.hasBufferedRecord()
-                || out.position() >= COALESCE_LIMIT
-                || pending.count() >= maxPendingCalls) {
-              write(out);
-              out.reset();
-            }
-          } finally {
-            busy.unlock();
+          } catch (Throwable e) {
+            // The replies held before this call are whole, and still go out; its part does not.
+            out.truncate(recordStart);
+            throw e;
+          }
+          // While more whole calls wait in the buffer, their replies go out in one write; a part of
+          // a call must not hold back replies, as its rest may wait for them, nor may the limit of
+          // pending calls, which leaves the next call unread until a late reply.
+          if (!reader.hasBufferedRecord()
+              || out.position() >= COALESCE_LIMIT
+              || pending.count() >= maxPendingCalls) {
+            sendHeld(out);
           }
         }
       } catch (Throwable e) {
         ended = e;
       } finally {
+        if (busy.isHeldByCurrentThread()) {
+          // However the connection ends (close(), a bad next record, a failure), the held replies
+          // belong to calls that ran: they go out while the socket can still take them.
+          try {
+            sendHeld(out);
+          } catch (Throwable e) {
+            ended = ended == null ? e : ended;
+          }
+        }
         // Why it ends is said before the peer sees the close: whoever sees it, sees the reason
         // in the log.
         reportEnd(ended, input);
@@ -815,6 +828,18 @@ public final class RpcServer implements AutoCloseable {
         return TlsAcceptor.accept(socket, output, xid, tls);
       } finally {
         writingSince = 0;
+      }
+    }
+
+    /** Writes the replies held in {@code out}, empties it, and lets close() have the connection. */
+    private void sendHeld(XdrEncoder out) throws IOException {
+      try {
+        write(out);
+      } finally {
+        out.reset();
+        if (busy.isHeldByCurrentThread()) {
+          busy.unlock();
+        }
       }
     }
 

@@ -66,6 +66,23 @@ class ServerHostileInputTest {
   }
 
   @Test
+  void callsBeforeARecordOverTheMaximumAreAnsweredBeforeTheClose() throws IOException {
+    // The calls and the record too long arrive in one write: the calls' replies are held back
+    // to go out together with the next call's, which never runs. They still go out.
+    try (RpcServer server = prog.server().tcp(0).maxRecordSize(128).start()) {
+      try (Socket s = RawWire.connect(server)) {
+        RawWire.send(
+            s, concat(record(echo(1, "one")), record(echo(2, "two")), record(new byte[200])));
+        assertEcho(RawWire.readRecord(s), 1, "one");
+        assertEcho(RawWire.readRecord(s), 2, "two");
+        assertClosedByServer(s);
+      }
+      assertServes(server);
+      awaitTrue("the connection count to drop to 0", () -> server.connectionCount() == 0);
+    }
+  }
+
+  @Test
   void hugeFragmentHeaderUnderAHugeLimitCostsOnlyWhatArrives() throws IOException {
     // Were 2 GiB allocated on the header's word, the connection thread would die of OOM and the
     // connection close at once; instead it waits for the bytes that never come.

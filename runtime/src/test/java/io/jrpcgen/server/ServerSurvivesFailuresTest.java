@@ -38,22 +38,30 @@ class ServerSurvivesFailuresTest {
   private static final int PROGRAM = 0x2000_5555;
   private static final int OOM = 1;
 
+  // A result codec that writes part of its reply, then runs out of memory: past the procedure,
+  // in the connection's own code.
+  private static final ProgramDefinition OUT_OF_MEMORY_IN_REPLY =
+      ProgramDefinition.builder(PROGRAM, 1)
+          .procedure(
+              Procedure.of(
+                  OOM,
+                  "OOM",
+                  XdrCodec.VOID,
+                  XdrCodec.of(
+                      (out, v) -> {
+                        out.writeInt(v);
+                        throw new OutOfMemoryError(
+                            "no memory for the reply (expected by the test)");
+                      },
+                      in -> in.readInt()),
+                  (call, v) -> 1))
+          .build();
+
   private final TestProgram prog = new TestProgram();
   @RegisterExtension final CapturedLog log = new CapturedLog();
 
   @Test
   void anErrorOutsideTheProcedureClosesOnlyItsConnection() throws Exception {
-    // A result codec that runs out of memory: past the procedure, in the connection's own code.
-    XdrCodec<Integer> failing =
-        XdrCodec.of(
-            (out, v) -> {
-              throw new OutOfMemoryError("no memory for the reply (expected by the test)");
-            },
-            in -> in.readInt());
-    ProgramDefinition program =
-        ProgramDefinition.builder(PROGRAM, 1)
-            .procedure(Procedure.of(OOM, "OOM", XdrCodec.VOID, failing, (call, v) -> 1))
-            .build();
     // A slow log handler, as a busy disk makes one: the close must still come after the report.
     Handler slow =
         new Handler() {
@@ -77,7 +85,7 @@ class ServerSurvivesFailuresTest {
     log.logger.removeHandler(log);
     log.logger.addHandler(slow);
     log.logger.addHandler(log);
-    try (RpcServer server = prog.server().program(program).tcp(0).start();
+    try (RpcServer server = prog.server().program(OUT_OF_MEMORY_IN_REPLY).tcp(0).start();
         Socket bystander = RawWire.connect(server);
         Socket victim = RawWire.connect(server)) {
       RawWire.send(victim, record(call(1, PROGRAM, 1, OOM)));
@@ -94,6 +102,28 @@ class ServerSurvivesFailuresTest {
       RawWire.assertServes(server);
     } finally {
       log.logger.removeHandler(slow);
+    }
+  }
+
+  @Test
+  void repliesHeldBeforeAnErrorOutsideTheProcedureStillGoOut() throws Exception {
+    try (RpcServer server = prog.server().program(OUT_OF_MEMORY_IN_REPLY).tcp(0).start();
+        Socket s = RawWire.connect(server)) {
+      // In one write: the first call's reply is held back to go out with the second's.
+      RawWire.send(
+          s,
+          RawWire.concat(
+              record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)),
+              record(call(2, PROGRAM, 1, OOM))));
+      RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
+      // Nothing of the failed call's reply follows it.
+      RawWire.assertClosedByServer(s);
+      log.await(
+          Level.WARNING,
+          "closing the connection from /127.0.0.1:"
+              + s.getLocalPort()
+              + ": java.lang.OutOfMemoryError: no memory for the reply"
+              + " (expected by the test); going on");
     }
   }
 

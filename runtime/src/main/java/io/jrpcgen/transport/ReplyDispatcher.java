@@ -378,6 +378,8 @@ final class ReplyDispatcher {
       abandonIfStalled(null);
     } catch (IOException e) {
       failAll(e);
+    } catch (RuntimeException | Error e) {
+      failAll(readFailure(e));
     } finally {
       reading.unlock();
       handOver();
@@ -404,7 +406,20 @@ final class ReplyDispatcher {
       }
     } catch (IOException e) {
       failAll(e);
+    } catch (RuntimeException | Error e) {
+      failAll(readFailure(e));
     }
+  }
+
+  /**
+   * What {@code e}, thrown while reading (out of memory for a record, say), is to the calls: a
+   * failure of the transport. The stream may be left inside a record, so where the next one starts
+   * is unknown: every pending call ends with it (TCP opens a new connection for the next), rather
+   * than the reading thread dying with them left waiting, or a follower reading on from mid-record.
+   */
+  private static IOException readFailure(Throwable e) {
+    LOG.log(Level.WARNING, "reading RPC replies failed; the transport is given up", e);
+    return new IOException("reading replies failed: " + e, e);
   }
 
   /**

@@ -53,6 +53,9 @@ class ReplyDispatcherTest {
       if (next instanceof IOException e) {
         throw e;
       }
+      if (next instanceof Error e) {
+        throw e;
+      }
       return (Message) next;
     }
 
@@ -196,6 +199,57 @@ class ReplyDispatcherTest {
           .isInstanceOf(ExecutionException.class)
           .hasCause(reset);
     }
+  }
+
+  /** What a receive throws in these tests in place of running out of memory for a record. */
+  private static final class ReceiveBug extends Error {
+    ReceiveBug() {
+      super("out of memory for a record (expected by the test)");
+    }
+  }
+
+  @Test
+  void anErrorWhileReadingFailsEveryWaiterAsTheTransportsFailure() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    List<CompletableFuture<Message>> calls = readerAndFollower(r);
+    ReceiveBug bug = new ReceiveBug();
+    r.arrivals.add(bug);
+    // Where the next message starts is unknown: the leader's call and the follower's end alike.
+    for (CompletableFuture<Message> f : calls) {
+      assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(IOException.class)
+          .hasCause(bug);
+    }
+  }
+
+  @Test
+  void anErrorWhileTheReaderThreadReadsEndsTheAsynchronousCallsAndTheTransport() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    List<CompletableFuture<IOException>> told =
+        List.of(new CompletableFuture<>(), new CompletableFuture<>());
+    for (int xid = 1; xid <= 2; xid++) {
+      CompletableFuture<IOException> t = told.get(xid - 1);
+      d.registerAsync(xid, listener(in(LONG), w -> t.complete(w.failure()), () -> {}));
+    }
+    ReceiveBug bug = new ReceiveBug();
+    r.arrivals.add(bug);
+    for (CompletableFuture<IOException> t : told) {
+      assertThat(t.get(10, TimeUnit.SECONDS)).hasCause(bug);
+    }
+    assertThat(d.broken()).isTrue();
+  }
+
+  @Test
+  void anErrorWhileLookingAtAnIdleTransportEndsIt() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    ReceiveBug bug = new ReceiveBug();
+    r.arrivals.add(bug);
+    assertThat(d.endedWhileIdle(in(millis(10)))).isTrue();
+    assertThatThrownBy(() -> d.register(1)).isInstanceOf(IOException.class).hasCause(bug);
   }
 
   @Test

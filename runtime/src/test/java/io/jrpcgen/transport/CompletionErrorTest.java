@@ -133,6 +133,27 @@ class CompletionErrorTest {
   }
 
   @Test
+  void anArgumentsCodecThatThrowsAnErrorThrowsItAndGivesTheSlotBack() throws Exception {
+    try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
+        RpcClient client = tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))) {
+      CallerBug bug = new CallerBug();
+      XdrCodec<Square.In> throwing =
+          XdrCodec.of(
+              (out, in) -> {
+                throw bug;
+              },
+              in -> null);
+      // As an unchecked exception of the caller's codec is: thrown to the caller.
+      assertThatThrownBy(
+              () ->
+                  client.callAsync(Square.SQUAREPROC, throwing, new Square.In(2), Square.Out.CODEC))
+          .isSameAs(bug);
+      // The only slot is free again.
+      assertThat(square(client, 3).get(10, TimeUnit.SECONDS).res1()).isEqualTo(9);
+    }
+  }
+
+  @Test
   void anExecutorThatThrowsAnErrorEndsTheFutureWithItAndTheConnectionServesOn() throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))) {

@@ -61,14 +61,19 @@ final class AsyncCall<R> implements ReplyDispatcher.AsyncListener {
     this.probe = probe;
     future.whenComplete(
         (reply, failure) -> {
-          end();
-          if (probe != null) {
-            probe.ended(failure);
-          }
-          if (failure == null) {
-            settled.complete(reply);
-          } else {
-            settled.completeExceptionally(failure);
+          // Settled whatever the listener behind the probe throws (it lets Errors through): a
+          // secured call waits for settled() to end its caller's future.
+          try {
+            end();
+            if (probe != null) {
+              probe.ended(failure);
+            }
+          } finally {
+            if (failure == null) {
+              settled.complete(reply);
+            } else {
+              settled.completeExceptionally(failure);
+            }
           }
         });
   }

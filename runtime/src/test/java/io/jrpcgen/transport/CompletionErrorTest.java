@@ -37,14 +37,15 @@ class CompletionErrorTest {
     }
   }
 
+  private final CallerBug bug = new CallerBug();
+
   /** A client of {@code server} over TCP whose calls time out in 5 s, not 25. */
   private static RpcClient tcp(RpcServer server, ChannelOptions options) {
     return AsyncCallTest.tcp(server, options).withTimeout(Duration.ofSeconds(5));
   }
 
-  /** A result codec that, once {@code release} is counted down, throws {@code bug}. */
-  private static XdrCodec<Square.Out> throwingAfter(
-      CountDownLatch decoding, CountDownLatch release, CallerBug bug) {
+  /** A result codec that, once {@code release} is counted down, throws {@link #bug}. */
+  private XdrCodec<Square.Out> throwingAfter(CountDownLatch decoding, CountDownLatch release) {
     return XdrCodec.of(
         (out, v) -> {},
         in -> {
@@ -69,9 +70,8 @@ class CompletionErrorTest {
   void anAsyncCallWhoseCodecThrowsAnErrorEndsWithItAndGivesItsSlotBack() throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))) {
-      CallerBug bug = new CallerBug();
       CompletableFuture<Square.Out> call =
-          squareWith(client, throwingAfter(new CountDownLatch(1), new CountDownLatch(0), bug));
+          squareWith(client, throwingAfter(new CountDownLatch(1), new CountDownLatch(0)));
       // The reply was taken from the reader: neither it nor the deadline ends the call any more.
       assertThat(failureOf(call)).isSameAs(bug);
       // The only slot is free again.
@@ -84,10 +84,9 @@ class CompletionErrorTest {
       throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS).withExecutor(Runnable::run)) {
-      CallerBug bug = new CallerBug();
       CountDownLatch decoding = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Square.Out> bad = squareWith(client, throwingAfter(decoding, release, bug));
+      CompletableFuture<Square.Out> bad = squareWith(client, throwingAfter(decoding, release));
       // The codec runs on the connection's reader thread: another call goes out meanwhile.
       assertThat(decoding.await(10, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Square.Out> inFlight = square(client, 4);
@@ -106,7 +105,6 @@ class CompletionErrorTest {
     AtomicInteger received = new AtomicInteger();
     try (RpcServer server = server(release, received);
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS).withExecutor(Runnable::run)) {
-      CallerBug bug = new CallerBug();
       CompletableFuture<Square.Out> held = square(client, HOLD);
       CompletableFuture<Square.Out> callback =
           held.whenComplete(
@@ -136,7 +134,6 @@ class CompletionErrorTest {
   void anArgumentsCodecThatThrowsAnErrorThrowsItAndGivesTheSlotBack() throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))) {
-      CallerBug bug = new CallerBug();
       XdrCodec<Square.In> throwing =
           XdrCodec.of(
               (out, in) -> {
@@ -157,7 +154,6 @@ class CompletionErrorTest {
   void anExecutorThatThrowsAnErrorEndsTheFutureWithItAndTheConnectionServesOn() throws Exception {
     try (RpcServer server = server(new CountDownLatch(0), new AtomicInteger());
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS.withMaxInFlight(1))) {
-      CallerBug bug = new CallerBug();
       CompletableFuture<Square.Out> call =
           square(
               client.withExecutor(
@@ -176,7 +172,6 @@ class CompletionErrorTest {
     ExecutorService callers = Executors.newFixedThreadPool(3);
     try (RpcServer server = server(new CountDownLatch(0), received);
         RpcClient client = tcp(server, ChannelOptions.DEFAULTS)) {
-      CallerBug bug = new CallerBug();
       CountDownLatch decoding = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       Future<Square.Out> bad =
@@ -186,7 +181,7 @@ class CompletionErrorTest {
                       Square.SQUAREPROC,
                       Square.In.CODEC,
                       new Square.In(2),
-                      throwingAfter(decoding, release, bug)));
+                      throwingAfter(decoding, release)));
       assertThat(decoding.await(10, TimeUnit.SECONDS)).isTrue();
       // Two more threads' calls wait on the connection while the first one's codec runs.
       List<Future<Integer>> others = new ArrayList<>();

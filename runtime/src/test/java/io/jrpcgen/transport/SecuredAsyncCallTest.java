@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.observe.CallObserver;
+import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
@@ -661,6 +664,29 @@ class SecuredAsyncCallTest {
       assertThat(failureOf(result)).isSameAs(bug);
       assertThat(security.done.get()).isEqualTo(1);
       assertThat(served.get()).isZero();
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorAsTheCallEndsLeavesTheResultToEnd() throws Exception {
+    verdicts = n -> nine();
+    AssertionError bug = new AssertionError("the listener failed (expected by the test)");
+    RpcListener throwing =
+        new RpcListener() {
+          @Override
+          public CallObserver callStarted(RpcCall call) {
+            return (c, end) -> {
+              throw bug;
+            };
+          }
+        };
+    try (RpcChannel channel =
+        TcpChannel.connect(
+            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
+            ChannelOptions.DEFAULTS.withListener(throwing))) {
+      assertThat(call(channel, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS))
+          .isEqualTo(new Square.Out(9));
+      assertThat(security.done.get()).isEqualTo(1);
     }
   }
 }

@@ -186,8 +186,10 @@ abstract sealed class AbstractChannel implements RpcChannel
       start.start(call, deadline);
     } catch (RpcException e) {
       call.fail(e);
-    } catch (RuntimeException e) {
-      // A closed channel: the caller's mistake, thrown to it; the slot is given back.
+    } catch (RuntimeException | Error e) {
+      // A closed channel, or the caller's codec failing its own way (an Error too: a stack
+      // overflow on a deeply nested value): thrown to the caller; the slot is given back, else
+      // each such call would keep one for good.
       call.future().cancel(false);
       throw e;
     }

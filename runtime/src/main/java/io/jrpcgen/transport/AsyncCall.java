@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -62,14 +61,19 @@ final class AsyncCall<R> implements ReplyDispatcher.AsyncListener {
     this.probe = probe;
     future.whenComplete(
         (reply, failure) -> {
-          end();
-          if (probe != null) {
-            probe.ended(failure);
-          }
-          if (failure == null) {
-            settled.complete(reply);
-          } else {
-            settled.completeExceptionally(failure);
+          // Settled whatever the listener behind the probe throws (it lets Errors through): a
+          // secured call waits for settled() to end its caller's future.
+          try {
+            end();
+            if (probe != null) {
+              probe.ended(failure);
+            }
+          } finally {
+            if (failure == null) {
+              settled.complete(reply);
+            } else {
+              settled.completeExceptionally(failure);
+            }
           }
         });
   }
@@ -164,22 +168,28 @@ final class AsyncCall<R> implements ReplyDispatcher.AsyncListener {
   public void answered(ReplyDispatcher.Waiter w) {
     completeLater(
         () -> {
-          IOException failure = w.failure();
-          if (failure != null) {
-            future.completeExceptionally(transportError.apply(w, failure).withXid(xid));
-            return;
-          }
           try {
-            future.complete(channel.decodeReply(xid, w.reply(), resultCodec, check, probe));
+            future.complete(outcome(w));
           } catch (RpcException e) {
             future.completeExceptionally(e.withXid(xid));
-          } catch (RuntimeException e) {
-            // The caller's codec failed its own way. The reply and its waiter are gone, so nothing
+          } catch (RuntimeException | Error e) {
+            // The caller's codec failed its own way, an Error too (a stack overflow on a deeply
+            // nested value, memory for a large one). The reply and its waiter are gone, so nothing
             // else (not even the deadline) would end the future: it ends with that, as a blocking
-            // call throws it.
+            // call throws it, and this thread (the connection's reader, with a direct executor)
+            // goes on serving the other calls.
             future.completeExceptionally(e);
           }
         });
+  }
+
+  /** The call's results from {@code w}'s reply, or the exception its transport failure is. */
+  private RpcReply<R> outcome(ReplyDispatcher.Waiter w) {
+    IOException failure = w.failure();
+    if (failure != null) {
+      throw transportError.apply(w, failure);
+    }
+    return channel.decodeReply(xid, w.reply(), resultCodec, check, probe);
   }
 
   /** Called by the dispatcher's timer, which took the call's waiter away. */
@@ -191,8 +201,10 @@ final class AsyncCall<R> implements ReplyDispatcher.AsyncListener {
   private void completeLater(Runnable completion) {
     try {
       executor.execute(completion);
-    } catch (RejectedExecutionException e) {
-      // The caller's executor refuses: the future must still end, and here is the only place.
+    } catch (RuntimeException | Error e) {
+      // The caller's executor refuses (or fails otherwise): the future must still end, and here is
+      // the only place. Whatever it threw is the call's, not the thread's that hands over the
+      // completion (the connection's reader, or the timers' thread).
       future.completeExceptionally(e);
     }
   }

@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import io.jrpcgen.internal.transport.Message;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.OptionalInt;
@@ -28,6 +29,7 @@ import java.util.function.Predicate;
  * reads for as long as the connection lasts, since a call may come at any time.
  */
 final class ReplyDispatcher {
+  private static final System.Logger LOG = System.getLogger(ReplyDispatcher.class.getName());
   // How long a look at an idle transport waits for more to arrive: the shortest socket timeout.
   private static final long LOOK_NANOS = 1_000_000;
 
@@ -63,7 +65,7 @@ final class ReplyDispatcher {
 
     /**
      * Told, on the thread that read the reply or saw the failure, when the call has either; it must
-     * hand any real work to another thread.
+     * hand any real work to another thread. What it throws is logged and goes no further.
      */
     void answered(Waiter waiter);
 
@@ -126,7 +128,11 @@ final class ReplyDispatcher {
       if (thread != null) {
         LockSupport.unpark(thread);
       } else {
-        listener.answered(this);
+        try {
+          listener.answered(this);
+        } catch (RuntimeException | Error thrown) {
+          listenerFailed(thrown);
+        }
       }
     }
   }
@@ -248,7 +254,11 @@ final class ReplyDispatcher {
     long now = System.nanoTime();
     // Removed here, a waiter is ended by this and by nothing else.
     for (Waiter w : waiters.removeIf(w -> w.thread == null && now - w.deadlineNanos() >= 0)) {
-      w.listener.expired();
+      try {
+        w.listener.expired();
+      } catch (RuntimeException | Error e) {
+        listenerFailed(e);
+      }
     }
     List<Waiter> left = waiters.findAll(ASYNC);
     if (!left.isEmpty()) {
@@ -258,6 +268,16 @@ final class ReplyDispatcher {
       }
       expireAt(earliest);
     }
+  }
+
+  /**
+   * Contains what an asynchronous call's listener threw. It runs on a thread that serves every call
+   * on the transport (the reader, a leader, the timers' thread), and may run the caller's code
+   * there (a direct executor): its failure ends that call's telling only, not the thread's service
+   * of the others, who would otherwise wait out their deadlines or be failed by another call's bug.
+   */
+  private static void listenerFailed(Throwable e) {
+    LOG.log(Level.WARNING, "an asynchronous RPC call's listener failed; the others are served", e);
   }
 
   private Waiter register(int xid, Waiter waiter) throws IOException {
@@ -358,6 +378,8 @@ final class ReplyDispatcher {
       abandonIfStalled(null);
     } catch (IOException e) {
       failAll(e);
+    } catch (RuntimeException | Error e) {
+      failAll(readFailure(e));
     } finally {
       reading.unlock();
       handOver();
@@ -384,7 +406,20 @@ final class ReplyDispatcher {
       }
     } catch (IOException e) {
       failAll(e);
+    } catch (RuntimeException | Error e) {
+      failAll(readFailure(e));
     }
+  }
+
+  /**
+   * What {@code e}, thrown while reading (out of memory for a record, say), is to the calls: a
+   * failure of the transport. The stream may be left inside a record, so where the next one starts
+   * is unknown: every pending call ends with it (TCP opens a new connection for the next), rather
+   * than the reading thread dying with them left waiting, or a follower reading on from mid-record.
+   */
+  private static IOException readFailure(Throwable e) {
+    LOG.log(Level.WARNING, "reading RPC replies failed; the transport is given up", e);
+    return new IOException("reading replies failed: " + e, e);
   }
 
   /**

@@ -52,12 +52,13 @@ public sealed interface RpcChannel extends AutoCloseable permits AbstractChannel
    * {@link io.jrpcgen.rpc.RpcException} a blocking call would throw, at the latest at {@code
    * options.timeout()} from now ({@link io.jrpcgen.rpc.RpcTimeoutException}). It is completed on
    * {@code executor}, never on the thread that reads replies, so that what the caller chains to it
-   * cannot hold up other calls' replies (pass {@code Runnable::run} to complete it there).
-   * Cancelling the future frees its slot and its XID, and a record not yet written is never
-   * written. If {@link #maxInFlight()} calls are in flight the calling thread waits for one to end,
-   * within the call's deadline, as a blocking call would; so it does, with a {@link
-   * io.jrpcgen.rpc.CallSecurity} (RPCSEC_GSS), for a place in the server's sequence window. A call
-   * the security may renew and send again does so without a thread waiting for it.
+   * cannot hold up other calls' replies (pass {@code Runnable::run} to complete it there). What
+   * {@code resultCodec} or {@code executor} throws, an {@link Error} too, ends this call's future
+   * with it, and no other call. Cancelling the future frees its slot and its XID, and a record not
+   * yet written is never written. If {@link #maxInFlight()} calls are in flight the calling thread
+   * waits for one to end, within the call's deadline, as a blocking call would; so it does, with a
+   * {@link io.jrpcgen.rpc.CallSecurity} (RPCSEC_GSS), for a place in the server's sequence window.
+   * A call the security may renew and send again does so without a thread waiting for it.
    *
    * @throws IllegalStateException if the channel is closed
    */

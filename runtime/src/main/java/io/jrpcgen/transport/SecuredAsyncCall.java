@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -66,7 +65,8 @@ final class SecuredAsyncCall<R> {
     } catch (RpcException e) {
       fail(e);
       return result;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Thrown to the caller, as by an unsecured call; the cancel gives the leave back.
       result.cancel(false);
       throw e;
     }
@@ -207,8 +207,9 @@ final class SecuredAsyncCall<R> {
     AsyncCall<R> call;
     try {
       call = send.get();
-    } catch (RuntimeException e) {
-      // A slot not found in time, or the channel closed meanwhile: the call ends with it.
+    } catch (RuntimeException | Error e) {
+      // A slot not found in time, the channel closed meanwhile, or the caller's codec failing (an
+      // Error too): the call ends with it. Nobody would see it thrown here, on another thread.
       completeLater(e);
       return;
     }
@@ -219,7 +220,9 @@ final class SecuredAsyncCall<R> {
   private void completeLater(Throwable failure) {
     try {
       executor.execute(() -> fail(failure));
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException | Error e) {
+      // The executor refuses (or fails otherwise): the result must still end, and here is the
+      // only place; thrown on, it would reach a timer or a future's stage, which drop it.
       fail(e);
     }
   }

@@ -59,16 +59,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class AsyncCallTest {
-  private static final int HOLD = 0;
+  static final int HOLD = 0;
 
-  /** A server squaring its argument over TCP and UDP; 0 waits for {@code release} first. */
-  private static RpcServer server(CountDownLatch release, AtomicInteger held) {
+  /**
+   * A server squaring its argument over TCP and UDP, counting the calls it got in {@code received};
+   * 0 waits for {@code release} first.
+   */
+  static RpcServer server(CountDownLatch release, AtomicInteger received) {
     return RpcServer.builder()
         .program(
             Square.program(
                 (call, in) -> {
+                  received.incrementAndGet();
                   if (in.arg1() == HOLD) {
-                    held.incrementAndGet();
                     await(release);
                   }
                   return new Square.Out(in.arg1() * in.arg1());
@@ -78,7 +81,7 @@ class AsyncCallTest {
         .start();
   }
 
-  private static RpcClient tcp(RpcServer server, ChannelOptions options) {
+  static RpcClient tcp(RpcServer server, ChannelOptions options) {
     return RpcClient.create(
         TcpChannel.connect(new InetSocketAddress(Square.LOOPBACK, server.tcpPort()), options),
         Square.PROGRAM,
@@ -92,7 +95,7 @@ class AsyncCallTest {
         Square.VERSION);
   }
 
-  private static CompletableFuture<Square.Out> square(RpcClient client, int n) {
+  static CompletableFuture<Square.Out> square(RpcClient client, int n) {
     return client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(n), Square.Out.CODEC);
   }
 
@@ -602,7 +605,7 @@ class AsyncCallTest {
     return p;
   }
 
-  private static void await(CountDownLatch latch) {
+  static void await(CountDownLatch latch) {
     try {
       if (!latch.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("never released");

@@ -57,6 +57,9 @@ class ReplyDispatcherTest {
       if (next instanceof IOException e) {
         throw e;
       }
+      if (next instanceof Error e) {
+        throw e;
+      }
       return (Message) next;
     }
 
@@ -254,6 +257,57 @@ class ReplyDispatcherTest {
     }
   }
 
+  /** What a receive throws in these tests in place of running out of memory for a record. */
+  private static final class ReceiveBug extends Error {
+    ReceiveBug() {
+      super("out of memory for a record (expected by the test)");
+    }
+  }
+
+  @Test
+  void anErrorWhileReadingFailsEveryWaiterAsTheTransportsFailure() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    List<CompletableFuture<Message>> calls = readerAndFollower(r);
+    ReceiveBug bug = new ReceiveBug();
+    r.arrivals.add(bug);
+    // Where the next message starts is unknown: the leader's call and the follower's end alike.
+    for (CompletableFuture<Message> f : calls) {
+      assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(IOException.class)
+          .hasCause(bug);
+    }
+  }
+
+  @Test
+  void anErrorWhileTheReaderThreadReadsEndsTheAsynchronousCallsAndTheTransport() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    List<CompletableFuture<IOException>> told =
+        List.of(new CompletableFuture<>(), new CompletableFuture<>());
+    for (int xid = 1; xid <= 2; xid++) {
+      CompletableFuture<IOException> t = told.get(xid - 1);
+      d.registerAsync(xid, listener(in(LONG), w -> t.complete(w.failure()), () -> {}));
+    }
+    ReceiveBug bug = new ReceiveBug();
+    r.arrivals.add(bug);
+    for (CompletableFuture<IOException> t : told) {
+      assertThat(t.get(10, TimeUnit.SECONDS)).hasCause(bug);
+    }
+    assertThat(d.broken()).isTrue();
+  }
+
+  @Test
+  void anErrorWhileLookingAtAnIdleTransportEndsIt() throws IOException {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    ReceiveBug bug = new ReceiveBug();
+    r.arrivals.add(bug);
+    assertThat(d.endedWhileIdle(in(millis(10)))).isTrue();
+    assertThatThrownBy(() -> d.register(1)).isInstanceOf(IOException.class).hasCause(bug);
+  }
+
   @Test
   void aDatagramFailureFailsOnlyTheCallsThenPending() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
@@ -374,6 +428,96 @@ class ReplyDispatcherTest {
     d.registerAsync(3, listener(in(millis(100)), w -> {}, later::countDown));
     assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(expiries).hasValue(0);
+  }
+
+  /** What a listener's bug throws in these tests: an Error, which nothing above catches. */
+  private static final class ListenerBug extends Error {
+    ListenerBug() {
+      super("a listener failed (expected by the test)");
+    }
+  }
+
+  /** A listener whose {@code answered} throws a {@link ListenerBug}. */
+  private static ReplyDispatcher.AsyncListener throwingListener() {
+    return listener(
+        in(LONG),
+        w -> {
+          throw new ListenerBug();
+        },
+        () -> {});
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorEndsNeitherTheReaderThreadNorTheOtherCalls() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, Thread::new);
+    d.registerAsync(1, throwingListener());
+    CompletableFuture<Integer> pending = new CompletableFuture<>();
+    d.registerAsync(2, listener(in(LONG), w -> pending.complete(w.reply().xid()), () -> {}));
+    r.arrivals.add(reply(1));
+    r.arrivals.add(reply(2));
+    assertThat(pending.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    // A call made afterwards finds a reader, too.
+    CompletableFuture<Integer> later = new CompletableFuture<>();
+    d.registerAsync(3, listener(in(LONG), w -> later.complete(w.reply().xid()), () -> {}));
+    r.arrivals.add(reply(3));
+    assertThat(later.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+  }
+
+  @Test
+  void aLeaderReadingPastAListenerThatThrowsAnErrorStillGetsItsOwnReply() throws Exception {
+    ScriptedReceiver r = new ScriptedReceiver();
+    // No reader thread: the waiting caller reads the asynchronous call's reply, too.
+    ReplyDispatcher d = new ReplyDispatcher(r, true, null);
+    d.registerAsync(1, throwingListener());
+    ReplyDispatcher.Waiter self = d.register(2);
+    r.arrivals.add(reply(1));
+    r.arrivals.add(reply(2));
+    assertThat(d.await(self, in(LONG)).xid()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailureReachesEveryAsynchronousCallWhenOneListenerThrowsAnError() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver(), false, null);
+    CompletableFuture<IOException> told = new CompletableFuture<>();
+    for (int xid = 1; xid <= 2; xid++) {
+      d.registerAsync(
+          xid,
+          listener(
+              in(LONG),
+              w -> {
+                if (!told.complete(w.failure())) {
+                  throw new ListenerBug();
+                }
+              },
+              () -> {}));
+    }
+    IOException failure = new IOException("reset (expected by the test)");
+    d.failAll(failure);
+    assertThat(told.get(10, TimeUnit.SECONDS)).isSameAs(failure);
+    assertThat(d.awaitsReplies()).isFalse();
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorAtItsDeadlineStopsNoOtherCallsExpiry() throws Exception {
+    ReplyDispatcher d = new ReplyDispatcher(new ScriptedReceiver(), true, null);
+    CountDownLatch expired = new CountDownLatch(3);
+    long deadline = in(millis(50));
+    for (int xid = 1; xid <= 2; xid++) {
+      d.registerAsync(
+          xid,
+          listener(
+              deadline,
+              w -> {},
+              () -> {
+                expired.countDown();
+                throw new ListenerBug();
+              }));
+    }
+    // Later: the timer is set again for it after both listeners before it threw.
+    d.registerAsync(3, listener(in(millis(200)), w -> {}, expired::countDown));
+    assertThat(expired.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(d.awaitsReplies()).isFalse();
   }
 
   private static ReplyDispatcher.AsyncListener listener(

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
 import io.jrpcgen.internal.rpc.RpcMessages;
+import io.jrpcgen.observe.CallObserver;
+import io.jrpcgen.observe.RpcCall;
+import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.AuthFlavor;
 import io.jrpcgen.rpc.AuthStat;
 import io.jrpcgen.rpc.CallOptions;
@@ -602,6 +605,88 @@ class SecuredAsyncCallTest {
           .isInstanceOf(RejectedExecutionException.class)
           .hasMessage("shut down");
       assertNeitherSentNorAdmitted();
+    }
+  }
+
+  @Test
+  void anExecutorThatThrowsAnErrorStillEndsTheCall() throws Exception {
+    security.ready = CompletableFuture.failedFuture(new SecurityException("KDC unreachable"));
+    AssertionError broken = new AssertionError("the executor is broken (expected by the test)");
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofSeconds(10))
+              .withExecutor(
+                  task -> {
+                    throw broken;
+                  })
+              .callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(3), Square.Out.CODEC);
+      assertThat(failureOf(result)).isSameAs(broken);
+      assertNeitherSentNorAdmitted();
+    }
+  }
+
+  /** Arguments whose codec throws {@code bug}, as one may on a deeply nested value. */
+  private static XdrCodec<Square.In> throwing(Error bug) {
+    return XdrCodec.of(
+        (out, in) -> {
+          throw bug;
+        },
+        in -> null);
+  }
+
+  @Test
+  void anArgumentsCodecThatThrowsAnErrorThrowsItAndGivesTheLeaveBack() throws Exception {
+    AssertionError bug = new AssertionError("cannot encode (expected by the test)");
+    try (RpcChannel channel = channel(true)) {
+      RpcClient client = client(channel, Duration.ofSeconds(10));
+      assertThatThrownBy(
+              () ->
+                  client.callAsync(
+                      Square.SQUAREPROC, throwing(bug), new Square.In(3), Square.Out.CODEC))
+          .isSameAs(bug);
+      assertThat(security.admitted.get()).isEqualTo(1);
+      assertThat(security.done.get()).isEqualTo(1);
+      assertThat(served.get()).isZero();
+    }
+  }
+
+  @Test
+  void anArgumentsCodecThatThrowsAnErrorOnceTheSecurityIsReadyEndsTheCallWithIt() throws Exception {
+    AssertionError bug = new AssertionError("cannot encode (expected by the test)");
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    security.ready = ready;
+    try (RpcChannel channel = channel(true)) {
+      CompletableFuture<Square.Out> result =
+          client(channel, Duration.ofSeconds(10))
+              .callAsync(Square.SQUAREPROC, throwing(bug), new Square.In(3), Square.Out.CODEC);
+      // Sent by the thread that makes the security ready: the Error is the call's, not its.
+      ready.complete(null);
+      assertThat(failureOf(result)).isSameAs(bug);
+      assertThat(security.done.get()).isEqualTo(1);
+      assertThat(served.get()).isZero();
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorAsTheCallEndsLeavesTheResultToEnd() throws Exception {
+    verdicts = n -> nine();
+    AssertionError bug = new AssertionError("the listener failed (expected by the test)");
+    RpcListener throwing =
+        new RpcListener() {
+          @Override
+          public CallObserver callStarted(RpcCall call) {
+            return (c, end) -> {
+              throw bug;
+            };
+          }
+        };
+    try (RpcChannel channel =
+        TcpChannel.connect(
+            new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
+            ChannelOptions.DEFAULTS.withListener(throwing))) {
+      assertThat(call(channel, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS))
+          .isEqualTo(new Square.Out(9));
+      assertThat(security.done.get()).isEqualTo(1);
     }
   }
 }

@@ -465,6 +465,28 @@ class ReplyDispatcherTest {
   }
 
   @Test
+  void anAsynchronousCallWhoseReaderThreadCannotStartLeavesNoWaiterAndTheNextStartsOne()
+      throws Exception {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory firstRefused =
+        task -> {
+          if (threads.getAndIncrement() == 0) {
+            throw new OutOfMemoryError("unable to create native thread (expected by the test)");
+          }
+          return new Thread(task);
+        };
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, firstRefused);
+    assertThatThrownBy(() -> d.registerAsync(1, listener(in(LONG), w -> {}, () -> {})))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(d.awaitsReplies()).isFalse();
+    CompletableFuture<Integer> answered = new CompletableFuture<>();
+    d.registerAsync(2, listener(in(LONG), w -> answered.complete(w.reply().xid()), () -> {}));
+    r.arrivals.add(reply(2));
+    assertThat(answered.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+  }
+
+  @Test
   void aLeaderReadingPastAListenerThatThrowsAnErrorStillGetsItsOwnReply() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
     // No reader thread: the waiting caller reads the asynchronous call's reply, too.

@@ -12,10 +12,15 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -43,17 +48,19 @@ class TcpSendFailureTest {
    * Writes through to the connection's stream until told to fail: then the next write sends the
    * first half of its bytes and throws.
    */
-  private static final class FailingOutput extends FilterOutputStream {
-    private final AtomicReference<Throwable> next;
-
-    FailingOutput(OutputStream out, AtomicReference<Throwable> next) {
+  private final class FailingOutput extends FilterOutputStream {
+    FailingOutput(OutputStream out) {
       super(out);
-      this.next = next;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      Throwable failure = next.getAndSet(null);
+      CountDownLatch gate = holdNext.getAndSet(null);
+      if (gate != null) {
+        held.countDown();
+        awaitQuietly(gate);
+      }
+      Throwable failure = failNext.getAndSet(null);
       if (failure == null) {
         out.write(b, off, len);
         return;
@@ -68,6 +75,11 @@ class TcpSendFailureTest {
   }
 
   private final AtomicReference<Throwable> failNext = new AtomicReference<>();
+  // The next write waits for this latch, once it has counted down held.
+  private final AtomicReference<CountDownLatch> holdNext = new AtomicReference<>();
+  private final CountDownLatch held = new CountDownLatch(1);
+  private final ExecutorService pool = Executors.newSingleThreadExecutor();
+  private TcpChannel channel;
   private RpcServer server;
   private RpcClient client;
 
@@ -75,18 +87,68 @@ class TcpSendFailureTest {
   void start() {
     server =
         RpcServer.builder().program(Square.program()).bindAddress(Square.LOOPBACK).tcp(0).start();
-    TcpChannel channel =
+    channel =
         TcpChannel.connect(
             new InetSocketAddress(Square.LOOPBACK, server.tcpPort()),
             ChannelOptions.DEFAULTS,
-            out -> new FailingOutput(out, failNext));
+            FailingOutput::new);
     client = RpcClient.create(channel, Square.PROGRAM, Square.VERSION).withTimeout(SHORT);
   }
 
   @AfterEach
   void stop() {
+    pool.shutdownNow();
     client.close();
     server.close();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(20, TimeUnit.SECONDS)).as("released").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The channel's current connection, an object of a class private to the channel. */
+  private Object connection() throws ReflectiveOperationException {
+    Field connection = TcpChannel.class.getDeclaredField("connection");
+    connection.setAccessible(true);
+    return connection.get(channel);
+  }
+
+  private static Field field(Object connection, String name) throws NoSuchFieldException {
+    Field field = connection.getClass().getDeclaredField(name);
+    field.setAccessible(true);
+    return field;
+  }
+
+  @Test
+  void aCallWhoseRecordCannotBeQueuedFailsAloneAndLeavesNoWaiter() throws Exception {
+    assertThat(Square.square(client, 3)).isEqualTo(9);
+    Object connection = connection();
+    ReplyDispatcher dispatcher = (ReplyDispatcher) field(connection, "dispatcher").get(connection);
+    Field pendingLength = field(connection, "pendingLength");
+    CountDownLatch release = new CountDownLatch(1);
+    holdNext.set(release);
+    Future<Integer> writing = pool.submit(() -> Square.square(client, 4));
+    awaitQuietly(held);
+    // While that call's write holds the connection, this one's record must be queued: as if 2 GiB
+    // were queued already, it cannot be.
+    pendingLength.setInt(connection, Integer.MAX_VALUE - 8);
+    try {
+      assertThatThrownBy(() -> Square.square(client, 5))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("exceed 2 GiB");
+    } finally {
+      pendingLength.setInt(connection, 0);
+      release.countDown();
+    }
+    assertThat(writing.get(20, TimeUnit.SECONDS)).isEqualTo(16);
+    assertThat(dispatcher.awaitsReplies()).as("a call awaits a reply").isFalse();
+    // The connection serves on: nothing of the failed call was written.
+    assertThat(Square.square(client, 6)).isEqualTo(36);
+    assertThat(connection()).as("the connection").isSameAs(connection);
   }
 
   /**

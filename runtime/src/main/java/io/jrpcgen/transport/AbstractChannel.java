@@ -587,6 +587,14 @@ abstract sealed class AbstractChannel implements RpcChannel
     }
   }
 
+  /**
+   * What an unchecked failure {@code e} of writing a record (thrown by a TLS layer, say) is to the
+   * calls: a failure of the transport, since the record may have gone in part.
+   */
+  static IOException writeFailure(Throwable e) {
+    return new IOException("writing a record failed: " + e, e);
+  }
+
   /** The client-side error for a failed send ({@code CANT_SEND}) or receive ({@code CANT_RECV}). */
   RpcConnectionException connectionError(RpcStatus status, IOException e) {
     return new RpcConnectionException(status, serverName, reasonOf(e), e);

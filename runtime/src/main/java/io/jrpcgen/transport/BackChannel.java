@@ -98,7 +98,7 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
           encodeCall(true, xid, program, version, procedure, callOptions, argsCodec, args, probe);
       try {
         waiter = dispatcher.register(xid);
-        writer.write(call.encoder());
+        write(call.encoder());
       } catch (IOException e) {
         throw failed(RpcStatus.CANT_SEND, e);
       } finally {
@@ -156,7 +156,7 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
           try {
             call.await(dispatcher, deadline, (w, e) -> connectionError(RpcStatus.CANT_RECV, e));
             if (call.takeForWrite()) {
-              writer.write(request);
+              write(request);
             }
           } catch (IOException e) {
             // This call's own failure first: failing the others completes this one too, as
@@ -184,7 +184,7 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
         encodeCall(true, newXid(), program, version, procedure, callOptions, argsCodec, args, probe)
             .encoder();
     try {
-      writer.write(request);
+      write(request);
     } catch (IOException e) {
       throw failed(RpcStatus.CANT_SEND, e);
     } finally {
@@ -223,6 +223,19 @@ final class BackChannel extends AbstractChannel implements BackChannelLink {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("back channel to " + serverName + " is closed");
+    }
+  }
+
+  /**
+   * Writes a call's record with the owner's writer; what the writer throws unchecked (its TLS
+   * layer's failure, say) is a failure of the connection, as an IOException is: the record may have
+   * gone in part.
+   */
+  private void write(XdrEncoder record) throws IOException {
+    try {
+      writer.write(record);
+    } catch (RuntimeException | Error e) {
+      throw writeFailure(e);
     }
   }
 

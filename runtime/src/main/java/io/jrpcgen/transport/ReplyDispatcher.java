@@ -189,7 +189,17 @@ final class ReplyDispatcher {
   /** Starts the reader thread, which reads until the connection fails: for a back channel. */
   void startReader() {
     if (readerRunning.compareAndSet(false, true)) {
+      startReaderThread();
+    }
+  }
+
+  private void startReaderThread() {
+    try {
       readerThreads.newThread(this::readForAsyncCalls).start();
+    } catch (RuntimeException | Error e) {
+      // No thread to be had (out of them, say): the next asynchronous call tries again.
+      readerRunning.set(false);
+      throw e;
     }
   }
 
@@ -213,9 +223,16 @@ final class ReplyDispatcher {
    */
   Waiter registerAsync(int xid, AsyncListener listener) throws IOException {
     Waiter waiter = register(xid, new Waiter(null, listener));
-    expireAt(listener.deadlineNanos());
-    if (readerThreads != null && readerRunning.compareAndSet(false, true)) {
-      readerThreads.newThread(this::readForAsyncCalls).start();
+    try {
+      expireAt(listener.deadlineNanos());
+      if (readerThreads != null && readerRunning.compareAndSet(false, true)) {
+        startReaderThread();
+      }
+    } catch (RuntimeException | Error e) {
+      // The call fails with it, and its caller has no waiter to cancel: none may stay behind that
+      // nothing would end.
+      waiters.remove(xid, waiter);
+      throw e;
     }
     return waiter;
   }

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -60,11 +61,15 @@ public final class TcpChannel extends AbstractChannel {
   private final Object connectLock = new Object();
   // Held from numbering an RPCSEC_GSS call to queueing it for the connection (see callInSlot).
   private final ReentrantLock securedSends = new ReentrantLock();
+  // What each connection's records are written through: its stream, but in tests.
+  private final UnaryOperator<OutputStream> outputs;
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private TcpChannel(InetSocketAddress server, ChannelOptions options) {
+  private TcpChannel(
+      InetSocketAddress server, ChannelOptions options, UnaryOperator<OutputStream> outputs) {
     super(server, options);
+    this.outputs = outputs;
   }
 
   /**
@@ -73,7 +78,17 @@ public final class TcpChannel extends AbstractChannel {
    * @throws io.jrpcgen.rpc.RpcConnectionException if the connection cannot be opened
    */
   public static TcpChannel connect(InetSocketAddress server, ChannelOptions options) {
-    TcpChannel channel = new TcpChannel(server, options);
+    return connect(server, options, UnaryOperator.identity());
+  }
+
+  /**
+   * Test seam: connects as {@link #connect(InetSocketAddress, ChannelOptions)} does, each
+   * connection writing through the stream {@code outputs} makes of its own (one that fails when a
+   * test says so).
+   */
+  static TcpChannel connect(
+      InetSocketAddress server, ChannelOptions options, UnaryOperator<OutputStream> outputs) {
+    TcpChannel channel = new TcpChannel(server, options, outputs);
     channel.connection(System.nanoTime() + options.connectTimeout().toNanos());
     return channel;
   }
@@ -108,10 +123,21 @@ public final class TcpChannel extends AbstractChannel {
         c = liveConnection(deadline);
         try {
           waiter = c.dispatcher.register(xid);
+        } catch (IOException e) {
+          throw c.fail(RpcStatus.CANT_SEND, e);
+        }
+        try {
           c.send(request, waiter, null);
         } catch (IOException e) {
           // Fails this call's waiter with every other one on the connection.
           throw c.fail(RpcStatus.CANT_SEND, e);
+        } catch (RuntimeException | Error e) {
+          // Not the stream's failure (send makes those IOExceptions): this call's record was not
+          // queued (no memory for its copy, too much pending), and none of it was written. Its
+          // waiter goes, or replies would be routed to a thread that left; the connection serves
+          // on.
+          c.dispatcher.cancel(xid, waiter);
+          throw e;
         }
       } finally {
         releaseEncoder(request);
@@ -420,10 +446,12 @@ public final class TcpChannel extends AbstractChannel {
     private byte[] gathered = new byte[PENDING_INITIAL];
     // The waiters of the records written since the last flush; guarded by writing.
     private final ArrayList<ReplyDispatcher.Waiter> unflushed = new ArrayList<>();
+    // Why the stream was given up (see abandon), or null; guarded by writing.
+    private IOException abandoned;
 
     Connection(SocketStreams streams) {
       this.socket = streams.socket();
-      this.out = streams.out();
+      this.out = outputs.apply(streams.out());
       this.in = new DeadlineInputStream(socket, streams.in());
       this.reader = new RecordReader(in, options.maxRecordSize());
       this.dispatcher =
@@ -508,32 +536,47 @@ public final class TcpChannel extends AbstractChannel {
     void send(XdrEncoder request, ReplyDispatcher.Waiter waiter, AsyncCall<?> call)
         throws IOException {
       XdrEncoder framed = RecordMarking.frame(request, options.maxFragmentSize());
-      if (!framed.isContiguous()) {
-        writing.lock();
-        try {
-          writePending();
-          framed.writeTo(out);
-          // A TLS stream holds the message's records until the flush.
-          out.flush();
-          if (waiter != null) {
-            waiter.sent();
+      try {
+        if (!framed.isContiguous()) {
+          writing.lock();
+          try {
+            writePending();
+            try {
+              framed.writeTo(out);
+              // A TLS stream holds the message's records until the flush.
+              out.flush();
+            } catch (IOException | RuntimeException | Error e) {
+              throw abandon(e);
+            }
+            if (waiter != null) {
+              waiter.sent();
+            }
+          } finally {
+            writing.unlock();
           }
-        } finally {
-          writing.unlock();
-        }
-      } else if (writing.tryLock()) {
-        try {
-          // Batched calls and records appended meanwhile leave with this one, in one write.
-          if (!appendIfPending(framed.array(), framed.position(), waiter, call)) {
-            out.write(framed.array(), 0, framed.position());
-            unflushed.add(waiter);
+        } else if (writing.tryLock()) {
+          try {
+            // Batched calls and records appended meanwhile leave with this one, in one write.
+            if (!appendIfPending(framed.array(), framed.position(), waiter, call)) {
+              requireWritable();
+              try {
+                out.write(framed.array(), 0, framed.position());
+              } catch (IOException | RuntimeException | Error e) {
+                throw abandon(e);
+              }
+              unflushed.add(waiter);
+            }
+            writePending();
+          } finally {
+            writing.unlock();
           }
-          writePending();
-        } finally {
-          writing.unlock();
+        } else {
+          append(framed.array(), framed.position(), waiter, call);
         }
-      } else {
-        append(framed.array(), framed.position(), waiter, call);
+      } catch (RuntimeException | Error e) {
+        // This record failed alone (see callInSlot): those appended meanwhile still leave.
+        writeLeftovers();
+        throw e;
       }
       writeLeftovers();
     }
@@ -578,10 +621,37 @@ public final class TcpChannel extends AbstractChannel {
      * holds what was written until the flush.
      */
     private void writePending() throws IOException {
+      requireWritable();
       try {
         writePendingUnmarked();
+      } catch (IOException | RuntimeException | Error e) {
+        // The records taken from pending are in doubt, whatever failed: the stream's write, or
+        // the memory to gather them.
+        throw abandon(e);
       } finally {
         unflushed.clear();
+      }
+    }
+
+    /**
+     * Gives the stream up after writing into it failed with {@code e}, which may have left a record
+     * sent in part: the server would read any byte written after it as the rest of that record, so
+     * none may follow. Under the writing lock, the calls fail and the socket closes before any
+     * other write can begin; the failure returned is the one of the connection (an unchecked one,
+     * say from a TLS layer, made an IOException), which the caller {@link #fail}s it with.
+     */
+    private IOException abandon(Throwable e) {
+      IOException failure = e instanceof IOException io ? io : writeFailure(e);
+      abandoned = failure;
+      dispatcher.failAll(failure);
+      TcpChannel.closeQuietly(socket);
+      return failure;
+    }
+
+    /** Refuses to write once the stream was given up; the caller holds {@code writing}. */
+    private void requireWritable() throws IOException {
+      if (abandoned != null) {
+        throw new IOException("an earlier write failed: " + abandoned.getMessage(), abandoned);
       }
     }
 

@@ -111,8 +111,8 @@ public final class UdpChannel extends AbstractChannel {
     // Another call waits on the channel's socket: this one takes a socket of its own, if it can,
     // and reads its reply there itself.
     Lane lane = dispatcher.awaitsReplies() ? takeLane() : null;
+    ReplyDispatcher.Waiter waiter = null;
     try {
-      ReplyDispatcher.Waiter waiter = null;
       if (lane == null) {
         try {
           waiter = dispatcher.register(xid);
@@ -168,6 +168,13 @@ public final class UdpChannel extends AbstractChannel {
           return decodeReply(xid, reply, resultCodec, call.check(), probe);
         }
       }
+    } catch (RuntimeException | Error e) {
+      // A resend could not be encoded (its security's context closed, say), or sent: the waiter
+      // goes, or the channel would take a call to be waiting on its socket ever after.
+      if (waiter != null) {
+        dispatcher.cancel(xid, waiter);
+      }
+      throw e;
     } finally {
       releaseEncoder(request);
       if (lane != null) {

@@ -16,6 +16,7 @@ import io.jrpcgen.rpc.RpcTimeoutException;
 import io.jrpcgen.server.Procedure;
 import io.jrpcgen.server.ProgramDefinition;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
@@ -508,7 +509,7 @@ class EmbeddedPortmapperTest {
     Assumptions.assumeTrue(own != null, "this host has no IPv4 address but loopback");
     int port = freePort();
     InetSocketAddress where = new InetSocketAddress(InetAddress.getByName(registrarAddress), port);
-    try (LogCapture log = new LogCapture();
+    try (CapturedLog log = CapturedLog.of("io.jrpcgen.portmap");
         RpcServer server =
             RpcServer.builder()
                 .port(0)

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.rpc.RpcException;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.server.RpcServer;
+import io.jrpcgen.testsupport.CapturedLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -235,7 +236,7 @@ class PortmapRegistrarTest {
         .containsExactly("tcp", "udp");
     // A server of PROG alone unregisters everything of it, and nothing of PROG + 1.
     registry.unset(PROG, 1, List.of());
-    try (LogCapture log = new LogCapture()) {
+    try (CapturedLog log = CapturedLog.of("io.jrpcgen.portmap")) {
       start(
               RpcServer.builder()
                   .bindAddress(LOOPBACK)
@@ -252,7 +253,7 @@ class PortmapRegistrarTest {
   void whenNoPortmapperAnswersAndNoneCanBeStartedStartFails() throws Exception {
     // Something that is no portmapper holds the port: it closes every connection at once.
     try (ServerSocket squatter = new ServerSocket(0, 50, LOOPBACK);
-        LogCapture log = new LogCapture()) {
+        CapturedLog log = CapturedLog.of("io.jrpcgen.portmap")) {
       Thread closer =
           new Thread(
               () -> {
@@ -291,7 +292,7 @@ class PortmapRegistrarTest {
   @Test
   void theLogSaysWhatWasReplacedAndWhatCouldNotBeUnregistered() throws Exception {
     PortmapRegistrar registrar = portmapper(16, false);
-    try (LogCapture log = new LogCapture()) {
+    try (CapturedLog log = CapturedLog.of("io.jrpcgen.portmap")) {
       int gone = EmbeddedPortmapperTest.freePort();
       registry.set(new Rpcb(PROG, 1, "tcp", "127.0.0.1." + (gone >> 8) + "." + (gone & 255), "x"));
       RpcServer first =

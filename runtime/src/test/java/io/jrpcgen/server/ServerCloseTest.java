@@ -9,6 +9,7 @@ import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.observe.RpcConnection;
 import io.jrpcgen.observe.RpcListener;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -52,7 +53,7 @@ class ServerCloseTest {
   private final CompletableFuture<Integer> later = new CompletableFuture<>();
   private final Opened opened = new Opened();
 
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
   @AfterEach
   void closeAll() throws Exception {
@@ -156,7 +157,7 @@ class ServerCloseTest {
     String client = udp.getLocalSocketAddress().toString();
     RawWire.awaitTrue(
         "both replies' failures logged",
-        () -> log.records.stream().filter(r -> r.getMessage().contains(client)).count() == 2);
+        () -> log.records().stream().filter(r -> r.getMessage().contains(client)).count() == 2);
     assertThat(log.messages(Level.WARNING)).isEmpty();
     assertThat(log.messages(Level.FINE))
         .filteredOn(m -> m.contains(client))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.CapturedLog;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * record timeout is for records begun and not finished, the idle timeout an explicit choice.
  */
 class ServerIdlePolicyTest {
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
   private final TestProgram prog = new TestProgram();
 
   @Test

@@ -3,6 +3,7 @@ package io.jrpcgen.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcgen.testsupport.CapturedLog;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ServerInjectedFailuresTest {
   private final TestProgram prog = new TestProgram();
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
   @Test
   void failedAcceptsAreReportedAndAcceptingGoesOn() throws Exception {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.portmap.EmbeddedPortmapper;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.xdr.XdrCodec;
 import java.net.DatagramSocket;
 import java.net.Socket;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Waiting for a server, stopping it by signal, and what it logs (through JUL, the default). */
 class ServerLifeTest {
   private final TestProgram prog = new TestProgram();
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
   @Test
   void awaitTerminationReturnsOnceClosed() throws Exception {
@@ -103,12 +104,12 @@ class ServerLifeTest {
   void aProcedureThatThrowsIsAWarningAndACallIsNothingAtInfo() throws Exception {
     try (RpcServer server = prog.server().tcp(0).start();
         Socket s = RawWire.connect(server)) {
-      log.records.clear();
+      log.clear();
       RawWire.send(s, record(call(1, TestProgram.PROGRAM, TestProgram.V2, 0)));
       RawWire.assertReply(RawWire.readRecord(s), new Reply.Success(1, OpaqueAuth.NONE));
       RawWire.send(s, record(call(2, TestProgram.PROGRAM, TestProgram.V2, TestProgram.FAIL)));
       RawWire.readRecord(s);
-      assertThat(log.records)
+      assertThat(log.records())
           .filteredOn(r -> r.getLevel().intValue() >= Level.INFO.intValue())
           .singleElement()
           .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));

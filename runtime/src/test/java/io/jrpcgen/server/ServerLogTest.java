@@ -2,6 +2,7 @@ package io.jrpcgen.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrpcgen.testsupport.CapturedLog;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.logging.Level;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * its withdrawal, the shutdown, and connections refused at the limit.
  */
 class ServerLogTest {
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
   private final TestProgram prog = new TestProgram();
   private final Opened opened = new Opened();
 

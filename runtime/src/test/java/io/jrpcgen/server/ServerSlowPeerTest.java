@@ -5,6 +5,7 @@ import static io.jrpcgen.server.RawWire.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.client.RpcClient;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.transport.RpcChannel;
 import io.jrpcgen.xdr.Opaque;
 import io.jrpcgen.xdr.XdrCodec;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Slow peers, whether they never read or trickle a call, do not hold a server thread for ever. */
 class ServerSlowPeerTest {
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
   private static final int PROGRAM = 0x2000_4321;
   private static final int BIG = 1;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -41,7 +42,7 @@ class ServerSocketUseTest {
   /** {@code int WAIT(int i)}: replies when the test completes {@code later.get(i)}. */
   private static final int WAIT = 1;
 
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
   private final List<CompletableFuture<Integer>> later =
       List.of(new CompletableFuture<>(), new CompletableFuture<>());

@@ -8,6 +8,7 @@ import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.internal.rpc.RpcMessages;
 import io.jrpcgen.internal.rpc.RpcWithTls;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.testsupport.TestCertificates;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrDecoder;
@@ -37,7 +38,7 @@ class ServerStartTlsTest {
   /** A program whose one procedure, {@code int LATER(void)}, replies when {@link #later} does. */
   private static final int LATER_PROGRAM = 0x2000_5152;
 
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
   private final TestProgram prog = new TestProgram();
   private final CompletableFuture<Integer> later = new CompletableFuture<>();
 

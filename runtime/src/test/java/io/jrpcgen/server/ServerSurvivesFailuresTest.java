@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.internal.rpc.Reply;
 import io.jrpcgen.rpc.OpaqueAuth;
+import io.jrpcgen.testsupport.CapturedLog;
 import io.jrpcgen.testsupport.NativeTools;
 import io.jrpcgen.xdr.XdrCodec;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class ServerSurvivesFailuresTest {
           .build();
 
   private final TestProgram prog = new TestProgram();
-  @RegisterExtension final CapturedLog log = new CapturedLog();
+  @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
   @Test
   void anErrorOutsideTheProcedureClosesOnlyItsConnection() throws Exception {
@@ -82,9 +83,9 @@ class ServerSurvivesFailuresTest {
           @Override
           public void close() {}
         };
-    log.logger.removeHandler(log);
-    log.logger.addHandler(slow);
-    log.logger.addHandler(log);
+    log.logger().removeHandler(log);
+    log.logger().addHandler(slow);
+    log.logger().addHandler(log);
     try (RpcServer server = prog.server().program(OUT_OF_MEMORY_IN_REPLY).tcp(0).start();
         Socket bystander = RawWire.connect(server);
         Socket victim = RawWire.connect(server)) {
@@ -101,7 +102,7 @@ class ServerSurvivesFailuresTest {
       RawWire.assertReply(RawWire.readRecord(bystander), new Reply.Success(2, OpaqueAuth.NONE));
       RawWire.assertServes(server);
     } finally {
-      log.logger.removeHandler(slow);
+      log.logger().removeHandler(slow);
     }
   }
 
@@ -149,7 +150,7 @@ class ServerSurvivesFailuresTest {
         };
     Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-    log.logger.addHandler(failing);
+    log.logger().addHandler(failing);
     try (RpcServer server = prog.server().tcp(0).start()) {
       try (Socket s = RawWire.connect(server)) {
         RawWire.send(s, record(call(3, TestProgram.PROGRAM, TestProgram.V2, 0)));
@@ -170,7 +171,7 @@ class ServerSurvivesFailuresTest {
       assertThat(uncaught).as("errors that escaped a connection's thread").isEmpty();
       RawWire.assertServes(server);
     } finally {
-      log.logger.removeHandler(failing);
+      log.logger().removeHandler(failing);
       Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }

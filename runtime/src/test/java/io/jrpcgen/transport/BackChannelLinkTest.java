@@ -2,6 +2,7 @@ package io.jrpcgen.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jrpcgen.client.RpcClient;
 import io.jrpcgen.internal.rpc.CallHeader;
@@ -49,6 +50,8 @@ class BackChannelLinkTest {
   private final BlockingQueue<int[]> written = new LinkedBlockingQueue<>();
   private volatile boolean answer = true;
   private volatile IOException writeFailure;
+  // What the writer throws unchecked, as a TLS layer's bug would, or null.
+  private volatile RuntimeException writeBug;
   private BackChannelLink link;
 
   @AfterEach
@@ -61,6 +64,10 @@ class BackChannelLinkTest {
     IOException failure = writeFailure;
     if (failure != null) {
       throw failure;
+    }
+    RuntimeException bug = writeBug;
+    if (bug != null) {
+      throw bug;
     }
     XdrDecoder in = new XdrDecoder(record.array(), 4, record.position() - 4);
     int xid = in.readInt();
@@ -142,6 +149,31 @@ class BackChannelLinkTest {
         .cause()
         .isInstanceOf(RpcConnectionException.class);
     assertThat(written).isEmpty();
+  }
+
+  @Test
+  void aWriteThatThrowsUncheckedFailsTheCallAsUnableToSendAndLeavesNoWaiter() {
+    RpcClient client = open();
+    writeBug = new IllegalStateException("a TLS layer's bug (expected by the test)");
+    TcpSendFailureTest.assertUnableToSendFor(catchThrowable(() -> plusOne(client, 1)), writeBug);
+    assertThat(link.awaitsReplies()).isFalse();
+    // The record may have gone in part: the connection is given up, for later calls too.
+    writeBug = null;
+    assertThatThrownBy(() -> plusOne(client, 2)).isInstanceOf(RpcConnectionException.class);
+    assertThat(written).isEmpty();
+  }
+
+  @Test
+  void aWriteThatThrowsUncheckedFailsAnAsynchronousCallsFutureAndABatchedCall() {
+    RpcClient client = open().withExecutor(Runnable::run);
+    writeBug = new IllegalStateException("a TLS layer's bug (expected by the test)");
+    CompletableFuture<Integer> async = client.callAsync(PLUS_ONE, XdrCodec.INT, 3, XdrCodec.INT);
+    assertThatThrownBy(() -> async.get(30, TimeUnit.SECONDS))
+        .satisfies(e -> TcpSendFailureTest.assertUnableToSendFor(e.getCause(), writeBug));
+    assertThat(link.awaitsReplies()).isFalse();
+    RpcClient another = open();
+    TcpSendFailureTest.assertUnableToSendFor(
+        catchThrowable(() -> another.callBatched(PLUS_ONE, XdrCodec.INT, 4)), writeBug);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jrpcgen.internal.transport.Message;
 import io.jrpcgen.internal.transport.PeerClosedException;
 import io.jrpcgen.internal.xdr.Bytes;
+import io.jrpcgen.testsupport.CapturedLog;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -29,13 +30,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Leader/follower reply routing against a scripted receiver: who reads, who is woken, when. */
 @Timeout(60)
 class ReplyDispatcherTest {
   private static final long LONG = TimeUnit.SECONDS.toNanos(60);
+
+  @RegisterExtension final CapturedLog log = new CapturedLog(ReplyDispatcher.class.getName());
+
+  /** Asserts that the one WARNING logged is {@code message}, with a throwable {@code thrown} is. */
+  private void assertWarned(String message, Predicate<Throwable> thrown) {
+    assertThat(log.records())
+        .filteredOn(r -> r.getLevel().equals(Level.WARNING))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getMessage()).isEqualTo(message);
+              assertThat(r.getThrown()).matches(thrown);
+            });
+  }
 
   /** Hands out what a test puts in {@code arrivals}: messages, or failures to throw. */
   private static class ScriptedReceiver implements ReplyDispatcher.Receiver {
@@ -306,6 +324,7 @@ class ReplyDispatcherTest {
     r.arrivals.add(bug);
     assertThat(d.endedWhileIdle(in(millis(10)))).isTrue();
     assertThatThrownBy(() -> d.register(1)).isInstanceOf(IOException.class).hasCause(bug);
+    assertWarned("reading RPC replies failed; the transport is given up", e -> e == bug);
   }
 
   @Test
@@ -465,6 +484,28 @@ class ReplyDispatcherTest {
   }
 
   @Test
+  void anAsynchronousCallWhoseReaderThreadCannotStartLeavesNoWaiterAndTheNextStartsOne()
+      throws Exception {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory firstRefused =
+        task -> {
+          if (threads.getAndIncrement() == 0) {
+            throw new OutOfMemoryError("unable to create native thread (expected by the test)");
+          }
+          return new Thread(task);
+        };
+    ScriptedReceiver r = new ScriptedReceiver();
+    ReplyDispatcher d = new ReplyDispatcher(r, true, firstRefused);
+    assertThatThrownBy(() -> d.registerAsync(1, listener(in(LONG), w -> {}, () -> {})))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(d.awaitsReplies()).isFalse();
+    CompletableFuture<Integer> answered = new CompletableFuture<>();
+    d.registerAsync(2, listener(in(LONG), w -> answered.complete(w.reply().xid()), () -> {}));
+    r.arrivals.add(reply(2));
+    assertThat(answered.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+  }
+
+  @Test
   void aLeaderReadingPastAListenerThatThrowsAnErrorStillGetsItsOwnReply() throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
     // No reader thread: the waiting caller reads the asynchronous call's reply, too.
@@ -474,6 +515,10 @@ class ReplyDispatcherTest {
     r.arrivals.add(reply(1));
     r.arrivals.add(reply(2));
     assertThat(d.await(self, in(LONG)).xid()).isEqualTo(2);
+    // Logged by this thread, which read the reply, before it read its own.
+    assertWarned(
+        "an asynchronous RPC call's listener failed; the others are served",
+        e -> e instanceof ListenerBug);
   }
 
   @Test

@@ -131,6 +131,55 @@ class UdpResendTest {
     }
   }
 
+  /** A security whose context is gone by the first resend: encoding the call again throws. */
+  private static final class ClosedOnResend implements CallSecurity {
+    static final IllegalStateException CLOSED =
+        new IllegalStateException("context closed (expected by the test)");
+    private final SequencedSecurity sequenced = new SequencedSecurity();
+    private final AtomicInteger writes = new AtomicInteger();
+
+    @Override
+    public CompletableFuture<Boolean> renewAfter(AuthStat status) {
+      return CompletableFuture.completedFuture(false);
+    }
+
+    @Override
+    public <A> ReplyCheck writeCall(XdrEncoder out, int headerStart, XdrCodec<A> codec, A args) {
+      if (writes.incrementAndGet() > 1) {
+        throw CLOSED;
+      }
+      return sequenced.writeCall(out, headerStart, codec, args);
+    }
+  }
+
+  @Test
+  void aCallWhoseResendCannotBeEncodedLeavesNoWaiterBehind() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (DatagramSocket server = rawServer();
+        UdpChannel channel =
+            UdpChannel.open(
+                new InetSocketAddress(Square.LOOPBACK, server.getLocalPort()),
+                ChannelOptions.DEFAULTS)) {
+      CallOptions options = CallOptions.DEFAULTS.withTimeout(TIMEOUT).withRetryInterval(RETRY);
+      RpcClient secured =
+          RpcClient.create(
+              channel, Square.PROGRAM, Square.VERSION, options.withSecurity(new ClosedOnResend()));
+      assertThatThrownBy(() -> Square.square(secured, 5)).isSameAs(ClosedOnResend.CLOSED);
+      receive(server);
+      // Nobody waits on the channel's socket: the next call goes through it, not a further one.
+      RpcClient plain = RpcClient.create(channel, Square.PROGRAM, Square.VERSION, options);
+      Future<Integer> next = pool.submit(() -> Square.square(plain, 6));
+      Received call = receive(server);
+      assertThat(((InetSocketAddress) call.from()).getPort())
+          .as("the port the next call came from")
+          .isEqualTo(channel.localAddress().getPort());
+      answer(server, call, OpaqueAuth.NONE);
+      assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(36);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void anAsyncCallWhoseDatagramIsLostIsResentWithTheSameXidAndBytes() throws Exception {
     try (DatagramSocket server = rawServer();

@@ -855,6 +855,11 @@ public final class RpcServer implements AutoCloseable {
         out.writeTo(output);
         // A TLS stream holds the records' bytes until the flush.
         output.flush();
+      } catch (IOException | RuntimeException | Error e) {
+        // A record may have gone in part, and nothing can follow it: whoever wrote it (this
+        // connection's thread, a late reply's, a call to the client), the connection ends here.
+        closeQuietly(socket);
+        throw e;
       } finally {
         writingSince = 0;
         writing.unlock();

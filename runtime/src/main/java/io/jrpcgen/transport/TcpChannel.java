@@ -230,6 +230,7 @@ public final class TcpChannel extends AbstractChannel {
     }
   }
 
+  @Override
   <A> void sendBatched(
       int program,
       int version,

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcgen.testsupport.CapturedLog;
+import io.jrpcgen.xdr.XdrCodec;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
@@ -19,9 +22,11 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -34,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * heap, a descriptor limit or a taken port does to real sockets, without needing any.
  */
 class ServerInjectedFailuresTest {
+  private static final int LATE_PROGRAM = 0x2000_4329;
   private final TestProgram prog = new TestProgram();
   @RegisterExtension final CapturedLog log = new CapturedLog(RpcServer.class.getName());
 
@@ -380,6 +386,93 @@ class ServerInjectedFailuresTest {
               }
             },
         RpcServer.SocketMaker.JDK);
+  }
+
+  @Test
+  void aLateReplyWhoseWriteFailsPartWayWithAnErrorClosesTheConnection() throws Exception {
+    AtomicBoolean failNextWrite = new AtomicBoolean();
+    RpcServer.SocketMaker failing =
+        maker(
+            () ->
+                new ServerSocket() {
+                  @Override
+                  public Socket accept() throws IOException {
+                    Socket s = new HalfWritingSocket(failNextWrite);
+                    implAccept(s);
+                    return s;
+                  }
+                },
+            RpcServer.SocketMaker.JDK);
+    CountDownLatch called = new CountDownLatch(1);
+    CompletableFuture<Integer> later = new CompletableFuture<>();
+    ProgramDefinition program =
+        ProgramDefinition.builder(LATE_PROGRAM, 1)
+            .procedure(
+                Procedure.ofAsync(
+                    1,
+                    "LATER",
+                    XdrCodec.INT,
+                    XdrCodec.INT,
+                    (call, n) -> {
+                      called.countDown();
+                      return later;
+                    }))
+            .build();
+    try (RpcServer server =
+            RpcServer.builder()
+                .tcp(0)
+                .bindAddress(RawWire.LOOPBACK)
+                .program(program)
+                .sockets(failing)
+                .start();
+        Socket client = RawWire.connect(server)) {
+      RawWire.send(
+          client, RawWire.record(RawWire.call(7, LATE_PROGRAM, 1, 1, out -> out.writeInt(5))));
+      assertThat(called.await(10, TimeUnit.SECONDS)).as("the call reached its procedure").isTrue();
+      failNextWrite.set(true);
+      // The completing thread writes the reply: half of its record, then the Error.
+      later.complete(6);
+      int bytes = 0;
+      int read;
+      while ((read = RawWire.readOrTimeout(client.getInputStream())) >= 0) {
+        bytes++;
+      }
+      // A reply record here is 4 + 28 bytes: half of it came, and then the end, since nothing
+      // can follow half a record on the connection.
+      assertThat(read).as("the end of the connection, not a read timing out").isEqualTo(-1);
+      assertThat(bytes).isEqualTo(16);
+      // The server serves on: a new connection's call gets its (completed) answer whole.
+      try (Socket next = RawWire.connect(server)) {
+        RawWire.send(
+            next, RawWire.record(RawWire.call(8, LATE_PROGRAM, 1, 1, out -> out.writeInt(5))));
+        RawWire.assertIntResult(RawWire.readRecord(next), 8, 6);
+      }
+    }
+  }
+
+  /** A server's socket whose next write, once told, sends half its bytes and throws an Error. */
+  private static final class HalfWritingSocket extends Socket {
+    private final AtomicBoolean failNextWrite;
+
+    HalfWritingSocket(AtomicBoolean failNextWrite) {
+      this.failNextWrite = failNextWrite;
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      OutputStream real = super.getOutputStream();
+      return new FilterOutputStream(real) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          if (failNextWrite.getAndSet(false)) {
+            real.write(b, off, len / 2);
+            throw new OutOfMemoryError(
+                "no memory half-way through a record (injected by the test)");
+          }
+          real.write(b, off, len);
+        }
+      };
+    }
   }
 
   private interface Listener {

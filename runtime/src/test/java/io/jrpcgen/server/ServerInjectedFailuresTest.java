@@ -159,37 +159,25 @@ class ServerInjectedFailuresTest {
   void aConnectionThatCannotBeStartedIsClosedAndNotCounted() throws Exception {
     AtomicInteger accepts = new AtomicInteger();
     RpcServer.SocketMaker failing =
-        maker(
+        acceptingInto(
             () ->
-                new ServerSocket() {
-                  @Override
-                  public Socket accept() throws IOException {
-                    if (accepts.incrementAndGet() > 1) {
-                      return super.accept();
-                    }
-                    // The first connection's address cannot be described, as when the heap is full:
-                    // its
-                    // thread's name cannot be made, after the connection was counted.
-                    Socket s =
-                        new Socket() {
+                accepts.incrementAndGet() > 1
+                    ? new Socket()
+                    // The first connection's address cannot be described, as when the heap is
+                    // full: its thread's name cannot be made, after the connection was counted.
+                    : new Socket() {
+                      @Override
+                      public SocketAddress getRemoteSocketAddress() {
+                        InetSocketAddress real = (InetSocketAddress) super.getRemoteSocketAddress();
+                        return new InetSocketAddress(real.getAddress(), real.getPort()) {
                           @Override
-                          public SocketAddress getRemoteSocketAddress() {
-                            InetSocketAddress real =
-                                (InetSocketAddress) super.getRemoteSocketAddress();
-                            return new InetSocketAddress(real.getAddress(), real.getPort()) {
-                              @Override
-                              public String toString() {
-                                throw new OutOfMemoryError(
-                                    "no memory for a name (injected by the test)");
-                              }
-                            };
+                          public String toString() {
+                            throw new OutOfMemoryError(
+                                "no memory for a name (injected by the test)");
                           }
                         };
-                    implAccept(s);
-                    return s;
-                  }
-                },
-            RpcServer.SocketMaker.JDK);
+                      }
+                    });
     try (RpcServer server = prog.server().tcp(0).sockets(failing).start();
         Socket victim = RawWire.connect(server)) {
       RawWire.assertClosedByServer(victim);
@@ -391,18 +379,7 @@ class ServerInjectedFailuresTest {
   @Test
   void aLateReplyWhoseWriteFailsPartWayWithAnErrorClosesTheConnection() throws Exception {
     AtomicBoolean failNextWrite = new AtomicBoolean();
-    RpcServer.SocketMaker failing =
-        maker(
-            () ->
-                new ServerSocket() {
-                  @Override
-                  public Socket accept() throws IOException {
-                    Socket s = new HalfWritingSocket(failNextWrite);
-                    implAccept(s);
-                    return s;
-                  }
-                },
-            RpcServer.SocketMaker.JDK);
+    RpcServer.SocketMaker failing = acceptingInto(() -> new HalfWritingSocket(failNextWrite));
     CountDownLatch called = new CountDownLatch(1);
     CompletableFuture<Integer> later = new CompletableFuture<>();
     ProgramDefinition program =
@@ -481,6 +458,21 @@ class ServerInjectedFailuresTest {
 
   private interface Datagrams {
     DatagramSocket make(InetSocketAddress local) throws IOException;
+  }
+
+  /** Sockets whose accepted connections are the sockets {@code sockets} makes, one each. */
+  private static RpcServer.SocketMaker acceptingInto(Supplier<Socket> sockets) {
+    return maker(
+        () ->
+            new ServerSocket() {
+              @Override
+              public Socket accept() throws IOException {
+                Socket s = sockets.get();
+                implAccept(s);
+                return s;
+              }
+            },
+        RpcServer.SocketMaker.JDK);
   }
 
   private static RpcServer.SocketMaker maker(Listener tcp, RpcServer.SocketMaker udp) {

@@ -234,8 +234,11 @@ class BackChannelLinkTest {
     assertThat(pool.submit(() -> plusOne(client, 4)).get(30, TimeUnit.SECONDS)).isEqualTo(5);
   }
 
-  /** A security that writes AUTH_NONE and checks nothing: enough to take the ordered path. */
-  private static final CallSecurity PLAIN =
+  /**
+   * A security that writes AUTH_NONE and checks nothing: enough to take the ordered path (used by
+   * TcpChannelBehaviourTest too).
+   */
+  static final CallSecurity PLAIN =
       new CallSecurity() {
         @Override
         public <A> ReplyCheck writeCall(

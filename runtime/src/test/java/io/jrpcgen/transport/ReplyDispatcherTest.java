@@ -56,7 +56,7 @@ class ReplyDispatcherTest {
   }
 
   /** Hands out what a test puts in {@code arrivals}: messages, or failures to throw. */
-  private static class ScriptedReceiver implements ReplyDispatcher.Receiver {
+  static class ScriptedReceiver implements ReplyDispatcher.Receiver {
     final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
     final AtomicInteger receives = new AtomicInteger();
     // A permit each time a reader starts waiting, so that tests know somebody reads.
@@ -105,18 +105,18 @@ class ReplyDispatcherTest {
     }
   }
 
-  private static Message reply(int xid) {
+  static Message reply(int xid) {
     byte[] b = new byte[8];
     Bytes.putInt(b, 0, xid);
     Bytes.putInt(b, 4, 1); // msg_type REPLY
     return new Message(b, b.length);
   }
 
-  private static long in(long nanos) {
+  static long in(long nanos) {
     return System.nanoTime() + nanos;
   }
 
-  private static long millis(long n) {
+  static long millis(long n) {
     return TimeUnit.MILLISECONDS.toNanos(n);
   }
 
@@ -368,19 +368,22 @@ class ReplyDispatcherTest {
     assertThat(d.cancel(2, failed)).isFalse();
   }
 
+  /** Daemon threads, each added to {@code made}: a test's dispatcher's reader threads. */
+  static ThreadFactory daemonsInto(List<Thread> made) {
+    return task -> {
+      Thread t = new Thread(task);
+      t.setDaemon(true);
+      made.add(t);
+      return t;
+    };
+  }
+
   @Test
   void theReaderThreadEndsWithTheLastAsynchronousCallAndTheNextCallStartsAnother()
       throws Exception {
     ScriptedReceiver r = new ScriptedReceiver();
     List<Thread> readers = new CopyOnWriteArrayList<>();
-    ThreadFactory threads =
-        task -> {
-          Thread t = new Thread(task);
-          t.setDaemon(true);
-          readers.add(t);
-          return t;
-        };
-    ReplyDispatcher d = new ReplyDispatcher(r, true, threads);
+    ReplyDispatcher d = new ReplyDispatcher(r, true, daemonsInto(readers));
     for (int xid = 1; xid <= 2; xid++) {
       CompletableFuture<Integer> replied = new CompletableFuture<>();
       d.registerAsync(xid, listener(in(LONG), w -> replied.complete(w.reply().xid()), () -> {}));
@@ -450,7 +453,7 @@ class ReplyDispatcherTest {
   }
 
   /** What a listener's bug throws in these tests: an Error, which nothing above catches. */
-  private static final class ListenerBug extends Error {
+  static final class ListenerBug extends Error {
     ListenerBug() {
       super("a listener failed (expected by the test)");
     }
@@ -565,7 +568,7 @@ class ReplyDispatcherTest {
     assertThat(d.awaitsReplies()).isFalse();
   }
 
-  private static ReplyDispatcher.AsyncListener listener(
+  static ReplyDispatcher.AsyncListener listener(
       long deadlineNanos, Consumer<ReplyDispatcher.Waiter> answered, Runnable expired) {
     return new ReplyDispatcher.AsyncListener() {
       @Override

@@ -381,6 +381,14 @@ class TcpChannelBehaviourTest {
   /** Records what a listener is told of connections. */
   private record Event(String what, RpcConnection connection) {}
 
+  /** Waits (bounded) until the listener has been told at least {@code n} things. */
+  private static void awaitEvents(List<Event> events, int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (events.size() < n && System.nanoTime() - end < 0) {
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void theListenerHearsEachConnectionOpenAndCloseOnce() throws Exception {
     ScriptedTcpServer server =
@@ -418,10 +426,13 @@ class TcpChannelBehaviourTest {
     // Unable to receive, or to send if the end came before the writer marked its record written.
     assertThat(outcome(one)).isInstanceOf(RpcConnectionException.class);
     assertThat(outcome(two)).isInstanceOf(RpcConnectionException.class);
+    // The thread that reports the close may still be reporting it when the calls have failed.
+    awaitEvents(events, 2);
     assertThat(events).containsExactly(new Event("opened", first), new Event("closed", first));
 
     assertThat(Square.square(client, 5)).isEqualTo(25);
     channel.close();
+    awaitEvents(events, 4);
     assertThat(events)
         .extracting(Event::what)
         .containsExactly("opened", "closed", "opened", "closed");

@@ -82,8 +82,9 @@ final class ReplyDispatcher {
     private final AsyncListener listener;
     private volatile Message reply;
     private volatile IOException failure;
-    // Whether the call's record was written whole and flushed (TCP): a transport failure after
-    // that is one of receiving the reply; before it, one of sending the call.
+    // Whether the call's record may have reached the server whole (TCP): a transport failure
+    // after that is one of receiving the reply, for the call may have run; before it, or once the
+    // write that was to end the record failed, one of sending the call.
     private volatile boolean sent;
 
     private Waiter(Thread thread, AsyncListener listener) {
@@ -109,12 +110,19 @@ final class ReplyDispatcher {
       return failure;
     }
 
-    /** Records that the call's record was written whole and flushed. */
+    /** Records that the call's record may reach the server whole: its end is being written. */
     void sent() {
       sent = true;
     }
 
-    /** Whether the call's record was written whole and flushed. */
+    /**
+     * Records that the call's record did not reach the server whole: the write of its end failed.
+     */
+    void unsent() {
+      sent = false;
+    }
+
+    /** Whether the call's record may have reached the server whole. */
     boolean wasSent() {
       return sent;
     }

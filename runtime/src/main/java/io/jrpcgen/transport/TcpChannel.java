@@ -21,7 +21,6 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -129,8 +128,9 @@ public final class TcpChannel extends AbstractChannel {
         try {
           c.send(request, waiter, null);
         } catch (IOException e) {
-          // Fails this call's waiter with every other one on the connection.
-          throw c.fail(RpcStatus.CANT_SEND, e);
+          // Fails this call's waiter with every other one on the connection. Its own record may
+          // have left whole before a write of others' records failed.
+          throw c.fail(c.status(waiter), e);
         } catch (RuntimeException | Error e) {
           // Not the stream's failure (send makes those IOExceptions): this call's record was not
           // queued (no memory for its copy, too much pending), and none of it was written. Its
@@ -220,8 +220,10 @@ public final class TcpChannel extends AbstractChannel {
         call.await(c.dispatcher, deadline, c::failure);
         c.send(request, call.waiter(), call);
       } catch (IOException e) {
-        // Fails every other call on the connection, and this one, registered or not.
-        call.fail(c.fail(RpcStatus.CANT_SEND, e));
+        // Fails every other call on the connection, and this one, registered or not. Its own
+        // record may have left whole before a write of others' records failed.
+        ReplyDispatcher.Waiter waiter = call.waiter();
+        call.fail(c.fail(waiter == null ? RpcStatus.CANT_SEND : c.status(waiter), e));
       } finally {
         c.lastCallEnded = System.nanoTime();
       }
@@ -445,8 +447,9 @@ public final class TcpChannel extends AbstractChannel {
     private ArrayDeque<PendingRecord> spare = new ArrayDeque<>();
     // What a write of several records is gathered in; guarded by writing.
     private byte[] gathered = new byte[PENDING_INITIAL];
-    // The waiters of the records written since the last flush; guarded by writing.
-    private final ArrayList<ReplyDispatcher.Waiter> unflushed = new ArrayList<>();
+    // The waiter of the record the last write ended, while pending records are written: a failure
+    // cuts that record (see abandon); guarded by writing.
+    private ReplyDispatcher.Waiter lastEnded;
     // Why the stream was given up (see abandon), or null; guarded by writing.
     private IOException abandoned;
 
@@ -541,16 +544,14 @@ public final class TcpChannel extends AbstractChannel {
         if (!framed.isContiguous()) {
           writing.lock();
           try {
-            writePending();
+            writePending(null);
+            markSent(waiter);
             try {
               framed.writeTo(out);
               // A TLS stream holds the message's records until the flush.
               out.flush();
             } catch (IOException | RuntimeException | Error e) {
-              throw abandon(e);
-            }
-            if (waiter != null) {
-              waiter.sent();
+              throw abandon(e, waiter);
             }
           } finally {
             writing.unlock();
@@ -558,16 +559,18 @@ public final class TcpChannel extends AbstractChannel {
         } else if (writing.tryLock()) {
           try {
             // Batched calls and records appended meanwhile leave with this one, in one write.
+            ReplyDispatcher.Waiter ended = null;
             if (!appendIfPending(framed.array(), framed.position(), waiter, call)) {
               requireWritable();
+              markSent(waiter);
               try {
                 out.write(framed.array(), 0, framed.position());
               } catch (IOException | RuntimeException | Error e) {
-                throw abandon(e);
+                throw abandon(e, waiter);
               }
-              unflushed.add(waiter);
+              ended = waiter;
             }
-            writePending();
+            writePending(ended);
           } finally {
             writing.unlock();
           }
@@ -594,7 +597,7 @@ public final class TcpChannel extends AbstractChannel {
     void flush() throws IOException {
       writing.lock();
       try {
-        writePending();
+        writePending(null);
       } finally {
         writing.unlock();
       }
@@ -608,7 +611,7 @@ public final class TcpChannel extends AbstractChannel {
     private void writeLeftovers() throws IOException {
       while (pendingBytes() > 0 && writing.tryLock()) {
         try {
-          writePending();
+          writePending(null);
         } finally {
           writing.unlock();
         }
@@ -616,37 +619,52 @@ public final class TcpChannel extends AbstractChannel {
     }
 
     /**
-     * Writes pending records until there are none, then flushes what was written and marks the
-     * waiters of the records written as sent; the caller holds {@code writing}. A failure leaves
-     * them unmarked, and they report CANT_SEND: a write whose end did not come is in doubt, and TLS
-     * holds what was written until the flush.
+     * Writes pending records until there are none, then flushes; the caller holds {@code writing}
+     * and passes the waiter of the record its own write just ended, if any, as a flush that fails
+     * leaves that record cut (TLS holds what was written until the flush).
      */
-    private void writePending() throws IOException {
+    private void writePending(ReplyDispatcher.Waiter ended) throws IOException {
       requireWritable();
+      lastEnded = ended;
       try {
-        writePendingUnmarked();
+        writePendingMarked();
       } catch (IOException | RuntimeException | Error e) {
-        // The records taken from pending are in doubt, whatever failed: the stream's write, or
-        // the memory to gather them.
-        throw abandon(e);
+        throw abandon(e, lastEnded);
       } finally {
-        unflushed.clear();
+        lastEnded = null;
       }
     }
 
     /**
      * Gives the stream up after writing into it failed with {@code e}, which may have left a record
      * sent in part: the server would read any byte written after it as the rest of that record, so
-     * none may follow. Under the writing lock, the calls fail and the socket closes before any
-     * other write can begin; the failure returned is the one of the connection (an unchecked one,
-     * say from a TLS layer, made an IOException), which the caller {@link #fail}s it with.
+     * none may follow. The record the failed write was to end ({@code cut}'s, when it is a call's)
+     * did not reach the server whole, and its call reports CANT_SEND; those written before it in
+     * the same write or an earlier one may have, and theirs report CANT_RECV. Under the writing
+     * lock, the calls fail and the socket closes before any other write can begin; the failure
+     * returned is the one of the connection (an unchecked one, say from a TLS layer, made an
+     * IOException), which the caller {@link #fail}s it with.
      */
-    private IOException abandon(Throwable e) {
+    private IOException abandon(Throwable e, ReplyDispatcher.Waiter cut) {
+      if (cut != null) {
+        cut.unsent();
+      }
       IOException failure = e instanceof IOException io ? io : writeFailure(e);
       abandoned = failure;
       dispatcher.failAll(failure);
       TcpChannel.closeQuietly(socket);
       return failure;
+    }
+
+    /**
+     * Marks the call of {@code waiter}, if any, as one whose record may reach the server: before
+     * its end is written, so that a reader that sees the connection end meanwhile reports the call
+     * as one that may have run, as it may.
+     */
+    private static void markSent(ReplyDispatcher.Waiter waiter) {
+      if (waiter != null) {
+        waiter.sent();
+      }
     }
 
     /** Refuses to write once the stream was given up; the caller holds {@code writing}. */
@@ -656,7 +674,11 @@ public final class TcpChannel extends AbstractChannel {
       }
     }
 
-    private void writePendingUnmarked() throws IOException {
+    /**
+     * Writes pending records, marking each call sent before the write that carries its record, and
+     * keeping {@code lastEnded} the waiter of the record that ends the last write.
+     */
+    private void writePendingMarked() throws IOException {
       while (true) {
         ArrayDeque<PendingRecord> records = null;
         int length;
@@ -671,13 +693,10 @@ public final class TcpChannel extends AbstractChannel {
         if (records == null) {
           // Outside pendingLock: callers append while this thread writes.
           out.flush();
-          for (ReplyDispatcher.Waiter w : unflushed) {
-            if (w != null) {
-              w.sent();
-            }
-          }
           return;
         }
+        // Null while this write is gathered: if that fails, none of it left.
+        lastEnded = null;
         if (gathered.length < length) {
           gathered = new byte[Math.max(length, 2 * gathered.length)];
         }
@@ -686,7 +705,9 @@ public final class TcpChannel extends AbstractChannel {
           if (r.call == null || r.call.takeForWrite()) {
             System.arraycopy(r.bytes, 0, gathered, at, r.bytes.length);
             at += r.bytes.length;
-            unflushed.add(r.waiter);
+            markSent(r.waiter);
+            // Null for a batched call's record, which no call waits on.
+            lastEnded = r.waiter;
           }
         }
         spare = records;

@@ -17,7 +17,9 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,8 +28,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,8 +40,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * How a TCP channel combines the records of calls made while another thread writes: they wait,
- * whole and in order, for that thread's next write, whatever their sizes and fragments, and when
- * that write fails every call in it reports that it could not be sent.
+ * whole and in order, for that thread's next write, whatever their sizes and fragments. When the
+ * connection fails, a call reports that it could not be sent only if its record surely did not
+ * reach the peer whole: still queued, or the one a failing write was cutting. Any other may have
+ * run, and reports that its reply could not be received.
  */
 @Timeout(60)
 class TcpWriteCombiningTest {
@@ -144,6 +150,82 @@ class TcpWriteCombiningTest {
     }
   }
 
+  /** A point in a write or a flush where the connection's stream waits until the test says. */
+  private static final class Hold {
+    final CountDownLatch reached = new CountDownLatch(1);
+    final CountDownLatch released = new CountDownLatch(1);
+
+    void awaitReached() throws InterruptedException {
+      assertThat(reached.await(20, TimeUnit.SECONDS)).as("the stream reached the hold").isTrue();
+    }
+
+    void pass() {
+      reached.countDown();
+      try {
+        assertThat(released.await(20, TimeUnit.SECONDS)).as("released").isTrue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * The connection's stream, whose next write or flush waits at a {@link Hold}, or whose next write
+   * sends the first half of its bytes and fails.
+   */
+  private static final class Scripted extends FilterOutputStream {
+    final AtomicReference<Hold> nextWrite = new AtomicReference<>();
+    final AtomicReference<Hold> nextFlush = new AtomicReference<>();
+    final AtomicReference<IOException> failNextWrite = new AtomicReference<>();
+
+    Scripted() {
+      super(null);
+    }
+
+    /** The stream of one connection, following this script. */
+    OutputStream over(OutputStream connection) {
+      out = connection;
+      return this;
+    }
+
+    Hold holdNextWrite() {
+      Hold hold = new Hold();
+      nextWrite.set(hold);
+      return hold;
+    }
+
+    Hold holdNextFlush() {
+      Hold hold = new Hold();
+      nextFlush.set(hold);
+      return hold;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      // Set while this write waits at its hold, it is the next write's.
+      IOException failure = failNextWrite.getAndSet(null);
+      Hold hold = nextWrite.getAndSet(null);
+      if (hold != null) {
+        hold.pass();
+      }
+      if (failure != null) {
+        out.write(b, off, len / 2);
+        out.flush();
+        throw failure;
+      }
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      Hold hold = nextFlush.getAndSet(null);
+      if (hold != null) {
+        hold.pass();
+      }
+      out.flush();
+    }
+  }
+
   /** A call, in a thread of its own, whose record is too large for the socket buffers. */
   private static final class BlockingCall {
     final Opaque sent = payload(BLOCKING, 99);
@@ -176,6 +258,25 @@ class TcpWriteCombiningTest {
             },
             "caller");
     thread[0].start();
+    return result;
+  }
+
+  /**
+   * An asynchronous call started in a thread of its own (which writes its record), with its result
+   * or the exception its future failed with.
+   */
+  private static CompletableFuture<Object> asyncInThread(RpcClient client, Opaque sent) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    new Thread(
+            () -> {
+              try {
+                result.complete(outcome(checksumAsync(client, sent)));
+              } catch (Exception e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "async caller")
+        .start();
     return result;
   }
 
@@ -217,9 +318,17 @@ class TcpWriteCombiningTest {
 
   /** A client of {@code peer}, with calls of 30 s, whose connection the peer has taken. */
   private static RpcClient connect(Peer peer, ChannelOptions options) throws IOException {
+    return connect(peer, TcpChannel.connect(peer.address(), options));
+  }
+
+  /** A client of {@code peer} as above, whose connection writes through {@code script}. */
+  private static RpcClient connect(Peer peer, Scripted script) throws IOException {
+    return connect(peer, TcpChannel.connect(peer.address(), ChannelOptions.DEFAULTS, script::over));
+  }
+
+  private static RpcClient connect(Peer peer, TcpChannel channel) throws IOException {
     RpcClient client =
-        RpcClient.create(
-                TcpChannel.connect(peer.address(), options), Square.PROGRAM, Square.VERSION)
+        RpcClient.create(channel, Square.PROGRAM, Square.VERSION)
             .withTimeout(Duration.ofSeconds(30));
     peer.accept();
     return client;
@@ -349,6 +458,70 @@ class TcpWriteCombiningTest {
       peer.readNext();
       peer.endOutput();
       assertUnableToReceive(lone);
+    }
+  }
+
+  @Test
+  void aCallWrittenForItByAnotherThreadIsUnableToReceiveIfTheEndComesBeforeThatWriteIsDone()
+      throws Exception {
+    Scripted script = new Scripted();
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, script)) {
+      Hold ownWrite = script.holdNextWrite();
+      Thread[] writer = new Thread[1];
+      Opaque first = payload(100, 1);
+      CompletableFuture<Object> writes = callInThread(client, first, writer);
+      ownWrite.awaitReached();
+      // Queued while the writer holds the connection; it reads the connection while it waits.
+      Opaque second = payload(200, 2);
+      CompletableFuture<Object> queued = queuedCall(client, second);
+      Hold flush = script.holdNextFlush();
+      ownWrite.released.countDown();
+      // Both records written whole, the writer not yet back from the write that carried them.
+      flush.awaitReached();
+      assertThat(peer.readNext().crc()).isEqualTo(crc(first));
+      assertThat(peer.readNext().crc()).isEqualTo(crc(second));
+      peer.endOutput();
+
+      // The peer read it: it may have run, whatever the writer has yet to do.
+      assertUnableToReceive(queued);
+      flush.released.countDown();
+      assertUnableToReceive(writes);
+    }
+  }
+
+  /** The kind of call whose thread writes its own record, then those queued meanwhile. */
+  enum Writer {
+    BLOCKING,
+    ASYNC
+  }
+
+  @ParameterizedTest
+  @EnumSource(Writer.class)
+  void aFailingWriteLeavesUnableToSendOnlyTheCallWhoseRecordItCut(Writer kind) throws Exception {
+    Scripted script = new Scripted();
+    try (Peer peer = new Peer();
+        RpcClient client = connect(peer, script)) {
+      Hold ownWrite = script.holdNextWrite();
+      Opaque first = payload(100, 1);
+      CompletableFuture<Object> writes =
+          kind == Writer.BLOCKING
+              ? callInThread(client, first, new Thread[1])
+              : asyncInThread(client, first);
+      ownWrite.awaitReached();
+      // Gathered into one write, of which the first half (the small record whole) leaves.
+      Opaque small = payload(100, 2);
+      CompletableFuture<Integer> whole = checksumAsync(client, small);
+      CompletableFuture<Object> cut = queuedCall(client, payload(10_000, 3));
+      script.failNextWrite.set(new IOException("the connection broke (expected by the test)"));
+      ownWrite.released.countDown();
+
+      assertUnableToSend(cut);
+      assertUnableToReceive(whole);
+      // Its own record was written whole before the write that failed.
+      assertUnableToReceive(writes);
+      assertThat(peer.readNext().crc()).isEqualTo(crc(first));
+      assertThat(peer.readNext().crc()).as("the record before the cut").isEqualTo(crc(small));
     }
   }
 

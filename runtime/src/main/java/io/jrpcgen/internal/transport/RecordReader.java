@@ -23,8 +23,10 @@ import java.util.OptionalInt;
  */
 public final class RecordReader {
   // Holds headers, short records and runs of short fragments; longer fragment bytes are read
-  // straight into the record, so an idle connection costs only this.
-  private static final int BUFFER_SIZE = 1024;
+  // straight into the record, so an idle connection costs only this. 4 KiB: a record of up to
+  // that size that has arrived is read with one system call (libtirpc's record buffers are larger
+  // still); at 1 KiB, a round trip of 1 KiB messages cost two more reads.
+  private static final int BUFFER_SIZE = 4096;
   private static final int GROWTH = 4;
 
   private final InputStream in;
@@ -193,7 +195,7 @@ public final class RecordReader {
    * read, and those the stream holds ready: {@link InputStream#available()}), or fourfold if that
    * is more (before the last fragment, with room for one more fragment of the current one's size,
    * at most the bytes read), whatever the fragments: the copies on the way add up to less than 4/3
-   * of the record, and its array stays within five times the bytes that arrived (or 1 KiB). Once
+   * of the record, and its array stays within five times the bytes that arrived (or 4 KiB). Once
    * the last fragment is known the array grows no further than the record's end, and straight to it
    * once a quarter of the record has arrived: a record of one fragment usually gets one array of
    * its size, and one of many fragments that arrived together is not copied on the way.
@@ -220,7 +222,12 @@ public final class RecordReader {
     long grown = Math.max(Math.max((long) recordLength * GROWTH + slack, BUFFER_SIZE), needed);
     long arrived = 0;
     if (grown < end) {
-      arrived = recordLength + Math.max(n, bufLimit - bufPos) + (long) in.available();
+      // The stream is asked what it holds (a system call on a socket) only if what is already
+      // here does not settle the size: a record's end within four times of it does.
+      arrived = recordLength + Math.max(n, bufLimit - bufPos);
+      if (!lastFragment || end > arrived * GROWTH) {
+        arrived += in.available();
+      }
       grown = Math.max(grown, lastFragment && end <= arrived * GROWTH ? end : arrived);
     }
     int size = (int) Math.min(grown, end);

@@ -222,8 +222,7 @@ public final class TcpChannel extends AbstractChannel {
       } catch (IOException e) {
         // Fails every other call on the connection, and this one, registered or not. Its own
         // record may have left whole before a write of others' records failed.
-        ReplyDispatcher.Waiter waiter = call.waiter();
-        call.fail(c.fail(waiter == null ? RpcStatus.CANT_SEND : c.status(waiter), e));
+        call.fail(c.fail(c.status(call.waiter()), e));
       } finally {
         c.lastCallEnded = System.nanoTime();
       }
@@ -757,10 +756,11 @@ public final class TcpChannel extends AbstractChannel {
 
     /**
      * What a transport failure is to the call of {@code waiter}: one of receiving once its record
-     * was written whole, else one of sending, whichever thread saw the failure first.
+     * may have reached the server whole, else one of sending (also with no waiter: a call never
+     * registered was never sent), whichever thread saw the failure first.
      */
     RpcStatus status(ReplyDispatcher.Waiter waiter) {
-      return waiter.wasSent() ? RpcStatus.CANT_RECV : RpcStatus.CANT_SEND;
+      return waiter != null && waiter.wasSent() ? RpcStatus.CANT_RECV : RpcStatus.CANT_SEND;
     }
 
     /** The client-side error of the call of {@code waiter} for a transport failure. */

@@ -21,9 +21,7 @@ import io.jrpcgen.server.ServerTls;
 import io.jrpcgen.testsupport.TestCertificates;
 import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrEncoder;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +37,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,13 +56,8 @@ class TcpChannelBehaviourTest {
   private static final int ECHO = 1;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  // The next write through the seam waits at this gate; so does the next flush.
-  private final AtomicReference<Gate> holdWrite = new AtomicReference<>();
-  private final AtomicReference<Gate> holdFlush = new AtomicReference<>();
-  // The next write through the seam writes half its bytes, then throws this.
-  private final AtomicReference<IOException> failWrite = new AtomicReference<>();
-  // Bytes the seam passed on whole.
-  private final AtomicLong written = new AtomicLong();
+  // What the streams of this test's channels do when the test says.
+  private final StreamScript seam = new StreamScript();
   // The arguments of the square calls an RpcServer of this test ran, in order.
   private final BlockingQueue<Integer> squared = new LinkedBlockingQueue<>();
 
@@ -82,54 +73,11 @@ class TcpChannelBehaviourTest {
     return c;
   }
 
-  /** Where a thread stops until the test opens it. */
-  private static final class Gate {
-    final CountDownLatch reached = new CountDownLatch(1);
-    final CountDownLatch open = new CountDownLatch(1);
-
-    void pass() {
-      reached.countDown();
-      await(open);
-    }
-  }
-
   private static void await(CountDownLatch latch) {
     try {
       assertThat(latch.await(20, TimeUnit.SECONDS)).as("latch released in time").isTrue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The connection's stream as this test's seam: held, failed or counted when the test says. */
-  private final class Seam extends FilterOutputStream {
-    Seam(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      Gate gate = holdWrite.getAndSet(null);
-      if (gate != null) {
-        gate.pass();
-      }
-      IOException failure = failWrite.getAndSet(null);
-      if (failure != null) {
-        out.write(b, off, len / 2);
-        out.flush();
-        throw failure;
-      }
-      out.write(b, off, len);
-      written.addAndGet(len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      Gate gate = holdFlush.getAndSet(null);
-      if (gate != null) {
-        gate.pass();
-      }
-      out.flush();
     }
   }
 
@@ -156,7 +104,7 @@ class TcpChannelBehaviourTest {
   }
 
   private TcpChannel channel(InetSocketAddress server, ChannelOptions options) {
-    return closing(TcpChannel.connect(server, options, Seam::new));
+    return closing(TcpChannel.connect(server, options, seam::over));
   }
 
   private static RpcClient client(RpcChannel channel) {
@@ -242,7 +190,7 @@ class TcpChannelBehaviourTest {
         client(
             channel(
                 address(server), ChannelOptions.DEFAULTS.withConnectTimeout(CALL).withTls(tls)));
-    failWrite.set(writeFailure());
+    seam.failNextWrite(writeFailure());
     assertFailedWith(catchThrowable(() -> Square.square(client, 3)), RpcStatus.CANT_SEND);
 
     // No connection now: the batched call opens one.
@@ -257,13 +205,12 @@ class TcpChannelBehaviourTest {
     RpcClient client = client(channel(address(server), ChannelOptions.DEFAULTS));
     assertThat(Square.square(client, 3)).isEqualTo(9);
     // Every square call's record, batched or not, has this many bytes.
-    long record = written.get();
+    long record = seam.written();
     squared.clear();
 
-    Gate writing = new Gate();
-    holdWrite.set(writing);
+    StreamScript.Hold writing = seam.holdNextWrite();
     CompletableFuture<Integer> blocked = inThread("writer", () -> Square.square(client, 4));
-    await(writing.reached);
+    writing.awaitReached();
     client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(6));
     Thread[] flusher = new Thread[1];
     CompletableFuture<Long> flushed =
@@ -271,11 +218,11 @@ class TcpChannelBehaviourTest {
             "flusher",
             () -> {
               client.flush();
-              return written.get();
+              return seam.written();
             },
             flusher);
     awaitDoneOrWaitingInFlush(flushed, flusher[0]);
-    writing.open.countDown();
+    writing.release();
 
     assertThat(flushed.get(20, TimeUnit.SECONDS))
         .as("bytes written when flush returned")
@@ -313,8 +260,7 @@ class TcpChannelBehaviourTest {
     client.callBatched(Square.SQUAREPROC, Square.In.CODEC, new Square.In(6));
 
     // The flush has written the batch and holds the connection, flushing the stream.
-    Gate flushing = new Gate();
-    holdFlush.set(flushing);
+    StreamScript.Hold flushing = seam.holdNextFlush();
     CompletableFuture<Object> flushed =
         inThread(
             "flusher",
@@ -322,10 +268,10 @@ class TcpChannelBehaviourTest {
               client.flush();
               return "flushed";
             });
-    await(flushing.reached);
+    flushing.awaitReached();
     CompletableFuture<Square.Out> queued =
         client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(7), Square.Out.CODEC);
-    flushing.open.countDown();
+    flushing.release();
 
     assertThat(flushed.get(20, TimeUnit.SECONDS)).isEqualTo("flushed");
     assertThat(outcome(queued)).isEqualTo(new Square.Out(49));
@@ -367,7 +313,7 @@ class TcpChannelBehaviourTest {
         client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(4), Square.Out.CODEC);
     await(callRead);
     IOException failure = writeFailure();
-    failWrite.set(failure);
+    seam.failNextWrite(failure);
     callBack.countDown();
 
     // Its reply can no longer come: it is told why, not that the socket was closed afterwards.
@@ -423,7 +369,7 @@ class TcpChannelBehaviourTest {
 
     CompletableFuture<Integer> one = inThread("one", () -> Square.square(client, 3));
     CompletableFuture<Integer> two = inThread("two", () -> Square.square(client, 4));
-    // Unable to receive, or to send if the end came before the writer marked its record written.
+    // The server read both records: unable to receive.
     assertThat(outcome(one)).isInstanceOf(RpcConnectionException.class);
     assertThat(outcome(two)).isInstanceOf(RpcConnectionException.class);
     // The thread that reports the close may still be reporting it when the calls have failed.
@@ -482,7 +428,7 @@ class TcpChannelBehaviourTest {
     ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     RpcClient client = client(channel).withExecutor(tasks::add);
     IOException failure = writeFailure();
-    failWrite.set(failure);
+    seam.failNextWrite(failure);
 
     CompletableFuture<Square.Out> result =
         client.callAsync(Square.SQUAREPROC, Square.In.CODEC, new Square.In(4), Square.Out.CODEC);

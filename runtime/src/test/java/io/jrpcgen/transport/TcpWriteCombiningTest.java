@@ -17,9 +17,7 @@ import io.jrpcgen.xdr.XdrDecoder;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -28,10 +26,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -150,82 +146,6 @@ class TcpWriteCombiningTest {
     }
   }
 
-  /** A point in a write or a flush where the connection's stream waits until the test says. */
-  private static final class Hold {
-    final CountDownLatch reached = new CountDownLatch(1);
-    final CountDownLatch released = new CountDownLatch(1);
-
-    void awaitReached() throws InterruptedException {
-      assertThat(reached.await(20, TimeUnit.SECONDS)).as("the stream reached the hold").isTrue();
-    }
-
-    void pass() {
-      reached.countDown();
-      try {
-        assertThat(released.await(20, TimeUnit.SECONDS)).as("released").isTrue();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * The connection's stream, whose next write or flush waits at a {@link Hold}, or whose next write
-   * sends the first half of its bytes and fails.
-   */
-  private static final class Scripted extends FilterOutputStream {
-    final AtomicReference<Hold> nextWrite = new AtomicReference<>();
-    final AtomicReference<Hold> nextFlush = new AtomicReference<>();
-    final AtomicReference<IOException> failNextWrite = new AtomicReference<>();
-
-    Scripted() {
-      super(null);
-    }
-
-    /** The stream of one connection, following this script. */
-    OutputStream over(OutputStream connection) {
-      out = connection;
-      return this;
-    }
-
-    Hold holdNextWrite() {
-      Hold hold = new Hold();
-      nextWrite.set(hold);
-      return hold;
-    }
-
-    Hold holdNextFlush() {
-      Hold hold = new Hold();
-      nextFlush.set(hold);
-      return hold;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      // Set while this write waits at its hold, it is the next write's.
-      IOException failure = failNextWrite.getAndSet(null);
-      Hold hold = nextWrite.getAndSet(null);
-      if (hold != null) {
-        hold.pass();
-      }
-      if (failure != null) {
-        out.write(b, off, len / 2);
-        out.flush();
-        throw failure;
-      }
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      Hold hold = nextFlush.getAndSet(null);
-      if (hold != null) {
-        hold.pass();
-      }
-      out.flush();
-    }
-  }
-
   /** A call, in a thread of its own, whose record is too large for the socket buffers. */
   private static final class BlockingCall {
     final Opaque sent = payload(BLOCKING, 99);
@@ -322,7 +242,7 @@ class TcpWriteCombiningTest {
   }
 
   /** A client of {@code peer} as above, whose connection writes through {@code script}. */
-  private static RpcClient connect(Peer peer, Scripted script) throws IOException {
+  private static RpcClient connect(Peer peer, StreamScript script) throws IOException {
     return connect(peer, TcpChannel.connect(peer.address(), ChannelOptions.DEFAULTS, script::over));
   }
 
@@ -464,10 +384,10 @@ class TcpWriteCombiningTest {
   @Test
   void aCallWrittenForItByAnotherThreadIsUnableToReceiveIfTheEndComesBeforeThatWriteIsDone()
       throws Exception {
-    Scripted script = new Scripted();
+    StreamScript script = new StreamScript();
     try (Peer peer = new Peer();
         RpcClient client = connect(peer, script)) {
-      Hold ownWrite = script.holdNextWrite();
+      StreamScript.Hold ownWrite = script.holdNextWrite();
       Thread[] writer = new Thread[1];
       Opaque first = payload(100, 1);
       CompletableFuture<Object> writes = callInThread(client, first, writer);
@@ -475,8 +395,8 @@ class TcpWriteCombiningTest {
       // Queued while the writer holds the connection; it reads the connection while it waits.
       Opaque second = payload(200, 2);
       CompletableFuture<Object> queued = queuedCall(client, second);
-      Hold flush = script.holdNextFlush();
-      ownWrite.released.countDown();
+      StreamScript.Hold flush = script.holdNextFlush();
+      ownWrite.release();
       // Both records written whole, the writer not yet back from the write that carried them.
       flush.awaitReached();
       assertThat(peer.readNext().crc()).isEqualTo(crc(first));
@@ -485,7 +405,7 @@ class TcpWriteCombiningTest {
 
       // The peer read it: it may have run, whatever the writer has yet to do.
       assertUnableToReceive(queued);
-      flush.released.countDown();
+      flush.release();
       assertUnableToReceive(writes);
     }
   }
@@ -499,10 +419,10 @@ class TcpWriteCombiningTest {
   @ParameterizedTest
   @EnumSource(Writer.class)
   void aFailingWriteLeavesUnableToSendOnlyTheCallWhoseRecordItCut(Writer kind) throws Exception {
-    Scripted script = new Scripted();
+    StreamScript script = new StreamScript();
     try (Peer peer = new Peer();
         RpcClient client = connect(peer, script)) {
-      Hold ownWrite = script.holdNextWrite();
+      StreamScript.Hold ownWrite = script.holdNextWrite();
       Opaque first = payload(100, 1);
       CompletableFuture<Object> writes =
           kind == Writer.BLOCKING
@@ -513,8 +433,8 @@ class TcpWriteCombiningTest {
       Opaque small = payload(100, 2);
       CompletableFuture<Integer> whole = checksumAsync(client, small);
       CompletableFuture<Object> cut = queuedCall(client, payload(10_000, 3));
-      script.failNextWrite.set(new IOException("the connection broke (expected by the test)"));
-      ownWrite.released.countDown();
+      script.failNextWrite(new IOException("the connection broke (expected by the test)"));
+      ownWrite.release();
 
       assertUnableToSend(cut);
       assertUnableToReceive(whole);

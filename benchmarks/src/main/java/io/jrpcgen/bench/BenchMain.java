@@ -39,10 +39,10 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
- * The benchmark command: {@code java -jar benchmarks/target/benchmarks.jar [--quick]}. Builds the
- * C peers, starts every server in a process of its own on 127.0.0.1, runs the codec benchmarks
- * and the call-rate table, prints the tables and writes them as Markdown and CSV. Every process
- * it starts is stopped before it exits.
+ * The benchmark command: {@code java -jar benchmarks/target/benchmarks.jar [--quick]}. Builds the C
+ * peers, starts every server in a process of its own on 127.0.0.1, runs the codec benchmarks and
+ * the call-rate table, prints the tables and writes them as Markdown and CSV. Every process it
+ * starts is stopped before it exits.
  */
 public final class BenchMain {
   private static final List<String> SERVER_JVM_OPTIONS =
@@ -112,14 +112,17 @@ public final class BenchMain {
 
   private static LoadResults runLoad(BenchOptions options)
       throws IOException, GeneralSecurityException, InterruptedException {
-    List<Workload> rows = Workload.standard().stream()
-        .filter(w -> options.rows().matcher(w.name()).find()).toList();
+    List<Workload> rows =
+        Workload.standard().stream().filter(w -> options.rows().matcher(w.name()).find()).toList();
     List<Pairing> columns = new ArrayList<>(options.pairings());
     String missing = NativePeers.missingTools();
     if (missing != null) {
       System.err.println("WARNING: no C columns: " + missing);
-      columns.removeIf(p -> p.client() == Pairing.Client.LIBTIRPC
-          || p.client() == Pairing.Client.RAW || p.server() == Pairing.Server.LIBTIRPC);
+      columns.removeIf(
+          p ->
+              p.client() == Pairing.Client.LIBTIRPC
+                  || p.client() == Pairing.Client.RAW
+                  || p.server() == Pairing.Server.LIBTIRPC);
     }
     Path scratch = Files.createTempDirectory("jrpcgen-bench-");
     try (Processes processes = new Processes(scratch)) {
@@ -136,19 +139,30 @@ public final class BenchMain {
       }
       Map<Pairing.Server, ServerProcess> servers = new EnumMap<>(Pairing.Server.class);
       for (Pairing.Server server : needed) {
-        ServerProcess started = switch (server) {
-          case JRPCGEN -> javaServer("jrpcgen", processes, options);
-          case JRPCGEN_TLS -> javaServer("jrpcgen-tls", processes, options,
-              "-D" + Jrpcgen.KEY_STORE_PROPERTY + "=" + keyStore);
-          case ONCRPC4J -> javaServer("oncrpc4j", processes, options);
-          case REMOTE_TEA -> javaServer("remotetea", processes, options);
-          case LIBTIRPC -> peers.startRpcServer();
-          case RAW -> peers.startRawServer();
-        };
+        ServerProcess started =
+            switch (server) {
+              case JRPCGEN -> javaServer("jrpcgen", processes, options);
+              case JRPCGEN_TLS ->
+                  javaServer(
+                      "jrpcgen-tls",
+                      processes,
+                      options,
+                      "-D" + Jrpcgen.KEY_STORE_PROPERTY + "=" + keyStore);
+              case ONCRPC4J -> javaServer("oncrpc4j", processes, options);
+              case REMOTE_TEA -> javaServer("remotetea", processes, options);
+              case LIBTIRPC -> peers.startRpcServer();
+              case RAW -> peers.startRawServer();
+            };
         servers.put(server, started);
-        System.out.println("started the " + started.name() + " server, pid " + started.pid()
-            + ", tcp " + started.address(true).getPort() + ", udp "
-            + started.address(false).getPort());
+        System.out.println(
+            "started the "
+                + started.name()
+                + " server, pid "
+                + started.pid()
+                + ", tcp "
+                + started.address(true).getPort()
+                + ", udp "
+                + started.address(false).getPort());
       }
       Map<Pairing.Client, LoadClient> clients = new EnumMap<>(Pairing.Client.class);
       clients.put(Pairing.Client.JRPCGEN, new Jrpcgen.Client());
@@ -177,8 +191,9 @@ public final class BenchMain {
   }
 
   /** A Java server in a JVM of its own, on this JVM's class path. */
-  private static ServerProcess javaServer(String name, Processes processes,
-      BenchOptions options, String... properties) throws IOException {
+  private static ServerProcess javaServer(
+      String name, Processes processes, BenchOptions options, String... properties)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A fixed, pre-touched heap: on a VM the first touch of a heap page is a costly fault that
@@ -186,13 +201,21 @@ public final class BenchMain {
     command.addAll(serverJvmOptions(options));
     if (options.profile() != null) {
       // Written when the benchmark stops the server (SIGTERM runs the JVM's exit hooks).
-      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,"
-          + "jdk.ExecutionSample#period=" + PROFILE_PERIOD.toMillis() + "ms,filename="
-          + options.profile().resolve("server-" + name + ".jfr"));
+      command.add(
+          "-XX:StartFlightRecording=settings=profile,dumponexit=true,"
+              + "jdk.ExecutionSample#period="
+              + PROFILE_PERIOD.toMillis()
+              + "ms,filename="
+              + options.profile().resolve("server-" + name + ".jfr"));
     }
     command.addAll(List.of(properties));
-    command.addAll(List.of("-cp", absoluteClassPath(),
-        ServerMain.class.getName(), name, Integer.toString(ServerProcess.LIFETIME_SECONDS)));
+    command.addAll(
+        List.of(
+            "-cp",
+            absoluteClassPath(),
+            ServerMain.class.getName(),
+            name,
+            Integer.toString(ServerProcess.LIFETIME_SECONDS)));
     return ServerProcess.start(name, processes, command);
   }
 
@@ -210,7 +233,9 @@ public final class BenchMain {
   }
 
   private static String header(BenchOptions o) {
-    return String.format(Locale.ROOT, "jrpcgen benchmarks, %s, %s%n"
+    return String.format(
+        Locale.ROOT,
+        "jrpcgen benchmarks, %s, %s%n"
             + "machine: %d cores, %s, %s %s; %s%n"
             + "settings: %s mode; %d runs per cell of %d ms after %d ms warm-up; "
             + "loopback 127.0.0.1%n"
@@ -219,17 +244,26 @@ public final class BenchMain {
             .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
             .replaceAll("\\.\\d+", ""),
         "java " + System.getProperty("java.runtime.version"),
-        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("os.name"),
-        System.getProperty("os.version"), System.getProperty("java.vm.name"), o.mode(), o.runs(),
-        o.timing().measure().toMillis(), o.timing().warmup().toMillis(),
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("java.vm.name"),
+        o.mode(),
+        o.runs(),
+        o.timing().measure().toMillis(),
+        o.timing().warmup().toMillis(),
         String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
         String.join(" ", serverJvmOptions(o)));
   }
 
   private static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name")).findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+      return lines
+          .filter(l -> l.startsWith("model name"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .orElse("unknown CPU");
     } catch (IOException e) {
       return "unknown CPU";
     }
@@ -237,10 +271,12 @@ public final class BenchMain {
 
   /** benchmarks/target/results when run from the jar in benchmarks/target, else ./results. */
   private static Path defaultOut() {
-    Path jar = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0])
-        .toAbsolutePath();
+    Path jar =
+        Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0])
+            .toAbsolutePath();
     Path dir = jar.getParent();
-    return dir != null && jar.toString().endsWith(".jar") ? dir.resolve("results")
+    return dir != null && jar.toString().endsWith(".jar")
+        ? dir.resolve("results")
         : Path.of("results");
   }
 

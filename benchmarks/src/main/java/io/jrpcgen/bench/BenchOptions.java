@@ -27,11 +27,22 @@ import java.util.regex.Pattern;
  * @param keepTemp whether to keep the scratch directory (C builds, process output)
  * @param profile where the JFR recordings of the load run go, or null for none
  */
-record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
-    CodecSuite.Settings codec, boolean load, Pattern rows, List<Pairing> pairings, Path out,
-    List<String> serverJvmArgs, boolean keepTemp, Path profile) {
+record BenchOptions(
+    String mode,
+    int runs,
+    Timing timing,
+    Duration jitWarmup,
+    CodecSuite.Settings codec,
+    boolean load,
+    Pattern rows,
+    List<Pairing> pairings,
+    Path out,
+    List<String> serverJvmArgs,
+    boolean keepTemp,
+    Path profile) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar benchmarks/target/benchmarks.jar [options]
         --quick             a short run (3 runs of 0.3 s per cell; about 3 minutes)
         --full              the default: 5 runs of 2 s per cell (about 27 minutes)
@@ -71,7 +82,7 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
     Path profile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--quick", "--full" -> { }
+        case "--quick", "--full" -> {}
         case "--runs" -> runs = positive(args, ++i);
         case "--warmup-ms" -> warmup = nonNegative(args, ++i);
         case "--measure-ms" -> measure = positive(args, ++i);
@@ -93,10 +104,19 @@ record BenchOptions(String mode, int runs, Timing timing, Duration jitWarmup,
         default -> throw new IllegalArgumentException("unknown option: " + args[i]);
       }
     }
-    return new BenchOptions(mode, runs,
+    return new BenchOptions(
+        mode,
+        runs,
         new Timing(Duration.ofMillis(warmup), Duration.ofMillis(measure)),
-        Duration.ofMillis(jitWarmup), codec, load, rows, pairings, out, serverJvmArgs,
-        keepTemp, profile);
+        Duration.ofMillis(jitWarmup),
+        codec,
+        load,
+        rows,
+        pairings,
+        out,
+        serverJvmArgs,
+        keepTemp,
+        profile);
   }
 
   private static String value(String[] args, int i) {

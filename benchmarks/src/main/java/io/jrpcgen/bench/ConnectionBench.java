@@ -31,12 +31,12 @@ import java.util.regex.Pattern;
  * io.jrpcgen.bench.ConnectionBench [--connects N] [--idle N] [--runs N] [--out DIR]}.
  *
  * <ul>
- *   <li><b>Burst</b>: N sequential connect + NULLPROC + close from one client, against the
- *       libtirpc server and jrpcgen's on JDK 17 (platform threads) and JDK 21+ (virtual
- *       threads); the median of the runs, and its ratio to libtirpc's.
+ *   <li><b>Burst</b>: N sequential connect + NULLPROC + close from one client, against the libtirpc
+ *       server and jrpcgen's on JDK 17 (platform threads) and JDK 21+ (virtual threads); the median
+ *       of the runs, and its ratio to libtirpc's.
  *   <li><b>Idle</b>: N idle connections plus 8 callers making NULL calls throughout, against
- *       jrpcgen's server in a 512 MiB heap on each JDK: the server's RSS and heap (after a full
- *       GC) per idle connection, and whether every call was answered, including one on each idle
+ *       jrpcgen's server in a 512 MiB heap on each JDK: the server's RSS and heap (after a full GC)
+ *       per idle connection, and whether every call was answered, including one on each idle
  *       connection at the end.
  * </ul>
  *
@@ -65,8 +65,8 @@ public final class ConnectionBench {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: ConnectionBench [--connects N] [--idle N] [--runs N]"
-              + " [--out DIR]");
+          System.err.println(
+              "usage: ConnectionBench [--connects N] [--idle N] [--runs N]" + " [--out DIR]");
           System.exit(2);
         }
       }
@@ -74,8 +74,8 @@ public final class ConnectionBench {
     Map<String, String> jdks = new LinkedHashMap<>();
     for (String home : List.of(JDK17, JDK25)) {
       if (Files.isExecutable(Path.of(home, "bin", "java"))) {
-        jdks.put(home.contains("17") ? "JDK 17, platform threads" : "JDK 25, virtual threads",
-            home);
+        jdks.put(
+            home.contains("17") ? "JDK 17, platform threads" : "JDK 25, virtual threads", home);
       } else {
         System.err.println("WARNING: no JDK at " + home + ": its rows are missing");
       }
@@ -93,8 +93,8 @@ public final class ConnectionBench {
     System.out.println("wrote " + out.resolve("connections.md"));
   }
 
-  private static String burst(Processes processes, Map<String, String> jdks, int connects,
-      int runs) throws IOException {
+  private static String burst(Processes processes, Map<String, String> jdks, int connects, int runs)
+      throws IOException {
     Map<String, ServerProcess> servers = new LinkedHashMap<>();
     String missing = NativePeers.missingTools();
     if (missing == null) {
@@ -103,16 +103,22 @@ public final class ConnectionBench {
       System.err.println("WARNING: no libtirpc row: " + missing);
     }
     for (Map.Entry<String, String> jdk : jdks.entrySet()) {
-      servers.put("jrpcgen, " + jdk.getKey(), javaServer(processes, "burst-" + servers.size(),
-          jdk.getValue(), List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch")));
+      servers.put(
+          "jrpcgen, " + jdk.getKey(),
+          javaServer(
+              processes,
+              "burst-" + servers.size(),
+              jdk.getValue(),
+              List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch")));
     }
     try {
       Map<String, double[]> seconds = new LinkedHashMap<>();
-      servers.forEach((name, server) -> {
-        // The client's own code warmed up on each server first.
-        connectLoop(server.address(true), Math.min(connects, 2_000));
-        seconds.put(name, new double[runs]);
-      });
+      servers.forEach(
+          (name, server) -> {
+            // The client's own code warmed up on each server first.
+            connectLoop(server.address(true), Math.min(connects, 2_000));
+            seconds.put(name, new double[runs]);
+          });
       for (int run = 0; run < runs; run++) {
         for (Map.Entry<String, ServerProcess> e : servers.entrySet()) {
           double s = connectLoop(e.getValue().address(true), connects);
@@ -121,13 +127,26 @@ public final class ConnectionBench {
         }
       }
       Double reference = seconds.containsKey("libtirpc") ? median(seconds.get("libtirpc")) : null;
-      StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-          "### %,d sequential connect + NULLPROC + close, one client (median of %d runs)%n%n"
-              + "| server | seconds | connections/s | x libtirpc |%n|---|---:|---:|---:|%n",
-          connects, runs));
-      seconds.forEach((name, s) -> table.append(String.format(Locale.ROOT,
-          "| %s | %.3f | %,.0f | %s |%n", name, median(s), connects / median(s),
-          reference == null ? "-" : String.format(Locale.ROOT, "%.2f", median(s) / reference))));
+      StringBuilder table =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "### %,d sequential connect + NULLPROC + close, one client (median of %d runs)%n%n"
+                      + "| server | seconds | connections/s | x libtirpc |%n|---|---:|---:|---:|%n",
+                  connects,
+                  runs));
+      seconds.forEach(
+          (name, s) ->
+              table.append(
+                  String.format(
+                      Locale.ROOT,
+                      "| %s | %.3f | %,.0f | %s |%n",
+                      name,
+                      median(s),
+                      connects / median(s),
+                      reference == null
+                          ? "-"
+                          : String.format(Locale.ROOT, "%.2f", median(s) / reference))));
       return table.toString();
     } finally {
       servers.values().forEach(ServerProcess::close);
@@ -154,11 +173,16 @@ public final class ConnectionBench {
 
   private static String idle(Processes processes, Map<String, String> jdks, int idle)
       throws IOException, InterruptedException {
-    StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-        "### %,d idle connections and %d busy callers, jrpcgen's server in a 512 MiB heap%n%n"
-            + "| server | connections held | refused | busy calls answered | failed "
-            + "| idle connections answering | RSS per connection | heap per connection |%n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|%n", idle, BUSY_CALLERS));
+    StringBuilder table =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "### %,d idle connections and %d busy callers, jrpcgen's server in a 512 MiB heap%n%n"
+                    + "| server | connections held | refused | busy calls answered | failed "
+                    + "| idle connections answering | RSS per connection | heap per connection |%n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|%n",
+                idle,
+                BUSY_CALLERS));
     for (Map.Entry<String, String> jdk : jdks.entrySet()) {
       table.append(idleRow(processes, jdk.getKey(), jdk.getValue(), idle));
     }
@@ -167,8 +191,8 @@ public final class ConnectionBench {
 
   private static String idleRow(Processes processes, String name, String home, int idle)
       throws IOException, InterruptedException {
-    try (ServerProcess server = javaServer(processes, "idle-" + Path.of(home).getFileName(), home,
-        List.of("-Xmx512m"))) {
+    try (ServerProcess server =
+        javaServer(processes, "idle-" + Path.of(home).getFileName(), home, List.of("-Xmx512m"))) {
       InetSocketAddress address = server.address(true);
       Thread.sleep(1_000);
       long[] before = memory(processes, home, server.pid());
@@ -214,12 +238,26 @@ public final class ConnectionBench {
           }
         }
         int held = idle - refused;
-        String row = String.format(Locale.ROOT, "| jrpcgen, %s | %,d | %,d | %,d | %,d | %,d "
-                + "| %,.1f KiB | %,.1f KiB |%n", name, held, refused, answered.get(),
-            failed.get(), answering, (after[0] - before[0]) / 1024.0 / held,
-            (after[1] - before[1]) / 1024.0 / held);
-        System.out.printf(Locale.ROOT, "idle, %s: RSS %,d -> %,d kB, heap %,d -> %,d kB%n", name,
-            before[0] / 1024, after[0] / 1024, before[1] / 1024, after[1] / 1024);
+        String row =
+            String.format(
+                Locale.ROOT,
+                "| jrpcgen, %s | %,d | %,d | %,d | %,d | %,d " + "| %,.1f KiB | %,.1f KiB |%n",
+                name,
+                held,
+                refused,
+                answered.get(),
+                failed.get(),
+                answering,
+                (after[0] - before[0]) / 1024.0 / held,
+                (after[1] - before[1]) / 1024.0 / held);
+        System.out.printf(
+            Locale.ROOT,
+            "idle, %s: RSS %,d -> %,d kB, heap %,d -> %,d kB%n",
+            name,
+            before[0] / 1024,
+            after[0] / 1024,
+            before[1] / 1024,
+            after[1] / 1024);
         return row;
       } finally {
         stop.set(true);
@@ -230,8 +268,8 @@ public final class ConnectionBench {
     }
   }
 
-  private static void busyCaller(InetSocketAddress address, AtomicBoolean stop, AtomicLong answered,
-      AtomicLong failed) {
+  private static void busyCaller(
+      InetSocketAddress address, AtomicBoolean stop, AtomicLong answered, AtomicLong failed) {
     byte[] reply = new byte[4];
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
@@ -261,8 +299,11 @@ public final class ConnectionBench {
       throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
     // jstat -gc: S0C S1C S0U S1U EC EU OC OU ...; the used heap is S0U + S1U + EU + OU.
-    String[] lines = processes.run(List.of(home + "/bin/jstat", "-gc", Long.toString(pid)), 60)
-        .trim().split("\n");
+    String[] lines =
+        processes
+            .run(List.of(home + "/bin/jstat", "-gc", Long.toString(pid)), 60)
+            .trim()
+            .split("\n");
     List<String> names = Arrays.asList(lines[0].trim().split("\\s+"));
     String[] values = lines[1].trim().split("\\s+");
     double usedKb = 0;
@@ -272,13 +313,18 @@ public final class ConnectionBench {
     return new long[] {Long.parseLong(rss.group(1)) * 1024, (long) (usedKb * 1024)};
   }
 
-  private static ServerProcess javaServer(Processes processes, String name, String home,
-      List<String> jvmOptions) throws IOException {
+  private static ServerProcess javaServer(
+      Processes processes, String name, String home, List<String> jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(home + "/bin/java");
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", BenchMain.absoluteClassPath(), ServerMain.class.getName(),
-        "jrpcgen", Integer.toString(ServerProcess.LIFETIME_SECONDS)));
+    command.addAll(
+        List.of(
+            "-cp",
+            BenchMain.absoluteClassPath(),
+            ServerMain.class.getName(),
+            "jrpcgen",
+            Integer.toString(ServerProcess.LIFETIME_SECONDS)));
     return ServerProcess.start(name, processes, command);
   }
 
@@ -295,8 +341,17 @@ public final class ConnectionBench {
 
   private static byte[] nullCall(int xid) {
     ByteBuffer b = ByteBuffer.allocate(44);
-    b.putInt(0x8000_0000 | 40).putInt(xid).putInt(0).putInt(2).putInt(SQUARE_PROG).putInt(1)
-        .putInt(0).putInt(0).putInt(0).putInt(0).putInt(0);
+    b.putInt(0x8000_0000 | 40)
+        .putInt(xid)
+        .putInt(0)
+        .putInt(2)
+        .putInt(SQUARE_PROG)
+        .putInt(1)
+        .putInt(0)
+        .putInt(0)
+        .putInt(0)
+        .putInt(0)
+        .putInt(0);
     return b.array();
   }
 

@@ -31,9 +31,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sequential square calls (one thread, one TCP connection, jrpcgen on both sides) with
- * {@code AUTH_SYS} and with RPCSEC_GSS krb5, krb5i and krb5p, in one run, in a throwaway MIT
- * Kerberos realm that {@code samples/square/test-realm} makes: {@code java -cp
+ * Sequential square calls (one thread, one TCP connection, jrpcgen on both sides) with {@code
+ * AUTH_SYS} and with RPCSEC_GSS krb5, krb5i and krb5p, in one run, in a throwaway MIT Kerberos
+ * realm that {@code samples/square/test-realm} makes: {@code java -cp
  * benchmarks/target/benchmarks.jar io.jrpcgen.bench.GssBench [RUNS [MEASURE_MS]]}, from the
  * repository's root. Client and server share this JVM; each cell is the median of the runs,
  * interleaved.
@@ -65,8 +65,11 @@ public final class GssBench {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     long measureMs = args.length > 1 ? Long.parseLong(args[1]) : 3000;
     if (!Files.isExecutable(REALM_SCRIPT) || !Files.isExecutable(Path.of("/usr/sbin/krb5kdc"))) {
-      System.err.println("GssBench: needs " + REALM_SCRIPT + " (run from the repository's root)"
-          + " and krb5-kdc, krb5-admin-server");
+      System.err.println(
+          "GssBench: needs "
+              + REALM_SCRIPT
+              + " (run from the repository's root)"
+              + " and krb5-kdc, krb5-admin-server");
       System.exit(2);
     }
     Path dir = Files.createTempDirectory("jrpcgen-gss-bench");
@@ -85,8 +88,11 @@ public final class GssBench {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Process p = new ProcessBuilder(REALM_SCRIPT.toString(), dir.resolve("realm").toString(),
-        Integer.toString(port)).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                REALM_SCRIPT.toString(), dir.resolve("realm").toString(), Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("test-realm failed: " + output);
@@ -105,13 +111,19 @@ public final class GssBench {
     SquareProg.SquareVers square = in -> new SquareOut(in.arg1() * in.arg1());
     Timing timing = new Timing(Duration.ofMillis(measureMs / 2), Duration.ofMillis(measureMs));
     Map<Security, List<Sample>> samples = new LinkedHashMap<>();
-    try (RpcServer server = RpcServer.builder().bindAddress(InetAddress.getLoopbackAddress())
-        .program(SquareProg.bindSquareVers(square)).security(gss).tcp(0).start()) {
+    try (RpcServer server =
+        RpcServer.builder()
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .program(SquareProg.bindSquareVers(square))
+            .security(gss)
+            .tcp(0)
+            .start()) {
       InetSocketAddress address =
           new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpPort());
       for (int run = 0; run < runs; run++) {
         for (Security security : Security.values()) {
-          samples.computeIfAbsent(security, s -> new ArrayList<>())
+          samples
+              .computeIfAbsent(security, s -> new ArrayList<>())
               .add(measureOne(address, security, alice, timing));
         }
       }
@@ -119,25 +131,37 @@ public final class GssBench {
     return samples;
   }
 
-  private static Sample measureOne(InetSocketAddress address, Security security,
-      GssLogin alice, Timing timing) throws Exception {
+  private static Sample measureOne(
+      InetSocketAddress address, Security security, GssLogin alice, Timing timing)
+      throws Exception {
     try (TcpChannel channel = RpcChannel.tcp(address)) {
       SquareProg.SquareVersClient client = SquareProg.SquareVersClient.create(channel);
       RpcSecGssClient context = null;
       if (security.service == null) {
-        client = client.withOptions(client.rpcClient().options()
-            .withAuthSys(new AuthSys(0, "bench", 1000, 1000, List.of())));
+        client =
+            client.withOptions(
+                client
+                    .rpcClient()
+                    .options()
+                    .withAuthSys(new AuthSys(0, "bench", 1000, 1000, List.of())));
       } else {
-        context = RpcSecGssClient.establish(channel, SquareProg.SQUARE_PROG,
-            SquareProg.SQUARE_VERS, GssSettings.of(SERVICE, alice, security.service));
+        context =
+            RpcSecGssClient.establish(
+                channel,
+                SquareProg.SQUARE_PROG,
+                SquareProg.SQUARE_VERS,
+                GssSettings.of(SERVICE, alice, security.service));
         client = client.withOptions(context.callOptions());
       }
       SquareProg.SquareVersClient calls = client;
       try {
-        return ThreadedLoad.run(List.of(seq -> {
-          int n = seq & 0xffff;
-          return calls.squareproc(new SquareIn(n)).res1() == n * n;
-        }), timing);
+        return ThreadedLoad.run(
+            List.of(
+                seq -> {
+                  int n = seq & 0xffff;
+                  return calls.squareproc(new SquareIn(n)).res1() == n * n;
+                }),
+            timing);
       } finally {
         if (context != null) {
           context.close();

@@ -14,22 +14,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs every cell of the table several times. Runs are interleaved (all cells once, then all
- * again) so that a slow spell of the machine spreads over cells instead of sinking one.
+ * Runs every cell of the table several times. Runs are interleaved (all cells once, then all again)
+ * so that a slow spell of the machine spreads over cells instead of sinking one.
  */
 final class LoadRun {
   // Warms the JIT of every Java client and server before the first measured run.
-  private static final List<Workload> WARMUP_ROWS = List.of(
-      new Workload(Workload.Kind.SQUARE, Workload.Transport.TCP, 8, Workload.Sharing.SHARED, 0),
-      new Workload(Workload.Kind.SQUARE, Workload.Transport.UDP, 8, Workload.Sharing.OWN, 0),
-      new Workload(Workload.Kind.ECHO, Workload.Transport.TCP, 1, Workload.Sharing.OWN,
-          64 << 10));
+  private static final List<Workload> WARMUP_ROWS =
+      List.of(
+          new Workload(Workload.Kind.SQUARE, Workload.Transport.TCP, 8, Workload.Sharing.SHARED, 0),
+          new Workload(Workload.Kind.SQUARE, Workload.Transport.UDP, 8, Workload.Sharing.OWN, 0),
+          new Workload(
+              Workload.Kind.ECHO, Workload.Transport.TCP, 1, Workload.Sharing.OWN, 64 << 10));
 
   private final Map<Pairing.Client, LoadClient> clients;
   private final Map<Pairing.Server, ServerProcess> servers;
   private final PrintStream log;
 
-  LoadRun(Map<Pairing.Client, LoadClient> clients, Map<Pairing.Server, ServerProcess> servers,
+  LoadRun(
+      Map<Pairing.Client, LoadClient> clients,
+      Map<Pairing.Server, ServerProcess> servers,
       PrintStream log) {
     this.clients = clients;
     this.servers = servers;
@@ -37,8 +40,8 @@ final class LoadRun {
   }
 
   /** Warms up, then runs every cell {@code runs} times. */
-  LoadResults run(List<Workload> rows, List<Pairing> columns, int runs, Timing timing,
-      Duration jitWarmup) {
+  LoadResults run(
+      List<Workload> rows, List<Pairing> columns, int runs, Timing timing, Duration jitWarmup) {
     LoadResults results = new LoadResults(rows, columns);
     if (!jitWarmup.isZero()) {
       log.println("warming up the Java clients and servers ...");
@@ -58,8 +61,9 @@ final class LoadRun {
           if (!clients.get(column.client()).supports(row)) {
             continue;
           }
-          String label = String.format(Locale.ROOT, "run %d/%d  %-24s %-15s", run, runs,
-              row.name(), column.label());
+          String label =
+              String.format(
+                  Locale.ROOT, "run %d/%d  %-24s %-15s", run, runs, row.name(), column.label());
           try {
             Sample s = sample(row, column, timing);
             results.add(row, column, run, s);
@@ -79,8 +83,9 @@ final class LoadRun {
   private Sample sample(Workload row, Pairing column, Timing timing) {
     try {
       ServerProcess server = servers.get(column.server());
-      return clients.get(column.client()).run(row,
-          server.address(row.transport() == Workload.Transport.TCP), timing);
+      return clients
+          .get(column.client())
+          .run(row, server.address(row.transport() == Workload.Transport.TCP), timing);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -92,8 +97,13 @@ final class LoadRun {
     ServerProcess server = servers.get(column.server());
     if (!server.isAlive()) {
       try {
-        log.println("  the " + server.name() + " server (pid " + server.pid()
-            + ") is dead; its stderr:\n" + server.errors());
+        log.println(
+            "  the "
+                + server.name()
+                + " server (pid "
+                + server.pid()
+                + ") is dead; its stderr:\n"
+                + server.errors());
       } catch (java.io.IOException e) {
         log.println("  the " + server.name() + " server is dead");
       }
@@ -102,10 +112,16 @@ final class LoadRun {
 
   private static String describe(Workload row, Sample s) {
     double rate = s.callsPerSecond();
-    String throughput = row.reportsBytes()
-        ? String.format(Locale.ROOT, "%8.1f MB/s", rate * row.payload() / 1e6)
-        : String.format(Locale.ROOT, "%8.0f calls/s", rate);
-    return String.format(Locale.ROOT, "%s  p50 %7.1f us  p99 %8.1f us%s", throughput,
-        s.p50Nanos() / 1e3, s.p99Nanos() / 1e3, s.errors() > 0 ? "  errors " + s.errors() : "");
+    String throughput =
+        row.reportsBytes()
+            ? String.format(Locale.ROOT, "%8.1f MB/s", rate * row.payload() / 1e6)
+            : String.format(Locale.ROOT, "%8.0f calls/s", rate);
+    return String.format(
+        Locale.ROOT,
+        "%s  p50 %7.1f us  p99 %8.1f us%s",
+        throughput,
+        s.p50Nanos() / 1e3,
+        s.p99Nanos() / 1e3,
+        s.errors() > 0 ? "  errors " + s.errors() : "");
   }
 }

@@ -63,26 +63,38 @@ public final class ProfileSummary {
         allocated.merge(what + " in " + firstJrpcgenFrame(frames), weight, Long::sum);
       }
     }
-    out.printf(Locale.ROOT, "%n== %s: %d CPU samples, %.1f MB allocated (sampled weight)%n",
-        file.getFileName(), samples, allocatedBytes / 1e6);
+    out.printf(
+        Locale.ROOT,
+        "%n== %s: %d CPU samples, %.1f MB allocated (sampled weight)%n",
+        file.getFileName(),
+        samples,
+        allocatedBytes / 1e6);
     top(out, "CPU, sampled method", self, samples, "");
     top(out, "CPU, first jrpcgen method on the stack", jrpcgen, samples, "");
-    out.printf(Locale.ROOT, "-- %d samples of threads in native code (blocked or copying)%n",
+    out.printf(
+        Locale.ROOT,
+        "-- %d samples of threads in native code (blocked or copying)%n",
         nativeSamples);
     top(out, "native, method in first jrpcgen method", natives, nativeSamples, "");
     top(out, "allocation, class in first jrpcgen method", allocated, allocatedBytes, " MB");
   }
 
-  private static void top(PrintStream out, String title, Map<String, Long> counts, long total,
-      String unit) {
+  private static void top(
+      PrintStream out, String title, Map<String, Long> counts, long total, String unit) {
     out.println("-- " + title);
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .limit(TOP)
-        .forEach(c -> out.printf(Locale.ROOT, "%5.1f%%  %s%s%n",
-            100.0 * c.getValue() / Math.max(1, total), c.getKey(),
-            unit.isEmpty() ? "" : String.format(Locale.ROOT, " (%.1f%s)", c.getValue() / 1e6,
-                unit)));
+        .forEach(
+            c ->
+                out.printf(
+                    Locale.ROOT,
+                    "%5.1f%%  %s%s%n",
+                    100.0 * c.getValue() / Math.max(1, total),
+                    c.getKey(),
+                    unit.isEmpty()
+                        ? ""
+                        : String.format(Locale.ROOT, " (%.1f%s)", c.getValue() / 1e6, unit)));
   }
 
   /** The first frame of the runtime (not of the benchmark's own code), or the top frame. */

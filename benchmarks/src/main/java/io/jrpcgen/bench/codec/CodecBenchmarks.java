@@ -26,15 +26,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Encoding and decoding with jrpcgen's generated codecs: the square types, an NFS-like
- * READDIRPLUS reply of 1,000 entries, and 1 MiB of opaque. Encoders are reused, as the runtime
- * reuses them; decoders read arrays encoded once in the set-up.
+ * Encoding and decoding with jrpcgen's generated codecs: the square types, an NFS-like READDIRPLUS
+ * reply of 1,000 entries, and 1 MiB of opaque. Encoders are reused, as the runtime reuses them;
+ * decoders read arrays encoded once in the set-up.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CodecBenchmarks {
   /** The number of entries in the READDIRPLUS reply. */
   public static final int ENTRIES = 1_000;
+
   /** The size of the opaque. */
   public static final int OPAQUE_SIZE = 1 << 20;
 
@@ -138,17 +139,37 @@ public class CodecBenchmarks {
       for (int b = 0; b < handle.length; b++) {
         handle[b] = (byte) (i + b);
       }
-      list = new BenchEntryplus(1_000_000L + i, String.format("file-%06d.dat", i), i + 1L,
-          new BenchPostOpAttr.True(attributes(1_000_000L + i)),
-          new BenchPostOpFh.True(new BenchFh(Opaque.copyOf(handle))), list);
+      list =
+          new BenchEntryplus(
+              1_000_000L + i,
+              String.format("file-%06d.dat", i),
+              i + 1L,
+              new BenchPostOpAttr.True(attributes(1_000_000L + i)),
+              new BenchPostOpFh.True(new BenchFh(Opaque.copyOf(handle))),
+              list);
     }
-    return new BenchReaddirplusOk(new BenchPostOpAttr.True(attributes(2)),
-        Opaque.copyOf(new byte[8]), new BenchDirlistplus(list, true));
+    return new BenchReaddirplusOk(
+        new BenchPostOpAttr.True(attributes(2)),
+        Opaque.copyOf(new byte[8]),
+        new BenchDirlistplus(list, true));
   }
 
   private static BenchFattr attributes(long fileid) {
     BenchTime time = new BenchTime(1_700_000_000, 123_456_789);
-    return new BenchFattr(BenchFtype.BENCH_REG, 0644, 1, 1000, 1000, 4096 + fileid, 8192, 0, 0,
-        42, fileid, time, time, time);
+    return new BenchFattr(
+        BenchFtype.BENCH_REG,
+        0644,
+        1,
+        1000,
+        1000,
+        4096 + fileid,
+        8192,
+        0,
+        0,
+        42,
+        fileid,
+        time,
+        time,
+        time);
   }
 }

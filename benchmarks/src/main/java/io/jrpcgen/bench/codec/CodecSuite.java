@@ -34,26 +34,29 @@ public final class CodecSuite {
   /** Runs every codec benchmark; JMH's own log goes to {@code log}. */
   public static List<CodecResult> run(Settings settings, Path log) throws RunnerException {
     TimeValue iteration = new TimeValue(settings.iterationMillis(), TimeUnit.MILLISECONDS);
-    Options options = new OptionsBuilder()
-        .include(CodecBenchmarks.class.getName() + "\\.")
-        .addProfiler(GCProfiler.class)
-        .forks(settings.forks())
-        .warmupIterations(settings.iterations())
-        .warmupTime(iteration)
-        .measurementIterations(settings.iterations())
-        .measurementTime(iteration)
-        .output(log.toString())
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include(CodecBenchmarks.class.getName() + "\\.")
+            .addProfiler(GCProfiler.class)
+            .forks(settings.forks())
+            .warmupIterations(settings.iterations())
+            .warmupTime(iteration)
+            .measurementIterations(settings.iterations())
+            .measurementTime(iteration)
+            .output(log.toString())
+            .build();
     Collection<RunResult> runs = new Runner(options).run();
     List<CodecResult> results = new ArrayList<>();
     for (RunResult run : runs) {
       String label = run.getParams().getBenchmark();
       Result<?> time = run.getPrimaryResult();
       Result<?> allocation = run.getSecondaryResults().get(ALLOCATION);
-      results.add(new CodecResult(label.substring(label.lastIndexOf('.') + 1),
-          time.getStatistics().getPercentile(50),
-          allocation == null ? Double.NaN : allocation.getStatistics().getPercentile(50),
-          (int) time.getStatistics().getN()));
+      results.add(
+          new CodecResult(
+              label.substring(label.lastIndexOf('.') + 1),
+              time.getStatistics().getPercentile(50),
+              allocation == null ? Double.NaN : allocation.getStatistics().getPercentile(50),
+              (int) time.getStatistics().getN()));
     }
     results.sort(Comparator.comparing(r -> order(r.benchmark())));
     return results;
@@ -61,8 +64,8 @@ public final class CodecSuite {
 
   // Square, then READDIRPLUS, then opaque; encode before decode.
   private static String order(String benchmark) {
-    String group = benchmark.startsWith("square") ? "1"
-        : benchmark.startsWith("readdirplus") ? "2" : "3";
+    String group =
+        benchmark.startsWith("square") ? "1" : benchmark.startsWith("readdirplus") ? "2" : "3";
     return group + (benchmark.endsWith("Encode") ? "1" : "2") + benchmark;
   }
 }

@@ -38,6 +38,7 @@ import java.util.concurrent.Executor;
 public final class Jrpcgen {
   /** The system property naming the TLS server's key store. */
   public static final String KEY_STORE_PROPERTY = "jrpcgen.bench.keystore";
+
   // As the C client's: a lost datagram costs a second, not the default 15 s.
   private static final Duration UDP_RETRY = Duration.ofSeconds(1);
   private static final char[] PASSWORD = "changeit".toCharArray();
@@ -52,18 +53,37 @@ public final class Jrpcgen {
 
   /** As {@link #startServer()}, offering TLS with the key in {@code keyStore}. */
   public static BenchServer startTlsServer(Path keyStore) {
-    return start(ServerTls.of(TlsContexts.of(TlsContexts.load(keyStore, PASSWORD), PASSWORD,
-        null)));
+    return start(
+        ServerTls.of(TlsContexts.of(TlsContexts.load(keyStore, PASSWORD), PASSWORD, null)));
   }
 
   /** Makes a self-signed certificate for 127.0.0.1 with {@code keytool}, in {@code dir}. */
   public static Path makeKeyStore(Path dir) throws IOException, InterruptedException {
     Path file = dir.resolve("bench-tls.p12");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
-        .toString(), "-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
-        "-keystore", file.toString(), "-storetype", "PKCS12", "-storepass", new String(PASSWORD))
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                ALIAS,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                file.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                new String(PASSWORD))
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException("keytool failed: " + output);
@@ -72,8 +92,7 @@ public final class Jrpcgen {
   }
 
   /** Client settings that require TLS and trust only the certificate in {@code keyStore}. */
-  public static TlsSettings clientTls(Path keyStore) throws GeneralSecurityException,
-      IOException {
+  public static TlsSettings clientTls(Path keyStore) throws GeneralSecurityException, IOException {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry(ALIAS, TlsContexts.load(keyStore, PASSWORD).getCertificate(ALIAS));
@@ -81,11 +100,12 @@ public final class Jrpcgen {
   }
 
   private static BenchServer start(ServerTls tls) {
-    RpcServer.Builder builder = RpcServer.builder()
-        .program(SquareProg.bindSquareVers(in -> new SquareOut(in.arg1() * in.arg1())))
-        .program(EchoProg.bindEchoVers(data -> data))
-        .bindAddress(InetAddress.getLoopbackAddress())
-        .port(0);
+    RpcServer.Builder builder =
+        RpcServer.builder()
+            .program(SquareProg.bindSquareVers(in -> new SquareOut(in.arg1() * in.arg1())))
+            .program(EchoProg.bindEchoVers(data -> data))
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .port(0);
     if (tls != null) {
       builder.tls(tls);
     }
@@ -135,23 +155,29 @@ public final class Jrpcgen {
     protected Connection open(Workload workload, InetSocketAddress server) {
       if (workload.kind() == Workload.Kind.CONNECT) {
         // Each call opens its own connection: the connection it is given holds nothing.
-        return Connection.of(seq -> {
-          try (SquareProg.SquareVersClient client =
-              SquareProg.SquareVersClient.create(TcpChannel.connect(server, options))) {
-            client.rpcClient().ping();
-            return true;
-          }
-        }, () -> { });
+        return Connection.of(
+            seq -> {
+              try (SquareProg.SquareVersClient client =
+                  SquareProg.SquareVersClient.create(TcpChannel.connect(server, options))) {
+                client.rpcClient().ping();
+                return true;
+              }
+            },
+            () -> {});
       }
-      RpcChannel channel = workload.transport() == Workload.Transport.TCP
-          ? TcpChannel.connect(server, options) : UdpChannel.open(server, options);
+      RpcChannel channel =
+          workload.transport() == Workload.Transport.TCP
+              ? TcpChannel.connect(server, options)
+              : UdpChannel.open(server, options);
       if (workload.kind() == Workload.Kind.SQUARE) {
         SquareProg.SquareVersClient client =
             SquareProg.SquareVersClient.create(channel).withRetryInterval(UDP_RETRY);
-        return Connection.of(seq -> {
-          int n = Payloads.squareArg(seq);
-          return client.squareproc(new SquareIn(n)).res1() == n * n;
-        }, client);
+        return Connection.of(
+            seq -> {
+              int n = Payloads.squareArg(seq);
+              return client.squareproc(new SquareIn(n)).res1() == n * n;
+            },
+            client);
       }
       EchoProg.EchoVersClient client = EchoProg.EchoVersClient.create(channel);
       Opaque payload = Opaque.copyOf(Payloads.of(workload.payload()));
@@ -160,9 +186,9 @@ public final class Jrpcgen {
   }
 
   /**
-   * The generated clients' asynchronous forms: each caller keeps one call in flight and starts
-   * the next from the completion of the last, on the given executor (null: the client's default);
-   * a shared connection is one client used by every caller.
+   * The generated clients' asynchronous forms: each caller keeps one call in flight and starts the
+   * next from the completion of the last, on the given executor (null: the client's default); a
+   * shared connection is one client used by every caller.
    */
   public static final class AsyncClient implements LoadClient {
     private final Executor completions;
@@ -178,16 +204,16 @@ public final class Jrpcgen {
     }
 
     @Override
-    public Sample run(Workload workload, InetSocketAddress server, Timing timing)
-        throws Exception {
+    public Sample run(Workload workload, InetSocketAddress server, Timing timing) throws Exception {
       List<RpcChannel> channels = new ArrayList<>();
       try {
         List<AsyncLoad.AsyncCaller> callers = new ArrayList<>();
         for (int i = 0; i < workload.threads(); i++) {
           if (channels.isEmpty() || workload.sharing() == Workload.Sharing.OWN) {
-            channels.add(workload.transport() == Workload.Transport.TCP
-                ? TcpChannel.connect(server, ChannelOptions.DEFAULTS)
-                : UdpChannel.open(server, ChannelOptions.DEFAULTS));
+            channels.add(
+                workload.transport() == Workload.Transport.TCP
+                    ? TcpChannel.connect(server, ChannelOptions.DEFAULTS)
+                    : UdpChannel.open(server, ChannelOptions.DEFAULTS));
           }
           callers.add(caller(workload, channels.get(channels.size() - 1), completions));
         }
@@ -206,7 +232,8 @@ public final class Jrpcgen {
             completions == null ? created : created.withExecutor(completions);
         return (seq, done) -> {
           int n = Payloads.squareArg(seq);
-          client.squareprocAsync(new SquareIn(n))
+          client
+              .squareprocAsync(new SquareIn(n))
               .whenComplete((out, e) -> done.accept(e == null && out.res1() == n * n));
         };
       }
@@ -214,8 +241,10 @@ public final class Jrpcgen {
       EchoProg.EchoVersClient client =
           completions == null ? created : created.withExecutor(completions);
       Opaque payload = Opaque.copyOf(Payloads.of(workload.payload()));
-      return (seq, done) -> client.echoprocAsync(payload)
-          .whenComplete((out, e) -> done.accept(e == null && out.length() == payload.length()));
+      return (seq, done) ->
+          client
+              .echoprocAsync(payload)
+              .whenComplete((out, e) -> done.accept(e == null && out.length() == payload.length()));
     }
   }
 }

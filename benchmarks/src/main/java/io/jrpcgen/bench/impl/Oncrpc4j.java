@@ -90,38 +90,41 @@ public final class Oncrpc4j {
 
   /** Starts a server of both programs on loopback, TCP and UDP. */
   public static BenchServer startServer() throws IOException {
-    RpcDispatchable square = call -> {
-      if (call.getProcedure() == 0) {
-        call.reply(XdrVoid.XDR_VOID);
-      } else if (call.getProcedure() == PROC) {
-        Square in = new Square();
-        call.retrieveCall(in);
-        call.reply(new Square(in.value * in.value));
-      } else {
-        call.failProcedureUnavailable();
-      }
-    };
-    RpcDispatchable echo = call -> {
-      if (call.getProcedure() == 0) {
-        call.reply(XdrVoid.XDR_VOID);
-      } else if (call.getProcedure() == PROC) {
-        Echo in = new Echo();
-        call.retrieveCall(in);
-        call.reply(in);
-      } else {
-        call.failProcedureUnavailable();
-      }
-    };
-    OncRpcSvc svc = new OncRpcSvcBuilder()
-        .withTCP()
-        .withUDP()
-        .withoutAutoPublish()
-        .withBindAddress("127.0.0.1")
-        .withPort(0)
-        .withServiceName("bench-oncrpc4j")
-        .withRpcService(new OncRpcProgram(SQUARE_PROG, VERSION), square)
-        .withRpcService(new OncRpcProgram(ECHO_PROG, VERSION), echo)
-        .build();
+    RpcDispatchable square =
+        call -> {
+          if (call.getProcedure() == 0) {
+            call.reply(XdrVoid.XDR_VOID);
+          } else if (call.getProcedure() == PROC) {
+            Square in = new Square();
+            call.retrieveCall(in);
+            call.reply(new Square(in.value * in.value));
+          } else {
+            call.failProcedureUnavailable();
+          }
+        };
+    RpcDispatchable echo =
+        call -> {
+          if (call.getProcedure() == 0) {
+            call.reply(XdrVoid.XDR_VOID);
+          } else if (call.getProcedure() == PROC) {
+            Echo in = new Echo();
+            call.retrieveCall(in);
+            call.reply(in);
+          } else {
+            call.failProcedureUnavailable();
+          }
+        };
+    OncRpcSvc svc =
+        new OncRpcSvcBuilder()
+            .withTCP()
+            .withUDP()
+            .withoutAutoPublish()
+            .withBindAddress("127.0.0.1")
+            .withPort(0)
+            .withServiceName("bench-oncrpc4j")
+            .withRpcService(new OncRpcProgram(SQUARE_PROG, VERSION), square)
+            .withRpcService(new OncRpcProgram(ECHO_PROG, VERSION), echo)
+            .build();
     svc.start();
     return new BenchServer() {
       @Override
@@ -146,25 +149,32 @@ public final class Oncrpc4j {
     final OncRpcSvc svc;
 
     Session(Workload workload) throws IOException {
-      OncRpcSvcBuilder builder = new OncRpcSvcBuilder().withClientMode().withPort(0)
-          .withServiceName("bench-oncrpc4j-client");
-      svc = (workload.transport() == Workload.Transport.TCP ? builder.withTCP()
-          : builder.withUDP()).build();
+      OncRpcSvcBuilder builder =
+          new OncRpcSvcBuilder()
+              .withClientMode()
+              .withPort(0)
+              .withServiceName("bench-oncrpc4j-client");
+      svc =
+          (workload.transport() == Workload.Transport.TCP ? builder.withTCP() : builder.withUDP())
+              .build();
       svc.start();
     }
 
     /**
-     * One caller per thread from {@code callerOf}, each on its own connection or all on one;
-     * the service's stop closes them.
+     * One caller per thread from {@code callerOf}, each on its own connection or all on one; the
+     * service's stop closes them.
      */
-    <C> List<C> callers(Workload workload, InetSocketAddress server,
-        BiFunction<Workload, RpcCall, C> callerOf) throws IOException {
+    <C> List<C> callers(
+        Workload workload, InetSocketAddress server, BiFunction<Workload, RpcCall, C> callerOf)
+        throws IOException {
       int program = workload.kind() == Workload.Kind.SQUARE ? SQUARE_PROG : ECHO_PROG;
       List<C> callers = new ArrayList<>();
       RpcCall shared = null;
       for (int i = 0; i < workload.threads(); i++) {
-        RpcCall call = shared != null ? shared
-            : new RpcCall(program, VERSION, new RpcAuthTypeNone(), svc.connect(server));
+        RpcCall call =
+            shared != null
+                ? shared
+                : new RpcCall(program, VERSION, new RpcAuthTypeNone(), svc.connect(server));
         if (workload.sharing() == Workload.Sharing.SHARED) {
           shared = call;
         }
@@ -182,8 +192,7 @@ public final class Oncrpc4j {
   /** The synchronous client: each thread blocks in {@code RpcCall.call}. */
   public static final class SyncClient implements LoadClient {
     @Override
-    public Sample run(Workload workload, InetSocketAddress server, Timing timing)
-        throws Exception {
+    public Sample run(Workload workload, InetSocketAddress server, Timing timing) throws Exception {
       try (Session session = new Session(workload)) {
         return ThreadedLoad.run(session.callers(workload, server, SyncClient::caller), timing);
       }
@@ -210,8 +219,7 @@ public final class Oncrpc4j {
   /** The asynchronous client: futures completed by Grizzly's threads start the next call. */
   public static final class AsyncClient implements LoadClient {
     @Override
-    public Sample run(Workload workload, InetSocketAddress server, Timing timing)
-        throws Exception {
+    public Sample run(Workload workload, InetSocketAddress server, Timing timing) throws Exception {
       try (Session session = new Session(workload)) {
         return AsyncLoad.run(session.callers(workload, server, AsyncClient::caller), timing);
       }
@@ -224,21 +232,29 @@ public final class Oncrpc4j {
         return (seq, done) -> {
           int n = Payloads.squareArg(seq);
           Square out = new Square();
-          call.call(PROC, new Square(n), handler(out, () -> out.value == n * n, done),
-              TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          call.call(
+              PROC,
+              new Square(n),
+              handler(out, () -> out.value == n * n, done),
+              TIMEOUT_SECONDS,
+              TimeUnit.SECONDS);
         };
       }
       Echo payload = new Echo(Payloads.of(workload.payload()));
       return (seq, done) -> {
         Echo out = new Echo();
-        call.call(PROC, payload, handler(out, () -> out.data.length == payload.data.length, done),
-            TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        call.call(
+            PROC,
+            payload,
+            handler(out, () -> out.data.length == payload.data.length, done),
+            TIMEOUT_SECONDS,
+            TimeUnit.SECONDS);
       };
     }
 
     /** Decodes a reply into {@code result} and reports whether {@code check} holds. */
-    private static CompletionHandler<RpcReply, RpcTransport> handler(XdrAble result,
-        BooleanSupplier check, Consumer<Boolean> done) {
+    private static CompletionHandler<RpcReply, RpcTransport> handler(
+        XdrAble result, BooleanSupplier check, Consumer<Boolean> done) {
       return new CompletionHandler<>() {
         @Override
         public void completed(RpcReply reply, RpcTransport transport) {

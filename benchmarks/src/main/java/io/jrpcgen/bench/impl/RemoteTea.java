@@ -22,9 +22,9 @@ import org.acplt.oncrpc.server.OncRpcTcpServerTransport;
 import org.acplt.oncrpc.server.OncRpcUdpServerTransport;
 
 /**
- * Remote Tea (the {@code org.acplt.oncrpc} library), as its own jrpcgen would set it up: a
- * server stub with a TCP and a UDP transport (a thread per connection), and its clients, whose
- * {@code call} is synchronized: threads sharing one client take turns.
+ * Remote Tea (the {@code org.acplt.oncrpc} library), as its own jrpcgen would set it up: a server
+ * stub with a TCP and a UDP transport (a thread per connection), and its clients, whose {@code
+ * call} is synchronized: threads sharing one client take turns.
  */
 public final class RemoteTea {
   private static final int SQUARE_PROG = 0x31230000;
@@ -75,8 +75,9 @@ public final class RemoteTea {
   /** The server stub: dispatches both programs. */
   private static final class Stub extends OncRpcServerStub implements OncRpcDispatchable {
     @Override
-    public void dispatchOncRpcCall(OncRpcCallInformation call, int program, int version,
-        int procedure) throws OncRpcException, IOException {
+    public void dispatchOncRpcCall(
+        OncRpcCallInformation call, int program, int version, int procedure)
+        throws OncRpcException, IOException {
       if (version != VERSION) {
         call.failProgramMismatch(VERSION, VERSION);
       } else if (procedure == 0) {
@@ -102,8 +103,9 @@ public final class RemoteTea {
   public static BenchServer startServer() throws OncRpcException, IOException {
     Stub stub = new Stub();
     OncRpcServerTransportRegistrationInfo[] programs = {
-        new OncRpcServerTransportRegistrationInfo(SQUARE_PROG, VERSION),
-        new OncRpcServerTransportRegistrationInfo(ECHO_PROG, VERSION)};
+      new OncRpcServerTransportRegistrationInfo(SQUARE_PROG, VERSION),
+      new OncRpcServerTransportRegistrationInfo(ECHO_PROG, VERSION)
+    };
     InetAddress loopback = InetAddress.getLoopbackAddress();
     OncRpcTcpServerTransport tcp =
         new OncRpcTcpServerTransport(stub, loopback, 0, programs, BUFFER_SIZE);
@@ -150,21 +152,25 @@ public final class RemoteTea {
       }
       client.setTimeout(TIMEOUT_MILLIS);
       if (workload.kind() == Workload.Kind.SQUARE) {
-        return Connection.of(seq -> {
-          Square in = new Square();
-          in.value = Payloads.squareArg(seq);
-          Square out = new Square();
-          client.call(PROC, in, out);
-          return out.value == in.value * in.value;
-        }, client::close);
+        return Connection.of(
+            seq -> {
+              Square in = new Square();
+              in.value = Payloads.squareArg(seq);
+              Square out = new Square();
+              client.call(PROC, in, out);
+              return out.value == in.value * in.value;
+            },
+            client::close);
       }
       Echo payload = new Echo();
       payload.data = Payloads.of(workload.payload());
-      return Connection.of(seq -> {
-        Echo out = new Echo();
-        client.call(PROC, payload, out);
-        return out.data.length == payload.data.length;
-      }, client::close);
+      return Connection.of(
+          seq -> {
+            Echo out = new Echo();
+            client.call(PROC, payload, out);
+            return out.data.length == payload.data.length;
+          },
+          client::close);
     }
   }
 }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A client whose calls block the calling thread: one thread per caller, each on its own
- * connection, or all on one shared connection.
+ * A client whose calls block the calling thread: one thread per caller, each on its own connection,
+ * or all on one shared connection.
  */
 public abstract class BlockingLoadClient implements LoadClient {
   /** An open client of one workload: makes its calls, closes its connection. */
@@ -34,8 +34,7 @@ public abstract class BlockingLoadClient implements LoadClient {
   protected abstract Connection open(Workload workload, InetSocketAddress server) throws Exception;
 
   @Override
-  public Sample run(Workload workload, InetSocketAddress server, Timing timing)
-      throws Exception {
+  public Sample run(Workload workload, InetSocketAddress server, Timing timing) throws Exception {
     try (Connections<Connection> connections =
         Connections.open(workload, () -> open(workload, server))) {
       List<ThreadedLoad.Caller> callers = new ArrayList<>();

@@ -22,8 +22,8 @@ public final class Connections<C extends AutoCloseable> implements AutoCloseable
   }
 
   /** Opens what {@code workload}'s sharing calls for; closes them all if one fails to open. */
-  public static <C extends AutoCloseable> Connections<C> open(Workload workload,
-      Opener<C> opener) throws Exception {
+  public static <C extends AutoCloseable> Connections<C> open(Workload workload, Opener<C> opener)
+      throws Exception {
     int count = workload.sharing() == Workload.Sharing.SHARED ? 1 : workload.threads();
     Connections<C> connections = new Connections<>(new ArrayList<>());
     try {

@@ -1,9 +1,9 @@
 package io.jrpcgen.bench.load;
 
 /**
- * Call latencies in nanoseconds, bucketed as the C load generators do (load.h): exact below
- * 64 ns, then 64 buckets per power of two, so percentiles are within 1.6 %. Recording allocates
- * nothing; one histogram per thread, merged at the end.
+ * Call latencies in nanoseconds, bucketed as the C load generators do (load.h): exact below 64 ns,
+ * then 64 buckets per power of two, so percentiles are within 1.6 %. Recording allocates nothing;
+ * one histogram per thread, merged at the end.
  */
 public final class LatencyHistogram {
   private static final int SUB_BITS = 6;

@@ -10,14 +10,19 @@ import java.util.Optional;
 /** Every sample of a load run, by row and column, with the medians the table shows. */
 public final class LoadResults {
   /** A cell's figures: medians over its runs. */
-  public record Cell(int runs, double rate, double minRate, double maxRate, double p50Micros,
-      double p99Micros, long errors) {}
+  public record Cell(
+      int runs,
+      double rate,
+      double minRate,
+      double maxRate,
+      double p50Micros,
+      double p99Micros,
+      long errors) {}
 
   private final List<Workload> rows;
   private final List<Pairing> columns;
   // Samples by run number, so that two cells can be compared run by run.
-  private final Map<Workload, Map<Pairing, Map<Integer, Sample>>> samples =
-      new LinkedHashMap<>();
+  private final Map<Workload, Map<Pairing, Map<Integer, Sample>>> samples = new LinkedHashMap<>();
   private final Map<Workload, Map<Pairing, String>> failures = new LinkedHashMap<>();
 
   /** Results of {@code rows} × {@code columns}, none recorded yet. */
@@ -36,8 +41,10 @@ public final class LoadResults {
 
   /** Records the sample of a cell in run {@code run}. */
   public synchronized void add(Workload row, Pairing column, int run, Sample sample) {
-    samples.computeIfAbsent(row, r -> new LinkedHashMap<>())
-        .computeIfAbsent(column, c -> new LinkedHashMap<>()).put(run, sample);
+    samples
+        .computeIfAbsent(row, r -> new LinkedHashMap<>())
+        .computeIfAbsent(column, c -> new LinkedHashMap<>())
+        .put(run, sample);
   }
 
   /** Records that a run of a cell failed. */
@@ -51,8 +58,8 @@ public final class LoadResults {
   }
 
   /**
-   * The cell's medians; the limit column of a shared-connection row is its own-connection
-   * twin's, since plain sockets have nothing to share.
+   * The cell's medians; the limit column of a shared-connection row is its own-connection twin's,
+   * since plain sockets have nothing to share.
    */
   public synchronized Optional<Cell> cell(Workload row, Pairing column) {
     Workload source = source(row, column);
@@ -61,18 +68,22 @@ public final class LoadResults {
       return Optional.empty();
     }
     double[] rates = list.stream().mapToDouble(s -> rate(source, s)).toArray();
-    return Optional.of(new Cell(list.size(), median(rates),
-        Arrays.stream(rates).min().orElse(0), Arrays.stream(rates).max().orElse(0),
-        median(list.stream().mapToDouble(s -> s.p50Nanos() / 1e3).toArray()),
-        median(list.stream().mapToDouble(s -> s.p99Nanos() / 1e3).toArray()),
-        list.stream().mapToLong(Sample::errors).sum()));
+    return Optional.of(
+        new Cell(
+            list.size(),
+            median(rates),
+            Arrays.stream(rates).min().orElse(0),
+            Arrays.stream(rates).max().orElse(0),
+            median(list.stream().mapToDouble(s -> s.p50Nanos() / 1e3).toArray()),
+            median(list.stream().mapToDouble(s -> s.p99Nanos() / 1e3).toArray()),
+            list.stream().mapToLong(Sample::errors).sum()));
   }
 
   /**
-   * The median, over the runs that measured both, of {@code a}'s rate over {@code b}'s in the
-   * same run. The cells of a row run back to back, so this ratio holds when the machine's speed
-   * changes between runs (on a VM the loopback's round trip can jump several-fold), where a ratio
-   * of medians would not.
+   * The median, over the runs that measured both, of {@code a}'s rate over {@code b}'s in the same
+   * run. The cells of a row run back to back, so this ratio holds when the machine's speed changes
+   * between runs (on a VM the loopback's round trip can jump several-fold), where a ratio of
+   * medians would not.
    */
   public synchronized Optional<Double> ratio(Workload row, Pairing a, Pairing b) {
     Workload sourceA = source(row, a);
@@ -86,7 +97,8 @@ public final class LoadResults {
         ratios.add(rate(sourceA, e.getValue()) / rate(sourceB, other));
       }
     }
-    return ratios.isEmpty() ? Optional.empty()
+    return ratios.isEmpty()
+        ? Optional.empty()
         : Optional.of(median(ratios.stream().mapToDouble(Double::doubleValue).toArray()));
   }
 
@@ -106,8 +118,8 @@ public final class LoadResults {
   }
 
   private static Workload ownTwin(Workload row) {
-    return new Workload(row.kind(), row.transport(), row.threads(), Workload.Sharing.OWN,
-        row.payload());
+    return new Workload(
+        row.kind(), row.transport(), row.threads(), Workload.Sharing.OWN, row.payload());
   }
 
   static double median(double[] values) {

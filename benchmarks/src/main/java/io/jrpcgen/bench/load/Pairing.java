@@ -18,13 +18,25 @@ public enum Pairing {
 
   /** The client implementations. */
   public enum Client {
-    JRPCGEN, JRPCGEN_ASYNC, JRPCGEN_ASYNC_DIRECT, JRPCGEN_TLS, LIBTIRPC, ONCRPC4J_SYNC,
-    ONCRPC4J_ASYNC, REMOTE_TEA, RAW
+    JRPCGEN,
+    JRPCGEN_ASYNC,
+    JRPCGEN_ASYNC_DIRECT,
+    JRPCGEN_TLS,
+    LIBTIRPC,
+    ONCRPC4J_SYNC,
+    ONCRPC4J_ASYNC,
+    REMOTE_TEA,
+    RAW
   }
 
   /** The server implementations. */
   public enum Server {
-    JRPCGEN, JRPCGEN_TLS, LIBTIRPC, ONCRPC4J, REMOTE_TEA, RAW
+    JRPCGEN,
+    JRPCGEN_TLS,
+    LIBTIRPC,
+    ONCRPC4J,
+    REMOTE_TEA,
+    RAW
   }
 
   private final String label;
@@ -64,7 +76,11 @@ public enum Pairing {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown pairing: " + id + " (known: "
-        + java.util.Arrays.stream(values()).map(Pairing::id).toList() + ")");
+    throw new IllegalArgumentException(
+        "unknown pairing: "
+            + id
+            + " (known: "
+            + java.util.Arrays.stream(values()).map(Pairing::id).toList()
+            + ")");
   }
 }

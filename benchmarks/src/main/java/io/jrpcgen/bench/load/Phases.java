@@ -1,8 +1,8 @@
 package io.jrpcgen.bench.load;
 
 /**
- * The phases of one sample, shared by its callers: a warm-up, the measured interval, the stop.
- * Only calls that end inside the measured interval count, so the rate is calls over its length.
+ * The phases of one sample, shared by its callers: a warm-up, the measured interval, the stop. Only
+ * calls that end inside the measured interval count, so the rate is calls over its length.
  */
 final class Phases {
   static final int WARMUP = 0;

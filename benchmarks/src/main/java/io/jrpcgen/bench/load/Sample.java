@@ -17,13 +17,13 @@ public record Sample(long calls, long nanos, long p50Nanos, long p99Nanos, long 
 
   /** A sample from a merged histogram. */
   static Sample of(LatencyHistogram latencies, long nanos, long errors) {
-    return new Sample(latencies.count(), nanos, latencies.percentile(0.50),
-        latencies.percentile(0.99), errors);
+    return new Sample(
+        latencies.count(), nanos, latencies.percentile(0.50), latencies.percentile(0.99), errors);
   }
 
   /**
-   * Parses the line the C load generators print:
-   * {@code calls=N nanos=N p50_ns=N p99_ns=N errors=N}.
+   * Parses the line the C load generators print: {@code calls=N nanos=N p50_ns=N p99_ns=N
+   * errors=N}.
    */
   public static Sample parse(String line) {
     long[] values = new long[5];

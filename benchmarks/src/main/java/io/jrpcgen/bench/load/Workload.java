@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One row of the call-rate table: what is called, over which transport, from how many threads,
- * each on its own connection or all sharing one.
+ * One row of the call-rate table: what is called, over which transport, from how many threads, each
+ * on its own connection or all sharing one.
  *
  * @param kind the procedure, or a plain bulk transfer
  * @param transport TCP or UDP
@@ -13,8 +13,7 @@ import java.util.List;
  * @param sharing whether each thread has its own connection or all share one client
  * @param payload the opaque's size for an echo, the write size for a bulk transfer, else 0
  */
-public record Workload(Kind kind, Transport transport, int threads, Sharing sharing,
-    int payload) {
+public record Workload(Kind kind, Transport transport, int threads, Sharing sharing, int payload) {
   /** What the calls do. */
   public enum Kind {
     /** Stevens' square: a 4-byte argument, a 4-byte result. */
@@ -76,9 +75,13 @@ public record Workload(Kind kind, Transport transport, int threads, Sharing shar
   public String name() {
     String transportName = transport.name().toLowerCase(java.util.Locale.ROOT);
     return switch (kind) {
-      case SQUARE -> "square " + transportName + " "
-          + (threads == 1 ? "1 thread" : threads + " " + sharing.name().toLowerCase(
-              java.util.Locale.ROOT));
+      case SQUARE ->
+          "square "
+              + transportName
+              + " "
+              + (threads == 1
+                  ? "1 thread"
+                  : threads + " " + sharing.name().toLowerCase(java.util.Locale.ROOT));
       case ECHO -> "echo " + transportName + " " + sizeName(payload);
       case BULK -> "bulk " + transportName + " " + sizeName(payload) + " writes";
       case CONNECT -> "connect+null " + transportName;

@@ -15,14 +15,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The C programs of the benchmark, built from the same {@code .x} files by the system rpcgen,
- * gcc and libtirpc in a scratch directory: the libtirpc server and load generator, and the raw
- * socket server and load generator that measure the physical limit.
+ * The C programs of the benchmark, built from the same {@code .x} files by the system rpcgen, gcc
+ * and libtirpc in a scratch directory: the libtirpc server and load generator, and the raw socket
+ * server and load generator that measure the physical limit.
  */
 public final class NativePeers {
   private static final String TIRPC_INCLUDE = "/usr/include/tirpc";
-  private static final List<String> SOURCES = List.of("square.x", "bench.x", "load.h", "sockets.h",
-      "bench_server.c", "bench_impl.c", "bench_load.c", "raw_server.c", "raw_load.c");
+  private static final List<String> SOURCES =
+      List.of(
+          "square.x",
+          "bench.x",
+          "load.h",
+          "sockets.h",
+          "bench_server.c",
+          "bench_impl.c",
+          "bench_load.c",
+          "raw_server.c",
+          "raw_load.c");
   private static final long BUILD_TIMEOUT_SECONDS = 120;
   // A load run may take its warm-up and interval, plus this for start-up and the last calls.
   private static final long RUN_SLACK_SECONDS = 60;
@@ -44,8 +53,10 @@ public final class NativePeers {
     if (!Files.isRegularFile(Path.of(TIRPC_INCLUDE, "rpc", "rpc.h"))) {
       missing.add(TIRPC_INCLUDE + "/rpc/rpc.h");
     }
-    return missing.isEmpty() ? null : String.join(", ", missing)
-        + " missing (on Debian: apt-get install gcc libtirpc-dev rpcsvc-proto)";
+    return missing.isEmpty()
+        ? null
+        : String.join(", ", missing)
+            + " missing (on Debian: apt-get install gcc libtirpc-dev rpcsvc-proto)";
   }
 
   /** Extracts the sources into the processes' directory and builds every program there. */
@@ -68,10 +79,32 @@ public final class NativePeers {
       peers.tool("rpcgen", "-M", "-m", "-o", x + "_svc.c", x + ".x");
     }
     String include = "-I" + TIRPC_INCLUDE;
-    peers.tool("gcc", "-O2", include, "-o", "bench_server", "bench_server.c", "bench_impl.c",
-        "square_svc.c", "bench_svc.c", "square_xdr.c", "bench_xdr.c", "-ltirpc");
-    peers.tool("gcc", "-O2", "-pthread", include, "-o", "bench_load", "bench_load.c",
-        "square_clnt.c", "bench_clnt.c", "square_xdr.c", "bench_xdr.c", "-ltirpc");
+    peers.tool(
+        "gcc",
+        "-O2",
+        include,
+        "-o",
+        "bench_server",
+        "bench_server.c",
+        "bench_impl.c",
+        "square_svc.c",
+        "bench_svc.c",
+        "square_xdr.c",
+        "bench_xdr.c",
+        "-ltirpc");
+    peers.tool(
+        "gcc",
+        "-O2",
+        "-pthread",
+        include,
+        "-o",
+        "bench_load",
+        "bench_load.c",
+        "square_clnt.c",
+        "bench_clnt.c",
+        "square_xdr.c",
+        "bench_xdr.c",
+        "-ltirpc");
     peers.tool("gcc", "-O2", "-pthread", "-o", "raw_server", "raw_server.c");
     peers.tool("gcc", "-O2", "-pthread", "-o", "raw_load", "raw_load.c");
     return peers;
@@ -79,13 +112,17 @@ public final class NativePeers {
 
   /** Starts the libtirpc server of SQUARE_PROG and ECHO_PROG. */
   public ServerProcess startRpcServer() throws IOException {
-    return ServerProcess.start("libtirpc", processes,
+    return ServerProcess.start(
+        "libtirpc",
+        processes,
         List.of(program("bench_server"), Integer.toString(ServerProcess.LIFETIME_SECONDS)));
   }
 
   /** Starts the raw socket server. */
   public ServerProcess startRawServer() throws IOException {
-    return ServerProcess.start("raw", processes,
+    return ServerProcess.start(
+        "raw",
+        processes,
         List.of(program("raw_server"), Integer.toString(ServerProcess.LIFETIME_SECONDS)));
   }
 
@@ -93,12 +130,17 @@ public final class NativePeers {
   public LoadClient rpcClient() {
     return new LoadClient() {
       @Override
-      public Sample run(Workload w, InetSocketAddress server, Timing timing)
-          throws IOException {
-        String what = w.kind() == Workload.Kind.SQUARE ? lower(w.transport())
-            : Integer.toString(w.payload());
-        return runLoad(timing, "bench_load", lower(w.kind()), "127.0.0.1",
-            Integer.toString(server.getPort()), what, Integer.toString(w.threads()),
+      public Sample run(Workload w, InetSocketAddress server, Timing timing) throws IOException {
+        String what =
+            w.kind() == Workload.Kind.SQUARE ? lower(w.transport()) : Integer.toString(w.payload());
+        return runLoad(
+            timing,
+            "bench_load",
+            lower(w.kind()),
+            "127.0.0.1",
+            Integer.toString(server.getPort()),
+            what,
+            Integer.toString(w.threads()),
             lower(w.sharing()));
       }
     };
@@ -116,15 +158,21 @@ public final class NativePeers {
       }
 
       @Override
-      public Sample run(Workload w, InetSocketAddress server, Timing timing)
-          throws IOException {
+      public Sample run(Workload w, InetSocketAddress server, Timing timing) throws IOException {
         String port = Integer.toString(server.getPort());
         if (w.kind() == Workload.Kind.BULK) {
-          return runLoad(timing, "raw_load", "bulk", "127.0.0.1", port,
-              Integer.toString(w.payload()));
+          return runLoad(
+              timing, "raw_load", "bulk", "127.0.0.1", port, Integer.toString(w.payload()));
         }
-        return runLoad(timing, "raw_load", "pingpong", "127.0.0.1", port, lower(w.transport()),
-            Integer.toString(w.threads()), Integer.toString(w.requestBytes()),
+        return runLoad(
+            timing,
+            "raw_load",
+            "pingpong",
+            "127.0.0.1",
+            port,
+            lower(w.transport()),
+            Integer.toString(w.threads()),
+            Integer.toString(w.requestBytes()),
             Integer.toString(w.replyBytes()));
       }
     };

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every process the benchmark starts: servers, C clients, compilers. Each is stopped by its own
- * handle (its PID), at the latest by {@link #close()} or, if the JVM is killed, by a shutdown
- * hook; servers also exit by themselves after a lifetime they are given.
+ * handle (its PID), at the latest by {@link #close()} or, if the JVM is killed, by a shutdown hook;
+ * servers also exit by themselves after a lifetime they are given.
  */
 public final class Processes implements AutoCloseable {
   private static final long STOP_GRACE_SECONDS = 5;
@@ -36,9 +36,11 @@ public final class Processes implements AutoCloseable {
 
   /** Starts {@code command} with its stdout and stderr going to {@code name}.out / .err. */
   public Process start(String name, List<String> command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectOutput(dir.resolve(name + ".out").toFile())
-        .redirectError(dir.resolve(name + ".err").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .redirectError(dir.resolve(name + ".err").toFile());
     // Untranslated messages from gcc and the C library.
     builder.environment().put("LC_ALL", "C");
     Process process = builder.start();
@@ -56,13 +58,18 @@ public final class Processes implements AutoCloseable {
     Process process = start(name, command);
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        throw new IOException(String.join(" ", command) + " did not finish within "
-            + timeoutSeconds + " s");
+        throw new IOException(
+            String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
       }
       String out = read(name + ".out");
       if (process.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " exited with " + process.exitValue()
-            + ":\n" + out + read(name + ".err"));
+        throw new IOException(
+            String.join(" ", command)
+                + " exited with "
+                + process.exitValue()
+                + ":\n"
+                + out
+                + read(name + ".err"));
       }
       return out;
     } catch (InterruptedException e) {

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 public final class ServerProcess implements AutoCloseable {
   /** Every server prints this line once it serves. */
   private static final Pattern PORTS = Pattern.compile("tcp=(\\d+) udp=(\\d+)");
+
   private static final long START_TIMEOUT_SECONDS = 30;
+
   /** A server the benchmark could not stop exits by itself after this long. */
   public static final int LIFETIME_SECONDS = 4 * 3600;
 
@@ -21,8 +23,8 @@ public final class ServerProcess implements AutoCloseable {
   private final int tcpPort;
   private final int udpPort;
 
-  private ServerProcess(String name, Processes processes, Process process, int tcpPort,
-      int udpPort) {
+  private ServerProcess(
+      String name, Processes processes, Process process, int tcpPort, int udpPort) {
     this.name = name;
     this.processes = processes;
     this.process = process;
@@ -39,13 +41,19 @@ public final class ServerProcess implements AutoCloseable {
       while (true) {
         Matcher m = PORTS.matcher(processes.read(name + ".out"));
         if (m.find()) {
-          return new ServerProcess(name, processes, process, Integer.parseInt(m.group(1)),
-              Integer.parseInt(m.group(2)));
+          return new ServerProcess(
+              name, processes, process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
         if (!process.isAlive() || System.nanoTime() - deadline > 0) {
-          throw new IOException("the " + name + " server printed no ports within "
-              + START_TIMEOUT_SECONDS + " s (alive: " + process.isAlive() + "): "
-              + processes.read(name + ".err"));
+          throw new IOException(
+              "the "
+                  + name
+                  + " server printed no ports within "
+                  + START_TIMEOUT_SECONDS
+                  + " s (alive: "
+                  + process.isAlive()
+                  + "): "
+                  + processes.read(name + ".err"));
         }
         Thread.sleep(20);
       }

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The benchmark's output: the call-rate table and the codec table, printed as text and written
- * as Markdown ({@code results.md}) and CSV ({@code load.csv}, {@code codec.csv}).
+ * The benchmark's output: the call-rate table and the codec table, printed as text and written as
+ * Markdown ({@code results.md}) and CSV ({@code load.csv}, {@code codec.csv}).
  */
 public final class Report {
   private static final String LATENCY = "p50/p99 us";
@@ -25,8 +25,8 @@ public final class Report {
   private final List<CodecResult> codec;
 
   /**
-   * A report of {@code load} (may be null) and {@code codec} (may be empty), below
-   * {@code header}: the machine and the settings, one line each.
+   * A report of {@code load} (may be null) and {@code codec} (may be empty), below {@code header}:
+   * the machine and the settings, one line each.
    */
   public Report(String header, LoadResults load, List<CodecResult> codec) {
     this.header = header;
@@ -38,8 +38,12 @@ public final class Report {
   public String text() {
     StringBuilder out = new StringBuilder(header).append('\n');
     if (load != null) {
-      out.append(render(loadTable(), false)).append('\n').append(legend()).append('\n')
-          .append(summary()).append('\n');
+      out.append(render(loadTable(), false))
+          .append('\n')
+          .append(legend())
+          .append('\n')
+          .append(summary())
+          .append('\n');
     }
     if (!codec.isEmpty()) {
       out.append(render(codecTable(), false));
@@ -56,8 +60,11 @@ public final class Report {
       md.append(line).append("  \n");
     }
     if (load != null) {
-      md.append("\n## Call rates\n\n").append(render(loadTable(), true)).append('\n')
-          .append(legend().replace("\n", "  \n")).append('\n')
+      md.append("\n## Call rates\n\n")
+          .append(render(loadTable(), true))
+          .append('\n')
+          .append(legend().replace("\n", "  \n"))
+          .append('\n')
           .append(summary().replace("\n", "  \n"));
       written.add(writeFile(dir.resolve("load.csv"), loadCsv()));
     }
@@ -79,19 +86,26 @@ public final class Report {
     load.columns().forEach(c -> head.add(c.label()));
     table.add(head);
     for (Workload row : load.rows()) {
-      List<String> rates = new ArrayList<>(List.of(row.name(),
-          row.reportsBytes() ? "MB/s" : "calls/s"));
+      List<String> rates =
+          new ArrayList<>(List.of(row.name(), row.reportsBytes() ? "MB/s" : "calls/s"));
       List<String> latencies = new ArrayList<>(List.of("", LATENCY));
       for (Pairing column : load.columns()) {
         Optional<LoadResults.Cell> cell = load.cell(row, column);
-        Optional<Double> fraction = column == Pairing.LIMIT ? Optional.empty()
-            : load.ratio(row, column, Pairing.LIMIT);
+        Optional<Double> fraction =
+            column == Pairing.LIMIT ? Optional.empty() : load.ratio(row, column, Pairing.LIMIT);
         String failed = load.failure(row, column).isPresent() ? "!" : "";
-        rates.add(cell.map(c -> formatRate(row, c.rate())
-            + fraction.map(f -> String.format(Locale.ROOT, " %3.0f%%", 100 * f)).orElse(""))
-            .orElse(failed.isEmpty() ? "-" : "failed") + (cell.isPresent() ? failed : ""));
-        latencies.add(cell.map(c -> formatMicros(c.p50Micros()) + "/"
-            + formatMicros(c.p99Micros())).orElse(""));
+        rates.add(
+            cell.map(
+                        c ->
+                            formatRate(row, c.rate())
+                                + fraction
+                                    .map(f -> String.format(Locale.ROOT, " %3.0f%%", 100 * f))
+                                    .orElse(""))
+                    .orElse(failed.isEmpty() ? "-" : "failed")
+                + (cell.isPresent() ? failed : ""));
+        latencies.add(
+            cell.map(c -> formatMicros(c.p50Micros()) + "/" + formatMicros(c.p99Micros()))
+                .orElse(""));
       }
       table.add(rates);
       if (row.kind() != Workload.Kind.BULK) {
@@ -115,14 +129,15 @@ public final class Report {
   /** Which rows are furthest behind libtirpc and the limit. */
   private String summary() {
     StringBuilder out = new StringBuilder();
-    worst("Java/Java / C/C", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.C_C)).ifPresent(
-        s -> out.append("furthest behind libtirpc (lowest ratio): ").append(s).append('\n'));
-    worst("Java->C / C/C", r -> ratio(r, Pairing.JAVA_C, Pairing.C_C)).ifPresent(
-        s -> out.append("  jrpcgen's client vs libtirpc's: ").append(s).append('\n'));
-    worst("C->Java / C/C", r -> ratio(r, Pairing.C_JAVA, Pairing.C_C)).ifPresent(
-        s -> out.append("  jrpcgen's server vs libtirpc's: ").append(s).append('\n'));
-    worst("Java/Java / limit", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.LIMIT)).ifPresent(
-        s -> out.append("furthest behind the limit: ").append(s).append('\n'));
+    worst("Java/Java / C/C", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.C_C))
+        .ifPresent(
+            s -> out.append("furthest behind libtirpc (lowest ratio): ").append(s).append('\n'));
+    worst("Java->C / C/C", r -> ratio(r, Pairing.JAVA_C, Pairing.C_C))
+        .ifPresent(s -> out.append("  jrpcgen's client vs libtirpc's: ").append(s).append('\n'));
+    worst("C->Java / C/C", r -> ratio(r, Pairing.C_JAVA, Pairing.C_C))
+        .ifPresent(s -> out.append("  jrpcgen's server vs libtirpc's: ").append(s).append('\n'));
+    worst("Java/Java / limit", r -> ratio(r, Pairing.JAVA_JAVA, Pairing.LIMIT))
+        .ifPresent(s -> out.append("furthest behind the limit: ").append(s).append('\n'));
     return out.toString();
   }
 
@@ -136,9 +151,10 @@ public final class Report {
         worst = row;
       }
     }
-    return worst == null ? Optional.empty()
-        : Optional.of(String.format(Locale.ROOT, "%s, %s = %.0f%%", worst.name(), what,
-            100 * lowest));
+    return worst == null
+        ? Optional.empty()
+        : Optional.of(
+            String.format(Locale.ROOT, "%s, %s = %.0f%%", worst.name(), what, 100 * lowest));
   }
 
   private Optional<Double> ratio(Workload row, Pairing a, Pairing b) {
@@ -149,9 +165,11 @@ public final class Report {
   }
 
   private String loadCsv() {
-    StringBuilder csv = new StringBuilder("workload,kind,transport,threads,sharing,payload_bytes,"
-        + "pairing,client,server,runs,unit,median,min,max,fraction_of_limit,p50_us,p99_us,"
-        + "errors,failure\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "workload,kind,transport,threads,sharing,payload_bytes,"
+                + "pairing,client,server,runs,unit,median,min,max,fraction_of_limit,p50_us,p99_us,"
+                + "errors,failure\n");
     for (Workload row : load.rows()) {
       for (Pairing column : load.columns()) {
         Optional<LoadResults.Cell> cell = load.cell(row, column);
@@ -160,22 +178,36 @@ public final class Report {
         if (cell.isEmpty() && failure.isEmpty()) {
           continue;
         }
-        List<String> fields = new ArrayList<>(List.of(row.name(), lower(row.kind()),
-            lower(row.transport()), Integer.toString(row.threads()), lower(row.sharing()),
-            Integer.toString(row.payload()), column.id(), lower(column.client()),
-            lower(column.server())));
+        List<String> fields =
+            new ArrayList<>(
+                List.of(
+                    row.name(),
+                    lower(row.kind()),
+                    lower(row.transport()),
+                    Integer.toString(row.threads()),
+                    lower(row.sharing()),
+                    Integer.toString(row.payload()),
+                    column.id(),
+                    lower(column.client()),
+                    lower(column.server())));
         if (cell.isPresent()) {
           LoadResults.Cell c = cell.get();
-          fields.addAll(List.of(Integer.toString(c.runs()),
-              row.reportsBytes() ? "MB/s" : "calls/s", num(c.rate()), num(c.minRate()),
-              num(c.maxRate()), fraction.map(Report::num).orElse(""),
-              num(c.p50Micros()), num(c.p99Micros()), Long.toString(c.errors())));
+          fields.addAll(
+              List.of(
+                  Integer.toString(c.runs()),
+                  row.reportsBytes() ? "MB/s" : "calls/s",
+                  num(c.rate()),
+                  num(c.minRate()),
+                  num(c.maxRate()),
+                  fraction.map(Report::num).orElse(""),
+                  num(c.p50Micros()),
+                  num(c.p99Micros()),
+                  Long.toString(c.errors())));
         } else {
           fields.addAll(List.of("0", "", "", "", "", "", "", "", ""));
         }
         fields.add(failure.orElse(""));
-        csv.append(String.join(",", fields.stream().map(Report::csvField).toList()))
-            .append('\n');
+        csv.append(String.join(",", fields.stream().map(Report::csvField).toList())).append('\n');
       }
     }
     return csv.toString();
@@ -185,8 +217,11 @@ public final class Report {
     List<List<String>> table = new ArrayList<>();
     table.add(List.of("benchmark", "ns/op", "B/op"));
     for (CodecResult r : codec) {
-      table.add(List.of(r.benchmark(), String.format(Locale.ROOT, "%.1f", r.nsPerOp()),
-          String.format(Locale.ROOT, "%.0f", r.bytesPerOp())));
+      table.add(
+          List.of(
+              r.benchmark(),
+              String.format(Locale.ROOT, "%.1f", r.nsPerOp()),
+              String.format(Locale.ROOT, "%.0f", r.bytesPerOp())));
     }
     return table;
   }
@@ -194,8 +229,14 @@ public final class Report {
   private String codecCsv() {
     StringBuilder csv = new StringBuilder("benchmark,ns_per_op,bytes_per_op,iterations\n");
     for (CodecResult r : codec) {
-      csv.append(String.join(",", r.benchmark(), num(r.nsPerOp()), num(r.bytesPerOp()),
-          Integer.toString(r.iterations()))).append('\n');
+      csv.append(
+              String.join(
+                  ",",
+                  r.benchmark(),
+                  num(r.nsPerOp()),
+                  num(r.bytesPerOp()),
+                  Integer.toString(r.iterations())))
+          .append('\n');
     }
     return csv.toString();
   }
@@ -224,8 +265,10 @@ public final class Report {
         StringBuilder rule = new StringBuilder(markdown ? "|" : "");
         for (int i = 0; i < columns; i++) {
           String dashes = "-".repeat(Math.max(3, widths[i]));
-          rule.append(markdown ? (i < 2 ? " " + dashes + " |" : " " + dashes.substring(1) + ": |")
-              : (i == 0 ? "" : "  ") + dashes);
+          rule.append(
+              markdown
+                  ? (i < 2 ? " " + dashes + " |" : " " + dashes.substring(1) + ": |")
+                  : (i == 0 ? "" : "  ") + dashes);
         }
         out.append(rule).append('\n');
       }
@@ -245,7 +288,8 @@ public final class Report {
     if (rate >= 1e6) {
       return String.format(Locale.ROOT, "%.2fM", rate / 1e6);
     }
-    return rate >= 1e3 ? String.format(Locale.ROOT, "%.1fk", rate / 1e3)
+    return rate >= 1e3
+        ? String.format(Locale.ROOT, "%.1fk", rate / 1e3)
         : String.format(Locale.ROOT, "%.0f", rate);
   }
 
@@ -263,6 +307,7 @@ public final class Report {
 
   private static String csvField(String s) {
     return s.contains(",") || s.contains("\"") || s.contains("\n")
-        ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 }

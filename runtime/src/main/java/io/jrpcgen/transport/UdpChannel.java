@@ -1,8 +1,8 @@
 package io.jrpcgen.transport;
 
 import io.jrpcgen.internal.rpc.RpcWithTls;
+import io.jrpcgen.internal.transport.DatagramLink;
 import io.jrpcgen.internal.transport.Message;
-import io.jrpcgen.internal.transport.SocketTimeouts;
 import io.jrpcgen.rpc.CallOptions;
 import io.jrpcgen.rpc.RpcStatus;
 import io.jrpcgen.rpc.RpcTimeoutException;
@@ -10,10 +10,8 @@ import io.jrpcgen.xdr.XdrCodec;
 import io.jrpcgen.xdr.XdrEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,10 +37,11 @@ public final class UdpChannel extends AbstractChannel {
   private static final int MAX_DATAGRAM = 65_507;
   // What calls in progress are told when the channel is closed, as TCP tells them.
   private static final String CLOSED = "channel closed";
-  // The further sockets of one channel: each costs a descriptor and a receive buffer.
+  // The further sockets of one channel: each costs a receive buffer and a descriptor (three
+  // before JDK 21: see DatagramLink).
   static final int MAX_LANES = 32;
 
-  private final DatagramSocket socket;
+  private final DatagramLink socket;
   // The channel's socket as the dispatcher's current reader reads it.
   private final Lane own;
   private final ReplyDispatcher dispatcher;
@@ -52,7 +51,7 @@ public final class UdpChannel extends AbstractChannel {
   // Every further socket opened, so that close() ends the calls on them too.
   private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
 
-  private UdpChannel(InetSocketAddress server, ChannelOptions options, DatagramSocket socket) {
+  private UdpChannel(InetSocketAddress server, ChannelOptions options, DatagramLink socket) {
     super(server, options);
     this.socket = socket;
     this.own = new Lane(socket);
@@ -73,21 +72,10 @@ public final class UdpChannel extends AbstractChannel {
           "a back channel needs a connection for the server to call back on: use TCP to " + server);
     }
     try {
-      return new UdpChannel(server, options, connectedSocket(server));
+      return new UdpChannel(server, options, DatagramLink.connect(server));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a UDP socket to " + server, e);
     }
-  }
-
-  private static DatagramSocket connectedSocket(InetSocketAddress server) throws IOException {
-    DatagramSocket socket = new DatagramSocket();
-    try {
-      socket.connect(server);
-    } catch (IOException | RuntimeException e) {
-      socket.close();
-      throw e;
-    }
-    return socket;
   }
 
   @Override
@@ -194,7 +182,7 @@ public final class UdpChannel extends AbstractChannel {
       return null;
     }
     try {
-      lane = new Lane(connectedSocket(server));
+      lane = new Lane(DatagramLink.connect(server));
     } catch (IOException e) {
       // Out of descriptors, say: the call shares the channel's socket instead.
       lanesOpened.getAndDecrement();
@@ -254,10 +242,10 @@ public final class UdpChannel extends AbstractChannel {
                       probe);
           EncodedCall encoded = encode.apply(call.probe());
           call.checkWith(encoded.check());
-          DatagramPacket datagram = copyAndRelease(encoded.encoder());
+          byte[] datagram = copyAndRelease(encoded.encoder());
           try {
             call.await(dispatcher, deadline, (w, e) -> connectionError(RpcStatus.CANT_RECV, e));
-            socket.send(datagram);
+            socket.send(datagram, datagram.length);
           } catch (IOException e) {
             call.fail(connectionError(RpcStatus.CANT_SEND, e));
             return;
@@ -295,16 +283,15 @@ public final class UdpChannel extends AbstractChannel {
   }
 
   /** The datagram of an encoded call, kept for resends: the encoder is the thread's, and reused. */
-  private static DatagramPacket copyAndRelease(XdrEncoder request) {
-    DatagramPacket datagram =
-        new DatagramPacket(Arrays.copyOf(request.array(), request.position()), request.position());
+  private static byte[] copyAndRelease(XdrEncoder request) {
+    byte[] datagram = Arrays.copyOf(request.array(), request.position());
     releaseEncoder(request);
     return datagram;
   }
 
-  private void resend(AsyncCall<?> call, DatagramPacket datagram) {
+  private void resend(AsyncCall<?> call, byte[] datagram) {
     try {
-      socket.send(datagram);
+      socket.send(datagram, datagram.length);
     } catch (IOException e) {
       call.failLater(connectionError(RpcStatus.CANT_SEND, e));
     }
@@ -325,7 +312,7 @@ public final class UdpChannel extends AbstractChannel {
                 false, newXid(), program, version, procedure, callOptions, argsCodec, args, probe)
             .encoder();
     try {
-      socket.send(new DatagramPacket(request.array(), request.position()));
+      socket.send(request.array(), request.position());
     } catch (IOException e) {
       throw connectionError(RpcStatus.CANT_SEND, e);
     } finally {
@@ -346,7 +333,12 @@ public final class UdpChannel extends AbstractChannel {
   /** The local address of the socket. */
   @Override
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) socket.getLocalSocketAddress();
+    try {
+      return socket.localAddress();
+    } catch (IOException e) {
+      // Closed: as a closed DatagramSocket answers.
+      return null;
+    }
   }
 
   /** Closes the socket: calls in progress fail, and later calls throw IllegalStateException. */
@@ -369,7 +361,7 @@ public final class UdpChannel extends AbstractChannel {
 
   private void send(int xid, ReplyDispatcher.Waiter waiter, XdrEncoder request) {
     try {
-      socket.send(new DatagramPacket(request.array(), request.position()));
+      socket.send(request.array(), request.position());
     } catch (IOException e) {
       dispatcher.cancel(xid, waiter);
       throw connectionError(RpcStatus.CANT_SEND, e);
@@ -382,19 +374,17 @@ public final class UdpChannel extends AbstractChannel {
    * reads its reply from it, dropping the stale replies of earlier calls on it.
    */
   private final class Lane {
-    final DatagramSocket socket;
-    private final DatagramPacket packet;
-    private int soTimeoutMillis = -1;
+    final DatagramLink socket;
+    private final ByteBuffer buffer;
 
-    Lane(DatagramSocket socket) {
+    Lane(DatagramLink socket) {
       this.socket = socket;
-      int size = Math.min(MAX_DATAGRAM, options.maxRecordSize());
-      this.packet = new DatagramPacket(new byte[size], size);
+      this.buffer = ByteBuffer.allocate(Math.min(MAX_DATAGRAM, options.maxRecordSize()));
     }
 
     void send(XdrEncoder request) {
       try {
-        socket.send(new DatagramPacket(request.array(), request.position()));
+        socket.send(request.array(), request.position());
       } catch (IOException e) {
         throw connectionError(RpcStatus.CANT_SEND, e);
       }
@@ -418,18 +408,12 @@ public final class UdpChannel extends AbstractChannel {
     /** The next datagram, or null if none came by {@code deadlineNanos}; reads at least once. */
     Message receive(long deadlineNanos) throws IOException {
       // One datagram per receive: the dispatcher asks again, with what is left, after a stale one.
-      int millis = SocketTimeouts.toMillis(deadlineNanos - System.nanoTime());
-      if (millis != soTimeoutMillis) {
-        socket.setSoTimeout(millis);
-        soTimeoutMillis = millis;
-      }
-      try {
-        socket.receive(packet);
-      } catch (SocketTimeoutException e) {
+      int length = socket.receive(buffer, deadlineNanos);
+      if (length < 0) {
         return null;
       }
       // Each message gets its own array so that decoded opaques may view it.
-      return new Message(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength());
+      return new Message(Arrays.copyOf(buffer.array(), length), length);
     }
   }
 }

@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
  *
  * <p>JDK 17's {@code DatagramSocket} switches its descriptor to non-blocking and back around every
  * timed receive (four {@code fcntl} calls) and reads once before it waits: a UDP call cost eight
- * system calls where libtirpc makes three, and a fifth more client CPU than libtirpc's. Before JDK
- * 21 a link is therefore a {@link PolledDatagramLink}, which makes three; from 21 on, where the
- * socket no longer switches and a virtual thread waiting in a receive leaves its carrier free, a
- * {@link SocketDatagramLink}.
+ * system calls where libtirpc makes three, and about a quarter more client CPU. Before JDK 21 a
+ * link is therefore a {@link PolledDatagramLink}, which makes three; from 21 on, where the socket
+ * no longer switches and a virtual thread waiting in a receive leaves its carrier free, a {@link
+ * SocketDatagramLink}.
  *
  * <p>As on a {@code DatagramSocket}, an interrupt of a platform thread neither ends its wait nor
  * closes the socket; it stays set for the caller. Any thread may send while one receives; receives

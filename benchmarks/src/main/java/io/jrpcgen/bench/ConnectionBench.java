@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li><b>Burst</b>: N sequential connect + NULLPROC + close from one client, against the libtirpc
- *       server and jrpcgen's on JDK 17 (platform threads) and JDK 21+ (virtual threads); the median
- *       of the runs, and its ratio to libtirpc's.
+ *       server and jrpcgen's on JDK 17 and JDK 25 (where connections beyond the first few served at
+ *       once get virtual threads); the median of the runs, and its ratio to libtirpc's.
  *   <li><b>Idle</b>: N idle connections plus 8 callers making NULL calls throughout, against
  *       jrpcgen's server in a 512 MiB heap on each JDK: the server's RSS and heap (after a full GC)
  *       per idle connection, and whether every call was answered, including one on each idle
@@ -74,8 +74,7 @@ public final class ConnectionBench {
     Map<String, String> jdks = new LinkedHashMap<>();
     for (String home : List.of(JDK17, JDK25)) {
       if (Files.isExecutable(Path.of(home, "bin", "java"))) {
-        jdks.put(
-            home.contains("17") ? "JDK 17, platform threads" : "JDK 25, virtual threads", home);
+        jdks.put(home.contains("17") ? "JDK 17" : "JDK 25", home);
       } else {
         System.err.println("WARNING: no JDK at " + home + ": its rows are missing");
       }

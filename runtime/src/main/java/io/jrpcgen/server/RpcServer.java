@@ -56,13 +56,14 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>The server answers NULLPROC itself and produces every error reply of RFC 5531: RPC_MISMATCH,
  * AUTH_ERROR, PROG_UNAVAIL, PROG_MISMATCH with the versions it has, PROC_UNAVAIL, GARBAGE_ARGS, and
- * SYSTEM_ERR for a handler that throws. Each TCP connection has its thread (virtual on Java 21+)
- * and stays open while its peer keeps it, however long it idles between calls, unless an {@link
- * Builder#idleTimeout idle timeout} is asked for; a peer that stops half-way through a record, or
- * stops taking its replies, is closed after the {@link Builder#recordTimeout record timeout}, and a
- * record larger than the maximum closes the connection. Beyond {@link Builder#maxConnections
- * maxConnections} a new connection is closed at once. UDP requests are served in order by one
- * thread, optionally through a duplicate request cache.
+ * SYSTEM_ERR for a handler that throws. Each TCP connection has a thread of its own (a platform
+ * thread; on Java 21+ a virtual one for connections beyond the first {@code max(16, 4 × cores)}
+ * served at once) and stays open while its peer keeps it, however long it idles between calls,
+ * unless an {@link Builder#idleTimeout idle timeout} is asked for; a peer that stops half-way
+ * through a record, or stops taking its replies, is closed after the {@link Builder#recordTimeout
+ * record timeout}, and a record larger than the maximum closes the connection. Beyond {@link
+ * Builder#maxConnections maxConnections} a new connection is closed at once. UDP requests are
+ * served in order by one thread, optionally through a duplicate request cache.
  *
  * <p>A procedure implemented by an {@link AsyncProcedureHandler} replies when its stage completes,
  * and no server thread waits for it meanwhile. On TCP the connection goes on reading and serving

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -188,6 +189,22 @@ final class ChildJvm implements AutoCloseable {
     synchronized (stderr) {
       return stderr.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * {@code what}, followed by the {@link #diagnostics()} once an assertion fails and asks for its
+   * description: taken before, {@code jcmd} would start the child's attach listener thread, and a
+   * JVM that cannot start that thread (a test's process limit reached) ends.
+   */
+  Supplier<String> diagnosed(String what) {
+    return () -> {
+      try {
+        return what + "; " + diagnostics();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return what;
+      }
+    };
   }
 
   /**

@@ -37,7 +37,7 @@ class ServerHeapExhaustionTest {
         child.hog(hogger, 0x4040 + round, 2_000);
         // Connections that arrive while the heap is full, each with a call, then gone.
         child.connectWithCalls(20, 50, 1_500);
-        assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
+        assertThat(child.nullCall(20)).as(child.diagnosed("TCP served again")).isTrue();
       }
       // Every connection the server took is closed once its client went: none waits for ever.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -47,7 +47,7 @@ class ServerHeapExhaustionTest {
         leaked = closeWaiting(child.tcpPort);
       }
       assertThat(leaked)
-          .as("the server's connections left in CLOSE-WAIT; %s", child.diagnostics())
+          .as(child.diagnosed("the server's connections left in CLOSE-WAIT"))
           .isZero();
     }
   }
@@ -63,7 +63,7 @@ class ServerHeapExhaustionTest {
       // The call follows the connection at once: its thread finds it without waiting.
       child.hog(hogger, hogCall);
       child.connectWithCalls(20, 50, 1_500);
-      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
+      assertThat(child.nullCall(20)).as(child.diagnosed("TCP served again")).isTrue();
     }
   }
 

@@ -32,7 +32,7 @@ class ServerResourceLimitsTest {
           s.close();
         }
       }
-      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
+      assertThat(child.nullCall(20)).as(child.diagnosed("TCP served again")).isTrue();
     }
   }
 
@@ -53,7 +53,7 @@ class ServerResourceLimitsTest {
       Thread.sleep(300);
       // Connections that arrive while the heap is full.
       child.connectWithCalls(20, 0, 2_500);
-      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
+      assertThat(child.nullCall(20)).as(child.diagnosed("TCP served again")).isTrue();
     }
   }
 
@@ -98,9 +98,9 @@ class ServerResourceLimitsTest {
         assertThat(answered).as("connections served within the limit").isPositive();
       } else {
         // A virtual thread needs no native thread of its own: every connection is served.
-        assertThat(answered).as("connections served; %s", child.diagnostics()).isEqualTo(40);
+        assertThat(answered).as(child.diagnosed("connections served")).isEqualTo(40);
       }
-      assertThat(child.nullCall(20)).as("TCP served again; %s", child.diagnostics()).isTrue();
+      assertThat(child.nullCall(20)).as(child.diagnosed("TCP served again")).isTrue();
     }
   }
 
@@ -116,7 +116,7 @@ class ServerResourceLimitsTest {
         Socket last = open.get(open.size() - 1);
         last.setSoTimeout(10_000);
         assertThat(RawWire.readOrTimeout(last.getInputStream()))
-            .as("closed by the server; %s", child.diagnostics())
+            .as(child.diagnosed("closed by the server"))
             .isEqualTo(-1);
         Socket first = open.get(0);
         first.setSoTimeout(10_000);

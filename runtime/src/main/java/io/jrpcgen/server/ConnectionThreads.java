@@ -114,6 +114,11 @@ final class ConnectionThreads {
     start(VIRTUAL, PLATFORM, name, task);
   }
 
+  /** How many connections the platform threads of {@link #start(String, Runnable)} serve now. */
+  static int platformServing() {
+    return PLATFORM.serving();
+  }
+
   /**
    * Runs {@code task} on a thread of {@code platform}, or, when it has none to spare, of {@code
    * virtual} if there is one: separate from {@link #start(String, Runnable)} so that tests exercise

@@ -97,7 +97,8 @@ class ServerResourceLimitsTest {
         assertThat(child.stderr()).contains("unable to create native thread");
         assertThat(answered).as("connections served within the limit").isPositive();
       } else {
-        // A virtual thread needs no native thread of its own: every connection is served.
+        // A connection whose platform thread cannot start gets a virtual one, which needs no
+        // native thread of its own: every connection is served.
         assertThat(answered).as(child.diagnosed("connections served")).isEqualTo(40);
       }
       assertThat(child.nullCall(20)).as(child.diagnosed("TCP served again")).isTrue();

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Runs every cell of the table several times. Runs are interleaved (all cells once, then all again)
@@ -49,7 +51,7 @@ final class LoadRun {
         if (column.client() != Pairing.Client.RAW && column != Pairing.C_C) {
           for (Workload row : WARMUP_ROWS) {
             if (clients.get(column.client()).supports(row)) {
-              sample(row, column, new Timing(Duration.ZERO, jitWarmup));
+              sample(row, column, new Timing(Duration.ZERO, jitWarmup), false);
             }
           }
         }
@@ -65,7 +67,7 @@ final class LoadRun {
               String.format(
                   Locale.ROOT, "run %d/%d  %-24s %-15s", run, runs, row.name(), column.label());
           try {
-            Sample s = sample(row, column, timing);
+            Sample s = sample(row, column, timing, true);
             results.add(row, column, run, s);
             log.println(label + describe(row, s));
           } catch (Exception e) {
@@ -80,17 +82,28 @@ final class LoadRun {
     return results;
   }
 
-  private Sample sample(Workload row, Pairing column, Timing timing) {
+  /** Runs one sample; {@code watchCpu}: with the CPU time per call of its server and client. */
+  private Sample sample(Workload row, Pairing column, Timing timing, boolean watchCpu) {
     try {
       ServerProcess server = servers.get(column.server());
-      return clients
-          .get(column.client())
-          .run(row, server.address(row.transport() == Workload.Transport.TCP), timing);
+      CpuWatch watch = watchCpu ? CpuWatch.start(server.handle(), serverPids(), timing) : null;
+      Sample sample =
+          clients
+              .get(column.client())
+              .run(row, server.address(row.transport() == Workload.Transport.TCP), timing);
+      return watch == null ? sample : sample.withCpu(watch.perCall(sample));
     } catch (RuntimeException e) {
       throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     } catch (Exception e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  private Set<Long> serverPids() {
+    return servers.values().stream().map(ServerProcess::pid).collect(Collectors.toSet());
   }
 
   private void reportDeadServer(Pairing column) {
@@ -118,10 +131,12 @@ final class LoadRun {
             : String.format(Locale.ROOT, "%8.0f calls/s", rate);
     return String.format(
         Locale.ROOT,
-        "%s  p50 %7.1f us  p99 %8.1f us%s",
+        "%s  p50 %7.1f us  p99 %8.1f us  cpu/call server %5.1f us client %5.1f us%s",
         throughput,
         s.p50Nanos() / 1e3,
         s.p99Nanos() / 1e3,
+        s.cpu().serverMicros(),
+        s.cpu().clientMicros(),
         s.errors() > 0 ? "  errors " + s.errors() : "");
   }
 }

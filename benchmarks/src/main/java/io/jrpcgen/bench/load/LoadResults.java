@@ -6,10 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.DoubleStream;
 
 /** Every sample of a load run, by row and column, with the medians the table shows. */
 public final class LoadResults {
-  /** A cell's figures: medians over its runs. */
+  /**
+   * A cell's figures: medians over its runs; a CPU time per call over the runs that measured it,
+   * NaN if none did.
+   */
   public record Cell(
       int runs,
       double rate,
@@ -17,7 +21,9 @@ public final class LoadResults {
       double maxRate,
       double p50Micros,
       double p99Micros,
-      long errors) {}
+      long errors,
+      double serverCpuMicros,
+      double clientCpuMicros) {}
 
   private final List<Workload> rows;
   private final List<Pairing> columns;
@@ -76,7 +82,9 @@ public final class LoadResults {
             Arrays.stream(rates).max().orElse(0),
             median(list.stream().mapToDouble(s -> s.p50Nanos() / 1e3).toArray()),
             median(list.stream().mapToDouble(s -> s.p99Nanos() / 1e3).toArray()),
-            list.stream().mapToLong(Sample::errors).sum()));
+            list.stream().mapToLong(Sample::errors).sum(),
+            medianOfMeasured(list.stream().mapToDouble(s -> s.cpu().serverMicros())),
+            medianOfMeasured(list.stream().mapToDouble(s -> s.cpu().clientMicros()))));
   }
 
   /**
@@ -120,6 +128,11 @@ public final class LoadResults {
   private static Workload ownTwin(Workload row) {
     return new Workload(
         row.kind(), row.transport(), row.threads(), Workload.Sharing.OWN, row.payload());
+  }
+
+  private static double medianOfMeasured(DoubleStream values) {
+    double[] measured = values.filter(Double::isFinite).toArray();
+    return measured.length == 0 ? Double.NaN : median(measured);
   }
 
   static double median(double[] values) {

@@ -8,17 +8,29 @@ package io.jrpcgen.bench.load;
  * @param p50Nanos the median latency of those calls
  * @param p99Nanos their 99th percentile latency
  * @param errors calls that failed or returned a wrong result
+ * @param cpu the server's and the client's CPU time per call, if measured
  */
-public record Sample(long calls, long nanos, long p50Nanos, long p99Nanos, long errors) {
+public record Sample(
+    long calls, long nanos, long p50Nanos, long p99Nanos, long errors, CpuPerCall cpu) {
   /** Calls per second. */
   public double callsPerSecond() {
     return nanos == 0 ? 0 : calls * 1e9 / nanos;
   }
 
+  /** This sample with the CPU time per call measured beside it. */
+  public Sample withCpu(CpuPerCall measured) {
+    return new Sample(calls, nanos, p50Nanos, p99Nanos, errors, measured);
+  }
+
   /** A sample from a merged histogram. */
   static Sample of(LatencyHistogram latencies, long nanos, long errors) {
     return new Sample(
-        latencies.count(), nanos, latencies.percentile(0.50), latencies.percentile(0.99), errors);
+        latencies.count(),
+        nanos,
+        latencies.percentile(0.50),
+        latencies.percentile(0.99),
+        errors,
+        CpuPerCall.UNKNOWN);
   }
 
   /**
@@ -39,6 +51,6 @@ public record Sample(long calls, long nanos, long p50Nanos, long p99Nanos, long 
     if (values[1] == 0) {
       throw new IllegalArgumentException("not a load generator result: " + line);
     }
-    return new Sample(values[0], values[1], values[2], values[3], values[4]);
+    return new Sample(values[0], values[1], values[2], values[3], values[4], CpuPerCall.UNKNOWN);
   }
 }

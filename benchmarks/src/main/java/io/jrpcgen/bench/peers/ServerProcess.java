@@ -87,6 +87,11 @@ public final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The process, for reading the CPU time it uses. */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   /** What the server wrote to stderr so far. */
   public String errors() throws IOException {
     return processes.read(name + ".err");

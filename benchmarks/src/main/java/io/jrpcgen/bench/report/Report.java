@@ -19,6 +19,7 @@ import java.util.function.Function;
  */
 public final class Report {
   private static final String LATENCY = "p50/p99 us";
+  private static final String CPU = "cpu us/call";
 
   private final String header;
   private final LoadResults load;
@@ -89,6 +90,7 @@ public final class Report {
       List<String> rates =
           new ArrayList<>(List.of(row.name(), row.reportsBytes() ? "MB/s" : "calls/s"));
       List<String> latencies = new ArrayList<>(List.of("", LATENCY));
+      List<String> cpu = new ArrayList<>(List.of("", CPU));
       for (Pairing column : load.columns()) {
         Optional<LoadResults.Cell> cell = load.cell(row, column);
         Optional<Double> fraction =
@@ -106,10 +108,15 @@ public final class Report {
         latencies.add(
             cell.map(c -> formatMicros(c.p50Micros()) + "/" + formatMicros(c.p99Micros()))
                 .orElse(""));
+        cpu.add(
+            cell.filter(c -> Double.isFinite(c.serverCpuMicros() + c.clientCpuMicros()))
+                .map(c -> formatCpu(c.serverCpuMicros()) + "/" + formatCpu(c.clientCpuMicros()))
+                .orElse(""));
       }
       table.add(rates);
       if (row.kind() != Workload.Kind.BULK) {
         table.add(latencies);
+        table.add(cpu);
       }
     }
     return table;
@@ -122,6 +129,10 @@ public final class Report {
         twin's), the median of the runs' fractions: each run's cells of a row are measured back
         to back, so the fraction holds when the machine's speed changes between runs. Ratios
         below are medians of per-run ratios too. MB/s counts payload bytes (10^6) one way.
+        cpu us/call: the CPU time per call of the server's process / of the client's (a
+        Java client's is the benchmark's JVM, JIT and GC included; the C client's its load
+        generator's), as the OS accounts it (10 ms ticks) over the middle 80% of the measured
+        interval: which side does the more work per call, which a rate alone does not show.
         Java = jrpcgen, C = rpcgen + libtirpc; oncrpc4j and Remote Tea call their own servers.
         "!": some runs failed (see the log).""";
   }
@@ -169,7 +180,7 @@ public final class Report {
         new StringBuilder(
             "workload,kind,transport,threads,sharing,payload_bytes,"
                 + "pairing,client,server,runs,unit,median,min,max,fraction_of_limit,p50_us,p99_us,"
-                + "errors,failure\n");
+                + "errors,server_cpu_us_per_call,client_cpu_us_per_call,failure\n");
     for (Workload row : load.rows()) {
       for (Pairing column : load.columns()) {
         Optional<LoadResults.Cell> cell = load.cell(row, column);
@@ -202,9 +213,11 @@ public final class Report {
                   fraction.map(Report::num).orElse(""),
                   num(c.p50Micros()),
                   num(c.p99Micros()),
-                  Long.toString(c.errors())));
+                  Long.toString(c.errors()),
+                  measured(c.serverCpuMicros()),
+                  measured(c.clientCpuMicros())));
         } else {
-          fields.addAll(List.of("0", "", "", "", "", "", "", "", ""));
+          fields.addAll(List.of("0", "", "", "", "", "", "", "", "", "", ""));
         }
         fields.add(failure.orElse(""));
         csv.append(String.join(",", fields.stream().map(Report::csvField).toList())).append('\n');
@@ -295,6 +308,14 @@ public final class Report {
 
   static String formatMicros(double micros) {
     return String.format(Locale.ROOT, micros < 10 ? "%.1f" : "%.0f", micros);
+  }
+
+  static String formatCpu(double micros) {
+    return String.format(Locale.ROOT, micros < 100 ? "%.1f" : "%.0f", micros);
+  }
+
+  private static String measured(double v) {
+    return Double.isFinite(v) ? num(v) : "";
   }
 
   private static String num(double v) {
